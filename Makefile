@@ -1,0 +1,47 @@
+# invitegen: `make` lists the targets. Only python3 is needed: the first target that needs tools
+# creates .venv and installs the pinned toolchain (requirements-dev.txt) plus both packages.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help venv generate regen check-generated test test-deep lint typecheck bench demo clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt pyproject.toml generated/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e ./generated
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv with the pinned toolchain
+
+generate: $(STAMP)  ## regenerate generated/ from spec/
+	$(BIN)/invitegen generate
+
+regen: generate  ## same as generate (rewrite the golden tree)
+
+check-generated: $(STAMP)  ## fail when generated/ is stale (regen + diff)
+	$(BIN)/invitegen check
+
+test: $(STAMP)  ## run the whole test suite (Hypothesis `ci` profile)
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-deep: $(STAMP)  ## the test suite with the `deep` Hypothesis profile (10x+ examples)
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+lint: $(STAMP)  ## ruff + black --check on generator, tests and generated
+	$(BIN)/ruff check generator tests generated
+	$(BIN)/black --check --quiet generator tests generated
+
+typecheck: $(STAMP)  ## mypy --strict on generator/ and generated/
+	$(BIN)/mypy --strict generator
+	cd generated && ../$(BIN)/mypy --strict graph_invite
+
+clean:  ## remove .venv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,107 @@
+"""Versioning policy: a diff report and two `info.version`s -> changelog text, or a refusal.
+
+Breaking changes need a major version bump (semver; in 0.x a minor bump counts as major, as Cargo
+and npm treat `^0.y`). `invitegen generate` refuses to write without one unless told
+`--allow-breaking`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.diff_model import Change, code
+from generator.diff_report import DiffReport
+from generator.diff_rules import Level
+
+_SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
+MAX_REFUSAL_LINES = 20
+
+
+def parse_version(version: str) -> tuple[int, int, int] | None:
+    """`1.2.3`, `v1.2`, `2.0.0-rc.1` -> (major, minor, patch); None when not semver-like."""
+    match = _SEMVER.match(version.strip())
+    if match is None:
+        return None
+    major, minor, patch = (int(part) if part else 0 for part in match.groups())
+    return major, minor, patch
+
+
+def is_major_bump(old_version: str, new_version: str) -> bool:
+    """Whether the major version increased (in 0.x: whether the minor version increased)."""
+    old, new = parse_version(old_version), parse_version(new_version)
+    if old is None or new is None:
+        return False
+    if new[0] != old[0]:
+        return new[0] > old[0]
+    return old[0] == 0 and new[1] > old[1]
+
+
+def next_major(version: str) -> str:
+    """The smallest major bump of `version`: `1.4.2` -> `2.0.0`, `0.3.1` -> `0.4.0`."""
+    parsed = parse_version(version)
+    if parsed is None:
+        return "1.0.0"
+    major, minor, _ = parsed
+    return f"0.{minor + 1}.0" if major == 0 else f"{major + 1}.0.0"
+
+
+def _grouped(changes: tuple[Change, ...]) -> Iterator[tuple[Change, list[str]]]:
+    """One entry per (rule, detail) with the operations it affects: shared schemas repeat."""
+    groups: dict[tuple[str, str], tuple[Change, list[str]]] = {}
+    for change in changes:
+        entry = groups.setdefault((change.rule, change.detail), (change, []))
+        if change.operation:
+            entry[1].append(change.operation)
+    for key in sorted(groups):
+        yield groups[key]
+
+
+def _entry_line(change: Change, operations: list[str]) -> str:
+    line = f"- {code(change.rule)} {change.detail}"
+    if len(operations) == 1:
+        line += f" ({operations[0]})"
+    elif operations:
+        line += f" ({len(operations)} operations: {', '.join(operations)})"
+    return line
+
+
+def changelog_entry(report: DiffReport, old_version: str, new_version: str) -> str:
+    """A Markdown section for `generated/CHANGELOG.md`: the new version, then changes by level."""
+    lines = [f"## {new_version}", "", f"Changes from {old_version} to {new_version}."]
+    if not report.changes:
+        lines.extend(["", "No API changes."])
+    for level, changes in report.sections():
+        lines.extend(["", f"### {level.heading}", ""])
+        lines.extend(_entry_line(change, operations) for change, operations in _grouped(changes))
+    return "\n".join(lines) + "\n"
+
+
+def breaking_refusal(report: DiffReport, old_version: str, new_version: str) -> str | None:
+    """Why generation must stop (breaking changes without a major bump), or None to go on."""
+    breaking = report.at_level(Level.BREAKING)
+    if not breaking or is_major_bump(old_version, new_version):
+        return None
+    entries = list(_grouped(breaking))
+    lines = [
+        f"refusing to generate: the spec has {len(breaking)} breaking change(s) "
+        f"({len(entries)} distinct), but info.version went from {old_version!r} "
+        f"to {new_version!r}, "
+        "which is not a major version bump.",
+        "",
+    ]
+    lines.extend(
+        _entry_line(change, operations) for change, operations in entries[:MAX_REFUSAL_LINES]
+    )
+    if len(entries) > MAX_REFUSAL_LINES:
+        lines.append(
+            f"- ... and {len(entries) - MAX_REFUSAL_LINES} more (run `invitegen diff` for all)"
+        )
+    lines.extend(
+        [
+            "",
+            f"Either set info.version to {next_major(old_version)} (or higher) in the spec, "
+            "or pass --allow-breaking to generate anyway.",
+        ]
+    )
+    return "\n".join(lines)

@@ -1,0 +1,251 @@
+"""IR dataclasses: what the emitters render. Frozen, fully named, no spec text left to interpret.
+
+The builders that turn a resolved spec into these live in `ir_build.py`; this module only describes
+the shapes (as openapi-python-client's `parser/properties/protocol.py` does) and the small pieces of
+code text that follow from a type (`type_hint`, `decode`, `encode`), so templates never decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# The kinds a TypeRef can have, with the Python type hint each stands for.
+_SCALAR_HINTS = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "datetime": "GraphDateTime",
+    "any": "Any",
+    "object": "dict[str, Any]",
+}
+# Kinds whose JSON value is also their Python value: decoding and encoding are the identity.
+IDENTITY_KINDS = frozenset({"string", "integer", "number", "boolean", "any", "object"})
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """The Python type of one JSON value: a scalar, a model, an enum, a list of something, or Any."""
+
+    kind: str
+    nullable: bool = False
+    item: TypeRef | None = None
+    target: str = ""
+    open: bool = False
+
+    @property
+    def base_hint(self) -> str:
+        """The hint without `| None`: `str`, `list[Permission]`, `PermissionRole | str`."""
+        if self.kind == "array":
+            assert self.item is not None
+            return f"list[{self.item.type_hint}]"
+        if self.kind == "enum":
+            return f"{self.target} | str" if self.open else self.target
+        if self.kind == "model":
+            return self.target
+        return _SCALAR_HINTS[self.kind]
+
+    @property
+    def type_hint(self) -> str:
+        """The full hint, `| None` added when JSON null is allowed."""
+        return f"{self.base_hint} | None" if self.nullable else self.base_hint
+
+    @property
+    def is_identity(self) -> bool:
+        """True when the JSON value is used as the Python value unchanged (and back)."""
+        if self.kind == "array":
+            assert self.item is not None
+            return self.item.is_identity
+        return self.kind in IDENTITY_KINDS
+
+    def decode(self, expression: str, depth: int = 0) -> str:
+        """Python expression turning valid JSON at `expression` (not null) into the field value."""
+        if self.kind == "array":
+            assert self.item is not None
+            variable = f"item{depth}"
+            inner = self.item.decode_nullable(variable, depth + 1)
+            return expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+        decoders = {
+            "datetime": "GraphDateTime({})",
+            "model": f"{self.target}._from_valid({{}})",
+            "enum": f"open_enum({self.target}, {{}})" if self.open else f"{self.target}({{}})",
+        }
+        return decoders.get(self.kind, "{}").format(expression)
+
+    def decode_nullable(self, expression: str, depth: int = 0) -> str:
+        """Like `decode`, passing JSON null through when the type allows it."""
+        decoded = self.decode(expression, depth)
+        if decoded == expression or not self.nullable:
+            return decoded
+        return f"None if {expression} is None else {decoded}"
+
+    def encode(self, expression: str, depth: int = 0) -> str:
+        """Python expression turning a field value (not None) back into its JSON value."""
+        if self.kind == "array":
+            assert self.item is not None
+            variable = f"item{depth}"
+            inner = self.item.encode_nullable(variable, depth + 1)
+            return expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+        encoders = {
+            "datetime": "str({})",
+            "model": "{}.to_dict()",
+            "enum": "enum_value({})" if self.open else "{}.value",
+        }
+        return encoders.get(self.kind, "{}").format(expression)
+
+    def encode_nullable(self, expression: str, depth: int = 0) -> str:
+        """Like `encode`, passing None through when the type allows it."""
+        encoded = self.encode(expression, depth)
+        if encoded == expression or not self.nullable:
+            return encoded
+        return f"None if {expression} is None else {encoded}"
+
+    def references(self) -> frozenset[str]:
+        """Model and enum class names this type refers to."""
+        if self.kind == "array":
+            assert self.item is not None
+            return self.item.references()
+        return frozenset({self.target}) if self.target else frozenset()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One model property: its wire name, Python name, type, and whether it must be present."""
+
+    wire_name: str
+    python_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    pointer: str
+    # writeOnly properties (the invitation password) are kept out of reprs and logs.
+    secret: bool = False
+
+    @property
+    def type_hint(self) -> str:
+        """The annotation: optional properties may also be `Unset` (absent, distinct from null)."""
+        return self.type.type_hint if self.required else f"{self.type.type_hint} | Unset"
+
+    @property
+    def default_literal(self) -> str:
+        """`UNSET` for optional properties; empty for required ones (no default)."""
+        return "" if self.required else "UNSET"
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema rendered as a slots dataclass with `from_dict`/`to_dict`."""
+
+    name: str
+    class_name: str
+    snake_name: str
+    description: str
+    fields: tuple[Field, ...]
+    extra_allowed: bool
+    pointer: str
+    schema_pointer: str
+
+    @property
+    def validator_name(self) -> str:
+        """The compiled validator function for this model's schema."""
+        return f"validate_{self.snake_name}"
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    """One known enum value and its member name."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A string enum component; open enums also accept unknown strings where they are used."""
+
+    name: str
+    class_name: str
+    description: str
+    members: tuple[EnumMember, ...]
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path parameter: wire name in the URL template, Python argument name."""
+
+    wire_name: str
+    python_name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented status code and the model its JSON body parses into (if any)."""
+
+    status: str
+    model: str
+    description: str
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation: where it lives, what it takes and what it returns."""
+
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    server_urls: tuple[str, ...]
+    version_prefix: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    body_model: str
+    responses: tuple[Response, ...]
+    scopes: tuple[str, ...]
+    pointer: str
+
+    @property
+    def url_template(self) -> str:
+        """The path with the version prefix its server gives, e.g. `/v1.0/drives/{drive-id}/...`."""
+        return self.version_prefix + self.path
+
+    @property
+    def success_statuses(self) -> tuple[str, ...]:
+        """The 2xx status codes."""
+        return tuple(response.status for response in self.responses if response.status[0] == "2")
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One standalone JSON Schema file: its entry component and the components it bundles."""
+
+    name: str
+    entry: str
+    title: str
+    description: str
+    defs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the emitters need, built in full before anything is rendered."""
+
+    title: str
+    version: str
+    description: str
+    spec_path: str
+    spec_sha256: str
+    generator_version: str
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]
+    schema_files: tuple[SchemaFile, ...]
+    schema_bundle: dict[str, Any]
+
+    def model(self, class_name: str) -> Model:
+        """The model with this class name."""
+        return next(model for model in self.models if model.class_name == class_name)

@@ -1,0 +1,186 @@
+"""Load stage: a YAML/JSON spec file -> `SpecDocument(data, source_map, sha256)`; never resolves `$ref`."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import SpecError, SpecErrors, join_pointer
+
+# A spec is hand-written text; anything this large is a mistake or an attack (issue 7), so it is
+# refused before parsing rather than after PyYAML has built it in memory.
+MAX_SPEC_BYTES = 5 * 1024 * 1024
+# Aliases let a few lines of YAML expand to billions of nodes ("billion laughs"); every node visited
+# while building the data counts, so an alias bomb stops here with a clear message.
+MAX_NODES = 500_000
+MAX_DEPTH = 200
+
+
+class _JsonLoader(yaml.SafeLoader):
+    """SafeLoader whose plain scalars resolve only to JSON types: no timestamps, no sets, no binary."""
+
+
+_JsonLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_JSON_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    """One loaded spec file: plain JSON-compatible data plus where each node came from."""
+
+    path: Path
+    display_path: str
+    data: Any
+    source_map: dict[str, tuple[int, int]]
+    sha256: str
+
+    def location(self, pointer: str) -> tuple[int, int]:
+        """Line and column of the node at `pointer`, or of its nearest located ancestor."""
+        while pointer not in self.source_map and "/" in pointer:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.source_map.get(pointer, (1, 1))
+
+    def error(self, pointer: str, message: str) -> SpecError:
+        """A `SpecError` located at `pointer` in this document."""
+        line, column = self.location(pointer)
+        return SpecError(self.display_path, line, column, pointer, message)
+
+
+def display_path_for(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _Builder:
+    """Builds JSON data from a composed YAML node tree, recording each node's position."""
+
+    def __init__(self, display_path: str) -> None:
+        self.display_path = display_path
+        self.constructor = _JsonLoader("")
+        self.source_map: dict[str, tuple[int, int]] = {}
+        self.errors: list[SpecError] = []
+        self.node_count = 0
+
+    def fail(self, node: Node, pointer: str, message: str) -> None:
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        self.errors.append(SpecError(self.display_path, line, column, pointer, message))
+
+    def build(self, node: Node, pointer: str, depth: int) -> Any:
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise _TooLarge(f"the document expands to more than {MAX_NODES} nodes (YAML alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise _TooLarge(f"the document nests deeper than {MAX_DEPTH} levels")
+        self.source_map.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        builder = _NODE_BUILDERS.get(type(node))
+        if builder is None:
+            self.fail(node, pointer, f"unsupported YAML node {type(node).__name__}")
+            return None
+        return builder(self, node, pointer, depth)
+
+    def build_mapping(self, node: Node, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.mapping_key(key_node, pointer)
+            if key is None:
+                continue
+            child = join_pointer(pointer, key)
+            if key in result:
+                self.fail(key_node, child, f"duplicate key {key!r}")
+                continue
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def mapping_key(self, key_node: Node, pointer: str) -> str | None:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            self.fail(key_node, pointer, "mapping keys must be plain scalars (no merge keys)")
+            return None
+        key = self.scalar(key_node, pointer)
+        # YAML reads `200:` as an integer; OpenAPI means the string "200".
+        if isinstance(key, bool) or not isinstance(key, str | int):
+            self.fail(key_node, pointer, f"mapping key {key_node.value!r} must be a string")
+            return None
+        return str(key)
+
+    def build_sequence(self, node: Node, pointer: str, depth: int) -> list[Any]:
+        return [
+            self.build(item, join_pointer(pointer, index), depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+
+    def build_scalar(self, node: Node, pointer: str, depth: int) -> Any:
+        return self.scalar(node, pointer)
+
+    def scalar(self, node: Node, pointer: str) -> Any:
+        if node.tag not in _JSON_SCALAR_TAGS:
+            self.fail(node, pointer, f"YAML tag {node.tag!r} has no JSON equivalent")
+            return None
+        value = self.constructor.construct_object(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, pointer, f"{node.value!r} is not a JSON number")
+            return None
+        return value
+
+
+class _TooLarge(Exception):
+    """The document exceeds a safety bound; carries the message."""
+
+
+_NODE_BUILDERS: dict[type[Node], Callable[[_Builder, Node, str, int], Any]] = {
+    MappingNode: _Builder.build_mapping,
+    SequenceNode: _Builder.build_sequence,
+    ScalarNode: _Builder.build_scalar,
+}
+
+
+def load_document(path: Path) -> SpecDocument:
+    """Read and parse one spec file; raise `SpecErrors` with every problem found."""
+    display = display_path_for(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecErrors([SpecError(display, 1, 1, "#", f"cannot read spec: {exc.strerror}")]) from None
+    if len(raw) > MAX_SPEC_BYTES:
+        message = f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES} bytes"
+        raise SpecErrors([SpecError(display, 1, 1, "#", message)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecErrors([SpecError(display, 1, 1, "#", f"spec is not UTF-8: {exc.reason}")]) from None
+    return _parse(path, display, text, hashlib.sha256(raw).hexdigest())
+
+
+def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
+    builder = _Builder(display)
+    try:
+        node = yaml.compose(text, Loader=_JsonLoader)  # noqa: S506 - _JsonLoader is a SafeLoader
+        data = builder.build(node, "#", 0) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        raise SpecErrors([SpecError(display, line, column, "#", message)]) from None
+    except (_TooLarge, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, _TooLarge) else "the document nests too deeply"
+        raise SpecErrors([SpecError(display, 1, 1, "#", message)]) from None
+    if builder.errors:
+        raise SpecErrors(builder.errors)
+    if not isinstance(data, dict):
+        raise SpecErrors([SpecError(display, 1, 1, "#", "a spec must be a mapping at the top level")])
+    return SpecDocument(path, display, data, builder.source_map, sha256)

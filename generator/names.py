@@ -1,0 +1,143 @@
+"""Every identifier and literal that spec text turns into goes through here.
+
+Spec strings never reach generated code by interpolation: names are sanitised into identifiers that
+cannot be keywords, builtins or dunders, and text becomes a `repr` literal or an escaped docstring.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+_WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_|$)|[A-Z]+")
+_NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
+# Names a generated module defines or imports itself; a field or model may not shadow them.
+_RESERVED = frozenset(
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | set(dir(builtins))
+    | {"self", "cls", "data", "validate", "from_dict", "to_dict", "annotations",
+       "dataclass", "field", "Any", "Mapping", "Unset", "UNSET", "additional_properties"}
+)
+
+
+def words(text: str) -> list[str]:
+    """Split `requireSignIn`, `@odata.type`, `item-id`, `OData_error` into lower-case words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return [
+        match.group(0).lower()
+        for chunk in _NON_IDENTIFIER.split(ascii_text.replace("_", " "))
+        for match in _WORD_BOUNDARY.finditer(chunk)
+    ]
+
+
+def snake_case(text: str) -> str:
+    """`requireSignIn` -> `require_sign_in` (not yet guaranteed to be a valid identifier)."""
+    return "_".join(words(text))
+
+
+def python_identifier(text: str, *, taken: Iterable[str] = (), fallback: str = "field") -> str:
+    """A valid, non-keyword, non-builtin snake_case identifier for `text`, distinct from `taken`."""
+    name = snake_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if name in _RESERVED or name.startswith("__"):
+        name = f"{name}_"
+    return _distinct(name, set(taken))
+
+
+def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
+    """A PascalCase class name for `text` (`driveRecipient` -> `DriveRecipient`), distinct from `taken`."""
+    name = "".join(word.capitalize() for word in words(text)) or "Model"
+    if name[0].isdigit():
+        name = f"Model{name}"
+    if name in _RESERVED:
+        name = f"{name}Model"
+    return _distinct(name, set(taken))
+
+
+def constant_name(text: str, *, taken: Iterable[str] = ()) -> str:
+    """An UPPER_SNAKE enum member name for a value (`sp.owner` -> `SP_OWNER`), distinct from `taken`."""
+    name = snake_case(text).upper() or "VALUE"
+    if name[0].isdigit():
+        name = f"VALUE_{name}"
+    if keyword.iskeyword(name) or name.startswith("_"):
+        name = f"{name}_"
+    return _distinct(name, set(taken))
+
+
+def _distinct(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`, ... : the first not in `taken` (deterministic suffixes)."""
+    if name not in taken:
+        return name
+    counter = 2
+    while f"{name}_{counter}" in taken:
+        counter += 1
+    return f"{name}_{counter}"
+
+
+def import_order(names: Iterable[str]) -> list[str]:
+    """Names for one `from x import ...` line in isort/ruff order: CONSTANTS, Classes, functions."""
+
+    def rank(name: str) -> tuple[int, str]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return kind, name
+
+    return sorted(set(names), key=rank)
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON value; `repr` escapes quotes, backslashes and control characters."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{py_literal(str(key))}: {py_literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+_BIDI_AND_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def docstring(text: str, *, width: int = 96) -> str:
+    """Spec prose made safe for a triple-quoted docstring body: no `\"\"\"`, escapes, bidi marks."""
+    cleaned = _BIDI_AND_CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}"
+                                    if ord(match.group(0)) < 0x100
+                                    else f"\\u{ord(match.group(0)):04x}", text.replace("\\", "\\\\"))
+    cleaned = cleaned.replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in cleaned.strip().splitlines()]
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped.extend(_wrap(line, width) if line else [""])
+    text_out = "\n".join(wrapped).strip()
+    # A docstring may not end with a quote or an odd backslash next to the closing quotes.
+    if text_out.endswith(('"', "\\")):
+        text_out += " "
+    return text_out
+
+
+def comment(text: str, *, width: int = 96) -> list[str]:
+    """Spec prose as `# ` comment lines: one line each, control characters escaped."""
+    body = docstring(text, width=width)
+    return [f"# {line}".rstrip() for line in body.splitlines()] if body else []
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return out

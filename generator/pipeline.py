@@ -1,0 +1,75 @@
+"""The whole pipeline as functions: spec path -> IR -> files (text) -> final bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from generator.emit_client import PACKAGE, emit_client
+from generator.emit_schemas import emit_schemas
+from generator.emit_validator import compile_validators
+from generator.errors import SchemaCompileError, SpecError, SpecErrors
+from generator.ir import Api
+from generator.ir_build import api_from_spec
+from generator.ir_schema import BUNDLE_PREFIX, COMPONENT_PREFIX
+from generator.refs import ResolvedSpec, resolve_spec
+from generator.writer import Header, finalize
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The IR and the exact bytes of every output file."""
+
+    api: Api
+    files: dict[PurePosixPath, bytes]
+
+
+def validator_entry_points(api: Api) -> list[tuple[str, str]]:
+    """(function suffix, bundle pointer): every schema file's entry and every inline model."""
+    entries = {schema_file.name: f"{BUNDLE_PREFIX}{schema_file.entry}" for schema_file in api.schema_files}
+    for model in api.models:
+        entries.setdefault(model.snake_name, model.schema_pointer)
+    return sorted(entries.items())
+
+
+def emit_validators(api: Api) -> dict[PurePosixPath, str]:
+    """`graph_invite/validators.py`: one compiled `validate_<name>` per schema."""
+    source = compile_validators(
+        api.schema_bundle,
+        validator_entry_points(api),
+        assert_formats=True,
+        module_doc=f"Compiled validators for {api.title}: one validate_<name> per JSON Schema.",
+    )
+    return {PurePosixPath(PACKAGE, "validators.py"): source}
+
+
+def spec_label(spec_path: Path, project_root: Path) -> str:
+    """How headers name the spec: relative to the project root (the output folder's parent), so the
+    bytes do not depend on the working directory; just the file name when the spec is elsewhere."""
+    try:
+        return spec_path.resolve().relative_to(project_root.resolve()).as_posix()
+    except ValueError:
+        return spec_path.name
+
+
+def build(spec_path: Path, *, project_root: Path | None = None) -> Generation:
+    """Run every stage; raise `SpecErrors` (all problems, located) when the spec is not usable."""
+    resolved = resolve_spec(spec_path)
+    # Name the spec the same way wherever the command runs from: output must not depend on cwd.
+    api = replace(api_from_spec(resolved), spec_path=spec_label(spec_path, project_root or Path.cwd()))
+    files: dict[PurePosixPath, str] = {}
+    files.update(emit_schemas(api))
+    try:
+        files.update(emit_validators(api))
+    except SchemaCompileError as error:
+        raise SpecErrors([_compile_error(resolved, error)]) from None
+    files.update(emit_client(api))
+    header = Header(api.spec_path, api.spec_sha256, api.generator_version)
+    return Generation(api, finalize(files, header))
+
+
+def _compile_error(resolved: ResolvedSpec, error: SchemaCompileError) -> SpecError:
+    pointer = error.pointer
+    if pointer.startswith(BUNDLE_PREFIX):
+        pointer = COMPONENT_PREFIX + pointer[len(BUNDLE_PREFIX):]
+    return resolved.error(pointer, error.message)

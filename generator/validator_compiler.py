@@ -1,0 +1,244 @@
+"""Compiles the functions of one validator module: references, functions, constants, recursion.
+
+A schema node becomes a function when something calls it: a `$ref` target, an entry point, or
+a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything else is inlined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urljoin, urldefrag
+
+from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.validator_dispatch import ANNOTATIONS, compile_node
+from generator.validator_node import Scope, Target, Variant, emit_call
+from generator.validator_writer import (
+    CodeWriter,
+    NameAllocator,
+    comment_text,
+    name_from_pointer,
+    pointer_tokens,
+    string_literal,
+)
+
+MAX_DEPTH = 512
+PATH_TYPE = "tuple[str | int, ...]"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What a compile pass learns that the next one needs (both only ever grow)."""
+
+    ref_targets: frozenset[str] = frozenset()
+    recursive: frozenset[str] = frozenset()  # function pointers on a call cycle: get `depth`
+
+    def merge(self, other: Knowledge) -> Knowledge:
+        """Union of both."""
+        return Knowledge(self.ref_targets | other.ref_targets, self.recursive | other.recursive)
+
+
+def recursive_pointers(edges: set[tuple[str, str]]) -> frozenset[str]:
+    """Pointers from which some chain of calls leads back to themselves."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for caller, callee in edges:
+        graph[caller].add(callee)
+    found = set()
+    for start in list(graph):
+        stack, seen = list(graph[start]), set()
+        while stack:
+            current = stack.pop()
+            if current == start:
+                found.add(start)
+                break
+            if current not in seen:
+                seen.add(current)
+                stack.extend(graph.get(current, ()))
+    return frozenset(found)
+
+
+class ModuleCompiler:
+    """One compile pass over a schema document (implements `validator_node.Compiler`)."""
+
+    def __init__(
+        self,
+        document: Any,
+        *,
+        assert_formats: bool,
+        knowledge: Knowledge,
+        checking: bool,
+        reserved: frozenset[str],
+    ) -> None:
+        self.document = document
+        self.assert_formats = assert_formats
+        self.knowledge = knowledge
+        self.checking = checking
+        self.base_uri = _base_uri(document)
+        self.names = NameAllocator(reserved)
+        self.constants: dict[str, str] = {}  # source -> name
+        self.helpers: set[str] = set()
+        self.imports: set[str] = {"typing:Any"}
+        self.bases: dict[str, str] = {}  # function pointer -> name shared by both variants
+        self.functions: dict[tuple[str, Variant], list[str]] = {}
+        self.queue: list[tuple[str, Variant]] = []
+        self.edges: set[tuple[str, str]] = set()
+        self.ref_targets: set[str] = set()
+
+    def learned(self) -> Knowledge:
+        """Reference targets and recursive functions seen in this pass."""
+        return Knowledge(frozenset(self.ref_targets), recursive_pointers(self.edges))
+
+    def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
+        """Module constant for `source`, shared by equal sources."""
+        self.imports.update(imports)
+        if source not in self.constants:
+            self.constants[source] = self.names.allocate(stem)
+        return self.constants[source]
+
+    def helper(self, name: str) -> str:
+        """Mark a runtime helper as used."""
+        self.helpers.add(name)
+        return name
+
+    def use_import(self, spec: str) -> None:
+        """Import needed by emitted code."""
+        self.imports.add(spec)
+
+    def schema_at(self, pointer: str) -> Any:
+        """Schema at a canonical pointer; a missing location is a compile error."""
+        current = self.document
+        for token in pointer_tokens(pointer):
+            if isinstance(current, dict) and token in current:
+                current = current[token]
+            elif isinstance(current, list) and re.fullmatch(r"0|[1-9][0-9]*", token):
+                if int(token) >= len(current):
+                    raise SchemaCompileError(pointer, "reference target does not exist")
+                current = current[int(token)]
+            else:
+                raise SchemaCompileError(pointer, "reference target does not exist")
+        return current
+
+    def resolve_reference(self, reference: Any, pointer: str) -> str:
+        """Canonical pointer for a `$ref`: local fragments, or the document's own `$id` URI."""
+        where = join_pointer(pointer, "$ref")
+        if not isinstance(reference, str):
+            raise SchemaCompileError(where, "$ref must be a string")
+        address, fragment = urldefrag(reference)
+        if address and (not self.base_uri or urljoin(self.base_uri, address) != self.base_uri):
+            raise SchemaCompileError(where, f'unsupported remote reference "{reference}"')
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            raise SchemaCompileError(where, f'unsupported anchor reference "{reference}"')
+        tokens = [unescape_pointer_token(token) for token in fragment.split("/")[1:]]
+        target = join_pointer("#", *tokens)
+        try:
+            self.schema_at(target)
+        except SchemaCompileError:
+            raise SchemaCompileError(where, f'reference "{reference}" has no target') from None
+        self.ref_targets.add(target)
+        return target
+
+    def function_pointer(self, pointer: str) -> str:
+        """Follow schemas that are only a `$ref` (plus annotations): they share the target's function."""
+        seen = {pointer}
+        schema = self.schema_at(pointer)
+        while isinstance(schema, dict) and "$ref" in schema and set(schema) - {"$ref"} <= ANNOTATIONS:
+            target = self.resolve_reference(schema["$ref"], pointer)
+            if target in seen:
+                break
+            seen.add(target)
+            pointer, schema = target, self.schema_at(target)
+        return pointer
+
+    def function_name(self, pointer: str, variant: Variant) -> str:
+        """`_is_valid_<name>` / `_errors_<name>`; queues the function for compilation."""
+        if pointer not in self.bases:
+            self.bases[pointer] = self.names.allocate(name_from_pointer(pointer))
+        if (pointer, variant) not in self.functions and (pointer, variant) not in self.queue:
+            self.queue.append((pointer, variant))
+        return f"_{variant.value}_{self.bases[pointer]}"
+
+    def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
+        """Call expression of the function for `pointer` (after `$ref`-only aliases)."""
+        pointer = self.function_pointer(pointer)
+        self.edges.add((scope.pointer, pointer))
+        arguments = [target.value]
+        if variant is Variant.ERRORS:
+            arguments.append(target.path_expression())
+        if pointer in self.knowledge.recursive:
+            arguments.append("depth + 1" if scope.has_depth else "0")
+        return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
+
+    def callable_name(self, pointer: str) -> str | None:
+        """Fast function name usable with map(), for subschemas that are just a `$ref`."""
+        target = self.function_pointer(pointer)
+        if target == pointer or target in self.knowledge.recursive:
+            return None
+        return self.function_name(target, Variant.FAST)
+
+    def apply(self, scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
+        """Inline the subschema, or call its function when it is a `$ref` target itself."""
+        if pointer in self.knowledge.ref_targets and pointer != scope.pointer:
+            emit_call(scope, pointer, target)
+        else:
+            compile_node(scope, schema, pointer, target, rule)
+
+    def check_only(self, scope: Scope, schema: Any, pointer: str) -> None:
+        """Checking pass: compile a subschema that is never applied, so its errors surface."""
+        if self.checking:
+            scratch = Scope(self, Variant.FAST, scope.pointer, CodeWriter(1), scope.has_depth)
+            compile_node(scratch, schema, pointer, Target("data"), "")
+
+    def compile_all(self) -> None:
+        """Compile queued functions (and those they queue) until none are left."""
+        while self.queue:
+            pointer, variant = self.queue.pop(0)
+            self.functions[(pointer, variant)] = self._compile_function(pointer, variant)
+
+    def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
+        """Source lines of one function."""
+        has_depth = pointer in self.knowledge.recursive
+        scope = Scope(self, variant, pointer, CodeWriter(1), has_depth)
+        if has_depth:
+            self._emit_depth_guard(scope)
+        compile_node(scope, self.schema_at(pointer), pointer, Target("data"), "")
+        name = self.function_name(pointer, variant)
+        depth = ", depth: int" if has_depth else ""
+        where = comment_text(pointer)
+        if variant is Variant.FAST:
+            header = [f"def {name}(data: Any{depth}) -> bool:"]
+            header.append(f'    """Whether data is valid against {where}."""')
+            return [*header, *scope.writer.lines, "    return True"]
+        self.use_import("collections.abc:Iterator")
+        error_type = self.helper("ValidationError")
+        header = [f"def {name}(data: Any, path: {PATH_TYPE}{depth}) -> Iterator[{error_type}]:"]
+        header.append(f'    """Errors of data against {where}, in schema order."""')
+        body = scope.writer.lines
+        if not any(line.lstrip().startswith("yield") for line in body):
+            body = [*body, "    yield from ()"]
+        return [*header, *body]
+
+    def _emit_depth_guard(self, scope: Scope) -> None:
+        """Recursive functions stop at MAX_DEPTH nested calls: an error, never RecursionError."""
+        limit = self.constant("_MAX_DEPTH", str(MAX_DEPTH))
+        scope.writer.line(f"if depth > {limit}:")
+        if scope.variant is Variant.FAST:
+            scope.writer.line("    return False")
+            return
+        description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+        arguments = f"{description}, path, {string_literal(scope.pointer)}, 'depth', data"
+        scope.writer.line(f"    yield {self.helper('_error')}({arguments})")
+        scope.writer.line("    return")
+
+
+def _base_uri(document: Any) -> str:
+    """The root `$id` without fragment, against which same-document references resolve."""
+    if isinstance(document, Mapping) and isinstance(document.get("$id"), str):
+        base, fragment = urldefrag(document["$id"])
+        if fragment:
+            raise SchemaCompileError("#/$id", "$id must not have a fragment")
+        return base
+    return ""

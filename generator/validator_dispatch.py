@@ -1,0 +1,187 @@
+"""Keyword dispatch: which handler compiles each keyword, in which order, under which type guard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator import validator_containers as containers
+from generator import validator_keywords as keywords
+from generator.errors import SchemaCompileError, join_pointer
+from generator.validator_checks import type_test
+from generator.validator_keywords import unwrap
+from generator.validator_node import Node, Scope, Target
+from generator.validator_writer import string_literal
+
+Handler = Callable[[Node, Any], None]
+
+# Emission order: cheap type/value checks first, then per-type keywords, then combinators.
+KEYWORD_HANDLERS: dict[str, Handler] = {
+    "type": keywords.check_type,
+    "enum": keywords.check_enum,
+    "const": keywords.check_const,
+    "minLength": keywords.check_min_length,
+    "maxLength": keywords.check_max_length,
+    "pattern": keywords.check_pattern,
+    "format": keywords.check_format,
+    "minimum": keywords.check_minimum,
+    "maximum": keywords.check_maximum,
+    "exclusiveMinimum": keywords.check_exclusive_minimum,
+    "exclusiveMaximum": keywords.check_exclusive_maximum,
+    "multipleOf": keywords.check_multiple_of,
+    "required": containers.check_required,
+    "dependentRequired": containers.check_dependent_required,
+    "minProperties": containers.check_min_properties,
+    "maxProperties": containers.check_max_properties,
+    "properties": containers.check_properties,
+    "patternProperties": containers.check_pattern_properties,
+    "additionalProperties": containers.check_additional_properties,
+    "propertyNames": containers.check_property_names,
+    "dependentSchemas": containers.check_dependent_schemas,
+    "minItems": containers.check_min_items,
+    "maxItems": containers.check_max_items,
+    "uniqueItems": containers.check_unique_items,
+    "prefixItems": containers.check_prefix_items,
+    "items": containers.check_items,
+    "contains": containers.check_contains,
+    "minContains": keywords.check_min_contains,
+    "maxContains": keywords.check_max_contains,
+    "$ref": keywords.check_ref,
+    "allOf": keywords.check_all_of,
+    "anyOf": keywords.check_any_of,
+    "oneOf": keywords.check_one_of,
+    "not": keywords.check_not,
+    "if": keywords.check_if,
+    "then": keywords.check_then,
+    "else": keywords.check_else,
+    "$defs": keywords.check_defs,
+}
+
+# Keywords that only constrain one instance type; their code runs under one guard per group.
+GROUP_TYPES: dict[str, frozenset[str]] = {
+    "string": frozenset({"string"}),
+    "number": frozenset({"number", "integer"}),
+    "object": frozenset({"object"}),
+    "array": frozenset({"array"}),
+}
+KEYWORD_GROUPS: dict[str, str] = {
+    **dict.fromkeys(["minLength", "maxLength", "pattern", "format"], "string"),
+    **dict.fromkeys(
+        ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"], "number"
+    ),
+    **dict.fromkeys(
+        [
+            "required",
+            "dependentRequired",
+            "minProperties",
+            "maxProperties",
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "propertyNames",
+            "dependentSchemas",
+        ],
+        "object",
+    ),
+    **dict.fromkeys(
+        ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "contains"], "array"
+    ),
+}
+KEYWORD_GROUPS.update(minContains="array", maxContains="array")
+
+# Accepted and ignored: they describe, they do not constrain (plus `x-*` extensions).
+ANNOTATIONS = frozenset(
+    {
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "contentMediaType",
+        "contentEncoding",
+        "contentSchema",
+    }
+)
+# Identify the document; meaningful only at its root (embedded resources are unsupported).
+ROOT_KEYWORDS = frozenset({"$schema", "$id"})
+DIALECTS = frozenset(
+    {
+        "https://json-schema.org/draft/2020-12/schema",
+        "https://json-schema.org/draft/2020-12/schema#",
+    }
+)
+
+
+def check_keywords(schema: dict[Any, Any], pointer: str) -> None:
+    """Raise for any keyword that would otherwise be silently ignored."""
+    for keyword in schema:
+        if not isinstance(keyword, str):
+            raise SchemaCompileError(pointer, f"schema keys must be strings, not {keyword!r}")
+        if keyword in KEYWORD_HANDLERS or keyword in ANNOTATIONS or keyword.startswith("x-"):
+            continue
+        where = join_pointer(pointer, keyword)
+        if keyword in ROOT_KEYWORDS and pointer == "#":
+            if keyword == "$schema" and schema[keyword] not in DIALECTS:
+                raise SchemaCompileError(where, f"unsupported dialect {schema[keyword]!r}")
+            continue
+        raise SchemaCompileError(where, f'unsupported keyword "{keyword}"')
+
+
+def _phases() -> list[tuple[str | None, list[str]]]:
+    """Runs of consecutive keywords sharing a type group (None: applies to any instance)."""
+    phases: list[tuple[str | None, list[str]]] = []
+    for keyword in KEYWORD_HANDLERS:
+        group = KEYWORD_GROUPS.get(keyword)
+        if phases and group is not None and phases[-1][0] == group:
+            phases[-1][1].append(keyword)
+        else:
+            phases.append((group, [keyword]))
+    return phases
+
+
+PHASES = _phases()
+
+
+def compile_node(scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
+    """Emit inline code applying `schema` (at `pointer`) to `target` into the scope's writer."""
+    if schema is True:
+        return
+    if schema is False:
+        description = string_literal("is not allowed")
+        Node(scope, {}, pointer, target).fail(pointer, rule or "false", description)
+        return
+    if not isinstance(schema, dict):
+        raise SchemaCompileError(pointer, "a schema must be an object or a boolean")
+    check_keywords(schema, pointer)
+    node = Node(scope, schema, pointer, target)
+    for group, names in PHASES:
+        present = [keyword for keyword in names if keyword in schema]
+        if not present:
+            continue
+        if group is None:
+            _run(node, present)
+        else:
+            _compile_group(node, group, present)
+
+
+def _run(node: Node, present: list[str]) -> None:
+    """Call the handler of each keyword."""
+    for keyword in present:
+        KEYWORD_HANDLERS[keyword](node, node.schema[keyword])
+
+
+def _compile_group(node: Node, group: str, present: list[str]) -> None:
+    """Emit the keywords of one type group under a single type guard (omitted when known)."""
+    known = node.known_types
+    with node.scope.capture() as body:
+        _run(node, present)
+    if known and not known & GROUP_TYPES[group]:
+        return  # the type check already rejected every instance these keywords apply to
+    if known and known <= GROUP_TYPES[group]:
+        node.scope.writer.add_lines(body)
+        return
+    guard = type_test(node, group, node.value)
+    node.scope.writer.add_block(f"if {unwrap(guard)}:", body)

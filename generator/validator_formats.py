@@ -1,0 +1,247 @@
+'''Format assertions for compiled validators: one `_is_<format>(text) -> bool` helper per format.
+
+Formats are annotations in draft 2020-12 unless the caller asks for assertion; then an unknown
+format is a compile error rather than a check that silently passes everything.
+'''
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.validator_runtime import Helper
+from generator.validator_writer import string_literal
+
+
+@dataclass(frozen=True)
+class FormatCheck:
+    """How one format is asserted: the helper that tests a string and the message noun."""
+
+    helper: str
+    description: str
+
+
+FORMATS: dict[str, FormatCheck] = {
+    "date": FormatCheck("_is_date", "a date (RFC 3339 full-date)"),
+    "date-time": FormatCheck("_is_date_time", "a date-time (RFC 3339)"),
+    "email": FormatCheck("_is_email", "an email address"),
+    "hostname": FormatCheck("_is_hostname", "a host name"),
+    "ipv4": FormatCheck("_is_ipv4", "an IPv4 address"),
+    "ipv6": FormatCheck("_is_ipv6", "an IPv6 address"),
+    "regex": FormatCheck("_is_regex", "a regular expression"),
+    "time": FormatCheck("_is_time", "a time (RFC 3339 full-time)"),
+    "uri": FormatCheck("_is_uri", "an absolute URI"),
+    "uri-reference": FormatCheck("_is_uri_reference", "a URI reference"),
+    "uuid": FormatCheck("_is_uuid", "a UUID"),
+}
+
+# RFC 3339 pieces. `[0-9]`, never `\d`: Python's `\d` also matches digits of other scripts.
+_DATE = "([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = (
+    "([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:[.][0-9]+)?"
+    "(?:[Zz]|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
+)
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# RFC 5321 local part: dot-atom, or a quoted string of printable ASCII with backslash escapes.
+_ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL_LOCAL = f'{_ATOM}(?:[.]{_ATOM})*|"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"'
+_HOSTNAME_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = f"{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})*[.]?"
+_EMAIL_COMMON = f"{_ATOM}(?:[.]{_ATOM})*@{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})+[.]?"
+
+# RFC 3986 appendix A, ASCII only. IPv6 literals inside URIs are only checked for their alphabet.
+_PERCENT = "%[0-9A-Fa-f]{2}"
+_SAFE = "A-Za-z0-9\\-._~!$&'()*+,;="
+_PCHAR = f"(?:[{_SAFE}:@]|{_PERCENT})"
+_AUTHORITY = (
+    f"(?:(?:[{_SAFE}:]|{_PERCENT})*@)?"
+    f"(?:\\[(?:[0-9A-Fa-f:.]+|[Vv][0-9A-Fa-f]+\\.[{_SAFE}:]+)\\]|(?:[{_SAFE}]|{_PERCENT})*)"
+    "(?::[0-9]*)?"
+)
+_PATH_ABEMPTY = f"(?:/{_PCHAR}*)*"
+_PATH_ABSOLUTE = f"/(?:{_PCHAR}+{_PATH_ABEMPTY})?"
+_TAIL = f"(?:\\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+_URI = (
+    f"[A-Za-z][A-Za-z0-9+\\-.]*:"
+    f"(?://{_AUTHORITY}{_PATH_ABEMPTY}|{_PATH_ABSOLUTE}|{_PCHAR}+{_PATH_ABEMPTY})?{_TAIL}"
+)
+_RELATIVE_REFERENCE = (
+    f"(?://{_AUTHORITY}{_PATH_ABEMPTY}|{_PATH_ABSOLUTE}"
+    f"|(?:[{_SAFE}@]|{_PERCENT})+{_PATH_ABEMPTY})?{_TAIL}"
+)
+
+
+def _pattern_helper(constant: str, pattern: str, function: str, doc: str) -> Helper:
+    """Helper that is one compiled regex plus a fullmatch test."""
+    source = f'''
+{constant} = re.compile({string_literal(pattern)})
+
+
+def {function}(text: str) -> bool:
+    """{doc}"""
+    return {constant}.fullmatch(text) is not None
+'''
+    return Helper(source, imports=("re",))
+
+
+FORMAT_HELPERS: dict[str, Helper] = {
+    "_is_real_date": Helper(
+        '''
+_LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
+
+
+def _is_real_date(year: str, month: str, day: str) -> bool:
+    """Whether the day exists in that month (the pattern already limits it to 01-31)."""
+    if day <= "28":
+        return True
+    if month == "02":
+        number = int(year)
+        leap = number % 4 == 0 and (number % 100 != 0 or number % 400 == 0)
+        return day == "29" and leap
+    return day <= "30" or month in _LONG_MONTHS
+'''
+    ),
+    "_is_time_of_day": Helper(
+        '''
+def _is_time_of_day(
+    hour: str, minute: str, second: str, sign: str | None, offset_hour: str, offset_minute: str
+) -> bool:
+    """Whether a second of 60 (a leap second) falls on 23:59 UTC, the only place it may."""
+    if second != "60":
+        return True
+    minutes = int(hour) * 60 + int(minute)
+    if sign is not None:
+        offset = int(offset_hour) * 60 + int(offset_minute)
+        minutes += -offset if sign == "+" else offset
+    return minutes % 1440 == 1439
+'''
+    ),
+    "_is_date": Helper(
+        f'''
+_DATE_PATTERN = re.compile({string_literal(_DATE)})
+
+
+def _is_date(text: str) -> bool:
+    """RFC 3339 full-date, YYYY-MM-DD, that exists in the calendar."""
+    match = _DATE_PATTERN.fullmatch(text)
+    return match is not None and _is_real_date(*match.group(1, 2, 3))
+''',
+        imports=("re",),
+        requires=("_is_real_date",),
+    ),
+    "_is_time": Helper(
+        f'''
+_TIME_PATTERN = re.compile({string_literal(_TIME)})
+
+
+def _is_time(text: str) -> bool:
+    """RFC 3339 full-time: HH:MM:SS, optional fraction, then 'Z' or a numeric offset."""
+    match = _TIME_PATTERN.fullmatch(text)
+    return match is not None and _is_time_of_day(*match.group(1, 2, 3, 4, 5, 6))
+''',
+        imports=("re",),
+        requires=("_is_time_of_day",),
+    ),
+    "_is_date_time": Helper(
+        f'''
+_DATE_TIME_PATTERN = re.compile({string_literal(_DATE + "[Tt]" + _TIME)})
+
+
+def _is_date_time(text: str) -> bool:
+    """RFC 3339 date-time ('T' or 't', any number of fraction digits, 'Z' or offset)."""
+    match = _DATE_TIME_PATTERN.fullmatch(text)
+    if match is None:
+        return False
+    # Most values pass on the pattern alone; only days 29-31 and second 60 need arithmetic.
+    return (match[3] <= "28" or _is_real_date(*match.group(1, 2, 3))) and (
+        match[6] != "60" or _is_time_of_day(*match.group(4, 5, 6, 7, 8, 9))
+    )
+''',
+        imports=("re",),
+        requires=("_is_real_date", "_is_time_of_day"),
+    ),
+    "_is_ipv4": _pattern_helper(
+        "_IPV4_PATTERN",
+        rf"{_OCTET}(?:\.{_OCTET}){{3}}",
+        "_is_ipv4",
+        "Dotted-quad IPv4 address; leading zeros are rejected (some parsers read them as octal).",
+    ),
+    "_is_ipv6": Helper(
+        '''
+def _is_ipv6(text: str) -> bool:
+    """RFC 4291 IPv6 text form, without the zone id ("%eth0") that ipaddress also accepts."""
+    if not text.isascii() or "%" in text:
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+''',
+        imports=("ipaddress",),
+    ),
+    "_is_hostname": Helper(
+        f'''
+_HOSTNAME_PATTERN = re.compile({string_literal(_HOSTNAME)})
+
+
+def _is_hostname(text: str) -> bool:
+    """RFC 1123 host name: labels of 1-63 letters, digits, inner hyphens; 253 characters max."""
+    # One trailing dot (the DNS root) is allowed and not counted.
+    return len(text.removesuffix(".")) <= 253 and _HOSTNAME_PATTERN.fullmatch(text) is not None
+''',
+        imports=("re",),
+    ),
+    "_is_email": Helper(
+        f'''
+_EMAIL_PATTERN = re.compile({string_literal(_EMAIL_COMMON)})
+_EMAIL_LOCAL_PATTERN = re.compile({string_literal(_EMAIL_LOCAL)})
+
+
+def _is_email(text: str) -> bool:
+    """RFC 5321 mailbox: dot-atom or quoted local part, '@', dotted host name or address literal."""
+    # One regex settles the everyday shape (name@host.example, short enough that no length
+    # limit can be exceeded); quoted parts, address literals and long names take the long road.
+    if len(text) <= 64 and _EMAIL_PATTERN.fullmatch(text) is not None:
+        return True
+    local, separator, domain = text.rpartition("@")
+    if not separator or len(local) > 64 or _EMAIL_LOCAL_PATTERN.fullmatch(local) is None:
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        literal = domain[1:-1]
+        if literal[:5].lower() == "ipv6:":
+            return _is_ipv6(literal[5:])
+        return _is_ipv4(literal)
+    # "user@localhost" is RFC-valid but never deliverable: a practical check wants a dot.
+    return "." in domain and _is_hostname(domain)
+''',
+        imports=("re",),
+        requires=("_is_ipv4", "_is_ipv6", "_is_hostname"),
+    ),
+    "_is_uuid": _pattern_helper(
+        "_UUID_PATTERN",
+        "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
+        "_is_uuid",
+        "UUID in 8-4-4-4-12 hexadecimal form, any version, any case.",
+    ),
+    "_is_uri": _pattern_helper(
+        "_URI_PATTERN", _URI, "_is_uri", "RFC 3986 absolute URI: a scheme, then ':' and the rest."
+    ),
+    "_is_uri_reference": _pattern_helper(
+        "_URI_REFERENCE_PATTERN",
+        f"{_URI}|{_RELATIVE_REFERENCE}",
+        "_is_uri_reference",
+        "RFC 3986 URI reference: an absolute URI or a relative reference.",
+    ),
+    "_is_regex": Helper(
+        '''
+def _is_regex(text: str) -> bool:
+    """Whether Python's `re` compiles the pattern (close to, not exactly, ECMA-262 syntax)."""
+    try:
+        re.compile(text)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return True
+''',
+        imports=("re",),
+    ),
+}

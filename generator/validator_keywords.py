@@ -1,0 +1,333 @@
+"""Keyword handlers for any instance type, strings, numbers and combinators.
+
+Each `check_<keyword>(node, value)` validates its keyword value (a malformed one is a
+`SchemaCompileError`) and emits its check through `node`, once for both variants.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.errors import SchemaCompileError
+from generator.validator_checks import (
+    TYPE_NOUNS,
+    closed_object,
+    expect_count,
+    expect_number,
+    expect_pattern,
+    expect_schema,
+    expect_schema_list,
+    number_text,
+    plural,
+    type_test,
+)
+from generator.validator_formats import FORMATS
+from generator.validator_node import Node
+from generator.validator_writer import CodeWriter, python_literal, short_repr, string_literal
+
+_SIMPLE_CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def negate(condition: str) -> str:
+    """`not <condition>`, parenthesised only when needed; `x is None` becomes `x is not None`."""
+    if re.fullmatch(r"[\w.]+ is None", condition):
+        return condition.replace(" is None", " is not None")
+    if _SIMPLE_CALL.fullmatch(condition) or _is_wrapped(condition):
+        return f"not {condition}"
+    return f"not ({condition})"
+
+
+def unwrap(condition: str) -> str:
+    """Drop one pair of parentheses around the whole condition, if there is one."""
+    return condition[1:-1] if _is_wrapped(condition) else condition
+
+
+def _is_wrapped(condition: str) -> bool:
+    """Whether the whole condition sits in one pair of parentheses."""
+    text = _STRING_LITERAL.sub("''", condition)
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for position, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
+
+
+def check_type(node: Node, value: Any) -> None:
+    """`type`: a JSON type name or an array of unique ones."""
+    names = [value] if isinstance(value, str) else value
+    valid = isinstance(names, list) and names and all(name in TYPE_NOUNS for name in names)
+    if not valid or len(set(names)) != len(names):
+        raise SchemaCompileError(node.at("type"), "type must be a JSON type name or unique names")
+    # "number" already accepts every integer, so testing both would only cost time.
+    tested = [name for name in names if not (name == "integer" and "number" in names)]
+    tests = [type_test(node, name, node.value, type_keyword=True) for name in tested]
+    condition = tests[0] if len(tests) == 1 else "(" + " or ".join(tests) + ")"
+    nouns = [TYPE_NOUNS[name] for name in names]
+    noun = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " or " + nouns[-1]
+    node.fail_if(negate(condition), node.at("type"), "type", string_literal(f"must be {noun}"))
+    if node.fast:
+        node.known_types = frozenset(names)
+        node.keys_checked = "object" in names and closed_object(node)
+
+
+def _values_text(values: list[Any]) -> str:
+    """`'read', 'write', 'owner'`, shortened when the list is long."""
+    text = ", ".join(short_repr(item, 40) for item in values)
+    return text if len(text) <= 100 else text[:90].rsplit(", ", 1)[0] + f", ... ({len(values)} values)"
+
+
+def check_enum(node: Node, value: Any) -> None:
+    """`enum`: the instance equals (as JSON) one of the listed values."""
+    if not isinstance(value, list):
+        raise SchemaCompileError(node.at("enum"), "enum must be an array")
+    literal = python_literal(value, node.at("enum"))
+    if all(isinstance(item, str) for item in value):
+        members = ", ".join(string_literal(item) for item in sorted(set(value)))
+        constant = node.constant("ENUM", f"frozenset({{{members}}})" if members else "frozenset()")
+        condition = f"{node.value} not in {constant}"
+        if node.known_types != {"string"}:
+            condition = f"not (isinstance({node.value}, str) and {node.value} in {constant})"
+    else:
+        freeze = node.compiler.helper("_freeze")
+        constant = node.constant("ENUM", f"frozenset(map({freeze}, {literal}))")
+        condition = f"{freeze}({node.value}) not in {constant}"
+    description = f"must be one of: {_values_text(value)}"
+    node.fail_if(condition, node.at("enum"), "enum", string_literal(description))
+
+
+def check_const(node: Node, value: Any) -> None:
+    """`const`: the instance equals the value as JSON (1 == 1.0, True != 1, deep)."""
+    literal = python_literal(value, node.at("const"))
+    if value is None or isinstance(value, bool):
+        condition = f"{node.value} is not {literal}"
+    elif isinstance(value, str):
+        # isinstance first: `==` on an arbitrary object may raise or not return a bool.
+        condition = f"not (isinstance({node.value}, str) and {node.value} == {literal})"
+    else:
+        freeze = node.compiler.helper("_freeze")
+        constant = node.constant("CONST", f"{freeze}({literal})")
+        condition = f"{freeze}({node.value}) != {constant}"
+    description = f"must be equal to {short_repr(value)}"
+    node.fail_if(condition, node.at("const"), "const", string_literal(description))
+
+
+def check_min_length(node: Node, value: Any) -> None:
+    """`minLength`: at least n code points (Python's len counts code points)."""
+    count = expect_count(node, "minLength")
+    if count:
+        description = f"must be at least {plural(count, 'character')} long"
+        condition = f"len({node.value}) < {count}"
+        node.fail_if(condition, node.at("minLength"), "minLength", string_literal(description))
+
+
+def check_max_length(node: Node, value: Any) -> None:
+    """`maxLength`: at most n code points."""
+    count = expect_count(node, "maxLength")
+    description = f"must be at most {plural(count, 'character')} long"
+    condition = f"len({node.value}) > {count}"
+    node.fail_if(condition, node.at("maxLength"), "maxLength", string_literal(description))
+
+
+def check_pattern(node: Node, value: Any) -> None:
+    """`pattern`: Python `re.search` (unanchored, as ECMA-262 `test`).
+
+    Python and ECMA-262 regexes differ at the edges: `\\d` and `\\w` match non-ASCII digits
+    and letters in Python, `$` also matches before a final newline, and `\\p{...}` classes
+    are not supported (a compile error).
+    """
+    pattern = expect_pattern(value, node.at("pattern"))
+    regex = node.constant("PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
+    description = f"must match pattern {short_repr(pattern)}"
+    condition = f"{regex}.search({node.value}) is None"
+    node.fail_if(condition, node.at("pattern"), "pattern", string_literal(description))
+
+
+def check_format(node: Node, value: Any) -> None:
+    """`format`: asserted only when the compiler was asked to; otherwise an annotation."""
+    if not isinstance(value, str):
+        raise SchemaCompileError(node.at("format"), "format must be a string")
+    if not node.compiler.assert_formats:
+        return
+    if value not in FORMATS:
+        supported = ", ".join(sorted(FORMATS))
+        message = f'unsupported format "{value}" (supported: {supported})'
+        raise SchemaCompileError(node.at("format"), message)
+    check = FORMATS[value]
+    condition = f"not {node.compiler.helper(check.helper)}({node.value})"
+    description = string_literal(f"must be {check.description}")
+    node.fail_if(condition, node.at("format"), "format", description)
+
+
+def _bound(node: Node, keyword: str, operator: str, relation: str) -> None:
+    """Shared body of the four range keywords."""
+    limit = expect_number(node, keyword)
+    description = string_literal(f"must be {relation} {number_text(limit)}")
+    node.fail_if(f"{node.value} {operator} {limit!r}", node.at(keyword), keyword, description)
+
+
+def check_minimum(node: Node, value: Any) -> None:
+    """`minimum`: instance >= limit."""
+    _bound(node, "minimum", "<", "greater than or equal to")
+
+
+def check_maximum(node: Node, value: Any) -> None:
+    """`maximum`: instance <= limit."""
+    _bound(node, "maximum", ">", "less than or equal to")
+
+
+def check_exclusive_minimum(node: Node, value: Any) -> None:
+    """`exclusiveMinimum`: instance > limit."""
+    _bound(node, "exclusiveMinimum", "<=", "greater than")
+
+
+def check_exclusive_maximum(node: Node, value: Any) -> None:
+    """`exclusiveMaximum`: instance < limit."""
+    _bound(node, "exclusiveMaximum", ">=", "less than")
+
+
+def check_multiple_of(node: Node, value: Any) -> None:
+    """`multipleOf`: exact for integers; decimal-exact (via Fraction) for fractional divisors."""
+    divisor = expect_number(node, "multipleOf")
+    if divisor <= 0:
+        raise SchemaCompileError(node.at("multipleOf"), "multipleOf must be greater than 0")
+    if isinstance(divisor, float) and divisor.is_integer():
+        divisor = int(divisor)
+    if isinstance(divisor, int):
+        # `%` by an int is exact for ints and for floats alike (floats are binary fractions).
+        condition = f"{node.value} % {divisor} != 0"
+    else:
+        constant = node.constant(
+            "MULTIPLE_OF", f"Fraction({string_literal(repr(divisor))})", ("fractions:Fraction",)
+        )
+        condition = f"not {node.compiler.helper('_is_multiple_of')}({node.value}, {constant})"
+    description = string_literal(f"must be a multiple of {number_text(divisor)}")
+    node.fail_if(condition, node.at("multipleOf"), "multipleOf", description)
+
+
+def check_ref(node: Node, value: Any) -> None:
+    """`$ref`: call the one function compiled for the target (recursion stays a call)."""
+    node.call(node.compiler.resolve_reference(value, node.pointer))
+
+
+def check_all_of(node: Node, value: Any) -> None:
+    """`allOf`: every subschema applies inline, reporting its own errors."""
+    for index, schema in enumerate(expect_schema_list(node, "allOf")):
+        node.apply(schema, node.at("allOf", index), rule="allOf")
+
+
+def _predicates(node: Node, keyword: str) -> list[str]:
+    """Boolean expressions, one per subschema of an array-of-schemas keyword."""
+    schemas = expect_schema_list(node, keyword)
+    return [node.predicate(node.at(keyword, index), node.value) for index in range(len(schemas))]
+
+
+def check_any_of(node: Node, value: Any) -> None:
+    """`anyOf`: at least one subschema accepts the instance."""
+    predicates = _predicates(node, "anyOf")
+    if "True" in predicates:
+        return
+    description = string_literal("must match at least one schema in anyOf")
+    live = [predicate for predicate in predicates if predicate != "False"]
+    if not live:
+        node.fail(node.at("anyOf"), "anyOf", description)
+        return
+    node.fail_if(negate(" or ".join(live)), node.at("anyOf"), "anyOf", description)
+
+
+def check_one_of(node: Node, value: Any) -> None:
+    """`oneOf`: exactly one subschema accepts the instance."""
+    predicates = [item for item in _predicates(node, "oneOf") if item != "False"]
+    description = string_literal("must match exactly one schema in oneOf")
+    always = predicates.count("True")
+    live = [predicate for predicate in predicates if predicate != "True"]
+    if always > 1 or (always == 0 and not live):
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
+    if always == 1:
+        condition = " or ".join(live)
+    else:
+        condition = negate(live[0]) if len(live) == 1 else " + ".join(live) + " != 1"
+    if condition:
+        node.fail_if(condition, node.at("oneOf"), "oneOf", description)
+
+
+def check_not(node: Node, value: Any) -> None:
+    """`not`: the subschema must reject the instance."""
+    expect_schema(value, node.at("not"))
+    predicate = node.predicate(node.at("not"), node.value)
+    description = string_literal("must not match the schema in not")
+    if predicate == "True":
+        node.fail(node.at("not"), "not", description)
+    elif predicate != "False":
+        node.fail_if(predicate, node.at("not"), "not", description)
+
+
+def check_if(node: Node, value: Any) -> None:
+    """`if`/`then`/`else`: `then` applies when `if` accepts the instance, `else` otherwise."""
+    expect_schema(value, node.at("if"))
+    branches = {word: node.schema[word] for word in ("then", "else") if word in node.schema}
+    for word, schema in branches.items():
+        expect_schema(schema, node.at(word))
+    if not branches:
+        node.compiler.check_only(node.scope, value, node.at("if"))
+        return
+    predicate = node.predicate(node.at("if"), node.value)
+    if predicate in {"True", "False"}:
+        chosen = "then" if predicate == "True" else "else"
+        if chosen in branches:
+            node.apply(branches[chosen], node.at(chosen), rule=chosen)
+        return
+    bodies: dict[str, CodeWriter] = {}
+    for word, schema in branches.items():
+        with node.scope.capture() as body:
+            node.apply(schema, node.at(word), rule=word)
+        bodies[word] = body
+    if bodies.get("then") and bodies.get("else") and bodies["then"].lines and bodies["else"].lines:
+        matched = node.scope.variable("matched")
+        node.scope.writer.line(f"{matched} = {predicate}")
+        predicate = matched
+    if "then" in bodies:
+        node.scope.writer.add_block(f"if {predicate}:", bodies["then"])
+    if "else" in bodies:
+        node.scope.writer.add_block(f"if {negate(predicate)}:", bodies["else"])
+
+
+def _check_unconditional(node: Node, word: str) -> None:
+    """`then`/`else` without `if` never apply, but must still compile."""
+    schema = expect_schema(node.schema[word], node.at(word))
+    if "if" not in node.schema:
+        node.compiler.check_only(node.scope, schema, node.at(word))
+
+
+def check_then(node: Node, value: Any) -> None:
+    """`then`: applied by `check_if`."""
+    _check_unconditional(node, "then")
+
+
+def check_else(node: Node, value: Any) -> None:
+    """`else`: applied by `check_if`."""
+    _check_unconditional(node, "else")
+
+
+def check_defs(node: Node, value: Any) -> None:
+    """`$defs`: not applied here; each definition compiles where it is referenced."""
+    if not isinstance(value, dict):
+        raise SchemaCompileError(node.at("$defs"), "$defs must be an object of schemas")
+    for name, schema in value.items():
+        expect_schema(schema, node.at("$defs", name))
+        node.compiler.check_only(node.scope, schema, node.at("$defs", name))
+
+
+def check_min_contains(node: Node, value: Any) -> None:
+    """`minContains`: validated here, applied by `contains`."""
+    expect_count(node, "minContains")
+
+
+def check_max_contains(node: Node, value: Any) -> None:
+    """`maxContains`: validated here, applied by `contains`."""
+    expect_count(node, "maxContains")

@@ -1,0 +1,192 @@
+'''Runtime helpers copied into generated validator modules, each only when some check uses it.
+
+Emitted modules are self-contained (stdlib only), so shared logic travels as source text.
+Every helper names the imports and the other helpers it needs; `helper_closure` resolves them.
+'''
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Helper:
+    """Source of one module-level definition plus the imports and helpers it relies on."""
+
+    source: str
+    imports: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+
+# Imports are written as `module` (plain `import module`) or `module:name` (`from module import name`).
+HELPERS: dict[str, Helper] = {}
+
+HELPERS["ValidationError"] = Helper(
+    '''
+class ValidationError(ValueError):
+    """One way an instance breaks its schema: where (`path`), which `rule`, and why (`message`)."""
+
+    def __init__(
+        self, message: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.schema_path = schema_path
+        self.rule = rule
+        self.value = value
+'''
+)
+
+HELPERS["_render_path"] = Helper(
+    '''
+def _render_path(path: tuple[str | int, ...]) -> str:
+    """('recipients', 0, 'email') -> 'recipients[0].email'; () -> '(root)'."""
+    if not path:
+        return "(root)"
+    parts: list[str] = []
+    for item in path:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item.isidentifier():
+            parts.append(f".{item}" if parts else item)
+        else:
+            parts.append(f"[{json.dumps(item)}]")
+    return "".join(parts)
+''',
+    imports=("json",),
+)
+
+HELPERS["_error"] = Helper(
+    '''
+def _error(
+    description: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
+) -> ValidationError:
+    """ValidationError whose message starts with the data path it is about."""
+    return ValidationError(f"{_render_path(path)}: {description}", path, schema_path, rule, value)
+''',
+    requires=("ValidationError", "_render_path"),
+)
+
+HELPERS["_short_repr"] = Helper(
+    '''
+# reprlib bounds nesting and length, so even a 10,000-level list prints safely and briefly.
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+
+
+def _short_repr(value: object) -> str:
+    """repr() cut to about 80 characters: messages stay readable whatever the instance holds."""
+    text = _REPR.repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+''',
+    imports=("reprlib",),
+)
+
+HELPERS["_has_string_keys"] = Helper(
+    '''
+def _has_string_keys(value: dict[Any, Any]) -> bool:
+    """Whether every key is a str: a dict with other keys is not a JSON object."""
+    return all(isinstance(key, str) for key in value)
+''',
+    imports=("typing:Any",),
+)
+
+HELPERS["_freeze"] = Helper(
+    '''
+def _freeze_scalar(value: object) -> object:
+    """Hashable key of a non-container value; anything outside JSON only equals itself."""
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float) and isfinite(value):
+        return value
+    return ("other", id(value))
+
+
+def _freeze(value: object) -> object:
+    """JSON value -> hashable key; keys are equal exactly when values are (1 == 1.0, True != 1)."""
+    # An explicit stack, not recursion: instances may nest deeper than the interpreter allows.
+    results: list[object] = []
+    stack: list[tuple[object, bool]] = [(value, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if isinstance(item, list):
+            if children_done:
+                count = len(item)
+                children = tuple(results[len(results) - count :])
+                del results[len(results) - count :]
+                results.append(("array", children))
+            else:
+                stack.append((item, True))
+                stack.extend((child, False) for child in reversed(item))
+        elif isinstance(item, dict) and all(isinstance(key, str) for key in item):
+            if children_done:
+                count = len(item)
+                frozen = results[len(results) - count :]
+                del results[len(results) - count :]
+                results.append(("object", frozenset(zip(item, frozen))))
+            else:
+                stack.append((item, True))
+                stack.extend((child, False) for child in reversed(list(item.values())))
+        else:
+            results.append(_freeze_scalar(item))
+    return results[0]
+''',
+    imports=("math:isfinite",),
+)
+
+HELPERS["_has_duplicates"] = Helper(
+    '''
+def _has_duplicates(items: list[Any]) -> bool:
+    """Whether two items are equal as JSON values (so 1 and 1.0 are duplicates, 1 and True not)."""
+    seen: set[object] = set()
+    for item in items:
+        key = _freeze(item)
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+''',
+    imports=("typing:Any",),
+    requires=("_freeze",),
+)
+
+HELPERS["_is_multiple_of"] = Helper(
+    '''
+def _is_multiple_of(value: float, divisor: Fraction) -> bool:
+    """Exact check on the decimal a float prints as: 0.0075 is a multiple of 0.0001."""
+    # Binary floating point would call 0.0075 / 0.0001 = 74.99999999999999 not whole.
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    return exact % divisor == 0
+''',
+    imports=("fractions:Fraction",),
+)
+
+
+def helper_closure(names: set[str], registry: dict[str, Helper]) -> list[str]:
+    """Requested helpers plus everything they require, in the fixed order of `registry`."""
+    needed = set(names)
+    pending = list(names)
+    while pending:
+        for required in registry[pending.pop()].requires:
+            if required not in needed:
+                needed.add(required)
+                pending.append(required)
+    return [name for name in registry if name in needed]
+
+
+def render_imports(imports: set[str]) -> list[str]:
+    """Import lines in isort order: plain imports first, then `from` imports, each sorted."""
+    plain = sorted(item for item in imports if ":" not in item)
+    grouped: dict[str, set[str]] = {}
+    for item in imports:
+        if ":" in item:
+            module, name = item.split(":")
+            grouped.setdefault(module, set()).add(name)
+    lines = [f"import {module}" for module in plain]
+    for module in sorted(grouped):
+        lines.append(f"from {module} import {', '.join(sorted(grouped[module]))}")
+    return lines

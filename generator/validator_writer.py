@@ -1,0 +1,210 @@
+"""Text building blocks of the validator compiler: indented code, literals, names, lint exemptions."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import reprlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from generator.errors import SchemaCompileError, unescape_pointer_token
+
+INDENT = "    "
+
+# String literals in emitted code: both quote styles, with escapes, so identifiers inside
+# them (a property named "value_1") are not mistaken for uses of a local variable.
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+# Longer string literals are split into implicitly concatenated pieces inside parentheses,
+# which black can spread over lines: one long message must not break the line-length rule.
+_STRING_PIECE_LENGTH = 56
+
+# Tokens that only say "where in the schema" and make generated names longer, not clearer.
+_STRUCTURAL_TOKENS = frozenset({"$defs", "properties"})
+
+_NAME_LENGTH = 48
+
+
+class CodeWriter:
+    """Python source built line by line at one indentation level."""
+
+    def __init__(self, level: int = 0) -> None:
+        self.level = level
+        self.lines: list[str] = []
+
+    def line(self, text: str) -> None:
+        """Append one line at the current level."""
+        self.lines.append(INDENT * self.level + text)
+
+    def nested(self) -> CodeWriter:
+        """A fresh writer one level deeper, for a block body built before its header is chosen."""
+        return CodeWriter(self.level + 1)
+
+    def uses(self, name: str) -> bool:
+        """Whether any line mentions the identifier `name` outside string literals."""
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        return any(pattern.search(_STRING_LITERAL.sub("''", text)) for text in self.lines)
+
+    def add_block(
+        self, header: str, body: CodeWriter, setup: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Append `header`, the `setup` assignments the body uses, then the body; nothing if it is empty."""
+        if not body.lines:
+            return
+        self.line(header)
+        for name, expression in setup:
+            if body.uses(name):
+                self.lines.append(INDENT * body.level + f"{name} = {expression}")
+        self.lines.extend(body.lines)
+
+    def add_lines(self, body: CodeWriter, setup: Sequence[tuple[str, str]] = ()) -> None:
+        """Append a body written one level deeper at this level, after the setup lines it needs."""
+        shifted = CodeWriter(self.level)
+        shifted.lines = [text[len(INDENT) :] for text in body.lines]
+        for name, expression in setup:
+            if shifted.uses(name):
+                self.line(f"{name} = {expression}")
+        self.lines.extend(shifted.lines)
+
+
+def string_literal(text: str) -> str:
+    """ASCII-only Python literal for `text` (no look-alike Unicode in emitted code), split if long."""
+    literal = ascii(text)
+    if len(literal) <= _STRING_PIECE_LENGTH:
+        return literal
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = start + 1
+        while end < len(text) and len(ascii(text[start : end + 1])) <= _STRING_PIECE_LENGTH:
+            end += 1
+        pieces.append(ascii(text[start:end]))
+        start = end
+    return "(" + " ".join(pieces) + ")"
+
+
+def python_literal(value: Any, pointer: str) -> str:
+    """JSON value from the schema -> Python literal; anything that is not JSON is a compile error."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SchemaCompileError(pointer, f"{value!r} is not a JSON number")
+        return repr(float(value))
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(item, pointer) for item in value) + "]"
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        items = (f"{string_literal(key)}: {python_literal(item, pointer)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise SchemaCompileError(pointer, f"{type(value).__name__} value is not JSON")
+
+
+_COMPILE_TIME_REPR = reprlib.Repr()
+_COMPILE_TIME_REPR.maxstring = 60
+_COMPILE_TIME_REPR.maxother = 60
+
+
+def short_repr(value: object, limit: int = 80) -> str:
+    """repr() for a message, cut to `limit` characters: schemas may hold huge constants."""
+    text = _COMPILE_TIME_REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def comment_text(text: str, limit: int = 72) -> str:
+    """Text safe inside a one-line docstring: ASCII escapes, no quotes or backslashes left raw."""
+    escaped = text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    return escaped if len(escaped) <= limit else escaped[: limit - 3].rstrip("\\") + "..."
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    """`#/$defs/a~1b` -> ['$defs', 'a/b']."""
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    return [unescape_pointer_token(token) for token in body.split("/")[1:]] if body else []
+
+
+def snake_case(text: str) -> str:
+    """`driveRecipient` -> `drive_recipient`; anything not ASCII alphanumeric becomes `_`."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    return re.sub(r"[^A-Za-z0-9]+", "_", spaced).strip("_").lower()
+
+
+def name_from_pointer(pointer: str) -> str:
+    """`#/$defs/driveRecipient/properties/email` -> `drive_recipient_email`; `#` -> `root`."""
+    words = [snake_case(token) for token in pointer_tokens(pointer) if token not in _STRUCTURAL_TOKENS]
+    name = "_".join(word for word in words if word)
+    if len(name) > _NAME_LENGTH:
+        name = name[-_NAME_LENGTH:].lstrip("_")
+    return name or "root"
+
+
+class NameAllocator:
+    """Hands out unique identifiers: a taken stem gets `_2`, `_3`, ... in request order."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.used: set[str] = set(reserved)
+
+    def allocate(self, stem: str) -> str:
+        """Unique identifier starting with `stem`."""
+        name = stem
+        counter = 1
+        while name in self.used:
+            counter += 1
+            name = f"{stem}_{counter}"
+        self.used.add(name)
+        return name
+
+
+def _count_returns(statements: Sequence[ast.stmt]) -> int:
+    return sum(
+        isinstance(node, ast.Return)
+        for statement in statements
+        for node in ast.walk(statement)
+    )
+
+
+def _count_branches(statements: Sequence[ast.stmt]) -> int:
+    total = 0
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            total += 1 + _count_branches(statement.body)
+            if statement.orelse:
+                total += 1 + _count_branches(statement.orelse)
+        elif isinstance(statement, ast.For | ast.While):
+            total += 1 + _count_branches(statement.body)
+    return total
+
+
+def _count_statements(statements: Sequence[ast.stmt]) -> int:
+    total = 0
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            total += 1 + _count_statements(statement.body)
+            if statement.orelse:
+                total += 1 + _count_statements(statement.orelse)
+        elif isinstance(statement, ast.For):
+            total += _count_statements(statement.body)
+        elif not isinstance(statement, ast.Return):
+            total += 1
+    return total
+
+
+def lint_exemptions(source: str) -> list[str]:
+    """Pylint size rules (as ruff counts them) that emitted functions exceed.
+
+    Generated checks are long straight-line code on purpose (no calls, no loops over rules),
+    so the module declares exactly the exemptions it needs: an unneeded one is itself an error.
+    """
+    limits = {"PLR0911": (_count_returns, 6), "PLR0912": (_count_branches, 12)}
+    limits["PLR0915"] = (_count_statements, 50)
+    functions = [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+    return sorted(
+        code
+        for code, (counter, limit) in limits.items()
+        if any(counter(function.body) > limit for function in functions)
+    )

@@ -1,0 +1,32 @@
+"""Shared test setup: Hypothesis profiles and paths to the repository's own files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "driveitem-invite.yaml"
+GENERATED = ROOT / "generated"
+
+# `ci` (make test): reproducible and bounded so the suite stays well under 10 minutes on 2 cores.
+# `deep` (make test-deep): 20x the examples, random seeds, for hunting rare failures.
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "deep",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -1,0 +1,127 @@
+"""The generated models: seed examples round-trip losslessly; absent, null, unknown and open values survive."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta, timezone
+from typing import Any
+
+import pytest
+
+import graph_invite.models as models
+from graph_invite import (
+    UNSET,
+    GraphDateTime,
+    InviteRequest,
+    InviteResponse,
+    OdataError,
+    Permission,
+    PermissionRole,
+    SharingLinkType,
+    ValidationError,
+)
+from tests.spec_examples import iter_examples
+
+EXAMPLES = list(iter_examples())
+MODEL_BY_COMPONENT = {"inviteRequest": InviteRequest, "inviteResponse": InviteResponse, "odataError": OdataError}
+
+
+def test_every_body_example_is_covered() -> None:
+    assert len(EXAMPLES) >= 11, "the seeds give 11 request/response examples"
+    assert {component for _, component, _ in EXAMPLES} == set(MODEL_BY_COMPONENT)
+
+
+@pytest.mark.parametrize(("name", "component", "value"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_seed_example_round_trips(name: str, component: str, value: Any) -> None:
+    model = MODEL_BY_COMPONENT[component]
+    parsed = model.from_dict(value)
+    assert parsed.to_dict() == value
+    assert model.from_dict(json.loads(json.dumps(parsed.to_dict()))) == parsed
+
+
+def test_absent_and_null_stay_distinct() -> None:
+    absent = Permission.from_dict({"id": "1"})
+    null = Permission.from_dict({"id": "1", "grantedTo": None})
+    assert absent.granted_to is UNSET
+    assert null.granted_to is None
+    assert absent.to_dict() == {"id": "1"}
+    assert null.to_dict() == {"id": "1", "grantedTo": None}
+    assert absent != null
+
+
+def test_unknown_properties_and_odata_type_survive() -> None:
+    data = {
+        "@odata.type": "#microsoft.graph.permission",
+        "id": "x",
+        "newGraphField": {"nested": [1, 2, {"deep": True}]},
+        "grantedTo": {"user": {"id": "u", "displayName": "Ryan", "email": "r@contoso.com"}},
+    }
+    permission = Permission.from_dict(data)
+    assert permission.odata_type == "#microsoft.graph.permission"
+    assert permission.additional_properties == {"newGraphField": {"nested": [1, 2, {"deep": True}]}}
+    assert permission.to_dict() == data
+
+
+def test_open_enums_keep_unknown_values() -> None:
+    data = {"id": "x", "roles": ["write", "sp.owner"], "link": {"type": "review", "scope": "users"}}
+    permission = Permission.from_dict(data)
+    assert permission.roles == [PermissionRole.WRITE, "sp.owner"]
+    assert isinstance(permission.roles, list) and permission.roles[0] is PermissionRole.WRITE
+    assert permission.link and permission.link.type_ == "review"
+    assert not isinstance(permission.link.type_, SharingLinkType)
+    assert permission.to_dict() == data
+    assert json.loads(json.dumps(permission.to_dict())) == data
+
+
+def test_requests_reject_unknown_roles() -> None:
+    with pytest.raises(ValidationError) as caught:
+        InviteRequest.from_dict({"recipients": [{"email": "a@contoso.com"}], "roles": ["Write"]})
+    assert caught.value.path == ("roles", 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2016-12-31T23:59:41.3794411+00:00", "2018-07-15T14:00:00.000Z", "2018-07-15T14:00:00Z",
+     "2018-07-15t14:00:00.5-07:30"],
+)
+def test_date_times_round_trip_byte_exactly(text: str) -> None:
+    permission = Permission.from_dict({"id": "1", "expirationDateTime": text})
+    assert isinstance(permission.expiration_date_time, GraphDateTime)
+    assert permission.to_dict()["expirationDateTime"] == text
+    assert json.dumps(permission.to_dict()) == json.dumps({"id": "1", "expirationDateTime": text})
+
+
+def test_date_time_offers_a_datetime() -> None:
+    value = GraphDateTime("2016-12-31T23:59:41.3794411+00:00").to_datetime()
+    assert (value.year, value.second, value.microsecond) == (2016, 41, 379441)
+    assert value.utcoffset() == timedelta(0)
+    assert GraphDateTime("2018-07-15T14:00:00-07:30").to_datetime().tzinfo == timezone(-timedelta(hours=7, minutes=30))
+    assert GraphDateTime.from_datetime(value) == "2016-12-31T23:59:41.379441Z"
+
+
+def test_rejected_payloads_never_parse_silently() -> None:
+    with pytest.raises(ValidationError) as caught:
+        InviteResponse.from_dict({"value": [{"id": 5}]})
+    assert caught.value.path == ("value", 0, "id")
+    with pytest.raises(ValidationError):
+        InviteRequest.from_dict({"recipients": []})
+    with pytest.raises(ValidationError):
+        InviteRequest.from_dict({"recipients": [{"email": "a@contoso.com"}], "message": "x" * 2001})
+
+
+def test_password_is_kept_out_of_repr() -> None:
+    request = InviteRequest.from_dict({"recipients": [{"email": "a@contoso.com"}], "password": "hunter2-secret"})
+    assert request.password == "hunter2-secret"
+    assert "hunter2-secret" not in repr(request)
+    assert request.to_dict()["password"] == "hunter2-secret"
+
+
+def test_models_build_from_python_and_serialise() -> None:
+    request = InviteRequest(
+        recipients=[models.DriveRecipient(email="ryan@contoso.com")],
+        roles=[PermissionRole.WRITE],
+        require_sign_in=True,
+    )
+    data = request.to_dict()
+    assert data == {"recipients": [{"email": "ryan@contoso.com"}], "roles": ["write"], "requireSignIn": True}
+    assert InviteRequest.from_dict(data) == request
