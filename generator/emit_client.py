@@ -57,8 +57,14 @@ def _decode_lines(model: Model) -> list[str]:
         elif field.type.is_identity:
             arguments.append(f"{name}=data.get({wire}, UNSET)")
         else:
-            condition = f"{name} is not UNSET" + (f" and {name} is not None" if field.type.nullable else "")
-            lines += [f"{name} = data.get({wire}, UNSET)", f"if {condition}:", f"    {name} = {field.type.decode(name)}"]
+            condition = f"{name} is not UNSET" + (
+                f" and {name} is not None" if field.type.nullable else ""
+            )
+            lines += [
+                f"{name} = data.get({wire}, UNSET)",
+                f"if {condition}:",
+                f"    {name} = {field.type.decode(name)}",
+            ]
             arguments.append(f"{name}={name}")
     if model.extra_allowed:
         arguments.append(
@@ -82,7 +88,9 @@ def _encode_lines(model: Model) -> list[str]:
 
 def _field_default(field: Field) -> str:
     if field.secret:
-        return " = field(default=UNSET, repr=False)" if not field.required else " = field(repr=False)"
+        return (
+            " = field(default=UNSET, repr=False)" if not field.required else " = field(repr=False)"
+        )
     return f" = {field.default_literal}" if field.default_literal else ""
 
 
@@ -91,7 +99,11 @@ def _model_imports(api: Api) -> list[str]:
     types_names = import_order(
         {"UNSET", "Unset"}
         | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
-        | ({"open_enum", "enum_value"} if any(_uses_open_enum(model) for model in api.models) else set())
+        | (
+            {"open_enum", "enum_value"}
+            if any(_uses_open_enum(model) for model in api.models)
+            else set()
+        )
     )
     validators = sorted({model.validator_name for model in api.models})
     lines = ["from collections.abc import Mapping", "from dataclasses import dataclass, field"]
@@ -117,7 +129,11 @@ def result_shape(api: Api, operation: Operation) -> ResultShape:
     body = api.model(body_class)
     base = body_class.removesuffix("Response") or body_class
     collection = next(
-        (f for f in body.fields if f.type.kind == "array" and f.type.item is not None and f.type.item.kind == "model"),
+        (
+            f
+            for f in body.fields
+            if f.type.kind == "array" and f.type.item is not None and f.type.item.kind == "model"
+        ),
         None,
     )
     if collection is None or collection.type.item is None:
@@ -125,7 +141,9 @@ def result_shape(api: Api, operation: Operation) -> ResultShape:
     item = api.model(collection.type.item.target)
     error = next((f.python_name for f in item.fields if f.wire_name == "error"), "")
     plural = python_identifier(f"{item.snake_name}s", fallback="items")
-    return ResultShape(f"{base}Result", body_class, collection.python_name, plural, item.class_name, error)
+    return ResultShape(
+        f"{base}Result", body_class, collection.python_name, plural, item.class_name, error
+    )
 
 
 def _body_functions(api: Api) -> list[dict[str, str]]:
@@ -143,7 +161,10 @@ def _body_functions(api: Api) -> list[dict[str, str]]:
 def _operation_texts(api: Api) -> dict[str, dict[str, str]]:
     """Signatures and argument lists per operation (computed here so templates only print)."""
     texts: dict[str, dict[str, str]] = {
-        "signatures": {}, "method_signatures": {}, "build_arguments": {}, "body_expressions": {},
+        "signatures": {},
+        "method_signatures": {},
+        "build_arguments": {},
+        "body_expressions": {},
         "success_statuses": {},
     }
     for op in api.operations:
@@ -171,7 +192,9 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
     """Every file of the generated package except the validators: path -> unformatted text."""
     environment = template_environment()
     shapes = {op.operation_id: result_shape(api, op) for op in api.operations}
-    results = sorted({shape.class_name: shape for shape in shapes.values()}.values(), key=lambda s: s.class_name)
+    results = sorted(
+        {shape.class_name: shape for shape in shapes.values()}.values(), key=lambda s: s.class_name
+    )
     bodies = _body_functions(api)
     body_classes = sorted({b["class_name"] for b in bodies})
     result_items = sorted({s.item_class for s in results if s.item_class})
@@ -179,27 +202,46 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
     operations_built = sorted(f"build_{op.method_name}" for op in api.operations)
     package_version = f"{api.version}+invitegen.{api.generator_version}"
     exports = sorted(
-        {"GraphClient", "AsyncGraphClient", "RetryPolicy", "GraphError", "ValidationError", "RequestInfo",
-         "UNSET", "Unset", "GraphDateTime", *(s.class_name for s in results),
-         *(m.class_name for m in api.models), *(e.class_name for e in api.enums)}
+        {
+            "GraphClient",
+            "AsyncGraphClient",
+            "RetryPolicy",
+            "GraphError",
+            "ValidationError",
+            "RequestInfo",
+            "UNSET",
+            "Unset",
+            "GraphDateTime",
+            *(s.class_name for s in results),
+            *(m.class_name for m in api.models),
+            *(e.class_name for e in api.enums),
+        }
     )
     context: dict[str, Any] = {
         "api": api,
         "package": PACKAGE,
         "package_version": package_version,
         "imports": _model_imports(api),
-        "wire_names": {m.class_name: py_literal(sorted(f.wire_name for f in m.fields)) for m in api.models},
-        "field_defaults": {m.class_name: {f.python_name: _field_default(f) for f in m.fields} for m in api.models},
+        "wire_names": {
+            m.class_name: py_literal(sorted(f.wire_name for f in m.fields)) for m in api.models
+        },
+        "field_defaults": {
+            m.class_name: {f.python_name: _field_default(f) for f in m.fields} for m in api.models
+        },
         "decode_lines": {m.class_name: _decode_lines(m) for m in api.models},
         "encode_lines": {m.class_name: _encode_lines(m) for m in api.models},
         "results": results,
         "operation_results": shapes,
         "result_functions": {s.class_name: f"{python_identifier(s.class_name)}" for s in results},
         "bodies": bodies,
-        "request_imports": [
-            f"from {PACKAGE}.models import {', '.join(body_classes)}",
-            f"from {PACKAGE}.validators import {', '.join(sorted(b['validator'] for b in bodies))}",
-        ] if bodies else [],
+        "request_imports": (
+            [
+                f"from {PACKAGE}.models import {', '.join(body_classes)}",
+                f"from {PACKAGE}.validators import {', '.join(sorted(b['validator'] for b in bodies))}",
+            ]
+            if bodies
+            else []
+        ),
         "client_imports": [
             f"from {PACKAGE}.errors import GraphError",
             f"from {PACKAGE}.models import {', '.join(model_names)}",
@@ -208,10 +250,21 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
         ],
         "init_imports": [
             f"from {PACKAGE}.client import "
-            + ", ".join(import_order(["AsyncGraphClient", "GraphClient", "RetryPolicy", *(s.class_name for s in results)])),
+            + ", ".join(
+                import_order(
+                    [
+                        "AsyncGraphClient",
+                        "GraphClient",
+                        "RetryPolicy",
+                        *(s.class_name for s in results),
+                    ]
+                )
+            ),
             f"from {PACKAGE}.errors import GraphError, ValidationError",
             f"from {PACKAGE}.models import "
-            + ", ".join(sorted([*(m.class_name for m in api.models), *(e.class_name for e in api.enums)])),
+            + ", ".join(
+                sorted([*(m.class_name for m in api.models), *(e.class_name for e in api.enums)])
+            ),
             f"from {PACKAGE}.requests import RequestInfo",
             f"from {PACKAGE}.types import UNSET, GraphDateTime, Unset",
         ],
@@ -235,5 +288,3 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
-
-

@@ -49,7 +49,7 @@ def compile_validators(
     assert_formats: bool = True,
     module_doc: str = "",
 ) -> str:
-    """{"$defs": ...} bundle + [(suffix, pointer)] -> one module with validate_<suffix>/iter_errors_<suffix>.
+    """Bundle {"$defs": ...} + [(suffix, pointer)] -> module with validate_/iter_errors_<suffix>.
 
     Definitions may `$ref` each other ("#/$defs/other"); each one compiles to one function pair
     that every entry point shares, so the module holds no duplicated code.
@@ -93,7 +93,7 @@ def _compile_module(
 def _queue_entries(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], *, checking: bool
 ) -> list[str]:
-    """Queue both variants of each entry point; the checking pass also compiles the whole document."""
+    """Queue both variants of each entry point (the checking pass: the whole document too)."""
     roots = []
     for _, pointer in entries:
         if not pointer.startswith("#"):

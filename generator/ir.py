@@ -65,7 +65,9 @@ class TypeRef:
             assert self.item is not None
             variable = f"item{depth}"
             inner = self.item.decode_nullable(variable, depth + 1)
-            return expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+            return (
+                expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+            )
         decoders = {
             "datetime": "GraphDateTime({})",
             "model": f"{self.target}._from_valid({{}})",
@@ -86,7 +88,9 @@ class TypeRef:
             assert self.item is not None
             variable = f"item{depth}"
             inner = self.item.encode_nullable(variable, depth + 1)
-            return expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+            return (
+                expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
+            )
         encoders = {
             "datetime": "str({})",
             "model": "{}.to_dict()",

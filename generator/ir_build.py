@@ -60,7 +60,9 @@ def api_from_spec(resolved: ResolvedSpec) -> Api:
 def _check_document(context: _Context, data: dict[str, Any]) -> None:
     version = data.get("openapi")
     if not (isinstance(version, str) and version.startswith("3.1")):
-        context.fail("#/openapi", f"expected an OpenAPI 3.1 document (openapi: 3.1.x), got {version!r}")
+        context.fail(
+            "#/openapi", f"expected an OpenAPI 3.1 document (openapi: 3.1.x), got {version!r}"
+        )
     if not isinstance(data.get("info"), dict):
         context.fail("#/info", "the document has no info object")
     if not isinstance(data.get("paths"), dict) or not data.get("paths"):
@@ -77,7 +79,9 @@ def _operations_from_paths(context: _Context, schemas: SchemaBuilder) -> Iterato
             if not isinstance(item.get(method), dict):
                 continue
             pointer = join_pointer(path_pointer, method)
-            operation = operation_from_spec(context, schemas, path, item, method, taken)
+            operation = operation_from_spec(
+                context, schemas, path=path, item=item, method=method, taken=taken
+            )
             if operation is None:
                 continue
             if operation.operation_id in seen:
@@ -92,6 +96,7 @@ def _operations_from_paths(context: _Context, schemas: SchemaBuilder) -> Iterato
 def operation_from_spec(
     context: _Context,
     schemas: SchemaBuilder,
+    *,
     path: str,
     item: dict[str, Any],
     method: str,
@@ -135,7 +140,10 @@ def _parameters(
             at = join_pointer(owner_pointer, "parameters", index)
             parameter, at = context.resolved.deref(raw, at)
             if parameter.get("in") != "path":
-                context.fail(join_pointer(at, "in"), f"parameter location {parameter.get('in')!r} is not supported (only path)")
+                context.fail(
+                    join_pointer(at, "in"),
+                    f"parameter location {parameter.get('in')!r} is not supported (only path)",
+                )
                 continue
             declared[str(parameter.get("name"))] = (parameter, at)
     in_template = _PATH_TEMPLATE.findall(path)
@@ -156,7 +164,9 @@ def _parameters(
     return tuple(result)
 
 
-def _body_model(context: _Context, schemas: SchemaBuilder, spec: dict[str, Any], pointer: str) -> str:
+def _body_model(
+    context: _Context, schemas: SchemaBuilder, spec: dict[str, Any], pointer: str
+) -> str:
     if "requestBody" not in spec:
         return ""
     at = join_pointer(pointer, "requestBody")
@@ -165,7 +175,9 @@ def _body_model(context: _Context, schemas: SchemaBuilder, spec: dict[str, Any],
     if not isinstance(media, dict) or "schema" not in media:
         context.fail(at, "request body must have application/json content with a schema")
         return ""
-    return schemas.model_for_body(media["schema"], join_pointer(at, "content", "application/json", "schema"))
+    return schemas.model_for_body(
+        media["schema"], join_pointer(at, "content", "application/json", "schema")
+    )
 
 
 def _responses(
@@ -177,12 +189,22 @@ def _responses(
         media = (response.get("content") or {}).get("application/json")
         model = ""
         if isinstance(media, dict) and "schema" in media:
-            model = schemas.model_for_body(media["schema"], join_pointer(at, "content", "application/json", "schema"))
+            model = schemas.model_for_body(
+                media["schema"], join_pointer(at, "content", "application/json", "schema")
+            )
         headers = tuple(sorted(response.get("headers") or {}))
         yield Response(status, model, str(response.get("description", "")), headers)
 
 
 def _scopes(data: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:
     requirements = spec.get("security", data.get("security")) or []
-    return tuple(sorted({scope for requirement in requirements for scopes in requirement.values() for scope in scopes}))
-
+    return tuple(
+        sorted(
+            {
+                scope
+                for requirement in requirements
+                for scopes in requirement.values()
+                for scope in scopes
+            }
+        )
+    )

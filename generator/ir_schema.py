@@ -22,15 +22,52 @@ SCHEMA_VALUES = frozenset(
 )
 # Keywords whose value is data, kept as written.
 VALUE_KEYWORDS = frozenset(
-    {"type", "enum", "const", "required", "minItems", "maxItems", "uniqueItems", "minLength",
-     "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-     "multipleOf", "minProperties", "maxProperties", "dependentRequired", "minContains",
-     "maxContains", "title", "description", "default", "examples", "deprecated", "readOnly",
-     "writeOnly", "$comment", "contentMediaType", "contentEncoding"}
+    {
+        "type",
+        "enum",
+        "const",
+        "required",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "minContains",
+        "maxContains",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        "contentMediaType",
+        "contentEncoding",
+    }
 )
 SUPPORTED_FORMATS = (
-    "date", "date-time", "email", "hostname", "ipv4", "ipv6", "regex", "time", "uri",
-    "uri-reference", "uuid",
+    "date",
+    "date-time",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "regex",
+    "time",
+    "uri",
+    "uri-reference",
+    "uuid",
 )
 _HINTS = {
     "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
@@ -80,7 +117,9 @@ class SchemaBuilder:
         if isinstance(schema, bool):
             return schema
         if not isinstance(schema, dict):
-            self.fail(pointer, f"a schema must be an object or a boolean, not {type(schema).__name__}")
+            self.fail(
+                pointer, f"a schema must be an object or a boolean, not {type(schema).__name__}"
+            )
             return {}
         result: dict[str, Any] = {}
         for keyword, value in schema.items():
@@ -97,24 +136,34 @@ class SchemaBuilder:
 
     def convert_ref(self, value: Any, pointer: str) -> Any:
         if not isinstance(value, str) or not value.startswith(COMPONENT_PREFIX):
-            self.fail(pointer, f"a schema $ref must point into {COMPONENT_PREFIX}..., got {value!r}")
+            self.fail(
+                pointer, f"a schema $ref must point into {COMPONENT_PREFIX}..., got {value!r}"
+            )
             return value
-        return BUNDLE_PREFIX + value[len(COMPONENT_PREFIX):]
+        return BUNDLE_PREFIX + value[len(COMPONENT_PREFIX) :]
 
     def convert_map(self, value: Any, pointer: str) -> Any:
         if not isinstance(value, dict):
             self.fail(pointer, "must be an object mapping names to schemas")
             return {}
-        return {name: self.portable(item, join_pointer(pointer, name)) for name, item in value.items()}
+        return {
+            name: self.portable(item, join_pointer(pointer, name)) for name, item in value.items()
+        }
 
     def convert_list(self, value: Any, pointer: str) -> Any:
         if not isinstance(value, list) or not value:
             self.fail(pointer, "must be a non-empty list of schemas")
             return []
-        return [self.portable(item, join_pointer(pointer, index)) for index, item in enumerate(value)]
+        return [
+            self.portable(item, join_pointer(pointer, index)) for index, item in enumerate(value)
+        ]
 
     def convert_value(self, value: Any, pointer: str) -> Any:
-        if pointer.endswith("/format") and isinstance(value, str) and value not in SUPPORTED_FORMATS:
+        if (
+            pointer.endswith("/format")
+            and isinstance(value, str)
+            and value not in SUPPORTED_FORMATS
+        ):
             expected = ", ".join(SUPPORTED_FORMATS)
             self.fail(pointer, f"unknown format {value!r} (expected one of: {expected})")
         return value
@@ -140,14 +189,30 @@ class SchemaBuilder:
             description = str(prop.get("description", "")) if isinstance(prop, dict) else ""
             secret = isinstance(prop, dict) and prop.get("writeOnly") is True
             fields.append(
-                Field(wire_name, python_name, field_type, wire_name in required, description, at, secret)
+                Field(
+                    wire_name,
+                    python_name,
+                    field_type,
+                    wire_name in required,
+                    description,
+                    at,
+                    secret,
+                )
             )
         extra = schema.get("additionalProperties", True) is not False
         snake = self.snake_names.get(key) or python_identifier(
             name, taken={*self.snake_names.values(), *(m.snake_name for m in self.models.values())}
         )
-        model = Model(key, name, snake, str(schema.get("description", "")), tuple(fields), extra,
-                      pointer, BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX):])
+        model = Model(
+            key,
+            name,
+            snake,
+            str(schema.get("description", "")),
+            tuple(fields),
+            extra,
+            pointer,
+            BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :],
+        )
         self.models[key] = model
 
     def type_from_schema(self, schema: Any, pointer: str, owner: str) -> TypeRef:
@@ -158,22 +223,30 @@ class SchemaBuilder:
             return self.type_from_ref(schema["$ref"])
         for combinator in ("anyOf", "oneOf"):
             if isinstance(schema.get(combinator), list):
-                return self.type_from_union(schema[combinator], join_pointer(pointer, combinator), owner)
+                return self.type_from_union(
+                    schema[combinator], join_pointer(pointer, combinator), owner
+                )
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-            return self.type_from_schema(schema["allOf"][0], join_pointer(pointer, "allOf", 0), owner)
+            return self.type_from_schema(
+                schema["allOf"][0], join_pointer(pointer, "allOf", 0), owner
+            )
         types = schema.get("type")
         types = [types] if isinstance(types, str) else list(types or [])
         nullable = "null" in types
-        rest = [kind for kind in types if kind != "null"] or (["object"] if "properties" in schema else [])
+        rest = [kind for kind in types if kind != "null"] or (
+            ["object"] if "properties" in schema else []
+        )
         if len(rest) != 1 or rest[0] not in _TYPE_BUILDERS:
             return TypeRef("any")
         base = _TYPE_BUILDERS[rest[0]](self, schema, pointer, owner)
         return TypeRef(base.kind, nullable, base.item, base.target, base.open)
 
     def type_from_ref(self, ref: str) -> TypeRef:
-        key = ref[len(COMPONENT_PREFIX):] if ref.startswith(COMPONENT_PREFIX) else ""
+        key = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ""
         if key in self.class_names:
-            return TypeRef("enum" if _is_enum(self.components[key]) else "model", target=self.class_names[key])
+            return TypeRef(
+                "enum" if _is_enum(self.components[key]) else "model", target=self.class_names[key]
+            )
         if key not in self.components or key in self._alias_stack:
             return TypeRef("any")  # a recursive alias has no finite Python type
         self._alias_stack.append(key)
@@ -187,7 +260,9 @@ class SchemaBuilder:
         rest = [member for member in members if member != {"type": "null"}]
         if len(rest) == 1:
             single = self.type_from_schema(rest[0], join_pointer(pointer, 0), owner)
-            return TypeRef(single.kind, nullable or single.nullable, single.item, single.target, single.open)
+            return TypeRef(
+                single.kind, nullable or single.nullable, single.item, single.target, single.open
+            )
         if len(rest) == 2 and rest[1] == {"type": "string"} and isinstance(rest[0], dict):
             known = self.type_from_ref(str(rest[0].get("$ref", "")))
             if known.kind == "enum":
@@ -195,13 +270,18 @@ class SchemaBuilder:
         return TypeRef("any")
 
     def type_array(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
-        item = self.type_from_schema(schema.get("items", {}), join_pointer(pointer, "items"), f"{owner} item")
+        item = self.type_from_schema(
+            schema.get("items", {}), join_pointer(pointer, "items"), f"{owner} item"
+        )
         return TypeRef("array", item=item)
 
     def type_object(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
         if not schema.get("properties") or not pointer.startswith(COMPONENT_PREFIX):
             return TypeRef("object")
-        name = class_name(owner, taken=set(self.class_names.values()) | {m.class_name for m in self.models.values()})
+        name = class_name(
+            owner,
+            taken=set(self.class_names.values()) | {m.class_name for m in self.models.values()},
+        )
         self.add_model(pointer, name, schema, pointer)
         return TypeRef("model", target=name)
 
@@ -211,7 +291,11 @@ class SchemaBuilder:
     def model_for_body(self, schema: Any, pointer: str) -> str:
         """The class name a request/response body parses into; bodies must `$ref` a model component."""
         ref = schema.get("$ref") if isinstance(schema, dict) else None
-        key = ref[len(COMPONENT_PREFIX):] if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) else ""
+        key = (
+            ref[len(COMPONENT_PREFIX) :]
+            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
+            else ""
+        )
         if key in self.models:
             return self.models[key].class_name
         self.fail(pointer, "a body schema must be a $ref to an object schema in components/schemas")
@@ -256,7 +340,7 @@ def _refs_in(schema: Any) -> Iterator[str]:
     if isinstance(schema, dict):
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith(BUNDLE_PREFIX):
-            yield ref[len(BUNDLE_PREFIX):].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+            yield ref[len(BUNDLE_PREFIX) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
         for value in schema.values():
             yield from _refs_in(value)
     elif isinstance(schema, list):
@@ -279,5 +363,7 @@ def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ..
         schema = builder.components[key]
         title = str(schema.get("title", key)) if isinstance(schema, dict) else key
         description = str(schema.get("description", "")) if isinstance(schema, dict) else ""
-        files.append(SchemaFile(builder.snake_names[key], key, title, description, tuple(sorted(closure))))
+        files.append(
+            SchemaFile(builder.snake_names[key], key, title, description, tuple(sorted(closure)))
+        )
     return tuple(files)

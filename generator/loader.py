@@ -84,7 +84,9 @@ class _Builder:
     def build(self, node: Node, pointer: str, depth: int) -> Any:
         self.node_count += 1
         if self.node_count > MAX_NODES:
-            raise _TooLarge(f"the document expands to more than {MAX_NODES} nodes (YAML alias bomb?)")
+            raise _TooLarge(
+                f"the document expands to more than {MAX_NODES} nodes (YAML alias bomb?)"
+            )
         if depth > MAX_DEPTH:
             raise _TooLarge(f"the document nests deeper than {MAX_DEPTH} levels")
         self.source_map.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -155,21 +157,25 @@ def load_document(path: Path) -> SpecDocument:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecErrors([SpecError(display, 1, 1, "#", f"cannot read spec: {exc.strerror}")]) from None
+        raise SpecErrors(
+            [SpecError(display, 1, 1, "#", f"cannot read spec: {exc.strerror}")]
+        ) from None
     if len(raw) > MAX_SPEC_BYTES:
         message = f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES} bytes"
         raise SpecErrors([SpecError(display, 1, 1, "#", message)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecErrors([SpecError(display, 1, 1, "#", f"spec is not UTF-8: {exc.reason}")]) from None
+        raise SpecErrors(
+            [SpecError(display, 1, 1, "#", f"spec is not UTF-8: {exc.reason}")]
+        ) from None
     return _parse(path, display, text, hashlib.sha256(raw).hexdigest())
 
 
 def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
     builder = _Builder(display)
     try:
-        node = yaml.compose(text, Loader=_JsonLoader)  # noqa: S506 - _JsonLoader is a SafeLoader
+        node = yaml.compose(text, Loader=_JsonLoader)
         data = builder.build(node, "#", 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -182,5 +188,7 @@ def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
     if builder.errors:
         raise SpecErrors(builder.errors)
     if not isinstance(data, dict):
-        raise SpecErrors([SpecError(display, 1, 1, "#", "a spec must be a mapping at the top level")])
+        raise SpecErrors(
+            [SpecError(display, 1, 1, "#", "a spec must be a mapping at the top level")]
+        )
     return SpecDocument(path, display, data, builder.source_map, sha256)

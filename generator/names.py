@@ -20,8 +20,22 @@ _RESERVED = frozenset(
     set(keyword.kwlist)
     | set(keyword.softkwlist)
     | set(dir(builtins))
-    | {"self", "cls", "data", "validate", "from_dict", "to_dict", "annotations",
-       "dataclass", "field", "Any", "Mapping", "Unset", "UNSET", "additional_properties"}
+    | {
+        "self",
+        "cls",
+        "data",
+        "validate",
+        "from_dict",
+        "to_dict",
+        "annotations",
+        "dataclass",
+        "field",
+        "Any",
+        "Mapping",
+        "Unset",
+        "UNSET",
+        "additional_properties",
+    }
 )
 
 
@@ -109,9 +123,14 @@ _BIDI_AND_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e
 
 def docstring(text: str, *, width: int = 96) -> str:
     """Spec prose made safe for a triple-quoted docstring body: no `\"\"\"`, escapes, bidi marks."""
-    cleaned = _BIDI_AND_CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}"
-                                    if ord(match.group(0)) < 0x100
-                                    else f"\\u{ord(match.group(0)):04x}", text.replace("\\", "\\\\"))
+    cleaned = _BIDI_AND_CONTROL.sub(
+        lambda match: (
+            f"\\x{ord(match.group(0)):02x}"
+            if ord(match.group(0)) < 0x100
+            else f"\\u{ord(match.group(0)):04x}"
+        ),
+        text.replace("\\", "\\\\"),
+    )
     cleaned = cleaned.replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in cleaned.strip().splitlines()]
     wrapped: list[str] = []

@@ -26,7 +26,9 @@ class Generation:
 
 def validator_entry_points(api: Api) -> list[tuple[str, str]]:
     """(function suffix, bundle pointer): every schema file's entry and every inline model."""
-    entries = {schema_file.name: f"{BUNDLE_PREFIX}{schema_file.entry}" for schema_file in api.schema_files}
+    entries = {
+        schema_file.name: f"{BUNDLE_PREFIX}{schema_file.entry}" for schema_file in api.schema_files
+    }
     for model in api.models:
         entries.setdefault(model.snake_name, model.schema_pointer)
     return sorted(entries.items())
@@ -56,7 +58,9 @@ def build(spec_path: Path, *, project_root: Path | None = None) -> Generation:
     """Run every stage; raise `SpecErrors` (all problems, located) when the spec is not usable."""
     resolved = resolve_spec(spec_path)
     # Name the spec the same way wherever the command runs from: output must not depend on cwd.
-    api = replace(api_from_spec(resolved), spec_path=spec_label(spec_path, project_root or Path.cwd()))
+    api = replace(
+        api_from_spec(resolved), spec_path=spec_label(spec_path, project_root or Path.cwd())
+    )
     files: dict[PurePosixPath, str] = {}
     files.update(emit_schemas(api))
     try:
@@ -71,5 +75,5 @@ def build(spec_path: Path, *, project_root: Path | None = None) -> Generation:
 def _compile_error(resolved: ResolvedSpec, error: SchemaCompileError) -> SpecError:
     pointer = error.pointer
     if pointer.startswith(BUNDLE_PREFIX):
-        pointer = COMPONENT_PREFIX + pointer[len(BUNDLE_PREFIX):]
+        pointer = COMPONENT_PREFIX + pointer[len(BUNDLE_PREFIX) :]
     return resolved.error(pointer, error.message)

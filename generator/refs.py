@@ -17,8 +17,24 @@ from generator.errors import SpecError, SpecErrors, escape_pointer_token, join_p
 from generator.loader import SpecDocument, load_document
 
 _SCHEMA_TOKENS = frozenset(
-    {"schema", "schemas", "properties", "items", "prefixItems", "additionalProperties", "allOf",
-     "anyOf", "oneOf", "not", "$defs", "if", "then", "else", "contains", "patternProperties"}
+    {
+        "schema",
+        "schemas",
+        "properties",
+        "items",
+        "prefixItems",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "$defs",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "patternProperties",
+    }
 )
 _SECTION_BY_PARENT = {
     "parameters": "parameters",
@@ -51,7 +67,7 @@ class ResolvedSpec:
         while True:
             origin = self.origins.get(probe)
             if origin is not None:
-                return origin.document, origin.pointer + pointer[len(probe):]
+                return origin.document, origin.pointer + pointer[len(probe) :]
             if "/" not in probe:
                 return self.root, pointer
             probe = probe.rsplit("/", 1)[0]
@@ -108,7 +124,9 @@ class _Bundler:
         """Deep-copy `node`, rewriting every `$ref` into a local bundled reference."""
         if isinstance(node, list):
             return [
-                self.copy(document, item, join_pointer(pointer, index), join_pointer(bundled, index))
+                self.copy(
+                    document, item, join_pointer(pointer, index), join_pointer(bundled, index)
+                )
                 for index, item in enumerate(node)
             ]
         if not isinstance(node, dict):
@@ -124,26 +142,32 @@ class _Bundler:
 
     def rewrite_ref(self, document: SpecDocument, ref: str, at: str, bundled: str) -> str:
         file_part, _, fragment = ref.partition("#")
-        target_pointer = "#" + fragment
-        if not file_part:
-            if document is self.root:
-                return ref
-            return self.bundle_target(document, target_pointer, bundled)
-        if "://" in file_part or file_part.startswith("//"):
-            self.errors.append(document.error(at, f"remote $ref {ref!r} is not allowed"))
+        if file_part:
+            return self.rewrite_file_ref(document, ref, at, bundled)
+        if document is self.root:
             return ref
+        return self.bundle_target(document, "#" + fragment, bundled)
+
+    def rewrite_file_ref(self, document: SpecDocument, ref: str, at: str, bundled: str) -> str:
+        """A `file.yaml#/pointer` reference: only files inside the spec folder, never URLs."""
+        file_part, _, fragment = ref.partition("#")
         target_path = (document.path.parent / file_part).resolve()
         spec_root = self.root.path.resolve().parent
-        if not target_path.is_relative_to(spec_root):
+        if "://" in file_part or file_part.startswith("//"):
+            message = f"remote $ref {ref!r} is not allowed"
+        elif not target_path.is_relative_to(spec_root):
             message = f"$ref {ref!r} escapes the spec folder {spec_root.name}/"
-            self.errors.append(document.error(at, message))
-            return ref
-        target = self.load(target_path, document, at)
-        if target is None:
-            return ref
-        if target is self.root:
-            return target_pointer
-        return self.bundle_target(target, target_pointer, bundled)
+        else:
+            target = self.load(target_path, document, at)
+            if target is None:
+                return ref
+            return (
+                "#" + fragment
+                if target is self.root
+                else self.bundle_target(target, "#" + fragment, bundled)
+            )
+        self.errors.append(document.error(at, message))
+        return ref
 
     def load(self, path: Path, referrer: SpecDocument, at: str) -> SpecDocument | None:
         if path == self.root.path.resolve():

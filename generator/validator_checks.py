@@ -113,7 +113,9 @@ def expect_schema_list(node: Node, keyword: str) -> list[Any]:
     """A non-empty array of subschemas."""
     value = keyword_value(node, keyword)
     if not isinstance(value, list) or not value:
-        raise SchemaCompileError(node.at(keyword), f"{keyword} must be a non-empty array of schemas")
+        raise SchemaCompileError(
+            node.at(keyword), f"{keyword} must be a non-empty array of schemas"
+        )
     return [expect_schema(item, node.at(keyword, index)) for index, item in enumerate(value)]
 
 

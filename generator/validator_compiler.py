@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urljoin, urldefrag
+from urllib.parse import unquote, urldefrag, urljoin
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.validator_dispatch import ANNOTATIONS, compile_node
@@ -142,10 +142,12 @@ class ModuleCompiler:
         return target
 
     def function_pointer(self, pointer: str) -> str:
-        """Follow schemas that are only a `$ref` (plus annotations): they share the target's function."""
+        """Follow schemas that are only a `$ref` (plus annotations): they share its function."""
         seen = {pointer}
         schema = self.schema_at(pointer)
-        while isinstance(schema, dict) and "$ref" in schema and set(schema) - {"$ref"} <= ANNOTATIONS:
+        while (
+            isinstance(schema, dict) and "$ref" in schema and set(schema) - {"$ref"} <= ANNOTATIONS
+        ):
             target = self.resolve_reference(schema["$ref"], pointer)
             if target in seen:
                 break

@@ -39,7 +39,9 @@ def check_required(node: Node, value: Any) -> None:
 def check_dependent_required(node: Node, value: Any) -> None:
     """`dependentRequired`: when a key is present, the listed keys must be too."""
     if not isinstance(value, dict):
-        raise SchemaCompileError(node.at("dependentRequired"), "dependentRequired must be an object")
+        raise SchemaCompileError(
+            node.at("dependentRequired"), "dependentRequired must be an object"
+        )
     for trigger, names in value.items():
         pointer = node.at("dependentRequired", trigger)
         with node.scope.capture() as body:
@@ -57,7 +59,9 @@ def check_min_properties(node: Node, value: Any) -> None:
     if count:
         description = f"must have at least {plural(count, 'property', 'properties')}"
         condition = f"len({node.value}) < {count}"
-        node.fail_if(condition, node.at("minProperties"), "minProperties", string_literal(description))
+        node.fail_if(
+            condition, node.at("minProperties"), "minProperties", string_literal(description)
+        )
 
 
 def check_max_properties(node: Node, value: Any) -> None:
@@ -85,7 +89,9 @@ def check_properties(node: Node, value: Any) -> None:
 
 def _pattern_constants(node: Node) -> list[tuple[str, str, Any]]:
     """(pattern, regex constant, schema) for each `patternProperties` entry."""
-    patterns = expect_schema_map(node, "patternProperties") if "patternProperties" in node.schema else {}
+    patterns = (
+        expect_schema_map(node, "patternProperties") if "patternProperties" in node.schema else {}
+    )
     result = []
     for pattern, schema in patterns.items():
         pointer = node.at("patternProperties", pattern)
@@ -109,7 +115,9 @@ def check_pattern_properties(node: Node, value: Any) -> None:
         for pattern, regex, schema in _pattern_constants(node):
             with node.scope.capture() as body:
                 target = node.target.child(item, key)
-                node.apply(schema, node.at("patternProperties", pattern), target, "patternProperties")
+                node.apply(
+                    schema, node.at("patternProperties", pattern), target, "patternProperties"
+                )
             node.scope.writer.add_block(f"if {regex}.search({key}) is not None:", body)
     _emit_key_loop(node, key, item, loop_body)
 

@@ -117,15 +117,17 @@ DIALECTS = frozenset(
 
 def check_keywords(schema: dict[Any, Any], pointer: str) -> None:
     """Raise for any keyword that would otherwise be silently ignored."""
-    for keyword in schema:
+    for keyword, value in schema.items():
         if not isinstance(keyword, str):
             raise SchemaCompileError(pointer, f"schema keys must be strings, not {keyword!r}")
         if keyword in KEYWORD_HANDLERS or keyword in ANNOTATIONS or keyword.startswith("x-"):
             continue
         where = join_pointer(pointer, keyword)
         if keyword in ROOT_KEYWORDS and pointer == "#":
-            if keyword == "$schema" and schema[keyword] not in DIALECTS:
-                raise SchemaCompileError(where, f"unsupported dialect {schema[keyword]!r}")
+            if keyword == "$schema" and (not isinstance(value, str) or value not in DIALECTS):
+                raise SchemaCompileError(where, f"unsupported dialect {value!r}")
+            if keyword == "$id" and not isinstance(value, str):
+                raise SchemaCompileError(where, "$id must be a string")
             continue
         raise SchemaCompileError(where, f'unsupported keyword "{keyword}"')
 

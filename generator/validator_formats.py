@@ -1,8 +1,8 @@
-'''Format assertions for compiled validators: one `_is_<format>(text) -> bool` helper per format.
+"""Format assertions for compiled validators: one `_is_<format>(text) -> bool` helper per format.
 
 Formats are annotations in draft 2020-12 unless the caller asks for assertion; then an unknown
 format is a compile error rather than a check that silently passes everything.
-'''
+"""
 
 from __future__ import annotations
 
@@ -84,8 +84,7 @@ def {function}(text: str) -> bool:
 
 
 FORMAT_HELPERS: dict[str, Helper] = {
-    "_is_real_date": Helper(
-        '''
+    "_is_real_date": Helper('''
 _LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
 
 
@@ -98,10 +97,8 @@ def _is_real_date(year: str, month: str, day: str) -> bool:
         leap = number % 4 == 0 and (number % 100 != 0 or number % 400 == 0)
         return day == "29" and leap
     return day <= "30" or month in _LONG_MONTHS
-'''
-    ),
-    "_is_time_of_day": Helper(
-        '''
+'''),
+    "_is_time_of_day": Helper('''
 def _is_time_of_day(
     hour: str, minute: str, second: str, sign: str | None, offset_hour: str, offset_minute: str
 ) -> bool:
@@ -113,8 +110,7 @@ def _is_time_of_day(
         offset = int(offset_hour) * 60 + int(offset_minute)
         minutes += -offset if sign == "+" else offset
     return minutes % 1440 == 1439
-'''
-    ),
+'''),
     "_is_date": Helper(
         f'''
 _DATE_PATTERN = re.compile({string_literal(_DATE)})

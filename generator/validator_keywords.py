@@ -78,7 +78,9 @@ def check_type(node: Node, value: Any) -> None:
 def _values_text(values: list[Any]) -> str:
     """`'read', 'write', 'owner'`, shortened when the list is long."""
     text = ", ".join(short_repr(item, 40) for item in values)
-    return text if len(text) <= 100 else text[:90].rsplit(", ", 1)[0] + f", ... ({len(values)} values)"
+    return (
+        text if len(text) <= 100 else text[:90].rsplit(", ", 1)[0] + f", ... ({len(values)} values)"
+    )
 
 
 def check_enum(node: Node, value: Any) -> None:

@@ -132,7 +132,7 @@ class Node:
         return join_pointer(self.pointer, *tokens)
 
     def constant(self, kind: str, source: str, imports: tuple[str, ...] = ()) -> str:
-        """Module constant for this node, named after its pointer: `_DRIVE_RECIPIENT_EMAIL_PATTERN`."""
+        """Module constant named after this node's pointer: `_DRIVE_RECIPIENT_EMAIL_PATTERN`."""
         stem = f"_{name_from_pointer(self.pointer).upper()}_{kind}"
         return self.compiler.constant(stem, source, imports)
 
@@ -146,7 +146,7 @@ class Node:
         target: Target | None = None,
         value: str | None = None,
     ) -> None:
-        """Emit: if `condition` holds, the instance is invalid (description is a Python expression)."""
+        """Emit: if `condition` holds, the instance is invalid (`description`: an expression)."""
         where = target or self.target
         writer = self.scope.writer
         writer.line(f"if {condition}:")
@@ -154,7 +154,9 @@ class Node:
         self._emit_failure(keyword_pointer, rule, description, where, value or where.value)
         writer.level -= 1
 
-    def fail(self, keyword_pointer: str, rule: str, description: str, *, value: str | None = None) -> None:
+    def fail(
+        self, keyword_pointer: str, rule: str, description: str, *, value: str | None = None
+    ) -> None:
         """Emit an unconditional failure at the current position."""
         self._emit_failure(keyword_pointer, rule, description, self.target, value or self.value)
 
@@ -169,7 +171,9 @@ class Node:
         arguments += [string_literal(rule), value]
         self.scope.writer.line(f"yield {error}({', '.join(arguments)})")
 
-    def apply(self, schema: Any, pointer: str, target: Target | None = None, rule: str = "") -> None:
+    def apply(
+        self, schema: Any, pointer: str, target: Target | None = None, rule: str = ""
+    ) -> None:
         """Emit code applying a subschema to `target` (default: this node's instance)."""
         self.compiler.apply(self.scope, schema, pointer, target or self.target, rule)
 

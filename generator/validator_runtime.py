@@ -1,8 +1,8 @@
-'''Runtime helpers copied into generated validator modules, each only when some check uses it.
+"""Runtime helpers copied into generated validator modules, each only when some check uses it.
 
 Emitted modules are self-contained (stdlib only), so shared logic travels as source text.
 Every helper names the imports and the other helpers it needs; `helper_closure` resolves them.
-'''
+"""
 
 from __future__ import annotations
 
@@ -18,11 +18,10 @@ class Helper:
     requires: tuple[str, ...] = ()
 
 
-# Imports are written as `module` (plain `import module`) or `module:name` (`from module import name`).
+# Imports are written `module` (for `import module`) or `module:name` (`from module import name`).
 HELPERS: dict[str, Helper] = {}
 
-HELPERS["ValidationError"] = Helper(
-    '''
+HELPERS["ValidationError"] = Helper('''
 class ValidationError(ValueError):
     """One way an instance breaks its schema: where (`path`), which `rule`, and why (`message`)."""
 
@@ -35,8 +34,7 @@ class ValidationError(ValueError):
         self.schema_path = schema_path
         self.rule = rule
         self.value = value
-'''
-)
+''')
 
 HELPERS["_render_path"] = Helper(
     '''

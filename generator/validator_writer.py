@@ -1,4 +1,4 @@
-"""Text building blocks of the validator compiler: indented code, literals, names, lint exemptions."""
+"""Text building blocks of the validator compiler: code, literals, names, lint exemptions."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class CodeWriter:
     def add_block(
         self, header: str, body: CodeWriter, setup: Sequence[tuple[str, str]] = ()
     ) -> None:
-        """Append `header`, the `setup` assignments the body uses, then the body; nothing if it is empty."""
+        """Append `header`, the `setup` assignments the body uses, then the body (if not empty)."""
         if not body.lines:
             return
         self.line(header)
@@ -70,7 +70,7 @@ class CodeWriter:
 
 
 def string_literal(text: str) -> str:
-    """ASCII-only Python literal for `text` (no look-alike Unicode in emitted code), split if long."""
+    """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long."""
     literal = ascii(text)
     if len(literal) <= _STRING_PIECE_LENGTH:
         return literal
@@ -86,7 +86,7 @@ def string_literal(text: str) -> str:
 
 
 def python_literal(value: Any, pointer: str) -> str:
-    """JSON value from the schema -> Python literal; anything that is not JSON is a compile error."""
+    """JSON value from the schema -> Python literal; anything else is a compile error."""
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, int):
@@ -100,7 +100,9 @@ def python_literal(value: Any, pointer: str) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(python_literal(item, pointer) for item in value) + "]"
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        items = (f"{string_literal(key)}: {python_literal(item, pointer)}" for key, item in value.items())
+        items = (
+            f"{string_literal(key)}: {python_literal(item, pointer)}" for key, item in value.items()
+        )
         return "{" + ", ".join(items) + "}"
     raise SchemaCompileError(pointer, f"{type(value).__name__} value is not JSON")
 
@@ -136,7 +138,9 @@ def snake_case(text: str) -> str:
 
 def name_from_pointer(pointer: str) -> str:
     """`#/$defs/driveRecipient/properties/email` -> `drive_recipient_email`; `#` -> `root`."""
-    words = [snake_case(token) for token in pointer_tokens(pointer) if token not in _STRUCTURAL_TOKENS]
+    words = [
+        snake_case(token) for token in pointer_tokens(pointer) if token not in _STRUCTURAL_TOKENS
+    ]
     name = "_".join(word for word in words if word)
     if len(name) > _NAME_LENGTH:
         name = name[-_NAME_LENGTH:].lstrip("_")
@@ -162,9 +166,7 @@ class NameAllocator:
 
 def _count_returns(statements: Sequence[ast.stmt]) -> int:
     return sum(
-        isinstance(node, ast.Return)
-        for statement in statements
-        for node in ast.walk(statement)
+        isinstance(node, ast.Return) for statement in statements for node in ast.walk(statement)
     )
 
 

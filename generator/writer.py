@@ -8,11 +8,14 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 import black
+from black.mode import TargetVersion
 
-BLACK_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+BLACK_MODE = black.Mode(line_length=100, target_versions={TargetVersion.PY310})
+BLACK_VERSION = version("black")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _cache_dir() -> Path:
 
 def format_python(source: str) -> str:
     """`black.format_str`, cached by content hash: formatting dominates generation time."""
-    key = hashlib.sha256(f"{black.__version__}\0{BLACK_MODE!r}\0{source}".encode()).hexdigest()
+    key = hashlib.sha256(f"{BLACK_VERSION}\0{BLACK_MODE!r}\0{source}".encode()).hexdigest()
     cached = _cache_dir() / f"{key}.py"
     try:
         return cached.read_text(encoding="utf-8")
@@ -70,7 +73,10 @@ def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
         return format_python("".join(f"# {line}\n" for line in lines) + text)
     if path.suffix == ".json":
         document = json.loads(text)
-        return json.dumps({"$comment": " ".join(lines), **document}, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps({"$comment": " ".join(lines), **document}, indent=2, ensure_ascii=False)
+            + "\n"
+        )
     if path.suffix == ".md":
         return "".join(f"<!-- {line} -->\n" for line in lines) + text
     if path.suffix == ".toml":

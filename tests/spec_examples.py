@@ -35,8 +35,8 @@ def iter_examples() -> Iterator[tuple[str, str, Any]]:
             media = (body.get("content") or {}).get("application/json") or {}
             schema_ref = (media.get("schema") or {}).get("$ref", "")
             component = schema_ref.rsplit("/", 1)[-1]
-            for example_name, example in sorted((media.get("examples") or {}).items()):
-                example = _deref(spec, example)
+            for example_name, raw_example in sorted((media.get("examples") or {}).items()):
+                example = _deref(spec, raw_example)
                 key = f"{section}.{name}.{example_name}"
                 if key not in seen and "value" in example:
                     seen.add(key)

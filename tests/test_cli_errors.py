@@ -35,7 +35,9 @@ def test_bad_spec_reports_errors_and_keeps_output(
     snapshot = SNAPSHOTS / f"{case}.txt"
     if UPDATE:
         snapshot.write_text(captured.err)
-    assert snapshot.exists(), f"no snapshot for {case}: run `UPDATE_SNAPSHOTS=1 make test` and review it"
+    assert (
+        snapshot.exists()
+    ), f"no snapshot for {case}: run `UPDATE_SNAPSHOTS=1 make test` and review it"
     assert captured.err == snapshot.read_text()
     first = captured.err.splitlines()[0]
     assert first.startswith(f"tests/specs_with_errors/{case}.yaml:"), first

@@ -9,15 +9,41 @@ from typing import Any
 
 import httpx
 import pytest
-
-from graph_invite import AsyncGraphClient, GraphClient, GraphError, InviteRequest, RetryPolicy, ValidationError
-from graph_invite.requests import build_drives_items_invite, build_me_drive_following_children_invite
+from graph_invite import (
+    AsyncGraphClient,
+    GraphClient,
+    GraphError,
+    InviteRequest,
+    RetryPolicy,
+    ValidationError,
+)
+from graph_invite.requests import (
+    build_drives_items_invite,
+    build_me_drive_following_children_invite,
+)
 
 BODY = {"recipients": [{"email": "ryan@contoso.com"}], "roles": ["write"], "sendInvitation": True}
-PERMISSION = {"id": "p1", "roles": ["write"], "invitation": {"email": "ryan@contoso.com", "signInRequired": True}}
-FAILED = {**PERMISSION, "id": "p2", "error": {"code": "notAllowed", "message": "no", "innererror": {"code": "hipCheckRequired"}}}
-GRAPH_ERROR = {"error": {"code": "invalidRequest", "message": "Bad recipients",
-                         "innerError": {"request-id": "rid-1", "client-request-id": "cid-1", "date": "2024-05-01T10:00:00"}}}
+PERMISSION = {
+    "id": "p1",
+    "roles": ["write"],
+    "invitation": {"email": "ryan@contoso.com", "signInRequired": True},
+}
+FAILED = {
+    **PERMISSION,
+    "id": "p2",
+    "error": {"code": "notAllowed", "message": "no", "innererror": {"code": "hipCheckRequired"}},
+}
+GRAPH_ERROR = {
+    "error": {
+        "code": "invalidRequest",
+        "message": "Bad recipients",
+        "innerError": {
+            "request-id": "rid-1",
+            "client-request-id": "cid-1",
+            "date": "2024-05-01T10:00:00",
+        },
+    }
+}
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -39,8 +65,12 @@ class Recorder:
 
 def client(handler: Handler, **options: Any) -> GraphClient:
     sleeps: list[float] = options.pop("sleeps", [])
-    return GraphClient(token=options.pop("token", "secret-token"), transport=httpx.MockTransport(handler),
-                       sleep=sleeps.append, **options)
+    return GraphClient(
+        token=options.pop("token", "secret-token"),
+        transport=httpx.MockTransport(handler),
+        sleep=sleeps.append,
+        **options,
+    )
 
 
 def test_request_is_built_separately_and_encodes_segments() -> None:
@@ -57,13 +87,17 @@ def test_request_is_built_separately_and_encodes_segments() -> None:
 def test_invalid_body_is_refused_before_sending() -> None:
     recorder = Recorder()
     with pytest.raises(ValidationError) as caught:
-        client(recorder).drives_items_invite("d", "i", {"recipients": [{"email": "not an address"}]})
+        client(recorder).drives_items_invite(
+            "d", "i", {"recipients": [{"email": "not an address"}]}
+        )
     assert caught.value.path == ("recipients", 0, "email")
     assert recorder.requests == []
 
 
 def test_200_returns_permissions_with_bearer_and_json() -> None:
-    recorder = Recorder(httpx.Response(200, json={"value": [PERMISSION]}, headers={"request-id": "r-9"}))
+    recorder = Recorder(
+        httpx.Response(200, json={"value": [PERMISSION]}, headers={"request-id": "r-9"})
+    )
     result = client(recorder).drives_items_invite("drive 1", "item", InviteRequest.from_dict(BODY))
     sent = recorder.requests[0]
     assert str(sent.url) == "https://graph.microsoft.com/v1.0/drives/drive%201/items/item/invite"
@@ -82,7 +116,12 @@ def test_207_exposes_failed_and_succeeded_recipients() -> None:
     assert [p.id_ for p in result.succeeded] == ["p1"]
     assert [p.id_ for p in result.failed] == ["p2"]
     error = result.failed[0].error
-    assert error and error.code == "notAllowed" and error.innererror and error.innererror.code == "hipCheckRequired"
+    assert (
+        error
+        and error.code == "notAllowed"
+        and error.innererror
+        and error.innererror.code == "hipCheckRequired"
+    )
 
 
 def test_graph_error_carries_code_message_and_request_id() -> None:
@@ -90,7 +129,12 @@ def test_graph_error_carries_code_message_and_request_id() -> None:
     with pytest.raises(GraphError) as caught:
         client(recorder).drives_items_invite("d", "i", BODY)
     error = caught.value
-    assert (error.status_code, error.code, error.request_id, error.attempts) == (400, "invalidRequest", "rid-1", 1)
+    assert (error.status_code, error.code, error.request_id, error.attempts) == (
+        400,
+        "invalidRequest",
+        "rid-1",
+        1,
+    )
     assert "Bad recipients" in str(error) and "secret-token" not in str(error)
 
 
@@ -98,7 +142,9 @@ def test_throttling_is_retried_after_retry_after() -> None:
     sleeps: list[float] = []
     recorder = Recorder(
         httpx.Response(429, json=GRAPH_ERROR, headers={"Retry-After": "2"}),
-        httpx.Response(503, json=GRAPH_ERROR, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+        httpx.Response(
+            503, json=GRAPH_ERROR, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}
+        ),
         httpx.Response(200, json={"value": [PERMISSION]}),
     )
     result = client(recorder, sleeps=sleeps).drives_items_invite("d", "i", BODY)
@@ -118,13 +164,17 @@ def test_server_errors_after_sending_are_not_retried_unless_opted_in() -> None:
     with pytest.raises(GraphError):
         client(recorder).drives_items_invite("d", "i", BODY)
     assert len(recorder.requests) == 1
-    recorder = Recorder(httpx.Response(500, json=GRAPH_ERROR), httpx.Response(200, json={"value": [PERMISSION]}))
+    recorder = Recorder(
+        httpx.Response(500, json=GRAPH_ERROR), httpx.Response(200, json={"value": [PERMISSION]})
+    )
     client(recorder, retry=RetryPolicy(retry_processed=True)).drives_items_invite("d", "i", BODY)
     assert len(recorder.requests) == 2
 
 
 def test_connection_failures_retry_but_read_timeouts_do_not() -> None:
-    recorder = Recorder(httpx.ConnectError("refused"), httpx.Response(200, json={"value": [PERMISSION]}))
+    recorder = Recorder(
+        httpx.ConnectError("refused"), httpx.Response(200, json={"value": [PERMISSION]})
+    )
     assert client(recorder).drives_items_invite("d", "i", BODY).status_code == 200
     recorder = Recorder(httpx.ReadTimeout("slow"))
     with pytest.raises(GraphError) as caught:
@@ -134,10 +184,14 @@ def test_connection_failures_retry_but_read_timeouts_do_not() -> None:
 
 def test_token_callable_is_asked_again_once_after_401() -> None:
     tokens = iter(["old", "new", "newer"])
-    recorder = Recorder(httpx.Response(401, json=GRAPH_ERROR), httpx.Response(200, json={"value": [PERMISSION]}))
+    recorder = Recorder(
+        httpx.Response(401, json=GRAPH_ERROR), httpx.Response(200, json={"value": [PERMISSION]})
+    )
     client(recorder, token=lambda: next(tokens)).drives_items_invite("d", "i", BODY)
     assert [r.headers["Authorization"] for r in recorder.requests] == ["Bearer old", "Bearer new"]
-    recorder = Recorder(httpx.Response(401, json=GRAPH_ERROR), httpx.Response(401, json=GRAPH_ERROR))
+    recorder = Recorder(
+        httpx.Response(401, json=GRAPH_ERROR), httpx.Response(401, json=GRAPH_ERROR)
+    )
     with pytest.raises(GraphError) as caught:
         client(recorder, token=lambda: "t").drives_items_invite("d", "i", BODY)
     assert caught.value.status_code == 401 and len(recorder.requests) == 2
@@ -145,8 +199,14 @@ def test_token_callable_is_asked_again_once_after_401() -> None:
 
 @pytest.mark.parametrize(
     ("base_url", "allowed"),
-    [("https://graph.microsoft.com", True), ("http://127.0.0.1:8080", True), ("http://localhost:1", True),
-     ("http://[::1]:9", True), ("http://graph.microsoft.com", False), ("ftp://x", False)],
+    [
+        ("https://graph.microsoft.com", True),
+        ("http://127.0.0.1:8080", True),
+        ("http://localhost:1", True),
+        ("http://[::1]:9", True),
+        ("http://graph.microsoft.com", False),
+        ("ftp://x", False),
+    ],
 )
 def test_plain_http_only_for_loopback(base_url: str, allowed: bool) -> None:
     if allowed:
@@ -164,14 +224,19 @@ def test_secrets_stay_out_of_reprs() -> None:
 
 
 def test_async_client_behaves_like_the_sync_one() -> None:
-    recorder = Recorder(httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(207, json={"value": [PERMISSION, FAILED]}))
+    recorder = Recorder(
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(207, json={"value": [PERMISSION, FAILED]}),
+    )
     sleeps: list[float] = []
 
     async def record_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
     async def run() -> Any:
-        async with AsyncGraphClient(token="t", transport=httpx.MockTransport(recorder), sleep=record_sleep) as graph:
+        async with AsyncGraphClient(
+            token="t", transport=httpx.MockTransport(recorder), sleep=record_sleep
+        ) as graph:
             return await graph.sites_drive_items_invite("site", "item", BODY)
 
     result = asyncio.run(run())

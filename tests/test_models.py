@@ -6,9 +6,8 @@ import json
 from datetime import timedelta, timezone
 from typing import Any
 
-import pytest
-
 import graph_invite.models as models
+import pytest
 from graph_invite import (
     UNSET,
     GraphDateTime,
@@ -20,10 +19,15 @@ from graph_invite import (
     SharingLinkType,
     ValidationError,
 )
+
 from tests.spec_examples import iter_examples
 
 EXAMPLES = list(iter_examples())
-MODEL_BY_COMPONENT = {"inviteRequest": InviteRequest, "inviteResponse": InviteResponse, "odataError": OdataError}
+MODEL_BY_COMPONENT = {
+    "inviteRequest": InviteRequest,
+    "inviteResponse": InviteResponse,
+    "odataError": OdataError,
+}
 
 
 def test_every_body_example_is_covered() -> None:
@@ -81,8 +85,12 @@ def test_requests_reject_unknown_roles() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2016-12-31T23:59:41.3794411+00:00", "2018-07-15T14:00:00.000Z", "2018-07-15T14:00:00Z",
-     "2018-07-15t14:00:00.5-07:30"],
+    [
+        "2016-12-31T23:59:41.3794411+00:00",
+        "2018-07-15T14:00:00.000Z",
+        "2018-07-15T14:00:00Z",
+        "2018-07-15t14:00:00.5-07:30",
+    ],
 )
 def test_date_times_round_trip_byte_exactly(text: str) -> None:
     permission = Permission.from_dict({"id": "1", "expirationDateTime": text})
@@ -95,7 +103,9 @@ def test_date_time_offers_a_datetime() -> None:
     value = GraphDateTime("2016-12-31T23:59:41.3794411+00:00").to_datetime()
     assert (value.year, value.second, value.microsecond) == (2016, 41, 379441)
     assert value.utcoffset() == timedelta(0)
-    assert GraphDateTime("2018-07-15T14:00:00-07:30").to_datetime().tzinfo == timezone(-timedelta(hours=7, minutes=30))
+    assert GraphDateTime("2018-07-15T14:00:00-07:30").to_datetime().tzinfo == timezone(
+        -timedelta(hours=7, minutes=30)
+    )
     assert GraphDateTime.from_datetime(value) == "2016-12-31T23:59:41.379441Z"
 
 
@@ -110,7 +120,9 @@ def test_rejected_payloads_never_parse_silently() -> None:
 
 
 def test_password_is_kept_out_of_repr() -> None:
-    request = InviteRequest.from_dict({"recipients": [{"email": "a@contoso.com"}], "password": "hunter2-secret"})
+    request = InviteRequest.from_dict(
+        {"recipients": [{"email": "a@contoso.com"}], "password": "hunter2-secret"}
+    )
     assert request.password == "hunter2-secret"
     assert "hunter2-secret" not in repr(request)
     assert request.to_dict()["password"] == "hunter2-secret"
@@ -123,5 +135,9 @@ def test_models_build_from_python_and_serialise() -> None:
         require_sign_in=True,
     )
     data = request.to_dict()
-    assert data == {"recipients": [{"email": "ryan@contoso.com"}], "roles": ["write"], "requireSignIn": True}
+    assert data == {
+        "recipients": [{"email": "ryan@contoso.com"}],
+        "roles": ["write"],
+        "requireSignIn": True,
+    }
     assert InviteRequest.from_dict(data) == request

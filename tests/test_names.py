@@ -8,12 +8,41 @@ import keyword
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.names import class_name, constant_name, docstring, py_literal, python_identifier, snake_case
+from generator.names import (
+    class_name,
+    constant_name,
+    docstring,
+    py_literal,
+    python_identifier,
+    snake_case,
+)
 
 HOSTILE = st.one_of(
     st.text(),
-    st.sampled_from(['"""', "'''", "\\", "\x00", "{{ x }}", "{% if %}", "#", "\u202e", "\n", "__init__",
-                     "class", "def", "None", "id", "type", "0day", "", "fooBar", "foo_bar", "café"]),
+    st.sampled_from(
+        [
+            '"""',
+            "'''",
+            "\\",
+            "\x00",
+            "{{ x }}",
+            "{% if %}",
+            "#",
+            "\u202e",
+            "\n",
+            "__init__",
+            "class",
+            "def",
+            "None",
+            "id",
+            "type",
+            "0day",
+            "",
+            "fooBar",
+            "foo_bar",
+            "café",
+        ]
+    ),
 )
 
 
@@ -41,9 +70,13 @@ def test_known_conversions() -> None:
     assert constant_name("sp.owner") == "SP_OWNER"
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-                    max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=10,
+    )
+)
 def test_py_literal_evaluates_back_to_the_value(value: object) -> None:
     assert ast.literal_eval(py_literal(value)) == value
 

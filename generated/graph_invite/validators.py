@@ -105,10 +105,9 @@ def _is_date_time(text: str) -> bool:
     match = _DATE_TIME_PATTERN.fullmatch(text)
     if match is None:
         return False
-    year, month, day, hour, minute, second, sign, offset_hour, offset_minute = match.groups()
-    # Most dates pass on the pattern alone; only days 29-31 and second 60 need arithmetic.
-    return (day <= "28" or _is_real_date(year, month, day)) and (
-        second != "60" or _is_time_of_day(hour, minute, second, sign, offset_hour, offset_minute)
+    # Most values pass on the pattern alone; only days 29-31 and second 60 need arithmetic.
+    return (match[3] <= "28" or _is_real_date(*match.group(1, 2, 3))) and (
+        match[6] != "60" or _is_time_of_day(*match.group(4, 5, 6, 7, 8, 9))
     )
 
 
@@ -168,9 +167,10 @@ _EMAIL_LOCAL_PATTERN = re.compile(
 
 def _is_email(text: str) -> bool:
     """RFC 5321 mailbox: dot-atom or quoted local part, '@', dotted host name or address literal."""
-    # One regex settles the everyday shape (name@host.example); the rest takes the long road.
-    if _EMAIL_PATTERN.fullmatch(text) is not None:
-        return len(text) - text.rindex("@") <= 254 and text.index("@") <= 64
+    # One regex settles the everyday shape (name@host.example, short enough that no length
+    # limit can be exceeded); quoted parts, address literals and long names take the long road.
+    if len(text) <= 64 and _EMAIL_PATTERN.fullmatch(text) is not None:
+        return True
     local, separator, domain = text.rpartition("@")
     if not separator or len(local) > 64 or _EMAIL_LOCAL_PATTERN.fullmatch(local) is None:
         return False
