@@ -41,7 +41,7 @@ lint: $(STAMP)  ## ruff + black --check on generator, tests and generated
 
 typecheck: $(STAMP)  ## mypy --strict on generator/ and generated/
 	$(BIN)/mypy --strict generator
-	cd generated && ../$(BIN)/mypy --strict graph_invite
+	MYPYPATH=generated $(BIN)/mypy --strict -p graph_invite
 
 clean:  ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -83,7 +83,7 @@ class DiffReport:
             for operation, grouped in groupby(changes, key=_operation_of):
                 lines.extend(["", f"### {code(operation) if operation else 'Whole API'}", ""])
                 lines.extend(
-                    f"- {code(change.rule)} {change.detail} ({code(change.location)})"
+                    f"- {code(change.rule)} {change.detail} — {code(change.location)}"
                     for change in grouped
                 )
         return "\n".join(lines) + "\n"

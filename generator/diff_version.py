@@ -16,6 +16,8 @@ from generator.diff_rules import Level
 
 _SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
 MAX_REFUSAL_LINES = 20
+# A change to a shared schema repeats in every operation using it; list a few, count the rest.
+MAX_LISTED_OPERATIONS = 3
 
 
 def parse_version(version: str) -> tuple[int, int, int] | None:
@@ -59,11 +61,14 @@ def _grouped(changes: tuple[Change, ...]) -> Iterator[tuple[Change, list[str]]]:
 
 def _entry_line(change: Change, operations: list[str]) -> str:
     line = f"- {code(change.rule)} {change.detail}"
+    if not operations:
+        return line
     if len(operations) == 1:
-        line += f" ({operations[0]})"
-    elif operations:
-        line += f" ({len(operations)} operations: {', '.join(operations)})"
-    return line
+        return f"{line} ({operations[0]})"
+    listed = ", ".join(operations[:MAX_LISTED_OPERATIONS])
+    hidden = len(operations) - MAX_LISTED_OPERATIONS
+    more = f" and {hidden} more" if hidden > 0 else ""
+    return f"{line} ({len(operations)} operations: {listed}{more})"
 
 
 def changelog_entry(report: DiffReport, old_version: str, new_version: str) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.errors import SchemaCompileError
+from generator.names import docstring
 from generator.validator_compiler import Knowledge, ModuleCompiler
 from generator.validator_formats import FORMAT_HELPERS
 from generator.validator_node import Variant
@@ -143,9 +144,10 @@ def _render(
     blocks += ["\n".join(lines) for lines in compiler.functions.values()]
     for (suffix, pointer), root in zip(entries, roots, strict=True):
         blocks.append("\n".join(_entry_functions(compiler, suffix, pointer, root)))
-    docstring = '"""' + comment_text(module_doc or "Compiled JSON Schema validators.", 200) + '"""'
+    text = docstring(module_doc or "Compiled JSON Schema validators.")
+    quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
     body = "\n\n\n".join(blocks) + "\n"
-    head = [docstring, "", *render_imports(imports), "", ""]
+    head = [quoted, "", *render_imports(imports), "", ""]
     exemptions = lint_exemptions(body)
     if exemptions:
         # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded.

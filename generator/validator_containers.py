@@ -101,11 +101,13 @@ def _pattern_constants(node: Node) -> list[tuple[str, str, Any]]:
 
 
 def _emit_key_loop(node: Node, key: str, item: str, body_writer: CodeWriter) -> None:
-    """`for key, item in obj.items():`, or just the keys when the body ignores the values."""
-    if body_writer.uses(item):
-        node.scope.writer.add_block(f"for {key}, {item} in {node.value}.items():", body_writer)
-    else:
+    """Loop over `.items()`, or only the keys or values when the body ignores the other."""
+    if not body_writer.uses(item):
         node.scope.writer.add_block(f"for {key} in {node.value}:", body_writer)
+    elif not body_writer.uses(key):
+        node.scope.writer.add_block(f"for {item} in {node.value}.values():", body_writer)
+    else:
+        node.scope.writer.add_block(f"for {key}, {item} in {node.value}.items():", body_writer)
 
 
 def check_pattern_properties(node: Node, value: Any) -> None:

@@ -98,11 +98,16 @@ def _is_real_date(year: str, month: str, day: str) -> bool:
         return day == "29" and leap
     return day <= "30" or month in _LONG_MONTHS
 '''),
-    "_is_time_of_day": Helper('''
-def _is_time_of_day(
-    hour: str, minute: str, second: str, sign: str | None, offset_hour: str, offset_minute: str
-) -> bool:
-    """Whether a second of 60 (a leap second) falls on 23:59 UTC, the only place it may."""
+    "_is_time_of_day": Helper(
+        '''
+def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
+    """Whether a second of 60 (a leap second) falls on 23:59 UTC, the only place it may.
+
+    Groups from `hour_group` on: hour, minute, second, offset sign, offset hour, offset minute.
+    """
+    hour, minute, second, sign, offset_hour, offset_minute = match.group(
+        hour_group, hour_group + 1, hour_group + 2, hour_group + 3, hour_group + 4, hour_group + 5
+    )
     if second != "60":
         return True
     minutes = int(hour) * 60 + int(minute)
@@ -110,7 +115,9 @@ def _is_time_of_day(
         offset = int(offset_hour) * 60 + int(offset_minute)
         minutes += -offset if sign == "+" else offset
     return minutes % 1440 == 1439
-'''),
+''',
+        imports=("re",),
+    ),
     "_is_date": Helper(
         f'''
 _DATE_PATTERN = re.compile({string_literal(_DATE)})
@@ -132,7 +139,7 @@ _TIME_PATTERN = re.compile({string_literal(_TIME)})
 def _is_time(text: str) -> bool:
     """RFC 3339 full-time: HH:MM:SS, optional fraction, then 'Z' or a numeric offset."""
     match = _TIME_PATTERN.fullmatch(text)
-    return match is not None and _is_time_of_day(*match.group(1, 2, 3, 4, 5, 6))
+    return match is not None and _is_time_of_day(match, 1)
 ''',
         imports=("re",),
         requires=("_is_time_of_day",),
@@ -149,7 +156,7 @@ def _is_date_time(text: str) -> bool:
         return False
     # Most values pass on the pattern alone; only days 29-31 and second 60 need arithmetic.
     return (match[3] <= "28" or _is_real_date(*match.group(1, 2, 3))) and (
-        match[6] != "60" or _is_time_of_day(*match.group(4, 5, 6, 7, 8, 9))
+        match[6] != "60" or _is_time_of_day(match, 4)
     )
 ''',
         imports=("re",),

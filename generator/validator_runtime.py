@@ -50,6 +50,8 @@ def _render_path(path: tuple[str | int, ...]) -> str:
             parts.append(f".{item}" if parts else item)
         else:
             parts.append(f"[{json.dumps(item)}]")
+    if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
+        parts[6:-6] = [f"...({len(parts) - 12} more)"]
     return "".join(parts)
 ''',
     imports=("json",),
@@ -105,33 +107,29 @@ def _freeze_scalar(value: object) -> object:
 
 
 def _freeze(value: object) -> object:
-    """JSON value -> hashable key; keys are equal exactly when values are (1 == 1.0, True != 1)."""
-    # An explicit stack, not recursion: instances may nest deeper than the interpreter allows.
-    results: list[object] = []
-    stack: list[tuple[object, bool]] = [(value, False)]
+    """JSON value -> hashable key, equal exactly when the values are (1 == 1.0, True != 1)."""
+    if not isinstance(value, (list, dict)):
+        return _freeze_scalar(value)
+    # A flat token tuple built with an explicit stack: nested tuples would hash and compare
+    # recursively, and instances may nest deeper than the interpreter's recursion limit.
+    tokens: list[object] = []
+    stack: list[tuple[bool, object]] = [(False, value)]
     while stack:
-        item, children_done = stack.pop()
-        if isinstance(item, list):
-            if children_done:
-                count = len(item)
-                children = tuple(results[len(results) - count :])
-                del results[len(results) - count :]
-                results.append(("array", children))
-            else:
-                stack.append((item, True))
-                stack.extend((child, False) for child in reversed(item))
+        is_token, item = stack.pop()
+        if is_token:
+            tokens.append(item)
+        elif isinstance(item, list):
+            tokens.append(("[",))
+            stack.append((True, ("]",)))
+            stack.extend((False, child) for child in reversed(item))
         elif isinstance(item, dict) and all(isinstance(key, str) for key in item):
-            if children_done:
-                count = len(item)
-                frozen = results[len(results) - count :]
-                del results[len(results) - count :]
-                results.append(("object", frozenset(zip(item, frozen))))
-            else:
-                stack.append((item, True))
-                stack.extend((child, False) for child in reversed(list(item.values())))
+            tokens.append(("{",))
+            stack.append((True, ("}",)))
+            for key in sorted(item, reverse=True):  # key order does not matter in JSON
+                stack += [(False, item[key]), (True, (":", key))]
         else:
-            results.append(_freeze_scalar(item))
-    return results[0]
+            tokens.append(_freeze_scalar(item))
+    return tuple(tokens)
 ''',
     imports=("math:isfinite",),
 )

@@ -82,7 +82,8 @@ def string_literal(text: str) -> str:
             end += 1
         pieces.append(ascii(text[start:end]))
         start = end
-    return "(" + " ".join(pieces) + ")"
+    # Implicit concatenation binds tighter than any operator, so no parentheses are needed.
+    return " ".join(pieces)
 
 
 def python_literal(value: Any, pointer: str) -> str:

@@ -102,7 +102,11 @@ def read_tree(root: Path) -> dict[PurePosixPath, bytes]:
 
 
 def _ignored(relative: PurePosixPath) -> bool:
-    return any(part == "__pycache__" or part.endswith(".egg-info") for part in relative.parts)
+    """Caches and build leftovers (`__pycache__`, `.mypy_cache`, `*.egg-info`) are not output."""
+    return any(
+        part == "__pycache__" or part.startswith(".") or part.endswith(".egg-info")
+        for part in relative.parts
+    )
 
 
 def write_tree(files: dict[PurePosixPath, bytes], out_dir: Path) -> WriteReport:
