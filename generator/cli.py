@@ -10,12 +10,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from generator import __version__
+from generator.diff import (
+    CHANGELOG_FILE,
+    RENDERERS,
+    VersionGate,
+    diff_paths,
+    load_spec,
+    version_gate,
+)
 from generator.errors import SchemaCompileError, SpecErrors
 from generator.pipeline import Generation, build
 from generator.writer import read_tree, write_tree
 
 DEFAULT_SPEC = Path("spec/driveitem-invite.yaml")
 DEFAULT_OUT = Path("generated")
+DEFAULT_PREVIOUS = f"git:HEAD:{DEFAULT_SPEC.as_posix()}"
 MAX_DIFF_LINES = 200
 
 
@@ -28,11 +37,41 @@ def _summary(generation: Generation) -> str:
     )
 
 
+def _version_gate(arguments: argparse.Namespace) -> VersionGate | None:
+    """Diff the previous spec against --spec; None (with a note) when there is none to read."""
+    if arguments.previous == "none":
+        return None
+    try:
+        previous = load_spec(arguments.previous)
+    except SpecErrors as failure:
+        reason = failure.errors[0] if failure.errors else arguments.previous
+        print(f"invitegen: not comparing with {arguments.previous}: {reason}", file=sys.stderr)
+        return None
+    changelog_path = arguments.out / CHANGELOG_FILE
+    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else ""
+    return version_gate(previous, load_spec(arguments.spec), changelog)
+
+
+def _changelog_files(out: Path, gate: VersionGate | None) -> dict[PurePosixPath, bytes]:
+    """CHANGELOG.md is history, not generated code: carried over, updated when the API changed."""
+    if gate is not None and gate.changelog is not None:
+        return {CHANGELOG_FILE: gate.changelog.encode("utf-8")}
+    existing = out / CHANGELOG_FILE
+    return {CHANGELOG_FILE: existing.read_bytes()} if existing.is_file() else {}
+
+
 def command_generate(arguments: argparse.Namespace) -> int:
     """Build everything in memory, then replace the output folder atomically."""
+    gate = _version_gate(arguments)
+    if gate is not None and gate.refusal is not None and not arguments.allow_breaking:
+        print(gate.refusal, file=sys.stderr)
+        return 1
     generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
-    report = write_tree(generation.files, arguments.out)
+    files = {**generation.files, **_changelog_files(arguments.out, gate)}
+    report = write_tree(files, arguments.out)
     print(_summary(generation))
+    if gate is not None:
+        print(f"  compared with {arguments.previous}: {gate.report.summary()}")
     print(
         f"  {arguments.out}/: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed"
@@ -44,10 +83,18 @@ def command_generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_diff(arguments: argparse.Namespace) -> int:
+    """Print the API changes from OLD to NEW; exit 1 on breaking ones with --fail-on-breaking."""
+    report = diff_paths(arguments.old, arguments.new)
+    sys.stdout.write(RENDERERS[arguments.format](report))
+    return 1 if arguments.fail_on_breaking and report.breaking else 0
+
+
 def command_check(arguments: argparse.Namespace) -> int:
     """Exit 1 with a unified diff when the output folder differs from what the spec generates."""
     generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
     on_disk = read_tree(arguments.out)
+    on_disk.pop(CHANGELOG_FILE, None)  # history carried over by generate, not generated
     stale = sorted(
         {str(path) for path in generation.files if on_disk.get(path) != generation.files[path]}
         | {str(path) for path in on_disk if path not in generation.files}
@@ -101,6 +148,13 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_mock(arguments: argparse.Namespace) -> int:
+    """Serve the spec's operations on loopback until SIGINT or SIGTERM."""
+    from generator.mock import serve
+
+    return serve(arguments.spec, arguments.host, arguments.port)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invitegen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"invitegen {__version__}")
@@ -117,6 +171,35 @@ def _parser() -> argparse.ArgumentParser:
             "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
         )
         sub.set_defaults(handler=handler)
+        if name == "generate":
+            sub.add_argument(
+                "--previous",
+                default=DEFAULT_PREVIOUS,
+                help="spec to compare with for CHANGELOG.md and the breaking-change check: a file "
+                f"or git:REV:path (default {DEFAULT_PREVIOUS}; `none` skips the comparison)",
+            )
+            sub.add_argument(
+                "--allow-breaking",
+                action="store_true",
+                help="generate even when breaking changes come without a major info.version bump",
+            )
+    diff_parser = commands.add_parser(
+        "diff",
+        help="report API changes between two specs, breaking first",
+        description="Compare two specs (files or git:REV:path) and report the changes users care "
+        "about, grouped as breaking, breaking for strict consumers, non-breaking and notes.",
+    )
+    diff_parser.add_argument(
+        "old", help="old spec: a file or git:REV:path (git:HEAD~1:spec/x.yaml)"
+    )
+    diff_parser.add_argument("new", help="new spec: a file or git:REV:path")
+    diff_parser.add_argument(
+        "--format", choices=sorted(RENDERERS), default="text", help="output format (default: text)"
+    )
+    diff_parser.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 1 when a breaking change is found"
+    )
+    diff_parser.set_defaults(handler=command_diff)
     compile_parser = commands.add_parser(
         "compile-schema", help="compile a JSON Schema file to a validator module"
     )
@@ -128,6 +211,15 @@ def _parser() -> argparse.ArgumentParser:
         "--assert-formats", action="store_true", help="treat `format` as an assertion"
     )
     compile_parser.set_defaults(handler=command_compile_schema)
+    mock_parser = commands.add_parser(
+        "mock", help="serve a spec-driven mock of the Graph invite service on loopback"
+    )
+    mock_parser.add_argument(
+        "--spec", type=Path, default=DEFAULT_SPEC, help=f"spec file (default {DEFAULT_SPEC})"
+    )
+    mock_parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    mock_parser.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    mock_parser.set_defaults(handler=command_mock)
     return parser
 
 

@@ -15,33 +15,47 @@ their ids and levels are in `diff_rules.RULES`; the pieces live in `diff_*.py`:
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from generator.diff_model import Change, ChangeLog, code, new_spot
 from generator.diff_operations import compare_operations
 from generator.diff_report import RENDERERS, DiffReport, SpecSummary, sorted_changes
 from generator.diff_rules import RULES, Level, Rule
 from generator.diff_source import load_spec
-from generator.diff_version import breaking_refusal, changelog_entry, is_major_bump, next_major
+from generator.diff_version import (
+    breaking_refusal,
+    changelog_entry,
+    is_major_bump,
+    merge_changelog,
+    next_major,
+)
 from generator.errors import SpecError, SpecErrors
 from generator.refs import ResolvedSpec
 
 __all__ = [
+    "CHANGELOG_FILE",
     "RENDERERS",
     "RULES",
     "Change",
     "DiffReport",
     "Level",
     "Rule",
+    "VersionGate",
     "breaking_refusal",
     "changelog_entry",
     "diff_paths",
     "diff_specs",
     "is_major_bump",
     "load_spec",
+    "merge_changelog",
     "next_major",
     "spec_version",
+    "version_gate",
 ]
+
+# Relative to the output folder. History, not generated code: carried over between generations.
+CHANGELOG_FILE = PurePosixPath("CHANGELOG.md")
 
 
 def spec_version(spec: ResolvedSpec) -> str:
@@ -83,3 +97,24 @@ def diff_paths(old: str | Path, new: str | Path) -> DiffReport:
     if errors:
         raise SpecErrors(errors)
     return diff_specs(*loaded)
+
+
+@dataclass(frozen=True)
+class VersionGate:
+    """What `generate` learns from the previous spec: the diff, a refusal, the new changelog."""
+
+    report: DiffReport
+    refusal: str | None
+    changelog: str | None
+
+
+def version_gate(previous: ResolvedSpec, current: ResolvedSpec, changelog: str = "") -> VersionGate:
+    """Diff previous -> current: the report, a refusal or None, the merged changelog or None."""
+    report = diff_specs(previous, current)
+    old_version, new_version = report.old.version, report.new.version
+    entry = changelog_entry(report, old_version, new_version)
+    return VersionGate(
+        report,
+        breaking_refusal(report, old_version, new_version),
+        merge_changelog(changelog, entry) if report.changes else None,
+    )

@@ -52,6 +52,14 @@ def operation_key(path: str, method: str) -> OperationKey:
     return TEMPLATE_PARAMETER.sub("{}", path), HTTP_METHODS.index(method)
 
 
+def path_keys(spec: ResolvedSpec) -> set[str]:
+    """Every path template of the spec with parameter names blanked."""
+    paths = spec.data.get("paths")
+    return (
+        {TEMPLATE_PARAMETER.sub("{}", path) for path in paths} if isinstance(paths, dict) else set()
+    )
+
+
 def operations_of(spec: ResolvedSpec) -> dict[OperationKey, Operation]:
     """Every operation under `paths`, following path-item `$ref`s."""
     paths = spec.data.get("paths")

@@ -19,6 +19,7 @@ from generator.diff_operation_model import (
     Operation,
     OperationPair,
     operations_of,
+    path_keys,
 )
 from generator.diff_schema import SchemaScope, compare_schemas
 from generator.diff_schema_view import Node
@@ -148,22 +149,25 @@ OPERATION_COMPARERS: tuple[Callable[[ChangeLog, OperationPair], None], ...] = (
 def compare_operations(log: ChangeLog) -> None:
     """Every operation of either spec: added, removed, or compared by every comparer."""
     old_operations, new_operations = operations_of(log.old), operations_of(log.new)
+    new_paths = path_keys(log.new)
     for key in sorted(old_operations.keys() | new_operations.keys()):
         old, new = old_operations.get(key), new_operations.get(key)
         if new is None and old is not None:
-            deprecated = old.data.get("deprecated") is True
-            rule = (
-                "api-removed-with-deprecation" if deprecated else "api-removed-without-deprecation"
-            )
-            detail = (
-                "deprecated operation removed"
-                if deprecated
-                else "operation removed without deprecation"
-            )
-            log.add(rule, old.label, detail, old_spot(old.pointer))
+            _report_removed(log, old, path_removed=key[0] not in new_paths)
         elif old is None and new is not None:
             log.add("endpoint-added", new.label, "operation added", new_spot(new.pointer))
         elif old is not None and new is not None:
             pair = OperationPair(old, new)
             for comparer in OPERATION_COMPARERS:
                 comparer(log, pair)
+
+
+def _report_removed(log: ChangeLog, old: Operation, *, path_removed: bool) -> None:
+    """`api-path-removed-*` when the whole path went, `api-removed-*` for one method of it."""
+    deprecated = old.data.get("deprecated") is True
+    stem = "api-path-removed" if path_removed else "api-removed"
+    rule = f"{stem}-with-deprecation" if deprecated else f"{stem}-without-deprecation"
+    what = "path and operation" if path_removed else "operation"
+    status = "deprecated " if deprecated else ""
+    detail = f"{status}{what} removed" + ("" if deprecated else " without deprecation")
+    log.add(rule, old.label, detail, old_spot(old.pointer))

@@ -124,6 +124,8 @@ RESPONSE_PREFIXES = ("response-body", "response-property")
 
 OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
     "endpoint-added": (SAFE, "operation added"),
+    "api-path-removed-without-deprecation": (BREAK, "path removed without being deprecated first"),
+    "api-path-removed-with-deprecation": (BREAK, "deprecated path removed (its client methods go)"),
     "api-removed-without-deprecation": (BREAK, "operation removed without being deprecated first"),
     "api-removed-with-deprecation": (
         BREAK,

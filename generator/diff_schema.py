@@ -14,13 +14,17 @@ from functools import partial
 from typing import Any, Literal
 
 from generator.diff_model import ChangeLog, Spot, code, new_spot, old_spot
-from generator.diff_rules import BOUNDS, BoundRule
+from generator.diff_rules import BOUNDS, RULES, BoundRule, Level
 from generator.diff_schema_view import Node, SchemaView, view_of
 from generator.errors import join_pointer
 
 Direction = Literal["request", "response"]
 PropertyPath = tuple[str, ...]
 ITEMS_TOKEN = "[]"  # noqa: S105 - a path token, not a password
+STRICT_CONSEQUENCE = (
+    "breaking for strict consumers: clients that validate responses against the old schema "
+    "reject such responses"
+)
 
 
 @dataclass(frozen=True)
@@ -234,10 +238,13 @@ class SchemaWalk:
 
     def report(self, suffix: str, path: PropertyPath, detail: str, spot: Spot) -> None:
         """Record one finding under the rule id for this direction and depth."""
+        rule = f"{self.prefix(path)}-{suffix}"
         message = f"{self.subject(path)} {detail}"
         if self.scope.context:
             message += f" ({self.scope.context})"
-        self.log.add(f"{self.prefix(path)}-{suffix}", self.scope.operation, message, spot)
+        if RULES[rule].level is Level.STRICT:
+            message += f"; {STRICT_CONSEQUENCE}"
+        self.log.add(rule, self.scope.operation, message, spot)
 
     def prefix(self, path: PropertyPath) -> str:
         """Rule-id prefix: `request-body`, `request-parameter`, `request-property`, `response-*`."""

@@ -16,6 +16,11 @@ from generator.diff_rules import Level
 
 _SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
 MAX_REFUSAL_LINES = 20
+CHANGELOG_PREAMBLE = (
+    "# Changelog\n\n"
+    "API changes of spec/driveitem-invite.yaml, one section per info.version, "
+    "written by `invitegen generate`.\n"
+)
 # A change to a shared schema repeats in every operation using it; list a few, count the rest.
 MAX_LISTED_OPERATIONS = 3
 
@@ -71,9 +76,17 @@ def _entry_line(change: Change, operations: list[str]) -> str:
     return f"{line} ({len(operations)} operations: {listed}{more})"
 
 
+def changelog_heading(old_version: str, new_version: str) -> str:
+    """`## 2.0.0`; `## Unreleased (info.version still 1.0.0)` when the version did not change."""
+    if new_version == old_version:
+        return f"## Unreleased (info.version still {new_version})"
+    return f"## {new_version}"
+
+
 def changelog_entry(report: DiffReport, old_version: str, new_version: str) -> str:
     """A Markdown section for `generated/CHANGELOG.md`: the new version, then changes by level."""
-    lines = [f"## {new_version}", "", f"Changes from {old_version} to {new_version}."]
+    heading = changelog_heading(old_version, new_version)
+    lines = [heading, "", f"Changes from {old_version} to {new_version}."]
     if not report.changes:
         lines.extend(["", "No API changes."])
     for level, changes in report.sections():
@@ -110,3 +123,21 @@ def breaking_refusal(report: DiffReport, old_version: str, new_version: str) -> 
         ]
     )
     return "\n".join(lines)
+
+
+def merge_changelog(existing: str, entry: str) -> str:
+    """CHANGELOG.md text with `entry` appended, or replacing its same-heading section (idempotent)."""
+    preamble, sections = _changelog_sections(existing or CHANGELOG_PREAMBLE)
+    heading = entry.split("\n", 1)[0]
+    merged = [entry if section.split("\n", 1)[0] == heading else section for section in sections]
+    if entry not in merged:
+        merged.append(entry)
+    return "\n".join(
+        [preamble.rstrip("\n") + "\n", *(section.rstrip("\n") + "\n" for section in merged)]
+    )
+
+
+def _changelog_sections(text: str) -> tuple[str, list[str]]:
+    """Split at `## ` headings: (text before the first one, [each section with its heading])."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    return parts[0], parts[1:]

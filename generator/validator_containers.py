@@ -87,17 +87,19 @@ def check_properties(node: Node, value: Any) -> None:
             node.scope.writer.add_block(f"if {key} in {node.value}:", body, setup)
 
 
-def _pattern_constants(node: Node) -> list[tuple[str, str, Any]]:
-    """(pattern, regex constant, schema) for each `patternProperties` entry."""
-    patterns = (
-        expect_schema_map(node, "patternProperties") if "patternProperties" in node.schema else {}
-    )
-    result = []
-    for pattern, schema in patterns.items():
-        pointer = node.at("patternProperties", pattern)
-        source = f"re.compile({string_literal(expect_pattern(pattern, pointer))})"
-        result.append((pattern, node.constant("PROPERTY_PATTERN", source, ("re",)), schema))
-    return result
+def _patterns(node: Node) -> dict[str, Any]:
+    """`patternProperties` entries (pattern -> schema), each pattern checked to compile."""
+    if "patternProperties" not in node.schema:
+        return {}
+    patterns = expect_schema_map(node, "patternProperties")
+    for pattern in patterns:
+        expect_pattern(pattern, node.at("patternProperties", pattern))
+    return patterns
+
+
+def _regex(node: Node, pattern: str) -> str:
+    """Module constant holding the compiled pattern (requested only when code uses it)."""
+    return node.constant("PROPERTY_PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
 
 
 def _emit_key_loop(node: Node, key: str, item: str, body_writer: CodeWriter) -> None:
@@ -114,20 +116,20 @@ def check_pattern_properties(node: Node, value: Any) -> None:
     """`patternProperties`: keys matching a regex (`re.search`) have their value checked."""
     key, item = node.scope.variable("key"), node.scope.variable("value")
     with node.scope.capture() as loop_body:
-        for pattern, regex, schema in _pattern_constants(node):
+        for pattern, schema in _patterns(node).items():
             with node.scope.capture() as body:
                 target = node.target.child(item, key)
-                node.apply(
-                    schema, node.at("patternProperties", pattern), target, "patternProperties"
-                )
-            node.scope.writer.add_block(f"if {regex}.search({key}) is not None:", body)
+                node.apply(schema, node.at("patternProperties", pattern), target, "patternProperties")
+            if body.lines:
+                regex = _regex(node, pattern)
+                node.scope.writer.add_block(f"if {regex}.search({key}) is not None:", body)
     _emit_key_loop(node, key, item, loop_body)
 
 
 def check_additional_properties(node: Node, value: Any) -> None:
     """`additionalProperties`: keys matched by neither `properties` nor a pattern."""
     schema = expect_schema(value, node.at("additionalProperties"))
-    patterns = _pattern_constants(node)
+    patterns = _patterns(node)
     if schema is True:
         return
     names = property_names(node)
@@ -137,8 +139,6 @@ def check_additional_properties(node: Node, value: Any) -> None:
             node.fail_if(condition, node.at("additionalProperties"), "additionalProperties", "''")
         return
     key, item = node.scope.variable("key"), node.scope.variable("value")
-    tests = [f"{key} not in {known_keys(node)}"] if names else []
-    tests += [f"{regex}.search({key}) is None" for _, regex, _ in patterns]
     with node.scope.capture() as loop_body:
         with node.scope.capture() as body:
             if schema is False:
@@ -148,7 +148,9 @@ def check_additional_properties(node: Node, value: Any) -> None:
             else:
                 target = node.target.child(item, key)
                 node.apply(schema, node.at("additionalProperties"), target, "additionalProperties")
-        if tests:
+        if body.lines and (names or patterns):
+            tests = [f"{key} not in {known_keys(node)}"] if names else []
+            tests += [f"{_regex(node, pattern)}.search({key}) is None" for pattern in patterns]
             node.scope.writer.add_block(f"if {' and '.join(tests)}:", body)
         else:
             node.scope.writer.add_lines(body)

@@ -178,12 +178,18 @@ def _run(node: Node, present: list[str]) -> None:
 def _compile_group(node: Node, group: str, present: list[str]) -> None:
     """Emit the keywords of one type group under a single type guard (omitted when known)."""
     known = node.known_types
+    if known and not known & GROUP_TYPES[group]:
+        # The type check already rejected every instance these keywords apply to; compiling
+        # them would only leave unused functions behind (the checking pass still validates).
+        if node.compiler.checking:
+            with node.scope.capture():
+                _run(node, present)
+        return
     with node.scope.capture() as body:
         _run(node, present)
-    if known and not known & GROUP_TYPES[group]:
-        return  # the type check already rejected every instance these keywords apply to
     if known and known <= GROUP_TYPES[group]:
         node.scope.writer.add_lines(body)
         return
-    guard = type_test(node, group, node.value)
-    node.scope.writer.add_block(f"if {unwrap(guard)}:", body)
+    if body.lines:  # the guard may define constants: only build it when it is emitted
+        guard = type_test(node, group, node.value)
+        node.scope.writer.add_block(f"if {unwrap(guard)}:", body)

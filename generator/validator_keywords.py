@@ -222,19 +222,25 @@ def check_all_of(node: Node, value: Any) -> None:
         node.apply(schema, node.at("allOf", index), rule="allOf")
 
 
-def _predicates(node: Node, keyword: str) -> list[str]:
+def _predicates(node: Node, keyword: str, schemas: list[Any]) -> list[str]:
     """Boolean expressions, one per subschema of an array-of-schemas keyword."""
-    schemas = expect_schema_list(node, keyword)
     return [node.predicate(node.at(keyword, index), node.value) for index in range(len(schemas))]
+
+
+def _check_all(node: Node, keyword: str, schemas: list[Any]) -> None:
+    """Subschemas whose verdict cannot matter still compile (in the checking pass)."""
+    for index, schema in enumerate(schemas):
+        node.compiler.check_only(node.scope, schema, node.at(keyword, index))
 
 
 def check_any_of(node: Node, value: Any) -> None:
     """`anyOf`: at least one subschema accepts the instance."""
-    predicates = _predicates(node, "anyOf")
-    if "True" in predicates:
+    schemas = expect_schema_list(node, "anyOf")
+    if any(schema is True for schema in schemas):
+        _check_all(node, "anyOf", schemas)
         return
     description = string_literal("must match at least one schema in anyOf")
-    live = [predicate for predicate in predicates if predicate != "False"]
+    live = [item for item in _predicates(node, "anyOf", schemas) if item != "False"]
     if not live:
         node.fail(node.at("anyOf"), "anyOf", description)
         return
@@ -243,15 +249,19 @@ def check_any_of(node: Node, value: Any) -> None:
 
 def check_one_of(node: Node, value: Any) -> None:
     """`oneOf`: exactly one subschema accepts the instance."""
-    predicates = [item for item in _predicates(node, "oneOf") if item != "False"]
+    schemas = expect_schema_list(node, "oneOf")
     description = string_literal("must match exactly one schema in oneOf")
-    always = predicates.count("True")
-    live = [predicate for predicate in predicates if predicate != "True"]
-    if always > 1 or (always == 0 and not live):
+    always = sum(schema is True for schema in schemas)
+    if always > 1:
+        _check_all(node, "oneOf", schemas)
         node.fail(node.at("oneOf"), "oneOf", description)
         return
+    live = [item for item in _predicates(node, "oneOf", schemas) if item not in {"True", "False"}]
     if always == 1:
-        condition = " or ".join(live)
+        condition = " or ".join(live)  # the always-true branch must be the only match
+    elif not live:
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
     else:
         condition = negate(live[0]) if len(live) == 1 else " + ".join(live) + " != 1"
     if condition:
@@ -273,23 +283,24 @@ def check_if(node: Node, value: Any) -> None:
     """`if`/`then`/`else`: `then` applies when `if` accepts the instance, `else` otherwise."""
     expect_schema(value, node.at("if"))
     branches = {word: node.schema[word] for word in ("then", "else") if word in node.schema}
-    for word, schema in branches.items():
-        expect_schema(schema, node.at(word))
-    if not branches:
-        node.compiler.check_only(node.scope, value, node.at("if"))
-        return
-    predicate = node.predicate(node.at("if"), node.value)
-    if predicate in {"True", "False"}:
-        chosen = "then" if predicate == "True" else "else"
-        if chosen in branches:
-            node.apply(branches[chosen], node.at(chosen), rule=chosen)
-        return
+    never = {True: "else", False: "then"}.get(value) if isinstance(value, bool) else None
     bodies: dict[str, CodeWriter] = {}
     for word, schema in branches.items():
+        expect_schema(schema, node.at(word))
+        if word == never:
+            node.compiler.check_only(node.scope, schema, node.at(word))
+            continue
         with node.scope.capture() as body:
             node.apply(schema, node.at(word), rule=word)
-        bodies[word] = body
-    if bodies.get("then") and bodies.get("else") and bodies["then"].lines and bodies["else"].lines:
+        if body.lines:
+            bodies[word] = body
+    if isinstance(value, bool) or not bodies:
+        node.compiler.check_only(node.scope, value, node.at("if"))
+        for body in bodies.values():
+            node.scope.writer.add_lines(body)
+        return
+    predicate = node.predicate(node.at("if"), node.value)
+    if len(bodies) == 2:
         matched = node.scope.variable("matched")
         node.scope.writer.line(f"{matched} = {predicate}")
         predicate = matched

@@ -24,7 +24,8 @@ def test_bad_spec_reports_errors_and_keeps_output(
     out.mkdir()
     (out / "keep.txt").write_text("previous generation\n")
 
-    code = main(["generate", "--spec", f"tests/specs_with_errors/{case}.yaml", "--out", str(out)])
+    spec = f"tests/specs_with_errors/{case}.yaml"
+    code = main(["generate", "--spec", spec, "--out", str(out), "--previous", "none"])
 
     captured = capsys.readouterr()
     assert code == 1

@@ -29,7 +29,9 @@ from generator.diff import (
     diff_specs,
     is_major_bump,
     load_spec,
+    merge_changelog,
     next_major,
+    version_gate,
 )
 from generator.errors import SpecErrors
 from generator.refs import ResolvedSpec
@@ -178,6 +180,17 @@ def test_property_paths_go_through_refs_arrays_and_nullable_wrappers(
     case = next(case for case in _cases() if case.id == case_id)
     report = diff_specs(*_pair(tmp_path, case))
     assert report.changes and all(path in change.message for change in report.changes)
+
+
+def test_strict_consumer_changes_say_so(tmp_path: Path) -> None:
+    case = next(case for case in _cases() if case.id == "response-enum-value-added")
+    for change in diff_specs(*_pair(tmp_path, case)).changes:
+        assert change.level is Level.STRICT
+        assert '`value[].roles[]` enum value `"owner"` added' in change.message
+        assert change.message.endswith(
+            "; breaking for strict consumers: clients that validate "
+            "responses against the old schema reject such responses"
+        )
 
 
 def test_removed_things_are_located_in_the_old_spec(tmp_path: Path) -> None:
@@ -408,3 +421,31 @@ def test_breaking_refusal_requires_a_major_bump(tmp_path: Path) -> None:
 def test_every_rule_has_a_known_level() -> None:
     assert len(RULES) >= 20
     assert all(rule.level in Level and rule.id == key for key, rule in RULES.items())
+
+
+def test_changelog_heading_says_unreleased_when_the_version_did_not_change(tmp_path: Path) -> None:
+    entry = changelog_entry(_report(tmp_path), "1.0.0", "1.0.0")
+    assert entry.startswith("## Unreleased (info.version still 1.0.0)\n")
+
+
+def test_merge_changelog_appends_and_replaces_its_own_section_idempotently() -> None:
+    first = merge_changelog("", "## 1.1.0\n\nOne.\n")
+    assert first.startswith("# Changelog\n") and first.endswith("\n## 1.1.0\n\nOne.\n")
+    second = merge_changelog(first, "## 2.0.0\n\nTwo.\n")
+    assert second.index("## 1.1.0") < second.index("## 2.0.0")
+    assert merge_changelog(second, "## 2.0.0\n\nTwo.\n") == second
+    replaced = merge_changelog(second, "## 1.1.0\n\nOne, revised.\n")
+    assert "One, revised." in replaced and "One.\n" not in replaced and "Two." in replaced
+
+
+def test_version_gate_refuses_then_allows_a_major_bump(tmp_path: Path) -> None:
+    old = _resolve(_edited(), tmp_path, "old")
+    breaking = (("set", "$REQUEST/message/maxLength", 100),)
+    minor = _resolve(_edited(breaking, (("set", "/info/version", "1.1.0"),)), tmp_path, "minor")
+    gate = version_gate(old, minor, "# Changelog\n")
+    assert gate.refusal is not None and gate.report.breaking
+    assert gate.changelog is not None and "## 1.1.0" in gate.changelog
+    major = _resolve(_edited(breaking, (("set", "/info/version", "2.0.0"),)), tmp_path, "major")
+    assert version_gate(old, major).refusal is None
+    unchanged = version_gate(old, old, "# Changelog\n")
+    assert unchanged.refusal is None and unchanged.changelog is None

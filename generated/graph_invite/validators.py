@@ -37,6 +37,8 @@ def _render_path(path: tuple[str | int, ...]) -> str:
             parts.append(f".{item}" if parts else item)
         else:
             parts.append(f"[{json.dumps(item)}]")
+    if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
+        parts[6:-6] = [f"...({len(parts) - 12} more)"]
     return "".join(parts)
 
 
@@ -78,10 +80,14 @@ def _is_real_date(year: str, month: str, day: str) -> bool:
     return day <= "30" or month in _LONG_MONTHS
 
 
-def _is_time_of_day(
-    hour: str, minute: str, second: str, sign: str | None, offset_hour: str, offset_minute: str
-) -> bool:
-    """Whether a second of 60 (a leap second) falls on 23:59 UTC, the only place it may."""
+def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
+    """Whether a second of 60 (a leap second) falls on 23:59 UTC, the only place it may.
+
+    Groups from `hour_group` on: hour, minute, second, offset sign, offset hour, offset minute.
+    """
+    hour, minute, second, sign, offset_hour, offset_minute = match.group(
+        hour_group, hour_group + 1, hour_group + 2, hour_group + 3, hour_group + 4, hour_group + 5
+    )
     if second != "60":
         return True
     minutes = int(hour) * 60 + int(minute)
@@ -92,11 +98,9 @@ def _is_time_of_day(
 
 
 _DATE_TIME_PATTERN = re.compile(
-    (
-        "([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt"
-        "]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:[.]"
-        "[0-9]+)?(?:[Zz]|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
-    )
+    "([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt"
+    "]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:[.]"
+    "[0-9]+)?(?:[Zz]|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
 )
 
 
@@ -107,15 +111,13 @@ def _is_date_time(text: str) -> bool:
         return False
     # Most values pass on the pattern alone; only days 29-31 and second 60 need arithmetic.
     return (match[3] <= "28" or _is_real_date(*match.group(1, 2, 3))) and (
-        match[6] != "60" or _is_time_of_day(*match.group(4, 5, 6, 7, 8, 9))
+        match[6] != "60" or _is_time_of_day(match, 4)
     )
 
 
 _IPV4_PATTERN = re.compile(
-    (
-        "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\\.("
-        "?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}"
-    )
+    "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\\.("
+    "?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}"
 )
 
 
@@ -136,10 +138,8 @@ def _is_ipv6(text: str) -> bool:
 
 
 _HOSTNAME_PATTERN = re.compile(
-    (
-        "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:[.][A-"
-        "Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*[.]?"
-    )
+    "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:[.][A-"
+    "Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*[.]?"
 )
 
 
@@ -150,18 +150,14 @@ def _is_hostname(text: str) -> bool:
 
 
 _EMAIL_PATTERN = re.compile(
-    (
-        "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
-        "+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za"
-        "-z0-9])?(?:[.][A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0"
-        "-9])?)+[.]?"
-    )
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
+    "+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za"
+    "-z0-9])?(?:[.][A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0"
+    "-9])?)+[.]?"
 )
 _EMAIL_LOCAL_PATTERN = re.compile(
-    (
-        "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
-        '+/=?^_`{|}~-]+)*|"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"'
-    )
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
+    '+/=?^_`{|}~-]+)*|"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"'
 )
 
 
@@ -184,20 +180,18 @@ def _is_email(text: str) -> bool:
 
 
 _URI_PATTERN = re.compile(
-    (
-        "[A-Za-z][A-Za-z0-9+\\-.]*:(?://(?:(?:[A-Za-z0-9\\-._~!"
-        "$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\\[(?:[0-9A-Fa-f:."
-        "]+|[Vv][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+)"
-        "\\]|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"
-        "(?::[0-9]*)?(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-"
-        "9A-Fa-f]{2})*)*|/(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|"
-        "%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]"
-        "|%[0-9A-Fa-f]{2})*)*)?|(?:[A-Za-z0-9\\-._~!$&'()*+,;=:"
-        "@]|%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;="
-        ":@]|%[0-9A-Fa-f]{2})*)*)?(?:\\?(?:(?:[A-Za-z0-9\\-._~!"
-        "$&'()*+,;=:@]|%[0-9A-Fa-f]{2})|[/?])*)?(?:#(?:(?:[A-Za"
-        "-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})|[/?])*)?"
-    )
+    "[A-Za-z][A-Za-z0-9+\\-.]*:(?://(?:(?:[A-Za-z0-9\\-._~!"
+    "$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\\[(?:[0-9A-Fa-f:."
+    "]+|[Vv][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+)"
+    "\\]|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"
+    "(?::[0-9]*)?(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-"
+    "9A-Fa-f]{2})*)*|/(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|"
+    "%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]"
+    "|%[0-9A-Fa-f]{2})*)*)?|(?:[A-Za-z0-9\\-._~!$&'()*+,;=:"
+    "@]|%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;="
+    ":@]|%[0-9A-Fa-f]{2})*)*)?(?:\\?(?:(?:[A-Za-z0-9\\-._~!"
+    "$&'()*+,;=:@]|%[0-9A-Fa-f]{2})|[/?])*)?(?:#(?:(?:[A-Za"
+    "-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})|[/?])*)?"
 )
 
 
@@ -212,7 +206,7 @@ _IDENTITY_KNOWN_KEYS = frozenset({"@odata.type", "displayName", "id", "tenantId"
 _IDENTITY_SET_KNOWN_KEYS = frozenset({"@odata.type", "application", "device", "user"})
 _INNER_ERROR_KNOWN_KEYS = frozenset({"client-request-id", "code", "date", "request-id"})
 _INNER_ERROR_DATE_PATTERN = re.compile(
-    ("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z" "|[+-]\\d{2}:\\d{2})?$")
+    "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z" "|[+-]\\d{2}:\\d{2})?$"
 )
 _INVITE_RECIPIENT_ERROR_KNOWN_KEYS = frozenset(
     {"code", "fixItUrl", "innererror", "localizedMessage", "message"}
@@ -722,10 +716,8 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
             if isinstance(value_3, str):
                 if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
                     yield _error(
-                        (
-                            "must match pattern '^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{"
-                            "2...\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})?$'"
-                        ),
+                        "must match pattern '^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{"
+                        "2...\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})?$'",
                         (*path, "date"),
                         "#/$defs/innerError/properties/date/pattern",
                         "pattern",
@@ -817,7 +809,7 @@ def _errors_invite_recipient_error(
                 yield _error(
                     "must be a string or null",
                     (*path, "localizedMessage"),
-                    ("#/$defs/inviteRecipientError/properties/localizedMessa" "ge/type"),
+                    "#/$defs/inviteRecipientError/properties/localizedMessa" "ge/type",
                     "type",
                     value_3,
                 )
@@ -836,7 +828,7 @@ def _errors_invite_recipient_error(
                     yield _error(
                         "must be an absolute URI",
                         (*path, "fixItUrl"),
-                        ("#/$defs/inviteRecipientError/properties/fixItUrl/forma" "t"),
+                        "#/$defs/inviteRecipientError/properties/fixItUrl/forma" "t",
                         "format",
                         value_4,
                     )
@@ -849,7 +841,7 @@ def _errors_invite_recipient_error(
                 yield _error(
                     "must match at least one schema in anyOf",
                     (*path, "innererror"),
-                    ("#/$defs/inviteRecipientError/properties/innererror/any" "Of"),
+                    "#/$defs/inviteRecipientError/properties/innererror/any" "Of",
                     "anyOf",
                     value_5,
                 )
@@ -1041,7 +1033,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 yield _error(
                     "must be a string or null",
                     (*path, "expirationDateTime"),
-                    ("#/$defs/inviteRequest/properties/expirationDateTime/ty" "pe"),
+                    "#/$defs/inviteRequest/properties/expirationDateTime/ty" "pe",
                     "type",
                     value_6,
                 )
@@ -1061,7 +1053,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 yield _error(
                     "must be a boolean or null",
                     (*path, "retainInheritedPermissions"),
-                    ("#/$defs/inviteRequest/properties/retainInheritedPermis" "sions/type"),
+                    "#/$defs/inviteRequest/properties/retainInheritedPermis" "sions/type",
                     "type",
                     value_8,
                 )
@@ -1154,7 +1146,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     yield _error(
                         "must be an absolute URI",
                         (*path, "@odata.nextLink"),
-                        ("#/$defs/inviteResponse/properties/@odata.nextLink/form" "at"),
+                        "#/$defs/inviteResponse/properties/@odata.nextLink/form" "at",
                         "format",
                         value_2,
                     )
@@ -1712,7 +1704,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 yield _error(
                     "must be an array or null",
                     (*path, "grantedToIdentitiesV2"),
-                    ("#/$defs/permission/properties/grantedToIdentitiesV2/ty" "pe"),
+                    "#/$defs/permission/properties/grantedToIdentitiesV2/ty" "pe",
                     "type",
                     value_7,
                 )
@@ -1792,7 +1784,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     yield _error(
                         "must be a date-time (RFC 3339)",
                         (*path, "expirationDateTime"),
-                        ("#/$defs/permission/properties/expirationDateTime/forma" "t"),
+                        "#/$defs/permission/properties/expirationDateTime/forma" "t",
                         "format",
                         value_13,
                     )
@@ -1815,7 +1807,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 yield _error(
                     "must be a string",
                     (*path, "@deprecated.GrantedTo"),
-                    ("#/$defs/permission/properties/@deprecated.GrantedTo/ty" "pe"),
+                    "#/$defs/permission/properties/@deprecated.GrantedTo/ty" "pe",
                     "type",
                     value_15,
                 )
@@ -1825,7 +1817,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 yield _error(
                     "must be a string",
                     (*path, "@deprecated.GrantedToIdentities"),
-                    ("#/$defs/permission/properties/@deprecated.GrantedToIde" "ntities/type"),
+                    "#/$defs/permission/properties/@deprecated.GrantedToIde" "ntities/type",
                     "type",
                     value_16,
                 )
@@ -1904,7 +1896,7 @@ def _errors_share_point_group_identity(
                 yield _error(
                     "must be a string",
                     (*path, "@odata.type"),
-                    ("#/$defs/sharePointGroupIdentity/properties/@odata.type" "/type"),
+                    "#/$defs/sharePointGroupIdentity/properties/@odata.type" "/type",
                     "type",
                     value_1,
                 )
@@ -1914,7 +1906,7 @@ def _errors_share_point_group_identity(
                 yield _error(
                     "must be a string or null",
                     (*path, "displayName"),
-                    ("#/$defs/sharePointGroupIdentity/properties/displayName" "/type"),
+                    "#/$defs/sharePointGroupIdentity/properties/displayName" "/type",
                     "type",
                     value_2,
                 )
@@ -1934,7 +1926,7 @@ def _errors_share_point_group_identity(
                 yield _error(
                     "must be a string or null",
                     (*path, "principalId"),
-                    ("#/$defs/sharePointGroupIdentity/properties/principalId" "/type"),
+                    "#/$defs/sharePointGroupIdentity/properties/principalId" "/type",
                     "type",
                     value_4,
                 )
@@ -2110,7 +2102,7 @@ def _errors_share_point_identity_set(
                 yield _error(
                     "must be a string",
                     (*path, "@odata.type"),
-                    ("#/$defs/sharePointIdentitySet/properties/@odata.type/t" "ype"),
+                    "#/$defs/sharePointIdentitySet/properties/@odata.type/t" "ype",
                     "type",
                     value_1,
                 )
@@ -2123,7 +2115,7 @@ def _errors_share_point_identity_set(
                 yield _error(
                     "must match at least one schema in anyOf",
                     (*path, "application"),
-                    ("#/$defs/sharePointIdentitySet/properties/application/a" "nyOf"),
+                    "#/$defs/sharePointIdentitySet/properties/application/a" "nyOf",
                     "anyOf",
                     value_2,
                 )
@@ -2175,7 +2167,7 @@ def _errors_share_point_identity_set(
                 yield _error(
                     "must match at least one schema in anyOf",
                     (*path, "siteUser"),
-                    ("#/$defs/sharePointIdentitySet/properties/siteUser/anyO" "f"),
+                    "#/$defs/sharePointIdentitySet/properties/siteUser/anyO" "f",
                     "anyOf",
                     value_6,
                 )
@@ -2188,7 +2180,7 @@ def _errors_share_point_identity_set(
                 yield _error(
                     "must match at least one schema in anyOf",
                     (*path, "siteGroup"),
-                    ("#/$defs/sharePointIdentitySet/properties/siteGroup/any" "Of"),
+                    "#/$defs/sharePointIdentitySet/properties/siteGroup/any" "Of",
                     "anyOf",
                     value_7,
                 )
@@ -2201,7 +2193,7 @@ def _errors_share_point_identity_set(
                 yield _error(
                     "must match at least one schema in anyOf",
                     (*path, "sharePointGroup"),
-                    ("#/$defs/sharePointIdentitySet/properties/sharePointGro" "up/anyOf"),
+                    "#/$defs/sharePointIdentitySet/properties/sharePointGro" "up/anyOf",
                     "anyOf",
                     value_8,
                 )
@@ -2431,7 +2423,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
                 yield _error(
                     "must be a boolean or null",
                     (*path, "signInRequired"),
-                    ("#/$defs/sharingInvitation/properties/signInRequired/ty" "pe"),
+                    "#/$defs/sharingInvitation/properties/signInRequired/ty" "pe",
                     "type",
                     value_5,
                 )
@@ -2598,7 +2590,7 @@ def _errors_sharing_link_scope(data: Any, path: tuple[str | int, ...]) -> Iterat
         yield _error("must be a string", path, "#/$defs/sharingLinkScope/type", "type", data)
     if not (isinstance(data, str) and data in _SHARING_LINK_SCOPE_ENUM):
         yield _error(
-            ("must be one of: 'anonymous', 'organization', 'existing" "Access', 'users'"),
+            "must be one of: 'anonymous', 'organization', 'existing" "Access', 'users'",
             path,
             "#/$defs/sharingLinkScope/enum",
             "enum",

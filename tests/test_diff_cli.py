@@ -1,0 +1,87 @@
+"""`invitegen diff` and the breaking-change gate of `invitegen generate`, through the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.writer import read_tree
+from tests.conftest import SPEC
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the spec in a scratch project, with generated/ built from it."""
+    (tmp_path / "spec").mkdir()
+    shutil.copy(SPEC, tmp_path / "spec" / SPEC.name)
+    shutil.copy(SPEC, tmp_path / "previous.yaml")
+    spec, out = tmp_path / "spec" / SPEC.name, tmp_path / "generated"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--previous", "none"]) == 0
+    return tmp_path
+
+
+def _edit(spec: Path, old: str, new: str) -> None:
+    text = spec.read_text()
+    assert text.count(old) >= 1, old
+    spec.write_text(text.replace(old, new, 1))
+
+
+def _generate(project: Path, *extra: str) -> int:
+    spec, out = project / "spec" / SPEC.name, project / "generated"
+    return main(
+        [
+            "generate",
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+            "--previous",
+            str(project / "previous.yaml"),
+            *extra,
+        ]
+    )
+
+
+def test_breaking_edit_without_major_bump_is_refused_and_leaves_output(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = read_tree(project / "generated")
+    _edit(project / "spec" / SPEC.name, "maxLength: 2000", "maxLength: 1000")
+    assert _generate(project) == 1
+    err = capsys.readouterr().err
+    assert "max-length-decreased" in err and "--allow-breaking" in err
+    assert read_tree(project / "generated") == before
+
+
+def test_major_bump_allows_breaking_edit_and_appends_changelog(project: Path) -> None:
+    spec = project / "spec" / SPEC.name
+    _edit(spec, "maxLength: 2000", "maxLength: 1000")
+    _edit(spec, "version: 1.0.0", "version: 2.0.0")
+    assert _generate(project) == 0
+    changelog = (project / "generated" / "CHANGELOG.md").read_text()
+    assert "2.0.0" in changelog and "max-length-decreased" in changelog
+    assert '"2.0.0+invitegen.' in (project / "generated" / "pyproject.toml").read_text()
+
+
+def test_allow_breaking_overrides_the_gate(project: Path) -> None:
+    _edit(project / "spec" / SPEC.name, "maxLength: 2000", "maxLength: 1000")
+    assert _generate(project, "--allow-breaking") == 0
+
+
+def test_diff_command_formats_and_exit_codes(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = project / "spec" / SPEC.name
+    _edit(spec, "maxLength: 2000", "maxLength: 1000")
+    previous = str(project / "previous.yaml")
+    assert main(["diff", previous, str(spec)]) == 0
+    assert main(["diff", previous, str(spec), "--fail-on-breaking"]) == 1
+    capsys.readouterr()
+    assert main(["diff", previous, str(spec), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "request-property-max-length-decreased" in json.dumps(report)
+    assert main(["diff", previous, str(previous)]) == 0
