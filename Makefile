@@ -43,5 +43,12 @@ typecheck: $(STAMP)  ## mypy --strict on generator/ and generated/
 	$(BIN)/mypy --strict generator
 	MYPYPATH=generated $(BIN)/mypy --strict -p graph_invite
 
+demo: $(STAMP)  ## start the mock Graph service, send a 200 and a 207 invite with the generated client, stop it
+	$(BIN)/python demo/run_demo.py
+
+bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json
+	$(BIN)/pip install -q -r requirements-bench.txt
+	$(BIN)/python -m bench
+
 clean:  ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

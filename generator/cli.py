@@ -212,7 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     compile_parser.set_defaults(handler=command_compile_schema)
     mock_parser = commands.add_parser(
-        "mock", help="serve a spec-driven mock of the Graph invite service on loopback"
+        "mock",
+        help="serve a spec-driven mock of the Graph invite service on loopback",
+        description="Serve every invite operation of the spec on loopback until SIGINT/SIGTERM. "
+        "Rules (207 domain fail.example, X-Mock-Fail header): see generator/mock.py.",
     )
     mock_parser.add_argument(
         "--spec", type=Path, default=DEFAULT_SPEC, help=f"spec file (default {DEFAULT_SPEC})"

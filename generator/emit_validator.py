@@ -96,10 +96,15 @@ def _queue_entries(
 ) -> list[str]:
     """Queue both variants of each entry point (the checking pass: the whole document too)."""
     roots = []
-    for _, pointer in entries:
+    for suffix, pointer in entries:
         if not pointer.startswith("#"):
             raise SchemaCompileError(pointer, "entry points must be local JSON pointers")
-        root = compiler.function_pointer(compiler.resolve_reference(pointer, "#"))
+        try:
+            target = compiler.resolve_reference(pointer, "#")
+        except SchemaCompileError as error:
+            name = f"validate{suffix}"
+            raise SchemaCompileError(pointer, f"entry point {name}: {error.message}") from None
+        root = compiler.function_pointer(target)
         roots.append(root)
         compiler.function_name(root, Variant.FAST)
         compiler.function_name(root, Variant.ERRORS)

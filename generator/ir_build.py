@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +17,62 @@ from generator.refs import ResolvedSpec
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
+# The client compares success codes as integers, so a `2XX` range cannot name them.
+_STATUS = re.compile(r"[1-5][0-9][0-9]|[1345]XX|default")
+# Methods every generated client class defines: an operation may not take their names.
+_CLIENT_METHODS = frozenset({"close", "send"})
+# Names a generated method or build function uses besides its path parameters.
+_ARGUMENT_NAMES = frozenset({"self", "body", "validate", "headers", "request"})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The JSON type a part of the document must have, and the shapes of the members the IR reads.
+
+    Member `*` stands for every value of an object or item of an array; `follow_ref` checks the
+    node a `$ref` names. Checked before anything is built, so a wrongly shaped spec gives located
+    errors instead of an AttributeError deep inside a builder.
+    """
+
+    kind: type
+    members: Mapping[str, _Shape] = field(default_factory=dict)
+    follow_ref: bool = False
+
+
+_KIND_NAMES: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
+_STRING = _Shape(str)
+_SERVERS = _Shape(list, {"*": _Shape(dict, {"url": _STRING})})
+_SECURITY = _Shape(list, {"*": _Shape(dict, {"*": _Shape(list, {"*": _STRING})})})
+_CONTENT = _Shape(dict, {"*": _Shape(dict)})
+_PARAMETERS = _Shape(list, {"*": _Shape(dict, {"name": _STRING, "in": _STRING}, follow_ref=True)})
+_OPERATION = _Shape(
+    dict,
+    {
+        "operationId": _STRING,
+        "parameters": _PARAMETERS,
+        "requestBody": _Shape(dict, {"content": _CONTENT}, follow_ref=True),
+        "responses": _Shape(
+            dict,
+            {"*": _Shape(dict, {"content": _CONTENT, "headers": _Shape(dict)}, follow_ref=True)},
+        ),
+        "security": _SECURITY,
+        "servers": _SERVERS,
+    },
+)
+_PATH_ITEM = _Shape(
+    dict,
+    {"parameters": _PARAMETERS, "servers": _SERVERS, **dict.fromkeys(_HTTP_METHODS, _OPERATION)},
+    follow_ref=True,
+)
+_DOCUMENT = _Shape(
+    dict,
+    {
+        "paths": _Shape(dict, {"*": _PATH_ITEM}),
+        "servers": _SERVERS,
+        "security": _SECURITY,
+        "components": _Shape(dict, {"schemas": _Shape(dict)}),
+    },
+)
 
 
 @dataclass
@@ -33,11 +89,15 @@ def api_from_spec(resolved: ResolvedSpec) -> Api:
     context = _Context(resolved)
     data = resolved.data
     _check_document(context, data)
+    if not context.errors:
+        _check_shape(context, data, "#", _DOCUMENT, set())
     if context.errors:
         raise SpecErrors(context.errors)
     schemas = SchemaBuilder(resolved)
     schemas.build_components()
     operations = tuple(_operations_from_paths(context, schemas))
+    if not operations and not context.errors:
+        context.fail("#/paths", "the document defines no operations")
     context.errors.extend(schemas.errors)
     if context.errors:
         raise SpecErrors(context.errors)
@@ -69,9 +129,44 @@ def _check_document(context: _Context, data: dict[str, Any]) -> None:
         context.fail("#/paths", "the document defines no paths")
 
 
+def _check_shape(context: _Context, node: Any, pointer: str, shape: _Shape, seen: set[str]) -> None:
+    """Record an error wherever `node` (or a member the IR reads) does not have its `shape`."""
+    if shape.follow_ref:
+        node, pointer = context.resolved.deref(node, pointer)
+    if pointer in seen:  # a shared component is checked (and reported) once
+        return
+    seen.add(pointer)
+    if not isinstance(node, shape.kind):
+        context.fail(pointer, f"must be {_KIND_NAMES[shape.kind]}, not {_json_type(node)}")
+        return
+    for key, member in shape.members.items():
+        for child_key, child in _members(node, key):
+            _check_shape(context, child, join_pointer(pointer, child_key), member, seen)
+
+
+def _members(node: Any, key: str) -> Iterator[tuple[str | int, Any]]:
+    """The (key, value) pairs of `node` that shape member `key` describes (`*`: all of them)."""
+    if key != "*":
+        if isinstance(node, dict) and key in node:
+            yield key, node[key]
+    elif isinstance(node, dict):
+        yield from node.items()
+    elif isinstance(node, list):
+        yield from enumerate(node)
+
+
+def _json_type(value: Any) -> str:
+    names: dict[type, str] = {bool: "a boolean", int: "a number", float: "a number"}
+    names.update({type(None): "null", **_KIND_NAMES})
+    return names.get(type(value), type(value).__name__)
+
+
 def _operations_from_paths(context: _Context, schemas: SchemaBuilder) -> Iterator[Operation]:
     seen: dict[str, str] = {}
-    taken: set[str] = set()
+    # A body function `<model>_body` named `build_<x>` would shadow the build function of `<x>`.
+    taken: set[str] = set(_CLIENT_METHODS) | {
+        f"{model.snake_name}_body".removeprefix("build_") for model in schemas.models.values()
+    }
     for path in sorted(context.resolved.data["paths"]):
         path_pointer = join_pointer("#/paths", path)
         item, _ = context.resolved.deref(context.resolved.data["paths"][path], path_pointer)
@@ -110,28 +205,58 @@ def operation_from_spec(
     if not isinstance(operation_id, str) or not operation_id:
         context.fail(pointer, "operation has no operationId (needed to name its client method)")
         return None
-    parameters = _parameters(context, path, item, spec, pointer)
+    method_name = python_identifier(operation_id, taken=taken, fallback="operation")
+    body_model = _body_model(context, schemas, spec, pointer)
+    # The generated method calls `build_<method>` and the build function `<body model>_body`:
+    # a path parameter with either name would shadow it.
+    reserved = {f"build_{method_name}"} | {
+        f"{model.snake_name}_body"
+        for model in schemas.models.values()
+        if model.class_name == body_model
+    }
+    parameters = _parameters(context, path, item, spec, pointer, reserved=reserved)
     servers = spec.get("servers") or item.get("servers") or context.resolved.data.get("servers")
     server_urls = tuple(str(server.get("url", "")) for server in servers or [{"url": "/"}])
+    responses = tuple(_responses(context, schemas, spec, pointer))
+    if not any(response.status[0] == "2" and response.model for response in responses):
+        context.fail(
+            join_pointer(pointer, "responses"),
+            "no 2xx response with an application/json body (the client returns it as a model)",
+        )
     return Operation(
         operation_id=operation_id,
-        method_name=python_identifier(operation_id, taken=taken, fallback="operation"),
+        method_name=method_name,
         http_method=method.upper(),
         path=path,
         server_urls=server_urls,
-        version_prefix=urlsplit(server_urls[0]).path.rstrip("/"),
+        version_prefix=_version_prefix(context, server_urls[0], pointer),
         summary=str(spec.get("summary", "")),
         description=str(spec.get("description", "")),
         parameters=parameters,
-        body_model=_body_model(context, schemas, spec, pointer),
-        responses=tuple(_responses(context, schemas, spec, pointer)),
+        body_model=body_model,
+        responses=responses,
         scopes=_scopes(context.resolved.data, spec),
         pointer=pointer,
     )
 
 
+def _version_prefix(context: _Context, url: str, pointer: str) -> str:
+    """The path part of a server URL (`/v1.0`); a URL `urlsplit` cannot read is an error."""
+    try:
+        return urlsplit(url).path.rstrip("/")
+    except ValueError as error:
+        context.fail(pointer, f"server URL {url!r} is not a valid URL: {error}")
+        return ""
+
+
 def _parameters(
-    context: _Context, path: str, item: dict[str, Any], spec: dict[str, Any], pointer: str
+    context: _Context,
+    path: str,
+    item: dict[str, Any],
+    spec: dict[str, Any],
+    pointer: str,
+    *,
+    reserved: set[str],
 ) -> tuple[Parameter, ...]:
     declared: dict[str, tuple[dict[str, Any], str]] = {}
     path_pointer = pointer.rsplit("/", 1)[0]
@@ -146,12 +271,12 @@ def _parameters(
                 )
                 continue
             declared[str(parameter.get("name"))] = (parameter, at)
-    in_template = _PATH_TEMPLATE.findall(path)
+    in_template = list(dict.fromkeys(_PATH_TEMPLATE.findall(path)))  # `{id}` twice: one argument
     for name in in_template:
         if name not in declared:
             context.fail(path_pointer, f"path parameter {{{name}}} is not declared")
     result: list[Parameter] = []
-    taken: set[str] = {"self", "body", "validate", "headers"}
+    taken: set[str] = set(_ARGUMENT_NAMES) | reserved
     for name in in_template:
         if name in declared:
             parameter, at = declared[name]
@@ -185,6 +310,10 @@ def _responses(
 ) -> Iterator[Response]:
     for status in sorted(spec.get("responses") or {}):
         at = join_pointer(pointer, "responses", status)
+        if not _STATUS.fullmatch(status):
+            expected = "100-599, 1XX, 3XX, 4XX, 5XX or default; list 2xx codes one by one"
+            context.fail(at, f"response key {status!r} is not supported (expected {expected})")
+            continue
         response, at = context.resolved.deref(spec["responses"][status], at)
         media = (response.get("content") or {}).get("application/json")
         model = ""

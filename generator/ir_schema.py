@@ -95,7 +95,13 @@ class SchemaBuilder:
         self.errors.append(self.resolved.error(pointer, message))
 
     def build_components(self) -> None:
-        """Name every component first (so references resolve in any order), then build each."""
+        """Check and convert every component, name them all (so references resolve in any order),
+        then build each; the model builders only ever see schemas that passed the checks."""
+        for key in sorted(self.components):
+            pointer = COMPONENT_PREFIX + escape_pointer_token(key)
+            self.bundle["$defs"][key] = self.portable(self.components[key], pointer)
+        if self.errors:
+            return
         for key in sorted(self.components):
             taken_classes = set(self.class_names.values())
             if _is_enum(self.components[key]) or _is_object(self.components[key]):
@@ -106,7 +112,6 @@ class SchemaBuilder:
         for key in sorted(self.components):
             pointer = COMPONENT_PREFIX + escape_pointer_token(key)
             schema = self.components[key]
-            self.bundle["$defs"][key] = self.portable(schema, pointer)
             if _is_enum(schema):
                 self.enums[key] = self.enum_from_schema(key, schema, pointer)
             elif _is_object(schema):
@@ -159,6 +164,10 @@ class SchemaBuilder:
         ]
 
     def convert_value(self, value: Any, pointer: str) -> Any:
+        check = _VALUE_CHECKS.get(pointer.rsplit("/", 1)[-1])
+        if check is not None and not check[0](value):
+            self.fail(pointer, check[1])
+            return value
         if (
             pointer.endswith("/format")
             and isinstance(value, str)
@@ -320,6 +329,28 @@ _CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
     **{keyword: SchemaBuilder.convert_list for keyword in SCHEMA_LISTS},
     **{keyword: SchemaBuilder.portable for keyword in SCHEMA_VALUES},
     **{keyword: SchemaBuilder.convert_value for keyword in VALUE_KEYWORDS},
+}
+
+
+def _is_type_value(value: Any) -> bool:
+    names = [value] if isinstance(value, str) else value
+    return (
+        isinstance(names, list)
+        and bool(names)
+        and all(isinstance(name, str) and name in _JSON_TYPES for name in names)
+    )
+
+
+_JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+# Keywords the IR reads to decide types and fields: a value of the wrong shape is an error here,
+# before any builder relies on it.
+_VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "type": (_is_type_value, "must be a JSON type name or a non-empty list of them"),
+    "required": (
+        lambda value: isinstance(value, list) and all(isinstance(name, str) for name in value),
+        "must be a list of property names",
+    ),
+    "enum": (lambda value: isinstance(value, list), "must be a list of values"),
 }
 
 

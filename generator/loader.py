@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +20,38 @@ from generator.errors import SpecError, SpecErrors, join_pointer
 # refused before parsing rather than after PyYAML has built it in memory.
 MAX_SPEC_BYTES = 5 * 1024 * 1024
 # Aliases let a few lines of YAML expand to billions of nodes ("billion laughs"); every node visited
-# while building the data counts, so an alias bomb stops here with a clear message.
-MAX_NODES = 500_000
+# while building the data counts, so an alias bomb stops here with a clear message. Composing costs
+# PyYAML about 35 us and 700 bytes per node, so the same bound, checked while composing, also stops
+# a 5 MB `[0,0,0,...]` within seconds and ~100 MB (the real spec has ~3,000 nodes).
+MAX_NODES = 100_000
 MAX_DEPTH = 200
 
 
 class _JsonLoader(yaml.SafeLoader):
     """SafeLoader whose plain scalars resolve only to JSON types: no timestamps, no sets, no binary."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.composed = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """Count nodes as they are composed: a huge document is refused before it is all in memory."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _TooLarge(f"the document has more than {MAX_NODES} YAML nodes")
+        return super().compose_node(parent, index)
+
 
 _JsonLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# YAML 1.1 reads a JSON number with an exponent but no `.` or sign (`1e5`, `2.5E3`) as a string.
+_JsonLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+$"),
+    list("-0123456789"),
+)
 
 _JSON_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
@@ -154,15 +175,7 @@ _NODE_BUILDERS: dict[type[Node], Callable[[_Builder, Node, str, int], Any]] = {
 def load_document(path: Path) -> SpecDocument:
     """Read and parse one spec file; raise `SpecErrors` with every problem found."""
     display = display_path_for(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecErrors(
-            [SpecError(display, 1, 1, "#", f"cannot read spec: {exc.strerror}")]
-        ) from None
-    if len(raw) > MAX_SPEC_BYTES:
-        message = f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES} bytes"
-        raise SpecErrors([SpecError(display, 1, 1, "#", message)])
+    raw = _read_bounded(path, display)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -170,6 +183,26 @@ def load_document(path: Path) -> SpecDocument:
             [SpecError(display, 1, 1, "#", f"spec is not UTF-8: {exc.reason}")]
         ) from None
     return _parse(path, display, text, hashlib.sha256(raw).hexdigest())
+
+
+def _read_bounded(path: Path, display: str) -> bytes:
+    """The file's bytes; never more than the limit in memory, never waiting on a pipe or device."""
+
+    def refuse(message: str) -> SpecErrors:
+        return SpecErrors([SpecError(display, 1, 1, "#", message)])
+
+    try:
+        # `/dev/zero` or a FIFO would make a plain read() run forever or block: regular files only.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise refuse("spec is not a regular file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read spec: {exc.strerror}") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        size = max(len(raw), path.stat().st_size)
+        raise refuse(f"spec is {size} bytes; the limit is {MAX_SPEC_BYTES} bytes")
+    return raw
 
 
 def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
@@ -180,7 +213,8 @@ def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"invalid YAML: {exc.problem or exc.context}"
+        syntax = "JSON" if path.suffix.lower() == ".json" else "YAML"
+        message = f"invalid {syntax}: {exc.problem or exc.context}"
         raise SpecErrors([SpecError(display, line, column, "#", message)]) from None
     except (_TooLarge, RecursionError) as exc:
         message = str(exc) if isinstance(exc, _TooLarge) else "the document nests too deeply"

@@ -48,9 +48,9 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from http.server import HTTPServer
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from http.server import HTTPServer
 from types import FrameType
 
 from generator.mock_exchange import MockService, MockState, Recorded
@@ -91,8 +91,8 @@ class MockServer(ThreadingMixIn, HTTPServer):
     @property
     def url(self) -> str:
         """`http://127.0.0.1:<port>`: the base URL to give a client."""
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        host, port = self.socket.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
     @property
@@ -138,7 +138,9 @@ def serve(spec_path: Path, host: str, port: int, *, announce: Callable[[str], No
     try:
         with MockServer(service, host, port) as server:
             routes = len(service.router.routes)
-            announce(f"invitegen mock: listening on {server.url} ({routes} routes from {spec_path})")
+            announce(
+                f"invitegen mock: listening on {server.url} ({routes} routes from {spec_path})"
+            )
             sys.stdout.flush()
             # A timed wait keeps the main thread responsive to signals on every platform.
             while not stop.wait(0.2):

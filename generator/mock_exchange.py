@@ -27,9 +27,9 @@ from generator.mock_faults import (
     FaultSyntaxError,
     parse_fault,
 )
+from generator.mock_responses import ErrorDetail, Invitation, graph_error, invite_response
 from generator.mock_routes import RouteMatch, Router
 from generator.mock_schemas import CompiledSchemas, SchemaViolation, render_path
-from generator.mock_responses import ErrorDetail, Invitation, graph_error, invite_response
 from generator.refs import resolve_spec
 
 # Graph refuses request payloads over 4 MB; the mock enforces the same limit (4 MiB).
@@ -83,6 +83,12 @@ class MockState:
         self.stopping = threading.Event()
         self._journal: deque[Recorded] = deque(maxlen=MAX_JOURNAL)
         self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        """Forget every request and fault count (between tests); the stop signal is kept."""
+        with self._lock:
+            self._journal.clear()
+            self.ledger = FaultLedger()
 
     def record(self, entry: Recorded) -> None:
         """Add one request to the journal."""
@@ -148,9 +154,7 @@ class MockService:
         """Run the checks in order; the first one that answers decides the reply; log one line."""
         started = time.perf_counter()
         exchange = _Exchange(incoming, str(uuid.uuid4()), _client_request_id(incoming.headers))
-        reply = next(
-            reply for step in _STEPS if (reply := step(self, exchange, state)) is not None
-        )
+        reply = next(reply for step in _STEPS if (reply := step(self, exchange, state)) is not None)
         if not reply.drop:
             reply = self._checked(exchange, reply)
         match = exchange.match
@@ -165,7 +169,10 @@ class MockService:
         )
         state.record(entry)
         _log(client, entry, reply.note, time.perf_counter() - started)
-        headers = {"request-id": exchange.request_id, "client-request-id": exchange.client_request_id}
+        headers = {
+            "request-id": exchange.request_id,
+            "client-request-id": exchange.client_request_id,
+        }
         return Reply(reply.status, reply.body, {**headers, **reply.headers}, reply.drop, reply.note)
 
     def is_date_time(self, text: str) -> bool:
@@ -186,7 +193,7 @@ class MockService:
         if not violations:
             return reply
         message = f"mock response {reply.status} breaks schema {name}: {violations[0].message}"
-        return exchange.error(500, "generalException", message)
+        return exchange.error(500, "generalException", message, note=f"MOCK BUG: {message}")
 
 
 def _log(client: str, entry: Recorded, note: str, seconds: float) -> None:
@@ -237,7 +244,9 @@ def _check_auth(service: MockService, exchange: _Exchange, state: MockState) -> 
     scheme, _, token = exchange.incoming.headers.get("authorization", "").partition(" ")
     headers = {"WWW-Authenticate": "Bearer"}
     if scheme.lower() != "bearer" or not token.strip():
-        return exchange.error(401, "InvalidAuthenticationToken", "Access token is empty.", headers=headers)
+        return exchange.error(
+            401, "InvalidAuthenticationToken", "Access token is empty.", headers=headers
+        )
     if token.strip().lower().startswith("expired"):
         message = "Access token has expired or is not yet valid."
         return exchange.error(401, "InvalidAuthenticationToken", message, headers=headers)
@@ -245,7 +254,10 @@ def _check_auth(service: MockService, exchange: _Exchange, state: MockState) -> 
 
 
 def _check_media_type(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    media_type, *parameters = exchange.incoming.headers.get("content-type", "").split(";")
+    incoming = exchange.incoming
+    if "content-type" not in incoming.headers and not incoming.body and not incoming.oversize:
+        return None  # no body at all: a 400 from the body check, not a media type problem
+    media_type, *parameters = incoming.headers.get("content-type", "").split(";")
     charset = "utf-8"
     for parameter in parameters:
         name, _, value = parameter.partition("=")
@@ -273,7 +285,10 @@ def _inject_fault(service: MockService, exchange: _Exchange, state: MockState) -
     except FaultSyntaxError as error:
         return exchange.error(400, "invalidRequest", str(error), target=FAULT_HEADER)
     incoming = exchange.incoming
-    key = incoming.headers.get("client-request-id") or f"{incoming.method} {incoming.raw_path} {value}"
+    key = (
+        incoming.headers.get("client-request-id")
+        or f"{incoming.method} {incoming.raw_path} {value}"
+    )
     if not state.ledger.should_fail(key, fault):
         return None
     return _FAULT_ACTIONS[fault.action](exchange, state, fault)
@@ -304,6 +319,8 @@ _FAULT_ACTIONS: dict[str, Callable[[_Exchange, MockState, Fault], Reply | None]]
 
 
 def _check_body(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
+    if not exchange.incoming.body:
+        return exchange.error(400, "invalidRequest", "The request body is required.")
     try:
         exchange.document = json.loads(exchange.incoming.body, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
@@ -330,7 +347,9 @@ def _detail(violation: SchemaViolation, secret_fields: frozenset[str]) -> ErrorD
     """One validation problem; a secret field's value is never repeated back (or logged)."""
     target = render_path(violation.path)
     if any(part in secret_fields for part in violation.path if isinstance(part, str)):
-        return ErrorDetail("invalidRequest", f"{target}: value not accepted ({violation.rule})", target)
+        return ErrorDetail(
+            "invalidRequest", f"{target}: value not accepted ({violation.rule})", target
+        )
     return ErrorDetail("invalidRequest", violation.message, target)
 
 

@@ -75,11 +75,12 @@ def parse_fault(value: str) -> Fault:
         return Fault(action, times=int(times), seconds=seconds)
     if not action.isdigit() or int(action) not in FAULT_STATUSES:
         known = ", ".join([*map(str, FAULT_STATUSES), "hang", "drop"])
-        raise FaultSyntaxError(f"unknown {FAULT_HEADER} action {action!r} (expected one of {known})")
+        raise FaultSyntaxError(
+            f"unknown {FAULT_HEADER} action {action!r} (expected one of {known})"
+        )
     status = int(action)
-    retry_after = options.get("retry-after", DEFAULT_RETRY_AFTER)
-    if status not in THROTTLE_STATUSES or retry_after.lower() == "none":
-        retry_after = None
+    given = options.get("retry-after", DEFAULT_RETRY_AFTER)
+    retry_after = None if status not in THROTTLE_STATUSES or given.lower() == "none" else given
     return Fault("status", status=status, times=int(times), retry_after=retry_after)
 
 

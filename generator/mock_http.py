@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ class MockRequestHandler(BaseHTTPRequestHandler):
     server_version = "invitegen-mock"
     sys_version = ""
     timeout = IDLE_TIMEOUT
+    # Headers and body go out in two writes; with Nagle on, each answer would wait ~40 ms for an ACK.
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()
@@ -40,8 +43,15 @@ class MockRequestHandler(BaseHTTPRequestHandler):
         self.server.connections.discard(self.connection)
         super().finish()
 
-    def handle_one_request_safely(self) -> None:
-        """Read, dispatch, answer; the log line comes from the service (no token, no body)."""
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # http.server looks up `do_<METHOD>` and answers 501 itself when it is missing; every
+        # method (QUERY, PROPFIND, ...) goes to the service instead, which answers 405 with Allow.
+        if name.startswith("do_"):
+            return self.dispatch
+        raise AttributeError(name)
+
+    def dispatch(self) -> None:
+        """Read, hand to the service, answer; the log line comes from the service."""
         body, oversize = self._read_body()
         headers = {name.lower(): value for name, value in self.headers.items()}
         incoming = Incoming(self.command, self.path, headers, body, oversize)
@@ -50,9 +60,6 @@ class MockRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._write(reply)
-
-    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = handle_one_request_safely
-    do_HEAD = do_OPTIONS = do_TRACE = handle_one_request_safely
 
     def _read_body(self) -> tuple[bytes, bool]:
         """(body, oversize): the body when within the service's limit, else empty and True."""
@@ -95,10 +102,14 @@ class MockRequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
+    def version_string(self) -> str:
+        """The `Server` header: the mock's name only."""
+        return self.server_version
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: the service logs its own line per request."""
 
-    def log_error(self, format: str, *args: object) -> None:  # noqa: A002 - the base signature
+    def log_error(self, format: str, *args: object) -> None:
         """Malformed HTTP: logged without the request line, which could carry a secret."""
         logger.warning("%s: malformed HTTP request rejected", self.client_address[0])
 
@@ -129,4 +140,3 @@ class ConnectionSet:
                 connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # already closed by the peer
-

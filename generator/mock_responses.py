@@ -78,15 +78,22 @@ class Invitation:
             send_invitation=body.get("sendInvitation") is True,
             has_password=isinstance(body.get("password"), str),
             # The request schema takes any string, the permission schema only a date-time.
-            expiration=expiration if isinstance(expiration, str) and is_date_time(expiration) else None,
+            expiration=(
+                expiration if isinstance(expiration, str) and is_date_time(expiration) else None
+            ),
         )
 
 
-def permission_for(recipient: Mapping[str, Any], invitation: Invitation, item: str) -> dict[str, Any]:
+def permission_for(
+    recipient: Mapping[str, Any], invitation: Invitation, item: str
+) -> dict[str, Any]:
     """The permission granted to one recipient on `item`; its id depends only on the inputs."""
     email = recipient.get("email")
     label = str(email or recipient.get("alias") or recipient.get("objectId"))
-    identity = {"id": str(recipient.get("objectId") or stable_id("user", label)), "displayName": label}
+    identity = {
+        "id": str(recipient.get("objectId") or stable_id("user", label)),
+        "displayName": label,
+    }
     permission: dict[str, Any] = {
         "@odata.type": "#microsoft.graph.permission",
         "id": stable_id("permission", item, label, sorted(invitation.roles)),
@@ -119,7 +126,9 @@ def recipient_error(inner_code: str) -> dict[str, Any]:
 
 def invite_response(invitation: Invitation, item: str, context: str) -> tuple[int, dict[str, Any]]:
     """(200 or 207, body): one permission per recipient; 207 when any could not be notified."""
-    permissions = [permission_for(recipient, invitation, item) for recipient in invitation.recipients]
+    permissions = [
+        permission_for(recipient, invitation, item) for recipient in invitation.recipients
+    ]
     status = 207 if any("error" in permission for permission in permissions) else 200
     return status, {"@odata.context": context, "value": permissions}
 

@@ -36,7 +36,30 @@ _RESERVED = frozenset(
         "UNSET",
         "additional_properties",
     }
+    # Module-level names of the generated package: a model or enum called `ClassVar`, `Enum` or
+    # `GraphClient` would shadow them (a shadowed `ClassVar` silently turns `_wire_names` into a field).
+    | {
+        "AsyncGraphClient",
+        "Awaitable",
+        "Callable",
+        "ClassVar",
+        "Enum",
+        "EnumT",
+        "Final",
+        "GraphClient",
+        "GraphDateTime",
+        "GraphError",
+        "Iterator",
+        "Literal",
+        "RequestInfo",
+        "RetryPolicy",
+        "TokenSource",
+        "TypeVar",
+        "ValidationError",
+    }
 )
+# The client names one result class `<Body>Result` per operation; models may not take such names.
+_RESULT_SUFFIX = "Result"
 
 
 def words(text: str) -> list[str]:
@@ -69,7 +92,7 @@ def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
     name = "".join(word.capitalize() for word in words(text)) or "Model"
     if name[0].isdigit():
         name = f"Model{name}"
-    if name in _RESERVED:
+    if name in _RESERVED or name.endswith(_RESULT_SUFFIX):
         name = f"{name}Model"
     return _distinct(name, set(taken))
 

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.emit_client import PACKAGE, emit_client
 from generator.emit_schemas import emit_schemas
+from generator.emit_strategies import emit_strategies
 from generator.emit_validator import compile_validators
 from generator.errors import SchemaCompileError, SpecError, SpecErrors
 from generator.ir import Api
@@ -65,6 +66,7 @@ def build(spec_path: Path, *, project_root: Path | None = None) -> Generation:
     files.update(emit_schemas(api))
     try:
         files.update(emit_validators(api))
+        files.update(emit_strategies(api))
     except SchemaCompileError as error:
         raise SpecErrors([_compile_error(resolved, error)]) from None
     files.update(emit_client(api))

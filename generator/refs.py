@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import SpecError, SpecErrors, escape_pointer_token, join_pointer
-from generator.loader import SpecDocument, load_document
+from generator.loader import MAX_NODES, SpecDocument, load_document
+
+# A `$ref` to a `$ref` to ... : longer chains are refused, which keeps checking every reference
+# linear in the number of references (a 10,000-long chain would otherwise take minutes).
+MAX_REF_CHAIN = 64
 
 _SCHEMA_TOKENS = frozenset(
     {
@@ -88,7 +92,7 @@ class ResolvedSpec:
             pointer = node["$ref"]
             node = self.node(pointer)
             seen += 1
-            if seen > 64:  # validate_refs already rejected cycles; this only guards misuse.
+            if seen > MAX_REF_CHAIN:  # _reference_errors rejected longer chains and cycles
                 raise KeyError(pointer)
         return node, pointer
 
@@ -119,6 +123,8 @@ class _Bundler:
     queue: list[tuple[SpecDocument, str, str]] = field(default_factory=list)
     origins: dict[str, Origin] = field(default_factory=dict)
     errors: list[SpecError] = field(default_factory=list)
+    # Bundled pointers handed out so far, as a set: `unique_name` runs once per referenced node.
+    bundled: set[str] = field(default_factory=set)
 
     def copy(self, document: SpecDocument, node: Any, pointer: str, bundled: str) -> Any:
         """Deep-copy `node`, rewriting every `$ref` into a local bundled reference."""
@@ -181,6 +187,12 @@ class _Bundler:
             except SpecErrors as exc:
                 self.errors.extend(exc.errors)
                 return None
+            # The node limit is for the whole spec: splitting it into files must not multiply it.
+            total = sum(len(document.source_map) for document in self.documents.values())
+            if total + len(self.root.source_map) > MAX_NODES:
+                message = f"the spec and the files it references have more than {MAX_NODES} nodes"
+                self.errors.append(referrer.error(at, message))
+                return None
         return self.documents[path]
 
     def bundle_target(self, document: SpecDocument, pointer: str, referrer: str) -> str:
@@ -190,14 +202,19 @@ class _Bundler:
             name = self.unique_name(section, _name_for(document, pointer))
             bundled = f"#/components/{section}/{escape_pointer_token(name)}"
             self.assigned[key] = bundled
+            self.bundled.add(bundled)
             self.queue.append((document, pointer, bundled))
         return self.assigned[key]
 
     def unique_name(self, section: str, base: str) -> str:
-        taken = {value for value in self.assigned.values()}
-        existing = self.root.data.get("components", {}).get(section, {})
+        components = self.root.data.get("components")
+        existing = components.get(section) if isinstance(components, dict) else None
+        existing = existing if isinstance(existing, dict) else {}
         name, counter = base, 2
-        while name in existing or f"#/components/{section}/{escape_pointer_token(name)}" in taken:
+        while (
+            name in existing
+            or f"#/components/{section}/{escape_pointer_token(name)}" in self.bundled
+        ):
             name, counter = f"{base}{counter}", counter + 1
         return name
 
@@ -227,6 +244,8 @@ def resolve_spec(path: Path) -> ResolvedSpec:
     root = load_document(path)
     bundler = _Bundler(root)
     data = bundler.copy(root, root.data, "#", "#")
+    if bundler.queue:
+        _check_components(root)
     while bundler.queue:
         document, pointer, bundled = bundler.queue.pop(0)
         try:
@@ -245,6 +264,21 @@ def resolve_spec(path: Path) -> ResolvedSpec:
     if errors:
         raise SpecErrors(errors)
     return resolved
+
+
+def _check_components(root: SpecDocument) -> None:
+    """Bundling adds referenced nodes to `components/<section>`: those must be objects."""
+    components = root.data.get("components", {})
+    if not isinstance(components, dict):
+        bad = ["#/components"]
+    else:
+        bad = [
+            join_pointer("#/components", name)
+            for name, section in components.items()
+            if not isinstance(section, dict)
+        ]
+    if bad:
+        raise SpecErrors(root.error(pointer, "must be an object") for pointer in bad)
 
 
 def _combined_hash(root: SpecDocument, others: dict[Path, SpecDocument]) -> str:
@@ -286,6 +320,10 @@ def _reference_errors(resolved: ResolvedSpec) -> Iterator[SpecError]:
                 yield resolved.error(join_pointer(holder, "$ref"), f"cyclic $ref: {cycle}")
                 break
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                break
+            if len(chain) > MAX_REF_CHAIN:
+                message = f"$ref chain longer than {MAX_REF_CHAIN} references"
+                yield resolved.error(join_pointer(holder, "$ref"), message)
                 break
             chain.append(target)
             target = node["$ref"]

@@ -84,11 +84,18 @@ class ModuleCompiler:
         self.bases: dict[str, str] = {}  # function pointer -> name shared by both variants
         self.functions: dict[tuple[str, Variant], list[str]] = {}
         self.queue: list[tuple[str, Variant]] = []
-        self.edges: set[tuple[str, str]] = set()
+        self.edges: set[tuple[str, str]] = set()  # caller -> callee function pointers
+        self.same_instance_edges: set[tuple[str, str]] = set()
         self.ref_targets: set[str] = set()
 
     def learned(self) -> Knowledge:
         """Reference targets and recursive functions seen in this pass."""
+        # A cycle that never moves to a member of the instance revisits the same (schema,
+        # instance) pair: once taken it never ends, whatever the depth limit would allow.
+        looping = sorted(recursive_pointers(self.same_instance_edges))
+        if looping:
+            message = "$ref cycle applies schemas to the same instance forever"
+            raise SchemaCompileError(looping[0], message)
         return Knowledge(frozenset(self.ref_targets), recursive_pointers(self.edges))
 
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
@@ -167,6 +174,8 @@ class ModuleCompiler:
         """Call expression of the function for `pointer` (after `$ref`-only aliases)."""
         pointer = self.function_pointer(pointer)
         self.edges.add((scope.pointer, pointer))
+        if target.value == "data":  # the function's own argument, not a member of it
+            self.same_instance_edges.add((scope.pointer, pointer))
         arguments = [target.value]
         if variant is Variant.ERRORS:
             arguments.append(target.path_expression())
@@ -174,11 +183,12 @@ class ModuleCompiler:
             arguments.append("depth + 1" if scope.has_depth else "0")
         return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
 
-    def callable_name(self, pointer: str) -> str | None:
-        """Fast function name usable with map(), for subschemas that are just a `$ref`."""
+    def callable_name(self, scope: Scope, pointer: str) -> str | None:
+        """Fast function name usable with map() over members, for a subschema that is a `$ref`."""
         target = self.function_pointer(pointer)
         if target == pointer or target in self.knowledge.recursive:
             return None
+        self.edges.add((scope.pointer, target))
         return self.function_name(target, Variant.FAST)
 
     def apply(self, scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
@@ -191,7 +201,8 @@ class ModuleCompiler:
     def check_only(self, scope: Scope, schema: Any, pointer: str) -> None:
         """Checking pass: compile a subschema that is never applied, so its errors surface."""
         if self.checking:
-            scratch = Scope(self, Variant.FAST, scope.pointer, CodeWriter(1), scope.has_depth)
+            # Its own pointer as caller: calls it makes belong to it, not to the enclosing code.
+            scratch = Scope(self, Variant.FAST, pointer, CodeWriter(1), has_depth=False)
             compile_node(scratch, schema, pointer, Target("data"), "")
 
     def compile_all(self) -> None:

@@ -25,6 +25,9 @@ from generator.validator_keywords import negate
 from generator.validator_node import Node
 from generator.validator_writer import CodeWriter, short_repr, string_literal
 
+# Description of a failure emitted only in the fast variant, which reports no message.
+FAST_ONLY = "''"
+
 
 def check_required(node: Node, value: Any) -> None:
     """`required`: each listed key is present (error on the object, naming the key)."""
@@ -119,7 +122,9 @@ def check_pattern_properties(node: Node, value: Any) -> None:
         for pattern, schema in _patterns(node).items():
             with node.scope.capture() as body:
                 target = node.target.child(item, key)
-                node.apply(schema, node.at("patternProperties", pattern), target, "patternProperties")
+                node.apply(
+                    schema, node.at("patternProperties", pattern), target, "patternProperties"
+                )
             if body.lines:
                 regex = _regex(node, pattern)
                 node.scope.writer.add_block(f"if {regex}.search({key}) is not None:", body)
@@ -136,7 +141,8 @@ def check_additional_properties(node: Node, value: Any) -> None:
     if node.fast and closed_object(node):
         if not node.keys_checked:
             condition = f"not {known_keys(node)}.issuperset({node.value})" if names else node.value
-            node.fail_if(condition, node.at("additionalProperties"), "additionalProperties", "''")
+            pointer = node.at("additionalProperties")
+            node.fail_if(condition, pointer, "additionalProperties", FAST_ONLY)
         return
     key, item = node.scope.variable("key"), node.scope.variable("value")
     with node.scope.capture() as loop_body:
@@ -233,10 +239,10 @@ def check_items(node: Node, value: Any) -> None:
         description = string_literal(f"must have at most {plural(start, 'item')}")
         node.fail_if(f"len({node.value}) > {start}", node.at("items"), "items", description)
         return
-    function = node.compiler.callable_name(node.at("items")) if node.fast else None
+    function = node.compiler.callable_name(node.scope, node.at("items")) if node.fast else None
     if function is not None:
         # map() runs the per-item loop in C: the common "array of $ref" case costs no bytecode.
-        node.fail_if(f"not all(map({function}, {items}))", node.at("items"), "items", "''")
+        node.fail_if(f"not all(map({function}, {items}))", node.at("items"), "items", FAST_ONLY)
         return
     item, index = node.scope.variable("item"), node.scope.variable("index")
     with node.scope.capture() as body:

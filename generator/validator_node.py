@@ -40,7 +40,7 @@ class Target:
 
 
 class Compiler(Protocol):
-    """What nodes need from the module being compiled (see `emit_validator.ModuleCompiler`)."""
+    """What nodes need from the module being compiled (see `validator_compiler.ModuleCompiler`)."""
 
     assert_formats: bool
     checking: bool  # first pass: compile everything once, only to find schema errors
@@ -54,7 +54,7 @@ class Compiler(Protocol):
     def use_import(self, spec: str) -> None:
         """Import `module` or `module:name` in the emitted module."""
 
-    def callable_name(self, pointer: str) -> str | None:
+    def callable_name(self, scope: Scope, pointer: str) -> str | None:
         """Name of the one-argument fast function for `pointer`, if it compiles to one."""
 
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import black
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -352,7 +352,7 @@ def test_huge_values_stay_out_of_messages() -> None:
         object(),
         [float("nan")],
     ],
-    ids=repr,
+    ids=["bytes", "set", "tuple", "int-keys", "nested-tuple-key", "nan", "-inf", "object", "[nan]"],
 )
 def test_non_json_values_never_crash(instance: Any) -> None:
     schema = {
@@ -434,9 +434,27 @@ def test_deep_data_under_a_non_recursive_schema_is_not_walked() -> None:
     assert [error.rule for error in errors_of(module, [deep, deep])] == ["enum", "uniqueItems"]
 
 
-def test_ref_cycles_through_combinators_terminate() -> None:
-    module = compiled({"anyOf": [{"$ref": "#"}]})
-    assert errors_of(module, 1)
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$ref": "#"},
+        {"anyOf": [{"type": "string"}, {"$ref": "#"}]},
+        {"$defs": {"a": {"not": {"$ref": "#/$defs/b"}}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}},
+    ],
+)
+def test_cycles_on_the_same_instance_are_compile_errors(schema: Any) -> None:
+    # Such a schema never finishes (with two branches, 2**depth calls): reject it up front.
+    with pytest.raises(SchemaCompileError, match="same instance forever"):
+        compile_schema(schema)
+
+
+def test_recursion_through_combinators_is_depth_limited() -> None:
+    module = compiled({"anyOf": [{"type": "integer"}, {"items": {"$ref": "#"}}]})
+    assert errors_of(module, [[1, [2]], 3]) == []
+    deep: list[Any] = ["x"]
+    for _ in range(2000):
+        deep = [deep]
+    assert [error.rule for error in errors_of(module, deep)] == ["anyOf"]
 
 
 def test_id_relative_root_reference() -> None:
@@ -541,6 +559,9 @@ def test_unused_definitions_are_still_checked() -> None:
 def test_bad_entry_point_names() -> None:
     with pytest.raises(SchemaCompileError, match="identifier"):
         compile_validators(INVITE_BUNDLE, [("not-valid", "#/$defs/invite")])
+    with pytest.raises(SchemaCompileError, match="entry point validate_missing") as raised:
+        compile_validators(INVITE_BUNDLE, [("missing", "#/$defs/missing")])
+    assert raised.value.pointer == "#/$defs/missing"
 
 
 TYPED_SCHEMAS: dict[str, Any] = {
@@ -650,3 +671,58 @@ AGREEMENT_SCHEMAS: list[Any] = [
 def test_variants_agree_with_each_other_and_jsonschema(schema: Any, instance: Any) -> None:
     errors = errors_of(compiled(schema), instance)
     assert (not errors) == jsonschema.Draft202012Validator(schema).is_valid(instance), errors
+
+
+COUNTS = st.integers(min_value=0, max_value=3)
+TYPE_NAMES = st.sampled_from(["string", "integer", "number", "boolean", "null", "array", "object"])
+PATTERNS = st.sampled_from(["^a", "b", "^$"])
+
+
+def _keyword_schemas(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """One or a few keywords (with their companions), over `children` subschemas."""
+    keyword = st.one_of(
+        st.fixed_dictionaries({"type": TYPE_NAMES | st.lists(TYPE_NAMES, min_size=1, unique=True)}),
+        st.fixed_dictionaries({"enum": st.lists(JSON_VALUES, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"const": JSON_VALUES}),
+        st.fixed_dictionaries({"minLength": COUNTS, "maxLength": COUNTS, "pattern": PATTERNS}),
+        st.fixed_dictionaries({"minimum": COUNTS, "exclusiveMaximum": COUNTS}),
+        st.fixed_dictionaries({"multipleOf": st.sampled_from([1, 2, 0.5])}),
+        st.fixed_dictionaries({"properties": st.dictionaries(KEYS, children, max_size=2)}),
+        st.fixed_dictionaries({"required": st.lists(KEYS, unique=True, max_size=2)}),
+        st.fixed_dictionaries({"additionalProperties": children}),
+        st.fixed_dictionaries(
+            {"patternProperties": st.dictionaries(PATTERNS, children, max_size=2)}
+        ),
+        st.fixed_dictionaries({"propertyNames": children, "maxProperties": COUNTS}),
+        st.fixed_dictionaries(
+            {"dependentRequired": st.dictionaries(KEYS, st.lists(KEYS, unique=True, max_size=2))}
+        ),
+        st.fixed_dictionaries({"dependentSchemas": st.dictionaries(KEYS, children, max_size=2)}),
+        st.fixed_dictionaries({"items": children, "minItems": COUNTS}),
+        st.fixed_dictionaries({"prefixItems": st.lists(children, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"contains": children, "minContains": COUNTS, "maxContains": COUNTS}),
+        st.fixed_dictionaries({"uniqueItems": st.booleans()}),
+        st.fixed_dictionaries({"allOf": st.lists(children, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"anyOf": st.lists(children, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"oneOf": st.lists(children, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"not": children}),
+        st.fixed_dictionaries({"if": children, "then": children, "else": children}),
+        st.just({"items": {"$ref": "#"}}),
+    )
+    return st.lists(keyword, min_size=1, max_size=3).map(
+        lambda parts: {name: value for part in parts for name, value in part.items()}
+    )
+
+
+RANDOM_SCHEMAS: st.SearchStrategy[Any] = st.recursive(
+    st.booleans() | st.just({}), _keyword_schemas, max_leaves=6
+)
+
+
+@given(schema=RANDOM_SCHEMAS, instances=st.lists(JSON_VALUES, min_size=4, max_size=4))
+def test_random_schemas_agree_with_jsonschema(schema: Any, instances: list[Any]) -> None:
+    module = load(compile_schema(schema))
+    validator = jsonschema.Draft202012Validator(schema)
+    for instance in instances:
+        errors = errors_of(module, instance)
+        assert (not errors) == validator.is_valid(instance), (schema, instance, errors)

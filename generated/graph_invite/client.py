@@ -16,6 +16,7 @@ import ipaddress
 import json
 import random
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -189,9 +190,15 @@ class _Settings:
             raise TypeError("the token source returned no token")
         return token
 
-    def prepare(self, request: RequestInfo, token: str) -> tuple[str, dict[str, str], bytes | None]:
+    def prepare(
+        self, request: RequestInfo, token: str, client_request_id: str
+    ) -> tuple[str, dict[str, str], bytes | None]:
         """URL, headers and body bytes for one attempt."""
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "client-request-id": client_request_id,
+        }
         content = None
         if request.body is not None:
             headers["Content-Type"] = "application/json"
@@ -223,10 +230,13 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-def _transport_failure(error: httpx.TransportError, attempts: int) -> GraphError:
+def _transport_failure(
+    error: httpx.TransportError, attempts: int, client_request_id: str
+) -> GraphError:
     return GraphError(
         f"{type(error).__name__}: the request could not be completed",
         status_code=None,
+        client_request_id=client_request_id,
         attempts=attempts,
     )
 
@@ -273,15 +283,19 @@ class GraphClient:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
         settings = self._settings
         token = settings.token()
-        attempt, refreshed = 0, False
+        # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.
+        client_request_id = str(uuid.uuid4())
+        # `attempt` counts retries (the backoff exponent); `sent` counts every request, 401 refresh included.
+        attempt, sent, refreshed = 0, 0, False
         while True:
-            url, headers, content = settings.prepare(request, token)
+            url, headers, content = settings.prepare(request, token, client_request_id)
+            sent += 1
             try:
                 response = self._http.request(request.method, url, headers=headers, content=content)
             except httpx.TransportError as error:
                 delay = settings.retry.retry_delay(attempt, None, {}, error)
                 if delay is None:
-                    raise _transport_failure(error, attempt + 1) from error
+                    raise _transport_failure(error, sent, client_request_id) from error
                 self._sleep(delay)
                 attempt += 1
                 continue
@@ -297,7 +311,7 @@ class GraphClient:
             self._sleep(delay)
             attempt += 1
         if response.status_code >= 400:
-            raise settings.failure(response, attempt + 1)
+            raise settings.failure(response, sent)
         return response
 
     def drive_items_invite(
@@ -562,9 +576,13 @@ class AsyncGraphClient:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
         settings = self._settings
         token = settings.token()
-        attempt, refreshed = 0, False
+        # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.
+        client_request_id = str(uuid.uuid4())
+        # `attempt` counts retries (the backoff exponent); `sent` counts every request, 401 refresh included.
+        attempt, sent, refreshed = 0, 0, False
         while True:
-            url, headers, content = settings.prepare(request, token)
+            url, headers, content = settings.prepare(request, token, client_request_id)
+            sent += 1
             try:
                 response = await self._http.request(
                     request.method, url, headers=headers, content=content
@@ -572,7 +590,7 @@ class AsyncGraphClient:
             except httpx.TransportError as error:
                 delay = settings.retry.retry_delay(attempt, None, {}, error)
                 if delay is None:
-                    raise _transport_failure(error, attempt + 1) from error
+                    raise _transport_failure(error, sent, client_request_id) from error
                 await self._sleep(delay)
                 attempt += 1
                 continue
@@ -588,7 +606,7 @@ class AsyncGraphClient:
             await self._sleep(delay)
             attempt += 1
         if response.status_code >= 400:
-            raise settings.failure(response, attempt + 1)
+            raise settings.failure(response, sent)
         return response
 
     async def drive_items_invite(

@@ -1,0 +1,167 @@
+"""The issue's performance targets, each judged PASS or MISS from ratios measured in one run.
+
+A benchmark reports; it never fails a build. A target whose inputs were not measured (a peer not
+installed, `--skip`) is N/A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.processes import ProcessTiming
+from bench.results import (
+    GENERATION_COLD,
+    GENERATION_PEER,
+    GENERATION_WARM,
+    Clock,
+    Results,
+    geometric_mean,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: what it asks, the verdict and the numbers behind it."""
+
+    goal: str
+    status: str  # PASS, MISS or N/A
+    detail: str
+
+    def as_json(self) -> dict[str, str]:
+        """Plain strings for results.json."""
+        return {"goal": self.goal, "status": self.status, "detail": self.detail}
+
+
+def _judge(goal: str, passed: bool | None, detail: str) -> Target:
+    status = "N/A" if passed is None else ("PASS" if passed else "MISS")
+    return Target(goal, status, detail)
+
+
+def _ratios(
+    results: Results, clock: Clock, payloads: list[str], *, table: str, name: str, base: str
+) -> dict[str, float]:
+    """time(name) / time(base) per payload, where both were measured."""
+    found = {payload: results.ratio(table, payload, name, base, clock) for payload in payloads}
+    return {payload: ratio for payload, ratio in found.items() if ratio is not None}
+
+
+def validators_near_floor(results: Results, clock: Clock) -> Target:
+    """Compiled validators on valid payloads: geometric mean at most 1.2x the floor."""
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    ratios = _ratios(results, clock, names, table="validation", name="ours", base="floor")
+    mean = geometric_mean(ratios.values())
+    if mean is None:
+        return _judge("validators <= 1.2x floor (geo mean, valid)", None, "not measured")
+    worst = max(ratios, key=ratios.__getitem__)
+    detail = f"geo mean {mean:.2f}x floor; worst {worst} {ratios[worst]:.2f}x"
+    return _judge("validators <= 1.2x floor (geo mean, valid)", mean <= 1.2, detail)
+
+
+def _slowest_speedup(
+    results: Results, clock: Clock, names: list[str], *, table: str, ours: str, peer: str
+) -> tuple[str, float] | None:
+    """(payload, peer time / our time) where our lead over the peer is smallest."""
+    speedups = _ratios(results, clock, names, table=table, name=peer, base=ours)
+    if not speedups:
+        return None
+    payload = min(speedups, key=speedups.__getitem__)
+    return payload, speedups[payload]
+
+
+def validators_vs_fastjsonschema(results: Results, clock: Clock) -> Target:
+    """At least 2x faster than fastjsonschema on every valid payload."""
+    goal = "validators >= 2x faster than fastjsonschema (every valid)"
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    found = _slowest_speedup(
+        results, clock, names, table="validation", ours="ours", peer="fastjsonschema"
+    )
+    if found is None:
+        return _judge(goal, None, "not measured")
+    payload, speedup = found
+    return _judge(goal, speedup >= 2.0, f"smallest speedup {speedup:.2f}x ({payload})")
+
+
+def early_errors_beat_floor(results: Results, clock: Clock) -> Target:
+    """Invalid payloads with an early error: faster than the floor walk."""
+    goal = "early error: validator faster than floor (every early)"
+    names = [payload.name for payload in results.payloads_where(valid=False, error_at="early")]
+    ratios = _ratios(results, clock, names, table="validation", name="ours", base="floor")
+    if not ratios:
+        return _judge(goal, None, "not measured")
+    worst = max(ratios, key=ratios.__getitem__)
+    return _judge(goal, ratios[worst] < 1.0, f"worst {worst} {ratios[worst]:.2f}x floor")
+
+
+def from_dict_vs_pydantic(results: Results, clock: Clock) -> Target:
+    """`from_dict` (validating) at least 2x faster than pydantic's `model_validate`."""
+    goal = "from_dict >= 2x faster than pydantic model_validate"
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    found = _slowest_speedup(
+        results, clock, names, table="models", ours="from_dict", peer="pydantic"
+    )
+    if found is None:
+        return _judge(goal, None, "not measured")
+    payload, speedup = found
+    return _judge(goal, speedup >= 2.0, f"smallest speedup {speedup:.2f}x ({payload})")
+
+
+def to_dict_vs_rebuild(results: Results, clock: Clock) -> Target:
+    """`to_dict` no slower than the floor's recursive copy."""
+    goal = "to_dict no slower than floor rebuild (every valid)"
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    ratios = _ratios(results, clock, names, table="models", name="to_dict", base="rebuild")
+    if not ratios:
+        return _judge(goal, None, "not measured")
+    worst = max(ratios, key=ratios.__getitem__)
+    mean = geometric_mean(ratios.values()) or 0.0
+    detail = f"worst {worst} {ratios[worst]:.2f}x rebuild; geo mean {mean:.2f}x"
+    return _judge(goal, ratios[worst] <= 1.0, detail)
+
+
+def generation_vs_datamodel_codegen(results: Results, clock: Clock) -> Target:
+    """`invitegen generate` (cold: every file formatted) at most half of datamodel-codegen."""
+    goal = "invitegen generate <= 0.5x datamodel-codegen (cold)"
+    timings = results.generation
+    if GENERATION_COLD not in timings or GENERATION_PEER not in timings:
+        return _judge(goal, None, "not measured")
+    cold, peer = _seconds(timings[GENERATION_COLD], clock), _seconds(
+        timings[GENERATION_PEER], clock
+    )
+    detail = f"{cold:.2f} s vs {peer:.2f} s = {cold / peer:.2f}x"
+    if GENERATION_WARM in timings:
+        warm = _seconds(timings[GENERATION_WARM], clock)
+        detail += f" (warm cache {warm:.2f} s = {warm / peer:.2f}x)"
+    return _judge(goal, cold / peer <= 0.5, detail)
+
+
+def import_vs_msgraph(results: Results, clock: Clock) -> Target:
+    """`import graph_invite.client` at least 10x faster than `import msgraph`."""
+    goal = "import graph_invite.client >= 10x faster than msgraph"
+    ours, peer = results.import_ns("graph_invite.client", clock), results.import_ns(
+        "msgraph", clock
+    )
+    if ours is None or peer is None:
+        return _judge(goal, None, "not measured")
+    detail = f"{ours / 1e6:.0f} ms vs {peer / 1e6:.0f} ms = {peer / ours:.2f}x faster"
+    return _judge(goal, peer / ours >= 10.0, detail)
+
+
+def _seconds(timing: ProcessTiming, clock: Clock) -> float:
+    return (timing.cpu_ns if clock == "cpu" else timing.median_ns) / 1e9
+
+
+TARGETS: tuple[Callable[[Results, Clock], Target], ...] = (
+    validators_near_floor,
+    validators_vs_fastjsonschema,
+    early_errors_beat_floor,
+    from_dict_vs_pydantic,
+    to_dict_vs_rebuild,
+    generation_vs_datamodel_codegen,
+    import_vs_msgraph,
+)
+
+
+def judge_all(results: Results, clock: Clock = "wall") -> list[Target]:
+    """Every target, in the issue's order, judged on wall-clock (or CPU) medians."""
+    return [target(results, clock) for target in TARGETS]

@@ -1,0 +1,145 @@
+"""Schema algebra for the strategy emitter: merge two schemas, and the JSON types a schema allows.
+
+A strategy can draw from one schema only, so `allOf` branches (and the siblings of an `anyOf` /
+`oneOf` branch, as in driveRecipient's `anyOf` of `required` lists) are merged into one schema
+first. Merging is exact for the keywords below and refuses everything it cannot merge exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from generator.errors import SchemaCompileError
+
+# JSON types and the Python values `json.loads` gives for them (bool is not an integer).
+JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
+
+
+def _union_required(first: Any, second: Any, pointer: str) -> list[str]:
+    return [*dict.fromkeys([*first, *second])]
+
+
+def _merge_properties(first: Any, second: Any, pointer: str) -> dict[str, Any]:
+    merged = dict(first)
+    for name, schema in second.items():
+        # Both schemas apply to the property: an `allOf` the emitter merges in turn.
+        same = name not in merged or merged[name] == schema
+        merged[name] = schema if same else {"allOf": [merged[name], schema]}
+    return merged
+
+
+def _intersect_types(first: Any, second: Any, pointer: str) -> list[str]:
+    first_types, second_types = _type_set(first), _type_set(second)
+    common = [name for name in JSON_TYPES if name in first_types and name in second_types]
+    if not common:
+        raise SchemaCompileError(pointer, f"types {first!r} and {second!r} share no instance")
+    return common
+
+
+def _type_set(declared: Any) -> frozenset[str]:
+    names = frozenset([declared] if isinstance(declared, str) else declared)
+    return names | {"integer"} if "number" in names else names
+
+
+def _larger(first: Any, second: Any, pointer: str) -> Any:
+    return max(first, second)
+
+
+def _smaller(first: Any, second: Any, pointer: str) -> Any:
+    return min(first, second)
+
+
+MERGERS: dict[str, Callable[[Any, Any, str], Any]] = {
+    "required": _union_required,
+    "properties": _merge_properties,
+    "type": _intersect_types,
+    "minLength": _larger,
+    "minItems": _larger,
+    "minimum": _larger,
+    "exclusiveMinimum": _larger,
+    "maxLength": _smaller,
+    "maxItems": _smaller,
+    "maximum": _smaller,
+    "exclusiveMaximum": _smaller,
+}
+
+
+def merge_schemas(
+    first: Mapping[str, Any], second: Mapping[str, Any], pointer: str, annotations: frozenset[str]
+) -> dict[str, Any]:
+    """One schema whose instances are exactly those valid against both (no `$ref` in either)."""
+    _check_closed_objects(first, second, pointer)
+    _check_closed_objects(second, first, pointer)
+    merged = dict(first)
+    for keyword, value in second.items():
+        if keyword in annotations:
+            continue
+        if keyword not in merged or merged[keyword] == value:
+            merged[keyword] = value
+        elif keyword in MERGERS:
+            merged[keyword] = MERGERS[keyword](merged[keyword], value, pointer)
+        else:
+            raise SchemaCompileError(pointer, f'cannot combine two different "{keyword}" values')
+    return merged
+
+
+def _check_closed_objects(
+    closed: Mapping[str, Any], other: Mapping[str, Any], pointer: str
+) -> None:
+    """additionalProperties sees only its own schema's properties: merging may not add any."""
+    if closed.get("additionalProperties", True) is True:
+        return
+    added = set(other.get("properties", {})) - set(closed.get("properties", {}))
+    if added:
+        raise SchemaCompileError(
+            pointer, f"cannot combine additionalProperties with other properties {sorted(added)}"
+        )
+
+
+def value_type(value: Any) -> str:
+    """The JSON type of a JSON value (an integral float is an integer, as JSON Schema says)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    kinds = {float: "number", str: "string", list: "array", dict: "object"}
+    return kinds[type(value)]
+
+
+def allows_type(declared: Any, value: Any) -> bool:
+    """Whether a JSON value has one of the types a `type` keyword allows."""
+    return declared is None or value_type(value) in _type_set(declared)
+
+
+def json_types(
+    schema: Any, resolve: Callable[[str], Any], seen: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
+    """The JSON types instances of `schema` can have; None when any type can be valid."""
+    if not isinstance(schema, dict):
+        return None if schema is not False else frozenset()
+    found: list[frozenset[str]] = []
+    if "type" in schema:
+        found.append(_type_set(schema["type"]))
+    for keyword in ("enum", "const"):
+        if keyword in schema:
+            values = schema[keyword] if keyword == "enum" else [schema[keyword]]
+            found.append(_type_set([value_type(value) for value in values]))
+    if "$ref" in schema and schema["$ref"] not in seen:
+        found.append(_or_all(json_types(resolve(schema["$ref"]), resolve, seen | {schema["$ref"]})))
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in schema:
+            branches = [json_types(branch, resolve, seen) for branch in schema[keyword]]
+            known = [types for types in branches if types is not None]
+            found.append(
+                _or_all(frozenset().union(*known) if len(known) == len(branches) else None)
+            )
+    for branch in schema.get("allOf", []):
+        found.append(_or_all(json_types(branch, resolve, seen)))
+    return frozenset.intersection(*found) if found else None
+
+
+def _or_all(types: frozenset[str] | None) -> frozenset[str]:
+    return frozenset(JSON_TYPES) if types is None else types

@@ -1,0 +1,75 @@
+"""Third-party contract check: schemathesis drives the spec against the mock; nothing may disagree.
+
+Schemathesis sends every operation to its path's first server only, so each version prefix gets a
+test of its own over the operations its servers list (v1.0 and beta), with that prefix as base URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+import yaml
+from hypothesis import HealthCheck, settings
+from schemathesis.filters import HasAPIOperation
+
+from generator.mock import MockServer, MockService
+from tests.conftest import SPEC
+
+# Bounded so the whole module stays well under a minute on two cores; `deep` digs further.
+MAX_EXAMPLES = {"ci": 8, "deep": 100}.get(os.environ.get("HYPOTHESIS_PROFILE", ""), 15)
+AUTHORIZATION = {"Authorization": "Bearer schemathesis-token"}
+GRAPH = "https://graph.microsoft.com"
+
+SCHEMA = schemathesis.openapi.from_path(SPEC)
+_PATHS = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["paths"]
+
+
+def served_from(prefix: str) -> schemathesis.BaseSchema:
+    """The operations whose path lists the server `https://graph.microsoft.com<prefix>`."""
+
+    def is_served(context: HasAPIOperation) -> bool:
+        servers = _PATHS[context.operation.path].get("servers", [])
+        return any(server["url"] == GRAPH + prefix for server in servers)
+
+    is_served.__name__ = f"served_from_{prefix.strip('/').replace('.', '_')}"
+    return SCHEMA.include(is_served)
+
+
+V1 = served_from("/v1.0")
+BETA = served_from("/beta")
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    with MockServer(MockService.from_spec(SPEC)) as server:
+        yield server.url
+
+
+CONTRACT_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@V1.parametrize()
+@CONTRACT_SETTINGS
+def test_v1_operations_conform(case: schemathesis.Case, mock_url: str) -> None:
+    case.call_and_validate(base_url=mock_url + "/v1.0", headers=AUTHORIZATION, timeout=10)
+
+
+@BETA.parametrize()
+@CONTRACT_SETTINGS
+def test_beta_operations_conform(case: schemathesis.Case, mock_url: str) -> None:
+    case.call_and_validate(base_url=mock_url + "/beta", headers=AUTHORIZATION, timeout=10)
+
+
+def test_every_operation_is_checked_under_each_of_its_servers() -> None:
+    served = {(path, server["url"]) for path in _PATHS for server in _PATHS[path]["servers"]}
+    counted = V1.statistic.operations.selected + BETA.statistic.operations.selected
+    assert counted == len(served) > len(_PATHS)
