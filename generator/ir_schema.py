@@ -69,6 +69,9 @@ SUPPORTED_FORMATS = (
     "uri-reference",
     "uuid",
 )
+# Non-model components (`list of list of ...`) are inlined into the type that uses them; deeper
+# nesting than this is refused instead of exhausting the interpreter's recursion limit.
+MAX_ALIAS_DEPTH = 64
 _HINTS = {
     "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
     "$dynamicRef": "dynamic references are not supported",
@@ -258,6 +261,10 @@ class SchemaBuilder:
             )
         if key not in self.components or key in self._alias_stack:
             return TypeRef("any")  # a recursive alias has no finite Python type
+        if len(self._alias_stack) >= MAX_ALIAS_DEPTH:
+            message = f"the type nests through more than {MAX_ALIAS_DEPTH} component schemas"
+            self.fail(ref, message)
+            return TypeRef("any")
         self._alias_stack.append(key)
         try:
             return self.type_from_schema(self.components[key], ref, key)

@@ -100,3 +100,15 @@ def test_arbitrary_json_never_crashes_any_validator_or_model() -> None:
 @pytest.mark.parametrize("name", BODIES)
 def test_json_grafted_into_a_valid_instance_gets_the_same_verdict(name: str) -> None:
     run_property(with_arbitrary_subtree(name), lambda instance: check_arbitrary(name, instance))
+
+
+@pytest.mark.xfail(
+    reason="the compiled `uri` check only looks at the alphabet of an IP literal "
+    "(generator/validator_formats.py says so); rfc3986-validator parses it. Strategies and "
+    "mutations never draw IP literals, so the properties above cannot see this.",
+    strict=False,
+)
+def test_uri_ip_literals_get_the_reference_verdict() -> None:
+    link = {"webUrl": "https://[5..8.2]/item"}
+    assert not reference("sharing_link").is_valid(link)
+    assert_agreement("sharing_link", link)
