@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import hypothesis.core
+import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.vendor import pretty
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "driveitem-invite.yaml"
@@ -30,3 +33,14 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _hypothesis_prints_falsifying_examples(request: pytest.FixtureRequest) -> None:
+    """Undo schemathesis' speed patch, which replaces Hypothesis' printer with one that prints nothing.
+
+    Its pytest plugin swaps `hypothesis.core.RepresentationPrinter` process-wide, so without this
+    every other property test would report a failing example as `data=,`.
+    """
+    if request.node.path.name != "test_schemathesis.py":
+        hypothesis.core.RepresentationPrinter = pretty.RepresentationPrinter  # type: ignore[misc]
