@@ -98,13 +98,7 @@ class SchemaBuilder:
         self.errors.append(self.resolved.error(pointer, message))
 
     def build_components(self) -> None:
-        """Check and convert every component, name them all (so references resolve in any order),
-        then build each; the model builders only ever see schemas that passed the checks."""
-        for key in sorted(self.components):
-            pointer = COMPONENT_PREFIX + escape_pointer_token(key)
-            self.bundle["$defs"][key] = self.portable(self.components[key], pointer)
-        if self.errors:
-            return
+        """Name every component first (so references resolve in any order), then build each."""
         for key in sorted(self.components):
             taken_classes = set(self.class_names.values())
             if _is_enum(self.components[key]) or _is_object(self.components[key]):
@@ -115,6 +109,7 @@ class SchemaBuilder:
         for key in sorted(self.components):
             pointer = COMPONENT_PREFIX + escape_pointer_token(key)
             schema = self.components[key]
+            self.bundle["$defs"][key] = self.portable(schema, pointer)
             if _is_enum(schema):
                 self.enums[key] = self.enum_from_schema(key, schema, pointer)
             elif _is_object(schema):
@@ -190,10 +185,12 @@ class SchemaBuilder:
 
     def add_model(self, key: str, name: str, schema: dict[str, Any], pointer: str) -> None:
         """Register the model for an object schema at `pointer` (component or inline)."""
-        required = set(schema.get("required") or [])
+        # `portable` reported a malformed `required` or `properties`; build what can be built.
+        required = {name for name in _list(schema.get("required")) if isinstance(name, str)}
+        properties = schema.get("properties")
         fields: list[Field] = []
         taken: set[str] = set()
-        for wire_name, prop in (schema.get("properties") or {}).items():
+        for wire_name, prop in (properties if isinstance(properties, dict) else {}).items():
             at = join_pointer(pointer, "properties", wire_name)
             python_name = python_identifier(wire_name, taken=taken)
             taken.add(python_name)
@@ -242,8 +239,7 @@ class SchemaBuilder:
             return self.type_from_schema(
                 schema["allOf"][0], join_pointer(pointer, "allOf", 0), owner
             )
-        types = schema.get("type")
-        types = [types] if isinstance(types, str) else list(types or [])
+        types = _types(schema)
         nullable = "null" in types
         rest = [kind for kind in types if kind != "null"] or (
             ["object"] if "properties" in schema else []
@@ -339,6 +335,18 @@ _CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
 }
 
 
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The type names of a schema's `type` (a name or a list); none when it is malformed."""
+    value: Any = schema.get("type")
+    if not _is_type_value(value):
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _is_type_value(value: Any) -> bool:
     names = [value] if isinstance(value, str) else value
     return (
@@ -369,8 +377,7 @@ def _is_enum(schema: Any) -> bool:
 def _is_object(schema: Any) -> bool:
     if not isinstance(schema, dict) or "$ref" in schema:
         return False
-    types = schema.get("type")
-    types = [types] if isinstance(types, str) else list(types or [])
+    types = _types(schema)
     return "object" in types or (not types and "properties" in schema)
 
 
