@@ -53,6 +53,7 @@ _JsonLoader.add_implicit_resolver(
     list("-0123456789"),
 )
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
 )
@@ -158,7 +159,17 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, pointer, f"{node.value!r} is not a JSON number")
             return None
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return self.join_surrogates(node, pointer, value)
         return value
+
+    def join_surrogates(self, node: Node, pointer: str, value: str) -> str | None:
+        """JSON writes `😀` as the escapes `\\ud83d\\ude00`; PyYAML keeps them as two halves."""
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            self.fail(node, pointer, "a string holds an unpaired UTF-16 surrogate escape")
+            return None
 
 
 class _TooLarge(Exception):
