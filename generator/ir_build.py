@@ -92,7 +92,7 @@ def api_from_spec(resolved: ResolvedSpec) -> Api:
     if not context.errors:
         _check_shape(context, data, "#", _DOCUMENT, set())
     if context.errors:
-        raise SpecErrors(context.errors)
+        raise SpecErrors([*context.errors, *_schema_errors(resolved)])
     schemas = SchemaBuilder(resolved)
     schemas.build_components()
     operations = tuple(_operations_from_paths(context, schemas))
@@ -127,6 +127,16 @@ def _check_document(context: _Context, data: dict[str, Any]) -> None:
         context.fail("#/info", "the document has no info object")
     if not isinstance(data.get("paths"), dict) or not data.get("paths"):
         context.fail("#/paths", "the document defines no paths")
+
+
+def _schema_errors(resolved: ResolvedSpec) -> list[SpecError]:
+    """Problems in `components/schemas`, reported with the document's own when they can be read."""
+    components = resolved.data.get("components", {})
+    if not (isinstance(components, dict) and isinstance(components.get("schemas", {}), dict)):
+        return []
+    schemas = SchemaBuilder(resolved)
+    schemas.build_components()
+    return schemas.errors
 
 
 def _check_shape(context: _Context, node: Any, pointer: str, shape: _Shape, seen: set[str]) -> None:

@@ -53,6 +53,20 @@ _JsonLoader.add_implicit_resolver(
     list("-0123456789"),
 )
 
+# libyaml composes the real spec about ten times faster than the pure-Python parser. It is used
+# only where it cannot change the outcome: a document that fails in any way there is parsed again
+# by `_JsonLoader`, so error messages and positions stay those of the pure-Python parser.
+_FastJsonLoader: type[Any] | None = (
+    # `_JsonLoader`'s scalar resolution on libyaml; `_count_nodes` bounds the node count.
+    type(
+        "_FastJsonLoader",
+        (yaml.CSafeLoader,),
+        {"yaml_implicit_resolvers": _JsonLoader.yaml_implicit_resolvers},
+    )
+    if yaml.__with_libyaml__
+    else None
+)
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
@@ -217,9 +231,31 @@ def _read_bounded(path: Path, display: str) -> bytes:
 
 
 def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
+    if _FastJsonLoader is not None:
+        try:
+            return _parse_with(_FastJsonLoader, path, display, text, sha256)
+        except SpecErrors:
+            pass  # reported by the pure-Python parser below, with its messages
+    return _parse_with(_JsonLoader, path, display, text, sha256)
+
+
+def _count_nodes(text: str, loader: type[Any]) -> None:
+    """Stream libyaml's events, refusing more than `MAX_NODES` before any node is built."""
+    events = 0
+    for event in yaml.parse(text, Loader=loader):
+        events += isinstance(event, yaml.NodeEvent)
+        if events > MAX_NODES:
+            raise _TooLarge(f"the document has more than {MAX_NODES} YAML nodes")
+
+
+def _parse_with(
+    loader: type[Any], path: Path, display: str, text: str, sha256: str
+) -> SpecDocument:
     builder = _Builder(display)
     try:
-        node = yaml.compose(text, Loader=_JsonLoader)
+        if loader is not _JsonLoader:
+            _count_nodes(text, loader)
+        node = yaml.compose(text, Loader=loader)
         data = builder.build(node, "#", 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

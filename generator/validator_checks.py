@@ -54,7 +54,7 @@ def type_test(node: Node, type_name: str, value: str, *, type_keyword: bool = Fa
         if not names:
             return f"(isinstance({value}, dict) and not {value})"
         return f"(isinstance({value}, dict) and {known_keys(node)}.issuperset({value}))"
-    string_keys = f"{node.compiler.helper('_has_string_keys')}({value})"
+    string_keys = f"all(map({node.compiler.helper('_is_str')}, {value}))"
     if names:
         string_keys = f"({known_keys(node)}.issuperset({value}) or {string_keys})"
     return f"(isinstance({value}, dict) and {string_keys})"

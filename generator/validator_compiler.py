@@ -15,6 +15,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.validator_dispatch import ANNOTATIONS, compile_node
+from generator.validator_inline import guards_expression
 from generator.validator_node import Scope, Target, Variant, emit_call
 from generator.validator_writer import (
     CodeWriter,
@@ -183,6 +184,25 @@ class ModuleCompiler:
             arguments.append("depth + 1" if scope.has_depth else "0")
         return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
 
+    def predicate(
+        self, scope: Scope, pointer: str, argument: str, known_types: frozenset[str]
+    ) -> str:
+        """Inline expression for a subschema made of guards only, else a call of its function."""
+        scratch = Scope(
+            self, Variant.FAST, scope.pointer, CodeWriter(1), scope.has_depth, dict(scope.counters)
+        )
+        target = Target(argument)
+        if pointer in self.knowledge.ref_targets:
+            emit_call(scratch, pointer, target)
+        else:
+            compile_node(
+                scratch, self.schema_at(pointer), pointer, target, "", known_types=known_types
+            )
+        expression = guards_expression(scratch.writer.lines, 1)
+        if expression is None:
+            return self.call(scope, pointer, Variant.FAST, target)
+        return expression
+
     def callable_name(self, scope: Scope, pointer: str) -> str | None:
         """Fast function name usable with map() over members, for a subschema that is a `$ref`."""
         target = self.function_pointer(pointer)
@@ -243,7 +263,7 @@ class ModuleCompiler:
             return
         description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
         arguments = f"{description}, path, {string_literal(scope.pointer)}, 'depth', data"
-        scope.writer.line(f"    yield {self.helper('_error')}({arguments})")
+        scope.writer.line(f"    yield {self.helper('ValidationError')}({arguments})")
         scope.writer.line("    return")
 
 

@@ -21,7 +21,7 @@ from generator.validator_checks import (
     plural,
     property_names,
 )
-from generator.validator_keywords import negate
+from generator.validator_inline import negate
 from generator.validator_node import Node
 from generator.validator_writer import CodeWriter, short_repr, string_literal
 

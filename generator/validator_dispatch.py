@@ -9,7 +9,7 @@ from generator import validator_containers as containers
 from generator import validator_keywords as keywords
 from generator.errors import SchemaCompileError, join_pointer
 from generator.validator_checks import type_test
-from generator.validator_keywords import unwrap
+from generator.validator_inline import unwrap
 from generator.validator_node import Node, Scope, Target
 from generator.validator_writer import string_literal
 
@@ -147,8 +147,19 @@ def _phases() -> list[tuple[str | None, list[str]]]:
 PHASES = _phases()
 
 
-def compile_node(scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
-    """Emit inline code applying `schema` (at `pointer`) to `target` into the scope's writer."""
+def compile_node(
+    scope: Scope,
+    schema: Any,
+    pointer: str,
+    target: Target,
+    rule: str,
+    *,
+    known_types: frozenset[str] = frozenset(),
+) -> None:
+    """Emit inline code applying `schema` (at `pointer`) to `target` into the scope's writer.
+
+    `known_types`: types the fast variant already established for the target (guards dropped).
+    """
     if schema is True:
         return
     if schema is False:
@@ -158,7 +169,7 @@ def compile_node(scope: Scope, schema: Any, pointer: str, target: Target, rule: 
     if not isinstance(schema, dict):
         raise SchemaCompileError(pointer, "a schema must be an object or a boolean")
     check_keywords(schema, pointer)
-    node = Node(scope, schema, pointer, target)
+    node = Node(scope, schema, pointer, target, known_types)
     for group, names in PHASES:
         present = [keyword for keyword in names if keyword in schema]
         if not present:

@@ -6,7 +6,6 @@ Each `check_<keyword>(node, value)` validates its keyword value (a malformed one
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from generator.errors import SchemaCompileError
@@ -23,38 +22,9 @@ from generator.validator_checks import (
     type_test,
 )
 from generator.validator_formats import FORMATS
+from generator.validator_inline import negate, operand
 from generator.validator_node import Node
 from generator.validator_writer import CodeWriter, python_literal, short_repr, string_literal
-
-_SIMPLE_CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
-_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def negate(condition: str) -> str:
-    """`not <condition>`, parenthesised only when needed; `x is None` becomes `x is not None`."""
-    if re.fullmatch(r"[\w.]+ is None", condition):
-        return condition.replace(" is None", " is not None")
-    if _SIMPLE_CALL.fullmatch(condition) or _is_wrapped(condition):
-        return f"not {condition}"
-    return f"not ({condition})"
-
-
-def unwrap(condition: str) -> str:
-    """Drop one pair of parentheses around the whole condition, if there is one."""
-    return condition[1:-1] if _is_wrapped(condition) else condition
-
-
-def _is_wrapped(condition: str) -> bool:
-    """Whether the whole condition sits in one pair of parentheses."""
-    text = _STRING_LITERAL.sub("''", condition)
-    if not text.startswith("("):
-        return False
-    depth = 0
-    for position, character in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0:
-            return position == len(text) - 1
-    return False
 
 
 def check_type(node: Node, value: Any) -> None:
@@ -233,6 +203,11 @@ def _check_all(node: Node, keyword: str, schemas: list[Any]) -> None:
         node.compiler.check_only(node.scope, schema, node.at(keyword, index))
 
 
+def _calls(expression: str) -> int:
+    """How many compiled functions an expression calls (a rough cost)."""
+    return expression.count("_is_valid_")
+
+
 def check_any_of(node: Node, value: Any) -> None:
     """`anyOf`: at least one subschema accepts the instance."""
     schemas = expect_schema_list(node, "anyOf")
@@ -240,7 +215,11 @@ def check_any_of(node: Node, value: Any) -> None:
         _check_all(node, "anyOf", schemas)
         return
     description = string_literal("must match at least one schema in anyOf")
-    live = [item for item in _predicates(node, "anyOf", schemas) if item != "False"]
+    predicates = _predicates(node, "anyOf", schemas)
+    if "True" in predicates:
+        return
+    # Any order gives the same verdict: inline tests (`x is None`) go before function calls.
+    live = sorted((item for item in predicates if item != "False"), key=_calls)
     if not live:
         node.fail(node.at("anyOf"), "anyOf", description)
         return
@@ -251,19 +230,23 @@ def check_one_of(node: Node, value: Any) -> None:
     """`oneOf`: exactly one subschema accepts the instance."""
     schemas = expect_schema_list(node, "oneOf")
     description = string_literal("must match exactly one schema in oneOf")
-    always = sum(schema is True for schema in schemas)
-    if always > 1:
+    if sum(schema is True for schema in schemas) > 1:
         _check_all(node, "oneOf", schemas)
         node.fail(node.at("oneOf"), "oneOf", description)
         return
-    live = [item for item in _predicates(node, "oneOf", schemas) if item not in {"True", "False"}]
+    predicates = _predicates(node, "oneOf", schemas)
+    always = predicates.count("True")
+    if always > 1:
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
+    live = [item for item in predicates if item not in {"True", "False"}]
     if always == 1:
         condition = " or ".join(live)  # the always-true branch must be the only match
     elif not live:
         node.fail(node.at("oneOf"), "oneOf", description)
         return
     else:
-        condition = negate(live[0]) if len(live) == 1 else " + ".join(live) + " != 1"
+        condition = negate(live[0]) if len(live) == 1 else " + ".join(map(operand, live)) + " != 1"
     if condition:
         node.fail_if(condition, node.at("oneOf"), "oneOf", description)
 

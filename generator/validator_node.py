@@ -60,6 +60,11 @@ class Compiler(Protocol):
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
         """Call expression of the function compiled for `pointer`, applied to `target`."""
 
+    def predicate(
+        self, scope: Scope, pointer: str, argument: str, known_types: frozenset[str]
+    ) -> str:
+        """Boolean expression: whether the subschema at `pointer` accepts `argument`."""
+
     def schema_at(self, pointer: str) -> Any:
         """The schema at a canonical pointer."""
 
@@ -166,7 +171,7 @@ class Node:
         if self.fast:
             self.scope.writer.line("return False")
             return
-        error = self.compiler.helper("_error")
+        error = self.compiler.helper("ValidationError")
         arguments = [description, target.path_expression(), string_literal(keyword_pointer)]
         arguments += [string_literal(rule), value]
         self.scope.writer.line(f"yield {error}({', '.join(arguments)})")
@@ -186,7 +191,9 @@ class Node:
         schema = self.compiler.schema_at(pointer)
         if isinstance(schema, bool):
             return repr(schema)
-        return self.compiler.call(self.scope, pointer, Variant.FAST, Target(argument))
+        # What the fast variant established about this node's instance holds for the branch too.
+        known = self.known_types if argument == self.value else frozenset()
+        return self.compiler.predicate(self.scope, pointer, argument, known)
 
 
 def emit_call(scope: Scope, pointer: str, target: Target) -> None:

@@ -21,20 +21,37 @@ class Helper:
 # Imports are written `module` (for `import module`) or `module:name` (`from module import name`).
 HELPERS: dict[str, Helper] = {}
 
-HELPERS["ValidationError"] = Helper('''
+HELPERS["ValidationError"] = Helper(
+    '''
 class ValidationError(ValueError):
     """One way an instance breaks its schema: where (`path`), which `rule`, and why (`message`)."""
 
     def __init__(
-        self, message: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
+        self,
+        description: str,
+        path: tuple[str | int, ...],
+        schema_path: str,
+        rule: str,
+        value: object,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        # No super().__init__: `args` keeps all five arguments (so copies and pickles rebuild the
+        # error), and the message is rendered only when read; a caller wanting a verdict never is.
+        self.description = description
         self.path = path
         self.schema_path = schema_path
         self.rule = rule
         self.value = value
-''')
+
+    @property
+    def message(self) -> str:
+        """`recipients[0].email: must be an email address`: the data path, then the description."""
+        return f"{_render_path(self.path)}: {self.description}"
+
+    def __str__(self) -> str:
+        return self.message
+''',
+    requires=("_render_path",),
+)
 
 HELPERS["_render_path"] = Helper(
     '''
@@ -57,17 +74,6 @@ def _render_path(path: tuple[str | int, ...]) -> str:
     imports=("json",),
 )
 
-HELPERS["_error"] = Helper(
-    '''
-def _error(
-    description: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
-) -> ValidationError:
-    """ValidationError whose message starts with the data path it is about."""
-    return ValidationError(f"{_render_path(path)}: {description}", path, schema_path, rule, value)
-''',
-    requires=("ValidationError", "_render_path"),
-)
-
 HELPERS["_short_repr"] = Helper(
     '''
 # reprlib bounds nesting and length, so even a 10,000-level list prints safely and briefly.
@@ -84,14 +90,10 @@ def _short_repr(value: object) -> str:
     imports=("reprlib",),
 )
 
-HELPERS["_has_string_keys"] = Helper(
-    '''
-def _has_string_keys(value: dict[Any, Any]) -> bool:
-    """Whether every key is a str: a dict with other keys is not a JSON object."""
-    return all(isinstance(key, str) for key in value)
-''',
-    imports=("typing:Any",),
-)
+HELPERS["_is_str"] = Helper("""
+# isinstance(key, str) as a C function: `all(map(_is_str, data))` checks keys without bytecode.
+_is_str = str.__instancecheck__
+""")
 
 HELPERS["_freeze"] = Helper(
     '''

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -10,12 +11,31 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import black
-from black.mode import TargetVersion
+if TYPE_CHECKING:
+    import black
 
-BLACK_MODE = black.Mode(line_length=100, target_versions={TargetVersion.PY310})
-BLACK_VERSION = version("black")
+# black is imported only when a file misses the cache: the import alone costs about 0.2 s, more
+# than a whole generation run whose files are all cached. The cache key therefore names the mode
+# by these settings rather than by black's `Mode` object.
+BLACK_LINE_LENGTH = 100
+BLACK_TARGET = "py310"
+
+
+@functools.cache
+def _black_version() -> str:
+    return version("black")
+
+
+@functools.cache
+def _black_mode() -> black.Mode:
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(
+        line_length=BLACK_LINE_LENGTH, target_versions={TargetVersion[BLACK_TARGET.upper()]}
+    )
 
 
 @dataclass(frozen=True)
@@ -43,20 +63,28 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def _cache_dir() -> Path:
+def cache_dir(name: str) -> Path:
+    """invitegen's cache folder `name` under `$XDG_CACHE_HOME` (default `~/.cache`); not created."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "invitegen" / "black"
+    return Path(base) / "invitegen" / name
+
+
+def _cache_dir() -> Path:
+    return cache_dir("black")
 
 
 def format_python(source: str) -> str:
     """`black.format_str`, cached by content hash: formatting dominates generation time."""
-    key = hashlib.sha256(f"{BLACK_VERSION}\0{BLACK_MODE!r}\0{source}".encode()).hexdigest()
+    settings = f"{_black_version()}\0{BLACK_LINE_LENGTH}\0{BLACK_TARGET}"
+    key = hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
     cached = _cache_dir() / f"{key}.py"
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:
         pass
-    formatted = black.format_str(source, mode=BLACK_MODE)
+    import black
+
+    formatted = black.format_str(source, mode=_black_mode())
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")

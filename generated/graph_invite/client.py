@@ -10,18 +10,13 @@ throttling answers). A 500/502/504 or a failure after the body was sent is retri
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
+import functools
 import ipaddress
 import json
-import random
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from graph_invite.errors import GraphError
 from graph_invite.models import InviteRequest, InviteResponse, Permission
@@ -51,14 +46,39 @@ from graph_invite.requests import (
     build_workbooks_children_invite,
     build_workbooks_invite,
 )
-from graph_invite.types import UNSET
+from graph_invite.types import UNSET, Unset
+
+# httpx (and asyncio, uuid, random, email.utils) are imported where first used, not here: httpx
+# alone takes several times longer to import than the rest of this package.
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_BASE_URL = "https://graph.microsoft.com"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# 30 s, 10 s to connect: made on first access by `__getattr__` below, since it needs httpx.
+DEFAULT_TIMEOUT: httpx.Timeout
 TokenSource = str | Callable[[], str]
-# Errors raised before the request left this machine: retrying cannot duplicate an invitation.
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 SERVER_ERRORS = frozenset({500, 502, 504})
+
+
+def __getattr__(name: str) -> Any:
+    """`DEFAULT_TIMEOUT` on first access (PEP 562): building it imports httpx."""
+    if name == "DEFAULT_TIMEOUT":
+        return _default_timeout()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _default_timeout() -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(30.0, connect=10.0)
+
+
+def _not_sent(error: Exception) -> bool:
+    """True for errors raised before the request left this machine: retrying cannot duplicate an invitation."""
+    import httpx
+
+    return isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,8 @@ class RetryPolicy:
         given = parse_retry_after(retry_after)
         if given is not None:
             return min(given, self.max_retry_after)
+        import random
+
         ceiling = min(self.backoff_max, self.backoff_base * 2**attempt)
         return random.uniform(0, ceiling)  # noqa: S311 - jitter spreads retries; not security
 
@@ -87,7 +109,7 @@ class RetryPolicy:
         if attempt >= self.max_retries:
             return None
         if error is not None:
-            safe = isinstance(error, NOT_SENT_ERRORS) or self.retry_processed
+            safe = _not_sent(error) or self.retry_processed
             return self.delay(attempt, None) if safe else None
         retryable = status in self.retry_statuses or (
             self.retry_processed and status in SERVER_ERRORS
@@ -102,6 +124,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -111,6 +135,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 def check_base_url(base_url: str) -> str:
     """The service root without a trailing slash; plain http is refused except for loopback hosts."""
+    import httpx
+
     url = httpx.URL(base_url)
     if url.scheme == "https" or (url.scheme == "http" and _is_loopback(url.host)):
         return str(url).rstrip("/")
@@ -253,17 +279,24 @@ class GraphClient:
         token: TokenSource,
         base_url: str = DEFAULT_BASE_URL,
         *,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | Unset = UNSET,
         retry: RetryPolicy | None = None,
         validate_requests: bool = True,
         validate_responses: bool = True,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
+        import httpx
+
         self._settings = _Settings(
             token, base_url, retry or RetryPolicy(), validate_requests, validate_responses
         )
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = httpx.Client(
+            timeout=_default_timeout() if timeout is UNSET else timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
         self._sleep = sleep or time.sleep
 
     def __repr__(self) -> str:
@@ -281,6 +314,10 @@ class GraphClient:
 
     def send(self, request: RequestInfo) -> httpx.Response:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
+        import uuid
+
+        import httpx
+
         settings = self._settings
         token = settings.token()
         # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.
@@ -546,17 +583,26 @@ class AsyncGraphClient:
         token: TokenSource,
         base_url: str = DEFAULT_BASE_URL,
         *,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | Unset = UNSET,
         retry: RetryPolicy | None = None,
         validate_requests: bool = True,
         validate_responses: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
+        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
+        import asyncio
+
+        import httpx
+
         self._settings = _Settings(
             token, base_url, retry or RetryPolicy(), validate_requests, validate_responses
         )
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = httpx.AsyncClient(
+            timeout=_default_timeout() if timeout is UNSET else timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
         self._sleep = sleep or asyncio.sleep
 
     def __repr__(self) -> str:
@@ -574,6 +620,10 @@ class AsyncGraphClient:
 
     async def send(self, request: RequestInfo) -> httpx.Response:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
+        import uuid
+
+        import httpx
+
         settings = self._settings
         token = settings.token()
         # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.

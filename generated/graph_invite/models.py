@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from graph_invite.types import UNSET, GraphDateTime, Unset, enum_value, open_enum
+from graph_invite.types import UNSET, GraphDateTime, Unset, enum_value
 from graph_invite.validators import (
     validate_drive_recipient,
     validate_error_details,
@@ -47,6 +47,11 @@ class PermissionRole(str, Enum):
     OWNER = "owner"
 
 
+_PERMISSION_ROLE_BY_VALUE: dict[str, PermissionRole] = {
+    member.value: member for member in PermissionRole
+}
+
+
 class SharingLinkScope(str, Enum):
     """Documented scopes of a sharing link (open in responses)."""
 
@@ -56,6 +61,11 @@ class SharingLinkScope(str, Enum):
     USERS = "users"
 
 
+_SHARING_LINK_SCOPE_BY_VALUE: dict[str, SharingLinkScope] = {
+    member.value: member for member in SharingLinkScope
+}
+
+
 class SharingLinkType(str, Enum):
     """Documented types of a sharing link (open in responses: createLink in beta documents further
     types, for example `review`, `blocksDownload` and `createOnly`)."""
@@ -63,6 +73,11 @@ class SharingLinkType(str, Enum):
     VIEW = "view"
     EDIT = "edit"
     EMBED = "embed"
+
+
+_SHARING_LINK_TYPE_BY_VALUE: dict[str, SharingLinkType] = {
+    member.value: member for member in SharingLinkType
+}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -87,12 +102,12 @@ class DriveRecipient:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> DriveRecipient:
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            email=data.get("email", UNSET),
-            alias=data.get("alias", UNSET),
-            object_id=data.get("objectId", UNSET),
-        )
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.email = data["email"] if "email" in data else UNSET
+        instance.alias = data["alias"] if "alias" in data else UNSET
+        instance.object_id = data["objectId"] if "objectId" in data else UNSET
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -127,14 +142,16 @@ class ErrorDetails:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> ErrorDetails:
-        return cls(
-            code=data["code"],
-            message=data["message"],
-            target=data.get("target", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.code = data["code"]
+        instance.message = data["message"]
+        instance.target = data["target"] if "target" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -170,15 +187,17 @@ class Identity:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> Identity:
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            display_name=data.get("displayName", UNSET),
-            id_=data.get("id", UNSET),
-            tenant_id=data.get("tenantId", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.display_name = data["displayName"] if "displayName" in data else UNSET
+        instance.id_ = data["id"] if "id" in data else UNSET
+        instance.tenant_id = data["tenantId"] if "tenantId" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -216,24 +235,29 @@ class IdentitySet:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> IdentitySet:
-        application = data.get("application", UNSET)
-        if application is not UNSET and application is not None:
-            application = Identity._from_valid(application)
-        device = data.get("device", UNSET)
-        if device is not UNSET and device is not None:
-            device = Identity._from_valid(device)
-        user = data.get("user", UNSET)
-        if user is not UNSET and user is not None:
-            user = Identity._from_valid(user)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            application=application,
-            device=device,
-            user=user,
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        if "application" in data:
+            value = data["application"]
+            instance.application = None if value is None else Identity._from_valid(value)
+        else:
+            instance.application = UNSET
+        if "device" in data:
+            value = data["device"]
+            instance.device = None if value is None else Identity._from_valid(value)
+        else:
+            instance.device = UNSET
+        if "user" in data:
+            value = data["user"]
+            instance.user = None if value is None else Identity._from_valid(value)
+        else:
+            instance.user = UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -272,15 +296,19 @@ class InnerError:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InnerError:
-        return cls(
-            request_id=data.get("request-id", UNSET),
-            client_request_id=data.get("client-request-id", UNSET),
-            date=data.get("date", UNSET),
-            code=data.get("code", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.request_id = data["request-id"] if "request-id" in data else UNSET
+        instance.client_request_id = (
+            data["client-request-id"] if "client-request-id" in data else UNSET
         )
+        instance.date = data["date"] if "date" in data else UNSET
+        instance.code = data["code"] if "code" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -320,19 +348,26 @@ class InviteRecipientError:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InviteRecipientError:
-        innererror = data.get("innererror", UNSET)
-        if innererror is not UNSET and innererror is not None:
-            innererror = InviteRecipientInnerError._from_valid(innererror)
-        return cls(
-            code=data.get("code", UNSET),
-            message=data.get("message", UNSET),
-            localized_message=data.get("localizedMessage", UNSET),
-            fix_it_url=data.get("fixItUrl", UNSET),
-            innererror=innererror,
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.code = data["code"] if "code" in data else UNSET
+        instance.message = data["message"] if "message" in data else UNSET
+        instance.localized_message = (
+            data["localizedMessage"] if "localizedMessage" in data else UNSET
         )
+        instance.fix_it_url = data["fixItUrl"] if "fixItUrl" in data else UNSET
+        if "innererror" in data:
+            value = data["innererror"]
+            instance.innererror = (
+                None if value is None else InviteRecipientInnerError._from_valid(value)
+            )
+        else:
+            instance.innererror = UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -371,12 +406,14 @@ class InviteRecipientInnerError:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InviteRecipientInnerError:
-        return cls(
-            code=data.get("code", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.code = data["code"] if "code" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -422,19 +459,24 @@ class InviteRequest:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InviteRequest:
-        roles = data.get("roles", UNSET)
-        if roles is not UNSET:
-            roles = [PermissionRole(item0) for item0 in roles]
-        return cls(
-            recipients=[DriveRecipient._from_valid(item0) for item0 in data["recipients"]],
-            message=data.get("message", UNSET),
-            require_sign_in=data.get("requireSignIn", UNSET),
-            send_invitation=data.get("sendInvitation", UNSET),
-            roles=roles,
-            expiration_date_time=data.get("expirationDateTime", UNSET),
-            password=data.get("password", UNSET),
-            retain_inherited_permissions=data.get("retainInheritedPermissions", UNSET),
+        instance = object.__new__(cls)
+        instance.recipients = [DriveRecipient._from_valid(item0) for item0 in data["recipients"]]
+        instance.message = data["message"] if "message" in data else UNSET
+        instance.require_sign_in = data["requireSignIn"] if "requireSignIn" in data else UNSET
+        instance.send_invitation = data["sendInvitation"] if "sendInvitation" in data else UNSET
+        if "roles" in data:
+            value = data["roles"]
+            instance.roles = [PermissionRole(item0) for item0 in value]
+        else:
+            instance.roles = UNSET
+        instance.expiration_date_time = (
+            data["expirationDateTime"] if "expirationDateTime" in data else UNSET
         )
+        instance.password = data["password"] if "password" in data else UNSET
+        instance.retain_inherited_permissions = (
+            data["retainInheritedPermissions"] if "retainInheritedPermissions" in data else UNSET
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -480,15 +522,17 @@ class InviteResponse:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InviteResponse:
-        return cls(
-            odata_context=data.get("@odata.context", UNSET),
-            odata_next_link=data.get("@odata.nextLink", UNSET),
-            odata_count=data.get("@odata.count", UNSET),
-            value=[Permission._from_valid(item0) for item0 in data["value"]],
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_context = data["@odata.context"] if "@odata.context" in data else UNSET
+        instance.odata_next_link = data["@odata.nextLink"] if "@odata.nextLink" in data else UNSET
+        instance.odata_count = data["@odata.count"] if "@odata.count" in data else UNSET
+        instance.value = [Permission._from_valid(item0) for item0 in data["value"]]
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -542,24 +586,27 @@ class ItemReference:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> ItemReference:
-        sharepoint_ids = data.get("sharepointIds", UNSET)
-        if sharepoint_ids is not UNSET and sharepoint_ids is not None:
-            sharepoint_ids = SharepointIds._from_valid(sharepoint_ids)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            drive_id=data.get("driveId", UNSET),
-            drive_type=data.get("driveType", UNSET),
-            id_=data.get("id", UNSET),
-            list_id=data.get("listId", UNSET),
-            name=data.get("name", UNSET),
-            path=data.get("path", UNSET),
-            share_id=data.get("shareId", UNSET),
-            sharepoint_ids=sharepoint_ids,
-            site_id=data.get("siteId", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.drive_id = data["driveId"] if "driveId" in data else UNSET
+        instance.drive_type = data["driveType"] if "driveType" in data else UNSET
+        instance.id_ = data["id"] if "id" in data else UNSET
+        instance.list_id = data["listId"] if "listId" in data else UNSET
+        instance.name = data["name"] if "name" in data else UNSET
+        instance.path = data["path"] if "path" in data else UNSET
+        instance.share_id = data["shareId"] if "shareId" in data else UNSET
+        if "sharepointIds" in data:
+            value = data["sharepointIds"]
+            instance.sharepoint_ids = None if value is None else SharepointIds._from_valid(value)
+        else:
+            instance.sharepoint_ids = UNSET
+        instance.site_id = data["siteId"] if "siteId" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -612,22 +659,26 @@ class MainError:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> MainError:
-        details = data.get("details", UNSET)
-        if details is not UNSET:
-            details = [ErrorDetails._from_valid(item0) for item0 in details]
-        inner_error = data.get("innerError", UNSET)
-        if inner_error is not UNSET and inner_error is not None:
-            inner_error = InnerError._from_valid(inner_error)
-        return cls(
-            code=data["code"],
-            message=data["message"],
-            target=data.get("target", UNSET),
-            details=details,
-            inner_error=inner_error,
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.code = data["code"]
+        instance.message = data["message"]
+        instance.target = data["target"] if "target" in data else UNSET
+        if "details" in data:
+            value = data["details"]
+            instance.details = [ErrorDetails._from_valid(item0) for item0 in value]
+        else:
+            instance.details = UNSET
+        if "innerError" in data:
+            value = data["innerError"]
+            instance.inner_error = None if value is None else InnerError._from_valid(value)
+        else:
+            instance.inner_error = UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -660,12 +711,14 @@ class OdataError:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> OdataError:
-        return cls(
-            error=MainError._from_valid(data["error"]),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.error = MainError._from_valid(data["error"])
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -727,61 +780,83 @@ class Permission:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> Permission:
-        roles = data.get("roles", UNSET)
-        if roles is not UNSET:
-            roles = [open_enum(PermissionRole, item0) for item0 in roles]
-        granted_to = data.get("grantedTo", UNSET)
-        if granted_to is not UNSET and granted_to is not None:
-            granted_to = IdentitySet._from_valid(granted_to)
-        granted_to_identities = data.get("grantedToIdentities", UNSET)
-        if granted_to_identities is not UNSET and granted_to_identities is not None:
-            granted_to_identities = [
-                IdentitySet._from_valid(item0) for item0 in granted_to_identities
-            ]
-        granted_to_v2 = data.get("grantedToV2", UNSET)
-        if granted_to_v2 is not UNSET and granted_to_v2 is not None:
-            granted_to_v2 = SharePointIdentitySet._from_valid(granted_to_v2)
-        granted_to_identities_v2 = data.get("grantedToIdentitiesV2", UNSET)
-        if granted_to_identities_v2 is not UNSET and granted_to_identities_v2 is not None:
-            granted_to_identities_v2 = [
-                SharePointIdentitySet._from_valid(item0) for item0 in granted_to_identities_v2
-            ]
-        invitation = data.get("invitation", UNSET)
-        if invitation is not UNSET and invitation is not None:
-            invitation = SharingInvitation._from_valid(invitation)
-        link = data.get("link", UNSET)
-        if link is not UNSET and link is not None:
-            link = SharingLink._from_valid(link)
-        inherited_from = data.get("inheritedFrom", UNSET)
-        if inherited_from is not UNSET and inherited_from is not None:
-            inherited_from = ItemReference._from_valid(inherited_from)
-        expiration_date_time = data.get("expirationDateTime", UNSET)
-        if expiration_date_time is not UNSET and expiration_date_time is not None:
-            expiration_date_time = GraphDateTime(expiration_date_time)
-        error = data.get("error", UNSET)
-        if error is not UNSET and error is not None:
-            error = InviteRecipientError._from_valid(error)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            id_=data.get("id", UNSET),
-            roles=roles,
-            granted_to=granted_to,
-            granted_to_identities=granted_to_identities,
-            granted_to_v2=granted_to_v2,
-            granted_to_identities_v2=granted_to_identities_v2,
-            invitation=invitation,
-            link=link,
-            inherited_from=inherited_from,
-            share_id=data.get("shareId", UNSET),
-            has_password=data.get("hasPassword", UNSET),
-            expiration_date_time=expiration_date_time,
-            error=error,
-            deprecated_granted_to=data.get("@deprecated.GrantedTo", UNSET),
-            deprecated_granted_to_identities=data.get("@deprecated.GrantedToIdentities", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.id_ = data["id"] if "id" in data else UNSET
+        if "roles" in data:
+            value = data["roles"]
+            instance.roles = [_PERMISSION_ROLE_BY_VALUE.get(item0, item0) for item0 in value]
+        else:
+            instance.roles = UNSET
+        if "grantedTo" in data:
+            value = data["grantedTo"]
+            instance.granted_to = None if value is None else IdentitySet._from_valid(value)
+        else:
+            instance.granted_to = UNSET
+        if "grantedToIdentities" in data:
+            value = data["grantedToIdentities"]
+            instance.granted_to_identities = (
+                None if value is None else [IdentitySet._from_valid(item0) for item0 in value]
+            )
+        else:
+            instance.granted_to_identities = UNSET
+        if "grantedToV2" in data:
+            value = data["grantedToV2"]
+            instance.granted_to_v2 = (
+                None if value is None else SharePointIdentitySet._from_valid(value)
+            )
+        else:
+            instance.granted_to_v2 = UNSET
+        if "grantedToIdentitiesV2" in data:
+            value = data["grantedToIdentitiesV2"]
+            instance.granted_to_identities_v2 = (
+                None
+                if value is None
+                else [SharePointIdentitySet._from_valid(item0) for item0 in value]
+            )
+        else:
+            instance.granted_to_identities_v2 = UNSET
+        if "invitation" in data:
+            value = data["invitation"]
+            instance.invitation = None if value is None else SharingInvitation._from_valid(value)
+        else:
+            instance.invitation = UNSET
+        if "link" in data:
+            value = data["link"]
+            instance.link = None if value is None else SharingLink._from_valid(value)
+        else:
+            instance.link = UNSET
+        if "inheritedFrom" in data:
+            value = data["inheritedFrom"]
+            instance.inherited_from = None if value is None else ItemReference._from_valid(value)
+        else:
+            instance.inherited_from = UNSET
+        instance.share_id = data["shareId"] if "shareId" in data else UNSET
+        instance.has_password = data["hasPassword"] if "hasPassword" in data else UNSET
+        if "expirationDateTime" in data:
+            value = data["expirationDateTime"]
+            instance.expiration_date_time = None if value is None else GraphDateTime(value)
+        else:
+            instance.expiration_date_time = UNSET
+        if "error" in data:
+            value = data["error"]
+            instance.error = None if value is None else InviteRecipientError._from_valid(value)
+        else:
+            instance.error = UNSET
+        instance.deprecated_granted_to = (
+            data["@deprecated.GrantedTo"] if "@deprecated.GrantedTo" in data else UNSET
         )
+        instance.deprecated_granted_to_identities = (
+            data["@deprecated.GrantedToIdentities"]
+            if "@deprecated.GrantedToIdentities" in data
+            else UNSET
+        )
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -860,16 +935,18 @@ class SharePointGroupIdentity:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharePointGroupIdentity:
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            display_name=data.get("displayName", UNSET),
-            id_=data.get("id", UNSET),
-            principal_id=data.get("principalId", UNSET),
-            title=data.get("title", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.display_name = data["displayName"] if "displayName" in data else UNSET
+        instance.id_ = data["id"] if "id" in data else UNSET
+        instance.principal_id = data["principalId"] if "principalId" in data else UNSET
+        instance.title = data["title"] if "title" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -909,15 +986,17 @@ class SharePointIdentity:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharePointIdentity:
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            display_name=data.get("displayName", UNSET),
-            id_=data.get("id", UNSET),
-            login_name=data.get("loginName", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.display_name = data["displayName"] if "displayName" in data else UNSET
+        instance.id_ = data["id"] if "id" in data else UNSET
+        instance.login_name = data["loginName"] if "loginName" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -969,40 +1048,51 @@ class SharePointIdentitySet:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharePointIdentitySet:
-        application = data.get("application", UNSET)
-        if application is not UNSET and application is not None:
-            application = Identity._from_valid(application)
-        device = data.get("device", UNSET)
-        if device is not UNSET and device is not None:
-            device = Identity._from_valid(device)
-        user = data.get("user", UNSET)
-        if user is not UNSET and user is not None:
-            user = Identity._from_valid(user)
-        group = data.get("group", UNSET)
-        if group is not UNSET and group is not None:
-            group = Identity._from_valid(group)
-        site_user = data.get("siteUser", UNSET)
-        if site_user is not UNSET and site_user is not None:
-            site_user = SharePointIdentity._from_valid(site_user)
-        site_group = data.get("siteGroup", UNSET)
-        if site_group is not UNSET and site_group is not None:
-            site_group = SharePointIdentity._from_valid(site_group)
-        share_point_group = data.get("sharePointGroup", UNSET)
-        if share_point_group is not UNSET and share_point_group is not None:
-            share_point_group = SharePointGroupIdentity._from_valid(share_point_group)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            application=application,
-            device=device,
-            user=user,
-            group=group,
-            site_user=site_user,
-            site_group=site_group,
-            share_point_group=share_point_group,
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        if "application" in data:
+            value = data["application"]
+            instance.application = None if value is None else Identity._from_valid(value)
+        else:
+            instance.application = UNSET
+        if "device" in data:
+            value = data["device"]
+            instance.device = None if value is None else Identity._from_valid(value)
+        else:
+            instance.device = UNSET
+        if "user" in data:
+            value = data["user"]
+            instance.user = None if value is None else Identity._from_valid(value)
+        else:
+            instance.user = UNSET
+        if "group" in data:
+            value = data["group"]
+            instance.group = None if value is None else Identity._from_valid(value)
+        else:
+            instance.group = UNSET
+        if "siteUser" in data:
+            value = data["siteUser"]
+            instance.site_user = None if value is None else SharePointIdentity._from_valid(value)
+        else:
+            instance.site_user = UNSET
+        if "siteGroup" in data:
+            value = data["siteGroup"]
+            instance.site_group = None if value is None else SharePointIdentity._from_valid(value)
+        else:
+            instance.site_group = UNSET
+        if "sharePointGroup" in data:
+            value = data["sharePointGroup"]
+            instance.share_point_group = (
+                None if value is None else SharePointGroupIdentity._from_valid(value)
+            )
+        else:
+            instance.share_point_group = UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1053,18 +1143,22 @@ class SharepointIds:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharepointIds:
-        return cls(
-            list_id=data.get("listId", UNSET),
-            list_item_id=data.get("listItemId", UNSET),
-            list_item_unique_id=data.get("listItemUniqueId", UNSET),
-            site_id=data.get("siteId", UNSET),
-            site_url=data.get("siteUrl", UNSET),
-            tenant_id=data.get("tenantId", UNSET),
-            web_id=data.get("webId", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.list_id = data["listId"] if "listId" in data else UNSET
+        instance.list_item_id = data["listItemId"] if "listItemId" in data else UNSET
+        instance.list_item_unique_id = (
+            data["listItemUniqueId"] if "listItemUniqueId" in data else UNSET
         )
+        instance.site_id = data["siteId"] if "siteId" in data else UNSET
+        instance.site_url = data["siteUrl"] if "siteUrl" in data else UNSET
+        instance.tenant_id = data["tenantId"] if "tenantId" in data else UNSET
+        instance.web_id = data["webId"] if "webId" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1109,19 +1203,22 @@ class SharingInvitation:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharingInvitation:
-        invited_by = data.get("invitedBy", UNSET)
-        if invited_by is not UNSET and invited_by is not None:
-            invited_by = IdentitySet._from_valid(invited_by)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            email=data.get("email", UNSET),
-            invited_by=invited_by,
-            redeemed_by=data.get("redeemedBy", UNSET),
-            sign_in_required=data.get("signInRequired", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        instance.email = data["email"] if "email" in data else UNSET
+        if "invitedBy" in data:
+            value = data["invitedBy"]
+            instance.invited_by = None if value is None else IdentitySet._from_valid(value)
+        else:
+            instance.invited_by = UNSET
+        instance.redeemed_by = data["redeemedBy"] if "redeemedBy" in data else UNSET
+        instance.sign_in_required = data["signInRequired"] if "signInRequired" in data else UNSET
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
         )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1164,27 +1261,34 @@ class SharingLink:
 
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> SharingLink:
-        application = data.get("application", UNSET)
-        if application is not UNSET and application is not None:
-            application = Identity._from_valid(application)
-        type_ = data.get("type", UNSET)
-        if type_ is not UNSET:
-            type_ = open_enum(SharingLinkType, type_)
-        scope = data.get("scope", UNSET)
-        if scope is not UNSET:
-            scope = open_enum(SharingLinkScope, scope)
-        return cls(
-            odata_type=data.get("@odata.type", UNSET),
-            application=application,
-            type_=type_,
-            scope=scope,
-            web_html=data.get("webHtml", UNSET),
-            web_url=data.get("webUrl", UNSET),
-            prevents_download=data.get("preventsDownload", UNSET),
-            additional_properties={
-                key: value for key, value in data.items() if key not in cls._wire_names
-            },
+        instance = object.__new__(cls)
+        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
+        if "application" in data:
+            value = data["application"]
+            instance.application = None if value is None else Identity._from_valid(value)
+        else:
+            instance.application = UNSET
+        if "type" in data:
+            value = data["type"]
+            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+        else:
+            instance.type_ = UNSET
+        if "scope" in data:
+            value = data["scope"]
+            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+        else:
+            instance.scope = UNSET
+        instance.web_html = data["webHtml"] if "webHtml" in data else UNSET
+        instance.web_url = data["webUrl"] if "webUrl" in data else UNSET
+        instance.prevents_download = (
+            data["preventsDownload"] if "preventsDownload" in data else UNSET
         )
+        instance.additional_properties = (
+            {}
+            if cls._wire_names.issuperset(data)
+            else {key: item for key, item in data.items() if key not in cls._wire_names}
+        )
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""

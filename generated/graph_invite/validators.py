@@ -15,14 +15,28 @@ class ValidationError(ValueError):
     """One way an instance breaks its schema: where (`path`), which `rule`, and why (`message`)."""
 
     def __init__(
-        self, message: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
+        self,
+        description: str,
+        path: tuple[str | int, ...],
+        schema_path: str,
+        rule: str,
+        value: object,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        # No super().__init__: `args` keeps all five arguments (so copies and pickles rebuild the
+        # error), and the message is rendered only when read; a caller wanting a verdict never is.
+        self.description = description
         self.path = path
         self.schema_path = schema_path
         self.rule = rule
         self.value = value
+
+    @property
+    def message(self) -> str:
+        """`recipients[0].email: must be an email address`: the data path, then the description."""
+        return f"{_render_path(self.path)}: {self.description}"
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _render_path(path: tuple[str | int, ...]) -> str:
@@ -42,13 +56,6 @@ def _render_path(path: tuple[str | int, ...]) -> str:
     return "".join(parts)
 
 
-def _error(
-    description: str, path: tuple[str | int, ...], schema_path: str, rule: str, value: object
-) -> ValidationError:
-    """ValidationError whose message starts with the data path it is about."""
-    return ValidationError(f"{_render_path(path)}: {description}", path, schema_path, rule, value)
-
-
 # reprlib bounds nesting and length, so even a 10,000-level list prints safely and briefly.
 _REPR = reprlib.Repr()
 _REPR.maxstring = 60
@@ -61,9 +68,8 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _has_string_keys(value: dict[Any, Any]) -> bool:
-    """Whether every key is a str: a dict with other keys is not a JSON object."""
-    return all(isinstance(key, str) for key in value)
+# isinstance(key, str) as a C function: `all(map(_is_str, data))` checks keys without bytecode.
+_is_str = str.__instancecheck__
 
 
 _LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
@@ -97,6 +103,11 @@ def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
     return minutes % 1440 == 1439
 
 
+_DATE_TIME_FAST_PATTERN = re.compile(
+    "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
+    "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
+    "+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+)
 _DATE_TIME_PATTERN = re.compile(
     "([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt"
     "]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:[.]"
@@ -106,6 +117,8 @@ _DATE_TIME_PATTERN = re.compile(
 
 def _is_date_time(text: str) -> bool:
     """RFC 3339 date-time ('T' or 't', any number of fraction digits, 'Z' or offset)."""
+    if _DATE_TIME_FAST_PATTERN.fullmatch(text) is not None:
+        return True
     match = _DATE_TIME_PATTERN.fullmatch(text)
     if match is None:
         return False
@@ -149,6 +162,9 @@ def _is_hostname(text: str) -> bool:
     return len(text.removesuffix(".")) <= 253 and _HOSTNAME_PATTERN.fullmatch(text) is not None
 
 
+_EMAIL_FAST_PATTERN = re.compile(
+    "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9]+" "[.])+[A-Za-z0-9]+"
+)
 _EMAIL_PATTERN = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
     "+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za"
@@ -165,6 +181,10 @@ def _is_email(text: str) -> bool:
     """RFC 5321 mailbox: dot-atom or quoted local part, '@', dotted host name or address literal."""
     # One regex settles the everyday shape (name@host.example, short enough that no length
     # limit can be exceeded); quoted parts, address literals and long names take the long road.
+    if "@" not in text:  # the commonest mistake, rejected before any backtracking regex
+        return False
+    if len(text) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(text) is not None:
+        return True
     if len(text) <= 64 and _EMAIL_PATTERN.fullmatch(text) is not None:
         return True
     local, separator, domain = text.rpartition("@")
@@ -179,6 +199,12 @@ def _is_email(text: str) -> bool:
     return "." in domain and _is_hostname(domain)
 
 
+_URI_FAST_PATTERN = re.compile(
+    "[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*+,;"
+    "=]*(?::[0-9]*)?(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*)?("
+    "?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9"
+    "\\-._~!$&'()*+,;=:@/?]*)?"
+)
 _URI_PATTERN = re.compile(
     "[A-Za-z][A-Za-z0-9+\\-.]*:(?://(?:(?:[A-Za-z0-9\\-._~!"
     "$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\\[(?:[0-9A-Fa-f:."
@@ -197,7 +223,7 @@ _URI_PATTERN = re.compile(
 
 def _is_uri(text: str) -> bool:
     """RFC 3986 absolute URI: a scheme, then ':' and the rest."""
-    return _URI_PATTERN.fullmatch(text) is not None
+    return _URI_FAST_PATTERN.fullmatch(text) is not None or _URI_PATTERN.fullmatch(text) is not None
 
 
 _DRIVE_RECIPIENT_KNOWN_KEYS = frozenset({"@odata.type", "alias", "email", "objectId"})
@@ -315,11 +341,7 @@ def _is_valid_drive_recipient(data: Any) -> bool:
         value_4 = data["objectId"]
         if not isinstance(value_4, str):
             return False
-    if not (
-        _is_valid_drive_recipient_any_of_0(data)
-        or _is_valid_drive_recipient_any_of_1(data)
-        or _is_valid_drive_recipient_any_of_2(data)
-    ):
+    if not ("email" in data or "alias" in data or "objectId" in data):
         return False
     return True
 
@@ -328,16 +350,18 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
     """Errors of data against #/$defs/driveRecipient, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/driveRecipient/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/driveRecipient/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/driveRecipient/properties/@odata.type/type",
@@ -347,7 +371,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "email" in data:
             value_2 = data["email"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "email"),
                     "#/$defs/driveRecipient/properties/email/type",
@@ -356,7 +380,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
             if isinstance(value_2, str):
                 if not _is_email(value_2):
-                    yield _error(
+                    yield ValidationError(
                         "must be an email address",
                         (*path, "email"),
                         "#/$defs/driveRecipient/properties/email/format",
@@ -366,7 +390,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "alias" in data:
             value_3 = data["alias"]
             if not isinstance(value_3, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "alias"),
                     "#/$defs/driveRecipient/properties/alias/type",
@@ -376,7 +400,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "objectId" in data:
             value_4 = data["objectId"]
             if not isinstance(value_4, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "objectId"),
                     "#/$defs/driveRecipient/properties/objectId/type",
@@ -385,7 +409,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
         for key_1 in data:
             if key_1 not in _DRIVE_RECIPIENT_KNOWN_KEYS:
-                yield _error(
+                yield ValidationError(
                     "is not allowed (additional property " + _short_repr(key_1) + ")",
                     path,
                     "#/$defs/driveRecipient/additionalProperties",
@@ -393,11 +417,11 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     data,
                 )
     if not (
-        _is_valid_drive_recipient_any_of_0(data)
-        or _is_valid_drive_recipient_any_of_1(data)
-        or _is_valid_drive_recipient_any_of_2(data)
+        (not (isinstance(data, dict) and all(map(_is_str, data))) or "email" in data)
+        or (not (isinstance(data, dict) and all(map(_is_str, data))) or "alias" in data)
+        or (not (isinstance(data, dict) and all(map(_is_str, data))) or "objectId" in data)
     ):
-        yield _error(
+        yield ValidationError(
             "must match at least one schema in anyOf",
             path,
             "#/$defs/driveRecipient/anyOf",
@@ -410,7 +434,7 @@ def _is_valid_error_details(data: Any) -> bool:
     """Whether data is valid against #/$defs/errorDetails."""
     if not (
         isinstance(data, dict)
-        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "code" not in data:
@@ -434,14 +458,14 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
     """Errors of data against #/$defs/errorDetails, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/errorDetails/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/errorDetails/type", "type", data)
     if isinstance(data, dict) and (
-        _ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "code" not in data:
-            yield _error(
+            yield ValidationError(
                 "'code' is a required property",
                 path,
                 "#/$defs/errorDetails/required",
@@ -449,7 +473,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                 data,
             )
         if "message" not in data:
-            yield _error(
+            yield ValidationError(
                 "'message' is a required property",
                 path,
                 "#/$defs/errorDetails/required",
@@ -459,7 +483,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
         if "code" in data:
             value_1 = data["code"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "code"),
                     "#/$defs/errorDetails/properties/code/type",
@@ -469,7 +493,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
         if "message" in data:
             value_2 = data["message"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "message"),
                     "#/$defs/errorDetails/properties/message/type",
@@ -479,7 +503,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
         if "target" in data:
             value_3 = data["target"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "target"),
                     "#/$defs/errorDetails/properties/target/type",
@@ -491,7 +515,8 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
 def _is_valid_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/identity."""
     if not (
-        isinstance(data, dict) and (_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        isinstance(data, dict)
+        and (_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -516,14 +541,17 @@ def _is_valid_identity(data: Any) -> bool:
 def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/identity, in schema order."""
     if not (
-        isinstance(data, dict) and (_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        isinstance(data, dict)
+        and (_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/identity/type", "type", data)
-    if isinstance(data, dict) and (_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)):
+        yield ValidationError("must be an object", path, "#/$defs/identity/type", "type", data)
+    if isinstance(data, dict) and (
+        _IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
+    ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/identity/properties/@odata.type/type",
@@ -533,7 +561,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
         if "displayName" in data:
             value_2 = data["displayName"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "displayName"),
                     "#/$defs/identity/properties/displayName/type",
@@ -543,7 +571,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
         if "id" in data:
             value_3 = data["id"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "id"),
                     "#/$defs/identity/properties/id/type",
@@ -553,7 +581,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
         if "tenantId" in data:
             value_4 = data["tenantId"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "tenantId"),
                     "#/$defs/identity/properties/tenantId/type",
@@ -566,7 +594,7 @@ def _is_valid_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/identitySet."""
     if not (
         isinstance(data, dict)
-        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -575,17 +603,15 @@ def _is_valid_identity_set(data: Any) -> bool:
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (
-            _is_valid_identity(value_2) or _is_valid_identity_set_application_any_of_1(value_2)
-        ):
+        if not (value_2 is None or _is_valid_identity(value_2)):
             return False
     if "device" in data:
         value_3 = data["device"]
-        if not (_is_valid_identity(value_3) or _is_valid_identity_set_device_any_of_1(value_3)):
+        if not (value_3 is None or _is_valid_identity(value_3)):
             return False
     if "user" in data:
         value_4 = data["user"]
-        if not (_is_valid_identity(value_4) or _is_valid_identity_set_user_any_of_1(value_4)):
+        if not (value_4 is None or _is_valid_identity(value_4)):
             return False
     return True
 
@@ -594,16 +620,16 @@ def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
     """Errors of data against #/$defs/identitySet, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/identitySet/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/identitySet/type", "type", data)
     if isinstance(data, dict) and (
-        _IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/identitySet/properties/@odata.type/type",
@@ -612,10 +638,8 @@ def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "application" in data:
             value_2 = data["application"]
-            if not (
-                _is_valid_identity(value_2) or _is_valid_identity_set_application_any_of_1(value_2)
-            ):
-                yield _error(
+            if not (value_2 is None or _is_valid_identity(value_2)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "application"),
                     "#/$defs/identitySet/properties/application/anyOf",
@@ -624,8 +648,8 @@ def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "device" in data:
             value_3 = data["device"]
-            if not (_is_valid_identity(value_3) or _is_valid_identity_set_device_any_of_1(value_3)):
-                yield _error(
+            if not (value_3 is None or _is_valid_identity(value_3)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "device"),
                     "#/$defs/identitySet/properties/device/anyOf",
@@ -634,8 +658,8 @@ def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "user" in data:
             value_4 = data["user"]
-            if not (_is_valid_identity(value_4) or _is_valid_identity_set_user_any_of_1(value_4)):
-                yield _error(
+            if not (value_4 is None or _is_valid_identity(value_4)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "user"),
                     "#/$defs/identitySet/properties/user/anyOf",
@@ -648,7 +672,7 @@ def _is_valid_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/innerError."""
     if not (
         isinstance(data, dict)
-        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "request-id" in data:
@@ -677,16 +701,16 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
     """Errors of data against #/$defs/innerError, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/innerError/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/innerError/type", "type", data)
     if isinstance(data, dict) and (
-        _INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "request-id" in data:
             value_1 = data["request-id"]
             if not (isinstance(value_1, str) or value_1 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "request-id"),
                     "#/$defs/innerError/properties/request-id/type",
@@ -696,7 +720,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
         if "client-request-id" in data:
             value_2 = data["client-request-id"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "client-request-id"),
                     "#/$defs/innerError/properties/client-request-id/type",
@@ -706,7 +730,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
         if "date" in data:
             value_3 = data["date"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "date"),
                     "#/$defs/innerError/properties/date/type",
@@ -715,7 +739,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
                 )
             if isinstance(value_3, str):
                 if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
-                    yield _error(
+                    yield ValidationError(
                         "must match pattern '^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{"
                         "2...\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})?$'",
                         (*path, "date"),
@@ -726,7 +750,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
         if "code" in data:
             value_4 = data["code"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "code"),
                     "#/$defs/innerError/properties/code/type",
@@ -739,7 +763,7 @@ def _is_valid_invite_recipient_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientError."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "code" in data:
@@ -763,10 +787,7 @@ def _is_valid_invite_recipient_error(data: Any) -> bool:
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
-        if not (
-            _is_valid_invite_recipient_inner_error(value_5)
-            or _is_valid_invite_recipient_error_innererror_any_of_1(value_5)
-        ):
+        if not (value_5 is None or _is_valid_invite_recipient_inner_error(value_5)):
             return False
     return True
 
@@ -777,16 +798,18 @@ def _errors_invite_recipient_error(
     """Errors of data against #/$defs/inviteRecipientError, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/inviteRecipientError/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/inviteRecipientError/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "code" in data:
             value_1 = data["code"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "code"),
                     "#/$defs/inviteRecipientError/properties/code/type",
@@ -796,7 +819,7 @@ def _errors_invite_recipient_error(
         if "message" in data:
             value_2 = data["message"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "message"),
                     "#/$defs/inviteRecipientError/properties/message/type",
@@ -806,7 +829,7 @@ def _errors_invite_recipient_error(
         if "localizedMessage" in data:
             value_3 = data["localizedMessage"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "localizedMessage"),
                     "#/$defs/inviteRecipientError/properties/localizedMessa" "ge/type",
@@ -816,7 +839,7 @@ def _errors_invite_recipient_error(
         if "fixItUrl" in data:
             value_4 = data["fixItUrl"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "fixItUrl"),
                     "#/$defs/inviteRecipientError/properties/fixItUrl/type",
@@ -825,7 +848,7 @@ def _errors_invite_recipient_error(
                 )
             if isinstance(value_4, str):
                 if not _is_uri(value_4):
-                    yield _error(
+                    yield ValidationError(
                         "must be an absolute URI",
                         (*path, "fixItUrl"),
                         "#/$defs/inviteRecipientError/properties/fixItUrl/forma" "t",
@@ -834,11 +857,8 @@ def _errors_invite_recipient_error(
                     )
         if "innererror" in data:
             value_5 = data["innererror"]
-            if not (
-                _is_valid_invite_recipient_inner_error(value_5)
-                or _is_valid_invite_recipient_error_innererror_any_of_1(value_5)
-            ):
-                yield _error(
+            if not (value_5 is None or _is_valid_invite_recipient_inner_error(value_5)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "innererror"),
                     "#/$defs/inviteRecipientError/properties/innererror/any" "Of",
@@ -851,7 +871,7 @@ def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientInnerError."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "code" in data:
@@ -867,18 +887,18 @@ def _errors_invite_recipient_inner_error(
     """Errors of data against #/$defs/inviteRecipientInnerError, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error(
+        yield ValidationError(
             "must be an object", path, "#/$defs/inviteRecipientInnerError/type", "type", data
         )
     if isinstance(data, dict) and (
-        _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "code" in data:
             value_1 = data["code"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "code"),
                     "#/$defs/inviteRecipientInnerError/properties/code/type",
@@ -940,14 +960,14 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
     """Errors of data against #/$defs/inviteRequest, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/inviteRequest/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/inviteRequest/type", "type", data)
     if isinstance(data, dict) and (
-        _INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "recipients" not in data:
-            yield _error(
+            yield ValidationError(
                 "'recipients' is a required property",
                 path,
                 "#/$defs/inviteRequest/required",
@@ -957,7 +977,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "recipients" in data:
             value_1 = data["recipients"]
             if not isinstance(value_1, list):
-                yield _error(
+                yield ValidationError(
                     "must be an array",
                     (*path, "recipients"),
                     "#/$defs/inviteRequest/properties/recipients/type",
@@ -966,7 +986,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
             if isinstance(value_1, list):
                 if len(value_1) < 1:
-                    yield _error(
+                    yield ValidationError(
                         "must have at least 1 item",
                         (*path, "recipients"),
                         "#/$defs/inviteRequest/properties/recipients/minItems",
@@ -978,7 +998,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "message" in data:
             value_2 = data["message"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "message"),
                     "#/$defs/inviteRequest/properties/message/type",
@@ -987,7 +1007,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
             if isinstance(value_2, str):
                 if len(value_2) > 2000:
-                    yield _error(
+                    yield ValidationError(
                         "must be at most 2000 characters long",
                         (*path, "message"),
                         "#/$defs/inviteRequest/properties/message/maxLength",
@@ -997,7 +1017,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "requireSignIn" in data:
             value_3 = data["requireSignIn"]
             if not (isinstance(value_3, bool) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "requireSignIn"),
                     "#/$defs/inviteRequest/properties/requireSignIn/type",
@@ -1007,7 +1027,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "sendInvitation" in data:
             value_4 = data["sendInvitation"]
             if not (isinstance(value_4, bool) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "sendInvitation"),
                     "#/$defs/inviteRequest/properties/sendInvitation/type",
@@ -1017,7 +1037,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "roles" in data:
             value_5 = data["roles"]
             if not isinstance(value_5, list):
-                yield _error(
+                yield ValidationError(
                     "must be an array",
                     (*path, "roles"),
                     "#/$defs/inviteRequest/properties/roles/type",
@@ -1030,7 +1050,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "expirationDateTime" in data:
             value_6 = data["expirationDateTime"]
             if not (isinstance(value_6, str) or value_6 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "expirationDateTime"),
                     "#/$defs/inviteRequest/properties/expirationDateTime/ty" "pe",
@@ -1040,7 +1060,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "password" in data:
             value_7 = data["password"]
             if not (isinstance(value_7, str) or value_7 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "password"),
                     "#/$defs/inviteRequest/properties/password/type",
@@ -1050,7 +1070,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "retainInheritedPermissions" in data:
             value_8 = data["retainInheritedPermissions"]
             if not (isinstance(value_8, bool) or value_8 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "retainInheritedPermissions"),
                     "#/$defs/inviteRequest/properties/retainInheritedPermis" "sions/type",
@@ -1059,7 +1079,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         for key_1 in data:
             if key_1 not in _INVITE_REQUEST_KNOWN_KEYS:
-                yield _error(
+                yield ValidationError(
                     "is not allowed (additional property " + _short_repr(key_1) + ")",
                     path,
                     "#/$defs/inviteRequest/additionalProperties",
@@ -1072,7 +1092,7 @@ def _is_valid_invite_response(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteResponse."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "value" not in data:
@@ -1107,14 +1127,16 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
     """Errors of data against #/$defs/inviteResponse, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/inviteResponse/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/inviteResponse/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "value" not in data:
-            yield _error(
+            yield ValidationError(
                 "'value' is a required property",
                 path,
                 "#/$defs/inviteResponse/required",
@@ -1124,7 +1146,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "@odata.context" in data:
             value_1 = data["@odata.context"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.context"),
                     "#/$defs/inviteResponse/properties/@odata.context/type",
@@ -1134,7 +1156,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "@odata.nextLink" in data:
             value_2 = data["@odata.nextLink"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.nextLink"),
                     "#/$defs/inviteResponse/properties/@odata.nextLink/type",
@@ -1143,7 +1165,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
             if isinstance(value_2, str):
                 if not _is_uri(value_2):
-                    yield _error(
+                    yield ValidationError(
                         "must be an absolute URI",
                         (*path, "@odata.nextLink"),
                         "#/$defs/inviteResponse/properties/@odata.nextLink/form" "at",
@@ -1157,7 +1179,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 or (isinstance(value_3, float) and value_3.is_integer())
                 or (isinstance(value_3, int) and not isinstance(value_3, bool))
             ):
-                yield _error(
+                yield ValidationError(
                     "must be an integer",
                     (*path, "@odata.count"),
                     "#/$defs/inviteResponse/properties/@odata.count/type",
@@ -1167,7 +1189,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
         if "value" in data:
             value_4 = data["value"]
             if not isinstance(value_4, list):
-                yield _error(
+                yield ValidationError(
                     "must be an array",
                     (*path, "value"),
                     "#/$defs/inviteResponse/properties/value/type",
@@ -1183,7 +1205,7 @@ def _is_valid_item_reference(data: Any) -> bool:
     """Whether data is valid against #/$defs/itemReference."""
     if not (
         isinstance(data, dict)
-        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -1220,10 +1242,7 @@ def _is_valid_item_reference(data: Any) -> bool:
             return False
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
-        if not (
-            _is_valid_sharepoint_ids(value_9)
-            or _is_valid_item_reference_sharepoint_ids_any_of_1(value_9)
-        ):
+        if not (value_9 is None or _is_valid_sharepoint_ids(value_9)):
             return False
     if "siteId" in data:
         value_10 = data["siteId"]
@@ -1236,16 +1255,16 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
     """Errors of data against #/$defs/itemReference, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/itemReference/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/itemReference/type", "type", data)
     if isinstance(data, dict) and (
-        _ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/itemReference/properties/@odata.type/type",
@@ -1255,7 +1274,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "driveId" in data:
             value_2 = data["driveId"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "driveId"),
                     "#/$defs/itemReference/properties/driveId/type",
@@ -1265,7 +1284,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "driveType" in data:
             value_3 = data["driveType"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "driveType"),
                     "#/$defs/itemReference/properties/driveType/type",
@@ -1275,7 +1294,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "id" in data:
             value_4 = data["id"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "id"),
                     "#/$defs/itemReference/properties/id/type",
@@ -1285,7 +1304,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "listId" in data:
             value_5 = data["listId"]
             if not (isinstance(value_5, str) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "listId"),
                     "#/$defs/itemReference/properties/listId/type",
@@ -1295,7 +1314,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "name" in data:
             value_6 = data["name"]
             if not (isinstance(value_6, str) or value_6 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "name"),
                     "#/$defs/itemReference/properties/name/type",
@@ -1305,7 +1324,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "path" in data:
             value_7 = data["path"]
             if not (isinstance(value_7, str) or value_7 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "path"),
                     "#/$defs/itemReference/properties/path/type",
@@ -1315,7 +1334,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "shareId" in data:
             value_8 = data["shareId"]
             if not (isinstance(value_8, str) or value_8 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "shareId"),
                     "#/$defs/itemReference/properties/shareId/type",
@@ -1324,11 +1343,8 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "sharepointIds" in data:
             value_9 = data["sharepointIds"]
-            if not (
-                _is_valid_sharepoint_ids(value_9)
-                or _is_valid_item_reference_sharepoint_ids_any_of_1(value_9)
-            ):
-                yield _error(
+            if not (value_9 is None or _is_valid_sharepoint_ids(value_9)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "sharepointIds"),
                     "#/$defs/itemReference/properties/sharepointIds/anyOf",
@@ -1338,7 +1354,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "siteId" in data:
             value_10 = data["siteId"]
             if not (isinstance(value_10, str) or value_10 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "siteId"),
                     "#/$defs/itemReference/properties/siteId/type",
@@ -1351,7 +1367,7 @@ def _is_valid_main_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/mainError."""
     if not (
         isinstance(data, dict)
-        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "code" not in data:
@@ -1376,9 +1392,7 @@ def _is_valid_main_error(data: Any) -> bool:
             return False
     if "innerError" in data:
         value_5 = data["innerError"]
-        if not (
-            _is_valid_inner_error(value_5) or _is_valid_main_error_inner_error_any_of_1(value_5)
-        ):
+        if not (value_5 is None or _is_valid_inner_error(value_5)):
             return False
     return True
 
@@ -1387,14 +1401,14 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
     """Errors of data against #/$defs/mainError, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/mainError/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/mainError/type", "type", data)
     if isinstance(data, dict) and (
-        _MAIN_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "code" not in data:
-            yield _error(
+            yield ValidationError(
                 "'code' is a required property",
                 path,
                 "#/$defs/mainError/required",
@@ -1402,7 +1416,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 data,
             )
         if "message" not in data:
-            yield _error(
+            yield ValidationError(
                 "'message' is a required property",
                 path,
                 "#/$defs/mainError/required",
@@ -1412,7 +1426,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "code" in data:
             value_1 = data["code"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "code"),
                     "#/$defs/mainError/properties/code/type",
@@ -1422,7 +1436,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "message" in data:
             value_2 = data["message"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "message"),
                     "#/$defs/mainError/properties/message/type",
@@ -1432,7 +1446,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "target" in data:
             value_3 = data["target"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "target"),
                     "#/$defs/mainError/properties/target/type",
@@ -1442,7 +1456,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "details" in data:
             value_4 = data["details"]
             if not isinstance(value_4, list):
-                yield _error(
+                yield ValidationError(
                     "must be an array",
                     (*path, "details"),
                     "#/$defs/mainError/properties/details/type",
@@ -1454,10 +1468,8 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     yield from _errors_error_details(item_1, (*path, "details", index_1))
         if "innerError" in data:
             value_5 = data["innerError"]
-            if not (
-                _is_valid_inner_error(value_5) or _is_valid_main_error_inner_error_any_of_1(value_5)
-            ):
-                yield _error(
+            if not (value_5 is None or _is_valid_inner_error(value_5)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "innerError"),
                     "#/$defs/mainError/properties/innerError/anyOf",
@@ -1470,7 +1482,7 @@ def _is_valid_odata_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/odataError."""
     if not (
         isinstance(data, dict)
-        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "error" not in data:
@@ -1485,14 +1497,14 @@ def _errors_odata_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
     """Errors of data against #/$defs/odataError, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/odataError/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/odataError/type", "type", data)
     if isinstance(data, dict) and (
-        _ODATA_ERROR_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "error" not in data:
-            yield _error(
+            yield ValidationError(
                 "'error' is a required property",
                 path,
                 "#/$defs/odataError/required",
@@ -1508,7 +1520,7 @@ def _is_valid_permission(data: Any) -> bool:
     """Whether data is valid against #/$defs/permission."""
     if not (
         isinstance(data, dict)
-        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -1524,16 +1536,11 @@ def _is_valid_permission(data: Any) -> bool:
         if not isinstance(value_3, list):
             return False
         for item_1 in value_3:
-            if not (
-                _is_valid_permission_role(item_1)
-                or _is_valid_permission_roles_items_any_of_1(item_1)
-            ):
+            if not (isinstance(item_1, str) or _is_valid_permission_role(item_1)):
                 return False
     if "grantedTo" in data:
         value_4 = data["grantedTo"]
-        if not (
-            _is_valid_identity_set(value_4) or _is_valid_permission_granted_to_any_of_1(value_4)
-        ):
+        if not (value_4 is None or _is_valid_identity_set(value_4)):
             return False
     if "grantedToIdentities" in data:
         value_5 = data["grantedToIdentities"]
@@ -1544,10 +1551,7 @@ def _is_valid_permission(data: Any) -> bool:
                 return False
     if "grantedToV2" in data:
         value_6 = data["grantedToV2"]
-        if not (
-            _is_valid_share_point_identity_set(value_6)
-            or _is_valid_permission_granted_to_v2_any_of_1(value_6)
-        ):
+        if not (value_6 is None or _is_valid_share_point_identity_set(value_6)):
             return False
     if "grantedToIdentitiesV2" in data:
         value_7 = data["grantedToIdentitiesV2"]
@@ -1558,21 +1562,15 @@ def _is_valid_permission(data: Any) -> bool:
                 return False
     if "invitation" in data:
         value_8 = data["invitation"]
-        if not (
-            _is_valid_sharing_invitation(value_8)
-            or _is_valid_permission_invitation_any_of_1(value_8)
-        ):
+        if not (value_8 is None or _is_valid_sharing_invitation(value_8)):
             return False
     if "link" in data:
         value_9 = data["link"]
-        if not (_is_valid_sharing_link(value_9) or _is_valid_permission_link_any_of_1(value_9)):
+        if not (value_9 is None or _is_valid_sharing_link(value_9)):
             return False
     if "inheritedFrom" in data:
         value_10 = data["inheritedFrom"]
-        if not (
-            _is_valid_item_reference(value_10)
-            or _is_valid_permission_inherited_from_any_of_1(value_10)
-        ):
+        if not (value_10 is None or _is_valid_item_reference(value_10)):
             return False
     if "shareId" in data:
         value_11 = data["shareId"]
@@ -1591,10 +1589,7 @@ def _is_valid_permission(data: Any) -> bool:
                 return False
     if "error" in data:
         value_14 = data["error"]
-        if not (
-            _is_valid_invite_recipient_error(value_14)
-            or _is_valid_permission_error_any_of_1(value_14)
-        ):
+        if not (value_14 is None or _is_valid_invite_recipient_error(value_14)):
             return False
     if "@deprecated.GrantedTo" in data:
         value_15 = data["@deprecated.GrantedTo"]
@@ -1611,16 +1606,16 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
     """Errors of data against #/$defs/permission, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/permission/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/permission/type", "type", data)
     if isinstance(data, dict) and (
-        _PERMISSION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/permission/properties/@odata.type/type",
@@ -1630,7 +1625,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "id" in data:
             value_2 = data["id"]
             if not isinstance(value_2, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "id"),
                     "#/$defs/permission/properties/id/type",
@@ -1640,7 +1635,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "roles" in data:
             value_3 = data["roles"]
             if not isinstance(value_3, list):
-                yield _error(
+                yield ValidationError(
                     "must be an array",
                     (*path, "roles"),
                     "#/$defs/permission/properties/roles/type",
@@ -1649,11 +1644,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
             if isinstance(value_3, list):
                 for index_1, item_1 in enumerate(value_3):
-                    if not (
-                        _is_valid_permission_role(item_1)
-                        or _is_valid_permission_roles_items_any_of_1(item_1)
-                    ):
-                        yield _error(
+                    if not (isinstance(item_1, str) or _is_valid_permission_role(item_1)):
+                        yield ValidationError(
                             "must match at least one schema in anyOf",
                             (*path, "roles", index_1),
                             "#/$defs/permission/properties/roles/items/anyOf",
@@ -1662,10 +1654,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                         )
         if "grantedTo" in data:
             value_4 = data["grantedTo"]
-            if not (
-                _is_valid_identity_set(value_4) or _is_valid_permission_granted_to_any_of_1(value_4)
-            ):
-                yield _error(
+            if not (value_4 is None or _is_valid_identity_set(value_4)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "grantedTo"),
                     "#/$defs/permission/properties/grantedTo/anyOf",
@@ -1675,7 +1665,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "grantedToIdentities" in data:
             value_5 = data["grantedToIdentities"]
             if not (isinstance(value_5, list) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be an array or null",
                     (*path, "grantedToIdentities"),
                     "#/$defs/permission/properties/grantedToIdentities/type",
@@ -1687,11 +1677,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     yield from _errors_identity_set(item_2, (*path, "grantedToIdentities", index_2))
         if "grantedToV2" in data:
             value_6 = data["grantedToV2"]
-            if not (
-                _is_valid_share_point_identity_set(value_6)
-                or _is_valid_permission_granted_to_v2_any_of_1(value_6)
-            ):
-                yield _error(
+            if not (value_6 is None or _is_valid_share_point_identity_set(value_6)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "grantedToV2"),
                     "#/$defs/permission/properties/grantedToV2/anyOf",
@@ -1701,7 +1688,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "grantedToIdentitiesV2" in data:
             value_7 = data["grantedToIdentitiesV2"]
             if not (isinstance(value_7, list) or value_7 is None):
-                yield _error(
+                yield ValidationError(
                     "must be an array or null",
                     (*path, "grantedToIdentitiesV2"),
                     "#/$defs/permission/properties/grantedToIdentitiesV2/ty" "pe",
@@ -1715,11 +1702,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     )
         if "invitation" in data:
             value_8 = data["invitation"]
-            if not (
-                _is_valid_sharing_invitation(value_8)
-                or _is_valid_permission_invitation_any_of_1(value_8)
-            ):
-                yield _error(
+            if not (value_8 is None or _is_valid_sharing_invitation(value_8)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "invitation"),
                     "#/$defs/permission/properties/invitation/anyOf",
@@ -1728,8 +1712,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "link" in data:
             value_9 = data["link"]
-            if not (_is_valid_sharing_link(value_9) or _is_valid_permission_link_any_of_1(value_9)):
-                yield _error(
+            if not (value_9 is None or _is_valid_sharing_link(value_9)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "link"),
                     "#/$defs/permission/properties/link/anyOf",
@@ -1738,11 +1722,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "inheritedFrom" in data:
             value_10 = data["inheritedFrom"]
-            if not (
-                _is_valid_item_reference(value_10)
-                or _is_valid_permission_inherited_from_any_of_1(value_10)
-            ):
-                yield _error(
+            if not (value_10 is None or _is_valid_item_reference(value_10)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "inheritedFrom"),
                     "#/$defs/permission/properties/inheritedFrom/anyOf",
@@ -1752,7 +1733,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "shareId" in data:
             value_11 = data["shareId"]
             if not (isinstance(value_11, str) or value_11 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "shareId"),
                     "#/$defs/permission/properties/shareId/type",
@@ -1762,7 +1743,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "hasPassword" in data:
             value_12 = data["hasPassword"]
             if not (isinstance(value_12, bool) or value_12 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "hasPassword"),
                     "#/$defs/permission/properties/hasPassword/type",
@@ -1772,7 +1753,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "expirationDateTime" in data:
             value_13 = data["expirationDateTime"]
             if not (isinstance(value_13, str) or value_13 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "expirationDateTime"),
                     "#/$defs/permission/properties/expirationDateTime/type",
@@ -1781,7 +1762,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
             if isinstance(value_13, str):
                 if not _is_date_time(value_13):
-                    yield _error(
+                    yield ValidationError(
                         "must be a date-time (RFC 3339)",
                         (*path, "expirationDateTime"),
                         "#/$defs/permission/properties/expirationDateTime/forma" "t",
@@ -1790,11 +1771,8 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     )
         if "error" in data:
             value_14 = data["error"]
-            if not (
-                _is_valid_invite_recipient_error(value_14)
-                or _is_valid_permission_error_any_of_1(value_14)
-            ):
-                yield _error(
+            if not (value_14 is None or _is_valid_invite_recipient_error(value_14)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "error"),
                     "#/$defs/permission/properties/error/anyOf",
@@ -1804,7 +1782,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "@deprecated.GrantedTo" in data:
             value_15 = data["@deprecated.GrantedTo"]
             if not isinstance(value_15, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@deprecated.GrantedTo"),
                     "#/$defs/permission/properties/@deprecated.GrantedTo/ty" "pe",
@@ -1814,7 +1792,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
         if "@deprecated.GrantedToIdentities" in data:
             value_16 = data["@deprecated.GrantedToIdentities"]
             if not isinstance(value_16, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@deprecated.GrantedToIdentities"),
                     "#/$defs/permission/properties/@deprecated.GrantedToIde" "ntities/type",
@@ -1835,9 +1813,9 @@ def _is_valid_permission_role(data: Any) -> bool:
 def _errors_permission_role(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/permissionRole, in schema order."""
     if not isinstance(data, str):
-        yield _error("must be a string", path, "#/$defs/permissionRole/type", "type", data)
+        yield ValidationError("must be a string", path, "#/$defs/permissionRole/type", "type", data)
     if not (isinstance(data, str) and data in _PERMISSION_ROLE_ENUM):
-        yield _error(
+        yield ValidationError(
             "must be one of: 'read', 'write', 'owner'",
             path,
             "#/$defs/permissionRole/enum",
@@ -1850,7 +1828,7 @@ def _is_valid_share_point_group_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointGroupIdentity."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -1882,18 +1860,18 @@ def _errors_share_point_group_identity(
     """Errors of data against #/$defs/sharePointGroupIdentity, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error(
+        yield ValidationError(
             "must be an object", path, "#/$defs/sharePointGroupIdentity/type", "type", data
         )
     if isinstance(data, dict) and (
-        _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/sharePointGroupIdentity/properties/@odata.type" "/type",
@@ -1903,7 +1881,7 @@ def _errors_share_point_group_identity(
         if "displayName" in data:
             value_2 = data["displayName"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "displayName"),
                     "#/$defs/sharePointGroupIdentity/properties/displayName" "/type",
@@ -1913,7 +1891,7 @@ def _errors_share_point_group_identity(
         if "id" in data:
             value_3 = data["id"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "id"),
                     "#/$defs/sharePointGroupIdentity/properties/id/type",
@@ -1923,7 +1901,7 @@ def _errors_share_point_group_identity(
         if "principalId" in data:
             value_4 = data["principalId"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "principalId"),
                     "#/$defs/sharePointGroupIdentity/properties/principalId" "/type",
@@ -1933,7 +1911,7 @@ def _errors_share_point_group_identity(
         if "title" in data:
             value_5 = data["title"]
             if not (isinstance(value_5, str) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "title"),
                     "#/$defs/sharePointGroupIdentity/properties/title/type",
@@ -1946,7 +1924,7 @@ def _is_valid_share_point_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentity."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -1974,16 +1952,18 @@ def _errors_share_point_identity(
     """Errors of data against #/$defs/sharePointIdentity, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/sharePointIdentity/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/sharePointIdentity/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/sharePointIdentity/properties/@odata.type/type",
@@ -1993,7 +1973,7 @@ def _errors_share_point_identity(
         if "displayName" in data:
             value_2 = data["displayName"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "displayName"),
                     "#/$defs/sharePointIdentity/properties/displayName/type",
@@ -2003,7 +1983,7 @@ def _errors_share_point_identity(
         if "id" in data:
             value_3 = data["id"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "id"),
                     "#/$defs/sharePointIdentity/properties/id/type",
@@ -2013,7 +1993,7 @@ def _errors_share_point_identity(
         if "loginName" in data:
             value_4 = data["loginName"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "loginName"),
                     "#/$defs/sharePointIdentity/properties/loginName/type",
@@ -2026,7 +2006,7 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentitySet."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -2035,51 +2015,31 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (
-            _is_valid_identity(value_2)
-            or _is_valid_share_point_identity_set_application_any_of_1(value_2)
-        ):
+        if not (value_2 is None or _is_valid_identity(value_2)):
             return False
     if "device" in data:
         value_3 = data["device"]
-        if not (
-            _is_valid_identity(value_3)
-            or _is_valid_share_point_identity_set_device_any_of_1(value_3)
-        ):
+        if not (value_3 is None or _is_valid_identity(value_3)):
             return False
     if "user" in data:
         value_4 = data["user"]
-        if not (
-            _is_valid_identity(value_4) or _is_valid_share_point_identity_set_user_any_of_1(value_4)
-        ):
+        if not (value_4 is None or _is_valid_identity(value_4)):
             return False
     if "group" in data:
         value_5 = data["group"]
-        if not (
-            _is_valid_identity(value_5)
-            or _is_valid_share_point_identity_set_group_any_of_1(value_5)
-        ):
+        if not (value_5 is None or _is_valid_identity(value_5)):
             return False
     if "siteUser" in data:
         value_6 = data["siteUser"]
-        if not (
-            _is_valid_share_point_identity(value_6)
-            or _is_valid_share_point_identity_set_site_user_any_of_1(value_6)
-        ):
+        if not (value_6 is None or _is_valid_share_point_identity(value_6)):
             return False
     if "siteGroup" in data:
         value_7 = data["siteGroup"]
-        if not (
-            _is_valid_share_point_identity(value_7)
-            or _is_valid_share_point_identity_set_site_group_any_of_1(value_7)
-        ):
+        if not (value_7 is None or _is_valid_share_point_identity(value_7)):
             return False
     if "sharePointGroup" in data:
         value_8 = data["sharePointGroup"]
-        if not (
-            _is_valid_share_point_group_identity(value_8)
-            or _is_valid_re_point_identity_set_share_point_group_any_of_1(value_8)
-        ):
+        if not (value_8 is None or _is_valid_share_point_group_identity(value_8)):
             return False
     return True
 
@@ -2090,16 +2050,18 @@ def _errors_share_point_identity_set(
     """Errors of data against #/$defs/sharePointIdentitySet, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/sharePointIdentitySet/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/sharePointIdentitySet/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/sharePointIdentitySet/properties/@odata.type/t" "ype",
@@ -2108,11 +2070,8 @@ def _errors_share_point_identity_set(
                 )
         if "application" in data:
             value_2 = data["application"]
-            if not (
-                _is_valid_identity(value_2)
-                or _is_valid_share_point_identity_set_application_any_of_1(value_2)
-            ):
-                yield _error(
+            if not (value_2 is None or _is_valid_identity(value_2)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "application"),
                     "#/$defs/sharePointIdentitySet/properties/application/a" "nyOf",
@@ -2121,11 +2080,8 @@ def _errors_share_point_identity_set(
                 )
         if "device" in data:
             value_3 = data["device"]
-            if not (
-                _is_valid_identity(value_3)
-                or _is_valid_share_point_identity_set_device_any_of_1(value_3)
-            ):
-                yield _error(
+            if not (value_3 is None or _is_valid_identity(value_3)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "device"),
                     "#/$defs/sharePointIdentitySet/properties/device/anyOf",
@@ -2134,11 +2090,8 @@ def _errors_share_point_identity_set(
                 )
         if "user" in data:
             value_4 = data["user"]
-            if not (
-                _is_valid_identity(value_4)
-                or _is_valid_share_point_identity_set_user_any_of_1(value_4)
-            ):
-                yield _error(
+            if not (value_4 is None or _is_valid_identity(value_4)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "user"),
                     "#/$defs/sharePointIdentitySet/properties/user/anyOf",
@@ -2147,11 +2100,8 @@ def _errors_share_point_identity_set(
                 )
         if "group" in data:
             value_5 = data["group"]
-            if not (
-                _is_valid_identity(value_5)
-                or _is_valid_share_point_identity_set_group_any_of_1(value_5)
-            ):
-                yield _error(
+            if not (value_5 is None or _is_valid_identity(value_5)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "group"),
                     "#/$defs/sharePointIdentitySet/properties/group/anyOf",
@@ -2160,11 +2110,8 @@ def _errors_share_point_identity_set(
                 )
         if "siteUser" in data:
             value_6 = data["siteUser"]
-            if not (
-                _is_valid_share_point_identity(value_6)
-                or _is_valid_share_point_identity_set_site_user_any_of_1(value_6)
-            ):
-                yield _error(
+            if not (value_6 is None or _is_valid_share_point_identity(value_6)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "siteUser"),
                     "#/$defs/sharePointIdentitySet/properties/siteUser/anyO" "f",
@@ -2173,11 +2120,8 @@ def _errors_share_point_identity_set(
                 )
         if "siteGroup" in data:
             value_7 = data["siteGroup"]
-            if not (
-                _is_valid_share_point_identity(value_7)
-                or _is_valid_share_point_identity_set_site_group_any_of_1(value_7)
-            ):
-                yield _error(
+            if not (value_7 is None or _is_valid_share_point_identity(value_7)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "siteGroup"),
                     "#/$defs/sharePointIdentitySet/properties/siteGroup/any" "Of",
@@ -2186,11 +2130,8 @@ def _errors_share_point_identity_set(
                 )
         if "sharePointGroup" in data:
             value_8 = data["sharePointGroup"]
-            if not (
-                _is_valid_share_point_group_identity(value_8)
-                or _is_valid_re_point_identity_set_share_point_group_any_of_1(value_8)
-            ):
-                yield _error(
+            if not (value_8 is None or _is_valid_share_point_group_identity(value_8)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "sharePointGroup"),
                     "#/$defs/sharePointIdentitySet/properties/sharePointGro" "up/anyOf",
@@ -2203,7 +2144,7 @@ def _is_valid_sharepoint_ids(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharepointIds."""
     if not (
         isinstance(data, dict)
-        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "listId" in data:
@@ -2244,16 +2185,16 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
     """Errors of data against #/$defs/sharepointIds, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/sharepointIds/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/sharepointIds/type", "type", data)
     if isinstance(data, dict) and (
-        _SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "listId" in data:
             value_1 = data["listId"]
             if not (isinstance(value_1, str) or value_1 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "listId"),
                     "#/$defs/sharepointIds/properties/listId/type",
@@ -2263,7 +2204,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "listItemId" in data:
             value_2 = data["listItemId"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "listItemId"),
                     "#/$defs/sharepointIds/properties/listItemId/type",
@@ -2273,7 +2214,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "listItemUniqueId" in data:
             value_3 = data["listItemUniqueId"]
             if not (isinstance(value_3, str) or value_3 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "listItemUniqueId"),
                     "#/$defs/sharepointIds/properties/listItemUniqueId/type",
@@ -2283,7 +2224,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "siteId" in data:
             value_4 = data["siteId"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "siteId"),
                     "#/$defs/sharepointIds/properties/siteId/type",
@@ -2293,7 +2234,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "siteUrl" in data:
             value_5 = data["siteUrl"]
             if not (isinstance(value_5, str) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "siteUrl"),
                     "#/$defs/sharepointIds/properties/siteUrl/type",
@@ -2302,7 +2243,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
             if isinstance(value_5, str):
                 if not _is_uri(value_5):
-                    yield _error(
+                    yield ValidationError(
                         "must be an absolute URI",
                         (*path, "siteUrl"),
                         "#/$defs/sharepointIds/properties/siteUrl/format",
@@ -2312,7 +2253,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "tenantId" in data:
             value_6 = data["tenantId"]
             if not (isinstance(value_6, str) or value_6 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "tenantId"),
                     "#/$defs/sharepointIds/properties/tenantId/type",
@@ -2322,7 +2263,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
         if "webId" in data:
             value_7 = data["webId"]
             if not (isinstance(value_7, str) or value_7 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "webId"),
                     "#/$defs/sharepointIds/properties/webId/type",
@@ -2335,7 +2276,7 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingInvitation."""
     if not (
         isinstance(data, dict)
-        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -2348,10 +2289,7 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
             return False
     if "invitedBy" in data:
         value_3 = data["invitedBy"]
-        if not (
-            _is_valid_identity_set(value_3)
-            or _is_valid_sharing_invitation_invited_by_any_of_1(value_3)
-        ):
+        if not (value_3 is None or _is_valid_identity_set(value_3)):
             return False
     if "redeemedBy" in data:
         value_4 = data["redeemedBy"]
@@ -2368,16 +2306,18 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
     """Errors of data against #/$defs/sharingInvitation, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/sharingInvitation/type", "type", data)
+        yield ValidationError(
+            "must be an object", path, "#/$defs/sharingInvitation/type", "type", data
+        )
     if isinstance(data, dict) and (
-        _SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/sharingInvitation/properties/@odata.type/type",
@@ -2387,7 +2327,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
         if "email" in data:
             value_2 = data["email"]
             if not (isinstance(value_2, str) or value_2 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "email"),
                     "#/$defs/sharingInvitation/properties/email/type",
@@ -2396,11 +2336,8 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
                 )
         if "invitedBy" in data:
             value_3 = data["invitedBy"]
-            if not (
-                _is_valid_identity_set(value_3)
-                or _is_valid_sharing_invitation_invited_by_any_of_1(value_3)
-            ):
-                yield _error(
+            if not (value_3 is None or _is_valid_identity_set(value_3)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "invitedBy"),
                     "#/$defs/sharingInvitation/properties/invitedBy/anyOf",
@@ -2410,7 +2347,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
         if "redeemedBy" in data:
             value_4 = data["redeemedBy"]
             if not (isinstance(value_4, str) or value_4 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "redeemedBy"),
                     "#/$defs/sharingInvitation/properties/redeemedBy/type",
@@ -2420,7 +2357,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
         if "signInRequired" in data:
             value_5 = data["signInRequired"]
             if not (isinstance(value_5, bool) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "signInRequired"),
                     "#/$defs/sharingInvitation/properties/signInRequired/ty" "pe",
@@ -2433,7 +2370,7 @@ def _is_valid_sharing_link(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingLink."""
     if not (
         isinstance(data, dict)
-        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
         return False
     if "@odata.type" in data:
@@ -2442,21 +2379,15 @@ def _is_valid_sharing_link(data: Any) -> bool:
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (
-            _is_valid_identity(value_2) or _is_valid_sharing_link_application_any_of_1(value_2)
-        ):
+        if not (value_2 is None or _is_valid_identity(value_2)):
             return False
     if "type" in data:
         value_3 = data["type"]
-        if not (
-            _is_valid_sharing_link_type(value_3) or _is_valid_sharing_link_type_any_of_1(value_3)
-        ):
+        if not (isinstance(value_3, str) or _is_valid_sharing_link_type(value_3)):
             return False
     if "scope" in data:
         value_4 = data["scope"]
-        if not (
-            _is_valid_sharing_link_scope(value_4) or _is_valid_sharing_link_scope_any_of_1(value_4)
-        ):
+        if not (isinstance(value_4, str) or _is_valid_sharing_link_scope(value_4)):
             return False
     if "webHtml" in data:
         value_5 = data["webHtml"]
@@ -2480,16 +2411,16 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
     """Errors of data against #/$defs/sharingLink, in schema order."""
     if not (
         isinstance(data, dict)
-        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or _has_string_keys(data))
+        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
     ):
-        yield _error("must be an object", path, "#/$defs/sharingLink/type", "type", data)
+        yield ValidationError("must be an object", path, "#/$defs/sharingLink/type", "type", data)
     if isinstance(data, dict) and (
-        _SHARING_LINK_KNOWN_KEYS.issuperset(data) or _has_string_keys(data)
+        _SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
     ):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
             if not isinstance(value_1, str):
-                yield _error(
+                yield ValidationError(
                     "must be a string",
                     (*path, "@odata.type"),
                     "#/$defs/sharingLink/properties/@odata.type/type",
@@ -2498,10 +2429,8 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "application" in data:
             value_2 = data["application"]
-            if not (
-                _is_valid_identity(value_2) or _is_valid_sharing_link_application_any_of_1(value_2)
-            ):
-                yield _error(
+            if not (value_2 is None or _is_valid_identity(value_2)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "application"),
                     "#/$defs/sharingLink/properties/application/anyOf",
@@ -2510,11 +2439,8 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "type" in data:
             value_3 = data["type"]
-            if not (
-                _is_valid_sharing_link_type(value_3)
-                or _is_valid_sharing_link_type_any_of_1(value_3)
-            ):
-                yield _error(
+            if not (isinstance(value_3, str) or _is_valid_sharing_link_type(value_3)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "type"),
                     "#/$defs/sharingLink/properties/type/anyOf",
@@ -2523,11 +2449,8 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "scope" in data:
             value_4 = data["scope"]
-            if not (
-                _is_valid_sharing_link_scope(value_4)
-                or _is_valid_sharing_link_scope_any_of_1(value_4)
-            ):
-                yield _error(
+            if not (isinstance(value_4, str) or _is_valid_sharing_link_scope(value_4)):
+                yield ValidationError(
                     "must match at least one schema in anyOf",
                     (*path, "scope"),
                     "#/$defs/sharingLink/properties/scope/anyOf",
@@ -2537,7 +2460,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
         if "webHtml" in data:
             value_5 = data["webHtml"]
             if not (isinstance(value_5, str) or value_5 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "webHtml"),
                     "#/$defs/sharingLink/properties/webHtml/type",
@@ -2547,7 +2470,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
         if "webUrl" in data:
             value_6 = data["webUrl"]
             if not (isinstance(value_6, str) or value_6 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a string or null",
                     (*path, "webUrl"),
                     "#/$defs/sharingLink/properties/webUrl/type",
@@ -2556,7 +2479,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
             if isinstance(value_6, str):
                 if not _is_uri(value_6):
-                    yield _error(
+                    yield ValidationError(
                         "must be an absolute URI",
                         (*path, "webUrl"),
                         "#/$defs/sharingLink/properties/webUrl/format",
@@ -2566,7 +2489,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
         if "preventsDownload" in data:
             value_7 = data["preventsDownload"]
             if not (isinstance(value_7, bool) or value_7 is None):
-                yield _error(
+                yield ValidationError(
                     "must be a boolean or null",
                     (*path, "preventsDownload"),
                     "#/$defs/sharingLink/properties/preventsDownload/type",
@@ -2587,9 +2510,11 @@ def _is_valid_sharing_link_scope(data: Any) -> bool:
 def _errors_sharing_link_scope(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingLinkScope, in schema order."""
     if not isinstance(data, str):
-        yield _error("must be a string", path, "#/$defs/sharingLinkScope/type", "type", data)
+        yield ValidationError(
+            "must be a string", path, "#/$defs/sharingLinkScope/type", "type", data
+        )
     if not (isinstance(data, str) and data in _SHARING_LINK_SCOPE_ENUM):
-        yield _error(
+        yield ValidationError(
             "must be one of: 'anonymous', 'organization', 'existing" "Access', 'users'",
             path,
             "#/$defs/sharingLinkScope/enum",
@@ -2610,207 +2535,17 @@ def _is_valid_sharing_link_type(data: Any) -> bool:
 def _errors_sharing_link_type(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingLinkType, in schema order."""
     if not isinstance(data, str):
-        yield _error("must be a string", path, "#/$defs/sharingLinkType/type", "type", data)
+        yield ValidationError(
+            "must be a string", path, "#/$defs/sharingLinkType/type", "type", data
+        )
     if not (isinstance(data, str) and data in _SHARING_LINK_TYPE_ENUM):
-        yield _error(
+        yield ValidationError(
             "must be one of: 'view', 'edit', 'embed'",
             path,
             "#/$defs/sharingLinkType/enum",
             "enum",
             data,
         )
-
-
-def _is_valid_drive_recipient_any_of_0(data: Any) -> bool:
-    """Whether data is valid against #/$defs/driveRecipient/anyOf/0."""
-    if isinstance(data, dict) and _has_string_keys(data):
-        if "email" not in data:
-            return False
-    return True
-
-
-def _is_valid_drive_recipient_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/driveRecipient/anyOf/1."""
-    if isinstance(data, dict) and _has_string_keys(data):
-        if "alias" not in data:
-            return False
-    return True
-
-
-def _is_valid_drive_recipient_any_of_2(data: Any) -> bool:
-    """Whether data is valid against #/$defs/driveRecipient/anyOf/2."""
-    if isinstance(data, dict) and _has_string_keys(data):
-        if "objectId" not in data:
-            return False
-    return True
-
-
-def _is_valid_identity_set_application_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/identitySet/properties/application/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_identity_set_device_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/identitySet/properties/device/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_identity_set_user_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/identitySet/properties/user/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_invite_recipient_error_innererror_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/inviteRecipientError/properties/innererror/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_item_reference_sharepoint_ids_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/itemReference/properties/sharepointIds/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_main_error_inner_error_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/mainError/properties/innerError/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_roles_items_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/roles/items/anyOf/1."""
-    if not isinstance(data, str):
-        return False
-    return True
-
-
-def _is_valid_permission_granted_to_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/grantedTo/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_granted_to_v2_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/grantedToV2/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_invitation_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/invitation/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_link_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/link/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_inherited_from_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/inheritedFrom/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_permission_error_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/permission/properties/error/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_application_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/application/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_device_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/device/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_user_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/user/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_group_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/group/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_site_user_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/siteUser/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_share_point_identity_set_site_group_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/siteGroup/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_re_point_identity_set_share_point_group_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharePointIdentitySet/properties/sharePointGroup/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_sharing_invitation_invited_by_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharingInvitation/properties/invitedBy/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_sharing_link_application_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharingLink/properties/application/anyOf/1."""
-    if data is not None:
-        return False
-    return True
-
-
-def _is_valid_sharing_link_type_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharingLink/properties/type/anyOf/1."""
-    if not isinstance(data, str):
-        return False
-    return True
-
-
-def _is_valid_sharing_link_scope_any_of_1(data: Any) -> bool:
-    """Whether data is valid against #/$defs/sharingLink/properties/scope/anyOf/1."""
-    if not isinstance(data, str):
-        return False
-    return True
 
 
 def validate_drive_recipient(instance: object) -> None:
