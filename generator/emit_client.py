@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -11,7 +10,6 @@ import jinja2
 
 from generator.ir import Api, Field, Model, Operation, enum_members_name
 from generator.names import docstring, import_order, py_literal, python_identifier
-from generator.writer import cache_dir
 
 PACKAGE = "graph_invite"
 TEMPLATE_ROOTS = (
@@ -20,23 +18,11 @@ TEMPLATE_ROOTS = (
 )
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (keyed by source checksum): compiling them costs more
-    than rendering. None when the cache folder cannot be written (a read-only home)."""
-    folder = cache_dir("jinja")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
-
-
 def template_environment() -> jinja2.Environment:
     """The one Jinja environment: strict undefined, whitespace control, safe-text filters."""
     root = next(path for path in TEMPLATE_ROOTS if path.is_dir())
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
-        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -287,7 +273,7 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
             f"from {PACKAGE}.requests import RequestInfo",
             f"from {PACKAGE}.types import UNSET, GraphDateTime, Unset",
         ],
-        "init_exports": exports,
+        "init_exports": import_order(exports),
         "example_operation": api.operations[0],
         "server_labels": {op.operation_id: _server_label(op.server_urls) for op in api.operations},
         **_operation_texts(api),

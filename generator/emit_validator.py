@@ -1,10 +1,12 @@
 """JSON Schema (draft 2020-12) -> specialised, self-contained Python validator source.
 
 Like fastjsonschema, schemas become straight-line Python. Unlike it, every compiled node gets
-two variants: `_is_valid_<name>(data) -> bool`, with no bookkeeping, decides validity, and
+three variants: `_is_valid_<name>(data) -> bool`, with no bookkeeping, decides validity;
 `_errors_<name>(data, path)` yields every `ValidationError` with its data path, schema path and
-rule, and runs only for invalid instances. Both come from the same keyword handlers
-(`validator_keywords`, `validator_containers`), so they agree by construction; tests check it.
+rule; `_first_error_<name>(data, path)` returns the first of them (or None) without generator
+frames, for `validate_<name>`. The last two run only for invalid instances. All come from the
+same keyword handlers (`validator_keywords`, `validator_containers`), so they agree by
+construction; tests check it.
 
 Instances are Python values as `json.loads` makes them: only a dict with str keys is an object,
 only a list is an array (a tuple is not), int (not bool) is an integer, a finite float or int
@@ -94,7 +96,7 @@ def _compile_module(
 def _queue_entries(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], *, checking: bool
 ) -> list[str]:
-    """Queue both variants of each entry point (the checking pass: the whole document too)."""
+    """Queue every variant of each entry point (the checking pass: the whole document too)."""
     roots = []
     for suffix, pointer in entries:
         if not pointer.startswith("#"):
@@ -108,6 +110,7 @@ def _queue_entries(
         roots.append(root)
         compiler.function_name(root, Variant.FAST)
         compiler.function_name(root, Variant.ERRORS)
+        compiler.function_name(root, Variant.FIRST)
     if checking:
         compiler.function_name("#", Variant.FAST)
     return roots
@@ -118,12 +121,15 @@ def _entry_functions(compiler: ModuleCompiler, suffix: str, pointer: str, root: 
     depth = ", 0" if root in compiler.knowledge.recursive else ""
     fast = compiler.function_name(root, Variant.FAST)
     errors = compiler.function_name(root, Variant.ERRORS)
+    first = compiler.function_name(root, Variant.FIRST)
     where = comment_text(pointer)
+    # The fast check first: on valid data it builds no paths for nested calls.
+    condition = f"not {fast}(instance{depth}) and (error := {first}(instance, (){depth}))"
     return [
         f"def validate{suffix}(instance: object) -> None:",
         f'    """Raise the first ValidationError if instance does not match {where}."""',
-        f"    if not {fast}(instance{depth}):",
-        f"        raise next({errors}(instance, (){depth}))",
+        f"    if {condition} is not None:",
+        "        raise error",
         "",
         "",
         f"def iter_errors{suffix}(instance: object) -> Iterator[ValidationError]:",

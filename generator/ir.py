@@ -148,7 +148,10 @@ class Field:
     @property
     def type_hint(self) -> str:
         """The annotation: optional properties may also be `Unset` (absent, distinct from null)."""
-        return self.type.type_hint if self.required else f"{self.type.type_hint} | Unset"
+        if self.required:
+            return self.type.type_hint
+        # `None` goes last, as ruff's RUF036 and most readers expect: `str | Unset | None`.
+        return f"{self.type.base_hint} | Unset" + (" | None" if self.type.nullable else "")
 
     @property
     def default_literal(self) -> str:

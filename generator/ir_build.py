@@ -18,6 +18,7 @@ from generator.refs import ResolvedSpec
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 # The client compares success codes as integers, so a `2XX` range cannot name them.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _STATUS = re.compile(r"[1-5][0-9][0-9]|[1345]XX|default")
 # Methods every generated client class defines: an operation may not take their names.
 _CLIENT_METHODS = frozenset({"close", "send"})
@@ -239,7 +240,7 @@ def operation_from_spec(
         http_method=method.upper(),
         path=path,
         server_urls=server_urls,
-        version_prefix=_version_prefix(context, server_urls[0], pointer),
+        version_prefix=_version_prefix(context, server_urls, pointer),
         summary=str(spec.get("summary", "")),
         description=str(spec.get("description", "")),
         parameters=parameters,
@@ -250,13 +251,22 @@ def operation_from_spec(
     )
 
 
-def _version_prefix(context: _Context, url: str, pointer: str) -> str:
-    """The path part of a server URL (`/v1.0`); a URL `urlsplit` cannot read is an error."""
-    try:
-        return urlsplit(url).path.rstrip("/")
-    except ValueError as error:
-        context.fail(pointer, f"server URL {url!r} is not a valid URL: {error}")
-        return ""
+def _version_prefix(context: _Context, urls: tuple[str, ...], pointer: str) -> str:
+    """The path part of the first server URL (`/v1.0`), which every request URL starts with.
+
+    A URL `urlsplit` cannot read, or one with control characters (which no HTTP client sends),
+    is an error here rather than a failure of every generated call.
+    """
+    prefixes = []
+    for url in urls:
+        try:
+            prefixes.append(urlsplit(url).path.rstrip("/"))
+        except ValueError as error:
+            context.fail(pointer, f"server URL {url!r} is not a valid URL: {error}")
+            continue
+        if _CONTROL.search(url):
+            context.fail(pointer, f"server URL {url!r} contains a control character")
+    return prefixes[0] if prefixes else ""
 
 
 def _parameters(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +13,8 @@ from generator.refs import ResolvedSpec
 
 COMPONENT_PREFIX = "#/components/schemas/"
 BUNDLE_PREFIX = "#/$defs/"
+# OpenAPI 3.1 requires every key of `components/*` to match this.
+COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9\.\-_]+$")
 # OpenAPI keywords with no JSON Schema meaning: dropped from the portable schemas.
 OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "example"})
 # Keywords whose value is a map of name -> schema, a list of schemas, or one schema.
@@ -100,6 +103,13 @@ class SchemaBuilder:
     def build_components(self) -> None:
         """Name every component first (so references resolve in any order), then build each."""
         for key in sorted(self.components):
+            if not COMPONENT_NAME.fullmatch(key):
+                # Names become JSON pointer and URI fragment text in `$ref`s: `/`, `~`, `%`,
+                # whitespace or an empty name would each need an escape some tool forgets.
+                self.fail(
+                    COMPONENT_PREFIX + escape_pointer_token(key),
+                    f"component name {key!r} must match {COMPONENT_NAME.pattern} (OpenAPI 3.1)",
+                )
             taken_classes = set(self.class_names.values())
             if _is_enum(self.components[key]) or _is_object(self.components[key]):
                 self.class_names[key] = class_name(key, taken=taken_classes)

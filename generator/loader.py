@@ -240,11 +240,14 @@ def _parse(path: Path, display: str, text: str, sha256: str) -> SpecDocument:
 
 
 def _count_nodes(text: str, loader: type[Any]) -> None:
-    """Stream libyaml's events, refusing more than `MAX_NODES` before any node is built."""
-    events = 0
+    """Stream libyaml's events, refusing more than `MAX_NODES` nodes or `MAX_DEPTH` levels before
+    any node is built (libyaml slows down quadratically on a deep nesting bomb)."""
+    events = depth = 0
     for event in yaml.parse(text, Loader=loader):
         events += isinstance(event, yaml.NodeEvent)
-        if events > MAX_NODES:
+        depth += isinstance(event, yaml.CollectionStartEvent)
+        depth -= isinstance(event, yaml.CollectionEndEvent)
+        if events > MAX_NODES or depth > MAX_DEPTH:
             raise _TooLarge(f"the document has more than {MAX_NODES} YAML nodes")
 
 

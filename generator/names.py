@@ -152,9 +152,10 @@ def docstring(text: str, *, width: int = 96) -> str:
             if ord(match.group(0)) < 0x100
             else f"\\u{ord(match.group(0)):04x}"
         ),
-        text.replace("\\", "\\\\"),
+        # Line endings first: a lone `\r` is a line break here, not a control character.
+        text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\"),
     )
-    cleaned = cleaned.replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = cleaned.replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in cleaned.strip().splitlines()]
     wrapped: list[str] = []
     for line in lines:

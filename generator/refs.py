@@ -8,6 +8,7 @@ Relative-file references (`schemas.yaml#/permission`) are pulled into the root d
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from generator.errors import SpecError, SpecErrors, escape_pointer_token, join_pointer
 from generator.loader import MAX_NODES, SpecDocument, load_document
 
+_NOT_IN_NAMES = re.compile(r"[^a-zA-Z0-9._-]")
 # A `$ref` to a `$ref` to ... : longer chains are refused, which keeps checking every reference
 # linear in the number of references (a 10,000-long chain would otherwise take minutes).
 MAX_REF_CHAIN = 64
@@ -235,8 +237,10 @@ def _section_for(referrer: str) -> str:
 
 
 def _name_for(document: SpecDocument, pointer: str) -> str:
+    """A component name for a referenced node, within OpenAPI's `^[a-zA-Z0-9.-_]+$`."""
     tail = pointer.rsplit("/", 1)[-1] if pointer not in ("#", "") else ""
-    return tail.replace("~1", "/").replace("~0", "~") or document.path.stem.split(".")[0]
+    name = tail.replace("~1", "/").replace("~0", "~") or document.path.stem.split(".")[0]
+    return _NOT_IN_NAMES.sub("_", name) or "schema"
 
 
 def resolve_spec(path: Path) -> ResolvedSpec:

@@ -164,7 +164,7 @@ class ModuleCompiler:
         return pointer
 
     def function_name(self, pointer: str, variant: Variant) -> str:
-        """`_is_valid_<name>` / `_errors_<name>`; queues the function for compilation."""
+        """`_is_valid_<name>` / `_errors_<name>` / `_first_error_<name>`; queues it for compiling."""
         if pointer not in self.bases:
             self.bases[pointer] = self.names.allocate(name_from_pointer(pointer))
         if (pointer, variant) not in self.functions and (pointer, variant) not in self.queue:
@@ -178,7 +178,7 @@ class ModuleCompiler:
         if target.value == "data":  # the function's own argument, not a member of it
             self.same_instance_edges.add((scope.pointer, pointer))
         arguments = [target.value]
-        if variant is Variant.ERRORS:
+        if variant is not Variant.FAST:
             arguments.append(target.path_expression())
         if pointer in self.knowledge.recursive:
             arguments.append("depth + 1" if scope.has_depth else "0")
@@ -245,8 +245,12 @@ class ModuleCompiler:
             header = [f"def {name}(data: Any{depth}) -> bool:"]
             header.append(f'    """Whether data is valid against {where}."""')
             return [*header, *scope.writer.lines, "    return True"]
-        self.use_import("collections.abc:Iterator")
         error_type = self.helper("ValidationError")
+        if variant is Variant.FIRST:
+            header = [f"def {name}(data: Any, path: {PATH_TYPE}{depth}) -> {error_type} | None:"]
+            header.append(f'    """First error of data against {where}, or None."""')
+            return [*header, *scope.writer.lines, "    return None"]
+        self.use_import("collections.abc:Iterator")
         header = [f"def {name}(data: Any, path: {PATH_TYPE}{depth}) -> Iterator[{error_type}]:"]
         header.append(f'    """Errors of data against {where}, in schema order."""')
         body = scope.writer.lines
@@ -263,6 +267,9 @@ class ModuleCompiler:
             return
         description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
         arguments = f"{description}, path, {string_literal(scope.pointer)}, 'depth', data"
+        if scope.variant is Variant.FIRST:
+            scope.writer.line(f"    return {self.helper('ValidationError')}({arguments})")
+            return
         scope.writer.line(f"    yield {self.helper('ValidationError')}({arguments})")
         scope.writer.line("    return")
 

@@ -35,7 +35,7 @@ def check_required(node: Node, value: Any) -> None:
         description = string_literal(f"{short_repr(name)} is a required property")
         condition = f"{string_literal(name)} not in {node.value}"
         node.fail_if(condition, node.at("required"), "required", description)
-        if node.fast:
+        if node.stops_at_failure:
             node.known_present.add(name)
 
 

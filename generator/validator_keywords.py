@@ -40,8 +40,9 @@ def check_type(node: Node, value: Any) -> None:
     nouns = [TYPE_NOUNS[name] for name in names]
     noun = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " or " + nouns[-1]
     node.fail_if(negate(condition), node.at("type"), "type", string_literal(f"must be {noun}"))
-    if node.fast:
+    if node.stops_at_failure:
         node.known_types = frozenset(names)
+    if node.fast:
         node.keys_checked = "object" in names and closed_object(node)
 
 

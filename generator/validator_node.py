@@ -1,7 +1,8 @@
 """One schema node being compiled: where its code goes, how failures are reported, subschemas.
 
 Every keyword handler is written once against `Node`; the node turns "fail if <condition>" into
-`return False` for the fast boolean variant and into `yield _error(...)` for the error variant.
+`return False` for the fast boolean variant, `yield ValidationError(...)` for the error variant
+and `return ValidationError(...)` for the first-error variant.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from generator.validator_writer import CodeWriter, name_from_pointer, string_lit
 
 
 class Variant(enum.Enum):
-    """The two functions emitted per compiled schema node."""
+    """The functions emitted per compiled schema node."""
 
     FAST = "is_valid"  # bool: `return False` at the first failure, no bookkeeping
     ERRORS = "errors"  # generator: one ValidationError per failure, with path and schema path
+    # The first ValidationError or None, straight-line: `validate_<name>` raises it without the
+    # frame chain of `next(_errors_...)` (a generator per nested call, resumed on the way out).
+    FIRST = "first_error"
 
 
 @dataclass(frozen=True)
@@ -113,14 +117,20 @@ class Node:
     schema: Mapping[str, Any]
     pointer: str
     target: Target
-    known_types: frozenset[str] = frozenset()  # fast variant: types already established
-    known_present: set[str] = field(default_factory=set)  # fast variant: keys known present
+    # Variants that stop at a failure: types and keys that earlier checks already established.
+    known_types: frozenset[str] = frozenset()
+    known_present: set[str] = field(default_factory=set)
     keys_checked: bool = False  # fast variant: the type test already rejected unknown keys
 
     @property
     def fast(self) -> bool:
         """Whether this is the boolean variant."""
         return self.scope.variant is Variant.FAST
+
+    @property
+    def stops_at_failure(self) -> bool:
+        """Whether code after a failed check runs only for instances that passed it."""
+        return self.scope.variant is not Variant.ERRORS
 
     @property
     def value(self) -> str:
@@ -174,7 +184,8 @@ class Node:
         error = self.compiler.helper("ValidationError")
         arguments = [description, target.path_expression(), string_literal(keyword_pointer)]
         arguments += [string_literal(rule), value]
-        self.scope.writer.line(f"yield {error}({', '.join(arguments)})")
+        statement = "return" if self.scope.variant is Variant.FIRST else "yield"
+        self.scope.writer.line(f"{statement} {error}({', '.join(arguments)})")
 
     def apply(
         self, schema: Any, pointer: str, target: Target | None = None, rule: str = ""
@@ -197,10 +208,13 @@ class Node:
 
 
 def emit_call(scope: Scope, pointer: str, target: Target) -> None:
-    """Emit a call of the function for `pointer`: a guard in the fast variant, `yield from` else."""
+    """Emit a call of the function for `pointer`: a guard, `yield from`, or pass the error on."""
     call = scope.compiler.call(scope, pointer, scope.variant, target)
     if scope.variant is Variant.FAST:
         scope.writer.line(f"if not {call}:")
         scope.writer.line("    return False")
+    elif scope.variant is Variant.FIRST:
+        scope.writer.line(f"if (error := {call}) is not None:")
+        scope.writer.line("    return error")
     else:
         scope.writer.line(f"yield from {call}")

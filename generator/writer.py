@@ -69,15 +69,11 @@ def cache_dir(name: str) -> Path:
     return Path(base) / "invitegen" / name
 
 
-def _cache_dir() -> Path:
-    return cache_dir("black")
-
-
 def format_python(source: str) -> str:
     """`black.format_str`, cached by content hash: formatting dominates generation time."""
     settings = f"{_black_version()}\0{BLACK_LINE_LENGTH}\0{BLACK_TARGET}"
     key = hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
-    cached = _cache_dir() / f"{key}.py"
+    cached = cache_dir("black") / f"{key}.py"
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:

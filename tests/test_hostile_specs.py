@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -99,6 +98,15 @@ hostile_text = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=12),
     st.lists(st.sampled_from(NASTY), min_size=2, max_size=3).map("".join),
+)
+# OpenAPI 3.1 component names match ^[a-zA-Z0-9.-_]+$ (others are refused: component_names.yaml);
+# within that, the keyword, builtin, dunder, digit-first and colliding ones.
+component_name = st.one_of(
+    st.sampled_from(
+        ["class", "None", "__init__", "0day", "fooBar", "foo_bar", "FooBar", "ClassVar", "Enum"]
+        + ["GraphClient", "inviteResult", "UNSET", "list", "self", "-", ".", "..", "_", "a.b-c"]
+    ),
+    st.from_regex(r"[a-zA-Z0-9._-]{1,12}", fullmatch=True),
 )
 # Path template names cannot hold braces: the template syntax is `{name}`.
 parameter_name = hostile_text.filter(lambda text: "{" not in text and "}" not in text)
@@ -279,7 +287,7 @@ def sample_data(api: Api, model: Model) -> dict[str, Any]:
 
 def _documented(text: str, fallback: str) -> str:
     """What a docstring must show for `text`, whitespace-normalised (escapes aside)."""
-    plain = all(character.isprintable() or character in " \n\t" for character in text)
+    plain = all(character.isprintable() or character in " \n\t\r" for character in text)
     shown = " ".join(text.split()) if plain else ""
     return shown or ("" if text.strip() else fallback)
 
@@ -288,7 +296,8 @@ def exercise_plan(spec: dict[str, Any], generation: Generation) -> dict[str, Any
     """What the guarded interpreter checks: models, enums and one call per operation."""
     api = generation.api
     descriptions = {
-        name: schema.get("description", "") for name, schema in spec["components"]["schemas"].items()
+        name: schema.get("description", "")
+        for name, schema in spec["components"]["schemas"].items()
     }
     models = [
         {
@@ -306,7 +315,9 @@ def exercise_plan(spec: dict[str, Any], generation: Generation) -> dict[str, Any
         operations.append(
             {
                 "method": operation.method_name,
-                "arguments": [f"{parameter.wire_name}/../?#%" for parameter in operation.parameters],
+                "arguments": [
+                    f"{parameter.wire_name}/../?#%" for parameter in operation.parameters
+                ],
                 "body": sample_data(api, api.model(operation.body_model)),
                 "response": sample_data(api, response_model),
                 "prefix": operation.version_prefix.split("{")[0],
@@ -346,15 +357,18 @@ def assert_python_compiles(generation: Generation) -> None:
 @st.composite
 def hostile_texts(draw: st.DrawFn) -> dict[str, Any]:
     """Distinct hostile names for the spec's components, plus free hostile text."""
-    request = draw(hostile_text.filter(lambda text: text != "response"))
-    enum = draw(hostile_text.filter(lambda text: text not in ("response", request)))
+    request = draw(component_name.filter(lambda text: text != "response"))
+    enum = draw(component_name.filter(lambda text: text not in ("response", request)))
     properties = draw(st.lists(hostile_text, min_size=1, max_size=6, unique=True))
     enum_property = draw(hostile_text.filter(lambda text: text not in properties))
     return {
         "text": draw(hostile_text),
         "description": draw(hostile_text),
         "version": draw(hostile_text),
-        "server": "https://graph.test/v1.0" + draw(hostile_text).replace("{", "(") + "/",
+        # Control characters in a server URL are refused (see server_url_invalid.yaml).
+        "server": "https://graph.test/v1.0"
+        + "".join(c for c in draw(hostile_text) if c.isprintable() and c not in "{}")
+        + "/",
         "parameter": draw(parameter_name),
         "operation": draw(hostile_text.filter(bool)),
         "request": request,
@@ -390,7 +404,9 @@ COLLIDING = {
             "post": {
                 "operationId": operation,
                 "requestBody": {"content": _json_body(body)},
-                "responses": {"200": {"description": "ok", "content": _json_body("inviteResponse")}},
+                "responses": {
+                    "200": {"description": "ok", "content": _json_body("inviteResponse")}
+                },
             },
         }
         for index, (operation, parameter, body) in enumerate(
@@ -442,7 +458,10 @@ COLLIDING = {
             "DriveRecipient": {"type": "object", "properties": {"x": {"type": "string"}}},
             "drive_recipient": {"type": "object", "properties": {"y": {"type": "string"}}},
             "classVar": {"type": "object", "properties": {"z": {"type": "string"}}},
-            "enum": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/kind"}}},
+            "enum": {
+                "type": "object",
+                "properties": {"kind": {"$ref": "#/components/schemas/kind"}},
+            },
             "graphClient": {"type": "object", "properties": {"a": {"type": "string"}}},
             "inviteResult": {"type": "object", "properties": {"b": {"type": "string"}}},
             "graphDateTime": {"type": "object", "properties": {"c": {"type": "string"}}},
@@ -569,7 +588,8 @@ def _pointers(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str
 POINTERS = list(_pointers(VALID))
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
 replacements = st.one_of(
@@ -712,7 +732,9 @@ BUILT_CASES = {
         "node_flood.yaml", "openapi: 3.1.0\nx: [" + "0," * (MAX_SPEC_BYTES // 2 - 20) + "0]\n"
     ),
     # 100,000 nested lists: refused before the parser exhausts the stack.
-    "nesting_bomb": _write("nesting_bomb.yaml", "openapi: 3.1.0\nx: " + "[" * 100_000 + "]" * 100_000),
+    "nesting_bomb": _write(
+        "nesting_bomb.yaml", "openapi: 3.1.0\nx: " + "[" * 100_000 + "]" * 100_000
+    ),
     "symlink_escapes_folder": _symlink,
     "not_utf8": _write_bytes("not_utf8.yaml", b"openapi: 3.1.0\ninfo: {title: caf\xe9}\n"),
 }
@@ -791,8 +813,24 @@ def test_pyproject_stays_valid_toml_with_any_title(tmp_path: Path) -> None:
     spec["info"]["title"] = 'Invites 📨 "quoted" \\ \x7f'
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads(generation.files[PurePosixPath("pyproject.toml")].decode())
     assert spec["info"]["title"] in project["project"]["description"]
+
+
+def test_spec_keys_cannot_forge_error_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`file:line:col: pointer: message` prints the pointer raw: a newline in a property name
+    starts a second, forged error line (errors.py `SpecError.__str__`)."""
+    spec = json.loads(json.dumps(VALID))
+    forged = "x\nspec.json:1:1: #: forged error line"
+    spec["components"]["schemas"]["request"]["properties"][forged] = {"nullable": True}
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    argv = ["generate", "--spec", str(tmp_path / "spec.json"), "--out", str(tmp_path / "out")]
+    assert main([*argv, "--previous", "none"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2, lines  # one error, one summary
 
 
 def test_version_gate_reports_malformed_specs_instead_of_crashing(

@@ -38,6 +38,7 @@ from graph_invite.types import UNSET, GraphDateTime, Unset
 
 __version__ = "1.1.0+invitegen.0.1.0"
 __all__ = [
+    "UNSET",
     "AsyncGraphClient",
     "DriveRecipient",
     "ErrorDetails",
@@ -67,7 +68,6 @@ __all__ = [
     "SharingLink",
     "SharingLinkScope",
     "SharingLinkType",
-    "UNSET",
     "Unset",
     "ValidationError",
 ]

@@ -130,7 +130,7 @@ class ErrorDetails:
     _wire_names: ClassVar[frozenset[str]] = frozenset(["code", "message", "target"])
     code: str
     message: str
-    target: str | None | Unset = UNSET
+    target: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -173,9 +173,9 @@ class Identity:
         ["@odata.type", "displayName", "id", "tenantId"]
     )
     odata_type: str | Unset = UNSET
-    display_name: str | None | Unset = UNSET
-    id_: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
+    display_name: str | Unset | None = UNSET
+    id_: str | Unset | None = UNSET
+    tenant_id: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -221,9 +221,9 @@ class IdentitySet:
         ["@odata.type", "application", "device", "user"]
     )
     odata_type: str | Unset = UNSET
-    application: Identity | None | Unset = UNSET
-    device: Identity | None | Unset = UNSET
-    user: Identity | None | Unset = UNSET
+    application: Identity | Unset | None = UNSET
+    device: Identity | Unset | None = UNSET
+    user: Identity | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -281,10 +281,10 @@ class InnerError:
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["client-request-id", "code", "date", "request-id"]
     )
-    request_id: str | None | Unset = UNSET
-    client_request_id: str | None | Unset = UNSET
-    date: str | None | Unset = UNSET
-    code: str | None | Unset = UNSET
+    request_id: str | Unset | None = UNSET
+    client_request_id: str | Unset | None = UNSET
+    date: str | Unset | None = UNSET
+    code: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -334,9 +334,9 @@ class InviteRecipientError:
     )
     code: str | Unset = UNSET
     message: str | Unset = UNSET
-    localized_message: str | None | Unset = UNSET
-    fix_it_url: str | None | Unset = UNSET
-    innererror: InviteRecipientInnerError | None | Unset = UNSET
+    localized_message: str | Unset | None = UNSET
+    fix_it_url: str | Unset | None = UNSET
+    innererror: InviteRecipientInnerError | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -442,13 +442,13 @@ class InviteRequest:
         ]
     )
     recipients: list[DriveRecipient]
-    message: str | None | Unset = UNSET
-    require_sign_in: bool | None | Unset = UNSET
-    send_invitation: bool | None | Unset = UNSET
+    message: str | Unset | None = UNSET
+    require_sign_in: bool | Unset | None = UNSET
+    send_invitation: bool | Unset | None = UNSET
     roles: list[PermissionRole] | Unset = UNSET
-    expiration_date_time: str | None | Unset = UNSET
-    password: str | None | Unset = field(default=UNSET, repr=False)
-    retain_inherited_permissions: bool | None | Unset = UNSET
+    expiration_date_time: str | Unset | None = UNSET
+    password: str | Unset | None = field(default=UNSET, repr=False)
+    retain_inherited_permissions: bool | Unset | None = UNSET
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteRequest:
@@ -566,15 +566,15 @@ class ItemReference:
         ]
     )
     odata_type: str | Unset = UNSET
-    drive_id: str | None | Unset = UNSET
-    drive_type: str | None | Unset = UNSET
-    id_: str | None | Unset = UNSET
-    list_id: str | None | Unset = UNSET
-    name: str | None | Unset = UNSET
-    path: str | None | Unset = UNSET
-    share_id: str | None | Unset = UNSET
-    sharepoint_ids: SharepointIds | None | Unset = UNSET
-    site_id: str | None | Unset = UNSET
+    drive_id: str | Unset | None = UNSET
+    drive_type: str | Unset | None = UNSET
+    id_: str | Unset | None = UNSET
+    list_id: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    path: str | Unset | None = UNSET
+    share_id: str | Unset | None = UNSET
+    sharepoint_ids: SharepointIds | Unset | None = UNSET
+    site_id: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -645,9 +645,9 @@ class MainError:
     )
     code: str
     message: str
-    target: str | None | Unset = UNSET
+    target: str | Unset | None = UNSET
     details: list[ErrorDetails] | Unset = UNSET
-    inner_error: InnerError | None | Unset = UNSET
+    inner_error: InnerError | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -756,17 +756,17 @@ class Permission:
     odata_type: str | Unset = UNSET
     id_: str | Unset = UNSET
     roles: list[PermissionRole | str] | Unset = UNSET
-    granted_to: IdentitySet | None | Unset = UNSET
-    granted_to_identities: list[IdentitySet] | None | Unset = UNSET
-    granted_to_v2: SharePointIdentitySet | None | Unset = UNSET
-    granted_to_identities_v2: list[SharePointIdentitySet] | None | Unset = UNSET
-    invitation: SharingInvitation | None | Unset = UNSET
-    link: SharingLink | None | Unset = UNSET
-    inherited_from: ItemReference | None | Unset = UNSET
-    share_id: str | None | Unset = UNSET
-    has_password: bool | None | Unset = UNSET
-    expiration_date_time: GraphDateTime | None | Unset = UNSET
-    error: InviteRecipientError | None | Unset = UNSET
+    granted_to: IdentitySet | Unset | None = UNSET
+    granted_to_identities: list[IdentitySet] | Unset | None = UNSET
+    granted_to_v2: SharePointIdentitySet | Unset | None = UNSET
+    granted_to_identities_v2: list[SharePointIdentitySet] | Unset | None = UNSET
+    invitation: SharingInvitation | Unset | None = UNSET
+    link: SharingLink | Unset | None = UNSET
+    inherited_from: ItemReference | Unset | None = UNSET
+    share_id: str | Unset | None = UNSET
+    has_password: bool | Unset | None = UNSET
+    expiration_date_time: GraphDateTime | Unset | None = UNSET
+    error: InviteRecipientError | Unset | None = UNSET
     deprecated_granted_to: str | Unset = UNSET
     deprecated_granted_to_identities: str | Unset = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -918,10 +918,10 @@ class SharePointGroupIdentity:
         ["@odata.type", "displayName", "id", "principalId", "title"]
     )
     odata_type: str | Unset = UNSET
-    display_name: str | None | Unset = UNSET
-    id_: str | None | Unset = UNSET
-    principal_id: str | None | Unset = UNSET
-    title: str | None | Unset = UNSET
+    display_name: str | Unset | None = UNSET
+    id_: str | Unset | None = UNSET
+    principal_id: str | Unset | None = UNSET
+    title: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -972,9 +972,9 @@ class SharePointIdentity:
         ["@odata.type", "displayName", "id", "loginName"]
     )
     odata_type: str | Unset = UNSET
-    display_name: str | None | Unset = UNSET
-    id_: str | None | Unset = UNSET
-    login_name: str | None | Unset = UNSET
+    display_name: str | Unset | None = UNSET
+    id_: str | Unset | None = UNSET
+    login_name: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -1030,13 +1030,13 @@ class SharePointIdentitySet:
         ]
     )
     odata_type: str | Unset = UNSET
-    application: Identity | None | Unset = UNSET
-    device: Identity | None | Unset = UNSET
-    user: Identity | None | Unset = UNSET
-    group: Identity | None | Unset = UNSET
-    site_user: SharePointIdentity | None | Unset = UNSET
-    site_group: SharePointIdentity | None | Unset = UNSET
-    share_point_group: SharePointGroupIdentity | None | Unset = UNSET
+    application: Identity | Unset | None = UNSET
+    device: Identity | Unset | None = UNSET
+    user: Identity | Unset | None = UNSET
+    group: Identity | Unset | None = UNSET
+    site_user: SharePointIdentity | Unset | None = UNSET
+    site_group: SharePointIdentity | Unset | None = UNSET
+    share_point_group: SharePointGroupIdentity | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -1125,13 +1125,13 @@ class SharepointIds:
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["listId", "listItemId", "listItemUniqueId", "siteId", "siteUrl", "tenantId", "webId"]
     )
-    list_id: str | None | Unset = UNSET
-    list_item_id: str | None | Unset = UNSET
-    list_item_unique_id: str | None | Unset = UNSET
-    site_id: str | None | Unset = UNSET
-    site_url: str | None | Unset = UNSET
-    tenant_id: str | None | Unset = UNSET
-    web_id: str | None | Unset = UNSET
+    list_id: str | Unset | None = UNSET
+    list_item_id: str | Unset | None = UNSET
+    list_item_unique_id: str | Unset | None = UNSET
+    site_id: str | Unset | None = UNSET
+    site_url: str | Unset | None = UNSET
+    tenant_id: str | Unset | None = UNSET
+    web_id: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -1188,10 +1188,10 @@ class SharingInvitation:
         ["@odata.type", "email", "invitedBy", "redeemedBy", "signInRequired"]
     )
     odata_type: str | Unset = UNSET
-    email: str | None | Unset = UNSET
-    invited_by: IdentitySet | None | Unset = UNSET
-    redeemed_by: str | None | Unset = UNSET
-    sign_in_required: bool | None | Unset = UNSET
+    email: str | Unset | None = UNSET
+    invited_by: IdentitySet | Unset | None = UNSET
+    redeemed_by: str | Unset | None = UNSET
+    sign_in_required: bool | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -1244,12 +1244,12 @@ class SharingLink:
         ["@odata.type", "application", "preventsDownload", "scope", "type", "webHtml", "webUrl"]
     )
     odata_type: str | Unset = UNSET
-    application: Identity | None | Unset = UNSET
+    application: Identity | Unset | None = UNSET
     type_: SharingLinkType | str | Unset = UNSET
     scope: SharingLinkScope | str | Unset = UNSET
-    web_html: str | None | Unset = UNSET
-    web_url: str | None | Unset = UNSET
-    prevents_download: bool | None | Unset = UNSET
+    web_html: str | Unset | None = UNSET
+    web_url: str | Unset | None = UNSET
+    prevents_download: bool | Unset | None = UNSET
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
