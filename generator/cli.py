@@ -62,11 +62,12 @@ def _changelog_files(out: Path, gate: VersionGate | None) -> dict[PurePosixPath,
 
 def command_generate(arguments: argparse.Namespace) -> int:
     """Build everything in memory, then replace the output folder atomically."""
+    # Build first: a spec with errors gets its located errors, not a breaking-change verdict.
+    generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
     gate = _version_gate(arguments)
     if gate is not None and gate.refusal is not None and not arguments.allow_breaking:
         print(gate.refusal, file=sys.stderr)
         return 1
-    generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
     files = {**generation.files, **_changelog_files(arguments.out, gate)}
     report = write_tree(files, arguments.out)
     print(_summary(generation))

@@ -102,7 +102,9 @@ def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
             name: (child, join_pointer(pointer, "properties", name))
             for name, child in (properties.items() if isinstance(properties, dict) else ())
         },
-        required=frozenset(name for name in schema.get("required", ()) if isinstance(name, str)),
+        required=frozenset(
+            name for name in (schema.get("required") or ()) if isinstance(name, str)
+        ),
         items=(items, join_pointer(pointer, "items")) if isinstance(items, dict | bool) else None,
         closed=schema.get("additionalProperties") is False
         or schema.get("unevaluatedProperties") is False,

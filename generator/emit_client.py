@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from generator.ir import Api, Field, Model, Operation, enum_members_name
-from generator.names import docstring, import_order, py_literal, python_identifier
+from generator.names import docstring, import_order, py_literal, python_identifier, toml_string
 
 PACKAGE = "graph_invite"
 TEMPLATE_ROOTS = (
@@ -31,6 +31,7 @@ def template_environment() -> jinja2.Environment:
     )
     environment.filters["literal"] = py_literal
     environment.filters["docstring"] = docstring
+    environment.filters["toml_string"] = toml_string
     return environment
 
 

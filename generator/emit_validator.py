@@ -123,8 +123,7 @@ def _entry_functions(compiler: ModuleCompiler, suffix: str, pointer: str, root: 
     errors = compiler.function_name(root, Variant.ERRORS)
     first = compiler.function_name(root, Variant.FIRST)
     where = comment_text(pointer)
-    # The fast check first: on valid data it builds no paths for nested calls.
-    condition = f"not {fast}(instance{depth}) and (error := {first}(instance, (){depth}))"
+    condition = f"(error := {first}(instance, (){depth}))"
     return [
         f"def validate{suffix}(instance: object) -> None:",
         f'    """Raise the first ValidationError if instance does not match {where}."""',

@@ -17,8 +17,19 @@ class SpecError:
     message: str
 
     def __str__(self) -> str:
-        """Format as `file:line:col: #/pointer: message`, the shape editors and CI annotate."""
-        return f"{self.file}:{self.line}:{self.column}: {self.pointer}: {self.message}"
+        """Format as `file:line:col: #/pointer: message`, the shape editors and CI annotate.
+
+        Every part is made printable: a spec key holding a newline must not forge a second error line.
+        """
+        location = f"{printable(self.file)}:{self.line}:{self.column}"
+        return f"{location}: {printable(self.pointer)}: {printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """`text` on one line: control and other non-printable characters as Python escapes."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 class SpecErrors(Exception):

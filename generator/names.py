@@ -141,6 +141,19 @@ def py_literal(value: Any) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string for any text: quotes, backslashes and control characters escaped."""
+    escaped = (
+        (
+            f"\\u{ord(char):04X}"
+            if ord(char) < 0x20 or ord(char) == 0x7F
+            else "\\" + char if char in '"\\' else char
+        )
+        for char in text
+    )
+    return '"' + "".join(escaped) + '"'
+
+
 _BIDI_AND_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 

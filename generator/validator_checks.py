@@ -55,7 +55,11 @@ def type_test(node: Node, type_name: str, value: str, *, type_keyword: bool = Fa
             return f"(isinstance({value}, dict) and not {value})"
         return f"(isinstance({value}, dict) and {known_keys(node)}.issuperset({value}))"
     string_keys = f"all(map({node.compiler.helper('_is_str')}, {value}))"
-    if names:
+    if names and type_keyword and node.stops_at_failure and closed_object(node):
+        # The first-error variant keeps the subset test for `additionalProperties` to reuse.
+        node.keys_known = node.scope.variable("keys_known")
+        string_keys = f"(({node.keys_known} := {known_keys(node)}.issuperset({value})) or {string_keys})"
+    elif names:
         string_keys = f"({known_keys(node)}.issuperset({value}) or {string_keys})"
     return f"(isinstance({value}, dict) and {string_keys})"
 

@@ -22,7 +22,7 @@ from generator.validator_checks import (
     property_names,
 )
 from generator.validator_inline import negate
-from generator.validator_node import Node
+from generator.validator_node import Node, Variant
 from generator.validator_writer import CodeWriter, short_repr, string_literal
 
 # Description of a failure emitted only in the fast variant, which reports no message.
@@ -144,6 +144,20 @@ def check_additional_properties(node: Node, value: Any) -> None:
             pointer = node.at("additionalProperties")
             node.fail_if(condition, pointer, "additionalProperties", FAST_ONLY)
         return
+    if not (closed_object(node) and names):
+        _check_additional_keys(node, schema, names, patterns)
+        return
+    # Only an object with an unknown key needs the loop: valid ones pay one C-level subset test.
+    with node.scope.capture() as guarded:
+        _check_additional_keys(node, schema, names, patterns)
+    known = node.keys_known or f"{known_keys(node)}.issuperset({node.value})"
+    node.scope.writer.add_block(f"if not {known}:", guarded)
+
+
+def _check_additional_keys(
+    node: Node, schema: Any, names: list[str], patterns: dict[str, Any]
+) -> None:
+    """The loop over keys of `additionalProperties`, checking those no other keyword covers."""
     key, item = node.scope.variable("key"), node.scope.variable("value")
     with node.scope.capture() as loop_body:
         with node.scope.capture() as body:
@@ -239,11 +253,24 @@ def check_items(node: Node, value: Any) -> None:
         description = string_literal(f"must have at most {plural(start, 'item')}")
         node.fail_if(f"len({node.value}) > {start}", node.at("items"), "items", description)
         return
-    function = node.compiler.callable_name(node.scope, node.at("items")) if node.fast else None
-    if function is not None:
+    function = None
+    if node.scope.variant is not Variant.ERRORS:
+        function = node.compiler.callable_name(node.scope, node.at("items"))
+    if function is not None and node.fast:
         # map() runs the per-item loop in C: the common "array of $ref" case costs no bytecode.
         node.fail_if(f"not all(map({function}, {items}))", node.at("items"), "items", FAST_ONLY)
         return
+    if function is None:
+        _check_each_item(node, schema, items, start)
+        return
+    # First-error variant: the map() test first, so valid arrays never build item paths.
+    with node.scope.capture() as loop:
+        _check_each_item(node, schema, items, start)
+    node.scope.writer.add_block(f"if not all(map({function}, {items})):", loop)
+
+
+def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:
+    """Loop over `items` (an expression) applying `schema`; indexes count from `start`."""
     item, index = node.scope.variable("item"), node.scope.variable("index")
     with node.scope.capture() as body:
         node.apply(schema, node.at("items"), node.target.child(item, index), "items")

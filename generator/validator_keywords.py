@@ -131,7 +131,9 @@ def check_format(node: Node, value: Any) -> None:
         message = f'unsupported format "{value}" (supported: {supported})'
         raise SchemaCompileError(node.at("format"), message)
     check = FORMATS[value]
-    condition = f"not {node.compiler.helper(check.helper)}({node.value})"
+    helper = node.compiler.helper(check.helper)
+    test = check.inline.format(value=node.value) if check.inline else f"{helper}({node.value})"
+    condition = negate(test)
     description = string_literal(f"must be {check.description}")
     node.fail_if(condition, node.at("format"), "format", description)
 

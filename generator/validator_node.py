@@ -36,7 +36,11 @@ class Target:
 
     def path_expression(self) -> str:
         """Python expression for the full data path tuple."""
-        return f"(*path, {', '.join(self.path)})" if self.path else "path"
+        if not self.path:
+            return "path"
+        # `path + (...)` concatenates two tuples: twice as fast as unpacking into `(*path, ...)`.
+        items = self.path[0] + "," if len(self.path) == 1 else ", ".join(self.path)
+        return f"path + ({items})"
 
     def child(self, value: str, path_item: str) -> Target:
         """Target for a member of this instance (`path_item` is a key or index expression)."""
@@ -121,6 +125,7 @@ class Node:
     known_types: frozenset[str] = frozenset()
     known_present: set[str] = field(default_factory=set)
     keys_checked: bool = False  # fast variant: the type test already rejected unknown keys
+    keys_known: str = ""  # first-error variant: local set by the type test, true if keys are known
 
     @property
     def fast(self) -> bool:
