@@ -73,6 +73,10 @@ class TypeRef:
             assert self.item is not None
             variable = f"item{depth}"
             inner = self.item.decode_nullable(variable, depth + 1)
+            if self.item.kind == "model" and not self.item.nullable:
+                # `map` calls the decoder from C: one Python frame per nesting level instead of
+                # two, so recursive models parse as deep as the validator accepts (512 levels).
+                return f"list(map({self.item.target}._from_valid, {expression}))"
             return (
                 expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
             )
@@ -100,6 +104,8 @@ class TypeRef:
             assert self.item is not None
             variable = f"item{depth}"
             inner = self.item.encode_nullable(variable, depth + 1)
+            if self.item.kind == "model" and not self.item.nullable:
+                return f"list(map({self.item.target}.to_dict, {expression}))"
             return (
                 expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
             )

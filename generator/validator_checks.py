@@ -58,7 +58,9 @@ def type_test(node: Node, type_name: str, value: str, *, type_keyword: bool = Fa
     if names and type_keyword and node.stops_at_failure and closed_object(node):
         # The first-error variant keeps the subset test for `additionalProperties` to reuse.
         node.keys_known = node.scope.variable("keys_known")
-        string_keys = f"(({node.keys_known} := {known_keys(node)}.issuperset({value})) or {string_keys})"
+        string_keys = (
+            f"(({node.keys_known} := {known_keys(node)}.issuperset({value})) or {string_keys})"
+        )
     elif names:
         string_keys = f"({known_keys(node)}.issuperset({value}) or {string_keys})"
     return f"(isinstance({value}, dict) and {string_keys})"

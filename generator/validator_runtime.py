@@ -32,7 +32,7 @@ class ValidationError(ValueError):
     # No __init__ at run time: BaseException keeps the five arguments in `args` (so copies and
     # pickles rebuild the error), and a Python __init__ storing them as attributes made building
     # an error cost 3x as much (480 ns against 150 ns), the larger part of an early failure.
-    if TYPE_CHECKING:
+    if typing.TYPE_CHECKING:
 
         def __init__(
             self,
@@ -81,7 +81,7 @@ class ValidationError(ValueError):
     def __str__(self) -> str:
         return self.message
 ''',
-    imports=("typing:TYPE_CHECKING",),
+    imports=("typing",),
     requires=("_render_path",),
 )
 

@@ -460,7 +460,7 @@ class InviteRequest:
     @classmethod
     def _from_valid(cls, data: Mapping[str, Any]) -> InviteRequest:
         instance = object.__new__(cls)
-        instance.recipients = [DriveRecipient._from_valid(item0) for item0 in data["recipients"]]
+        instance.recipients = list(map(DriveRecipient._from_valid, data["recipients"]))
         instance.message = data["message"] if "message" in data else UNSET
         instance.require_sign_in = data["requireSignIn"] if "requireSignIn" in data else UNSET
         instance.send_invitation = data["sendInvitation"] if "sendInvitation" in data else UNSET
@@ -481,7 +481,7 @@ class InviteRequest:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
         data: dict[str, Any] = {}
-        data["recipients"] = [item0.to_dict() for item0 in self.recipients]
+        data["recipients"] = list(map(DriveRecipient.to_dict, self.recipients))
         if self.message is not UNSET:
             data["message"] = self.message
         if self.require_sign_in is not UNSET:
@@ -526,7 +526,7 @@ class InviteResponse:
         instance.odata_context = data["@odata.context"] if "@odata.context" in data else UNSET
         instance.odata_next_link = data["@odata.nextLink"] if "@odata.nextLink" in data else UNSET
         instance.odata_count = data["@odata.count"] if "@odata.count" in data else UNSET
-        instance.value = [Permission._from_valid(item0) for item0 in data["value"]]
+        instance.value = list(map(Permission._from_valid, data["value"]))
         instance.additional_properties = (
             {}
             if cls._wire_names.issuperset(data)
@@ -543,7 +543,7 @@ class InviteResponse:
             data["@odata.nextLink"] = self.odata_next_link
         if self.odata_count is not UNSET:
             data["@odata.count"] = self.odata_count
-        data["value"] = [item0.to_dict() for item0 in self.value]
+        data["value"] = list(map(Permission.to_dict, self.value))
         return data
 
 
@@ -665,7 +665,7 @@ class MainError:
         instance.target = data["target"] if "target" in data else UNSET
         if "details" in data:
             value = data["details"]
-            instance.details = [ErrorDetails._from_valid(item0) for item0 in value]
+            instance.details = list(map(ErrorDetails._from_valid, value))
         else:
             instance.details = UNSET
         if "innerError" in data:
@@ -688,7 +688,7 @@ class MainError:
         if self.target is not UNSET:
             data["target"] = self.target
         if self.details is not UNSET:
-            data["details"] = [item0.to_dict() for item0 in self.details]
+            data["details"] = list(map(ErrorDetails.to_dict, self.details))
         if self.inner_error is not UNSET:
             data["innerError"] = None if self.inner_error is None else self.inner_error.to_dict()
         return data
@@ -796,7 +796,7 @@ class Permission:
         if "grantedToIdentities" in data:
             value = data["grantedToIdentities"]
             instance.granted_to_identities = (
-                None if value is None else [IdentitySet._from_valid(item0) for item0 in value]
+                None if value is None else list(map(IdentitySet._from_valid, value))
             )
         else:
             instance.granted_to_identities = UNSET
@@ -810,9 +810,7 @@ class Permission:
         if "grantedToIdentitiesV2" in data:
             value = data["grantedToIdentitiesV2"]
             instance.granted_to_identities_v2 = (
-                None
-                if value is None
-                else [SharePointIdentitySet._from_valid(item0) for item0 in value]
+                None if value is None else list(map(SharePointIdentitySet._from_valid, value))
             )
         else:
             instance.granted_to_identities_v2 = UNSET
@@ -873,7 +871,7 @@ class Permission:
             data["grantedToIdentities"] = (
                 None
                 if self.granted_to_identities is None
-                else [item0.to_dict() for item0 in self.granted_to_identities]
+                else list(map(IdentitySet.to_dict, self.granted_to_identities))
             )
         if self.granted_to_v2 is not UNSET:
             data["grantedToV2"] = (
@@ -883,7 +881,7 @@ class Permission:
             data["grantedToIdentitiesV2"] = (
                 None
                 if self.granted_to_identities_v2 is None
-                else [item0.to_dict() for item0 in self.granted_to_identities_v2]
+                else list(map(SharePointIdentitySet.to_dict, self.granted_to_identities_v2))
             )
         if self.invitation is not UNSET:
             data["invitation"] = None if self.invitation is None else self.invitation.to_dict()
