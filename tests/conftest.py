@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis.core
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.vendor import pretty
+
+from generator.mock import MockServer, MockService
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "driveitem-invite.yaml"
@@ -44,3 +47,25 @@ def _hypothesis_prints_falsifying_examples(request: pytest.FixtureRequest) -> No
     """
     if request.node.path.name != "test_schemathesis.py":
         hypothesis.core.RepresentationPrinter = pretty.RepresentationPrinter  # type: ignore[misc]
+
+
+# The spec-driven mock Graph service on an ephemeral loopback port, shared by the mock and
+# contract tests: one server per test module, its journal and faults reset for every test.
+@pytest.fixture(scope="module")
+def service() -> MockService:
+    """The mock service built from the repository's spec."""
+    return MockService.from_spec(SPEC)
+
+
+@pytest.fixture(scope="module")
+def running(service: MockService) -> Iterator[MockServer]:
+    """The module's running server; stopped (threads joined) when the module is done."""
+    with MockServer(service) as server:
+        yield server
+
+
+@pytest.fixture
+def server(running: MockServer) -> MockServer:
+    """The module's server with a fresh journal and fault ledger for each test."""
+    running.state.reset()
+    return running

@@ -10,7 +10,7 @@ import email.utils
 import logging
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,6 @@ from graph_invite.client import DEFAULT_TIMEOUT, TokenSource
 from graph_invite.validators import validate_odata_error
 
 from generator.mock import MockServer, MockService
-from tests.conftest import SPEC
 
 TOKEN = "contract-token-51d2"
 PASSWORD = "contract-password-8e4b"
@@ -38,24 +37,6 @@ BODY: dict[str, Any] = {
     "sendInvitation": True,
 }
 MODES = ["sync", "async"]
-
-
-@pytest.fixture(scope="module")
-def service() -> MockService:
-    return MockService.from_spec(SPEC)
-
-
-@pytest.fixture(scope="module")
-def running(service: MockService) -> Iterator[MockServer]:
-    with MockServer(service) as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: MockServer) -> MockServer:
-    """The module's server with a fresh journal and fault ledger for each test."""
-    running.state.reset()
-    return running
 
 
 @dataclass

@@ -21,30 +21,12 @@ import pytest
 from generator.mock import MockServer, MockService
 from generator.mock_faults import FaultSyntaxError, parse_fault
 from generator.mock_responses import NOTIFICATION_FAILURES
-from tests.conftest import GENERATED, ROOT, SPEC
+from tests.conftest import GENERATED, ROOT
 
 TOKEN = "mock-test-token-7f3a"
 PASSWORD = "pw-secret-9c1e"
 BODY = {"recipients": [{"email": "ryan@contoso.com"}], "roles": ["write"], "sendInvitation": True}
 ITEM_PATH = "/v1.0/drives/drive-1/items/item-1/invite"
-
-
-@pytest.fixture(scope="module")
-def service() -> MockService:
-    return MockService.from_spec(SPEC)
-
-
-@pytest.fixture(scope="module")
-def running(service: MockService) -> Iterator[MockServer]:
-    with MockServer(service) as server:
-        yield server
-
-
-@pytest.fixture
-def server(running: MockServer) -> MockServer:
-    """The module's server with a fresh journal and fault ledger for each test."""
-    running.state.reset()
-    return running
 
 
 @pytest.fixture(scope="module")
