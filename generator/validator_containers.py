@@ -263,10 +263,18 @@ def check_items(node: Node, value: Any) -> None:
     if function is None:
         _check_each_item(node, schema, items, start)
         return
-    # First-error variant: the map() test first, so valid arrays never build item paths.
+    # First-error variant: the first item goes straight to the first-error walk, so an error
+    # there (a one-recipient request) is walked once; the rest pass the map() test first, so
+    # valid arrays build no item paths.
+    item = node.scope.variable("item")
+    with node.scope.capture() as head:
+        node.apply(schema, node.at("items"), node.target.child(item, str(start)), "items")
+    setup = [(item, f"{node.value}[{start}]")]
+    node.scope.writer.add_block(f"if len({node.value}) > {start}:", head, setup)
+    rest = f"{node.value}[{start + 1}:]"
     with node.scope.capture() as loop:
-        _check_each_item(node, schema, items, start)
-    node.scope.writer.add_block(f"if not all(map({function}, {items})):", loop)
+        _check_each_item(node, schema, rest, start + 1)
+    node.scope.writer.add_block(f"if not all(map({function}, {rest})):", loop)
 
 
 def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:

@@ -121,8 +121,21 @@ def short_repr(value: object, limit: int = 80) -> str:
 
 def comment_text(text: str, limit: int = 72) -> str:
     """Text safe inside a one-line docstring: ASCII escapes, no quotes or backslashes left raw."""
-    escaped = text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
-    return escaped if len(escaped) <= limit else escaped[: limit - 3].rstrip("\\") + "..."
+    # Escaped one character at a time, so a cut never splits an escape (`\\xe9` into `\\xe`).
+    pieces = [
+        character.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+        for character in text
+    ]
+    if sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        if size + len(piece) > limit - 3:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + "..."
 
 
 def pointer_tokens(pointer: str) -> list[str]:

@@ -416,7 +416,7 @@ def nested_tree(depth: int) -> dict[str, Any]:
 
 def test_recursive_schema_compiles_to_recursive_calls() -> None:
     source = compile_schema(TREE)
-    assert source.count("def _is_valid_node(") == 1
+    assert source.count("def _first_error_node(") == 1
     module = load(source)
     assert errors_of(module, nested_tree(50)) == []
     broken = nested_tree(3)
@@ -484,8 +484,10 @@ def test_compile_validators_shares_one_function_per_def() -> None:
     source = compile_validators(
         INVITE_BUNDLE, [("invite", "#/$defs/invite"), ("drive_recipient", "#/$defs/driveRecipient")]
     )
-    assert source.count("def _is_valid_") == 2
+    assert source.count("def _first_error_") == 2
     assert source.count("def _errors_") == 2
+    # The boolean variant only where a check needs a verdict: `items` of recipients.
+    assert source.count("def _is_valid_") == 1
     assert source.count("def _is_valid_drive_recipient(") == 1
     assert "unused" not in source
 
@@ -691,6 +693,25 @@ def test_validate_raises_the_first_error_of_iter_errors(
         module = compiled(schema, assert_formats=assert_formats)
         for value in (fixture, instance):
             errors_of(module, value)  # compares validate's error with next(iter_errors(...))
+
+
+# Arrays of a non-recursive `$ref`: the first-error variant checks item `start` directly and
+# the rest behind a map() of the boolean variant; either way the first error must not change.
+REF_ITEM_SCHEMAS: list[Any] = [
+    {"items": {"$ref": "#/$defs/item"}, "$defs": {"item": {"type": "string", "minLength": 2}}},
+    {
+        "type": "array",
+        "prefixItems": [{"type": "integer"}],
+        "items": {"$ref": "#/$defs/item"},
+        "$defs": {"item": {"type": ["object", "null"], "required": ["a"]}},
+    },
+]
+
+
+@given(schema=st.sampled_from(REF_ITEM_SCHEMAS), instance=JSON_VALUES)
+def test_validate_raises_the_first_error_over_ref_items(schema: Any, instance: Any) -> None:
+    errors = errors_of(compiled(schema), instance)
+    assert (not errors) == jsonschema.Draft202012Validator(schema).is_valid(instance), errors
 
 
 COUNTS = st.integers(min_value=0, max_value=3)

@@ -79,6 +79,13 @@ def test_email_fast_path_agrees_with_the_full_rules(text: str) -> None:
     assert HELPERS._is_email(text) == full_email(text)
 
 
+@given(near_misses(formats._EMAIL_FAST) | near_misses(formats._EMAIL_COMMON))
+def test_inline_email_check_agrees_with_the_helper(text: str) -> None:
+    """The call-site expression emitted for `format: email` gives `_is_email`'s verdict."""
+    expression = formats.FORMATS["email"].inline.format(value="text")
+    assert eval(expression, vars(HELPERS), {"text": text}) == HELPERS._is_email(text)
+
+
 @given(near_misses(formats._DATE_TIME_FAST))
 def test_date_time_fast_path_accepts_only_full_matches(text: str) -> None:
     fast = re.fullmatch(formats._DATE_TIME_FAST, text) is not None

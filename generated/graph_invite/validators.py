@@ -1197,10 +1197,14 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             "minItems",
             value_1,
         )
-    if not all(map(_is_valid_drive_recipient, value_1)):
-        for index_1, item_1 in enumerate(value_1):
+    if len(value_1) > 0:
+        item_1 = value_1[0]
+        if (error := _first_error_drive_recipient(item_1, path + ("recipients", 0))) is not None:
+            return error
+    if not all(map(_is_valid_drive_recipient, value_1[1:])):
+        for index_1, item_2 in enumerate(value_1[1:], 1):
             if (
-                error := _first_error_drive_recipient(item_1, path + ("recipients", index_1))
+                error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
             ) is not None:
                 return error
     if "message" in data:
@@ -1252,10 +1256,14 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                 "type",
                 value_5,
             )
-        if not all(map(_is_valid_permission_role, value_5)):
-            for index_2, item_2 in enumerate(value_5):
+        if len(value_5) > 0:
+            item_3 = value_5[0]
+            if (error := _first_error_permission_role(item_3, path + ("roles", 0))) is not None:
+                return error
+        if not all(map(_is_valid_permission_role, value_5[1:])):
+            for index_2, item_4 in enumerate(value_5[1:], 1):
                 if (
-                    error := _first_error_permission_role(item_2, path + ("roles", index_2))
+                    error := _first_error_permission_role(item_4, path + ("roles", index_2))
                 ) is not None:
                     return error
     if "expirationDateTime" in data:
@@ -1502,9 +1510,13 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
             "type",
             value_4,
         )
-    if not all(map(_is_valid_permission, value_4)):
-        for index_1, item_1 in enumerate(value_4):
-            if (error := _first_error_permission(item_1, path + ("value", index_1))) is not None:
+    if len(value_4) > 0:
+        item_1 = value_4[0]
+        if (error := _first_error_permission(item_1, path + ("value", 0))) is not None:
+            return error
+    if not all(map(_is_valid_permission, value_4[1:])):
+        for index_1, item_2 in enumerate(value_4[1:], 1):
+            if (error := _first_error_permission(item_2, path + ("value", index_1))) is not None:
                 return error
     return None
 
@@ -1864,10 +1876,14 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
                 "type",
                 value_4,
             )
-        if not all(map(_is_valid_error_details, value_4)):
-            for index_1, item_1 in enumerate(value_4):
+        if len(value_4) > 0:
+            item_1 = value_4[0]
+            if (error := _first_error_error_details(item_1, path + ("details", 0))) is not None:
+                return error
+        if not all(map(_is_valid_error_details, value_4[1:])):
+            for index_1, item_2 in enumerate(value_4[1:], 1):
                 if (
-                    error := _first_error_error_details(item_1, path + ("details", index_1))
+                    error := _first_error_error_details(item_2, path + ("details", index_1))
                 ) is not None:
                     return error
     if "innerError" in data:
@@ -2071,11 +2087,17 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 value_5,
             )
         if isinstance(value_5, list):
-            if not all(map(_is_valid_identity_set, value_5)):
-                for index_2, item_2 in enumerate(value_5):
+            if len(value_5) > 0:
+                item_2 = value_5[0]
+                if (
+                    error := _first_error_identity_set(item_2, path + ("grantedToIdentities", 0))
+                ) is not None:
+                    return error
+            if not all(map(_is_valid_identity_set, value_5[1:])):
+                for index_2, item_3 in enumerate(value_5[1:], 1):
                     if (
                         error := _first_error_identity_set(
-                            item_2, path + ("grantedToIdentities", index_2)
+                            item_3, path + ("grantedToIdentities", index_2)
                         )
                     ) is not None:
                         return error
@@ -2100,11 +2122,19 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 value_7,
             )
         if isinstance(value_7, list):
-            if not all(map(_is_valid_share_point_identity_set, value_7)):
-                for index_3, item_3 in enumerate(value_7):
+            if len(value_7) > 0:
+                item_4 = value_7[0]
+                if (
+                    error := _first_error_share_point_identity_set(
+                        item_4, path + ("grantedToIdentitiesV2", 0)
+                    )
+                ) is not None:
+                    return error
+            if not all(map(_is_valid_share_point_identity_set, value_7[1:])):
+                for index_3, item_5 in enumerate(value_7[1:], 1):
                     if (
                         error := _first_error_share_point_identity_set(
-                            item_3, path + ("grantedToIdentitiesV2", index_3)
+                            item_5, path + ("grantedToIdentitiesV2", index_3)
                         )
                     ) is not None:
                         return error
