@@ -123,8 +123,7 @@ def comment_text(text: str, limit: int = 72) -> str:
     """Text safe inside a one-line docstring: ASCII escapes, no quotes or backslashes left raw."""
     # Escaped one character at a time, so a cut never splits an escape (`\\xe9` into `\\xe`).
     pieces = [
-        character.encode("unicode_escape").decode("ascii").replace('"', '\\"')
-        for character in text
+        character.encode("unicode_escape").decode("ascii").replace('"', '\\"') for character in text
     ]
     if sum(map(len, pieces)) <= limit:
         return "".join(pieces)
