@@ -35,12 +35,12 @@ test: $(STAMP)  ## run the whole test suite (Hypothesis `ci` profile)
 test-deep: $(STAMP)  ## the test suite with the `deep` Hypothesis profile (10x+ examples)
 	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-lint: $(STAMP)  ## ruff + black --check on generator, tests and generated
-	$(BIN)/ruff check generator tests generated
-	$(BIN)/black --check --quiet generator tests generated
+lint: $(STAMP)  ## ruff + black --check on generator, tests, generated, bench and demo
+	$(BIN)/ruff check generator tests generated bench demo
+	$(BIN)/black --check --quiet generator tests generated bench demo
 
-typecheck: $(STAMP)  ## mypy --strict on generator/ and generated/
-	$(BIN)/mypy --strict generator
+typecheck: $(STAMP)  ## mypy --strict on generator/, bench/ and generated/
+	$(BIN)/mypy --strict generator bench
 	MYPYPATH=generated $(BIN)/mypy --strict -p graph_invite
 
 demo: $(STAMP)  ## start the mock Graph service, send a 200 and a 207 invite with the generated client, stop it
