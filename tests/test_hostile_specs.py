@@ -663,14 +663,19 @@ def _snapshot(case: str, output: str) -> None:
 
 def _cli_in_subprocess(spec: str, out: Path, cwd: Path) -> tuple[int, str, dict[str, float]]:
     """Run `invitegen generate` in a fresh interpreter; its exit code, stderr and peak memory."""
+    # Peak memory of this process only: Linux keeps `ru_maxrss` across exec, so a child of a big
+    # pytest worker would report the worker's peak; VmHWM belongs to the new address space.
     program = (
-        "import json, resource, sys, time\n"
+        "import json, re, resource, sys, time\n"
+        "from pathlib import Path\n"
         "from generator.cli import main\n"
         "start = time.perf_counter()\n"
         "code = main(['generate', '--spec', sys.argv[1], '--out', sys.argv[2], '--previous', 'none'])\n"
-        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "status = Path('/proc/self/status')\n"
+        "found = re.search(r'VmHWM:\\s+(\\d+) kB', status.read_text()) if status.exists() else None\n"
+        "kilobytes = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(json.dumps({'code': code, 'seconds': time.perf_counter() - start,"
-        " 'peak_mb': usage.ru_maxrss / 1024}))\n"
+        " 'peak_mb': kilobytes / 1024}))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", program, spec, str(out)],
