@@ -69,17 +69,24 @@ def _slowest_speedup(
     return payload, speedups[payload]
 
 
-def validators_vs_fastjsonschema(results: Results, clock: Clock) -> Target:
-    """At least 2x faster than fastjsonschema on every valid payload."""
-    goal = "validators >= 2x faster than fastjsonschema (every valid)"
+def _at_least_twice_as_fast(
+    results: Results, clock: Clock, goal: str, *, table: str, ours: str, peer: str
+) -> Target:
+    """Our contender at least 2x faster than `peer` on every valid payload of `table`."""
     names = [payload.name for payload in results.payloads_where(valid=True)]
-    found = _slowest_speedup(
-        results, clock, names, table="validation", ours="ours", peer="fastjsonschema"
-    )
+    found = _slowest_speedup(results, clock, names, table=table, ours=ours, peer=peer)
     if found is None:
         return _judge(goal, None, "not measured")
     payload, speedup = found
     return _judge(goal, speedup >= 2.0, f"smallest speedup {speedup:.2f}x ({payload})")
+
+
+def validators_vs_fastjsonschema(results: Results, clock: Clock) -> Target:
+    """At least 2x faster than fastjsonschema on every valid payload."""
+    goal = "validators >= 2x faster than fastjsonschema (every valid)"
+    return _at_least_twice_as_fast(
+        results, clock, goal, table="validation", ours="ours", peer="fastjsonschema"
+    )
 
 
 def early_errors_beat_floor(results: Results, clock: Clock) -> Target:
@@ -96,14 +103,9 @@ def early_errors_beat_floor(results: Results, clock: Clock) -> Target:
 def from_dict_vs_pydantic(results: Results, clock: Clock) -> Target:
     """`from_dict` (validating) at least 2x faster than pydantic's `model_validate`."""
     goal = "from_dict >= 2x faster than pydantic model_validate"
-    names = [payload.name for payload in results.payloads_where(valid=True)]
-    found = _slowest_speedup(
-        results, clock, names, table="models", ours="from_dict", peer="pydantic"
+    return _at_least_twice_as_fast(
+        results, clock, goal, table="models", ours="from_dict", peer="pydantic"
     )
-    if found is None:
-        return _judge(goal, None, "not measured")
-    payload, speedup = found
-    return _judge(goal, speedup >= 2.0, f"smallest speedup {speedup:.2f}x ({payload})")
 
 
 def to_dict_vs_rebuild(results: Results, clock: Clock) -> Target:

@@ -26,21 +26,11 @@ from generator.strategy_scalars import (
     strategy_string,
 )
 
+# ANNOTATIONS is the compiler's set: what the validators ignore, the strategies need not draw.
+from generator.validator_dispatch import ANNOTATIONS
+
 Handler = Callable[["StrategyBuilder", dict[str, Any], str], str]
 
-# Describe, never constrain: nothing to draw differently (plus `x-*` extensions).
-ANNOTATIONS = frozenset(
-    {
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    }
-)
 # How many items past minItems a list without maxItems may have.
 UNBOUNDED_EXTRA_ITEMS = 4
 # The keywords each instance type's strategy reads; they constrain only instances of that type.
