@@ -22,6 +22,7 @@ from typing import Any
 import graph_invite.strategies as generated_strategies
 from hypothesis import strategies as st
 
+from generator.strategy_merge import value_type
 from tests.conftest import GENERATED
 
 InstancePath = tuple[str | int, ...]
@@ -69,18 +70,6 @@ def resolve(document: dict[str, Any], schema: Any) -> Any:
     return schema
 
 
-def instance_type(value: Any) -> str:
-    """The JSON type of a value (`integer` for ints, `number` for other floats)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    names = {float: "number", str: "string", list: "array", dict: "object"}
-    return names[type(value)]
-
-
 def allowed_types(document: dict[str, Any], schema: Any) -> frozenset[str]:
     """The JSON types a schema lets through (every type when it does not say)."""
     schema = resolve(document, schema)
@@ -92,7 +81,7 @@ def allowed_types(document: dict[str, Any], schema: Any) -> frozenset[str]:
         types = frozenset([declared] if isinstance(declared, str) else declared)
         types |= {"integer"} if "number" in types else set()
     if "enum" in schema:
-        types &= {instance_type(value) for value in schema["enum"]}
+        types &= {value_type(value) for value in schema["enum"]}
     for keyword in ("anyOf", "oneOf"):
         if keyword in schema:
             branches = [allowed_types(document, branch) for branch in schema[keyword]]
@@ -115,9 +104,9 @@ def mutation_sites(
         yield Site("enum", path, tuple(schema["enum"]))
     for keyword in ("anyOf", "oneOf", "allOf"):
         for sub_schema in schema.get(keyword, []):
-            if instance_type(value) in allowed_types(document, sub_schema):
+            if value_type(value) in allowed_types(document, sub_schema):
                 yield from mutation_sites(document, sub_schema, value, path, branch=True)
-    walker = INSTANCE_WALKERS.get(instance_type(value))
+    walker = INSTANCE_WALKERS.get(value_type(value))
     if walker is not None:
         yield from walker(document, schema, value, path)
 
