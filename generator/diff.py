@@ -16,7 +16,7 @@ their ids and levels are in `diff_rules.RULES`; the pieces live in `diff_*.py`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.diff_model import Change, ChangeLog, code, new_spot
 from generator.diff_operations import compare_operations
@@ -32,6 +32,7 @@ from generator.diff_version import (
 )
 from generator.errors import SpecError, SpecErrors
 from generator.refs import ResolvedSpec
+from generator.writer import CHANGELOG_FILE
 
 __all__ = [
     "CHANGELOG_FILE",
@@ -53,9 +54,6 @@ __all__ = [
     "spec_version",
     "version_gate",
 ]
-
-# Relative to the output folder. History, not generated code: carried over between generations.
-CHANGELOG_FILE = PurePosixPath("CHANGELOG.md")
 
 
 def spec_version(spec: ResolvedSpec) -> str:

@@ -145,6 +145,13 @@ def _phases() -> list[tuple[str | None, list[str]]]:
 
 
 PHASES = _phases()
+# keyword -> (index of its phase, position in KEYWORD_HANDLERS): a node's keywords are found by
+# looking its own keys up, not by testing every known keyword against it.
+_PLACES = {
+    keyword: (phase, position)
+    for phase, (_, names) in enumerate(PHASES)
+    for position, keyword in enumerate(names)
+}
 
 
 def compile_node(
@@ -170,14 +177,20 @@ def compile_node(
         raise SchemaCompileError(pointer, "a schema must be an object or a boolean")
     check_keywords(schema, pointer)
     node = Node(scope, schema, pointer, target, known_types)
-    for group, names in PHASES:
-        present = [keyword for keyword in names if keyword in schema]
-        if not present:
-            continue
+    places = sorted((_PLACES[keyword], keyword) for keyword in schema if keyword in _PLACES)
+    start = 0
+    while start < len(places):
+        phase = places[start][0][0]
+        end = start + 1
+        while end < len(places) and places[end][0][0] == phase:
+            end += 1
+        present = [keyword for _, keyword in places[start:end]]
+        group = PHASES[phase][0]
         if group is None:
             _run(node, present)
         else:
             _compile_group(node, group, present)
+        start = end
 
 
 def _run(node: Node, present: list[str]) -> None:

@@ -53,9 +53,12 @@ def _is_wrapped(condition: str) -> bool:
         return False
     depth = 0
     for position, character in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0:
-            return position == len(text) - 1
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return position == len(text) - 1
     return False
 
 

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from generator.errors import printable
+from generator.formatting import format_sources
 
-if TYPE_CHECKING:
-    import black
-
-# black is imported only when a file misses the cache: the import alone costs about 0.2 s, more
-# than a whole generation run whose files are all cached. The cache key therefore names the mode
-# by these settings rather than by black's `Mode` object.
-BLACK_LINE_LENGTH = 100
-BLACK_TARGET = "py310"
-
-
-@functools.cache
-def _black_version() -> str:
-    return version("black")
-
-
-@functools.cache
-def _black_mode() -> black.Mode:
-    import black
-    from black.mode import TargetVersion
-
-    return black.Mode(
-        line_length=BLACK_LINE_LENGTH, target_versions={TargetVersion[BLACK_TARGET.upper()]}
-    )
+# Relative to the output folder. History, not generated code: carried over between generations.
+CHANGELOG_FILE = PurePosixPath("CHANGELOG.md")
 
 
 @dataclass(frozen=True)
@@ -66,38 +41,11 @@ class WriteReport:
     removed: tuple[str, ...]
 
 
-def cache_dir(name: str) -> Path:
-    """invitegen's cache folder `name` under `$XDG_CACHE_HOME` (default `~/.cache`); not created."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "invitegen" / name
-
-
-def format_python(source: str) -> str:
-    """`black.format_str`, cached by content hash: formatting dominates generation time."""
-    settings = f"{_black_version()}\0{BLACK_LINE_LENGTH}\0{BLACK_TARGET}"
-    key = hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
-    cached = cache_dir("black") / f"{key}.py"
-    try:
-        return cached.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    import black
-
-    formatted = black.format_str(source, mode=_black_mode())
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(formatted, encoding="utf-8")
-        temporary.replace(cached)
-    except OSError:
-        pass  # a read-only home only costs speed
-    return formatted
-
-
 def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
+    """The file's text with its header; Python files are formatted afterwards, all at once."""
     lines = header.lines()
-    if path.suffix == ".py":
-        return format_python("".join(f"# {line}\n" for line in lines) + text)
+    if path.suffix in (".py", ".toml"):
+        return "".join(f"# {line}\n" for line in lines) + text
     if path.suffix == ".json":
         document = json.loads(text)
         return (
@@ -106,14 +54,15 @@ def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
         )
     if path.suffix == ".md":
         return "".join(f"<!-- {line} -->\n" for line in lines) + text
-    if path.suffix == ".toml":
-        return "".join(f"# {line}\n" for line in lines) + text
     return text
 
 
 def finalize(files: dict[PurePosixPath, str], header: Header) -> dict[PurePosixPath, bytes]:
     """Headers and formatting applied: the exact bytes each file will have on disk."""
-    return {path: _with_header(path, files[path], header).encode("utf-8") for path in sorted(files)}
+    texts = {path: _with_header(path, files[path], header) for path in sorted(files)}
+    python = [path for path in texts if path.suffix == ".py"]
+    texts.update(zip(python, format_sources([texts[path] for path in python]), strict=True))
+    return {path: text.encode("utf-8") for path, text in texts.items()}
 
 
 def read_tree(root: Path) -> dict[PurePosixPath, bytes]:

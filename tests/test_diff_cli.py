@@ -85,3 +85,28 @@ def test_diff_command_formats_and_exit_codes(
     report = json.loads(capsys.readouterr().out)
     assert "request-property-max-length-decreased" in json.dumps(report)
     assert main(["diff", previous, str(previous)]) == 0
+
+
+def test_report_formats_offered_are_the_renderers() -> None:
+    """The command line names the formats without importing the diff engine (start-up time)."""
+    from generator.cli import REPORT_FORMATS
+    from generator.diff import RENDERERS
+
+    assert sorted(RENDERERS) == list(REPORT_FORMATS)
+
+
+def test_generate_without_previous_does_not_import_the_diff_engine(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "spec").mkdir()
+    shutil.copy(SPEC, tmp_path / "spec" / SPEC.name)
+    code = (
+        "import sys; from generator.cli import main; "
+        "status = main(['generate', '--out', 'generated', '--previous', 'none']); "
+        "assert 'generator.diff' not in sys.modules, 'diff imported'; sys.exit(status)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

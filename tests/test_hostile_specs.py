@@ -639,7 +639,7 @@ def test_malformed_specs_fail_with_located_errors(
     spec_path = tmp_path_factory.mktemp("malformed") / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     # black only formats what already compiles; skipping it keeps 100 examples at ~5 seconds.
-    monkeypatch.setattr(writer, "format_python", lambda source: source)
+    monkeypatch.setattr(writer, "format_sources", list)
     try:
         generation = build(spec_path, project_root=spec_path.parent)
     except SpecErrors as failure:

@@ -1,0 +1,117 @@
+"""generator.formatting: chunked, cached, parallel black gives exactly black's whole-file output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import black
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import formatting
+from generator.formatting import format_sources, join_chunks, split_chunks
+
+MODE = black.Mode(line_length=formatting.BLACK_LINE_LENGTH)
+
+# Top-level pieces whose blank-line handling black treats specially: module docstrings, comments
+# attached to (or detached from) definitions, decorators, stub overloads, imports, conditional
+# definitions, classes with bodies, and long lines black must split.
+DOCSTRING = '"""Module docstring."""\n'
+SNIPPETS = [
+    DOCSTRING,
+    "import os\n",
+    "from typing import overload\n",
+    "X = 1\n",
+    "# a comment on its own\n",
+    "# attached comment\ndef attached(a, b):\n    return a+b\n",
+    "@overload\ndef f(x: int) -> int: ...\n",
+    "@overload\ndef f(x: str) -> str: ...\n",
+    "def f(x):\n  return x\n",
+    "def stub(): ...\n",
+    "async def g():\n    await   h()\n",
+    "class C:\n    a: int = 1\n    def m(self):  return 1\n",
+    "class Empty: pass\n",
+    "@decorator\n# between\nclass D(Base,):\n    '''Doc.'''\n",
+    "if X:\n    def cond():\n        pass\nelse:\n    def cond():\n        pass\n",
+    "try:\n    import json\nexcept ImportError:\n    json = None\n",
+    "def long(argument_one, argument_two, argument_three, argument_four, argument_five, six):\n"
+    "    return {'key': argument_one, 'other': [argument_two, argument_three, argument_four]}\n",
+    "VALUES = [  # trailing comment\n    1,\n    2\n]\n",
+]
+
+
+def chunked(source: str) -> str:
+    """What format_sources builds from the chunks, without the caches."""
+    return join_chunks([black.format_str(chunk, mode=MODE) for chunk in split_chunks(source)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SNIPPETS), st.integers(min_value=0, max_value=3)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_chunked_black_equals_whole_file_black(
+    parts: list[tuple[str, int]], docstring: bool
+) -> None:
+    source = (DOCSTRING if docstring else "") + "".join(
+        "\n" * blanks + snippet for snippet, blanks in parts
+    )
+    assert "".join(split_chunks(source)) == source
+    assert chunked(source) == black.format_str(source, mode=MODE)
+
+
+@pytest.mark.parametrize(
+    ("source", "pieces"),
+    [
+        # A decorator right after the module docstring gets one blank line from black: no cut.
+        ('"""Doc."""\n\n@d\ndef f(): pass\n', 1),
+        # No blank line before a definition (stub overloads): no cut.
+        ("def a(): ...\ndef b(): ...\n", 1),
+        ("X = 1\n\n# about f\ndef f(): pass\n\nclass C: pass\n", 3),
+        ("def broken(:\n", 1),
+    ],
+)
+def test_where_sources_are_cut(source: str, pieces: int) -> None:
+    assert len(split_chunks(source)) == pieces
+    assert "".join(split_chunks(source)) == source
+
+
+def test_generated_modules_format_the_same_chunked() -> None:
+    """The committed modules are black output; formatted chunk by chunk they must not change."""
+    root = Path(__file__).resolve().parents[1] / "generated" / "graph_invite"
+    for name in ("models.py", "client.py"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert len(split_chunks(text)) > 10
+        assert chunked(text) == text, name
+
+
+def test_caches_and_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sources = [
+        "".join(f"def f{n}_{i}(a,b):\n  return a+b\n\n\n" for i in range(30)) for n in range(3)
+    ]
+    expected = [black.format_str(source, mode=MODE) for source in sources]
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)  # worker processes even for this
+    assert format_sources(sources) == expected
+    cached = {path.name for path in (tmp_path / "invitegen" / "black").iterdir()}
+    assert len(cached) == 3 + 3 * 30  # every file and every chunk
+
+    def refuse(source: str) -> str:
+        raise AssertionError("black ran although everything is cached")
+
+    monkeypatch.setattr(formatting, "_format_one", refuse)
+    assert format_sources(sources) == expected
+    # A changed function: the file misses, only that chunk goes through black.
+    calls: list[str] = []
+    monkeypatch.setattr(
+        formatting, "_format_one", lambda source: calls.append(source) or source.upper()
+    )
+    edited = sources[0].replace("def f0_7(a,b)", "def f0_7(a, c)")
+    result = format_sources([edited])[0]
+    assert calls == ["def f0_7(a, c):\n  return a+b\n\n\n"]
+    assert "DEF F0_7(A, C)" in result and result.count("def f0_") == 29
