@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from generator.ir import Api, Field, Model, Operation, enum_members_name
+from generator.ir import Api, Model, Operation, enum_members_name
 from generator.names import docstring, import_order, py_literal, python_identifier, toml_string
 
 PACKAGE = "graph_invite"
@@ -95,23 +95,46 @@ def _encode_lines(model: Model) -> list[str]:
     return [*lines, "return data"]
 
 
-def _field_default(field: Field) -> str:
-    if field.secret:
-        return (
-            " = field(default=UNSET, repr=False)" if not field.required else " = field(repr=False)"
-        )
-    return f" = {field.default_literal}" if field.default_literal else ""
+def _init_lines(model: Model) -> list[str]:
+    """`__init__`: keyword-only, one parameter per field (defaults as the schema says), then
+    `additional_properties` when the schema keeps unknown properties."""
+    parameters = [
+        f"{field.python_name}: {field.type_hint}"
+        + (f" = {field.default_literal}" if field.default_literal else "")
+        for field in model.fields
+    ]
+    body = [f"self.{field.python_name} = {field.python_name}" for field in model.fields]
+    if model.extra_allowed:
+        parameters.append("additional_properties: dict[str, Any] | None = None")
+        body += [
+            "self.additional_properties = (",
+            "    {} if additional_properties is None else additional_properties",
+            ")",
+        ]
+    signature = ", ".join(["self", "*", *parameters]) if parameters else "self"
+    return [f"def __init__({signature}) -> None:", *(f"    {line}" for line in body or ["pass"])]
+
+
+def _tuple_literal(names: list[str]) -> str:
+    items = [py_literal(name) for name in names]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _slots(model: Model) -> list[str]:
+    """The instance attributes, in declaration order (`repr` and `==` follow it)."""
+    names = [field.python_name for field in model.fields]
+    return [*names, "additional_properties"] if model.extra_allowed else names
 
 
 def _model_imports(api: Api) -> list[str]:
     hints = " ".join(field.type_hint for model in api.models for field in model.fields)
     types_names = import_order(
-        {"UNSET", "Unset"}
+        {"UNSET", "Record", "Unset"}
         | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
         | ({"enum_value"} if _open_enums(api) else set())
     )
     validators = sorted({model.validator_name for model in api.models})
-    lines = ["from collections.abc import Mapping", "from dataclasses import dataclass, field"]
+    lines = ["from collections.abc import Mapping"]
     if api.enums:
         lines.append("from enum import Enum")
     lines.append("from typing import Any, ClassVar")
@@ -230,8 +253,12 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
         "wire_names": {
             m.class_name: py_literal(sorted(f.wire_name for f in m.fields)) for m in api.models
         },
-        "field_defaults": {
-            m.class_name: {f.python_name: _field_default(f) for f in m.fields} for m in api.models
+        "init_lines": {m.class_name: _init_lines(m) for m in api.models},
+        "slots": {m.class_name: _tuple_literal(sorted(_slots(m))) for m in api.models},
+        "fields": {m.class_name: _tuple_literal(_slots(m)) for m in api.models},
+        "repr_hidden": {
+            m.class_name: py_literal(sorted(f.python_name for f in m.fields if f.secret))
+            for m in api.models
         },
         "decode_lines": {m.class_name: _decode_lines(m) for m in api.models},
         "enum_members": {name: enum_members_name(name) for name in _open_enums(api)},
@@ -243,16 +270,17 @@ def emit_client(api: Api) -> dict[PurePosixPath, str]:
         "request_imports": (
             [
                 f"from {PACKAGE}.models import {', '.join(body_classes)}",
+                f"from {PACKAGE}.types import FrozenRecord",
                 f"from {PACKAGE}.validators import {', '.join(sorted(b['validator'] for b in bodies))}",
             ]
             if bodies
-            else []
+            else [f"from {PACKAGE}.types import FrozenRecord"]
         ),
         "client_imports": [
             f"from {PACKAGE}.errors import GraphError",
             f"from {PACKAGE}.models import {', '.join(model_names)}",
             f"from {PACKAGE}.requests import {', '.join(import_order(['RequestInfo', *operations_built]))}",
-            f"from {PACKAGE}.types import UNSET, Unset",
+            f"from {PACKAGE}.types import UNSET, FrozenRecord, Unset",
         ],
         "init_imports": [
             f"from {PACKAGE}.client import "

@@ -141,3 +141,47 @@ def test_models_build_from_python_and_serialise() -> None:
         "requireSignIn": True,
     }
     assert InviteRequest.from_dict(data) == request
+
+
+def test_models_behave_like_dataclasses_without_being_ones() -> None:
+    """Plain slots classes (issue #6: `dataclasses` was a third of the import): keyword-only
+    `__init__` with the schema's required fields, `repr`, `==` per class, unhashable, no stray
+    attributes, a fresh `additional_properties` per instance."""
+    recipient = models.DriveRecipient(email="a@contoso.com")
+    assert repr(recipient) == (
+        "DriveRecipient(odata_type=UNSET, email='a@contoso.com', alias=UNSET, object_id=UNSET)"
+    )
+    assert recipient == models.DriveRecipient(email="a@contoso.com")
+    assert recipient != models.DriveRecipient(email="b@contoso.com")
+    assert recipient != {"email": "a@contoso.com"}
+    assert recipient.__eq__(models.ErrorDetails(code="x", message="y")) is NotImplemented
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(recipient)
+    with pytest.raises(AttributeError):
+        recipient.nickname = "x"  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        models.DriveRecipient("a@contoso.com")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="message"):
+        models.ErrorDetails(code="x")  # type: ignore[call-arg]
+    first, second = models.ErrorDetails(code="a", message="b"), models.ErrorDetails(
+        code="a", message="b"
+    )
+    first.additional_properties["k"] = 1
+    assert second.additional_properties == {} and first != second
+    assert models.ErrorDetails(code="a", message="b", additional_properties={"k": 1}) == first
+
+
+def test_value_objects_are_immutable_and_hashable() -> None:
+    from graph_invite import RequestInfo, RetryPolicy
+
+    policy = RetryPolicy(max_retries=5)
+    assert policy == RetryPolicy(5) and hash(policy) == hash(RetryPolicy(5))
+    assert policy != RetryPolicy() and "max_retries=5" in repr(policy)
+    with pytest.raises(AttributeError, match="immutable"):
+        policy.max_retries = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del policy.max_retries  # type: ignore[misc]
+    info = RequestInfo("op", "POST", "/x/{id}", {"id": "1"}, body={"password": "pw-secret"})
+    assert "pw-secret" not in repr(info) and "url_template='/x/{id}'" in repr(info)
+    with pytest.raises(ValueError):
+        RequestInfo("op", "GET", "/x/{id}", {"id": ""})

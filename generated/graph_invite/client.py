@@ -11,12 +11,9 @@ throttling answers). A 500/502/504 or a failure after the body was sent is retri
 from __future__ import annotations
 
 import functools
-import ipaddress
-import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from graph_invite.errors import GraphError
 from graph_invite.models import InviteRequest, InviteResponse, Permission
@@ -46,10 +43,10 @@ from graph_invite.requests import (
     build_workbooks_children_invite,
     build_workbooks_invite,
 )
-from graph_invite.types import UNSET, Unset
+from graph_invite.types import UNSET, FrozenRecord, Unset
 
-# httpx (and asyncio, uuid, random, email.utils) are imported where first used, not here: httpx
-# alone takes several times longer to import than the rest of this package.
+# httpx (and asyncio, uuid, random, email.utils, json, ipaddress) are imported where first used,
+# not here: httpx alone takes several times longer to import than the rest of this package.
 if TYPE_CHECKING:
     import httpx
 
@@ -81,16 +78,49 @@ def _not_sent(error: Exception) -> bool:
     return isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """When and how long to wait before sending a request again."""
+class RetryPolicy(FrozenRecord):
+    """When and how long to wait before sending a request again (immutable, hashable)."""
 
-    max_retries: int = 3
-    backoff_base: float = 0.5
-    backoff_max: float = 30.0
-    max_retry_after: float = 300.0
-    retry_statuses: frozenset[int] = frozenset({429, 503})
-    retry_processed: bool = False
+    _fields: ClassVar[tuple[str, ...]] = (
+        "max_retries",
+        "backoff_base",
+        "backoff_max",
+        "max_retry_after",
+        "retry_statuses",
+        "retry_processed",
+    )
+    __slots__ = (
+        "backoff_base",
+        "backoff_max",
+        "max_retries",
+        "max_retry_after",
+        "retry_processed",
+        "retry_statuses",
+    )
+    max_retries: int
+    backoff_base: float
+    backoff_max: float
+    max_retry_after: float
+    retry_statuses: frozenset[int]
+    retry_processed: bool
+
+    def __init__(
+        self,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        max_retry_after: float = 300.0,
+        retry_statuses: frozenset[int] = frozenset({429, 503}),
+        retry_processed: bool = False,
+    ) -> None:
+        self._init(
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            max_retry_after=max_retry_after,
+            retry_statuses=retry_statuses,
+            retry_processed=retry_processed,
+        )
 
     def delay(self, attempt: int, retry_after: str | None) -> float:
         """Seconds to wait: `Retry-After` when given, else exponential backoff with full jitter."""
@@ -148,19 +178,25 @@ def check_base_url(base_url: str) -> str:
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
-@dataclass(frozen=True)
-class InviteResult:
+class InviteResult(FrozenRecord):
     """A successful answer: the permissions granted, and which recipients failed (207)."""
 
+    __slots__ = ("body", "request_id", "status_code")
+    _fields: ClassVar[tuple[str, ...]] = ("status_code", "body", "request_id")
     status_code: int
     body: InviteResponse
-    request_id: str = ""
+    request_id: str
+
+    def __init__(self, status_code: int, body: InviteResponse, request_id: str = "") -> None:
+        self._init(status_code=status_code, body=body, request_id=request_id)
 
     @property
     def permissions(self) -> list[Permission]:
@@ -227,6 +263,8 @@ class _Settings:
         }
         content = None
         if request.body is not None:
+            import json
+
             headers["Content-Type"] = "application/json"
             content = json.dumps(request.body, ensure_ascii=False, allow_nan=False).encode("utf-8")
         return self.base_url + request.path, headers, content

@@ -2,7 +2,8 @@
 # spec sha256: 9af1de03a4e66718434e9ef92c0d43c5828aa94b0563b3198d8cc98203609add; generator 0.1.0
 """Typed models for Microsoft Graph driveItem invite.
 
-One slots dataclass per object schema and one enum per string enum. `from_dict` validates with the
+One class per object schema (slots, keyword-only `__init__`, `repr` and `==` over the fields:
+dataclass-like without importing `dataclasses`) and one enum per string enum. `from_dict` validates with the
 compiled validators first, so data the validators reject never parses silently; `to_dict` writes back
 exactly what was read: absent stays absent, null stays null, unknown properties are kept.
 """
@@ -10,11 +11,10 @@ exactly what was read: absent stays absent, null stays null, unknown properties 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from graph_invite.types import UNSET, GraphDateTime, Unset, enum_value
+from graph_invite.types import UNSET, GraphDateTime, Record, Unset, enum_value
 from graph_invite.validators import (
     validate_drive_recipient,
     validate_error_details,
@@ -80,18 +80,32 @@ _SHARING_LINK_TYPE_BY_VALUE: dict[str, SharingLinkType] = {
 }
 
 
-@dataclass(slots=True, kw_only=True)
-class DriveRecipient:
+class DriveRecipient(Record):
     """A person, group or other recipient to share with, identified by email, alias or objectId. The
     current Graph page says to give exactly one of the three ("multiple values are not accepted"),
     but the stub example (002) gives alias and objectId together, so the schema only requires at
     least one."""
 
+    __slots__ = ("alias", "email", "object_id", "odata_type")
+    _fields: ClassVar[tuple[str, ...]] = ("odata_type", "email", "alias", "object_id")
     _wire_names: ClassVar[frozenset[str]] = frozenset(["@odata.type", "alias", "email", "objectId"])
-    odata_type: str | Unset = UNSET
-    email: str | Unset = UNSET
-    alias: str | Unset = UNSET
-    object_id: str | Unset = UNSET
+    odata_type: str | Unset
+    email: str | Unset
+    alias: str | Unset
+    object_id: str | Unset
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        email: str | Unset = UNSET,
+        alias: str | Unset = UNSET,
+        object_id: str | Unset = UNSET,
+    ) -> None:
+        self.odata_type = odata_type
+        self.email = email
+        self.alias = alias
+        self.object_id = object_id
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> DriveRecipient:
@@ -123,15 +137,29 @@ class DriveRecipient:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class ErrorDetails:
+class ErrorDetails(Record):
     """One further error in mainError.details."""
 
+    __slots__ = ("additional_properties", "code", "message", "target")
+    _fields: ClassVar[tuple[str, ...]] = ("code", "message", "target", "additional_properties")
     _wire_names: ClassVar[frozenset[str]] = frozenset(["code", "message", "target"])
     code: str
     message: str
-    target: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    target: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        target: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> ErrorDetails:
@@ -163,20 +191,42 @@ class ErrorDetails:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class Identity:
+class Identity(Record):
     """An actor: a user, device, application or group. The id may be missing when the actor's unique
     identifier is not available. Graph returns derived identity types here, so unknown properties
     are allowed."""
 
+    __slots__ = ("additional_properties", "display_name", "id_", "odata_type", "tenant_id")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "display_name",
+        "id_",
+        "tenant_id",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "displayName", "id", "tenantId"]
     )
-    odata_type: str | Unset = UNSET
-    display_name: str | Unset | None = UNSET
-    id_: str | Unset | None = UNSET
-    tenant_id: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    display_name: str | Unset | None
+    id_: str | Unset | None
+    tenant_id: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        display_name: str | Unset | None = UNSET,
+        id_: str | Unset | None = UNSET,
+        tenant_id: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.display_name = display_name
+        self.id_ = id_
+        self.tenant_id = tenant_id
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> Identity:
@@ -213,18 +263,40 @@ class Identity:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class IdentitySet:
+class IdentitySet(Record):
     """A keyed collection of identities associated with an action."""
 
+    __slots__ = ("additional_properties", "application", "device", "odata_type", "user")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "application",
+        "device",
+        "user",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "application", "device", "user"]
     )
-    odata_type: str | Unset = UNSET
-    application: Identity | Unset | None = UNSET
-    device: Identity | Unset | None = UNSET
-    user: Identity | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    application: Identity | Unset | None
+    device: Identity | Unset | None
+    user: Identity | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        application: Identity | Unset | None = UNSET,
+        device: Identity | Unset | None = UNSET,
+        user: Identity | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.application = application
+        self.device = device
+        self.user = user
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> IdentitySet:
@@ -273,19 +345,41 @@ class IdentitySet:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class InnerError:
+class InnerError(Record):
     """Diagnostic information to quote to Microsoft support. Unknown properties are allowed (the
     service may add a more specific `code` or a nested `innererror`)."""
 
+    __slots__ = ("additional_properties", "client_request_id", "code", "date", "request_id")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "request_id",
+        "client_request_id",
+        "date",
+        "code",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["client-request-id", "code", "date", "request-id"]
     )
-    request_id: str | Unset | None = UNSET
-    client_request_id: str | Unset | None = UNSET
-    date: str | Unset | None = UNSET
-    code: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    request_id: str | Unset | None
+    client_request_id: str | Unset | None
+    date: str | Unset | None
+    code: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        request_id: str | Unset | None = UNSET,
+        client_request_id: str | Unset | None = UNSET,
+        date: str | Unset | None = UNSET,
+        code: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.request_id = request_id
+        self.client_request_id = client_request_id
+        self.date = date
+        self.code = code
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InnerError:
@@ -324,20 +418,52 @@ class InnerError:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class InviteRecipientError:
+class InviteRecipientError(Record):
     """Why notifying one recipient failed, and how to fix it (207 partial success only). Unknown
     properties are allowed."""
 
+    __slots__ = (
+        "additional_properties",
+        "code",
+        "fix_it_url",
+        "innererror",
+        "localized_message",
+        "message",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "code",
+        "message",
+        "localized_message",
+        "fix_it_url",
+        "innererror",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["code", "fixItUrl", "innererror", "localizedMessage", "message"]
     )
-    code: str | Unset = UNSET
-    message: str | Unset = UNSET
-    localized_message: str | Unset | None = UNSET
-    fix_it_url: str | Unset | None = UNSET
-    innererror: InviteRecipientInnerError | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    code: str | Unset
+    message: str | Unset
+    localized_message: str | Unset | None
+    fix_it_url: str | Unset | None
+    innererror: InviteRecipientInnerError | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        code: str | Unset = UNSET,
+        message: str | Unset = UNSET,
+        localized_message: str | Unset | None = UNSET,
+        fix_it_url: str | Unset | None = UNSET,
+        innererror: InviteRecipientInnerError | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.localized_message = localized_message
+        self.fix_it_url = fix_it_url
+        self.innererror = innererror
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteRecipientError:
@@ -385,15 +511,22 @@ class InviteRecipientError:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class InviteRecipientInnerError:
+class InviteRecipientInnerError(Record):
     """The specific reason a notification failed. Apps are not required to handle these codes, and the
     service can add new codes or stop returning old ones at any time, so the code is an open string.
     """
 
+    __slots__ = ("additional_properties", "code")
+    _fields: ClassVar[tuple[str, ...]] = ("code", "additional_properties")
     _wire_names: ClassVar[frozenset[str]] = frozenset(["code"])
-    code: str | Unset = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    code: str | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self, *, code: str | Unset = UNSET, additional_properties: dict[str, Any] | None = None
+    ) -> None:
+        self.code = code
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(
@@ -423,12 +556,32 @@ class InviteRecipientInnerError:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class InviteRequest:
+class InviteRequest(Record):
     """Body of the invite action. Only the properties below are accepted. Drives with a driveType of
     `personal` (OneDrive Personal) cannot create or modify permissions on the root driveItem,
     whatever the body says."""
 
+    __slots__ = (
+        "expiration_date_time",
+        "message",
+        "password",
+        "recipients",
+        "require_sign_in",
+        "retain_inherited_permissions",
+        "roles",
+        "send_invitation",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "recipients",
+        "message",
+        "require_sign_in",
+        "send_invitation",
+        "roles",
+        "expiration_date_time",
+        "password",
+        "retain_inherited_permissions",
+    )
+    _repr_hidden: ClassVar[frozenset[str]] = frozenset(["password"])
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         [
             "expirationDateTime",
@@ -442,13 +595,34 @@ class InviteRequest:
         ]
     )
     recipients: list[DriveRecipient]
-    message: str | Unset | None = UNSET
-    require_sign_in: bool | Unset | None = UNSET
-    send_invitation: bool | Unset | None = UNSET
-    roles: list[PermissionRole] | Unset = UNSET
-    expiration_date_time: str | Unset | None = UNSET
-    password: str | Unset | None = field(default=UNSET, repr=False)
-    retain_inherited_permissions: bool | Unset | None = UNSET
+    message: str | Unset | None
+    require_sign_in: bool | Unset | None
+    send_invitation: bool | Unset | None
+    roles: list[PermissionRole] | Unset
+    expiration_date_time: str | Unset | None
+    password: str | Unset | None
+    retain_inherited_permissions: bool | Unset | None
+
+    def __init__(
+        self,
+        *,
+        recipients: list[DriveRecipient],
+        message: str | Unset | None = UNSET,
+        require_sign_in: bool | Unset | None = UNSET,
+        send_invitation: bool | Unset | None = UNSET,
+        roles: list[PermissionRole] | Unset = UNSET,
+        expiration_date_time: str | Unset | None = UNSET,
+        password: str | Unset | None = UNSET,
+        retain_inherited_permissions: bool | Unset | None = UNSET,
+    ) -> None:
+        self.recipients = recipients
+        self.message = message
+        self.require_sign_in = require_sign_in
+        self.send_invitation = send_invitation
+        self.roles = roles
+        self.expiration_date_time = expiration_date_time
+        self.password = password
+        self.retain_inherited_permissions = retain_inherited_permissions
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteRequest:
@@ -499,19 +673,47 @@ class InviteRequest:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class InviteResponse:
+class InviteResponse(Record):
     """The collection of permissions the invite created, one per recipient (200 and 207). Unknown
     properties are allowed: Graph adds fields."""
 
+    __slots__ = (
+        "additional_properties",
+        "odata_context",
+        "odata_count",
+        "odata_next_link",
+        "value",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_context",
+        "odata_next_link",
+        "odata_count",
+        "value",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.context", "@odata.count", "@odata.nextLink", "value"]
     )
-    odata_context: str | Unset = UNSET
-    odata_next_link: str | Unset = UNSET
-    odata_count: int | Unset = UNSET
+    odata_context: str | Unset
+    odata_next_link: str | Unset
+    odata_count: int | Unset
     value: list[Permission]
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_context: str | Unset = UNSET,
+        odata_next_link: str | Unset = UNSET,
+        odata_count: int | Unset = UNSET,
+        value: list[Permission],
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_context = odata_context
+        self.odata_next_link = odata_next_link
+        self.odata_count = odata_count
+        self.value = value
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteResponse:
@@ -547,10 +749,35 @@ class InviteResponse:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class ItemReference:
+class ItemReference(Record):
     """The data needed to reference a drive item across the service."""
 
+    __slots__ = (
+        "additional_properties",
+        "drive_id",
+        "drive_type",
+        "id_",
+        "list_id",
+        "name",
+        "odata_type",
+        "path",
+        "share_id",
+        "sharepoint_ids",
+        "site_id",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "drive_id",
+        "drive_type",
+        "id_",
+        "list_id",
+        "name",
+        "path",
+        "share_id",
+        "sharepoint_ids",
+        "site_id",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         [
             "@odata.type",
@@ -565,17 +792,44 @@ class ItemReference:
             "siteId",
         ]
     )
-    odata_type: str | Unset = UNSET
-    drive_id: str | Unset | None = UNSET
-    drive_type: str | Unset | None = UNSET
-    id_: str | Unset | None = UNSET
-    list_id: str | Unset | None = UNSET
-    name: str | Unset | None = UNSET
-    path: str | Unset | None = UNSET
-    share_id: str | Unset | None = UNSET
-    sharepoint_ids: SharepointIds | Unset | None = UNSET
-    site_id: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    drive_id: str | Unset | None
+    drive_type: str | Unset | None
+    id_: str | Unset | None
+    list_id: str | Unset | None
+    name: str | Unset | None
+    path: str | Unset | None
+    share_id: str | Unset | None
+    sharepoint_ids: SharepointIds | Unset | None
+    site_id: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        drive_id: str | Unset | None = UNSET,
+        drive_type: str | Unset | None = UNSET,
+        id_: str | Unset | None = UNSET,
+        list_id: str | Unset | None = UNSET,
+        name: str | Unset | None = UNSET,
+        path: str | Unset | None = UNSET,
+        share_id: str | Unset | None = UNSET,
+        sharepoint_ids: SharepointIds | Unset | None = UNSET,
+        site_id: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.drive_id = drive_id
+        self.drive_type = drive_type
+        self.id_ = id_
+        self.list_id = list_id
+        self.name = name
+        self.path = path
+        self.share_id = share_id
+        self.sharepoint_ids = sharepoint_ids
+        self.site_id = site_id
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> ItemReference:
@@ -636,19 +890,44 @@ class ItemReference:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class MainError:
+class MainError(Record):
     """The error. Unknown properties are allowed."""
 
+    __slots__ = ("additional_properties", "code", "details", "inner_error", "message", "target")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "code",
+        "message",
+        "target",
+        "details",
+        "inner_error",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["code", "details", "innerError", "message", "target"]
     )
     code: str
     message: str
-    target: str | Unset | None = UNSET
-    details: list[ErrorDetails] | Unset = UNSET
-    inner_error: InnerError | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    target: str | Unset | None
+    details: list[ErrorDetails] | Unset
+    inner_error: InnerError | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str,
+        target: str | Unset | None = UNSET,
+        details: list[ErrorDetails] | Unset = UNSET,
+        inner_error: InnerError | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
+        self.details = details
+        self.inner_error = inner_error
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> MainError:
@@ -694,13 +973,20 @@ class MainError:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class OdataError:
+class OdataError(Record):
     """The error body Microsoft Graph returns with every 4xx and 5xx status."""
 
+    __slots__ = ("additional_properties", "error")
+    _fields: ClassVar[tuple[str, ...]] = ("error", "additional_properties")
     _wire_names: ClassVar[frozenset[str]] = frozenset(["error"])
     error: MainError
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self, *, error: MainError, additional_properties: dict[str, Any] | None = None
+    ) -> None:
+        self.error = error
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> OdataError:
@@ -727,12 +1013,49 @@ class OdataError:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class Permission:
+class Permission(Record):
     """A sharing permission granted for a driveItem. Unknown properties are allowed: Graph adds fields.
     OneDrive for Business and SharePoint document libraries don't return inheritedFrom. grantedTo
     and grantedToIdentities are deprecated in favour of grantedToV2 and grantedToIdentitiesV2."""
 
+    __slots__ = (
+        "additional_properties",
+        "deprecated_granted_to",
+        "deprecated_granted_to_identities",
+        "error",
+        "expiration_date_time",
+        "granted_to",
+        "granted_to_identities",
+        "granted_to_identities_v2",
+        "granted_to_v2",
+        "has_password",
+        "id_",
+        "inherited_from",
+        "invitation",
+        "link",
+        "odata_type",
+        "roles",
+        "share_id",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "id_",
+        "roles",
+        "granted_to",
+        "granted_to_identities",
+        "granted_to_v2",
+        "granted_to_identities_v2",
+        "invitation",
+        "link",
+        "inherited_from",
+        "share_id",
+        "has_password",
+        "expiration_date_time",
+        "error",
+        "deprecated_granted_to",
+        "deprecated_granted_to_identities",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         [
             "@deprecated.GrantedTo",
@@ -753,23 +1076,62 @@ class Permission:
             "shareId",
         ]
     )
-    odata_type: str | Unset = UNSET
-    id_: str | Unset = UNSET
-    roles: list[PermissionRole | str] | Unset = UNSET
-    granted_to: IdentitySet | Unset | None = UNSET
-    granted_to_identities: list[IdentitySet] | Unset | None = UNSET
-    granted_to_v2: SharePointIdentitySet | Unset | None = UNSET
-    granted_to_identities_v2: list[SharePointIdentitySet] | Unset | None = UNSET
-    invitation: SharingInvitation | Unset | None = UNSET
-    link: SharingLink | Unset | None = UNSET
-    inherited_from: ItemReference | Unset | None = UNSET
-    share_id: str | Unset | None = UNSET
-    has_password: bool | Unset | None = UNSET
-    expiration_date_time: GraphDateTime | Unset | None = UNSET
-    error: InviteRecipientError | Unset | None = UNSET
-    deprecated_granted_to: str | Unset = UNSET
-    deprecated_granted_to_identities: str | Unset = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    id_: str | Unset
+    roles: list[PermissionRole | str] | Unset
+    granted_to: IdentitySet | Unset | None
+    granted_to_identities: list[IdentitySet] | Unset | None
+    granted_to_v2: SharePointIdentitySet | Unset | None
+    granted_to_identities_v2: list[SharePointIdentitySet] | Unset | None
+    invitation: SharingInvitation | Unset | None
+    link: SharingLink | Unset | None
+    inherited_from: ItemReference | Unset | None
+    share_id: str | Unset | None
+    has_password: bool | Unset | None
+    expiration_date_time: GraphDateTime | Unset | None
+    error: InviteRecipientError | Unset | None
+    deprecated_granted_to: str | Unset
+    deprecated_granted_to_identities: str | Unset
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        id_: str | Unset = UNSET,
+        roles: list[PermissionRole | str] | Unset = UNSET,
+        granted_to: IdentitySet | Unset | None = UNSET,
+        granted_to_identities: list[IdentitySet] | Unset | None = UNSET,
+        granted_to_v2: SharePointIdentitySet | Unset | None = UNSET,
+        granted_to_identities_v2: list[SharePointIdentitySet] | Unset | None = UNSET,
+        invitation: SharingInvitation | Unset | None = UNSET,
+        link: SharingLink | Unset | None = UNSET,
+        inherited_from: ItemReference | Unset | None = UNSET,
+        share_id: str | Unset | None = UNSET,
+        has_password: bool | Unset | None = UNSET,
+        expiration_date_time: GraphDateTime | Unset | None = UNSET,
+        error: InviteRecipientError | Unset | None = UNSET,
+        deprecated_granted_to: str | Unset = UNSET,
+        deprecated_granted_to_identities: str | Unset = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.id_ = id_
+        self.roles = roles
+        self.granted_to = granted_to
+        self.granted_to_identities = granted_to_identities
+        self.granted_to_v2 = granted_to_v2
+        self.granted_to_identities_v2 = granted_to_identities_v2
+        self.invitation = invitation
+        self.link = link
+        self.inherited_from = inherited_from
+        self.share_id = share_id
+        self.has_password = has_password
+        self.expiration_date_time = expiration_date_time
+        self.error = error
+        self.deprecated_granted_to = deprecated_granted_to
+        self.deprecated_granted_to_identities = deprecated_granted_to_identities
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> Permission:
@@ -908,19 +1270,51 @@ class Permission:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharePointGroupIdentity:
+class SharePointGroupIdentity(Record):
     """The identity of a SharePoint group."""
 
+    __slots__ = (
+        "additional_properties",
+        "display_name",
+        "id_",
+        "odata_type",
+        "principal_id",
+        "title",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "display_name",
+        "id_",
+        "principal_id",
+        "title",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "displayName", "id", "principalId", "title"]
     )
-    odata_type: str | Unset = UNSET
-    display_name: str | Unset | None = UNSET
-    id_: str | Unset | None = UNSET
-    principal_id: str | Unset | None = UNSET
-    title: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    display_name: str | Unset | None
+    id_: str | Unset | None
+    principal_id: str | Unset | None
+    title: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        display_name: str | Unset | None = UNSET,
+        id_: str | Unset | None = UNSET,
+        principal_id: str | Unset | None = UNSET,
+        title: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.display_name = display_name
+        self.id_ = id_
+        self.principal_id = principal_id
+        self.title = title
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(
@@ -962,18 +1356,40 @@ class SharePointGroupIdentity:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharePointIdentity:
+class SharePointIdentity(Record):
     """An identity with SharePoint-specific information (adds loginName)."""
 
+    __slots__ = ("additional_properties", "display_name", "id_", "login_name", "odata_type")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "display_name",
+        "id_",
+        "login_name",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "displayName", "id", "loginName"]
     )
-    odata_type: str | Unset = UNSET
-    display_name: str | Unset | None = UNSET
-    id_: str | Unset | None = UNSET
-    login_name: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    display_name: str | Unset | None
+    id_: str | Unset | None
+    login_name: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        display_name: str | Unset | None = UNSET,
+        id_: str | Unset | None = UNSET,
+        login_name: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.display_name = display_name
+        self.id_ = id_
+        self.login_name = login_name
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharePointIdentity:
@@ -1010,11 +1426,32 @@ class SharePointIdentity:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharePointIdentitySet:
+class SharePointIdentitySet(Record):
     """An identitySet with SharePoint-specific identities (group, siteUser, siteGroup,
     sharePointGroup)."""
 
+    __slots__ = (
+        "additional_properties",
+        "application",
+        "device",
+        "group",
+        "odata_type",
+        "share_point_group",
+        "site_group",
+        "site_user",
+        "user",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "application",
+        "device",
+        "user",
+        "group",
+        "site_user",
+        "site_group",
+        "share_point_group",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         [
             "@odata.type",
@@ -1027,15 +1464,38 @@ class SharePointIdentitySet:
             "user",
         ]
     )
-    odata_type: str | Unset = UNSET
-    application: Identity | Unset | None = UNSET
-    device: Identity | Unset | None = UNSET
-    user: Identity | Unset | None = UNSET
-    group: Identity | Unset | None = UNSET
-    site_user: SharePointIdentity | Unset | None = UNSET
-    site_group: SharePointIdentity | Unset | None = UNSET
-    share_point_group: SharePointGroupIdentity | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    application: Identity | Unset | None
+    device: Identity | Unset | None
+    user: Identity | Unset | None
+    group: Identity | Unset | None
+    site_user: SharePointIdentity | Unset | None
+    site_group: SharePointIdentity | Unset | None
+    share_point_group: SharePointGroupIdentity | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        application: Identity | Unset | None = UNSET,
+        device: Identity | Unset | None = UNSET,
+        user: Identity | Unset | None = UNSET,
+        group: Identity | Unset | None = UNSET,
+        site_user: SharePointIdentity | Unset | None = UNSET,
+        site_group: SharePointIdentity | Unset | None = UNSET,
+        share_point_group: SharePointGroupIdentity | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.application = application
+        self.device = device
+        self.user = user
+        self.group = group
+        self.site_user = site_user
+        self.site_group = site_group
+        self.share_point_group = share_point_group
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharePointIdentitySet:
@@ -1116,21 +1576,61 @@ class SharePointIdentitySet:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharepointIds:
+class SharepointIds(Record):
     """SharePoint identifiers of an item (not returned for OneDrive Personal)."""
 
+    __slots__ = (
+        "additional_properties",
+        "list_id",
+        "list_item_id",
+        "list_item_unique_id",
+        "site_id",
+        "site_url",
+        "tenant_id",
+        "web_id",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "list_id",
+        "list_item_id",
+        "list_item_unique_id",
+        "site_id",
+        "site_url",
+        "tenant_id",
+        "web_id",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["listId", "listItemId", "listItemUniqueId", "siteId", "siteUrl", "tenantId", "webId"]
     )
-    list_id: str | Unset | None = UNSET
-    list_item_id: str | Unset | None = UNSET
-    list_item_unique_id: str | Unset | None = UNSET
-    site_id: str | Unset | None = UNSET
-    site_url: str | Unset | None = UNSET
-    tenant_id: str | Unset | None = UNSET
-    web_id: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    list_id: str | Unset | None
+    list_item_id: str | Unset | None
+    list_item_unique_id: str | Unset | None
+    site_id: str | Unset | None
+    site_url: str | Unset | None
+    tenant_id: str | Unset | None
+    web_id: str | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        list_id: str | Unset | None = UNSET,
+        list_item_id: str | Unset | None = UNSET,
+        list_item_unique_id: str | Unset | None = UNSET,
+        site_id: str | Unset | None = UNSET,
+        site_url: str | Unset | None = UNSET,
+        tenant_id: str | Unset | None = UNSET,
+        web_id: str | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.list_id = list_id
+        self.list_item_id = list_item_id
+        self.list_item_unique_id = list_item_unique_id
+        self.site_id = site_id
+        self.site_url = site_url
+        self.tenant_id = tenant_id
+        self.web_id = web_id
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharepointIds:
@@ -1178,19 +1678,51 @@ class SharepointIds:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharingInvitation:
+class SharingInvitation(Record):
     """Invitation-related data of a permission."""
 
+    __slots__ = (
+        "additional_properties",
+        "email",
+        "invited_by",
+        "odata_type",
+        "redeemed_by",
+        "sign_in_required",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "email",
+        "invited_by",
+        "redeemed_by",
+        "sign_in_required",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "email", "invitedBy", "redeemedBy", "signInRequired"]
     )
-    odata_type: str | Unset = UNSET
-    email: str | Unset | None = UNSET
-    invited_by: IdentitySet | Unset | None = UNSET
-    redeemed_by: str | Unset | None = UNSET
-    sign_in_required: bool | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    email: str | Unset | None
+    invited_by: IdentitySet | Unset | None
+    redeemed_by: str | Unset | None
+    sign_in_required: bool | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        email: str | Unset | None = UNSET,
+        invited_by: IdentitySet | Unset | None = UNSET,
+        redeemed_by: str | Unset | None = UNSET,
+        sign_in_required: bool | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.email = email
+        self.invited_by = invited_by
+        self.redeemed_by = redeemed_by
+        self.sign_in_required = sign_in_required
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharingInvitation:
@@ -1234,21 +1766,61 @@ class SharingInvitation:
         return data
 
 
-@dataclass(slots=True, kw_only=True)
-class SharingLink:
+class SharingLink(Record):
     """Link-related data of a permission that represents a sharing link."""
 
+    __slots__ = (
+        "additional_properties",
+        "application",
+        "odata_type",
+        "prevents_download",
+        "scope",
+        "type_",
+        "web_html",
+        "web_url",
+    )
+    _fields: ClassVar[tuple[str, ...]] = (
+        "odata_type",
+        "application",
+        "type_",
+        "scope",
+        "web_html",
+        "web_url",
+        "prevents_download",
+        "additional_properties",
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(
         ["@odata.type", "application", "preventsDownload", "scope", "type", "webHtml", "webUrl"]
     )
-    odata_type: str | Unset = UNSET
-    application: Identity | Unset | None = UNSET
-    type_: SharingLinkType | str | Unset = UNSET
-    scope: SharingLinkScope | str | Unset = UNSET
-    web_html: str | Unset | None = UNSET
-    web_url: str | Unset | None = UNSET
-    prevents_download: bool | Unset | None = UNSET
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    odata_type: str | Unset
+    application: Identity | Unset | None
+    type_: SharingLinkType | str | Unset
+    scope: SharingLinkScope | str | Unset
+    web_html: str | Unset | None
+    web_url: str | Unset | None
+    prevents_download: bool | Unset | None
+    additional_properties: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        odata_type: str | Unset = UNSET,
+        application: Identity | Unset | None = UNSET,
+        type_: SharingLinkType | str | Unset = UNSET,
+        scope: SharingLinkScope | str | Unset = UNSET,
+        web_html: str | Unset | None = UNSET,
+        web_url: str | Unset | None = UNSET,
+        prevents_download: bool | Unset | None = UNSET,
+        additional_properties: dict[str, Any] | None = None,
+    ) -> None:
+        self.odata_type = odata_type
+        self.application = application
+        self.type_ = type_
+        self.scope = scope
+        self.web_html = web_html
+        self.web_url = web_url
+        self.prevents_download = prevents_download
+        self.additional_properties = {} if additional_properties is None else additional_properties
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharingLink:

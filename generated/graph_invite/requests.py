@@ -5,28 +5,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from graph_invite.models import InviteRequest
+from graph_invite.types import FrozenRecord
 from graph_invite.validators import validate_invite_request
 
 
-@dataclass(frozen=True, slots=True)
-class RequestInfo:
-    """Method, URL template, path parameters and JSON body of one request; sent by a client."""
+class RequestInfo(FrozenRecord):
+    """Method, URL template, path parameters and JSON body of one request; sent by a client.
 
+    Immutable; `repr` leaves the body out (it can hold personal data)."""
+
+    __slots__ = ("body", "method", "operation_id", "path_parameters", "url_template")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "operation_id",
+        "method",
+        "url_template",
+        "path_parameters",
+        "body",
+    )
+    _repr_hidden: ClassVar[frozenset[str]] = frozenset({"body"})
     operation_id: str
     method: str
     url_template: str
     path_parameters: Mapping[str, str]
-    body: dict[str, Any] | None = field(default=None, repr=False)
+    body: dict[str, Any] | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        operation_id: str,
+        method: str,
+        url_template: str,
+        path_parameters: Mapping[str, str],
+        body: dict[str, Any] | None = None,
+    ) -> None:
         # Refuse a bad parameter when the request is built, not later when it is sent.
-        for name, value in self.path_parameters.items():
+        for name, value in path_parameters.items():
             encode_segment(name, value)
+        self._init(
+            operation_id=operation_id,
+            method=method,
+            url_template=url_template,
+            path_parameters=path_parameters,
+            body=body,
+        )
 
     @property
     def path(self) -> str:
