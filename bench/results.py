@@ -14,7 +14,6 @@ from bench.timing import Timing
 GENERATION_COLD = "invitegen (cold cache)"
 GENERATION_WARM = "invitegen (warm cache)"
 GENERATION_EDITED = "invitegen (spec edited, warm cache)"
-GENERATION_CACHED = (GENERATION_WARM, GENERATION_EDITED)
 GENERATION_PEER = "datamodel-codegen"
 BARE = "bare interpreter"
 Clock = Literal["wall", "cpu"]

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from bench.processes import ProcessTiming
 from bench.results import (
-    GENERATION_CACHED,
     GENERATION_COLD,
+    GENERATION_EDITED,
     GENERATION_PEER,
+    GENERATION_WARM,
     Clock,
     Results,
     geometric_mean,
@@ -124,25 +125,26 @@ def to_dict_vs_rebuild(results: Results, clock: Clock) -> Target:
 def generation_vs_datamodel_codegen(results: Results, clock: Clock) -> Target:
     """`invitegen generate` with an empty cache (every file formatted) at most half of
     datamodel-codegen."""
-    return _generation(results, clock, "cold", (GENERATION_COLD,))
+    return _generation(results, clock, "cold cache", GENERATION_COLD)
 
 
-def cached_generation_vs_datamodel_codegen(results: Results, clock: Clock) -> Target:
-    """The same with the formatter cache the issue names: an unchanged spec and one edit."""
-    return _generation(results, clock, "cached: unchanged / one edit", GENERATION_CACHED)
+def warm_generation_vs_datamodel_codegen(results: Results, clock: Clock) -> Target:
+    """The same with the formatter cache the issue names, the spec unchanged."""
+    return _generation(results, clock, "warm cache", GENERATION_WARM)
 
 
-def _generation(results: Results, clock: Clock, case: str, names: tuple[str, ...]) -> Target:
+def edited_generation_vs_datamodel_codegen(results: Results, clock: Clock) -> Target:
+    """The same after a one-description spec edit (warm cache): what a user waits for."""
+    return _generation(results, clock, "spec edited, warm cache", GENERATION_EDITED)
+
+
+def _generation(results: Results, clock: Clock, case: str, name: str) -> Target:
     goal = f"invitegen generate <= 0.5x datamodel-codegen ({case})"
     timings = results.generation
-    if GENERATION_PEER not in timings or any(name not in timings for name in names):
+    if GENERATION_PEER not in timings or name not in timings:
         return _judge(goal, None, "not measured")
-    peer = _seconds(timings[GENERATION_PEER], clock)
-    ours = {name: _seconds(timings[name], clock) for name in names}
-    detail = "; ".join(
-        f"{seconds:.2f} s vs {peer:.2f} s = {seconds / peer:.2f}x" for seconds in ours.values()
-    )
-    return _judge(goal, max(ours.values()) / peer <= 0.5, detail)
+    ours, peer = _seconds(timings[name], clock), _seconds(timings[GENERATION_PEER], clock)
+    return _judge(goal, ours / peer <= 0.5, f"{ours:.2f} s vs {peer:.2f} s = {ours / peer:.2f}x")
 
 
 def import_vs_msgraph(results: Results, clock: Clock) -> Target:
@@ -168,7 +170,8 @@ TARGETS: tuple[Callable[[Results, Clock], Target], ...] = (
     from_dict_vs_pydantic,
     to_dict_vs_rebuild,
     generation_vs_datamodel_codegen,
-    cached_generation_vs_datamodel_codegen,
+    warm_generation_vs_datamodel_codegen,
+    edited_generation_vs_datamodel_codegen,
     import_vs_msgraph,
 )
 

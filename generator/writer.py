@@ -42,7 +42,7 @@ class WriteReport:
 
 
 def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
-    """The file's text with its header; Python files are formatted afterwards, all at once."""
+    """The file's text with its header (Python files: formatted already)."""
     lines = header.lines()
     if path.suffix in (".py", ".toml"):
         return "".join(f"# {line}\n" for line in lines) + text
@@ -59,10 +59,13 @@ def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
 
 def finalize(files: dict[PurePosixPath, str], header: Header) -> dict[PurePosixPath, bytes]:
     """Headers and formatting applied: the exact bytes each file will have on disk."""
-    texts = {path: _with_header(path, files[path], header) for path in sorted(files)}
+    # Python is formatted before the header goes on top (black leaves leading `# ...` comment
+    # lines as they are): the header carries the spec's sha256, so any spec edit would otherwise
+    # change every file's text and miss the formatter's whole-file cache.
+    texts = dict(sorted(files.items()))
     python = [path for path in texts if path.suffix == ".py"]
     texts.update(zip(python, format_sources([texts[path] for path in python]), strict=True))
-    return {path: text.encode("utf-8") for path, text in texts.items()}
+    return {path: _with_header(path, text, header).encode("utf-8") for path, text in texts.items()}
 
 
 def read_tree(root: Path) -> dict[PurePosixPath, bytes]:
