@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.errors import SchemaCompileError, SpecErrors
+from generator.formatting import cache_dir
 from generator.pipeline import Generation, build
 from generator.writer import CHANGELOG_FILE, read_tree, write_tree
 
@@ -64,7 +65,11 @@ def _changelog_files(out: Path, gate: VersionGate | None) -> dict[PurePosixPath,
 def command_generate(arguments: argparse.Namespace) -> int:
     """Build everything in memory, then replace the output folder atomically."""
     # Build first: a spec with errors gets its located errors, not a breaking-change verdict.
-    generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
+    generation = build(
+        arguments.spec,
+        project_root=arguments.out.resolve().parent,
+        template_cache=cache_dir("jinja"),
+    )
     gate = _version_gate(arguments)
     if gate is not None and gate.refusal is not None and not arguments.allow_breaking:
         print(gate.refusal, file=sys.stderr)
@@ -96,7 +101,11 @@ def command_diff(arguments: argparse.Namespace) -> int:
 
 def command_check(arguments: argparse.Namespace) -> int:
     """Exit 1 with a unified diff when the output folder differs from what the spec generates."""
-    generation = build(arguments.spec, project_root=arguments.out.resolve().parent)
+    generation = build(
+        arguments.spec,
+        project_root=arguments.out.resolve().parent,
+        template_cache=cache_dir("jinja"),
+    )
     on_disk = read_tree(arguments.out)
     on_disk.pop(CHANGELOG_FILE, None)  # history carried over by generate, not generated
     stale = sorted(

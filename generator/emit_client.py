@@ -18,11 +18,18 @@ TEMPLATE_ROOTS = (
 )
 
 
-def template_environment() -> jinja2.Environment:
-    """The one Jinja environment: strict undefined, whitespace control, safe-text filters."""
+def template_environment(
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+) -> jinja2.Environment:
+    """The one Jinja environment: strict undefined, whitespace control, safe-text filters.
+
+    `bytecode_cache` (the command line passes one; emitters never choose to touch the disk)
+    keeps compiled templates, checked against each template's source, between runs.
+    """
     root = next(path for path in TEMPLATE_ROOTS if path.is_dir())
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
+        bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -216,9 +223,11 @@ def _server_label(urls: tuple[str, ...]) -> str:
     return ", ".join(f"`{url}`" for url in urls)
 
 
-def emit_client(api: Api) -> dict[PurePosixPath, str]:
+def emit_client(
+    api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> dict[PurePosixPath, str]:
     """Every file of the generated package except the validators: path -> unformatted text."""
-    environment = template_environment()
+    environment = template_environment(bytecode_cache)
     shapes = {op.operation_id: result_shape(api, op) for op in api.operations}
     results = sorted(
         {shape.class_name: shape for shape in shapes.values()}.values(), key=lambda s: s.class_name

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import jinja2
+
 from generator.emit_client import PACKAGE, template_environment
 from generator.errors import join_pointer
 from generator.ir import Api
@@ -117,7 +119,9 @@ def example_function(api: Api, builder: StrategyBuilder) -> str:
     )
 
 
-def emit_strategies(api: Api) -> dict[PurePosixPath, str]:
+def emit_strategies(
+    api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> dict[PurePosixPath, str]:
     """`graph_invite/strategies.py`: path -> unformatted text."""
     builder = StrategyBuilder(api.schema_bundle, strategy_function_names(api))
     functions = strategy_functions(api, builder)
@@ -131,5 +135,5 @@ def emit_strategies(api: Api) -> dict[PurePosixPath, str]:
         "example": example_function(api, builder),
         "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,
     }
-    template = template_environment().get_template("client/strategies.py.jinja")
+    template = template_environment(bytecode_cache).get_template("client/strategies.py.jinja")
     return {STRATEGIES_PATH: template.render(context)}

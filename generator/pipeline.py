@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+
+import jinja2
 
 from generator.emit_client import PACKAGE, emit_client
 from generator.emit_schemas import emit_schemas
@@ -55,23 +58,40 @@ def spec_label(spec_path: Path, project_root: Path) -> str:
         return spec_path.name
 
 
-def build(spec_path: Path, *, project_root: Path | None = None) -> Generation:
-    """Run every stage; raise `SpecErrors` (all problems, located) when the spec is not usable."""
+def build(
+    spec_path: Path, *, project_root: Path | None = None, template_cache: Path | None = None
+) -> Generation:
+    """Run every stage; raise `SpecErrors` (all problems, located) when the spec is not usable.
+
+    `template_cache`: a folder for compiled Jinja templates (the command line's cache; skipped
+    when it cannot be written). Without it nothing but the spec is read and nothing is written.
+    """
     resolved = resolve_spec(spec_path)
     # Name the spec the same way wherever the command runs from: output must not depend on cwd.
     api = replace(
         api_from_spec(resolved), spec_path=spec_label(spec_path, project_root or Path.cwd())
     )
+    bytecode_cache = _bytecode_cache(template_cache)
     files: dict[PurePosixPath, str] = {}
     files.update(emit_schemas(api))
     try:
         files.update(emit_validators(api))
-        files.update(emit_strategies(api))
+        files.update(emit_strategies(api, bytecode_cache))
     except SchemaCompileError as error:
         raise SpecErrors([_compile_error(resolved, error)]) from None
-    files.update(emit_client(api))
+    files.update(emit_client(api, bytecode_cache))
     header = Header(api.spec_path, api.spec_sha256, api.generator_version)
     return Generation(api, finalize(files, header))
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
 
 
 def _compile_error(resolved: ResolvedSpec, error: SchemaCompileError) -> SpecError:

@@ -47,6 +47,19 @@ def test_generation_is_deterministic_and_independent_of_cwd(
     ), "absolute path leaked"
 
 
+def test_compiled_template_cache_changes_nothing(tmp_path: Path) -> None:
+    """The command line's Jinja bytecode cache: filled by one run, used by the next, same bytes;
+    an unwritable folder is skipped rather than an error."""
+    plain = build(SPEC, project_root=ROOT).files
+    cache = tmp_path / "jinja"
+    assert build(SPEC, project_root=ROOT, template_cache=cache).files == plain
+    assert len(list(cache.iterdir())) >= 10  # every template compiled once
+    assert build(SPEC, project_root=ROOT, template_cache=cache).files == plain
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert build(SPEC, project_root=ROOT, template_cache=blocked / "jinja").files == plain
+
+
 def test_every_python_file_starts_with_the_header() -> None:
     for path, content in build(SPEC, project_root=ROOT).files.items():
         if path.suffix == ".py":
