@@ -98,12 +98,13 @@ def _render_path(path: tuple[str | int, ...]) -> str:
         elif item.isidentifier():
             parts.append(f".{item}" if parts else item)
         else:
+            import json  # here, not at the top: importing json is a sixth of the package's import
+
             parts.append(f"[{json.dumps(item)}]")
     if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
         parts[6:-6] = [f"...({len(parts) - 12} more)"]
     return "".join(parts)
 ''',
-    imports=("json",),
 )
 
 HELPERS["_short_repr"] = Helper(

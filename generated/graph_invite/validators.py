@@ -4,7 +4,6 @@
 """Compiled validators for Microsoft Graph driveItem invite: one validate_<name> per JSON Schema."""
 
 import ipaddress
-import json
 import re
 import reprlib
 import typing
@@ -82,6 +81,8 @@ def _render_path(path: tuple[str | int, ...]) -> str:
         elif item.isidentifier():
             parts.append(f".{item}" if parts else item)
         else:
+            import json  # here, not at the top: importing json is a sixth of the package's import
+
             parts.append(f"[{json.dumps(item)}]")
     if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
         parts[6:-6] = [f"...({len(parts) - 12} more)"]
