@@ -7,6 +7,7 @@ import ipaddress
 import json
 import re
 import reprlib
+import sys
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -104,6 +105,10 @@ def _short_repr(value: object) -> str:
 _is_str = str.__instancecheck__
 
 
+# Possessive quantifiers (`a++`) came with Python 3.11; before, fast paths are plain greedy ones.
+_POSSESSIVE = sys.version_info >= (3, 11)
+
+
 _LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
 
 
@@ -137,6 +142,10 @@ def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
 
 _DATE_TIME_FAST_PATTERN = re.compile(
     "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
+    "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
+    "++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+    if _POSSESSIVE
+    else "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
     "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
     "+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
@@ -195,7 +204,9 @@ def _is_hostname(text: str) -> bool:
 
 
 _EMAIL_FAST_PATTERN = re.compile(
-    "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9]+" "[.])+[A-Za-z0-9]+"
+    "[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-9]+" "+(?:[.][A-Za-z0-9]++)++"
+    if _POSSESSIVE
+    else "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@[A-Za-z0-9]+(?:" "[.][A-Za-z0-9]+)+"
 )
 _EMAIL_PATTERN = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
@@ -232,7 +243,12 @@ def _is_email(text: str) -> bool:
 
 
 _URI_FAST_PATTERN = re.compile(
-    "[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*+,;"
+    "[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()*+,"
+    ";=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]"
+    "*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:#[A"
+    "-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+"
+    if _POSSESSIVE
+    else "[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*+,;"
     "=]*(?::[0-9]*)?(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*)?("
     "?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9"
     "\\-._~!$&'()*+,;=:@/?]*)?"
