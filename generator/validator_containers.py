@@ -265,7 +265,7 @@ def check_items(node: Node, value: Any) -> None:
         return
     # First-error variant: the first item goes straight to the first-error walk, so an error
     # there (a one-recipient request) is walked once; the rest pass the map() test first, so
-    # valid arrays build no item paths.
+    # valid arrays build no item paths. A one-item array builds no slice or map() at all.
     item = node.scope.variable("item")
     with node.scope.capture() as head:
         node.apply(schema, node.at("items"), node.target.child(item, str(start)), "items")
@@ -274,7 +274,8 @@ def check_items(node: Node, value: Any) -> None:
     rest = f"{node.value}[{start + 1}:]"
     with node.scope.capture() as loop:
         _check_each_item(node, schema, rest, start + 1)
-    node.scope.writer.add_block(f"if not all(map({function}, {rest})):", loop)
+    condition = f"len({node.value}) > {start + 1} and not all(map({function}, {rest}))"
+    node.scope.writer.add_block(f"if {condition}:", loop)
 
 
 def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:

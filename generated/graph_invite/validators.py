@@ -1217,7 +1217,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
         item_1 = value_1[0]
         if (error := _first_error_drive_recipient(item_1, path + ("recipients", 0))) is not None:
             return error
-    if not all(map(_is_valid_drive_recipient, value_1[1:])):
+    if len(value_1) > 1 and not all(map(_is_valid_drive_recipient, value_1[1:])):
         for index_1, item_2 in enumerate(value_1[1:], 1):
             if (
                 error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
@@ -1276,7 +1276,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             item_3 = value_5[0]
             if (error := _first_error_permission_role(item_3, path + ("roles", 0))) is not None:
                 return error
-        if not all(map(_is_valid_permission_role, value_5[1:])):
+        if len(value_5) > 1 and not all(map(_is_valid_permission_role, value_5[1:])):
             for index_2, item_4 in enumerate(value_5[1:], 1):
                 if (
                     error := _first_error_permission_role(item_4, path + ("roles", index_2))
@@ -1530,7 +1530,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
         item_1 = value_4[0]
         if (error := _first_error_permission(item_1, path + ("value", 0))) is not None:
             return error
-    if not all(map(_is_valid_permission, value_4[1:])):
+    if len(value_4) > 1 and not all(map(_is_valid_permission, value_4[1:])):
         for index_1, item_2 in enumerate(value_4[1:], 1):
             if (error := _first_error_permission(item_2, path + ("value", index_1))) is not None:
                 return error
@@ -1896,7 +1896,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             item_1 = value_4[0]
             if (error := _first_error_error_details(item_1, path + ("details", 0))) is not None:
                 return error
-        if not all(map(_is_valid_error_details, value_4[1:])):
+        if len(value_4) > 1 and not all(map(_is_valid_error_details, value_4[1:])):
             for index_1, item_2 in enumerate(value_4[1:], 1):
                 if (
                     error := _first_error_error_details(item_2, path + ("details", index_1))
@@ -2109,7 +2109,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                     error := _first_error_identity_set(item_2, path + ("grantedToIdentities", 0))
                 ) is not None:
                     return error
-            if not all(map(_is_valid_identity_set, value_5[1:])):
+            if len(value_5) > 1 and not all(map(_is_valid_identity_set, value_5[1:])):
                 for index_2, item_3 in enumerate(value_5[1:], 1):
                     if (
                         error := _first_error_identity_set(
@@ -2146,7 +2146,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                     )
                 ) is not None:
                     return error
-            if not all(map(_is_valid_share_point_identity_set, value_7[1:])):
+            if len(value_7) > 1 and not all(map(_is_valid_share_point_identity_set, value_7[1:])):
                 for index_3, item_5 in enumerate(value_7[1:], 1):
                     if (
                         error := _first_error_share_point_identity_set(
