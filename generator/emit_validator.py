@@ -23,12 +23,13 @@ from typing import Any
 from generator.errors import SchemaCompileError
 from generator.names import docstring
 from generator.validator_compiler import Knowledge, ModuleCompiler
+from generator.validator_deferral import DEFERRAL_HELPERS
 from generator.validator_formats import FORMAT_HELPERS
 from generator.validator_node import Variant
 from generator.validator_runtime import HELPERS, helper_closure, render_imports
 from generator.validator_writer import comment_text, lint_exemptions
 
-_ALL_HELPERS = {**HELPERS, **FORMAT_HELPERS}
+_ALL_HELPERS = {**HELPERS, **FORMAT_HELPERS, **DEFERRAL_HELPERS}
 # Module-level names the helpers define: generated constants must not take them.
 _HELPER_NAMES = frozenset(
     name

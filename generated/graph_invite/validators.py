@@ -9,7 +9,8 @@ import re
 import reprlib
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import Any
 
 
@@ -272,6 +273,61 @@ _URI_PATTERN = re.compile(
 def _is_uri(text: str) -> bool:
     """RFC 3986 absolute URI: a scheme, then ':' and the rest."""
     return _URI_FAST_PATTERN.fullmatch(text) is not None or _URI_PATTERN.fullmatch(text) is not None
+
+
+_DATE_TIME_LINES_PATTERN = re.compile(
+    "(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0"
+    "-9]++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n"
+    ")*+"
+    if _POSSESSIVE
+    else "(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0"
+    "-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n)*"
+)
+
+
+_EMAIL_LINES_PATTERN = re.compile(
+    "(?:[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-" "9]++(?:[.][A-Za-z0-9]++)++\n)*+"
+    if _POSSESSIVE
+    else "(?:[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@[A-Za-z0-9]+" "(?:[.][A-Za-z0-9]+)+\n)*"
+)
+
+
+_URI_LINES_PATTERN = re.compile(
+    "(?:[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()"
+    "*+,;=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:"
+    "@/]*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:"
+    "#[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+\n)*+"
+    if _POSSESSIVE
+    else "(?:[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*"
+    "+,;=]*(?::[0-9]*)?(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*"
+    ")?(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z"
+    "0-9\\-._~!$&'()*+,;=:@/?]*)?\n)*"
+)
+
+
+def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], bool]) -> bool:
+    """Whether `check` accepts every text; `lines` (its fast path, once per line) decides most.
+
+    The texts are joined one per line, so one regex call covers them all. A text holding a
+    newline itself would blur the lines: then each is checked alone. A line the fast path stops
+    at goes to `check`, and the batch goes on after it.
+    """
+    text = "\n".join(texts) + "\n"
+    if text.count("\n") != len(texts):
+        return all(map(check, texts))
+    start = 0
+    while True:
+        match = lines.match(text, start)
+        if match is not None:
+            start = match.end()
+        if start == len(text):
+            return True
+        stop = text.index("\n", start)
+        if not check(text[start:stop]):
+            return False
+        start = stop + 1
 
 
 _DRIVE_RECIPIENT_KNOWN_KEYS = frozenset({"@odata.type", "alias", "email", "objectId"})
@@ -1217,12 +1273,16 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
         item_1 = value_1[0]
         if (error := _first_error_drive_recipient(item_1, path + ("recipients", 0))) is not None:
             return error
-    if len(value_1) > 1 and not all(map(_is_valid_drive_recipient, value_1[1:])):
-        for index_1, item_2 in enumerate(value_1[1:], 1):
-            if (
-                error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
-            ) is not None:
-                return error
+    if len(value_1) > 1:
+        queues_1: tuple[list[str], ...] = ([], [])
+        if not all(map(_is_valid_drive_recipient, value_1[1:], repeat(queues_1))) or (
+            queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)
+        ):
+            for index_1, item_2 in enumerate(value_1[1:], 1):
+                if (
+                    error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
+                ) is not None:
+                    return error
     if "message" in data:
         value_2 = data["message"]
         if not (isinstance(value_2, str) or value_2 is None):
@@ -1530,10 +1590,18 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
         item_1 = value_4[0]
         if (error := _first_error_permission(item_1, path + ("value", 0))) is not None:
             return error
-    if len(value_4) > 1 and not all(map(_is_valid_permission, value_4[1:])):
-        for index_1, item_2 in enumerate(value_4[1:], 1):
-            if (error := _first_error_permission(item_2, path + ("value", index_1))) is not None:
-                return error
+    if len(value_4) > 1:
+        queues_1: tuple[list[str], ...] = ([], [], [])
+        if (
+            not all(map(_is_valid_permission, value_4[1:], repeat(queues_1)))
+            or (queues_1[0] and not _all_hold(queues_1[0], _DATE_TIME_LINES_PATTERN, _is_date_time))
+            or (queues_1[2] and not _all_hold(queues_1[2], _URI_LINES_PATTERN, _is_uri))
+        ):
+            for index_1, item_2 in enumerate(value_4[1:], 1):
+                if (
+                    error := _first_error_permission(item_2, path + ("value", index_1))
+                ) is not None:
+                    return error
     return None
 
 
@@ -3516,7 +3584,7 @@ def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     return True
 
 
-def _is_valid_drive_recipient(data: Any) -> bool:
+def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/driveRecipient."""
     if not (isinstance(data, dict) and _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data)):
         return False
@@ -3528,7 +3596,9 @@ def _is_valid_drive_recipient(data: Any) -> bool:
         value_2 = data["email"]
         if not isinstance(value_2, str):
             return False
-        if not (
+        if pending is not None and len(value_2) <= 64:
+            pending[1].append(value_2)
+        elif not (
             "@" in value_2
             and (
                 (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
@@ -3558,7 +3628,7 @@ def _is_valid_permission_role(data: Any) -> bool:
     return True
 
 
-def _is_valid_permission(data: Any) -> bool:
+def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/permission."""
     if not (
         isinstance(data, dict)
@@ -3608,11 +3678,11 @@ def _is_valid_permission(data: Any) -> bool:
             return False
     if "link" in data:
         value_9 = data["link"]
-        if not (value_9 is None or _is_valid_sharing_link(value_9)):
+        if not (value_9 is None or _is_valid_sharing_link(value_9, pending)):
             return False
     if "inheritedFrom" in data:
         value_10 = data["inheritedFrom"]
-        if not (value_10 is None or _is_valid_item_reference(value_10)):
+        if not (value_10 is None or _is_valid_item_reference(value_10, pending)):
             return False
     if "shareId" in data:
         value_11 = data["shareId"]
@@ -3627,11 +3697,13 @@ def _is_valid_permission(data: Any) -> bool:
         if not (isinstance(value_13, str) or value_13 is None):
             return False
         if isinstance(value_13, str):
-            if not _is_date_time(value_13):
+            if pending is not None:
+                pending[0].append(value_13)
+            elif not _is_date_time(value_13):
                 return False
     if "error" in data:
         value_14 = data["error"]
-        if not (value_14 is None or _is_valid_invite_recipient_error(value_14)):
+        if not (value_14 is None or _is_valid_invite_recipient_error(value_14, pending)):
             return False
     if "@deprecated.GrantedTo" in data:
         value_15 = data["@deprecated.GrantedTo"]
@@ -3644,7 +3716,7 @@ def _is_valid_permission(data: Any) -> bool:
     return True
 
 
-def _is_valid_sharepoint_ids(data: Any) -> bool:
+def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharepointIds."""
     if not (
         isinstance(data, dict)
@@ -3672,7 +3744,9 @@ def _is_valid_sharepoint_ids(data: Any) -> bool:
         if not (isinstance(value_5, str) or value_5 is None):
             return False
         if isinstance(value_5, str):
-            if not _is_uri(value_5):
+            if pending is not None:
+                pending[2].append(value_5)
+            elif not _is_uri(value_5):
                 return False
     if "tenantId" in data:
         value_6 = data["tenantId"]
@@ -3836,7 +3910,7 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
     return True
 
 
-def _is_valid_sharing_link(data: Any) -> bool:
+def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharingLink."""
     if not (
         isinstance(data, dict)
@@ -3868,7 +3942,9 @@ def _is_valid_sharing_link(data: Any) -> bool:
         if not (isinstance(value_6, str) or value_6 is None):
             return False
         if isinstance(value_6, str):
-            if not _is_uri(value_6):
+            if pending is not None:
+                pending[2].append(value_6)
+            elif not _is_uri(value_6):
                 return False
     if "preventsDownload" in data:
         value_7 = data["preventsDownload"]
@@ -3877,7 +3953,7 @@ def _is_valid_sharing_link(data: Any) -> bool:
     return True
 
 
-def _is_valid_item_reference(data: Any) -> bool:
+def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/itemReference."""
     if not (
         isinstance(data, dict)
@@ -3918,7 +3994,7 @@ def _is_valid_item_reference(data: Any) -> bool:
             return False
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
-        if not (value_9 is None or _is_valid_sharepoint_ids(value_9)):
+        if not (value_9 is None or _is_valid_sharepoint_ids(value_9, pending)):
             return False
     if "siteId" in data:
         value_10 = data["siteId"]
@@ -3927,7 +4003,9 @@ def _is_valid_item_reference(data: Any) -> bool:
     return True
 
 
-def _is_valid_invite_recipient_error(data: Any) -> bool:
+def _is_valid_invite_recipient_error(
+    data: Any, pending: tuple[list[str], ...] | None = None
+) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientError."""
     if not (
         isinstance(data, dict)
@@ -3951,7 +4029,9 @@ def _is_valid_invite_recipient_error(data: Any) -> bool:
         if not (isinstance(value_4, str) or value_4 is None):
             return False
         if isinstance(value_4, str):
-            if not _is_uri(value_4):
+            if pending is not None:
+                pending[2].append(value_4)
+            elif not _is_uri(value_4):
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
