@@ -32,7 +32,11 @@ class FormatCheck:
 FORMATS: dict[str, FormatCheck] = {
     "date": FormatCheck("_is_date", "a date (RFC 3339 full-date)"),
     "date-time": FormatCheck(
-        "_is_date_time", "a date-time (RFC 3339)", lines="_DATE_TIME_LINES_PATTERN"
+        "_is_date_time",
+        "a date-time (RFC 3339)",
+        # The helper's first test inline: a call is a fifth of the everyday check.
+        "_DATE_TIME_FAST_PATTERN.fullmatch({value}) is not None or _is_date_time({value})",
+        lines="_DATE_TIME_LINES_PATTERN",
     ),
     "email": FormatCheck(
         "_is_email",
@@ -49,7 +53,12 @@ FORMATS: dict[str, FormatCheck] = {
     "ipv6": FormatCheck("_is_ipv6", "an IPv6 address"),
     "regex": FormatCheck("_is_regex", "a regular expression"),
     "time": FormatCheck("_is_time", "a time (RFC 3339 full-time)"),
-    "uri": FormatCheck("_is_uri", "an absolute URI", lines="_URI_LINES_PATTERN"),
+    "uri": FormatCheck(
+        "_is_uri",
+        "an absolute URI",
+        "_URI_FAST_PATTERN.fullmatch({value}) is not None or _is_uri({value})",
+        lines="_URI_LINES_PATTERN",
+    ),
     "uri-reference": FormatCheck("_is_uri_reference", "a URI reference"),
     "uuid": FormatCheck("_is_uuid", "a UUID"),
 }

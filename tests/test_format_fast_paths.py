@@ -87,6 +87,14 @@ def test_inline_email_check_agrees_with_the_helper(text: str) -> None:
     assert eval(expression, vars(HELPERS), {"text": text}) == HELPERS._is_email(text)
 
 
+@given(near_misses(formats._DATE_TIME_FAST) | near_misses(formats._URI_FAST))
+def test_inline_date_time_and_uri_checks_agree_with_the_helpers(text: str) -> None:
+    """The call-site expressions emitted for `format: date-time` and `uri` give the helpers' verdicts."""
+    for name, helper in (("date-time", HELPERS._is_date_time), ("uri", HELPERS._is_uri)):
+        expression = formats.FORMATS[name].inline.format(value="text")
+        assert eval(expression, vars(HELPERS), {"text": text}) == helper(text)
+
+
 @given(near_misses(formats._DATE_TIME_FAST))
 def test_date_time_fast_path_accepts_only_full_matches(text: str) -> None:
     fast = re.fullmatch(formats._DATE_TIME_FAST, text) is not None

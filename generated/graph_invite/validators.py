@@ -1089,7 +1089,7 @@ def _first_error_invite_recipient_error(
                 value_4,
             )
         if isinstance(value_4, str):
-            if not _is_uri(value_4):
+            if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("fixItUrl",),
@@ -1165,7 +1165,7 @@ def _errors_invite_recipient_error(
                     value_4,
                 )
             if isinstance(value_4, str):
-                if not _is_uri(value_4):
+                if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("fixItUrl",),
@@ -1557,7 +1557,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
                 "type",
                 value_2,
             )
-        if not _is_uri(value_2):
+        if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
             return ValidationError(
                 "must be an absolute URI",
                 path + ("@odata.nextLink",),
@@ -1648,7 +1648,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     value_2,
                 )
             if isinstance(value_2, str):
-                if not _is_uri(value_2):
+                if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("@odata.nextLink",),
@@ -2285,7 +2285,9 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 value_13,
             )
         if isinstance(value_13, str):
-            if not _is_date_time(value_13):
+            if not (
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+            ):
                 return ValidationError(
                     "must be a date-time (RFC 3339)",
                     path + ("expirationDateTime",),
@@ -2485,7 +2487,10 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     value_13,
                 )
             if isinstance(value_13, str):
-                if not _is_date_time(value_13):
+                if not (
+                    _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None
+                    or _is_date_time(value_13)
+                ):
                     yield ValidationError(
                         "must be a date-time (RFC 3339)",
                         path + ("expirationDateTime",),
@@ -3046,7 +3051,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
                 value_5,
             )
         if isinstance(value_5, str):
-            if not _is_uri(value_5):
+            if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("siteUrl",),
@@ -3138,7 +3143,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     value_5,
                 )
             if isinstance(value_5, str):
-                if not _is_uri(value_5):
+                if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("siteUrl",),
@@ -3364,7 +3369,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
                 value_6,
             )
         if isinstance(value_6, str):
-            if not _is_uri(value_6):
+            if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("webUrl",),
@@ -3456,7 +3461,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                     value_6,
                 )
             if isinstance(value_6, str):
-                if not _is_uri(value_6):
+                if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("webUrl",),
@@ -3701,7 +3706,9 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
         if isinstance(value_13, str):
             if pending is not None:
                 pending[0].append(value_13)
-            elif not _is_date_time(value_13):
+            elif not (
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+            ):
                 return False
     if "error" in data:
         value_14 = data["error"]
@@ -3748,7 +3755,7 @@ def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = 
         if isinstance(value_5, str):
             if pending is not None:
                 pending[2].append(value_5)
-            elif not _is_uri(value_5):
+            elif not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                 return False
     if "tenantId" in data:
         value_6 = data["tenantId"]
@@ -3946,7 +3953,7 @@ def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = No
         if isinstance(value_6, str):
             if pending is not None:
                 pending[2].append(value_6)
-            elif not _is_uri(value_6):
+            elif not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                 return False
     if "preventsDownload" in data:
         value_7 = data["preventsDownload"]
@@ -4033,7 +4040,7 @@ def _is_valid_invite_recipient_error(
         if isinstance(value_4, str):
             if pending is not None:
                 pending[2].append(value_4)
-            elif not _is_uri(value_4):
+            elif not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
