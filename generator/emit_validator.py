@@ -6,7 +6,9 @@ three variants: `_is_valid_<name>(data) -> bool`, with no bookkeeping, decides v
 rule; `_first_error_<name>(data, path)` returns the first of them (or None) without generator
 frames, for `validate_<name>`. The last two run only for invalid instances. All come from the
 same keyword handlers (`validator_keywords`, `validator_containers`), so they agree by
-construction; tests check it.
+construction; tests check it. Where the first-error walk maps a boolean function over array
+items, that walk queues format checks and runs them in one regex call per format
+(`validator_deferral`).
 
 Instances are Python values as `json.loads` makes them: only a dict with str keys is an object,
 only a list is an array (a tuple is not), int (not bool) is an integer, a finite float or int

@@ -7,8 +7,8 @@ the first item of an array itself and the rest with `all(map(_is_valid_<item>, r
 the boolean walk gets fresh queues, `pending[slot]` (one list per format), and appends each
 string to its format's list instead of checking it. After the map, `_all_hold` joins each list
 one string per line and matches `(?:FAST\n)*+` once (FAST: the format's fast path, which never
-matches a newline); a line it stops at goes to the full helper and the batch goes on after it,
-so the verdict is exactly the helpers'. If any item or string fails, every item goes through
+matches a newline; for email one within RFC 5321's limits at any length); a line it stops at
+goes to the full helper and the batch goes on after it, so the verdict is exactly the helpers'. If any item or string fails, every item goes through
 the first-error walk, which checks formats in place: it reports the first error in schema order.
 
 A string is only queued where its failure means the whole item fails: the boolean walk passes
@@ -39,12 +39,13 @@ def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], b
     """Whether `check` accepts every text; `lines` (its fast path, once per line) decides most.
 
     The texts are joined one per line, so one regex call covers them all. A text holding a
-    newline itself would blur the lines: then each is checked alone. A line the fast path stops
-    at goes to `check`, and the batch goes on after it.
+    newline itself would blur the lines: then each is checked alone (`in` finds a newline with
+    memchr, ten times as fast as counting them). A line the fast path stops at goes to `check`,
+    and the batch goes on after it.
     """
-    text = "\\n".join(texts) + "\\n"
-    if text.count("\\n") != len(texts):
+    if "\\n" in "".join(texts):
         return all(map(check, texts))
+    text = "\\n".join([*texts, ""])  # every text, newline included, makes a line
     if lines.fullmatch(text) is not None:  # the common case: every line takes the fast path
         return True
     start = 0
@@ -70,10 +71,7 @@ def emit_deferred_format(node: Node, name: str, condition: str, description: str
     if not (check.lines and node.scope.defers):
         return False
     slot = node.compiler.format_slot(node.scope, name)
-    guard = f"{PENDING} is not None"
-    if check.defer_if:
-        guard += " and " + check.defer_if.format(value=node.value)
-    node.scope.writer.line(f"if {guard}:")
+    node.scope.writer.line(f"if {PENDING} is not None:")
     node.scope.writer.line(f"    {PENDING}[{slot}].append({node.value})")
     # Called without `pending` (a verdict someone consumes): checked here, as ever.
     node.fail_if(condition, node.at("format"), "format", description, branch="elif")

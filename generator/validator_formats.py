@@ -24,9 +24,6 @@ class FormatCheck:
     # Helper (a compiled `(?:FAST\n)*+`) that checks many strings at once, one per line; empty:
     # the format is never deferred (see `validator_deferral`).
     lines: str = ""
-    # Call-site condition (`{value}`) for deferring a string: what the batch's fast path assumes
-    # but does not test; empty: always.
-    defer_if: str = ""
 
 
 FORMATS: dict[str, FormatCheck] = {
@@ -45,8 +42,6 @@ FORMATS: dict[str, FormatCheck] = {
         '"@" in {value} and ((len({value}) <= 64 and _EMAIL_FAST_PATTERN.fullmatch({value})'
         " is not None) or _is_email({value}))",
         lines="_EMAIL_LINES_PATTERN",
-        # The fast path decides only short addresses: no length limit of RFC 5321 applies.
-        defer_if="len({value}) <= 64",
     ),
     "hostname": FormatCheck("_is_hostname", "a host name"),
     "ipv4": FormatCheck("_is_ipv4", "an IPv4 address"),
@@ -107,6 +102,15 @@ _URI_FAST = (
 )
 # A dot-atom without the rarer atext characters at a host of letters and digits only.
 _EMAIL_FAST = "[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-9]++(?:[.][A-Za-z0-9]++)++"
+# The same shape within RFC 5321's limits whatever the length (up to 3 atoms of 20 or 21
+# characters: a local part of at most 63; 2 to 4 labels of 62: a domain of at most 251), for
+# batches, which cannot test `len(text) <= 64` per address. Optional groups, nested, instead
+# of `{0,2}` and `{1,3}`: 10% faster in `re`.
+_ATOM_FAST, _LABEL_FAST = "[A-Za-z0-9_+-]", "[.][A-Za-z0-9]{1,62}+"
+_EMAIL_FAST_BOUNDED = (
+    f"{_ATOM_FAST}{{1,21}}+(?:[.]{_ATOM_FAST}{{1,20}}+(?:[.]{_ATOM_FAST}{{1,20}}+)?+)?+"
+    f"@[A-Za-z0-9]{{1,62}}+{_LABEL_FAST}(?:{_LABEL_FAST}(?:{_LABEL_FAST})?+)?+"
+)
 # Days 01-28 and seconds 00-59: no calendar or leap-second arithmetic, no groups to capture.
 _DATE_TIME_FAST = (
     "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
@@ -377,5 +381,5 @@ def _lines_helper(constant: str, fast: str) -> Helper:
 FORMAT_HELPERS["_DATE_TIME_LINES_PATTERN"] = _lines_helper(
     "_DATE_TIME_LINES_PATTERN", _DATE_TIME_FAST
 )
-FORMAT_HELPERS["_EMAIL_LINES_PATTERN"] = _lines_helper("_EMAIL_LINES_PATTERN", _EMAIL_FAST)
+FORMAT_HELPERS["_EMAIL_LINES_PATTERN"] = _lines_helper("_EMAIL_LINES_PATTERN", _EMAIL_FAST_BOUNDED)
 FORMAT_HELPERS["_URI_LINES_PATTERN"] = _lines_helper("_URI_LINES_PATTERN", _URI_FAST)

@@ -120,7 +120,12 @@ def opcodes(pattern: str) -> set[str]:
 
 
 POSSESSIVE = {"POSSESSIVE_REPEAT", "POSSESSIVE_REPEAT_ONE"}
-FAST_PATTERNS = [formats._URI_FAST, formats._EMAIL_FAST, formats._DATE_TIME_FAST]
+FAST_PATTERNS = [
+    formats._URI_FAST,
+    formats._EMAIL_FAST,
+    formats._EMAIL_FAST_BOUNDED,
+    formats._DATE_TIME_FAST,
+]
 
 
 def test_python_3_10_gets_the_fast_paths_without_possessive_quantifiers() -> None:

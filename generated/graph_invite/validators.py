@@ -288,9 +288,15 @@ _DATE_TIME_LINES_PATTERN = re.compile(
 
 
 _EMAIL_LINES_PATTERN = re.compile(
-    "(?:[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-" "9]++(?:[.][A-Za-z0-9]++)++\n)*+"
+    "(?:[A-Za-z0-9_+-]{1,21}+(?:[.][A-Za-z0-9_+-]{1,20}+(?:"
+    "[.][A-Za-z0-9_+-]{1,20}+)?+)?+@[A-Za-z0-9]{1,62}+[.][A"
+    "-Za-z0-9]{1,62}+(?:[.][A-Za-z0-9]{1,62}+(?:[.][A-Za-z0"
+    "-9]{1,62}+)?+)?+\n)*+"
     if _POSSESSIVE
-    else "(?:[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@[A-Za-z0-9]+" "(?:[.][A-Za-z0-9]+)+\n)*"
+    else "(?:[A-Za-z0-9_+-]{1,21}(?:[.][A-Za-z0-9_+-]{1,20}(?:[."
+    "][A-Za-z0-9_+-]{1,20})?)?@[A-Za-z0-9]{1,62}[.][A-Za-z0"
+    "-9]{1,62}(?:[.][A-Za-z0-9]{1,62}(?:[.][A-Za-z0-9]{1,62"
+    "})?)?\n)*"
 )
 
 
@@ -311,12 +317,13 @@ def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], b
     """Whether `check` accepts every text; `lines` (its fast path, once per line) decides most.
 
     The texts are joined one per line, so one regex call covers them all. A text holding a
-    newline itself would blur the lines: then each is checked alone. A line the fast path stops
-    at goes to `check`, and the batch goes on after it.
+    newline itself would blur the lines: then each is checked alone (`in` finds a newline with
+    memchr, ten times as fast as counting them). A line the fast path stops at goes to `check`,
+    and the batch goes on after it.
     """
-    text = "\n".join(texts) + "\n"
-    if text.count("\n") != len(texts):
+    if "\n" in "".join(texts):
         return all(map(check, texts))
+    text = "\n".join([*texts, ""])  # every text, newline included, makes a line
     if lines.fullmatch(text) is not None:  # the common case: every line takes the fast path
         return True
     start = 0
@@ -3603,7 +3610,7 @@ def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None =
         value_2 = data["email"]
         if not isinstance(value_2, str):
             return False
-        if pending is not None and len(value_2) <= 64:
+        if pending is not None:
             pending[1].append(value_2)
         elif not (
             "@" in value_2
