@@ -119,7 +119,7 @@ class ModuleCompiler:
         self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
 
     def learned(self) -> Knowledge:
-        """Reference targets and recursive functions seen in this pass."""
+        """Reference targets, recursive functions and deferred formats seen in this pass."""
         # A cycle that never moves to a member of the instance revisits the same (schema,
         # instance) pair: once taken it never ends, whatever the depth limit would allow.
         looping = sorted(recursive_pointers(self.same_instance_edges))
@@ -139,7 +139,7 @@ class ModuleCompiler:
         changed = True
         while changed:
             changed = False
-            for caller, callee in sorted(self.forward_edges):
+            for caller, callee in self.forward_edges:  # any order: the same fixpoint
                 missing = formats[callee] - formats[caller]
                 if missing:
                     formats[caller] |= missing
