@@ -6,7 +6,9 @@ three variants: `_is_valid_<name>(data) -> bool`, with no bookkeeping, decides v
 rule; `_first_error_<name>(data, path)` returns the first of them (or None) without generator
 frames, for `validate_<name>`. The last two run only for invalid instances. All come from the
 same keyword handlers (`validator_keywords`, `validator_containers`), so they agree by
-construction; tests check it.
+construction; tests check it. Where the first-error walk maps a boolean function over array
+items, that walk queues format checks and runs them in one regex call per format
+(`validator_deferral`).
 
 Instances are Python values as `json.loads` makes them: only a dict with str keys is an object,
 only a list is an array (a tuple is not), int (not bool) is an integer, a finite float or int
@@ -23,12 +25,13 @@ from typing import Any
 from generator.errors import SchemaCompileError
 from generator.names import docstring
 from generator.validator_compiler import Knowledge, ModuleCompiler
+from generator.validator_deferral import DEFERRAL_HELPERS
 from generator.validator_formats import FORMAT_HELPERS
 from generator.validator_node import Variant
 from generator.validator_runtime import HELPERS, helper_closure, render_imports
 from generator.validator_writer import comment_text, lint_exemptions
 
-_ALL_HELPERS = {**HELPERS, **FORMAT_HELPERS}
+_ALL_HELPERS = {**HELPERS, **FORMAT_HELPERS, **DEFERRAL_HELPERS}
 # Module-level names the helpers define: generated constants must not take them.
 _HELPER_NAMES = frozenset(
     name

@@ -10,10 +10,12 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.validator_deferral import PENDING, PENDING_TYPE
 from generator.validator_dispatch import ANNOTATIONS, compile_node
 from generator.validator_inline import guards_expression
 from generator.validator_node import Scope, Target, Variant, emit_call
@@ -36,10 +38,33 @@ class Knowledge:
 
     ref_targets: frozenset[str] = frozenset()
     recursive: frozenset[str] = frozenset()  # function pointers on a call cycle: get `depth`
+    # (function pointer, variant, format): the function takes deferred-format queues (`pending`)
+    # and a call of it may queue strings of that format.
+    deferring: frozenset[tuple[str, Variant, str]] = frozenset()
 
     def merge(self, other: Knowledge) -> Knowledge:
         """Union of both."""
-        return Knowledge(self.ref_targets | other.ref_targets, self.recursive | other.recursive)
+        return Knowledge(
+            self.ref_targets | other.ref_targets,
+            self.recursive | other.recursive,
+            self.deferring | other.deferring,
+        )
+
+    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+        """Formats a call of that function may queue (empty: it takes no queues)."""
+        return set(self._deferred_index.get((pointer, variant), ()))
+
+    @cached_property
+    def _deferred_index(self) -> dict[tuple[str, Variant], list[str]]:
+        """`deferring` by function, built once: every call site asks."""
+        index: dict[tuple[str, Variant], list[str]] = defaultdict(list)
+        for pointer, variant, name in self.deferring:
+            index[(pointer, variant)].append(name)
+        return index
+
+    def format_slots(self) -> list[str]:
+        """Deferred formats in queue order."""
+        return sorted({name for _, _, name in self.deferring})
 
 
 def recursive_pointers(edges: set[tuple[str, str]]) -> frozenset[str]:
@@ -88,16 +113,64 @@ class ModuleCompiler:
         self.edges: set[tuple[str, str]] = set()  # caller -> callee function pointers
         self.same_instance_edges: set[tuple[str, str]] = set()
         self.ref_targets: set[str] = set()
+        # Deferred formats: (function, variant, format) queued in its own code, and calls from a
+        # function's boolean walk that pass its queues on, (caller, variant) -> (callee, variant).
+        self.format_sites: set[tuple[str, Variant, str]] = set()
+        self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
 
     def learned(self) -> Knowledge:
-        """Reference targets and recursive functions seen in this pass."""
+        """Reference targets, recursive functions and deferred formats seen in this pass."""
         # A cycle that never moves to a member of the instance revisits the same (schema,
         # instance) pair: once taken it never ends, whatever the depth limit would allow.
         looping = sorted(recursive_pointers(self.same_instance_edges))
         if looping:
             message = "$ref cycle applies schemas to the same instance forever"
             raise SchemaCompileError(looping[0], message)
-        return Knowledge(frozenset(self.ref_targets), recursive_pointers(self.edges))
+        return Knowledge(
+            frozenset(self.ref_targets), recursive_pointers(self.edges), self._deferring()
+        )
+
+    def _deferring(self) -> frozenset[tuple[str, Variant, str]]:
+        """Formats each function may queue: its own, and all those of the calls it passes queues
+        to (closed here, so a chain of calls of any length needs no further pass)."""
+        formats: dict[tuple[str, Variant], set[str]] = defaultdict(set)
+        for pointer, variant, name in self.format_sites:
+            formats[(pointer, variant)].add(name)
+        changed = True
+        while changed:
+            changed = False
+            for caller, callee in self.forward_edges:  # any order: the same fixpoint
+                missing = formats[callee] - formats[caller]
+                if missing:
+                    formats[caller] |= missing
+                    changed = True
+        return frozenset(
+            (pointer, variant, name)
+            for (pointer, variant), names in formats.items()
+            for name in names
+        )
+
+    def format_slots(self) -> list[str]:
+        """Every deferred format of the module, in queue order."""
+        return self.knowledge.format_slots()
+
+    def format_slot(self, scope: Scope, name: str) -> int:
+        """Queue index of a deferred format (a placeholder until a pass has seen every format)."""
+        scope.deferred.add(name)
+        slots = self.knowledge.format_slots()
+        return slots.index(name) if name in slots else len(slots)
+
+    def forwarded(self, scope: Scope, pointer: str, variant: Variant) -> bool:
+        """Whether calls from `scope` pass `pending` on to that function (it takes them)."""
+        if not scope.defers:
+            return False
+        callee = (self.function_pointer(pointer), variant)
+        scope.forwards.add(callee)
+        return bool(self.knowledge.deferred_by(*callee))
+
+    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+        """Formats a call of the function for `pointer` may queue (empty: it takes no queues)."""
+        return self.knowledge.deferred_by(self.function_pointer(pointer), variant)
 
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Module constant for `source`, shared by equal sources."""
@@ -182,14 +255,35 @@ class ModuleCompiler:
             arguments.append(target.path_expression())
         if pointer in self.knowledge.recursive:
             arguments.append("depth + 1" if scope.has_depth else "0")
+        if self.forwarded(scope, pointer, variant):
+            arguments.append(PENDING)
         return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
 
     def predicate(
-        self, scope: Scope, pointer: str, argument: str, known_types: frozenset[str]
+        self,
+        scope: Scope,
+        pointer: str,
+        argument: str,
+        known_types: frozenset[str],
+        *,
+        tail: bool = False,
     ) -> str:
-        """Inline expression for a subschema made of guards only, else a call of its function."""
+        """Inline expression for a subschema made of guards only, else a call of its function.
+
+        `tail`: the caller's check fails exactly when this does, so a boolean walk that defers
+        formats may defer them here too.
+        """
+        # Formats the expression defers are deferred by the function it is written into.
         scratch = Scope(
-            self, Variant.FAST, scope.pointer, CodeWriter(1), scope.has_depth, dict(scope.counters)
+            self,
+            Variant.FAST,
+            scope.pointer,
+            CodeWriter(1),
+            scope.has_depth,
+            dict(scope.counters),
+            defers=tail and scope.defers,
+            deferred=scope.deferred,
+            forwards=scope.forwards,
         )
         target = Target(argument)
         if pointer in self.knowledge.ref_targets:
@@ -200,7 +294,7 @@ class ModuleCompiler:
             )
         expression = guards_expression(scratch.writer.lines, 1)
         if expression is None:
-            return self.call(scope, pointer, Variant.FAST, target)
+            return self.call(scratch, pointer, Variant.FAST, target)
         return expression
 
     def callable_name(self, scope: Scope, pointer: str) -> str | None:
@@ -234,24 +328,39 @@ class ModuleCompiler:
     def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
         """Source lines of one function."""
         has_depth = pointer in self.knowledge.recursive
-        scope = Scope(self, variant, pointer, CodeWriter(1), has_depth)
+        # Only the boolean walk defers formats (`validator_deferral`): the others check them where
+        # they meet them, so an early error stays early.
+        scope = Scope(
+            self, variant, pointer, CodeWriter(1), has_depth, defers=variant is Variant.FAST
+        )
         if has_depth:
             self._emit_depth_guard(scope)
         compile_node(scope, self.schema_at(pointer), pointer, Target("data"), "")
-        name = self.function_name(pointer, variant)
-        depth = ", depth: int" if has_depth else ""
-        where = comment_text(pointer)
-        if variant is Variant.FAST:
-            header = [f"def {name}(data: Any{depth}) -> bool:"]
+        parameters = ", depth: int" if has_depth else ""
+        self.format_sites.update((pointer, variant, name) for name in scope.deferred)
+        self.forward_edges.update(((pointer, variant), callee) for callee in scope.forwards)
+        # Callers pass queues to the functions the previous pass found deferring: take them.
+        if scope.writer.uses(PENDING) or self.knowledge.deferred_by(pointer, variant):
+            parameters += f", {PENDING}: {PENDING_TYPE} | None = None"
+        return self._function_lines(scope, parameters)
+
+    def _function_lines(self, scope: Scope, parameters: str) -> list[str]:
+        """Header, docstring and body of a compiled function."""
+        name = self.function_name(scope.pointer, scope.variant)
+        where = comment_text(scope.pointer)
+        if scope.variant is Variant.FAST:
+            header = [f"def {name}(data: Any{parameters}) -> bool:"]
             header.append(f'    """Whether data is valid against {where}."""')
             return [*header, *scope.writer.lines, "    return True"]
         error_type = self.helper("ValidationError")
-        if variant is Variant.FIRST:
-            header = [f"def {name}(data: Any, path: {PATH_TYPE}{depth}) -> {error_type} | None:"]
+        if scope.variant is Variant.FIRST:
+            returns = f"{error_type} | None"
+            header = [f"def {name}(data: Any, path: {PATH_TYPE}{parameters}) -> {returns}:"]
             header.append(f'    """First error of data against {where}, or None."""')
             return [*header, *scope.writer.lines, "    return None"]
         self.use_import("collections.abc:Iterator")
-        header = [f"def {name}(data: Any, path: {PATH_TYPE}{depth}) -> Iterator[{error_type}]:"]
+        returns = f"Iterator[{error_type}]"
+        header = [f"def {name}(data: Any, path: {PATH_TYPE}{parameters}) -> {returns}:"]
         header.append(f'    """Errors of data against {where}, in schema order."""')
         body = scope.writer.lines
         if not any(line.lstrip().startswith("yield") for line in body):

@@ -21,6 +21,7 @@ from generator.validator_checks import (
     plural,
     property_names,
 )
+from generator.validator_deferral import PENDING, item_queues
 from generator.validator_inline import negate
 from generator.validator_node import Node, Variant
 from generator.validator_writer import CodeWriter, short_repr, string_literal
@@ -258,23 +259,42 @@ def check_items(node: Node, value: Any) -> None:
         function = node.compiler.callable_name(node.scope, node.at("items"))
     if function is not None and node.fast:
         # map() runs the per-item loop in C: the common "array of $ref" case costs no bytecode.
-        node.fail_if(f"not all(map({function}, {items}))", node.at("items"), "items", FAST_ONLY)
+        queues = ""
+        if node.compiler.forwarded(node.scope, node.at("items"), Variant.FAST):
+            # Each call gets this walk's format queues too (`repeat` runs in C, as map does).
+            node.compiler.use_import("itertools:repeat")
+            queues = f", repeat({PENDING})"
+        condition = f"not all(map({function}, {items}{queues}))"
+        node.fail_if(condition, node.at("items"), "items", FAST_ONLY)
         return
     if function is None:
         _check_each_item(node, schema, items, start)
         return
     # First-error variant: the first item goes straight to the first-error walk, so an error
     # there (a one-recipient request) is walked once; the rest pass the map() test first, so
-    # valid arrays build no item paths.
+    # valid arrays build no item paths. A one-item array builds no slice or map() at all.
     item = node.scope.variable("item")
     with node.scope.capture() as head:
         node.apply(schema, node.at("items"), node.target.child(item, str(start)), "items")
     setup = [(item, f"{node.value}[{start}]")]
     node.scope.writer.add_block(f"if len({node.value}) > {start}:", head, setup)
     rest = f"{node.value}[{start + 1}:]"
-    with node.scope.capture() as loop:
-        _check_each_item(node, schema, rest, start + 1)
-    node.scope.writer.add_block(f"if not all(map({function}, {rest})):", loop)
+    formats = node.compiler.deferred_by(node.at("items"), Variant.FAST)
+    with node.scope.capture() as more:
+        with node.scope.capture() as loop:
+            _check_each_item(node, schema, rest, start + 1)
+        if formats:
+            # The boolean walk queues format checks; they run once for all items after it. A
+            # failure there, as any, sends every item through the first-error walk above.
+            queues, assignment, failure = item_queues(node, formats)
+            more.line(assignment)
+            mapped = f"not all(map({function}, {rest}, repeat({queues})))"
+            more.add_block(f"if {mapped} or {failure}:", loop)
+    if formats:
+        node.scope.writer.add_block(f"if len({node.value}) > {start + 1}:", more)
+        return
+    condition = f"len({node.value}) > {start + 1} and not all(map({function}, {rest}))"
+    node.scope.writer.add_block(f"if {condition}:", loop)
 
 
 def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:

@@ -206,8 +206,12 @@ def _compile_group(node: Node, group: str, present: list[str]) -> None:
         # The type check already rejected every instance these keywords apply to; compiling
         # them would only leave unused functions behind (the checking pass still validates).
         if node.compiler.checking:
+            deferred, forwards = set(node.scope.deferred), set(node.scope.forwards)
             with node.scope.capture():
                 _run(node, present)
+            # Code thrown away defers nothing: the function must not take queues for it.
+            node.scope.deferred.intersection_update(deferred)
+            node.scope.forwards.intersection_update(forwards)
         return
     with node.scope.capture() as body:
         _run(node, present)

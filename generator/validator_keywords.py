@@ -21,6 +21,7 @@ from generator.validator_checks import (
     plural,
     type_test,
 )
+from generator.validator_deferral import emit_deferred_format
 from generator.validator_formats import FORMATS
 from generator.validator_inline import negate, operand
 from generator.validator_node import Node
@@ -135,7 +136,8 @@ def check_format(node: Node, value: Any) -> None:
     test = check.inline.format(value=node.value) if check.inline else f"{helper}({node.value})"
     condition = negate(test)
     description = string_literal(f"must be {check.description}")
-    node.fail_if(condition, node.at("format"), "format", description)
+    if not emit_deferred_format(node, value, condition, description):
+        node.fail_if(condition, node.at("format"), "format", description)
 
 
 def _bound(node: Node, keyword: str, operator: str, relation: str) -> None:
@@ -222,11 +224,18 @@ def check_any_of(node: Node, value: Any) -> None:
     if "True" in predicates:
         return
     # Any order gives the same verdict: inline tests (`x is None`) go before function calls.
-    live = sorted((item for item in predicates if item != "False"), key=_calls)
+    live = sorted(
+        (index for index, item in enumerate(predicates) if item != "False"),
+        key=lambda index: _calls(predicates[index]),
+    )
     if not live:
         node.fail(node.at("anyOf"), "anyOf", description)
         return
-    node.fail_if(negate(" or ".join(live)), node.at("anyOf"), "anyOf", description)
+    terms = [predicates[index] for index in live]
+    if node.scope.defers:
+        # Once the last branch is tried, its verdict is the anyOf's: it may defer formats.
+        terms[-1] = node.predicate(node.at("anyOf", live[-1]), node.value, tail=True)
+    node.fail_if(negate(" or ".join(terms)), node.at("anyOf"), "anyOf", description)
 
 
 def check_one_of(node: Node, value: Any) -> None:

@@ -65,11 +65,29 @@ class Compiler(Protocol):
     def callable_name(self, scope: Scope, pointer: str) -> str | None:
         """Name of the one-argument fast function for `pointer`, if it compiles to one."""
 
+    def forwarded(self, scope: Scope, pointer: str, variant: Variant) -> bool:
+        """Whether calls from `scope` pass their deferred-format queues to that function."""
+
+    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+        """Formats a call of the function for `pointer` may queue (empty: it takes no queues)."""
+
+    def format_slots(self) -> list[str]:
+        """Every deferred format of the module, in queue order."""
+
+    def format_slot(self, scope: Scope, name: str) -> int:
+        """Index of the queue that format `name` defers its strings to."""
+
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
         """Call expression of the function compiled for `pointer`, applied to `target`."""
 
     def predicate(
-        self, scope: Scope, pointer: str, argument: str, known_types: frozenset[str]
+        self,
+        scope: Scope,
+        pointer: str,
+        argument: str,
+        known_types: frozenset[str],
+        *,
+        tail: bool = False,
     ) -> str:
         """Boolean expression: whether the subschema at `pointer` accepts `argument`."""
 
@@ -96,6 +114,12 @@ class Scope:
     writer: CodeWriter
     has_depth: bool
     counters: dict[str, int] = field(default_factory=dict)
+    # Deferred format checks (`validator_deferral`): whether code written here may queue a
+    # string instead of checking it (and pass its queues to calls whose failure is its own),
+    # the formats it queues itself, and the (function pointer, variant) it passes queues to.
+    defers: bool = False
+    deferred: set[str] = field(default_factory=set)
+    forwards: set[tuple[str, Variant]] = field(default_factory=set)
 
     def variable(self, stem: str) -> str:
         """Fresh local name: `value_1`, `value_2`, ..."""
@@ -165,11 +189,12 @@ class Node:
         *,
         target: Target | None = None,
         value: str | None = None,
+        branch: str = "if",
     ) -> None:
         """Emit: if `condition` holds, the instance is invalid (`description`: an expression)."""
         where = target or self.target
         writer = self.scope.writer
-        writer.line(f"if {condition}:")
+        writer.line(f"{branch} {condition}:")
         writer.level += 1
         self._emit_failure(keyword_pointer, rule, description, where, value or where.value)
         writer.level -= 1
@@ -202,14 +227,17 @@ class Node:
         """Emit a call of the function compiled for `pointer` (a `$ref` target) on `target`."""
         emit_call(self.scope, pointer, target or self.target)
 
-    def predicate(self, pointer: str, argument: str) -> str:
-        """Boolean expression: whether the subschema at `pointer` accepts `argument`."""
+    def predicate(self, pointer: str, argument: str, *, tail: bool = False) -> str:
+        """Boolean expression: whether the subschema at `pointer` accepts `argument`.
+
+        `tail`: the expression's verdict decides this node's check, so it may defer formats.
+        """
         schema = self.compiler.schema_at(pointer)
         if isinstance(schema, bool):
             return repr(schema)
         # What the fast variant established about this node's instance holds for the branch too.
         known = self.known_types if argument == self.value else frozenset()
-        return self.compiler.predicate(self.scope, pointer, argument, known)
+        return self.compiler.predicate(self.scope, pointer, argument, known, tail=tail)
 
 
 def emit_call(scope: Scope, pointer: str, target: Target) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import types
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,11 +87,63 @@ def test_inline_email_check_agrees_with_the_helper(text: str) -> None:
     assert eval(expression, vars(HELPERS), {"text": text}) == HELPERS._is_email(text)
 
 
+@given(near_misses(formats._DATE_TIME_FAST) | near_misses(formats._URI_FAST))
+def test_inline_date_time_and_uri_checks_agree_with_the_helpers(text: str) -> None:
+    """The call-site expressions emitted for `format: date-time` and `uri` give the helpers' verdicts."""
+    for name, helper in (("date-time", HELPERS._is_date_time), ("uri", HELPERS._is_uri)):
+        expression = formats.FORMATS[name].inline.format(value="text")
+        assert eval(expression, vars(HELPERS), {"text": text}) == helper(text)
+
+
 @given(near_misses(formats._DATE_TIME_FAST))
 def test_date_time_fast_path_accepts_only_full_matches(text: str) -> None:
     fast = re.fullmatch(formats._DATE_TIME_FAST, text) is not None
     assert not fast or FULL_DATE_TIME.fullmatch(text) is not None
     assert not fast or HELPERS._is_date_time(text)
+
+
+def opcodes(pattern: str) -> set[str]:
+    """Names of every operation in the parsed pattern (Python 3.11's `re._parser`)."""
+    found: set[str] = set()
+
+    def walk(items: Any) -> None:
+        for item in items:
+            if isinstance(item, tuple | list):
+                walk(item)
+            elif hasattr(item, "name"):
+                found.add(str(item.name))
+            elif hasattr(item, "data"):
+                walk(item.data)
+
+    walk(re._parser.parse(pattern).data)  # type: ignore[attr-defined]
+    return found
+
+
+POSSESSIVE = {"POSSESSIVE_REPEAT", "POSSESSIVE_REPEAT_ONE"}
+FAST_PATTERNS = [
+    formats._URI_FAST,
+    formats._EMAIL_FAST,
+    formats._EMAIL_FAST_BOUNDED,
+    formats._DATE_TIME_FAST,
+]
+
+
+def test_python_3_10_gets_the_fast_paths_without_possessive_quantifiers() -> None:
+    for pattern in FAST_PATTERNS:
+        assert POSSESSIVE & opcodes(pattern)
+        assert not POSSESSIVE & opcodes(formats.greedy(pattern))
+
+
+@given(
+    st.sampled_from(FAST_PATTERNS).flatmap(
+        lambda pattern: st.tuples(st.just(pattern), near_misses(pattern))
+    )
+)
+def test_possessive_and_greedy_fast_paths_match_the_same_strings(case: tuple[str, str]) -> None:
+    # Possessive only drops matches that need characters given back; none of these do.
+    pattern, text = case
+    possessive = re.fullmatch(pattern, text) is not None
+    assert possessive == (re.fullmatch(formats.greedy(pattern), text) is not None)
 
 
 def test_fast_paths_take_the_everyday_shapes() -> None:

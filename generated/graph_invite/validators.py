@@ -6,8 +6,10 @@
 import ipaddress
 import re
 import reprlib
+import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import Any
 
 
@@ -105,6 +107,10 @@ def _short_repr(value: object) -> str:
 _is_str = str.__instancecheck__
 
 
+# Possessive quantifiers (`a++`) came with Python 3.11; before, fast paths are plain greedy ones.
+_POSSESSIVE = sys.version_info >= (3, 11)
+
+
 _LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
 
 
@@ -138,6 +144,10 @@ def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
 
 _DATE_TIME_FAST_PATTERN = re.compile(
     "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
+    "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
+    "++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+    if _POSSESSIVE
+    else "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
     "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
     "+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
@@ -196,7 +206,9 @@ def _is_hostname(text: str) -> bool:
 
 
 _EMAIL_FAST_PATTERN = re.compile(
-    "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9]+" "[.])+[A-Za-z0-9]+"
+    "[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-9]+" "+(?:[.][A-Za-z0-9]++)++"
+    if _POSSESSIVE
+    else "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@[A-Za-z0-9]+(?:" "[.][A-Za-z0-9]+)+"
 )
 _EMAIL_PATTERN = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
@@ -233,7 +245,12 @@ def _is_email(text: str) -> bool:
 
 
 _URI_FAST_PATTERN = re.compile(
-    "[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*+,;"
+    "[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()*+,"
+    ";=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]"
+    "*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:#[A"
+    "-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+"
+    if _POSSESSIVE
+    else "[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*+,;"
     "=]*(?::[0-9]*)?(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*)?("
     "?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9"
     "\\-._~!$&'()*+,;=:@/?]*)?"
@@ -257,6 +274,70 @@ _URI_PATTERN = re.compile(
 def _is_uri(text: str) -> bool:
     """RFC 3986 absolute URI: a scheme, then ':' and the rest."""
     return _URI_FAST_PATTERN.fullmatch(text) is not None or _URI_PATTERN.fullmatch(text) is not None
+
+
+_DATE_TIME_LINES_PATTERN = re.compile(
+    "(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0"
+    "-9]++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n"
+    ")*+"
+    if _POSSESSIVE
+    else "(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0"
+    "-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n)*"
+)
+
+
+_EMAIL_LINES_PATTERN = re.compile(
+    "(?:[A-Za-z0-9_+-]{1,21}+(?:[.][A-Za-z0-9_+-]{1,20}+(?:"
+    "[.][A-Za-z0-9_+-]{1,20}+)?+)?+@[A-Za-z0-9]{1,62}+[.][A"
+    "-Za-z0-9]{1,62}+(?:[.][A-Za-z0-9]{1,62}+(?:[.][A-Za-z0"
+    "-9]{1,62}+)?+)?+\n)*+"
+    if _POSSESSIVE
+    else "(?:[A-Za-z0-9_+-]{1,21}(?:[.][A-Za-z0-9_+-]{1,20}(?:[."
+    "][A-Za-z0-9_+-]{1,20})?)?@[A-Za-z0-9]{1,62}[.][A-Za-z0"
+    "-9]{1,62}(?:[.][A-Za-z0-9]{1,62}(?:[.][A-Za-z0-9]{1,62"
+    "})?)?\n)*"
+)
+
+
+_URI_LINES_PATTERN = re.compile(
+    "(?:[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()"
+    "*+,;=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:"
+    "@/]*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:"
+    "#[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+\n)*+"
+    if _POSSESSIVE
+    else "(?:[A-Za-z][A-Za-z0-9+\\-.]*://[A-Za-z0-9\\-._~!$&'()*"
+    "+,;=]*(?::[0-9]*)?(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]*"
+    ")?(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z"
+    "0-9\\-._~!$&'()*+,;=:@/?]*)?\n)*"
+)
+
+
+def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], bool]) -> bool:
+    """Whether `check` accepts every text; `lines` (its fast path, once per line) decides most.
+
+    The texts are joined one per line, so one regex call covers them all. A text holding a
+    newline itself would blur the lines: then each is checked alone (`in` finds a newline with
+    memchr, ten times as fast as counting them). A line the fast path stops at goes to `check`,
+    and the batch goes on after it.
+    """
+    if "\n" in "".join(texts):
+        return all(map(check, texts))
+    text = "\n".join([*texts, ""])  # every text, newline included, makes a line
+    if lines.fullmatch(text) is not None:  # the common case: every line takes the fast path
+        return True
+    start = 0
+    while True:
+        match = lines.match(text, start)
+        if match is not None:
+            start = match.end()
+        if start == len(text):
+            return True
+        stop = text.index("\n", start)
+        if not check(text[start:stop]):
+            return False
+        start = stop + 1
 
 
 _DRIVE_RECIPIENT_KNOWN_KEYS = frozenset({"@odata.type", "alias", "email", "objectId"})
@@ -1016,7 +1097,7 @@ def _first_error_invite_recipient_error(
                 value_4,
             )
         if isinstance(value_4, str):
-            if not _is_uri(value_4):
+            if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("fixItUrl",),
@@ -1092,7 +1173,7 @@ def _errors_invite_recipient_error(
                     value_4,
                 )
             if isinstance(value_4, str):
-                if not _is_uri(value_4):
+                if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("fixItUrl",),
@@ -1202,12 +1283,16 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
         item_1 = value_1[0]
         if (error := _first_error_drive_recipient(item_1, path + ("recipients", 0))) is not None:
             return error
-    if not all(map(_is_valid_drive_recipient, value_1[1:])):
-        for index_1, item_2 in enumerate(value_1[1:], 1):
-            if (
-                error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
-            ) is not None:
-                return error
+    if len(value_1) > 1:
+        queues_1: tuple[list[str], ...] = ([], [])
+        if not all(map(_is_valid_drive_recipient, value_1[1:], repeat(queues_1))) or (
+            queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)
+        ):
+            for index_1, item_2 in enumerate(value_1[1:], 1):
+                if (
+                    error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))
+                ) is not None:
+                    return error
     if "message" in data:
         value_2 = data["message"]
         if not (isinstance(value_2, str) or value_2 is None):
@@ -1261,7 +1346,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             item_3 = value_5[0]
             if (error := _first_error_permission_role(item_3, path + ("roles", 0))) is not None:
                 return error
-        if not all(map(_is_valid_permission_role, value_5[1:])):
+        if len(value_5) > 1 and not all(map(_is_valid_permission_role, value_5[1:])):
             for index_2, item_4 in enumerate(value_5[1:], 1):
                 if (
                     error := _first_error_permission_role(item_4, path + ("roles", index_2))
@@ -1480,7 +1565,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
                 "type",
                 value_2,
             )
-        if not _is_uri(value_2):
+        if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
             return ValidationError(
                 "must be an absolute URI",
                 path + ("@odata.nextLink",),
@@ -1515,10 +1600,18 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
         item_1 = value_4[0]
         if (error := _first_error_permission(item_1, path + ("value", 0))) is not None:
             return error
-    if not all(map(_is_valid_permission, value_4[1:])):
-        for index_1, item_2 in enumerate(value_4[1:], 1):
-            if (error := _first_error_permission(item_2, path + ("value", index_1))) is not None:
-                return error
+    if len(value_4) > 1:
+        queues_1: tuple[list[str], ...] = ([], [], [])
+        if (
+            not all(map(_is_valid_permission, value_4[1:], repeat(queues_1)))
+            or (queues_1[0] and not _all_hold(queues_1[0], _DATE_TIME_LINES_PATTERN, _is_date_time))
+            or (queues_1[2] and not _all_hold(queues_1[2], _URI_LINES_PATTERN, _is_uri))
+        ):
+            for index_1, item_2 in enumerate(value_4[1:], 1):
+                if (
+                    error := _first_error_permission(item_2, path + ("value", index_1))
+                ) is not None:
+                    return error
     return None
 
 
@@ -1563,7 +1656,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     value_2,
                 )
             if isinstance(value_2, str):
-                if not _is_uri(value_2):
+                if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("@odata.nextLink",),
@@ -1881,7 +1974,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             item_1 = value_4[0]
             if (error := _first_error_error_details(item_1, path + ("details", 0))) is not None:
                 return error
-        if not all(map(_is_valid_error_details, value_4[1:])):
+        if len(value_4) > 1 and not all(map(_is_valid_error_details, value_4[1:])):
             for index_1, item_2 in enumerate(value_4[1:], 1):
                 if (
                     error := _first_error_error_details(item_2, path + ("details", index_1))
@@ -2094,7 +2187,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                     error := _first_error_identity_set(item_2, path + ("grantedToIdentities", 0))
                 ) is not None:
                     return error
-            if not all(map(_is_valid_identity_set, value_5[1:])):
+            if len(value_5) > 1 and not all(map(_is_valid_identity_set, value_5[1:])):
                 for index_2, item_3 in enumerate(value_5[1:], 1):
                     if (
                         error := _first_error_identity_set(
@@ -2131,7 +2224,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                     )
                 ) is not None:
                     return error
-            if not all(map(_is_valid_share_point_identity_set, value_7[1:])):
+            if len(value_7) > 1 and not all(map(_is_valid_share_point_identity_set, value_7[1:])):
                 for index_3, item_5 in enumerate(value_7[1:], 1):
                     if (
                         error := _first_error_share_point_identity_set(
@@ -2200,7 +2293,9 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 value_13,
             )
         if isinstance(value_13, str):
-            if not _is_date_time(value_13):
+            if not (
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+            ):
                 return ValidationError(
                     "must be a date-time (RFC 3339)",
                     path + ("expirationDateTime",),
@@ -2400,7 +2495,10 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     value_13,
                 )
             if isinstance(value_13, str):
-                if not _is_date_time(value_13):
+                if not (
+                    _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None
+                    or _is_date_time(value_13)
+                ):
                     yield ValidationError(
                         "must be a date-time (RFC 3339)",
                         path + ("expirationDateTime",),
@@ -2961,7 +3059,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
                 value_5,
             )
         if isinstance(value_5, str):
-            if not _is_uri(value_5):
+            if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("siteUrl",),
@@ -3053,7 +3151,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     value_5,
                 )
             if isinstance(value_5, str):
-                if not _is_uri(value_5):
+                if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("siteUrl",),
@@ -3279,7 +3377,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
                 value_6,
             )
         if isinstance(value_6, str):
-            if not _is_uri(value_6):
+            if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("webUrl",),
@@ -3371,7 +3469,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                     value_6,
                 )
             if isinstance(value_6, str):
-                if not _is_uri(value_6):
+                if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("webUrl",),
@@ -3501,7 +3599,7 @@ def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     return True
 
 
-def _is_valid_drive_recipient(data: Any) -> bool:
+def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/driveRecipient."""
     if not (isinstance(data, dict) and _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data)):
         return False
@@ -3513,7 +3611,9 @@ def _is_valid_drive_recipient(data: Any) -> bool:
         value_2 = data["email"]
         if not isinstance(value_2, str):
             return False
-        if not (
+        if pending is not None:
+            pending[1].append(value_2)
+        elif not (
             "@" in value_2
             and (
                 (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
@@ -3543,7 +3643,7 @@ def _is_valid_permission_role(data: Any) -> bool:
     return True
 
 
-def _is_valid_permission(data: Any) -> bool:
+def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/permission."""
     if not (
         isinstance(data, dict)
@@ -3593,11 +3693,11 @@ def _is_valid_permission(data: Any) -> bool:
             return False
     if "link" in data:
         value_9 = data["link"]
-        if not (value_9 is None or _is_valid_sharing_link(value_9)):
+        if not (value_9 is None or _is_valid_sharing_link(value_9, pending)):
             return False
     if "inheritedFrom" in data:
         value_10 = data["inheritedFrom"]
-        if not (value_10 is None or _is_valid_item_reference(value_10)):
+        if not (value_10 is None or _is_valid_item_reference(value_10, pending)):
             return False
     if "shareId" in data:
         value_11 = data["shareId"]
@@ -3612,11 +3712,15 @@ def _is_valid_permission(data: Any) -> bool:
         if not (isinstance(value_13, str) or value_13 is None):
             return False
         if isinstance(value_13, str):
-            if not _is_date_time(value_13):
+            if pending is not None:
+                pending[0].append(value_13)
+            elif not (
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+            ):
                 return False
     if "error" in data:
         value_14 = data["error"]
-        if not (value_14 is None or _is_valid_invite_recipient_error(value_14)):
+        if not (value_14 is None or _is_valid_invite_recipient_error(value_14, pending)):
             return False
     if "@deprecated.GrantedTo" in data:
         value_15 = data["@deprecated.GrantedTo"]
@@ -3629,7 +3733,7 @@ def _is_valid_permission(data: Any) -> bool:
     return True
 
 
-def _is_valid_sharepoint_ids(data: Any) -> bool:
+def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharepointIds."""
     if not (
         isinstance(data, dict)
@@ -3657,7 +3761,9 @@ def _is_valid_sharepoint_ids(data: Any) -> bool:
         if not (isinstance(value_5, str) or value_5 is None):
             return False
         if isinstance(value_5, str):
-            if not _is_uri(value_5):
+            if pending is not None:
+                pending[2].append(value_5)
+            elif not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
                 return False
     if "tenantId" in data:
         value_6 = data["tenantId"]
@@ -3821,7 +3927,7 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
     return True
 
 
-def _is_valid_sharing_link(data: Any) -> bool:
+def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharingLink."""
     if not (
         isinstance(data, dict)
@@ -3853,7 +3959,9 @@ def _is_valid_sharing_link(data: Any) -> bool:
         if not (isinstance(value_6, str) or value_6 is None):
             return False
         if isinstance(value_6, str):
-            if not _is_uri(value_6):
+            if pending is not None:
+                pending[2].append(value_6)
+            elif not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
                 return False
     if "preventsDownload" in data:
         value_7 = data["preventsDownload"]
@@ -3862,7 +3970,7 @@ def _is_valid_sharing_link(data: Any) -> bool:
     return True
 
 
-def _is_valid_item_reference(data: Any) -> bool:
+def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/itemReference."""
     if not (
         isinstance(data, dict)
@@ -3903,7 +4011,7 @@ def _is_valid_item_reference(data: Any) -> bool:
             return False
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
-        if not (value_9 is None or _is_valid_sharepoint_ids(value_9)):
+        if not (value_9 is None or _is_valid_sharepoint_ids(value_9, pending)):
             return False
     if "siteId" in data:
         value_10 = data["siteId"]
@@ -3912,7 +4020,9 @@ def _is_valid_item_reference(data: Any) -> bool:
     return True
 
 
-def _is_valid_invite_recipient_error(data: Any) -> bool:
+def _is_valid_invite_recipient_error(
+    data: Any, pending: tuple[list[str], ...] | None = None
+) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientError."""
     if not (
         isinstance(data, dict)
@@ -3936,7 +4046,9 @@ def _is_valid_invite_recipient_error(data: Any) -> bool:
         if not (isinstance(value_4, str) or value_4 is None):
             return False
         if isinstance(value_4, str):
-            if not _is_uri(value_4):
+            if pending is not None:
+                pending[2].append(value_4)
+            elif not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
