@@ -271,13 +271,14 @@ def _is_ipv6(text: str) -> bool:
     """RFC 4291 IPv6 text form, without the zone id ("%eth0") that ipaddress also accepts."""
     if not text.isascii() or "%" in text:
         return False
+    import ipaddress  # here: rarely needed, and importing it costs more than a validation
+
     try:
         ipaddress.IPv6Address(text)
     except ValueError:
         return False
     return True
 ''',
-        imports=("ipaddress",),
     ),
     "_is_hostname": Helper(
         f'''

@@ -3,7 +3,6 @@
 # ruff: noqa: PLR0911, PLR0912, PLR0915, RUF005
 """Compiled validators for Microsoft Graph driveItem invite: one validate_<name> per JSON Schema."""
 
-import ipaddress
 import re
 import reprlib
 import sys
@@ -186,6 +185,8 @@ def _is_ipv6(text: str) -> bool:
     """RFC 4291 IPv6 text form, without the zone id ("%eth0") that ipaddress also accepts."""
     if not text.isascii() or "%" in text:
         return False
+    import ipaddress  # here: rarely needed, and importing it costs more than a validation
+
     try:
         ipaddress.IPv6Address(text)
     except ValueError:
