@@ -121,9 +121,9 @@ def _timing(runs: list[tuple[int, int]]) -> ProcessTiming:
     return ProcessTiming(statistics.median(walls), cpu, walls)
 
 
-# A property description of one model: editing it changes one class of models.py, the schemas that
-# carry it, and every file's header (the spec's sha256).
-EDITED_TEXT = "description: Identifier of the driveItem."
+# The description of one schema: editing it changes one class docstring in models.py (which goes
+# through black again), the JSON Schemas that carry it, and every file's header (the spec's sha256).
+EDITED_TEXT = "description: One further error in mainError.details."
 
 
 def _invitegen(cache: Path | None, *, edit: bool = False) -> Setup:
