@@ -17,7 +17,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.validator_deferral import PENDING, PENDING_TYPE
 from generator.validator_dispatch import ANNOTATIONS, compile_node
-from generator.validator_inline import guards_expression
+from generator.validator_inline import MAX_INLINE_LINES, guards_expression
 from generator.validator_node import Scope, Target, Variant, emit_call
 from generator.validator_writer import (
     CodeWriter,
@@ -117,6 +117,8 @@ class ModuleCompiler:
         # function's boolean walk that pass its queues on, (caller, variant) -> (callee, variant).
         self.format_sites: set[tuple[str, Variant, str]] = set()
         self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
+        self.inlining: list[str] = []  # function pointers whose bodies are being inlined
+        self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
 
     def learned(self) -> Knowledge:
         """Reference targets, recursive functions and deferred formats seen in this pass."""
@@ -259,6 +261,43 @@ class ModuleCompiler:
             arguments.append(PENDING)
         return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
 
+    def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
+        """Boolean walk: write a small `$ref` target's body in place of its call (`validator_inline`).
+
+        Only where no depth is counted (the caller is not recursive) and the target is on no
+        call cycle; a body longer than MAX_INLINE_LINES stays a call. True if written.
+        """
+        if scope.variant is not Variant.FAST or scope.has_depth or self.checking:
+            return False
+        if self.in_predicate:
+            return False
+        pointer = self.function_pointer(pointer)
+        if (
+            pointer in self.knowledge.recursive
+            or pointer == scope.pointer
+            or pointer in self.inlining
+        ):
+            return False
+        schema = self.schema_at(pointer)
+        if not isinstance(schema, dict) or schema.get("type") != "object":  # objects only
+            return False
+        self.edges.add((scope.pointer, pointer))
+        if target.value == "data":
+            self.same_instance_edges.add((scope.pointer, pointer))
+        self.inlining.append(pointer)
+        level, counters = scope.writer.level, dict(scope.counters)
+        try:
+            with scope.capture() as body:
+                body.level = level
+                compile_node(scope, schema, pointer, target, "")
+        finally:
+            self.inlining.pop()
+        if len(body.lines) > MAX_INLINE_LINES:
+            scope.counters = counters  # the call takes no local names
+            return False
+        scope.writer.lines.extend(body.lines)
+        return True
+
     def predicate(
         self,
         scope: Scope,
@@ -286,12 +325,16 @@ class ModuleCompiler:
             forwards=scope.forwards,
         )
         target = Target(argument)
-        if pointer in self.knowledge.ref_targets:
-            emit_call(scratch, pointer, target)
-        else:
-            compile_node(
-                scratch, self.schema_at(pointer), pointer, target, "", known_types=known_types
-            )
+        self.in_predicate += 1
+        try:
+            if pointer in self.knowledge.ref_targets:
+                emit_call(scratch, pointer, target)
+            else:
+                compile_node(
+                    scratch, self.schema_at(pointer), pointer, target, "", known_types=known_types
+                )
+        finally:
+            self.in_predicate -= 1
         expression = guards_expression(scratch.writer.lines, 1)
         if expression is None:
             return self.call(scratch, pointer, Variant.FAST, target)

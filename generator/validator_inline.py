@@ -19,6 +19,9 @@ _PARENTHESISED = re.compile(r"\([^()]*\)")
 # Larger bodies stay functions: an inlined expression is repeated text, and past a few tests
 # the call is no longer the cost that matters.
 MAX_INLINE_TESTS = 3
+# The boolean walk writes a `$ref` target's body in place of its call (a frame per nested object)
+# when the body takes at most this many lines, nested inlined bodies included.
+MAX_INLINE_LINES = 200
 
 
 def negate(condition: str) -> str:

@@ -235,7 +235,25 @@ def check_any_of(node: Node, value: Any) -> None:
     if node.scope.defers:
         # Once the last branch is tried, its verdict is the anyOf's: it may defer formats.
         terms[-1] = node.predicate(node.at("anyOf", live[-1]), node.value, tail=True)
+    if node.fast and _calls(terms[-1]) and _inline_last(node, schemas[live[-1]], live, terms):
+        return
     node.fail_if(negate(" or ".join(terms)), node.at("anyOf"), "anyOf", description)
+
+
+def _inline_last(node: Node, schema: Any, live: list[int], terms: list[str]) -> bool:
+    """Boolean walk: `if not (<other branches>):` then the last branch's body, when that body
+    has the call of a `$ref` target inlined (its `return False` is the anyOf's failure)."""
+    writer, counters = node.scope.writer, dict(node.scope.counters)
+    with node.scope.capture() as body:
+        node.apply(schema, node.at("anyOf", live[-1]))
+    if len(body.lines) <= 2:  # `if not <call>:` / `return False`: the expression form is as fast
+        node.scope.counters = counters
+        return False
+    if len(terms) > 1:
+        writer.add_block(f"if {negate(' or '.join(terms[:-1]))}:", body)
+    else:
+        writer.add_lines(body)
+    return True
 
 
 def check_one_of(node: Node, value: Any) -> None:

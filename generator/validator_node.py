@@ -80,6 +80,9 @@ class Compiler(Protocol):
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
         """Call expression of the function compiled for `pointer`, applied to `target`."""
 
+    def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
+        """Boolean walk: write the body of the function for `pointer` in place; False: call it."""
+
     def predicate(
         self,
         scope: Scope,
@@ -241,7 +244,12 @@ class Node:
 
 
 def emit_call(scope: Scope, pointer: str, target: Target) -> None:
-    """Emit a call of the function for `pointer`: a guard, `yield from`, or pass the error on."""
+    """Emit a call of the function for `pointer`: a guard, `yield from`, or pass the error on.
+
+    The boolean walk writes a small, non-recursive target's body in place of the call instead.
+    """
+    if scope.compiler.inline_call(scope, pointer, target):
+        return
     call = scope.compiler.call(scope, pointer, scope.variant, target)
     if scope.variant is Variant.FAST:
         scope.writer.line(f"if not {call}:")

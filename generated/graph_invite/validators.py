@@ -3668,68 +3668,664 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
                 return False
     if "grantedTo" in data:
         value_4 = data["grantedTo"]
-        if not (value_4 is None or _is_valid_identity_set(value_4)):
-            return False
+        if value_4 is not None:
+            if not (
+                isinstance(value_4, dict)
+                and (_IDENTITY_SET_KNOWN_KEYS.issuperset(value_4) or all(map(_is_str, value_4)))
+            ):
+                return False
+            if "@odata.type" in value_4:
+                value_5 = value_4["@odata.type"]
+                if not isinstance(value_5, str):
+                    return False
+            if "application" in value_4:
+                value_6 = value_4["application"]
+                if value_6 is not None:
+                    if not (
+                        isinstance(value_6, dict)
+                        and (_IDENTITY_KNOWN_KEYS.issuperset(value_6) or all(map(_is_str, value_6)))
+                    ):
+                        return False
+                    if "@odata.type" in value_6:
+                        value_7 = value_6["@odata.type"]
+                        if not isinstance(value_7, str):
+                            return False
+                    if "displayName" in value_6:
+                        value_8 = value_6["displayName"]
+                        if not (isinstance(value_8, str) or value_8 is None):
+                            return False
+                    if "id" in value_6:
+                        value_9 = value_6["id"]
+                        if not (isinstance(value_9, str) or value_9 is None):
+                            return False
+                    if "tenantId" in value_6:
+                        value_10 = value_6["tenantId"]
+                        if not (isinstance(value_10, str) or value_10 is None):
+                            return False
+            if "device" in value_4:
+                value_11 = value_4["device"]
+                if value_11 is not None:
+                    if not (
+                        isinstance(value_11, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_11) or all(map(_is_str, value_11))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_11:
+                        value_12 = value_11["@odata.type"]
+                        if not isinstance(value_12, str):
+                            return False
+                    if "displayName" in value_11:
+                        value_13 = value_11["displayName"]
+                        if not (isinstance(value_13, str) or value_13 is None):
+                            return False
+                    if "id" in value_11:
+                        value_14 = value_11["id"]
+                        if not (isinstance(value_14, str) or value_14 is None):
+                            return False
+                    if "tenantId" in value_11:
+                        value_15 = value_11["tenantId"]
+                        if not (isinstance(value_15, str) or value_15 is None):
+                            return False
+            if "user" in value_4:
+                value_16 = value_4["user"]
+                if value_16 is not None:
+                    if not (
+                        isinstance(value_16, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_16) or all(map(_is_str, value_16))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_16:
+                        value_17 = value_16["@odata.type"]
+                        if not isinstance(value_17, str):
+                            return False
+                    if "displayName" in value_16:
+                        value_18 = value_16["displayName"]
+                        if not (isinstance(value_18, str) or value_18 is None):
+                            return False
+                    if "id" in value_16:
+                        value_19 = value_16["id"]
+                        if not (isinstance(value_19, str) or value_19 is None):
+                            return False
+                    if "tenantId" in value_16:
+                        value_20 = value_16["tenantId"]
+                        if not (isinstance(value_20, str) or value_20 is None):
+                            return False
     if "grantedToIdentities" in data:
-        value_5 = data["grantedToIdentities"]
-        if not (isinstance(value_5, list) or value_5 is None):
+        value_21 = data["grantedToIdentities"]
+        if not (isinstance(value_21, list) or value_21 is None):
             return False
-        if isinstance(value_5, list):
-            if not all(map(_is_valid_identity_set, value_5)):
+        if isinstance(value_21, list):
+            if not all(map(_is_valid_identity_set, value_21)):
                 return False
     if "grantedToV2" in data:
-        value_6 = data["grantedToV2"]
-        if not (value_6 is None or _is_valid_share_point_identity_set(value_6)):
-            return False
+        value_22 = data["grantedToV2"]
+        if value_22 is not None:
+            if not (
+                isinstance(value_22, dict)
+                and (
+                    _SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(value_22)
+                    or all(map(_is_str, value_22))
+                )
+            ):
+                return False
+            if "@odata.type" in value_22:
+                value_23 = value_22["@odata.type"]
+                if not isinstance(value_23, str):
+                    return False
+            if "application" in value_22:
+                value_24 = value_22["application"]
+                if value_24 is not None:
+                    if not (
+                        isinstance(value_24, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_24) or all(map(_is_str, value_24))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_24:
+                        value_25 = value_24["@odata.type"]
+                        if not isinstance(value_25, str):
+                            return False
+                    if "displayName" in value_24:
+                        value_26 = value_24["displayName"]
+                        if not (isinstance(value_26, str) or value_26 is None):
+                            return False
+                    if "id" in value_24:
+                        value_27 = value_24["id"]
+                        if not (isinstance(value_27, str) or value_27 is None):
+                            return False
+                    if "tenantId" in value_24:
+                        value_28 = value_24["tenantId"]
+                        if not (isinstance(value_28, str) or value_28 is None):
+                            return False
+            if "device" in value_22:
+                value_29 = value_22["device"]
+                if value_29 is not None:
+                    if not (
+                        isinstance(value_29, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_29) or all(map(_is_str, value_29))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_29:
+                        value_30 = value_29["@odata.type"]
+                        if not isinstance(value_30, str):
+                            return False
+                    if "displayName" in value_29:
+                        value_31 = value_29["displayName"]
+                        if not (isinstance(value_31, str) or value_31 is None):
+                            return False
+                    if "id" in value_29:
+                        value_32 = value_29["id"]
+                        if not (isinstance(value_32, str) or value_32 is None):
+                            return False
+                    if "tenantId" in value_29:
+                        value_33 = value_29["tenantId"]
+                        if not (isinstance(value_33, str) or value_33 is None):
+                            return False
+            if "user" in value_22:
+                value_34 = value_22["user"]
+                if value_34 is not None:
+                    if not (
+                        isinstance(value_34, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_34) or all(map(_is_str, value_34))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_34:
+                        value_35 = value_34["@odata.type"]
+                        if not isinstance(value_35, str):
+                            return False
+                    if "displayName" in value_34:
+                        value_36 = value_34["displayName"]
+                        if not (isinstance(value_36, str) or value_36 is None):
+                            return False
+                    if "id" in value_34:
+                        value_37 = value_34["id"]
+                        if not (isinstance(value_37, str) or value_37 is None):
+                            return False
+                    if "tenantId" in value_34:
+                        value_38 = value_34["tenantId"]
+                        if not (isinstance(value_38, str) or value_38 is None):
+                            return False
+            if "group" in value_22:
+                value_39 = value_22["group"]
+                if value_39 is not None:
+                    if not (
+                        isinstance(value_39, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_39) or all(map(_is_str, value_39))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_39:
+                        value_40 = value_39["@odata.type"]
+                        if not isinstance(value_40, str):
+                            return False
+                    if "displayName" in value_39:
+                        value_41 = value_39["displayName"]
+                        if not (isinstance(value_41, str) or value_41 is None):
+                            return False
+                    if "id" in value_39:
+                        value_42 = value_39["id"]
+                        if not (isinstance(value_42, str) or value_42 is None):
+                            return False
+                    if "tenantId" in value_39:
+                        value_43 = value_39["tenantId"]
+                        if not (isinstance(value_43, str) or value_43 is None):
+                            return False
+            if "siteUser" in value_22:
+                value_44 = value_22["siteUser"]
+                if value_44 is not None:
+                    if not (
+                        isinstance(value_44, dict)
+                        and (
+                            _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_44)
+                            or all(map(_is_str, value_44))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_44:
+                        value_45 = value_44["@odata.type"]
+                        if not isinstance(value_45, str):
+                            return False
+                    if "displayName" in value_44:
+                        value_46 = value_44["displayName"]
+                        if not (isinstance(value_46, str) or value_46 is None):
+                            return False
+                    if "id" in value_44:
+                        value_47 = value_44["id"]
+                        if not (isinstance(value_47, str) or value_47 is None):
+                            return False
+                    if "loginName" in value_44:
+                        value_48 = value_44["loginName"]
+                        if not (isinstance(value_48, str) or value_48 is None):
+                            return False
+            if "siteGroup" in value_22:
+                value_49 = value_22["siteGroup"]
+                if value_49 is not None:
+                    if not (
+                        isinstance(value_49, dict)
+                        and (
+                            _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_49)
+                            or all(map(_is_str, value_49))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_49:
+                        value_50 = value_49["@odata.type"]
+                        if not isinstance(value_50, str):
+                            return False
+                    if "displayName" in value_49:
+                        value_51 = value_49["displayName"]
+                        if not (isinstance(value_51, str) or value_51 is None):
+                            return False
+                    if "id" in value_49:
+                        value_52 = value_49["id"]
+                        if not (isinstance(value_52, str) or value_52 is None):
+                            return False
+                    if "loginName" in value_49:
+                        value_53 = value_49["loginName"]
+                        if not (isinstance(value_53, str) or value_53 is None):
+                            return False
+            if "sharePointGroup" in value_22:
+                value_54 = value_22["sharePointGroup"]
+                if value_54 is not None:
+                    if not (
+                        isinstance(value_54, dict)
+                        and (
+                            _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(value_54)
+                            or all(map(_is_str, value_54))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_54:
+                        value_55 = value_54["@odata.type"]
+                        if not isinstance(value_55, str):
+                            return False
+                    if "displayName" in value_54:
+                        value_56 = value_54["displayName"]
+                        if not (isinstance(value_56, str) or value_56 is None):
+                            return False
+                    if "id" in value_54:
+                        value_57 = value_54["id"]
+                        if not (isinstance(value_57, str) or value_57 is None):
+                            return False
+                    if "principalId" in value_54:
+                        value_58 = value_54["principalId"]
+                        if not (isinstance(value_58, str) or value_58 is None):
+                            return False
+                    if "title" in value_54:
+                        value_59 = value_54["title"]
+                        if not (isinstance(value_59, str) or value_59 is None):
+                            return False
     if "grantedToIdentitiesV2" in data:
-        value_7 = data["grantedToIdentitiesV2"]
-        if not (isinstance(value_7, list) or value_7 is None):
+        value_60 = data["grantedToIdentitiesV2"]
+        if not (isinstance(value_60, list) or value_60 is None):
             return False
-        if isinstance(value_7, list):
-            if not all(map(_is_valid_share_point_identity_set, value_7)):
+        if isinstance(value_60, list):
+            if not all(map(_is_valid_share_point_identity_set, value_60)):
                 return False
     if "invitation" in data:
-        value_8 = data["invitation"]
-        if not (value_8 is None or _is_valid_sharing_invitation(value_8)):
-            return False
+        value_61 = data["invitation"]
+        if value_61 is not None:
+            if not (
+                isinstance(value_61, dict)
+                and (
+                    _SHARING_INVITATION_KNOWN_KEYS.issuperset(value_61)
+                    or all(map(_is_str, value_61))
+                )
+            ):
+                return False
+            if "@odata.type" in value_61:
+                value_62 = value_61["@odata.type"]
+                if not isinstance(value_62, str):
+                    return False
+            if "email" in value_61:
+                value_63 = value_61["email"]
+                if not (isinstance(value_63, str) or value_63 is None):
+                    return False
+            if "invitedBy" in value_61:
+                value_64 = value_61["invitedBy"]
+                if value_64 is not None:
+                    if not (
+                        isinstance(value_64, dict)
+                        and (
+                            _IDENTITY_SET_KNOWN_KEYS.issuperset(value_64)
+                            or all(map(_is_str, value_64))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_64:
+                        value_65 = value_64["@odata.type"]
+                        if not isinstance(value_65, str):
+                            return False
+                    if "application" in value_64:
+                        value_66 = value_64["application"]
+                        if value_66 is not None:
+                            if not (
+                                isinstance(value_66, dict)
+                                and (
+                                    _IDENTITY_KNOWN_KEYS.issuperset(value_66)
+                                    or all(map(_is_str, value_66))
+                                )
+                            ):
+                                return False
+                            if "@odata.type" in value_66:
+                                value_67 = value_66["@odata.type"]
+                                if not isinstance(value_67, str):
+                                    return False
+                            if "displayName" in value_66:
+                                value_68 = value_66["displayName"]
+                                if not (isinstance(value_68, str) or value_68 is None):
+                                    return False
+                            if "id" in value_66:
+                                value_69 = value_66["id"]
+                                if not (isinstance(value_69, str) or value_69 is None):
+                                    return False
+                            if "tenantId" in value_66:
+                                value_70 = value_66["tenantId"]
+                                if not (isinstance(value_70, str) or value_70 is None):
+                                    return False
+                    if "device" in value_64:
+                        value_71 = value_64["device"]
+                        if value_71 is not None:
+                            if not (
+                                isinstance(value_71, dict)
+                                and (
+                                    _IDENTITY_KNOWN_KEYS.issuperset(value_71)
+                                    or all(map(_is_str, value_71))
+                                )
+                            ):
+                                return False
+                            if "@odata.type" in value_71:
+                                value_72 = value_71["@odata.type"]
+                                if not isinstance(value_72, str):
+                                    return False
+                            if "displayName" in value_71:
+                                value_73 = value_71["displayName"]
+                                if not (isinstance(value_73, str) or value_73 is None):
+                                    return False
+                            if "id" in value_71:
+                                value_74 = value_71["id"]
+                                if not (isinstance(value_74, str) or value_74 is None):
+                                    return False
+                            if "tenantId" in value_71:
+                                value_75 = value_71["tenantId"]
+                                if not (isinstance(value_75, str) or value_75 is None):
+                                    return False
+                    if "user" in value_64:
+                        value_76 = value_64["user"]
+                        if value_76 is not None:
+                            if not (
+                                isinstance(value_76, dict)
+                                and (
+                                    _IDENTITY_KNOWN_KEYS.issuperset(value_76)
+                                    or all(map(_is_str, value_76))
+                                )
+                            ):
+                                return False
+                            if "@odata.type" in value_76:
+                                value_77 = value_76["@odata.type"]
+                                if not isinstance(value_77, str):
+                                    return False
+                            if "displayName" in value_76:
+                                value_78 = value_76["displayName"]
+                                if not (isinstance(value_78, str) or value_78 is None):
+                                    return False
+                            if "id" in value_76:
+                                value_79 = value_76["id"]
+                                if not (isinstance(value_79, str) or value_79 is None):
+                                    return False
+                            if "tenantId" in value_76:
+                                value_80 = value_76["tenantId"]
+                                if not (isinstance(value_80, str) or value_80 is None):
+                                    return False
+            if "redeemedBy" in value_61:
+                value_81 = value_61["redeemedBy"]
+                if not (isinstance(value_81, str) or value_81 is None):
+                    return False
+            if "signInRequired" in value_61:
+                value_82 = value_61["signInRequired"]
+                if not (isinstance(value_82, bool) or value_82 is None):
+                    return False
     if "link" in data:
-        value_9 = data["link"]
-        if not (value_9 is None or _is_valid_sharing_link(value_9, pending)):
-            return False
+        value_83 = data["link"]
+        if value_83 is not None:
+            if not (
+                isinstance(value_83, dict)
+                and (_SHARING_LINK_KNOWN_KEYS.issuperset(value_83) or all(map(_is_str, value_83)))
+            ):
+                return False
+            if "@odata.type" in value_83:
+                value_84 = value_83["@odata.type"]
+                if not isinstance(value_84, str):
+                    return False
+            if "application" in value_83:
+                value_85 = value_83["application"]
+                if value_85 is not None:
+                    if not (
+                        isinstance(value_85, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_85) or all(map(_is_str, value_85))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_85:
+                        value_86 = value_85["@odata.type"]
+                        if not isinstance(value_86, str):
+                            return False
+                    if "displayName" in value_85:
+                        value_87 = value_85["displayName"]
+                        if not (isinstance(value_87, str) or value_87 is None):
+                            return False
+                    if "id" in value_85:
+                        value_88 = value_85["id"]
+                        if not (isinstance(value_88, str) or value_88 is None):
+                            return False
+                    if "tenantId" in value_85:
+                        value_89 = value_85["tenantId"]
+                        if not (isinstance(value_89, str) or value_89 is None):
+                            return False
+            if "type" in value_83:
+                value_90 = value_83["type"]
+                if not (isinstance(value_90, str) or _is_valid_sharing_link_type(value_90)):
+                    return False
+            if "scope" in value_83:
+                value_91 = value_83["scope"]
+                if not (isinstance(value_91, str) or _is_valid_sharing_link_scope(value_91)):
+                    return False
+            if "webHtml" in value_83:
+                value_92 = value_83["webHtml"]
+                if not (isinstance(value_92, str) or value_92 is None):
+                    return False
+            if "webUrl" in value_83:
+                value_93 = value_83["webUrl"]
+                if not (isinstance(value_93, str) or value_93 is None):
+                    return False
+                if isinstance(value_93, str):
+                    if pending is not None:
+                        pending[2].append(value_93)
+                    elif not (
+                        _URI_FAST_PATTERN.fullmatch(value_93) is not None or _is_uri(value_93)
+                    ):
+                        return False
+            if "preventsDownload" in value_83:
+                value_94 = value_83["preventsDownload"]
+                if not (isinstance(value_94, bool) or value_94 is None):
+                    return False
     if "inheritedFrom" in data:
-        value_10 = data["inheritedFrom"]
-        if not (value_10 is None or _is_valid_item_reference(value_10, pending)):
-            return False
+        value_95 = data["inheritedFrom"]
+        if value_95 is not None:
+            if not (
+                isinstance(value_95, dict)
+                and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(value_95) or all(map(_is_str, value_95)))
+            ):
+                return False
+            if "@odata.type" in value_95:
+                value_96 = value_95["@odata.type"]
+                if not isinstance(value_96, str):
+                    return False
+            if "driveId" in value_95:
+                value_97 = value_95["driveId"]
+                if not (isinstance(value_97, str) or value_97 is None):
+                    return False
+            if "driveType" in value_95:
+                value_98 = value_95["driveType"]
+                if not (isinstance(value_98, str) or value_98 is None):
+                    return False
+            if "id" in value_95:
+                value_99 = value_95["id"]
+                if not (isinstance(value_99, str) or value_99 is None):
+                    return False
+            if "listId" in value_95:
+                value_100 = value_95["listId"]
+                if not (isinstance(value_100, str) or value_100 is None):
+                    return False
+            if "name" in value_95:
+                value_101 = value_95["name"]
+                if not (isinstance(value_101, str) or value_101 is None):
+                    return False
+            if "path" in value_95:
+                value_102 = value_95["path"]
+                if not (isinstance(value_102, str) or value_102 is None):
+                    return False
+            if "shareId" in value_95:
+                value_103 = value_95["shareId"]
+                if not (isinstance(value_103, str) or value_103 is None):
+                    return False
+            if "sharepointIds" in value_95:
+                value_104 = value_95["sharepointIds"]
+                if value_104 is not None:
+                    if not (
+                        isinstance(value_104, dict)
+                        and (
+                            _SHAREPOINT_IDS_KNOWN_KEYS.issuperset(value_104)
+                            or all(map(_is_str, value_104))
+                        )
+                    ):
+                        return False
+                    if "listId" in value_104:
+                        value_105 = value_104["listId"]
+                        if not (isinstance(value_105, str) or value_105 is None):
+                            return False
+                    if "listItemId" in value_104:
+                        value_106 = value_104["listItemId"]
+                        if not (isinstance(value_106, str) or value_106 is None):
+                            return False
+                    if "listItemUniqueId" in value_104:
+                        value_107 = value_104["listItemUniqueId"]
+                        if not (isinstance(value_107, str) or value_107 is None):
+                            return False
+                    if "siteId" in value_104:
+                        value_108 = value_104["siteId"]
+                        if not (isinstance(value_108, str) or value_108 is None):
+                            return False
+                    if "siteUrl" in value_104:
+                        value_109 = value_104["siteUrl"]
+                        if not (isinstance(value_109, str) or value_109 is None):
+                            return False
+                        if isinstance(value_109, str):
+                            if pending is not None:
+                                pending[2].append(value_109)
+                            elif not (
+                                _URI_FAST_PATTERN.fullmatch(value_109) is not None
+                                or _is_uri(value_109)
+                            ):
+                                return False
+                    if "tenantId" in value_104:
+                        value_110 = value_104["tenantId"]
+                        if not (isinstance(value_110, str) or value_110 is None):
+                            return False
+                    if "webId" in value_104:
+                        value_111 = value_104["webId"]
+                        if not (isinstance(value_111, str) or value_111 is None):
+                            return False
+            if "siteId" in value_95:
+                value_112 = value_95["siteId"]
+                if not (isinstance(value_112, str) or value_112 is None):
+                    return False
     if "shareId" in data:
-        value_11 = data["shareId"]
-        if not (isinstance(value_11, str) or value_11 is None):
+        value_113 = data["shareId"]
+        if not (isinstance(value_113, str) or value_113 is None):
             return False
     if "hasPassword" in data:
-        value_12 = data["hasPassword"]
-        if not (isinstance(value_12, bool) or value_12 is None):
+        value_114 = data["hasPassword"]
+        if not (isinstance(value_114, bool) or value_114 is None):
             return False
     if "expirationDateTime" in data:
-        value_13 = data["expirationDateTime"]
-        if not (isinstance(value_13, str) or value_13 is None):
+        value_115 = data["expirationDateTime"]
+        if not (isinstance(value_115, str) or value_115 is None):
             return False
-        if isinstance(value_13, str):
+        if isinstance(value_115, str):
             if pending is not None:
-                pending[0].append(value_13)
+                pending[0].append(value_115)
             elif not (
-                _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_115) is not None or _is_date_time(value_115)
             ):
                 return False
     if "error" in data:
-        value_14 = data["error"]
-        if not (value_14 is None or _is_valid_invite_recipient_error(value_14, pending)):
-            return False
+        value_116 = data["error"]
+        if value_116 is not None:
+            if not (
+                isinstance(value_116, dict)
+                and (
+                    _INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(value_116)
+                    or all(map(_is_str, value_116))
+                )
+            ):
+                return False
+            if "code" in value_116:
+                value_117 = value_116["code"]
+                if not isinstance(value_117, str):
+                    return False
+            if "message" in value_116:
+                value_118 = value_116["message"]
+                if not isinstance(value_118, str):
+                    return False
+            if "localizedMessage" in value_116:
+                value_119 = value_116["localizedMessage"]
+                if not (isinstance(value_119, str) or value_119 is None):
+                    return False
+            if "fixItUrl" in value_116:
+                value_120 = value_116["fixItUrl"]
+                if not (isinstance(value_120, str) or value_120 is None):
+                    return False
+                if isinstance(value_120, str):
+                    if pending is not None:
+                        pending[2].append(value_120)
+                    elif not (
+                        _URI_FAST_PATTERN.fullmatch(value_120) is not None or _is_uri(value_120)
+                    ):
+                        return False
+            if "innererror" in value_116:
+                value_121 = value_116["innererror"]
+                if value_121 is not None:
+                    if not (
+                        isinstance(value_121, dict)
+                        and (
+                            _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(value_121)
+                            or all(map(_is_str, value_121))
+                        )
+                    ):
+                        return False
+                    if "code" in value_121:
+                        value_122 = value_121["code"]
+                        if not isinstance(value_122, str):
+                            return False
     if "@deprecated.GrantedTo" in data:
-        value_15 = data["@deprecated.GrantedTo"]
-        if not isinstance(value_15, str):
+        value_123 = data["@deprecated.GrantedTo"]
+        if not isinstance(value_123, str):
             return False
     if "@deprecated.GrantedToIdentities" in data:
-        value_16 = data["@deprecated.GrantedToIdentities"]
-        if not isinstance(value_16, str):
+        value_124 = data["@deprecated.GrantedToIdentities"]
+        if not isinstance(value_124, str):
             return False
     return True
 
@@ -3843,16 +4439,76 @@ def _is_valid_identity_set(data: Any) -> bool:
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (value_2 is None or _is_valid_identity(value_2)):
-            return False
+        if value_2 is not None:
+            if not (
+                isinstance(value_2, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
+            ):
+                return False
+            if "@odata.type" in value_2:
+                value_3 = value_2["@odata.type"]
+                if not isinstance(value_3, str):
+                    return False
+            if "displayName" in value_2:
+                value_4 = value_2["displayName"]
+                if not (isinstance(value_4, str) or value_4 is None):
+                    return False
+            if "id" in value_2:
+                value_5 = value_2["id"]
+                if not (isinstance(value_5, str) or value_5 is None):
+                    return False
+            if "tenantId" in value_2:
+                value_6 = value_2["tenantId"]
+                if not (isinstance(value_6, str) or value_6 is None):
+                    return False
     if "device" in data:
-        value_3 = data["device"]
-        if not (value_3 is None or _is_valid_identity(value_3)):
-            return False
+        value_7 = data["device"]
+        if value_7 is not None:
+            if not (
+                isinstance(value_7, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_7) or all(map(_is_str, value_7)))
+            ):
+                return False
+            if "@odata.type" in value_7:
+                value_8 = value_7["@odata.type"]
+                if not isinstance(value_8, str):
+                    return False
+            if "displayName" in value_7:
+                value_9 = value_7["displayName"]
+                if not (isinstance(value_9, str) or value_9 is None):
+                    return False
+            if "id" in value_7:
+                value_10 = value_7["id"]
+                if not (isinstance(value_10, str) or value_10 is None):
+                    return False
+            if "tenantId" in value_7:
+                value_11 = value_7["tenantId"]
+                if not (isinstance(value_11, str) or value_11 is None):
+                    return False
     if "user" in data:
-        value_4 = data["user"]
-        if not (value_4 is None or _is_valid_identity(value_4)):
-            return False
+        value_12 = data["user"]
+        if value_12 is not None:
+            if not (
+                isinstance(value_12, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_12) or all(map(_is_str, value_12)))
+            ):
+                return False
+            if "@odata.type" in value_12:
+                value_13 = value_12["@odata.type"]
+                if not isinstance(value_13, str):
+                    return False
+            if "displayName" in value_12:
+                value_14 = value_12["displayName"]
+                if not (isinstance(value_14, str) or value_14 is None):
+                    return False
+            if "id" in value_12:
+                value_15 = value_12["id"]
+                if not (isinstance(value_15, str) or value_15 is None):
+                    return False
+            if "tenantId" in value_12:
+                value_16 = value_12["tenantId"]
+                if not (isinstance(value_16, str) or value_16 is None):
+                    return False
     return True
 
 
@@ -3869,32 +4525,185 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (value_2 is None or _is_valid_identity(value_2)):
-            return False
+        if value_2 is not None:
+            if not (
+                isinstance(value_2, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
+            ):
+                return False
+            if "@odata.type" in value_2:
+                value_3 = value_2["@odata.type"]
+                if not isinstance(value_3, str):
+                    return False
+            if "displayName" in value_2:
+                value_4 = value_2["displayName"]
+                if not (isinstance(value_4, str) or value_4 is None):
+                    return False
+            if "id" in value_2:
+                value_5 = value_2["id"]
+                if not (isinstance(value_5, str) or value_5 is None):
+                    return False
+            if "tenantId" in value_2:
+                value_6 = value_2["tenantId"]
+                if not (isinstance(value_6, str) or value_6 is None):
+                    return False
     if "device" in data:
-        value_3 = data["device"]
-        if not (value_3 is None or _is_valid_identity(value_3)):
-            return False
+        value_7 = data["device"]
+        if value_7 is not None:
+            if not (
+                isinstance(value_7, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_7) or all(map(_is_str, value_7)))
+            ):
+                return False
+            if "@odata.type" in value_7:
+                value_8 = value_7["@odata.type"]
+                if not isinstance(value_8, str):
+                    return False
+            if "displayName" in value_7:
+                value_9 = value_7["displayName"]
+                if not (isinstance(value_9, str) or value_9 is None):
+                    return False
+            if "id" in value_7:
+                value_10 = value_7["id"]
+                if not (isinstance(value_10, str) or value_10 is None):
+                    return False
+            if "tenantId" in value_7:
+                value_11 = value_7["tenantId"]
+                if not (isinstance(value_11, str) or value_11 is None):
+                    return False
     if "user" in data:
-        value_4 = data["user"]
-        if not (value_4 is None or _is_valid_identity(value_4)):
-            return False
+        value_12 = data["user"]
+        if value_12 is not None:
+            if not (
+                isinstance(value_12, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_12) or all(map(_is_str, value_12)))
+            ):
+                return False
+            if "@odata.type" in value_12:
+                value_13 = value_12["@odata.type"]
+                if not isinstance(value_13, str):
+                    return False
+            if "displayName" in value_12:
+                value_14 = value_12["displayName"]
+                if not (isinstance(value_14, str) or value_14 is None):
+                    return False
+            if "id" in value_12:
+                value_15 = value_12["id"]
+                if not (isinstance(value_15, str) or value_15 is None):
+                    return False
+            if "tenantId" in value_12:
+                value_16 = value_12["tenantId"]
+                if not (isinstance(value_16, str) or value_16 is None):
+                    return False
     if "group" in data:
-        value_5 = data["group"]
-        if not (value_5 is None or _is_valid_identity(value_5)):
-            return False
+        value_17 = data["group"]
+        if value_17 is not None:
+            if not (
+                isinstance(value_17, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_17) or all(map(_is_str, value_17)))
+            ):
+                return False
+            if "@odata.type" in value_17:
+                value_18 = value_17["@odata.type"]
+                if not isinstance(value_18, str):
+                    return False
+            if "displayName" in value_17:
+                value_19 = value_17["displayName"]
+                if not (isinstance(value_19, str) or value_19 is None):
+                    return False
+            if "id" in value_17:
+                value_20 = value_17["id"]
+                if not (isinstance(value_20, str) or value_20 is None):
+                    return False
+            if "tenantId" in value_17:
+                value_21 = value_17["tenantId"]
+                if not (isinstance(value_21, str) or value_21 is None):
+                    return False
     if "siteUser" in data:
-        value_6 = data["siteUser"]
-        if not (value_6 is None or _is_valid_share_point_identity(value_6)):
-            return False
+        value_22 = data["siteUser"]
+        if value_22 is not None:
+            if not (
+                isinstance(value_22, dict)
+                and (
+                    _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_22)
+                    or all(map(_is_str, value_22))
+                )
+            ):
+                return False
+            if "@odata.type" in value_22:
+                value_23 = value_22["@odata.type"]
+                if not isinstance(value_23, str):
+                    return False
+            if "displayName" in value_22:
+                value_24 = value_22["displayName"]
+                if not (isinstance(value_24, str) or value_24 is None):
+                    return False
+            if "id" in value_22:
+                value_25 = value_22["id"]
+                if not (isinstance(value_25, str) or value_25 is None):
+                    return False
+            if "loginName" in value_22:
+                value_26 = value_22["loginName"]
+                if not (isinstance(value_26, str) or value_26 is None):
+                    return False
     if "siteGroup" in data:
-        value_7 = data["siteGroup"]
-        if not (value_7 is None or _is_valid_share_point_identity(value_7)):
-            return False
+        value_27 = data["siteGroup"]
+        if value_27 is not None:
+            if not (
+                isinstance(value_27, dict)
+                and (
+                    _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_27)
+                    or all(map(_is_str, value_27))
+                )
+            ):
+                return False
+            if "@odata.type" in value_27:
+                value_28 = value_27["@odata.type"]
+                if not isinstance(value_28, str):
+                    return False
+            if "displayName" in value_27:
+                value_29 = value_27["displayName"]
+                if not (isinstance(value_29, str) or value_29 is None):
+                    return False
+            if "id" in value_27:
+                value_30 = value_27["id"]
+                if not (isinstance(value_30, str) or value_30 is None):
+                    return False
+            if "loginName" in value_27:
+                value_31 = value_27["loginName"]
+                if not (isinstance(value_31, str) or value_31 is None):
+                    return False
     if "sharePointGroup" in data:
-        value_8 = data["sharePointGroup"]
-        if not (value_8 is None or _is_valid_share_point_group_identity(value_8)):
-            return False
+        value_32 = data["sharePointGroup"]
+        if value_32 is not None:
+            if not (
+                isinstance(value_32, dict)
+                and (
+                    _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(value_32)
+                    or all(map(_is_str, value_32))
+                )
+            ):
+                return False
+            if "@odata.type" in value_32:
+                value_33 = value_32["@odata.type"]
+                if not isinstance(value_33, str):
+                    return False
+            if "displayName" in value_32:
+                value_34 = value_32["displayName"]
+                if not (isinstance(value_34, str) or value_34 is None):
+                    return False
+            if "id" in value_32:
+                value_35 = value_32["id"]
+                if not (isinstance(value_35, str) or value_35 is None):
+                    return False
+            if "principalId" in value_32:
+                value_36 = value_32["principalId"]
+                if not (isinstance(value_36, str) or value_36 is None):
+                    return False
+            if "title" in value_32:
+                value_37 = value_32["title"]
+                if not (isinstance(value_37, str) or value_37 is None):
+                    return False
     return True
 
 
@@ -3915,15 +4724,99 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
             return False
     if "invitedBy" in data:
         value_3 = data["invitedBy"]
-        if not (value_3 is None or _is_valid_identity_set(value_3)):
-            return False
+        if value_3 is not None:
+            if not (
+                isinstance(value_3, dict)
+                and (_IDENTITY_SET_KNOWN_KEYS.issuperset(value_3) or all(map(_is_str, value_3)))
+            ):
+                return False
+            if "@odata.type" in value_3:
+                value_4 = value_3["@odata.type"]
+                if not isinstance(value_4, str):
+                    return False
+            if "application" in value_3:
+                value_5 = value_3["application"]
+                if value_5 is not None:
+                    if not (
+                        isinstance(value_5, dict)
+                        and (_IDENTITY_KNOWN_KEYS.issuperset(value_5) or all(map(_is_str, value_5)))
+                    ):
+                        return False
+                    if "@odata.type" in value_5:
+                        value_6 = value_5["@odata.type"]
+                        if not isinstance(value_6, str):
+                            return False
+                    if "displayName" in value_5:
+                        value_7 = value_5["displayName"]
+                        if not (isinstance(value_7, str) or value_7 is None):
+                            return False
+                    if "id" in value_5:
+                        value_8 = value_5["id"]
+                        if not (isinstance(value_8, str) or value_8 is None):
+                            return False
+                    if "tenantId" in value_5:
+                        value_9 = value_5["tenantId"]
+                        if not (isinstance(value_9, str) or value_9 is None):
+                            return False
+            if "device" in value_3:
+                value_10 = value_3["device"]
+                if value_10 is not None:
+                    if not (
+                        isinstance(value_10, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_10) or all(map(_is_str, value_10))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_10:
+                        value_11 = value_10["@odata.type"]
+                        if not isinstance(value_11, str):
+                            return False
+                    if "displayName" in value_10:
+                        value_12 = value_10["displayName"]
+                        if not (isinstance(value_12, str) or value_12 is None):
+                            return False
+                    if "id" in value_10:
+                        value_13 = value_10["id"]
+                        if not (isinstance(value_13, str) or value_13 is None):
+                            return False
+                    if "tenantId" in value_10:
+                        value_14 = value_10["tenantId"]
+                        if not (isinstance(value_14, str) or value_14 is None):
+                            return False
+            if "user" in value_3:
+                value_15 = value_3["user"]
+                if value_15 is not None:
+                    if not (
+                        isinstance(value_15, dict)
+                        and (
+                            _IDENTITY_KNOWN_KEYS.issuperset(value_15) or all(map(_is_str, value_15))
+                        )
+                    ):
+                        return False
+                    if "@odata.type" in value_15:
+                        value_16 = value_15["@odata.type"]
+                        if not isinstance(value_16, str):
+                            return False
+                    if "displayName" in value_15:
+                        value_17 = value_15["displayName"]
+                        if not (isinstance(value_17, str) or value_17 is None):
+                            return False
+                    if "id" in value_15:
+                        value_18 = value_15["id"]
+                        if not (isinstance(value_18, str) or value_18 is None):
+                            return False
+                    if "tenantId" in value_15:
+                        value_19 = value_15["tenantId"]
+                        if not (isinstance(value_19, str) or value_19 is None):
+                            return False
     if "redeemedBy" in data:
-        value_4 = data["redeemedBy"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        value_20 = data["redeemedBy"]
+        if not (isinstance(value_20, str) or value_20 is None):
             return False
     if "signInRequired" in data:
-        value_5 = data["signInRequired"]
-        if not (isinstance(value_5, bool) or value_5 is None):
+        value_21 = data["signInRequired"]
+        if not (isinstance(value_21, bool) or value_21 is None):
             return False
     return True
 
@@ -3941,32 +4834,52 @@ def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = No
             return False
     if "application" in data:
         value_2 = data["application"]
-        if not (value_2 is None or _is_valid_identity(value_2)):
-            return False
+        if value_2 is not None:
+            if not (
+                isinstance(value_2, dict)
+                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
+            ):
+                return False
+            if "@odata.type" in value_2:
+                value_3 = value_2["@odata.type"]
+                if not isinstance(value_3, str):
+                    return False
+            if "displayName" in value_2:
+                value_4 = value_2["displayName"]
+                if not (isinstance(value_4, str) or value_4 is None):
+                    return False
+            if "id" in value_2:
+                value_5 = value_2["id"]
+                if not (isinstance(value_5, str) or value_5 is None):
+                    return False
+            if "tenantId" in value_2:
+                value_6 = value_2["tenantId"]
+                if not (isinstance(value_6, str) or value_6 is None):
+                    return False
     if "type" in data:
-        value_3 = data["type"]
-        if not (isinstance(value_3, str) or _is_valid_sharing_link_type(value_3)):
+        value_7 = data["type"]
+        if not (isinstance(value_7, str) or _is_valid_sharing_link_type(value_7)):
             return False
     if "scope" in data:
-        value_4 = data["scope"]
-        if not (isinstance(value_4, str) or _is_valid_sharing_link_scope(value_4)):
+        value_8 = data["scope"]
+        if not (isinstance(value_8, str) or _is_valid_sharing_link_scope(value_8)):
             return False
     if "webHtml" in data:
-        value_5 = data["webHtml"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        value_9 = data["webHtml"]
+        if not (isinstance(value_9, str) or value_9 is None):
             return False
     if "webUrl" in data:
-        value_6 = data["webUrl"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        value_10 = data["webUrl"]
+        if not (isinstance(value_10, str) or value_10 is None):
             return False
-        if isinstance(value_6, str):
+        if isinstance(value_10, str):
             if pending is not None:
-                pending[2].append(value_6)
-            elif not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
+                pending[2].append(value_10)
+            elif not (_URI_FAST_PATTERN.fullmatch(value_10) is not None or _is_uri(value_10)):
                 return False
     if "preventsDownload" in data:
-        value_7 = data["preventsDownload"]
-        if not (isinstance(value_7, bool) or value_7 is None):
+        value_11 = data["preventsDownload"]
+        if not (isinstance(value_11, bool) or value_11 is None):
             return False
     return True
 
@@ -4012,11 +4925,50 @@ def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = 
             return False
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
-        if not (value_9 is None or _is_valid_sharepoint_ids(value_9, pending)):
-            return False
+        if value_9 is not None:
+            if not (
+                isinstance(value_9, dict)
+                and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(value_9) or all(map(_is_str, value_9)))
+            ):
+                return False
+            if "listId" in value_9:
+                value_10 = value_9["listId"]
+                if not (isinstance(value_10, str) or value_10 is None):
+                    return False
+            if "listItemId" in value_9:
+                value_11 = value_9["listItemId"]
+                if not (isinstance(value_11, str) or value_11 is None):
+                    return False
+            if "listItemUniqueId" in value_9:
+                value_12 = value_9["listItemUniqueId"]
+                if not (isinstance(value_12, str) or value_12 is None):
+                    return False
+            if "siteId" in value_9:
+                value_13 = value_9["siteId"]
+                if not (isinstance(value_13, str) or value_13 is None):
+                    return False
+            if "siteUrl" in value_9:
+                value_14 = value_9["siteUrl"]
+                if not (isinstance(value_14, str) or value_14 is None):
+                    return False
+                if isinstance(value_14, str):
+                    if pending is not None:
+                        pending[2].append(value_14)
+                    elif not (
+                        _URI_FAST_PATTERN.fullmatch(value_14) is not None or _is_uri(value_14)
+                    ):
+                        return False
+            if "tenantId" in value_9:
+                value_15 = value_9["tenantId"]
+                if not (isinstance(value_15, str) or value_15 is None):
+                    return False
+            if "webId" in value_9:
+                value_16 = value_9["webId"]
+                if not (isinstance(value_16, str) or value_16 is None):
+                    return False
     if "siteId" in data:
-        value_10 = data["siteId"]
-        if not (isinstance(value_10, str) or value_10 is None):
+        value_17 = data["siteId"]
+        if not (isinstance(value_17, str) or value_17 is None):
             return False
     return True
 
@@ -4053,8 +5005,19 @@ def _is_valid_invite_recipient_error(
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
-        if not (value_5 is None or _is_valid_invite_recipient_inner_error(value_5)):
-            return False
+        if value_5 is not None:
+            if not (
+                isinstance(value_5, dict)
+                and (
+                    _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(value_5)
+                    or all(map(_is_str, value_5))
+                )
+            ):
+                return False
+            if "code" in value_5:
+                value_6 = value_5["code"]
+                if not isinstance(value_6, str):
+                    return False
     return True
 
 
