@@ -162,7 +162,7 @@ def _render(
     quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
     body = "\n\n\n".join(blocks) + "\n"
     head = [quoted, "", *render_imports(imports), "", ""]
-    exemptions = lint_exemptions(body)
+    exemptions = lint_exemptions(blocks)
     if exemptions:
         # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded.
         head.insert(0, f"# ruff: noqa: {', '.join(exemptions)}")
