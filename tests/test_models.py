@@ -185,3 +185,27 @@ def test_value_objects_are_immutable_and_hashable() -> None:
     assert "pw-secret" not in repr(info) and "url_template='/x/{id}'" in repr(info)
     with pytest.raises(ValueError):
         RequestInfo("op", "GET", "/x/{id}", {"id": ""})
+
+
+def test_models_and_value_objects_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    from graph_invite import InviteResult, RequestInfo, RetryPolicy
+
+    response = InviteResponse.from_dict({"value": [{"id": "1", "roles": ["read"], "x-new": [1]}]})
+    values = [
+        InviteRequest.from_dict({"recipients": [{"email": "a@contoso.com"}], "password": "pw"}),
+        response,
+        RetryPolicy(5, retry_statuses=frozenset({429})),
+        RequestInfo("op", "POST", "/x/{id}", {"id": "1"}, body={"a": 1}),
+        InviteResult(207, response, "request-1"),
+    ]
+    for value in values:
+        for clone in (
+            copy.copy(value),
+            copy.deepcopy(value),
+            pickle.loads(pickle.dumps(value)),  # noqa: S301 - our own object
+        ):
+            assert clone == value and type(clone) is type(value)
+            assert clone.__class__._fields == value._fields

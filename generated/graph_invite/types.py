@@ -120,7 +120,10 @@ class Record:
 
 
 class FrozenRecord(Record):
-    """A `Record` whose fields cannot be reassigned after `__init__`; hashable by its fields."""
+    """A `Record` whose fields cannot be reassigned after `__init__`; hashable by its fields.
+
+    Subclasses take their fields positionally in `_fields` order (copies and pickles rely on it).
+    """
 
     __slots__ = ()
 
@@ -136,3 +139,8 @@ class FrozenRecord(Record):
 
     def __hash__(self) -> int:  # type: ignore[override]  # Record's is None (mutable)
         return hash(self._values())
+
+    def __reduce__(self) -> tuple[type[FrozenRecord], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild through `__init__` (fields in `_fields` order):
+        # the default restores slots with setattr, which an immutable record refuses.
+        return type(self), self._values()
