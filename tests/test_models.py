@@ -205,7 +205,7 @@ def test_models_and_value_objects_copy_and_pickle() -> None:
         for clone in (
             copy.copy(value),
             copy.deepcopy(value),
-            pickle.loads(pickle.dumps(value)),  # noqa: S301 - our own object
+            pickle.loads(pickle.dumps(value)),
         ):
             assert clone == value and type(clone) is type(value)
             assert clone.__class__._fields == value._fields
