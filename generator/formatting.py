@@ -170,10 +170,15 @@ def format_python(source: str) -> str:
 
 
 def _format_many(sources: list[str]) -> list[str]:
-    """black on each text; in worker processes (forked, black already imported) when it pays."""
+    """black on each text; in worker processes (forked, black already imported) when it pays.
+
+    Workers are an optimisation only: when they cannot be started or die, the texts are
+    formatted here instead. An error black raises for a text is raised either way.
+    """
     import multiprocessing
 
-    workers = min(os.cpu_count() or 1, len(sources))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(cores or 1, len(sources))
     if (
         workers < 2
         or sum(map(len, sources)) < PARALLEL_MIN_CHARS
@@ -182,13 +187,17 @@ def _format_many(sources: list[str]) -> list[str]:
     ):
         return [_format_one(source) for source in sources]
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     import black  # noqa: F401  imported before the fork: the workers inherit it
 
     _black_mode()
     # Largest first, so that no worker is left with one long text at the end.
     order = sorted(range(len(sources)), key=lambda index: -len(sources[index]))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = pool.map(_format_one, [sources[index] for index in order], chunksize=4)
-        by_index = dict(zip(order, done, strict=True))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = pool.map(_format_one, [sources[index] for index in order], chunksize=4)
+            by_index = dict(zip(order, done, strict=True))
+    except (OSError, BrokenProcessPool):  # no processes to be had (limits, memory): go on here
+        return [_format_one(source) for source in sources]
     return [by_index[index] for index in range(len(sources))]

@@ -115,3 +115,20 @@ def test_caches_and_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     result = format_sources([edited])[0]
     assert calls == ["def f0_7(a, c):\n  return a+b\n\n\n"]
     assert "DEF F0_7(A, C)" in result and result.count("def f0_") == 29
+
+
+def test_workers_that_cannot_start_fall_back_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import concurrent.futures
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)
+
+    class NoProcesses:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    sources = ["def f(a,b):\n  return a\n\n\ndef g():\n  pass\n", "x=[1,\n2]\n"]
+    assert format_sources(sources) == [black.format_str(s, mode=MODE) for s in sources]
