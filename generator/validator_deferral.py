@@ -8,8 +8,9 @@ the boolean walk gets fresh queues, `pending[slot]` (one list per format), and a
 string to its format's list instead of checking it. After the map, `_all_hold` joins each list
 one string per line and matches `(?:FAST\n)*+` once (FAST: the format's fast path, which never
 matches a newline; for email one within RFC 5321's limits at any length); a line it stops at
-goes to the full helper and the batch goes on after it, so the verdict is exactly the helpers'. If any item or string fails, every item goes through
-the first-error walk, which checks formats in place: it reports the first error in schema order.
+goes to the full helper and the batch goes on after it, so the verdict is exactly the helpers'.
+If any item or string fails, every item goes through the first-error walk, which checks formats
+in place: it reports the first error in schema order.
 
 A string is only queued where its failure means the whole item fails: the boolean walk passes
 `pending` on to what it applies in place (properties, items, allOf, `$ref`, then/else, ...) and
