@@ -72,13 +72,30 @@ _HOSTNAME_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOSTNAME = f"{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})*[.]?"
 _EMAIL_COMMON = f"{_ATOM}(?:[.]{_ATOM})*@{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})+[.]?"
 
-# RFC 3986 appendix A, ASCII only. IPv6 literals inside URIs are only checked for their alphabet.
+# RFC 3986 appendix A, ASCII only.
 _PERCENT = "%[0-9A-Fa-f]{2}"
 _SAFE = "A-Za-z0-9\\-._~!$&'()*+,;="
 _PCHAR = f"(?:[{_SAFE}:@]|{_PERCENT})"
+
+
+def _ipv6_address() -> str:
+    """RFC 3986 `IPv6address`, its nine forms as the ABNF writes them (with `::` standing for
+    the zero groups the explicit ones leave out of eight)."""
+    h16 = "[0-9A-Fa-f]{1,4}"
+    ls32 = f"(?:{h16}:{h16}|{_OCTET}(?:\\.{_OCTET}){{3}})"
+    forms = [f"(?:{h16}:){{6}}{ls32}", f"::(?:{h16}:){{5}}{ls32}"]
+    for before, after in ((0, 4), (1, 3), (2, 2), (3, 1), (4, 0)):
+        head = f"(?:(?:{h16}:){{0,{before}}}{h16})?"
+        forms.append(f"{head}::(?:{h16}:){{{after}}}{ls32}")
+    forms.append(f"(?:(?:{h16}:){{0,5}}{h16})?::{h16}")
+    forms.append(f"(?:(?:{h16}:){{0,6}}{h16})?::")
+    return "(?:" + "|".join(forms) + ")"
+
+
+_IP_LITERAL = f"\\[(?:{_ipv6_address()}|[Vv][0-9A-Fa-f]+\\.[{_SAFE}:]+)\\]"
 _AUTHORITY = (
     f"(?:(?:[{_SAFE}:]|{_PERCENT})*@)?"
-    f"(?:\\[(?:[0-9A-Fa-f:.]+|[Vv][0-9A-Fa-f]+\\.[{_SAFE}:]+)\\]|(?:[{_SAFE}]|{_PERCENT})*)"
+    f"(?:{_IP_LITERAL}|(?:[{_SAFE}]|{_PERCENT})*)"
     "(?::[0-9]*)?"
 )
 _PATH_ABEMPTY = f"(?:/{_PCHAR}*)*"
