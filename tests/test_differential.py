@@ -14,9 +14,9 @@ from typing import Any
 import graph_invite.strategies as strategies
 import graph_invite.validators as validators
 import pytest
+from graph_invite import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from graph_invite import ValidationError
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from tests.strategies_differential import assert_agreement, email_gap, reference, run_property
