@@ -172,10 +172,12 @@ def format_python(source: str) -> str:
 def _format_many(sources: list[str]) -> list[str]:
     """black on each text; in worker processes (forked, black already imported) when it pays.
 
-    Workers are an optimisation only: when they cannot be started or die, the texts are
-    formatted here instead. An error black raises for a text is raised either way.
+    Workers are an optimisation only: when they cannot be started or die, or when this process
+    runs other threads (forking those is unsafe), the texts are formatted here instead. An error
+    black raises for a text is raised either way.
     """
     import multiprocessing
+    import threading
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = min(cores or 1, len(sources))
@@ -184,6 +186,8 @@ def _format_many(sources: list[str]) -> list[str]:
         or sum(map(len, sources)) < PARALLEL_MIN_CHARS
         or sys.platform != "linux"
         or "fork" not in multiprocessing.get_all_start_methods()
+        # A fork copies one thread: a lock another thread holds would stay held in the worker.
+        or threading.active_count() > 1
     ):
         return [_format_one(source) for source in sources]
     from concurrent.futures import ProcessPoolExecutor

@@ -132,3 +132,27 @@ def test_workers_that_cannot_start_fall_back_to_this_process(
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
     sources = ["def f(a,b):\n  return a\n\n\ndef g():\n  pass\n", "x=[1,\n2]\n"]
     assert format_sources(sources) == [black.format_str(s, mode=MODE) for s in sources]
+
+
+def test_no_workers_are_forked_beside_other_threads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import concurrent.futures
+    import threading
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked beside another thread")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        sources = ["def f():\n  pass\n\n\ndef g():\n  pass\n", "x=1\n"]
+        assert format_sources(sources) == [black.format_str(s, mode=MODE) for s in sources]
+    finally:
+        release.set()
+        other.join()
