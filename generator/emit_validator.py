@@ -161,7 +161,7 @@ def _render(
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
     body = "\n\n\n".join(blocks) + "\n"
-    head = [quoted, "", *render_imports(imports), "", ""]
+    head = [quoted, "", "from __future__ import annotations", "", *render_imports(imports), "", ""]
     exemptions = lint_exemptions(blocks)
     if exemptions:
         # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded.

@@ -349,23 +349,37 @@ def _is_email(text: str) -> bool:
     "_is_uri": Helper(
         f'''
 {fast_pattern("_URI_FAST_PATTERN", _URI_FAST)}
-_URI_PATTERN = re.compile({string_literal(_URI)})
+
+
+# The whole RFC 3986 grammar (its IPv6 literals above all) takes `re` milliseconds to compile:
+# compiled when the fast path first fails, not when the module is imported.
+@functools.cache
+def _uri_pattern() -> re.Pattern[str]:
+    return re.compile({string_literal(_URI)})
 
 
 def _is_uri(text: str) -> bool:
     """RFC 3986 absolute URI: a scheme, then ':' and the rest."""
     return (
-        _URI_FAST_PATTERN.fullmatch(text) is not None or _URI_PATTERN.fullmatch(text) is not None
+        _URI_FAST_PATTERN.fullmatch(text) is not None
+        or _uri_pattern().fullmatch(text) is not None
     )
 ''',
-        imports=("re",),
+        imports=("re", "functools"),
         requires=("_POSSESSIVE",),
     ),
-    "_is_uri_reference": _pattern_helper(
-        "_URI_REFERENCE_PATTERN",
-        f"{_URI}|{_RELATIVE_REFERENCE}",
-        "_is_uri_reference",
-        "RFC 3986 URI reference: an absolute URI or a relative reference.",
+    "_is_uri_reference": Helper(
+        f'''
+@functools.cache
+def _uri_reference_pattern() -> re.Pattern[str]:
+    return re.compile({string_literal(f"{_URI}|{_RELATIVE_REFERENCE}")})
+
+
+def _is_uri_reference(text: str) -> bool:
+    """RFC 3986 URI reference: an absolute URI or a relative reference."""
+    return _uri_reference_pattern().fullmatch(text) is not None
+''',
+        imports=("re", "functools"),
     ),
     "_is_regex": Helper(
         '''
