@@ -10,7 +10,7 @@ __all__ = ["__version__", "compile_schema"]
 def __getattr__(name: str) -> object:
     # Imported lazily so `python -m generator --help` does not pay for the compiler's imports.
     if name == "compile_schema":
-        from generator.emit_validator import compile_schema
+        from generator.emit.validators import compile_schema
 
         return compile_schema
     raise AttributeError(name)

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.errors import SchemaCompileError, SpecErrors
-from generator.formatting import cache_dir
+from generator.output.formatting import cache_dir
+from generator.output.writer import CHANGELOG_FILE, read_tree, write_tree
 from generator.pipeline import Generation, build
-from generator.writer import CHANGELOG_FILE, read_tree, write_tree
 
 if TYPE_CHECKING:
-    from generator.diff import VersionGate
+    from generator.diff.compare import VersionGate
 
-# generator.diff (and its rule tables) is imported by the commands that compare specs only: it
+# generator.diff.compare (and its rule tables) is imported by the commands that compare specs only: it
 # is a third of the import time of `generate --previous none` (issue #6).
-REPORT_FORMATS = ("json", "markdown", "text")  # generator.diff_report.RENDERERS (a test checks)
+REPORT_FORMATS = ("json", "markdown", "text")  # generator.diff.report.RENDERERS (a test checks)
 DEFAULT_SPEC = Path("spec/driveitem-invite.yaml")
 DEFAULT_OUT = Path("generated")
 DEFAULT_PREVIOUS = f"git:HEAD:{DEFAULT_SPEC.as_posix()}"
@@ -41,7 +41,7 @@ def _version_gate(arguments: argparse.Namespace) -> VersionGate | None:
     """Diff the previous spec against --spec; None (with a note) when there is none to read."""
     if arguments.previous == "none":
         return None
-    from generator.diff import load_spec, version_gate
+    from generator.diff.compare import load_spec, version_gate
 
     try:
         previous = load_spec(arguments.previous)
@@ -92,7 +92,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
 
 def command_diff(arguments: argparse.Namespace) -> int:
     """Print the API changes from OLD to NEW; exit 1 on breaking ones with --fail-on-breaking."""
-    from generator.diff import RENDERERS, diff_paths
+    from generator.diff.compare import RENDERERS, diff_paths
 
     report = diff_paths(arguments.old, arguments.new)
     sys.stdout.write(RENDERERS[arguments.format](report))
@@ -137,8 +137,8 @@ def command_check(arguments: argparse.Namespace) -> int:
 
 def command_compile_schema(arguments: argparse.Namespace) -> int:
     """Compile one JSON Schema file into a standalone validator module."""
-    from generator.emit_validator import compile_schema
-    from generator.formatting import format_python
+    from generator.emit.validators import compile_schema
+    from generator.output.formatting import format_python
 
     try:
         schema = json.loads(arguments.schema.read_text(encoding="utf-8"))
@@ -163,7 +163,7 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
 
 def command_mock(arguments: argparse.Namespace) -> int:
     """Serve the spec's operations on loopback until SIGINT or SIGTERM."""
-    from generator.mock import serve
+    from generator.mock.server import serve
 
     return serve(arguments.spec, arguments.host, arguments.port)
 

@@ -8,16 +8,16 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from generator.emit_client import PACKAGE, emit_client
-from generator.emit_schemas import emit_schemas
-from generator.emit_strategies import emit_strategies
-from generator.emit_validator import compile_validators
+from generator.emit.client import PACKAGE, emit_client
+from generator.emit.schemas import emit_schemas
+from generator.emit.strategies import emit_strategies
+from generator.emit.validators import compile_validators
 from generator.errors import SchemaCompileError, SpecError, SpecErrors
-from generator.ir import Api
-from generator.ir_build import api_from_spec
-from generator.ir_schema import BUNDLE_PREFIX, COMPONENT_PREFIX
-from generator.refs import ResolvedSpec, resolve_spec
-from generator.writer import Header, finalize
+from generator.ir.build import api_from_spec
+from generator.ir.model import Api
+from generator.ir.schema import BUNDLE_PREFIX, COMPONENT_PREFIX
+from generator.output.writer import Header, finalize
+from generator.spec.refs import ResolvedSpec, resolve_spec
 
 
 @dataclass(frozen=True)

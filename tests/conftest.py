@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.vendor import pretty
 
-from generator.mock import MockServer, MockService
+from generator.mock.server import MockServer, MockService
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "driveitem-invite.yaml"

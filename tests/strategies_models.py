@@ -14,9 +14,9 @@ import graph_invite.models
 from graph_invite.strategies import invite_recipient_error, invite_response, permission
 from hypothesis import strategies as st
 
-from generator.ir import Api
-from generator.ir_build import api_from_spec
-from generator.refs import resolve_spec
+from generator.ir.build import api_from_spec
+from generator.ir.model import Api
+from generator.spec.refs import resolve_spec
 from tests.conftest import SPEC
 
 

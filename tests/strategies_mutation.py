@@ -22,7 +22,7 @@ from typing import Any
 import graph_invite.strategies as generated_strategies
 from hypothesis import strategies as st
 
-from generator.strategy_merge import value_type
+from generator.strategies.merge import value_type
 from tests.conftest import GENERATED
 
 InstancePath = tuple[str | int, ...]

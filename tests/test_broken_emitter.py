@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from hypothesis import Phase, settings
 
-from generator import validator_dispatch
-from generator.emit_validator import compile_validators
+from generator.emit.validators import compile_validators
+from generator.jsonschema import dispatch as validator_dispatch
 from generator.pipeline import validator_entry_points
 from tests.strategies_differential import assert_agreement, run_property
 from tests.strategies_models import spec_api

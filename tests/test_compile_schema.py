@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.emit_validator import compile_schema, compile_validators
+from generator.emit.validators import compile_schema, compile_validators
 from generator.errors import SchemaCompileError
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -494,7 +494,7 @@ def test_compile_validators_shares_one_function_per_def() -> None:
 
 def test_output_is_deterministic_across_hash_seeds() -> None:
     script = (
-        "import json, sys; from generator.emit_validator import compile_validators;"
+        "import json, sys; from generator.emit.validators import compile_validators;"
         "bundle = json.loads(sys.argv[1]);"
         "print(compile_validators(bundle, [('invite', '#/$defs/invite')]))"
     )

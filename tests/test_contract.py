@@ -27,7 +27,7 @@ from graph_invite import (
 from graph_invite.client import DEFAULT_TIMEOUT, TokenSource
 from graph_invite.validators import validate_odata_error
 
-from generator.mock import MockServer, MockService
+from generator.mock.server import MockServer, MockService
 
 TOKEN = "contract-token-51d2"
 PASSWORD = "contract-password-8e4b"

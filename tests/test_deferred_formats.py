@@ -23,10 +23,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import validator_formats as formats
-from generator.emit_validator import compile_schema
-from generator.validator_deferral import DEFERRAL_HELPERS
-from generator.validator_runtime import helper_closure, render_imports
+from generator.emit.validators import compile_schema
+from generator.jsonschema import formats
+from generator.jsonschema.deferral import DEFERRAL_HELPERS
+from generator.jsonschema.runtime import helper_closure, render_imports
 from tests.strategies_differential import assert_agreement
 from tests.test_compile_schema import errors_of, unused_names
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff import (
+from generator.diff.compare import (
     RULES,
     DiffReport,
     Level,
@@ -34,7 +34,7 @@ from generator.diff import (
     version_gate,
 )
 from generator.errors import SpecErrors
-from generator.refs import ResolvedSpec
+from generator.spec.refs import ResolvedSpec
 
 HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "diff_specs"

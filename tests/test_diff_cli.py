@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.writer import read_tree
+from generator.output.writer import read_tree
 from tests.conftest import SPEC
 
 
@@ -90,7 +90,7 @@ def test_diff_command_formats_and_exit_codes(
 def test_report_formats_offered_are_the_renderers() -> None:
     """The command line names the formats without importing the diff engine (start-up time)."""
     from generator.cli import REPORT_FORMATS
-    from generator.diff import RENDERERS
+    from generator.diff.compare import RENDERERS
 
     assert sorted(RENDERERS) == list(REPORT_FORMATS)
 
@@ -104,7 +104,7 @@ def test_generate_without_previous_does_not_import_the_diff_engine(tmp_path: Pat
     code = (
         "import sys; from generator.cli import main; "
         "status = main(['generate', '--out', 'generated', '--previous', 'none']); "
-        "assert 'generator.diff' not in sys.modules, 'diff imported'; sys.exit(status)"
+        "assert 'generator.diff.compare' not in sys.modules, 'diff imported'; sys.exit(status)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False

@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import validator_formats as formats
-from generator.validator_runtime import helper_closure, render_imports
+from generator.jsonschema import formats
+from generator.jsonschema.runtime import helper_closure, render_imports
 
 FULL_URI = re.compile(formats._URI)
 FULL_EMAIL = re.compile(formats._EMAIL_COMMON)

@@ -1,4 +1,4 @@
-"""generator.formatting: chunked, cached, parallel black gives exactly black's whole-file output."""
+"""generator.output.formatting: chunked, cached, parallel black gives exactly black's whole-file output."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import formatting
-from generator.formatting import format_sources, join_chunks, split_chunks
+from generator.output import formatting
+from generator.output.formatting import format_sources, join_chunks, split_chunks
 
 MODE = black.Mode(line_length=formatting.BLACK_LINE_LENGTH)
 

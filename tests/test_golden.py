@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.cli import main
+from generator.output.writer import read_tree, write_tree
 from generator.pipeline import build
-from generator.writer import read_tree, write_tree
 from tests.conftest import GENERATED, ROOT, SPEC
 
 

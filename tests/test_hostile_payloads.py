@@ -340,8 +340,8 @@ print(json.dumps(outcomes))
 
 @pytest.fixture(scope="module")
 def recursion_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    from generator.output.writer import write_tree
     from generator.pipeline import build
-    from generator.writer import write_tree
 
     folder = tmp_path_factory.mktemp("recursive")
     (folder / "spec.json").write_text(json.dumps(RECURSIVE_SPEC), encoding="utf-8")

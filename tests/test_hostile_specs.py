@@ -23,13 +23,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import writer
 from generator.cli import main
 from generator.errors import SpecErrors
-from generator.ir import Api, Model, TypeRef
-from generator.loader import MAX_SPEC_BYTES
+from generator.ir.model import Api, Model, TypeRef
+from generator.output import writer
+from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
-from generator.writer import write_tree
+from generator.spec.loader import MAX_SPEC_BYTES
 from tests.conftest import ROOT
 
 CASES = ROOT / "tests" / "specs_with_errors"
@@ -802,7 +802,7 @@ def test_non_ascii_definition_names_never_break_validator_docstrings() -> None:
     Spec component names are ASCII now (component_names.yaml), but `invitegen compile-schema`
     compiles any JSON Schema, whose `$defs` names are free text.
     """
-    from generator.emit_validator import compile_schema
+    from generator.emit.validators import compile_schema
 
     for length in range(40, 75):
         name = "a" * length + "é" + "b" * 10

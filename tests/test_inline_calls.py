@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-import generator.validator_compiler as validator_compiler
-from generator.emit_validator import compile_validators
+import generator.jsonschema.compiler as validator_compiler
+from generator.emit.validators import compile_validators
 from tests.test_compile_schema import errors_of, load, unused_names
 
 INNER = {

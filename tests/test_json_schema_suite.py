@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from generator.emit_validator import compile_schema
+from generator.emit.validators import compile_schema
 from generator.errors import SchemaCompileError
-from generator.validator_formats import FORMATS
+from generator.jsonschema.formats import FORMATS
 from tests.test_compile_schema import unused_names
 
 SUITE_PACKAGE = "jsonschema"

@@ -1,4 +1,4 @@
-"""generator.validator_writer.lint_exemptions: parsing only the blocks that could exceed a limit
+"""generator.jsonschema.writer.lint_exemptions: parsing only the blocks that could exceed a limit
 gives what parsing the whole module gives."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import validator_writer
-from generator.validator_writer import lint_exemptions
+from generator.jsonschema import writer as validator_writer
+from generator.jsonschema.writer import lint_exemptions
 from tests.conftest import GENERATED
 
 

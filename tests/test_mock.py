@@ -18,9 +18,9 @@ import httpx
 import jsonschema
 import pytest
 
-from generator.mock import MockServer, MockService
-from generator.mock_faults import FaultSyntaxError, parse_fault
-from generator.mock_responses import NOTIFICATION_FAILURES
+from generator.mock.faults import FaultSyntaxError, parse_fault
+from generator.mock.responses import NOTIFICATION_FAILURES
+from generator.mock.server import MockServer, MockService
 from tests.conftest import GENERATED, ROOT
 
 TOKEN = "mock-test-token-7f3a"
@@ -402,7 +402,7 @@ def test_a_response_that_would_break_the_spec_becomes_a_500(
     http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = (200, {"value": [{"id": 42}]})
-    monkeypatch.setattr("generator.mock_exchange.invite_response", lambda *arguments: broken)
+    monkeypatch.setattr("generator.mock.exchange.invite_response", lambda *arguments: broken)
     response = post(http)
     assert response.status_code == 500
     assert "breaks schema invite_response" in assert_conforms(response)["error"]["message"]

@@ -29,12 +29,12 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from generator.emit_strategies import STRATEGIES_PATH, emit_strategies
-from generator.emit_validator import compile_validators
+from generator.emit.strategies import STRATEGIES_PATH, emit_strategies
+from generator.emit.validators import compile_validators
 from generator.errors import SchemaCompileError
-from generator.formatting import format_python
-from generator.ir import Api
-from generator.strategy_builder import StrategyBuilder
+from generator.ir.model import Api
+from generator.output.formatting import format_python
+from generator.strategies.builder import StrategyBuilder
 from tests.strategies_differential import run_property
 from tests.strategies_models import spec_api
 

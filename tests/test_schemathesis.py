@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 from schemathesis.filters import HasAPIOperation
 
-from generator.mock import MockServer, MockService
+from generator.mock.server import MockServer, MockService
 from tests.conftest import SPEC
 
 # Bounded so the whole module stays well under a minute on two cores; `deep` digs further.

@@ -1,0 +1,153 @@
+"""Body comparison: request bodies and responses of one operation in two specs -> changes.
+
+Responses that share a schema (every error status pointing at `odataError`) are walked once, with
+all their status codes named, instead of once per status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diff.model import ChangeLog, code, new_spot, old_spot
+from generator.diff.operation_model import Operation, OperationPair
+from generator.diff.schema import SchemaScope, compare_schemas
+from generator.diff.schema_view import Node
+from generator.errors import join_pointer
+from generator.spec.refs import ResolvedSpec
+
+Located = tuple[dict[str, Any], str]
+SchemaPairKey = tuple[str, str, str]
+
+
+def media_schema(media: dict[str, Any], pointer: str) -> Node:
+    """The schema of a media type object (`true`, any value, when it has none)."""
+    return media.get("schema", True), join_pointer(pointer, "schema")
+
+
+def _content(located: Located) -> dict[str, Located]:
+    owner, pointer = located
+    content = owner.get("content")
+    if not isinstance(content, dict):
+        return {}
+    return {
+        media_type: (media, join_pointer(pointer, "content", media_type))
+        for media_type, media in content.items()
+        if isinstance(media, dict)
+    }
+
+
+def _common_media_types(
+    log: ChangeLog, pair: OperationPair, old: Located, new: Located, *, prefix: str, owner: str
+) -> list[tuple[str, Node, Node]]:
+    """Report media types only one side has; return (media type, old, new schema) for the rest."""
+    old_content, new_content = _content(old), _content(new)
+    common = []
+    for media_type in sorted(old_content.keys() | new_content.keys()):
+        if media_type not in new_content:
+            detail = f"{owner} media type {code(media_type)} removed"
+            spot = old_spot(old_content[media_type][1])
+            log.add(f"{prefix}-media-type-removed", pair.label, detail, spot)
+        elif media_type not in old_content:
+            detail = f"{owner} media type {code(media_type)} added"
+            spot = new_spot(new_content[media_type][1])
+            log.add(f"{prefix}-media-type-added", pair.label, detail, spot)
+        else:
+            old_schema = media_schema(*old_content[media_type])
+            common.append((media_type, old_schema, media_schema(*new_content[media_type])))
+    return common
+
+
+def _request_body(spec: ResolvedSpec, operation: Operation) -> Located | None:
+    if "requestBody" not in operation.data:
+        return None
+    pointer = join_pointer(operation.pointer, "requestBody")
+    body, pointer = spec.deref(operation.data["requestBody"], pointer)
+    return (body, pointer) if isinstance(body, dict) else None
+
+
+def _required(located: Located) -> bool:
+    return located[0].get("required") is True
+
+
+def compare_request_body(log: ChangeLog, pair: OperationPair) -> None:
+    """Request body added, removed, made required/optional; its media types and schemas."""
+    old, new = _request_body(log.old, pair.old), _request_body(log.new, pair.new)
+    if old is None or new is None:
+        _compare_body_presence(log, pair, old, new)
+        return
+    if _required(old) != _required(new):
+        became = "required" if _required(new) else "optional"
+        detail = f"request body became {became}"
+        log.add(f"request-body-became-{became}", pair.label, detail, new_spot(new[1]))
+    common = _common_media_types(log, pair, old, new, prefix="request-body", owner="request body")
+    for media_type, old_schema, new_schema in common:
+        scope = SchemaScope("request", pair.label, "request body", context=media_type)
+        compare_schemas(log, scope, old_schema, new_schema)
+
+
+def _compare_body_presence(
+    log: ChangeLog, pair: OperationPair, old: Located | None, new: Located | None
+) -> None:
+    if new is not None:
+        rule = "request-body-added-required" if _required(new) else "request-body-added"
+        detail = "request body added as required" if _required(new) else "request body added"
+        log.add(rule, pair.label, detail, new_spot(new[1]))
+    elif old is not None:
+        log.add("request-body-removed", pair.label, "request body removed", old_spot(old[1]))
+
+
+def _responses(spec: ResolvedSpec, operation: Operation) -> dict[str, Located]:
+    responses = operation.data.get("responses")
+    result: dict[str, Located] = {}
+    for status, raw in responses.items() if isinstance(responses, dict) else ():
+        response, pointer = spec.deref(raw, join_pointer(operation.pointer, "responses", status))
+        if isinstance(response, dict):
+            result[status] = (response, pointer)
+    return result
+
+
+@dataclass
+class _SchemaGroup:
+    """Statuses whose (media type, old schema, new schema) is the same pair."""
+
+    old: Node
+    new: Node
+    statuses: list[str] = field(default_factory=list)
+
+
+def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
+    """Status codes added or removed, media types, and response schemas."""
+    old, new = _responses(log.old, pair.old), _responses(log.new, pair.new)
+    groups: dict[SchemaPairKey, _SchemaGroup] = {}
+    for status in sorted(old.keys() | new.keys()):
+        if status not in new:
+            detail = f"status {status} removed"
+            log.add("response-status-removed", pair.label, detail, old_spot(old[status][1]))
+        elif status not in old:
+            _report_status_added(log, pair, status, new[status][1])
+        else:
+            owner = f"status {status}"
+            common = _common_media_types(
+                log, pair, old[status], new[status], prefix="response", owner=owner
+            )
+            for media_type, old_schema, new_schema in common:
+                key = (media_type, log.old.deref(*old_schema)[1], log.new.deref(*new_schema)[1])
+                groups.setdefault(key, _SchemaGroup(old_schema, new_schema)).statuses.append(status)
+    for (media_type, _, _), group in sorted(groups.items()):
+        noun = "responses" if len(group.statuses) > 1 else "response"
+        context = f"{noun} {', '.join(group.statuses)}; {media_type}"
+        scope = SchemaScope("response", pair.label, "response body", context)
+        compare_schemas(log, scope, group.old, group.new)
+
+
+def _report_status_added(log: ChangeLog, pair: OperationPair, status: str, pointer: str) -> None:
+    if status.startswith("2"):
+        rule = "response-success-status-added"
+        detail = (
+            f"success status {status} added; "
+            "clients that accept only the documented statuses reject it"
+        )
+    else:
+        rule, detail = "response-status-added", f"status {status} added"
+    log.add(rule, pair.label, detail, new_spot(pointer))

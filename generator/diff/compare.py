@@ -1,0 +1,118 @@
+"""`invitegen diff`: two versions of the spec -> the changes users care about, breaking first.
+
+The comparison is structural, through `$ref`s on both sides, and direction-aware: a request schema
+that accepts less breaks clients, a response schema that may return more breaks readers. Rules,
+their ids and levels are in `diff_rules.RULES`; the pieces live in `diff_*.py`:
+
+| module | job |
+|---|---|
+| `diff_source` | file or `git:REV:path` -> `ResolvedSpec` |
+| `diff_operations`, `diff_access` | operations, parameters, bodies, responses, security, servers |
+| `diff_schema`, `diff_schema_view` | two schemas -> property-level changes |
+| `diff_report` | `DiffReport` and its text / Markdown / JSON renderings |
+| `diff_version` | semver policy: `is_major_bump`, `changelog_entry`, `breaking_refusal` |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diff.model import Change, ChangeLog, code, new_spot
+from generator.diff.operations import compare_operations
+from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
+from generator.diff.rules import RULES, Level, Rule
+from generator.diff.source import load_spec
+from generator.diff.version import (
+    breaking_refusal,
+    changelog_entry,
+    is_major_bump,
+    merge_changelog,
+    next_major,
+)
+from generator.errors import SpecError, SpecErrors
+from generator.output.writer import CHANGELOG_FILE
+from generator.spec.refs import ResolvedSpec
+
+__all__ = [
+    "CHANGELOG_FILE",
+    "RENDERERS",
+    "RULES",
+    "Change",
+    "DiffReport",
+    "Level",
+    "Rule",
+    "VersionGate",
+    "breaking_refusal",
+    "changelog_entry",
+    "diff_paths",
+    "diff_specs",
+    "is_major_bump",
+    "load_spec",
+    "merge_changelog",
+    "next_major",
+    "spec_version",
+    "version_gate",
+]
+
+
+def spec_version(spec: ResolvedSpec) -> str:
+    """The spec's `info.version`, or an empty string when it has none."""
+    info = spec.data.get("info")
+    version = info.get("version") if isinstance(info, dict) else None
+    return str(version) if version is not None else ""
+
+
+def compare_info(log: ChangeLog) -> None:
+    """`info.version` changed: a note, and the input of the versioning policy."""
+    before, after = spec_version(log.old), spec_version(log.new)
+    if before != after:
+        detail = f"info.version changed from {code(before)} to {code(after)}"
+        log.add("api-version-changed", "", detail, new_spot("#/info/version"))
+
+
+def diff_specs(old: ResolvedSpec, new: ResolvedSpec) -> DiffReport:
+    """Compare two resolved specs: every change, located, leveled and sorted."""
+    log = ChangeLog(old, new)
+    compare_info(log)
+    compare_operations(log)
+    return DiffReport(
+        sorted_changes(log.changes),
+        SpecSummary(old.root.display_path, spec_version(old)),
+        SpecSummary(new.root.display_path, spec_version(new)),
+    )
+
+
+def diff_paths(old: str | Path, new: str | Path) -> DiffReport:
+    """Load both specs (files or `git:REV:path`), reporting the errors of both at once, and diff."""
+    errors: list[SpecError] = []
+    loaded: list[ResolvedSpec] = []
+    for argument in (old, new):
+        try:
+            loaded.append(load_spec(argument))
+        except SpecErrors as failure:
+            errors.extend(failure.errors)
+    if errors:
+        raise SpecErrors(errors)
+    return diff_specs(*loaded)
+
+
+@dataclass(frozen=True)
+class VersionGate:
+    """What `generate` learns from the previous spec: the diff, a refusal, the new changelog."""
+
+    report: DiffReport
+    refusal: str | None
+    changelog: str | None
+
+
+def version_gate(previous: ResolvedSpec, current: ResolvedSpec, changelog: str = "") -> VersionGate:
+    """Diff previous -> current: the report, a refusal or None, the merged changelog or None."""
+    report = diff_specs(previous, current)
+    old_version, new_version = report.old.version, report.new.version
+    entry = changelog_entry(report, old_version, new_version)
+    return VersionGate(
+        report,
+        breaking_refusal(report, old_version, new_version),
+        merge_changelog(changelog, entry) if report.changes else None,
+    )

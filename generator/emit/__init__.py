@@ -1,0 +1,8 @@
+"""Stage 3, emitters: IR -> `dict[PurePosixPath, str]` of unformatted files, one module per output kind.
+
+`client` (package modules through `templates/client/`), `schemas` (standalone JSON Schemas),
+`validators` (compiled validators, through `generator.jsonschema`), `strategies` (Hypothesis
+strategies, through `generator.strategies`). Emitters return text and never touch the disk.
+May import: `generator.ir`, `generator.names`, `generator.errors`, and the libraries
+`generator.jsonschema` and `generator.strategies`.
+"""

@@ -1,0 +1,139 @@
+"""Emit stage: IR -> `graph_invite/strategies.py`, one Hypothesis strategy function per schema.
+
+The strategies are built from the portable schema bundle (`api.schema_bundle`), the same
+schemas the validators are compiled from, by `strategy_builder`; this module names the
+functions, collects imports and helpers, and renders `templates/client/strategies.py.jinja`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import jinja2
+
+from generator.emit.client import PACKAGE, template_environment
+from generator.errors import join_pointer
+from generator.ir.model import Api
+from generator.ir.schema import BUNDLE_PREFIX
+from generator.names import python_identifier
+from generator.strategies.builder import UNBOUNDED_EXTRA_ITEMS, StrategyBuilder
+from generator.strategies.merge import json_types
+
+STRATEGIES_PATH = PurePosixPath(PACKAGE, "strategies.py")
+# Names the generated module defines or imports; strategy functions may not take them.
+MODULE_NAMES = frozenset(
+    {"st", "provisional", "cache", "copy", "re", "Any", "Mapping", "SearchStrategy"}
+)
+# Hints for components whose instances all have one JSON type; others are `Any`.
+RETURN_HINTS = {
+    frozenset({"object"}): "dict[str, Any]",
+    frozenset({"array"}): "list[Any]",
+    frozenset({"string"}): "str",
+    frozenset({"boolean"}): "bool",
+    frozenset({"integer"}): "int",
+    frozenset({"null"}): "None",
+}
+# Helper blocks of the template that use `Any` / `Mapping` in their signatures.
+_HELPERS_USING_ANY = frozenset({"json_values", "objects"})
+
+
+@dataclass(frozen=True)
+class StrategyFunction:
+    """One public strategy function: its name, component, docstring text, hint and body."""
+
+    name: str
+    component: str
+    summary: str
+    return_hint: str
+    expression: str
+
+
+def strategy_function_names(api: Api) -> dict[str, str]:
+    """`$defs` name -> function name: the schema file's name, as in `validate_<name>`."""
+    file_names = {schema_file.entry: schema_file.name for schema_file in api.schema_files}
+    taken = set(MODULE_NAMES)
+    names: dict[str, str] = {}
+    for component in sorted(api.schema_bundle["$defs"]):
+        name = python_identifier(file_names.get(component, component), taken=taken)
+        taken.add(name)
+        names[component] = name
+    return names
+
+
+def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunction]:
+    """One function per `$defs` component, sorted by name (the output must be deterministic)."""
+    functions = []
+    for component, name in sorted(builder.function_names.items(), key=lambda item: item[1]):
+        schema = api.schema_bundle["$defs"][component]
+        pointer = join_pointer(BUNDLE_PREFIX.rstrip("/"), component)
+        types = json_types(schema, builder.resolve)
+        functions.append(
+            StrategyFunction(
+                name=name,
+                component=component,
+                summary=f"Valid instances of the {component} schema.",
+                return_hint=RETURN_HINTS.get(types or frozenset(), "Any"),
+                expression=builder.strategy(schema, pointer),
+            )
+        )
+    return functions
+
+
+def module_imports(
+    builder: StrategyBuilder, functions: list[StrategyFunction]
+) -> dict[str, list[str]]:
+    """Import lines: the standard library's, and Hypothesis's (which the template guards)."""
+    standard = {"from functools import cache"}
+    standard.update(line for line in builder.imports if not line.startswith("from hypothesis"))
+    if builder.helpers & _HELPERS_USING_ANY or any("Any" in f.return_hint for f in functions):
+        standard.add("from typing import Any")
+    if "objects" in builder.helpers:
+        standard.add("from collections.abc import Mapping")
+    hypothesis = {
+        "from hypothesis import strategies as st",
+        "from hypothesis.strategies import SearchStrategy",
+    }
+    hypothesis.update(line for line in builder.imports if line.startswith("from hypothesis"))
+    return {"standard": sorted(standard, key=_import_key), "hypothesis": sorted(hypothesis)}
+
+
+def _import_key(line: str) -> tuple[bool, str]:
+    """isort order: `import x` lines before `from x import y` lines, each alphabetical."""
+    return line.startswith("from "), line
+
+
+def example_function(api: Api, builder: StrategyBuilder) -> str:
+    """The strategy the module docstring shows: the first operation's request body's."""
+    bodies = [
+        api.model(operation.body_model) for operation in api.operations if operation.body_model
+    ]
+    pointers = [
+        model.schema_pointer for model in bodies if model.schema_pointer.startswith(BUNDLE_PREFIX)
+    ]
+    components = [builder.component(pointer, pointer) for pointer in pointers]
+    return (
+        builder.function_names[components[0]]
+        if components
+        else min(builder.function_names.values())
+    )
+
+
+def emit_strategies(
+    api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> dict[PurePosixPath, str]:
+    """`graph_invite/strategies.py`: path -> unformatted text."""
+    builder = StrategyBuilder(api.schema_bundle, strategy_function_names(api))
+    functions = strategy_functions(api, builder)
+    context = {
+        "api": api,
+        "package": PACKAGE,
+        "functions": functions,
+        "helpers": sorted(builder.helpers),
+        "imports": module_imports(builder, functions),
+        "exports": sorted(function.name for function in functions),
+        "example": example_function(api, builder),
+        "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,
+    }
+    template = template_environment(bytecode_cache).get_template("client/strategies.py.jinja")
+    return {STRATEGIES_PATH: template.render(context)}

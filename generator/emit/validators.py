@@ -1,0 +1,169 @@
+"""JSON Schema (draft 2020-12) -> specialised, self-contained Python validator source.
+
+Like fastjsonschema, schemas become straight-line Python. Unlike it, every compiled node gets
+three variants: `_is_valid_<name>(data) -> bool`, with no bookkeeping, decides validity;
+`_errors_<name>(data, path)` yields every `ValidationError` with its data path, schema path and
+rule; `_first_error_<name>(data, path)` returns the first of them (or None) without generator
+frames, for `validate_<name>`. The last two run only for invalid instances. All come from the
+same keyword handlers (`validator_keywords`, `validator_containers`), so they agree by
+construction; tests check it. Where the first-error walk maps a boolean function over array
+items, that walk queues format checks and runs them in one regex call per format
+(`validator_deferral`).
+
+Instances are Python values as `json.loads` makes them: only a dict with str keys is an object,
+only a list is an array (a tuple is not), int (not bool) is an integer, a finite float or int
+is a number. Anything else (bytes, sets, NaN, ...) is of no JSON type: it fails `type`, `enum`
+and `const` and is ignored by type-specific keywords, and never crashes the validator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from generator.errors import SchemaCompileError
+from generator.jsonschema.compiler import Knowledge, ModuleCompiler
+from generator.jsonschema.deferral import DEFERRAL_HELPERS
+from generator.jsonschema.formats import FORMAT_HELPERS
+from generator.jsonschema.node import Variant
+from generator.jsonschema.runtime import HELPERS, helper_closure, render_imports
+from generator.jsonschema.writer import comment_text, lint_exemptions
+from generator.names import docstring
+
+_ALL_HELPERS = {**HELPERS, **FORMAT_HELPERS, **DEFERRAL_HELPERS}
+# Module-level names the helpers define: generated constants must not take them.
+_HELPER_NAMES = frozenset(
+    name
+    for helper in _ALL_HELPERS.values()
+    for name in re.findall(r"^(?:def |class )?(\w+)", helper.source, re.MULTILINE)
+)
+# Compile passes until nothing new is learned; each pass can only add knowledge, so a few do.
+_MAX_PASSES = 8
+
+
+def compile_schema(schema: Mapping[str, Any] | bool, *, assert_formats: bool = False) -> str:
+    """Schema -> standalone module source with ValidationError, validate() and iter_errors()."""
+    doc = "Validator compiled from a JSON Schema (draft 2020-12)."
+    return _compile_module(schema, [("", "#")], assert_formats=assert_formats, module_doc=doc)
+
+
+def compile_validators(
+    bundle: Mapping[str, Any],
+    entry_points: Sequence[tuple[str, str]],
+    *,
+    assert_formats: bool = True,
+    module_doc: str = "",
+) -> str:
+    """Bundle {"$defs": ...} + [(suffix, pointer)] -> module with validate_/iter_errors_<suffix>.
+
+    Definitions may `$ref` each other ("#/$defs/other"); each one compiles to one function pair
+    that every entry point shares, so the module holds no duplicated code.
+    """
+    if not isinstance(bundle, Mapping) or not isinstance(bundle.get("$defs", {}), Mapping):
+        raise SchemaCompileError("#", 'a bundle must be an object with a "$defs" object')
+    suffixes = [suffix for suffix, _ in entry_points]
+    for suffix in suffixes:
+        if not (suffix.isascii() and suffix.isidentifier()) or suffixes.count(suffix) > 1:
+            raise SchemaCompileError("#", f"entry point name {suffix!r} is not a unique identifier")
+    entries = [(f"_{suffix}", pointer) for suffix, pointer in entry_points]
+    return _compile_module(bundle, entries, assert_formats=assert_formats, module_doc=module_doc)
+
+
+def _compile_module(
+    document: Any, entries: list[tuple[str, str]], *, assert_formats: bool, module_doc: str
+) -> str:
+    """Compile passes until reference targets and recursion are known, then render."""
+    knowledge = Knowledge()
+    checking = True
+    for _ in range(_MAX_PASSES):
+        compiler = ModuleCompiler(
+            document,
+            assert_formats=assert_formats,
+            knowledge=knowledge,
+            checking=checking,
+            reserved=_HELPER_NAMES,
+        )
+        try:
+            roots = _queue_entries(compiler, entries, checking=checking)
+            compiler.compile_all()
+        except RecursionError:
+            raise SchemaCompileError("#", "schema nests too deeply to compile") from None
+        learned = knowledge.merge(compiler.learned())
+        if learned == knowledge and not checking:
+            return _render(compiler, entries, roots, module_doc)
+        knowledge, checking = learned, False
+    raise SchemaCompileError("#", "compilation did not converge")  # pragma: no cover
+
+
+def _queue_entries(
+    compiler: ModuleCompiler, entries: list[tuple[str, str]], *, checking: bool
+) -> list[str]:
+    """Queue the entry points' functions (the checking pass: the whole document too)."""
+    roots = []
+    for suffix, pointer in entries:
+        if not pointer.startswith("#"):
+            raise SchemaCompileError(pointer, "entry points must be local JSON pointers")
+        try:
+            target = compiler.resolve_reference(pointer, "#")
+        except SchemaCompileError as error:
+            name = f"validate{suffix}"
+            raise SchemaCompileError(pointer, f"entry point {name}: {error.message}") from None
+        root = compiler.function_pointer(target)
+        roots.append(root)
+        # `validate` calls the first-error variant alone: on valid data it is as fast as the
+        # boolean one (map() over items, subset tests first), and an early error is not walked
+        # twice. Boolean functions exist only where checks call them.
+        compiler.function_name(root, Variant.FIRST)
+        compiler.function_name(root, Variant.ERRORS)
+    if checking:
+        compiler.function_name("#", Variant.FAST)
+    return roots
+
+
+def _entry_functions(compiler: ModuleCompiler, suffix: str, pointer: str, root: str) -> list[str]:
+    """Public `validate<suffix>` and `iter_errors<suffix>` for one entry point."""
+    depth = ", 0" if root in compiler.knowledge.recursive else ""
+    errors = compiler.function_name(root, Variant.ERRORS)
+    first = compiler.function_name(root, Variant.FIRST)
+    where = comment_text(pointer)
+    condition = f"(error := {first}(instance, (){depth}))"
+    return [
+        f"def validate{suffix}(instance: object) -> None:",
+        f'    """Raise the first ValidationError if instance does not match {where}."""',
+        f"    if {condition} is not None:",
+        "        raise error",
+        "",
+        "",
+        f"def iter_errors{suffix}(instance: object) -> Iterator[ValidationError]:",
+        f'    """Every ValidationError of instance against {where}, in schema order."""',
+        f"    yield from {errors}(instance, (){depth})",
+    ]
+
+
+def _render(
+    compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
+) -> str:
+    """Assemble the module: docstring, imports, helpers, constants, functions, entry points."""
+    compiler.helper("ValidationError")
+    compiler.use_import("collections.abc:Iterator")
+    helpers = helper_closure(compiler.helpers, _ALL_HELPERS)
+    imports = set(compiler.imports)
+    for name in helpers:
+        imports.update(_ALL_HELPERS[name].imports)
+    blocks = [_ALL_HELPERS[name].source.strip("\n") for name in helpers]
+    constants = [f"{name} = {source}" for source, name in compiler.constants.items()]
+    if constants:
+        blocks.append("\n".join(constants))
+    blocks += ["\n".join(lines) for lines in compiler.functions.values()]
+    for (suffix, pointer), root in zip(entries, roots, strict=True):
+        blocks.append("\n".join(_entry_functions(compiler, suffix, pointer, root)))
+    text = docstring(module_doc or "Compiled JSON Schema validators.")
+    quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
+    body = "\n\n\n".join(blocks) + "\n"
+    head = [quoted, "", "from __future__ import annotations", "", *render_imports(imports), "", ""]
+    exemptions = lint_exemptions(blocks)
+    if exemptions:
+        # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded.
+        head.insert(0, f"# ruff: noqa: {', '.join(exemptions)}")
+    return "\n".join(head) + "\n" + body

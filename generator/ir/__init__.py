@@ -1,0 +1,7 @@
+"""Stage 2, the intermediate representation: `ResolvedSpec` -> frozen dataclasses (`Api`, `Operation`,
+`Model`, `Field`).
+
+`model` holds the dataclasses, `build` turns a resolved spec into them, `schema` reads one schema
+object (the keyword vocabulary). Produces no text.
+May import: `generator.spec`, `generator.errors`, `generator.names`.
+"""

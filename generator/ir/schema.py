@@ -1,0 +1,424 @@
+"""IR for schemas: component schemas -> models, enums, field types and the portable JSON Schema bundle."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from generator.errors import SpecError, escape_pointer_token, join_pointer
+from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef
+from generator.names import class_name, constant_name, python_identifier
+from generator.spec.refs import ResolvedSpec
+
+COMPONENT_PREFIX = "#/components/schemas/"
+BUNDLE_PREFIX = "#/$defs/"
+# OpenAPI 3.1 requires every key of `components/*` to match this.
+COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9\.\-_]+$")
+# OpenAPI keywords with no JSON Schema meaning: dropped from the portable schemas.
+OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "example"})
+# Keywords whose value is a map of name -> schema, a list of schemas, or one schema.
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_VALUES = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
+# Keywords whose value is data, kept as written.
+VALUE_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "required",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "minContains",
+        "maxContains",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        "contentMediaType",
+        "contentEncoding",
+    }
+)
+SUPPORTED_FORMATS = (
+    "date",
+    "date-time",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "regex",
+    "time",
+    "uri",
+    "uri-reference",
+    "uuid",
+)
+# Non-model components (`list of list of ...`) are inlined into the type that uses them; deeper
+# nesting than this is refused instead of exhausting the interpreter's recursion limit.
+MAX_ALIAS_DEPTH = 64
+_HINTS = {
+    "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
+    "$dynamicRef": "dynamic references are not supported",
+    "unevaluatedProperties": "not supported by the validator compiler; use additionalProperties",
+    "unevaluatedItems": "not supported by the validator compiler; use items",
+}
+
+
+class SchemaBuilder:
+    """Turns `components/schemas` into models, enums and a `$defs` bundle, collecting errors."""
+
+    def __init__(self, resolved: ResolvedSpec) -> None:
+        self.resolved = resolved
+        self.components: dict[str, Any] = resolved.data.get("components", {}).get("schemas", {})
+        self.errors: list[SpecError] = []
+        self.models: dict[str, Model] = {}
+        self.enums: dict[str, Enum] = {}
+        self.class_names: dict[str, str] = {}
+        self.snake_names: dict[str, str] = {}
+        self.bundle: dict[str, Any] = {"$defs": {}}
+        self._alias_stack: list[str] = []
+
+    def fail(self, pointer: str, message: str) -> None:
+        self.errors.append(self.resolved.error(pointer, message))
+
+    def build_components(self) -> None:
+        """Name every component first (so references resolve in any order), then build each."""
+        for key in sorted(self.components):
+            if not COMPONENT_NAME.fullmatch(key):
+                # Names become JSON pointer and URI fragment text in `$ref`s: `/`, `~`, `%`,
+                # whitespace or an empty name would each need an escape some tool forgets.
+                self.fail(
+                    COMPONENT_PREFIX + escape_pointer_token(key),
+                    f"component name {key!r} must match {COMPONENT_NAME.pattern} (OpenAPI 3.1)",
+                )
+            taken_classes = set(self.class_names.values())
+            if _is_enum(self.components[key]) or _is_object(self.components[key]):
+                self.class_names[key] = class_name(key, taken=taken_classes)
+            self.snake_names[key] = python_identifier(
+                key, taken=set(self.snake_names.values()), fallback="schema"
+            )
+        for key in sorted(self.components):
+            pointer = COMPONENT_PREFIX + escape_pointer_token(key)
+            schema = self.components[key]
+            self.bundle["$defs"][key] = self.portable(schema, pointer)
+            if _is_enum(schema):
+                self.enums[key] = self.enum_from_schema(key, schema, pointer)
+            elif _is_object(schema):
+                self.add_model(key, self.class_names[key], schema, pointer)
+
+    def portable(self, schema: Any, pointer: str) -> Any:
+        """The JSON Schema 2020-12 form of an OpenAPI schema: refs into `$defs`, OpenAPI-only keys gone."""
+        if isinstance(schema, bool):
+            return schema
+        if not isinstance(schema, dict):
+            self.fail(
+                pointer, f"a schema must be an object or a boolean, not {type(schema).__name__}"
+            )
+            return {}
+        result: dict[str, Any] = {}
+        for keyword, value in schema.items():
+            at = join_pointer(pointer, keyword)
+            converter = _CONVERTERS.get(keyword)
+            if keyword.startswith("x-") or keyword in OPENAPI_ONLY:
+                continue
+            if converter is None:
+                hint = _HINTS.get(keyword, "not a supported JSON Schema keyword")
+                self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
+                continue
+            result[keyword] = converter(self, value, at)
+        return result
+
+    def convert_ref(self, value: Any, pointer: str) -> Any:
+        if not isinstance(value, str) or not value.startswith(COMPONENT_PREFIX):
+            self.fail(
+                pointer, f"a schema $ref must point into {COMPONENT_PREFIX}..., got {value!r}"
+            )
+            return value
+        return BUNDLE_PREFIX + value[len(COMPONENT_PREFIX) :]
+
+    def convert_map(self, value: Any, pointer: str) -> Any:
+        if not isinstance(value, dict):
+            self.fail(pointer, "must be an object mapping names to schemas")
+            return {}
+        return {
+            name: self.portable(item, join_pointer(pointer, name)) for name, item in value.items()
+        }
+
+    def convert_list(self, value: Any, pointer: str) -> Any:
+        if not isinstance(value, list) or not value:
+            self.fail(pointer, "must be a non-empty list of schemas")
+            return []
+        return [
+            self.portable(item, join_pointer(pointer, index)) for index, item in enumerate(value)
+        ]
+
+    def convert_value(self, value: Any, pointer: str) -> Any:
+        check = _VALUE_CHECKS.get(pointer.rsplit("/", 1)[-1])
+        if check is not None and not check[0](value):
+            self.fail(pointer, check[1])
+            return value
+        if (
+            pointer.endswith("/format")
+            and isinstance(value, str)
+            and value not in SUPPORTED_FORMATS
+        ):
+            expected = ", ".join(SUPPORTED_FORMATS)
+            self.fail(pointer, f"unknown format {value!r} (expected one of: {expected})")
+        return value
+
+    def enum_from_schema(self, key: str, schema: dict[str, Any], pointer: str) -> Enum:
+        """A string enum component -> `Enum` with distinct UPPER_SNAKE member names."""
+        members: list[EnumMember] = []
+        for value in schema["enum"]:
+            members.append(EnumMember(constant_name(value, taken={m.name for m in members}), value))
+        description = str(schema.get("description", ""))
+        return Enum(key, self.class_names[key], description, tuple(members), pointer)
+
+    def add_model(self, key: str, name: str, schema: dict[str, Any], pointer: str) -> None:
+        """Register the model for an object schema at `pointer` (component or inline)."""
+        # `portable` reported a malformed `required` or `properties`; build what can be built.
+        required = {name for name in _list(schema.get("required")) if isinstance(name, str)}
+        properties = schema.get("properties")
+        fields: list[Field] = []
+        taken: set[str] = set()
+        for wire_name, prop in (properties if isinstance(properties, dict) else {}).items():
+            at = join_pointer(pointer, "properties", wire_name)
+            python_name = python_identifier(wire_name, taken=taken)
+            taken.add(python_name)
+            field_type = self.type_from_schema(prop, at, f"{name} {wire_name}")
+            description = str(prop.get("description", "")) if isinstance(prop, dict) else ""
+            secret = isinstance(prop, dict) and prop.get("writeOnly") is True
+            fields.append(
+                Field(
+                    wire_name,
+                    python_name,
+                    field_type,
+                    wire_name in required,
+                    description,
+                    at,
+                    secret,
+                )
+            )
+        extra = schema.get("additionalProperties", True) is not False
+        snake = self.snake_names.get(key) or python_identifier(
+            name, taken={*self.snake_names.values(), *(m.snake_name for m in self.models.values())}
+        )
+        model = Model(
+            key,
+            name,
+            snake,
+            str(schema.get("description", "")),
+            tuple(fields),
+            extra,
+            pointer,
+            BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :],
+        )
+        self.models[key] = model
+
+    def type_from_schema(self, schema: Any, pointer: str, owner: str) -> TypeRef:
+        """The `TypeRef` for a property schema; inline objects become models named after `owner`."""
+        if not isinstance(schema, dict):
+            return TypeRef("any")
+        if isinstance(schema.get("$ref"), str):
+            return self.type_from_ref(schema["$ref"])
+        for combinator in ("anyOf", "oneOf"):
+            if isinstance(schema.get(combinator), list):
+                return self.type_from_union(
+                    schema[combinator], join_pointer(pointer, combinator), owner
+                )
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self.type_from_schema(
+                schema["allOf"][0], join_pointer(pointer, "allOf", 0), owner
+            )
+        types = _types(schema)
+        nullable = "null" in types
+        rest = [kind for kind in types if kind != "null"] or (
+            ["object"] if "properties" in schema else []
+        )
+        if len(rest) != 1 or rest[0] not in _TYPE_BUILDERS:
+            return TypeRef("any")
+        base = _TYPE_BUILDERS[rest[0]](self, schema, pointer, owner)
+        return TypeRef(base.kind, nullable, base.item, base.target, base.open)
+
+    def type_from_ref(self, ref: str) -> TypeRef:
+        key = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ""
+        if key in self.class_names:
+            return TypeRef(
+                "enum" if _is_enum(self.components[key]) else "model", target=self.class_names[key]
+            )
+        if key not in self.components or key in self._alias_stack:
+            return TypeRef("any")  # a recursive alias has no finite Python type
+        if len(self._alias_stack) >= MAX_ALIAS_DEPTH:
+            message = f"the type nests through more than {MAX_ALIAS_DEPTH} component schemas"
+            self.fail(ref, message)
+            return TypeRef("any")
+        self._alias_stack.append(key)
+        try:
+            return self.type_from_schema(self.components[key], ref, key)
+        finally:
+            self._alias_stack.pop()
+
+    def type_from_union(self, members: list[Any], pointer: str, owner: str) -> TypeRef:
+        nullable = any(member == {"type": "null"} for member in members)
+        rest = [member for member in members if member != {"type": "null"}]
+        if len(rest) == 1:
+            single = self.type_from_schema(rest[0], join_pointer(pointer, 0), owner)
+            return TypeRef(
+                single.kind, nullable or single.nullable, single.item, single.target, single.open
+            )
+        if len(rest) == 2 and rest[1] == {"type": "string"} and isinstance(rest[0], dict):
+            known = self.type_from_ref(str(rest[0].get("$ref", "")))
+            if known.kind == "enum":
+                return TypeRef("enum", nullable, target=known.target, open=True)
+        return TypeRef("any")
+
+    def type_array(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
+        item = self.type_from_schema(
+            schema.get("items", {}), join_pointer(pointer, "items"), f"{owner} item"
+        )
+        return TypeRef("array", item=item)
+
+    def type_object(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
+        if not schema.get("properties") or not pointer.startswith(COMPONENT_PREFIX):
+            return TypeRef("object")
+        name = class_name(
+            owner,
+            taken=set(self.class_names.values()) | {m.class_name for m in self.models.values()},
+        )
+        self.add_model(pointer, name, schema, pointer)
+        return TypeRef("model", target=name)
+
+    def type_string(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
+        return TypeRef("datetime" if schema.get("format") == "date-time" else "string")
+
+    def model_for_body(self, schema: Any, pointer: str) -> str:
+        """The class name a request/response body parses into; bodies must `$ref` a model component."""
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        key = (
+            ref[len(COMPONENT_PREFIX) :]
+            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
+            else ""
+        )
+        if key in self.models:
+            return self.models[key].class_name
+        self.fail(pointer, "a body schema must be a $ref to an object schema in components/schemas")
+        return ""
+
+
+def _scalar(kind: str) -> Callable[[SchemaBuilder, dict[str, Any], str, str], TypeRef]:
+    return lambda builder, schema, pointer, owner: TypeRef(kind)
+
+
+_TYPE_BUILDERS: dict[str, Callable[[SchemaBuilder, dict[str, Any], str, str], TypeRef]] = {
+    "string": SchemaBuilder.type_string,
+    "integer": _scalar("integer"),
+    "number": _scalar("number"),
+    "boolean": _scalar("boolean"),
+    "array": SchemaBuilder.type_array,
+    "object": SchemaBuilder.type_object,
+}
+_CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
+    "$ref": SchemaBuilder.convert_ref,
+    **{keyword: SchemaBuilder.convert_map for keyword in SCHEMA_MAPS},
+    **{keyword: SchemaBuilder.convert_list for keyword in SCHEMA_LISTS},
+    **{keyword: SchemaBuilder.portable for keyword in SCHEMA_VALUES},
+    **{keyword: SchemaBuilder.convert_value for keyword in VALUE_KEYWORDS},
+}
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The type names of a schema's `type` (a name or a list); none when it is malformed."""
+    value: Any = schema.get("type")
+    if not _is_type_value(value):
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_type_value(value: Any) -> bool:
+    names = [value] if isinstance(value, str) else value
+    return (
+        isinstance(names, list)
+        and bool(names)
+        and all(isinstance(name, str) and name in _JSON_TYPES for name in names)
+    )
+
+
+_JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+# Keywords the IR reads to decide types and fields: a value of the wrong shape is an error here,
+# before any builder relies on it.
+_VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "type": (_is_type_value, "must be a JSON type name or a non-empty list of them"),
+    "required": (
+        lambda value: isinstance(value, list) and all(isinstance(name, str) for name in value),
+        "must be a list of property names",
+    ),
+    "enum": (lambda value: isinstance(value, list), "must be a list of values"),
+}
+
+
+def _is_enum(schema: Any) -> bool:
+    values = schema.get("enum") if isinstance(schema, dict) else None
+    return isinstance(values, list) and bool(values) and all(isinstance(v, str) for v in values)
+
+
+def _is_object(schema: Any) -> bool:
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    types = _types(schema)
+    return "object" in types or (not types and "properties" in schema)
+
+
+def _refs_in(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(BUNDLE_PREFIX):
+            yield ref[len(BUNDLE_PREFIX) :].split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+        for value in schema.values():
+            yield from _refs_in(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from _refs_in(item)
+
+
+def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ...]:
+    """One standalone schema file per component, bundling the closure of what it references."""
+    files: list[SchemaFile] = []
+    for key in sorted(builder.bundle["$defs"]):
+        closure: set[str] = set()
+        pending = [key]
+        while pending:
+            current = pending.pop()
+            if current in closure or current not in builder.bundle["$defs"]:
+                continue
+            closure.add(current)
+            pending.extend(_refs_in(builder.bundle["$defs"][current]))
+        schema = builder.components[key]
+        title = str(schema.get("title", key)) if isinstance(schema, dict) else key
+        description = str(schema.get("description", "")) if isinstance(schema, dict) else ""
+        files.append(
+            SchemaFile(builder.snake_names[key], key, title, description, tuple(sorted(closure)))
+        )
+    return tuple(files)

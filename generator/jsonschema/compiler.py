@@ -1,0 +1,436 @@
+"""Compiles the functions of one validator module: references, functions, constants, recursion.
+
+A schema node becomes a function when something calls it: a `$ref` target, an entry point, or
+a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything else is inlined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin
+
+from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.jsonschema.deferral import PENDING, PENDING_TYPE
+from generator.jsonschema.dispatch import ANNOTATIONS, compile_node
+from generator.jsonschema.inline import MAX_INLINE_LINES, guards_expression
+from generator.jsonschema.node import Scope, Target, Variant, emit_call
+from generator.jsonschema.writer import (
+    CodeWriter,
+    NameAllocator,
+    comment_text,
+    name_from_pointer,
+    pointer_tokens,
+    string_literal,
+)
+
+MAX_DEPTH = 512
+PATH_TYPE = "tuple[str | int, ...]"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What a compile pass learns that the next one needs (both only ever grow)."""
+
+    ref_targets: frozenset[str] = frozenset()
+    recursive: frozenset[str] = frozenset()  # function pointers on a call cycle: get `depth`
+    # (function pointer, variant, format): the function takes deferred-format queues (`pending`)
+    # and a call of it may queue strings of that format.
+    deferring: frozenset[tuple[str, Variant, str]] = frozenset()
+
+    def merge(self, other: Knowledge) -> Knowledge:
+        """Union of both."""
+        return Knowledge(
+            self.ref_targets | other.ref_targets,
+            self.recursive | other.recursive,
+            self.deferring | other.deferring,
+        )
+
+    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+        """Formats a call of that function may queue (empty: it takes no queues)."""
+        return set(self._deferred_index.get((pointer, variant), ()))
+
+    @cached_property
+    def _deferred_index(self) -> dict[tuple[str, Variant], list[str]]:
+        """`deferring` by function, built once: every call site asks."""
+        index: dict[tuple[str, Variant], list[str]] = defaultdict(list)
+        for pointer, variant, name in self.deferring:
+            index[(pointer, variant)].append(name)
+        return index
+
+    def format_slots(self) -> list[str]:
+        """Deferred formats in queue order."""
+        return sorted({name for _, _, name in self.deferring})
+
+
+def recursive_pointers(edges: set[tuple[str, str]]) -> frozenset[str]:
+    """Pointers from which some chain of calls leads back to themselves."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for caller, callee in edges:
+        graph[caller].add(callee)
+    found = set()
+    for start in list(graph):
+        stack, seen = list(graph[start]), set()
+        while stack:
+            current = stack.pop()
+            if current == start:
+                found.add(start)
+                break
+            if current not in seen:
+                seen.add(current)
+                stack.extend(graph.get(current, ()))
+    return frozenset(found)
+
+
+class ModuleCompiler:
+    """One compile pass over a schema document (implements `validator_node.Compiler`)."""
+
+    def __init__(
+        self,
+        document: Any,
+        *,
+        assert_formats: bool,
+        knowledge: Knowledge,
+        checking: bool,
+        reserved: frozenset[str],
+    ) -> None:
+        self.document = document
+        self.assert_formats = assert_formats
+        self.knowledge = knowledge
+        self.checking = checking
+        self.base_uri = _base_uri(document)
+        self.names = NameAllocator(reserved)
+        self.constants: dict[str, str] = {}  # source -> name
+        self.helpers: set[str] = set()
+        self.imports: set[str] = {"typing:Any"}
+        self.bases: dict[str, str] = {}  # function pointer -> name shared by both variants
+        self.functions: dict[tuple[str, Variant], list[str]] = {}
+        self.queue: list[tuple[str, Variant]] = []
+        self.edges: set[tuple[str, str]] = set()  # caller -> callee function pointers
+        self.same_instance_edges: set[tuple[str, str]] = set()
+        self.ref_targets: set[str] = set()
+        # Deferred formats: (function, variant, format) queued in its own code, and calls from a
+        # function's boolean walk that pass its queues on, (caller, variant) -> (callee, variant).
+        self.format_sites: set[tuple[str, Variant, str]] = set()
+        self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
+        self.inlining: list[str] = []  # function pointers whose bodies are being inlined
+        self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
+
+    def learned(self) -> Knowledge:
+        """Reference targets, recursive functions and deferred formats seen in this pass."""
+        # A cycle that never moves to a member of the instance revisits the same (schema,
+        # instance) pair: once taken it never ends, whatever the depth limit would allow.
+        looping = sorted(recursive_pointers(self.same_instance_edges))
+        if looping:
+            message = "$ref cycle applies schemas to the same instance forever"
+            raise SchemaCompileError(looping[0], message)
+        return Knowledge(
+            frozenset(self.ref_targets), recursive_pointers(self.edges), self._deferring()
+        )
+
+    def _deferring(self) -> frozenset[tuple[str, Variant, str]]:
+        """Formats each function may queue: its own, and all those of the calls it passes queues
+        to (closed here, so a chain of calls of any length needs no further pass)."""
+        formats: dict[tuple[str, Variant], set[str]] = defaultdict(set)
+        for pointer, variant, name in self.format_sites:
+            formats[(pointer, variant)].add(name)
+        changed = True
+        while changed:
+            changed = False
+            for caller, callee in self.forward_edges:  # any order: the same fixpoint
+                missing = formats[callee] - formats[caller]
+                if missing:
+                    formats[caller] |= missing
+                    changed = True
+        return frozenset(
+            (pointer, variant, name)
+            for (pointer, variant), names in formats.items()
+            for name in names
+        )
+
+    def format_slots(self) -> list[str]:
+        """Every deferred format of the module, in queue order."""
+        return self.knowledge.format_slots()
+
+    def format_slot(self, scope: Scope, name: str) -> int:
+        """Queue index of a deferred format (a placeholder until a pass has seen every format)."""
+        scope.deferred.add(name)
+        slots = self.knowledge.format_slots()
+        return slots.index(name) if name in slots else len(slots)
+
+    def forwarded(self, scope: Scope, pointer: str, variant: Variant) -> bool:
+        """Whether calls from `scope` pass `pending` on to that function (it takes them)."""
+        if not scope.defers:
+            return False
+        callee = (self.function_pointer(pointer), variant)
+        scope.forwards.add(callee)
+        return bool(self.knowledge.deferred_by(*callee))
+
+    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+        """Formats a call of the function for `pointer` may queue (empty: it takes no queues)."""
+        return self.knowledge.deferred_by(self.function_pointer(pointer), variant)
+
+    def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
+        """Module constant for `source`, shared by equal sources."""
+        self.imports.update(imports)
+        if source not in self.constants:
+            self.constants[source] = self.names.allocate(stem)
+        return self.constants[source]
+
+    def helper(self, name: str) -> str:
+        """Mark a runtime helper as used."""
+        self.helpers.add(name)
+        return name
+
+    def use_import(self, spec: str) -> None:
+        """Import needed by emitted code."""
+        self.imports.add(spec)
+
+    def schema_at(self, pointer: str) -> Any:
+        """Schema at a canonical pointer; a missing location is a compile error."""
+        current = self.document
+        for token in pointer_tokens(pointer):
+            if isinstance(current, dict) and token in current:
+                current = current[token]
+            elif isinstance(current, list) and re.fullmatch(r"0|[1-9][0-9]*", token):
+                if int(token) >= len(current):
+                    raise SchemaCompileError(pointer, "reference target does not exist")
+                current = current[int(token)]
+            else:
+                raise SchemaCompileError(pointer, "reference target does not exist")
+        return current
+
+    def resolve_reference(self, reference: Any, pointer: str) -> str:
+        """Canonical pointer for a `$ref`: local fragments, or the document's own `$id` URI."""
+        where = join_pointer(pointer, "$ref")
+        if not isinstance(reference, str):
+            raise SchemaCompileError(where, "$ref must be a string")
+        address, fragment = urldefrag(reference)
+        if address and (not self.base_uri or urljoin(self.base_uri, address) != self.base_uri):
+            raise SchemaCompileError(where, f'unsupported remote reference "{reference}"')
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            raise SchemaCompileError(where, f'unsupported anchor reference "{reference}"')
+        tokens = [unescape_pointer_token(token) for token in fragment.split("/")[1:]]
+        target = join_pointer("#", *tokens)
+        try:
+            self.schema_at(target)
+        except SchemaCompileError:
+            raise SchemaCompileError(where, f'reference "{reference}" has no target') from None
+        self.ref_targets.add(target)
+        return target
+
+    def function_pointer(self, pointer: str) -> str:
+        """Follow schemas that are only a `$ref` (plus annotations): they share its function."""
+        seen = {pointer}
+        schema = self.schema_at(pointer)
+        while (
+            isinstance(schema, dict) and "$ref" in schema and set(schema) - {"$ref"} <= ANNOTATIONS
+        ):
+            target = self.resolve_reference(schema["$ref"], pointer)
+            if target in seen:
+                break
+            seen.add(target)
+            pointer, schema = target, self.schema_at(target)
+        return pointer
+
+    def function_name(self, pointer: str, variant: Variant) -> str:
+        """`_is_valid_<name>` / `_errors_<name>` / `_first_error_<name>`; queues it for compiling."""
+        if pointer not in self.bases:
+            self.bases[pointer] = self.names.allocate(name_from_pointer(pointer))
+        if (pointer, variant) not in self.functions and (pointer, variant) not in self.queue:
+            self.queue.append((pointer, variant))
+        return f"_{variant.value}_{self.bases[pointer]}"
+
+    def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
+        """Call expression of the function for `pointer` (after `$ref`-only aliases)."""
+        pointer = self.function_pointer(pointer)
+        self.edges.add((scope.pointer, pointer))
+        if target.value == "data":  # the function's own argument, not a member of it
+            self.same_instance_edges.add((scope.pointer, pointer))
+        arguments = [target.value]
+        if variant is not Variant.FAST:
+            arguments.append(target.path_expression())
+        if pointer in self.knowledge.recursive:
+            arguments.append("depth + 1" if scope.has_depth else "0")
+        if self.forwarded(scope, pointer, variant):
+            arguments.append(PENDING)
+        return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
+
+    def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
+        """Boolean walk: write a small `$ref` target's body in place of its call (`validator_inline`).
+
+        Only where no depth is counted (the caller is not recursive) and the target is on no
+        call cycle; a body longer than MAX_INLINE_LINES stays a call. True if written.
+        """
+        if scope.variant is not Variant.FAST or scope.has_depth or self.checking:
+            return False
+        if self.in_predicate:
+            return False
+        pointer = self.function_pointer(pointer)
+        if (
+            pointer in self.knowledge.recursive
+            or pointer == scope.pointer
+            or pointer in self.inlining
+        ):
+            return False
+        schema = self.schema_at(pointer)
+        if not isinstance(schema, dict) or schema.get("type") != "object":  # objects only
+            return False
+        self.edges.add((scope.pointer, pointer))
+        if target.value == "data":
+            self.same_instance_edges.add((scope.pointer, pointer))
+        self.inlining.append(pointer)
+        level, counters = scope.writer.level, dict(scope.counters)
+        try:
+            with scope.capture() as body:
+                body.level = level
+                compile_node(scope, schema, pointer, target, "")
+        finally:
+            self.inlining.pop()
+        if len(body.lines) > MAX_INLINE_LINES:
+            scope.counters = counters  # the call takes no local names
+            return False
+        scope.writer.lines.extend(body.lines)
+        return True
+
+    def predicate(
+        self,
+        scope: Scope,
+        pointer: str,
+        argument: str,
+        known_types: frozenset[str],
+        *,
+        tail: bool = False,
+    ) -> str:
+        """Inline expression for a subschema made of guards only, else a call of its function.
+
+        `tail`: the caller's check fails exactly when this does, so a boolean walk that defers
+        formats may defer them here too.
+        """
+        # Formats the expression defers are deferred by the function it is written into.
+        scratch = Scope(
+            self,
+            Variant.FAST,
+            scope.pointer,
+            CodeWriter(1),
+            scope.has_depth,
+            dict(scope.counters),
+            defers=tail and scope.defers,
+            deferred=scope.deferred,
+            forwards=scope.forwards,
+        )
+        target = Target(argument)
+        self.in_predicate += 1
+        try:
+            if pointer in self.knowledge.ref_targets:
+                emit_call(scratch, pointer, target)
+            else:
+                compile_node(
+                    scratch, self.schema_at(pointer), pointer, target, "", known_types=known_types
+                )
+        finally:
+            self.in_predicate -= 1
+        expression = guards_expression(scratch.writer.lines, 1)
+        if expression is None:
+            return self.call(scratch, pointer, Variant.FAST, target)
+        return expression
+
+    def callable_name(self, scope: Scope, pointer: str) -> str | None:
+        """Fast function name usable with map() over members, for a subschema that is a `$ref`."""
+        target = self.function_pointer(pointer)
+        if target == pointer or target in self.knowledge.recursive:
+            return None
+        self.edges.add((scope.pointer, target))
+        return self.function_name(target, Variant.FAST)
+
+    def apply(self, scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
+        """Inline the subschema, or call its function when it is a `$ref` target itself."""
+        if pointer in self.knowledge.ref_targets and pointer != scope.pointer:
+            emit_call(scope, pointer, target)
+        else:
+            compile_node(scope, schema, pointer, target, rule)
+
+    def check_only(self, scope: Scope, schema: Any, pointer: str) -> None:
+        """Checking pass: compile a subschema that is never applied, so its errors surface."""
+        if self.checking:
+            # Its own pointer as caller: calls it makes belong to it, not to the enclosing code.
+            scratch = Scope(self, Variant.FAST, pointer, CodeWriter(1), has_depth=False)
+            compile_node(scratch, schema, pointer, Target("data"), "")
+
+    def compile_all(self) -> None:
+        """Compile queued functions (and those they queue) until none are left."""
+        while self.queue:
+            pointer, variant = self.queue.pop(0)
+            self.functions[(pointer, variant)] = self._compile_function(pointer, variant)
+
+    def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
+        """Source lines of one function."""
+        has_depth = pointer in self.knowledge.recursive
+        # Only the boolean walk defers formats (`validator_deferral`): the others check them where
+        # they meet them, so an early error stays early.
+        scope = Scope(
+            self, variant, pointer, CodeWriter(1), has_depth, defers=variant is Variant.FAST
+        )
+        if has_depth:
+            self._emit_depth_guard(scope)
+        compile_node(scope, self.schema_at(pointer), pointer, Target("data"), "")
+        parameters = ", depth: int" if has_depth else ""
+        self.format_sites.update((pointer, variant, name) for name in scope.deferred)
+        self.forward_edges.update(((pointer, variant), callee) for callee in scope.forwards)
+        # Callers pass queues to the functions the previous pass found deferring: take them.
+        if scope.writer.uses(PENDING) or self.knowledge.deferred_by(pointer, variant):
+            parameters += f", {PENDING}: {PENDING_TYPE} | None = None"
+        return self._function_lines(scope, parameters)
+
+    def _function_lines(self, scope: Scope, parameters: str) -> list[str]:
+        """Header, docstring and body of a compiled function."""
+        name = self.function_name(scope.pointer, scope.variant)
+        where = comment_text(scope.pointer)
+        if scope.variant is Variant.FAST:
+            header = [f"def {name}(data: Any{parameters}) -> bool:"]
+            header.append(f'    """Whether data is valid against {where}."""')
+            return [*header, *scope.writer.lines, "    return True"]
+        error_type = self.helper("ValidationError")
+        if scope.variant is Variant.FIRST:
+            returns = f"{error_type} | None"
+            header = [f"def {name}(data: Any, path: {PATH_TYPE}{parameters}) -> {returns}:"]
+            header.append(f'    """First error of data against {where}, or None."""')
+            return [*header, *scope.writer.lines, "    return None"]
+        self.use_import("collections.abc:Iterator")
+        returns = f"Iterator[{error_type}]"
+        header = [f"def {name}(data: Any, path: {PATH_TYPE}{parameters}) -> {returns}:"]
+        header.append(f'    """Errors of data against {where}, in schema order."""')
+        body = scope.writer.lines
+        if not any(line.lstrip().startswith("yield") for line in body):
+            body = [*body, "    yield from ()"]
+        return [*header, *body]
+
+    def _emit_depth_guard(self, scope: Scope) -> None:
+        """Recursive functions stop at MAX_DEPTH nested calls: an error, never RecursionError."""
+        limit = self.constant("_MAX_DEPTH", str(MAX_DEPTH))
+        scope.writer.line(f"if depth > {limit}:")
+        if scope.variant is Variant.FAST:
+            scope.writer.line("    return False")
+            return
+        description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+        arguments = f"{description}, path, {string_literal(scope.pointer)}, 'depth', data"
+        if scope.variant is Variant.FIRST:
+            scope.writer.line(f"    return {self.helper('ValidationError')}({arguments})")
+            return
+        scope.writer.line(f"    yield {self.helper('ValidationError')}({arguments})")
+        scope.writer.line("    return")
+
+
+def _base_uri(document: Any) -> str:
+    """The root `$id` without fragment, against which same-document references resolve."""
+    if isinstance(document, Mapping) and isinstance(document.get("$id"), str):
+        base, fragment = urldefrag(document["$id"])
+        if fragment:
+            raise SchemaCompileError("#/$id", "$id must not have a fragment")
+        return base
+    return ""

@@ -1,0 +1,339 @@
+"""Keyword handlers for objects and arrays (same signature as `validator_keywords`).
+
+Members are checked inline: a property's subschema becomes code on a local variable, with
+the member's key or index appended to the data path only when an error is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import SchemaCompileError
+from generator.jsonschema.checks import (
+    closed_object,
+    expect_count,
+    expect_pattern,
+    expect_schema,
+    expect_schema_list,
+    expect_schema_map,
+    expect_string_list,
+    known_keys,
+    plural,
+    property_names,
+)
+from generator.jsonschema.deferral import PENDING, item_queues
+from generator.jsonschema.inline import negate
+from generator.jsonschema.node import Node, Variant
+from generator.jsonschema.writer import CodeWriter, short_repr, string_literal
+
+# Description of a failure emitted only in the fast variant, which reports no message.
+FAST_ONLY = "''"
+
+
+def check_required(node: Node, value: Any) -> None:
+    """`required`: each listed key is present (error on the object, naming the key)."""
+    for name in expect_string_list(value, node.at("required"), "required"):
+        description = string_literal(f"{short_repr(name)} is a required property")
+        condition = f"{string_literal(name)} not in {node.value}"
+        node.fail_if(condition, node.at("required"), "required", description)
+        if node.stops_at_failure:
+            node.known_present.add(name)
+
+
+def check_dependent_required(node: Node, value: Any) -> None:
+    """`dependentRequired`: when a key is present, the listed keys must be too."""
+    if not isinstance(value, dict):
+        raise SchemaCompileError(
+            node.at("dependentRequired"), "dependentRequired must be an object"
+        )
+    for trigger, names in value.items():
+        pointer = node.at("dependentRequired", trigger)
+        with node.scope.capture() as body:
+            for name in expect_string_list(names, pointer, "dependentRequired"):
+                reason = f"(because {short_repr(trigger)} is present)"
+                description = string_literal(f"{short_repr(name)} is a required property {reason}")
+                condition = f"{string_literal(name)} not in {node.value}"
+                node.fail_if(condition, pointer, "dependentRequired", description)
+        node.scope.writer.add_block(f"if {string_literal(trigger)} in {node.value}:", body)
+
+
+def check_min_properties(node: Node, value: Any) -> None:
+    """`minProperties`."""
+    count = expect_count(node, "minProperties")
+    if count:
+        description = f"must have at least {plural(count, 'property', 'properties')}"
+        condition = f"len({node.value}) < {count}"
+        node.fail_if(
+            condition, node.at("minProperties"), "minProperties", string_literal(description)
+        )
+
+
+def check_max_properties(node: Node, value: Any) -> None:
+    """`maxProperties`."""
+    count = expect_count(node, "maxProperties")
+    description = f"must have at most {plural(count, 'property', 'properties')}"
+    condition = f"len({node.value}) > {count}"
+    node.fail_if(condition, node.at("maxProperties"), "maxProperties", string_literal(description))
+
+
+def check_properties(node: Node, value: Any) -> None:
+    """`properties`: each present key's value is checked inline on a local variable."""
+    for name, schema in expect_schema_map(node, "properties").items():
+        variable = node.scope.variable("value")
+        key = string_literal(name)
+        with node.scope.capture() as body:
+            target = node.target.child(variable, key)
+            node.apply(schema, node.at("properties", name), target, rule="properties")
+        setup = [(variable, f"{node.value}[{key}]")]
+        if name in node.known_present:
+            node.scope.writer.add_lines(body, setup)
+        else:
+            node.scope.writer.add_block(f"if {key} in {node.value}:", body, setup)
+
+
+def _patterns(node: Node) -> dict[str, Any]:
+    """`patternProperties` entries (pattern -> schema), each pattern checked to compile."""
+    if "patternProperties" not in node.schema:
+        return {}
+    patterns = expect_schema_map(node, "patternProperties")
+    for pattern in patterns:
+        expect_pattern(pattern, node.at("patternProperties", pattern))
+    return patterns
+
+
+def _regex(node: Node, pattern: str) -> str:
+    """Module constant holding the compiled pattern (requested only when code uses it)."""
+    return node.constant("PROPERTY_PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
+
+
+def _emit_key_loop(node: Node, key: str, item: str, body_writer: CodeWriter) -> None:
+    """Loop over `.items()`, or only the keys or values when the body ignores the other."""
+    if not body_writer.uses(item):
+        node.scope.writer.add_block(f"for {key} in {node.value}:", body_writer)
+    elif not body_writer.uses(key):
+        node.scope.writer.add_block(f"for {item} in {node.value}.values():", body_writer)
+    else:
+        node.scope.writer.add_block(f"for {key}, {item} in {node.value}.items():", body_writer)
+
+
+def check_pattern_properties(node: Node, value: Any) -> None:
+    """`patternProperties`: keys matching a regex (`re.search`) have their value checked."""
+    key, item = node.scope.variable("key"), node.scope.variable("value")
+    with node.scope.capture() as loop_body:
+        for pattern, schema in _patterns(node).items():
+            with node.scope.capture() as body:
+                target = node.target.child(item, key)
+                node.apply(
+                    schema, node.at("patternProperties", pattern), target, "patternProperties"
+                )
+            if body.lines:
+                regex = _regex(node, pattern)
+                node.scope.writer.add_block(f"if {regex}.search({key}) is not None:", body)
+    _emit_key_loop(node, key, item, loop_body)
+
+
+def check_additional_properties(node: Node, value: Any) -> None:
+    """`additionalProperties`: keys matched by neither `properties` nor a pattern."""
+    schema = expect_schema(value, node.at("additionalProperties"))
+    patterns = _patterns(node)
+    if schema is True:
+        return
+    names = property_names(node)
+    if node.fast and closed_object(node):
+        if not node.keys_checked:
+            condition = f"not {known_keys(node)}.issuperset({node.value})" if names else node.value
+            pointer = node.at("additionalProperties")
+            node.fail_if(condition, pointer, "additionalProperties", FAST_ONLY)
+        return
+    if not (closed_object(node) and names):
+        _check_additional_keys(node, schema, names, patterns)
+        return
+    # Only an object with an unknown key needs the loop: valid ones pay one C-level subset test.
+    with node.scope.capture() as guarded:
+        _check_additional_keys(node, schema, names, patterns)
+    known = node.keys_known or f"{known_keys(node)}.issuperset({node.value})"
+    node.scope.writer.add_block(f"if not {known}:", guarded)
+
+
+def _check_additional_keys(
+    node: Node, schema: Any, names: list[str], patterns: dict[str, Any]
+) -> None:
+    """The loop over keys of `additionalProperties`, checking those no other keyword covers."""
+    key, item = node.scope.variable("key"), node.scope.variable("value")
+    with node.scope.capture() as loop_body:
+        with node.scope.capture() as body:
+            if schema is False:
+                short = node.compiler.helper("_short_repr")
+                description = f'"is not allowed (additional property " + {short}({key}) + ")"'
+                node.fail(node.at("additionalProperties"), "additionalProperties", description)
+            else:
+                target = node.target.child(item, key)
+                node.apply(schema, node.at("additionalProperties"), target, "additionalProperties")
+        if body.lines and (names or patterns):
+            tests = [f"{key} not in {known_keys(node)}"] if names else []
+            tests += [f"{_regex(node, pattern)}.search({key}) is None" for pattern in patterns]
+            node.scope.writer.add_block(f"if {' and '.join(tests)}:", body)
+        else:
+            node.scope.writer.add_lines(body)
+    _emit_key_loop(node, key, item, loop_body)
+
+
+def check_property_names(node: Node, value: Any) -> None:
+    """`propertyNames`: every key, as a string instance, matches the subschema."""
+    schema = expect_schema(value, node.at("propertyNames"))
+    pointer = node.at("propertyNames")
+    if schema is True:
+        return
+    if schema is False:
+        node.fail_if(node.value, pointer, "propertyNames", "'must not have any properties'")
+        return
+    key = node.scope.variable("key")
+    with node.scope.capture() as body:
+        if node.fast:
+            node.apply(schema, pointer, node.target.child(key, key), "propertyNames")
+        else:
+            # A key has no data path of its own: report one error on the object, naming it.
+            short = node.compiler.helper("_short_repr")
+            description = f'"has an invalid property name " + {short}({key})'
+            predicate = node.predicate(pointer, key)
+            node.fail_if(negate(predicate), pointer, "propertyNames", description, value=key)
+    node.scope.writer.add_block(f"for {key} in {node.value}:", body)
+
+
+def check_dependent_schemas(node: Node, value: Any) -> None:
+    """`dependentSchemas`: when a key is present, the whole object must match a schema."""
+    for name, schema in expect_schema_map(node, "dependentSchemas").items():
+        with node.scope.capture() as body:
+            node.apply(schema, node.at("dependentSchemas", name), rule="dependentSchemas")
+        node.scope.writer.add_block(f"if {string_literal(name)} in {node.value}:", body)
+
+
+def check_min_items(node: Node, value: Any) -> None:
+    """`minItems`."""
+    count = expect_count(node, "minItems")
+    if count:
+        description = string_literal(f"must have at least {plural(count, 'item')}")
+        node.fail_if(f"len({node.value}) < {count}", node.at("minItems"), "minItems", description)
+
+
+def check_max_items(node: Node, value: Any) -> None:
+    """`maxItems`."""
+    count = expect_count(node, "maxItems")
+    description = string_literal(f"must have at most {plural(count, 'item')}")
+    node.fail_if(f"len({node.value}) > {count}", node.at("maxItems"), "maxItems", description)
+
+
+def check_unique_items(node: Node, value: Any) -> None:
+    """`uniqueItems`: no two items equal as JSON values."""
+    if not isinstance(value, bool):
+        raise SchemaCompileError(node.at("uniqueItems"), "uniqueItems must be a boolean")
+    if value:
+        condition = f"{node.compiler.helper('_has_duplicates')}({node.value})"
+        description = string_literal("must not contain duplicate items")
+        node.fail_if(condition, node.at("uniqueItems"), "uniqueItems", description)
+
+
+def check_prefix_items(node: Node, value: Any) -> None:
+    """`prefixItems`: item i, when present, matches subschema i."""
+    for index, schema in enumerate(expect_schema_list(node, "prefixItems")):
+        item = node.scope.variable("item")
+        with node.scope.capture() as body:
+            target = node.target.child(item, str(index))
+            node.apply(schema, node.at("prefixItems", index), target, "prefixItems")
+        setup = [(item, f"{node.value}[{index}]")]
+        node.scope.writer.add_block(f"if len({node.value}) > {index}:", body, setup)
+
+
+def check_items(node: Node, value: Any) -> None:
+    """`items`: every item after the `prefixItems` ones matches the subschema."""
+    schema = expect_schema(value, node.at("items"))
+    prefix = node.schema.get("prefixItems")
+    start = len(prefix) if isinstance(prefix, list) else 0
+    items = f"{node.value}[{start}:]" if start else node.value
+    if schema is False:
+        description = string_literal(f"must have at most {plural(start, 'item')}")
+        node.fail_if(f"len({node.value}) > {start}", node.at("items"), "items", description)
+        return
+    function = None
+    if node.scope.variant is not Variant.ERRORS:
+        function = node.compiler.callable_name(node.scope, node.at("items"))
+    if function is not None and node.fast:
+        # map() runs the per-item loop in C: the common "array of $ref" case costs no bytecode.
+        queues = ""
+        if node.compiler.forwarded(node.scope, node.at("items"), Variant.FAST):
+            # Each call gets this walk's format queues too (`repeat` runs in C, as map does).
+            node.compiler.use_import("itertools:repeat")
+            queues = f", repeat({PENDING})"
+        condition = f"not all(map({function}, {items}{queues}))"
+        node.fail_if(condition, node.at("items"), "items", FAST_ONLY)
+        return
+    if function is None:
+        _check_each_item(node, schema, items, start)
+        return
+    # First-error variant: the first item goes straight to the first-error walk, so an error
+    # there (a one-recipient request) is walked once; the rest pass the map() test first, so
+    # valid arrays build no item paths. A one-item array builds no slice or map() at all.
+    item = node.scope.variable("item")
+    with node.scope.capture() as head:
+        node.apply(schema, node.at("items"), node.target.child(item, str(start)), "items")
+    setup = [(item, f"{node.value}[{start}]")]
+    node.scope.writer.add_block(f"if len({node.value}) > {start}:", head, setup)
+    rest = f"{node.value}[{start + 1}:]"
+    formats = node.compiler.deferred_by(node.at("items"), Variant.FAST)
+    with node.scope.capture() as more:
+        with node.scope.capture() as loop:
+            _check_each_item(node, schema, rest, start + 1)
+        if formats:
+            # The boolean walk queues format checks; they run once for all items after it. A
+            # failure there, as any, sends every item through the first-error walk above.
+            queues, assignment, failure = item_queues(node, formats)
+            more.line(assignment)
+            mapped = f"not all(map({function}, {rest}, repeat({queues})))"
+            more.add_block(f"if {mapped} or {failure}:", loop)
+    if formats:
+        node.scope.writer.add_block(f"if len({node.value}) > {start + 1}:", more)
+        return
+    condition = f"len({node.value}) > {start + 1} and not all(map({function}, {rest}))"
+    node.scope.writer.add_block(f"if {condition}:", loop)
+
+
+def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:
+    """Loop over `items` (an expression) applying `schema`; indexes count from `start`."""
+    item, index = node.scope.variable("item"), node.scope.variable("index")
+    with node.scope.capture() as body:
+        node.apply(schema, node.at("items"), node.target.child(item, index), "items")
+    if node.fast:
+        header = f"for {item} in {items}:"
+    else:
+        header = f"for {index}, {item} in enumerate({items}{f', {start}' if start else ''}):"
+    node.scope.writer.add_block(header, body)
+
+
+def check_contains(node: Node, value: Any) -> None:
+    """`contains` with `minContains` (default 1) and `maxContains`: count matching items."""
+    schema = expect_schema(value, node.at("contains"))
+    minimum = expect_count(node, "minContains") if "minContains" in node.schema else 1
+    maximum = expect_count(node, "maxContains") if "maxContains" in node.schema else None
+    if minimum == 0 and maximum is None:
+        node.compiler.check_only(node.scope, schema, node.at("contains"))
+        return
+    item = node.scope.variable("item")
+    predicate = node.predicate(node.at("contains"), item)
+    count = {"True": f"len({node.value})", "False": "0"}.get(predicate)
+    low_keyword = "minContains" if "minContains" in node.schema else "contains"
+    low = string_literal(f"must contain at least {plural(minimum, 'matching item')}")
+    if count is None and maximum is None and minimum == 1:
+        # Stop at the first match: the common case never counts the whole array.
+        condition = f"not any({predicate} for {item} in {node.value})"
+        node.fail_if(condition, node.at(low_keyword), low_keyword, low)
+        return
+    if count is None:
+        count = node.scope.variable("matches")
+        node.scope.writer.line(f"{count} = sum(1 for {item} in {node.value} if {predicate})")
+    if count == "0" and minimum > 0:
+        node.fail(node.at(low_keyword), low_keyword, low)
+    elif minimum > 0:
+        node.fail_if(f"{count} < {minimum}", node.at(low_keyword), low_keyword, low)
+    if maximum is not None and count != "0":
+        high = string_literal(f"must contain at most {plural(maximum, 'matching item')}")
+        node.fail_if(f"{count} > {maximum}", node.at("maxContains"), "maxContains", high)

@@ -1,0 +1,359 @@
+"""Keyword handlers for any instance type, strings, numbers and combinators.
+
+Each `check_<keyword>(node, value)` validates its keyword value (a malformed one is a
+`SchemaCompileError`) and emits its check through `node`, once for both variants.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import SchemaCompileError
+from generator.jsonschema.checks import (
+    TYPE_NOUNS,
+    closed_object,
+    expect_count,
+    expect_number,
+    expect_pattern,
+    expect_schema,
+    expect_schema_list,
+    number_text,
+    plural,
+    type_test,
+)
+from generator.jsonschema.deferral import emit_deferred_format
+from generator.jsonschema.formats import FORMATS
+from generator.jsonschema.inline import negate, operand
+from generator.jsonschema.node import Node
+from generator.jsonschema.writer import CodeWriter, python_literal, short_repr, string_literal
+
+
+def check_type(node: Node, value: Any) -> None:
+    """`type`: a JSON type name or an array of unique ones."""
+    names = [value] if isinstance(value, str) else value
+    valid = isinstance(names, list) and names and all(name in TYPE_NOUNS for name in names)
+    if not valid or len(set(names)) != len(names):
+        raise SchemaCompileError(node.at("type"), "type must be a JSON type name or unique names")
+    # "number" already accepts every integer, so testing both would only cost time.
+    tested = [name for name in names if not (name == "integer" and "number" in names)]
+    tests = [type_test(node, name, node.value, type_keyword=True) for name in tested]
+    condition = tests[0] if len(tests) == 1 else "(" + " or ".join(tests) + ")"
+    nouns = [TYPE_NOUNS[name] for name in names]
+    noun = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " or " + nouns[-1]
+    node.fail_if(negate(condition), node.at("type"), "type", string_literal(f"must be {noun}"))
+    if node.stops_at_failure:
+        node.known_types = frozenset(names)
+    if node.fast:
+        node.keys_checked = "object" in names and closed_object(node)
+
+
+def _values_text(values: list[Any]) -> str:
+    """`'read', 'write', 'owner'`, shortened when the list is long."""
+    text = ", ".join(short_repr(item, 40) for item in values)
+    return (
+        text if len(text) <= 100 else text[:90].rsplit(", ", 1)[0] + f", ... ({len(values)} values)"
+    )
+
+
+def check_enum(node: Node, value: Any) -> None:
+    """`enum`: the instance equals (as JSON) one of the listed values."""
+    if not isinstance(value, list):
+        raise SchemaCompileError(node.at("enum"), "enum must be an array")
+    literal = python_literal(value, node.at("enum"))
+    if all(isinstance(item, str) for item in value):
+        members = ", ".join(string_literal(item) for item in sorted(set(value)))
+        constant = node.constant("ENUM", f"frozenset({{{members}}})" if members else "frozenset()")
+        condition = f"{node.value} not in {constant}"
+        if node.known_types != {"string"}:
+            condition = f"not (isinstance({node.value}, str) and {node.value} in {constant})"
+    else:
+        freeze = node.compiler.helper("_freeze")
+        constant = node.constant("ENUM", f"frozenset(map({freeze}, {literal}))")
+        condition = f"{freeze}({node.value}) not in {constant}"
+    description = f"must be one of: {_values_text(value)}"
+    node.fail_if(condition, node.at("enum"), "enum", string_literal(description))
+
+
+def check_const(node: Node, value: Any) -> None:
+    """`const`: the instance equals the value as JSON (1 == 1.0, True != 1, deep)."""
+    literal = python_literal(value, node.at("const"))
+    if value is None or isinstance(value, bool):
+        condition = f"{node.value} is not {literal}"
+    elif isinstance(value, str):
+        # isinstance first: `==` on an arbitrary object may raise or not return a bool.
+        condition = f"not (isinstance({node.value}, str) and {node.value} == {literal})"
+    else:
+        freeze = node.compiler.helper("_freeze")
+        constant = node.constant("CONST", f"{freeze}({literal})")
+        condition = f"{freeze}({node.value}) != {constant}"
+    description = f"must be equal to {short_repr(value)}"
+    node.fail_if(condition, node.at("const"), "const", string_literal(description))
+
+
+def check_min_length(node: Node, value: Any) -> None:
+    """`minLength`: at least n code points (Python's len counts code points)."""
+    count = expect_count(node, "minLength")
+    if count:
+        description = f"must be at least {plural(count, 'character')} long"
+        condition = f"len({node.value}) < {count}"
+        node.fail_if(condition, node.at("minLength"), "minLength", string_literal(description))
+
+
+def check_max_length(node: Node, value: Any) -> None:
+    """`maxLength`: at most n code points."""
+    count = expect_count(node, "maxLength")
+    description = f"must be at most {plural(count, 'character')} long"
+    condition = f"len({node.value}) > {count}"
+    node.fail_if(condition, node.at("maxLength"), "maxLength", string_literal(description))
+
+
+def check_pattern(node: Node, value: Any) -> None:
+    """`pattern`: Python `re.search` (unanchored, as ECMA-262 `test`).
+
+    Python and ECMA-262 regexes differ at the edges: `\\d` and `\\w` match non-ASCII digits
+    and letters in Python, `$` also matches before a final newline, and `\\p{...}` classes
+    are not supported (a compile error).
+    """
+    pattern = expect_pattern(value, node.at("pattern"))
+    regex = node.constant("PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
+    description = f"must match pattern {short_repr(pattern)}"
+    condition = f"{regex}.search({node.value}) is None"
+    node.fail_if(condition, node.at("pattern"), "pattern", string_literal(description))
+
+
+def check_format(node: Node, value: Any) -> None:
+    """`format`: asserted only when the compiler was asked to; otherwise an annotation."""
+    if not isinstance(value, str):
+        raise SchemaCompileError(node.at("format"), "format must be a string")
+    if not node.compiler.assert_formats:
+        return
+    if value not in FORMATS:
+        supported = ", ".join(sorted(FORMATS))
+        message = f'unsupported format "{value}" (supported: {supported})'
+        raise SchemaCompileError(node.at("format"), message)
+    check = FORMATS[value]
+    helper = node.compiler.helper(check.helper)
+    test = check.inline.format(value=node.value) if check.inline else f"{helper}({node.value})"
+    condition = negate(test)
+    description = string_literal(f"must be {check.description}")
+    if not emit_deferred_format(node, value, condition, description):
+        node.fail_if(condition, node.at("format"), "format", description)
+
+
+def _bound(node: Node, keyword: str, operator: str, relation: str) -> None:
+    """Shared body of the four range keywords."""
+    limit = expect_number(node, keyword)
+    description = string_literal(f"must be {relation} {number_text(limit)}")
+    node.fail_if(f"{node.value} {operator} {limit!r}", node.at(keyword), keyword, description)
+
+
+def check_minimum(node: Node, value: Any) -> None:
+    """`minimum`: instance >= limit."""
+    _bound(node, "minimum", "<", "greater than or equal to")
+
+
+def check_maximum(node: Node, value: Any) -> None:
+    """`maximum`: instance <= limit."""
+    _bound(node, "maximum", ">", "less than or equal to")
+
+
+def check_exclusive_minimum(node: Node, value: Any) -> None:
+    """`exclusiveMinimum`: instance > limit."""
+    _bound(node, "exclusiveMinimum", "<=", "greater than")
+
+
+def check_exclusive_maximum(node: Node, value: Any) -> None:
+    """`exclusiveMaximum`: instance < limit."""
+    _bound(node, "exclusiveMaximum", ">=", "less than")
+
+
+def check_multiple_of(node: Node, value: Any) -> None:
+    """`multipleOf`: exact for integers; decimal-exact (via Fraction) for fractional divisors."""
+    divisor = expect_number(node, "multipleOf")
+    if divisor <= 0:
+        raise SchemaCompileError(node.at("multipleOf"), "multipleOf must be greater than 0")
+    if isinstance(divisor, float) and divisor.is_integer():
+        divisor = int(divisor)
+    if isinstance(divisor, int):
+        # `%` by an int is exact for ints and for floats alike (floats are binary fractions).
+        condition = f"{node.value} % {divisor} != 0"
+    else:
+        constant = node.constant(
+            "MULTIPLE_OF", f"Fraction({string_literal(repr(divisor))})", ("fractions:Fraction",)
+        )
+        condition = f"not {node.compiler.helper('_is_multiple_of')}({node.value}, {constant})"
+    description = string_literal(f"must be a multiple of {number_text(divisor)}")
+    node.fail_if(condition, node.at("multipleOf"), "multipleOf", description)
+
+
+def check_ref(node: Node, value: Any) -> None:
+    """`$ref`: call the one function compiled for the target (recursion stays a call)."""
+    node.call(node.compiler.resolve_reference(value, node.pointer))
+
+
+def check_all_of(node: Node, value: Any) -> None:
+    """`allOf`: every subschema applies inline, reporting its own errors."""
+    for index, schema in enumerate(expect_schema_list(node, "allOf")):
+        node.apply(schema, node.at("allOf", index), rule="allOf")
+
+
+def _predicates(node: Node, keyword: str, schemas: list[Any]) -> list[str]:
+    """Boolean expressions, one per subschema of an array-of-schemas keyword."""
+    return [node.predicate(node.at(keyword, index), node.value) for index in range(len(schemas))]
+
+
+def _check_all(node: Node, keyword: str, schemas: list[Any]) -> None:
+    """Subschemas whose verdict cannot matter still compile (in the checking pass)."""
+    for index, schema in enumerate(schemas):
+        node.compiler.check_only(node.scope, schema, node.at(keyword, index))
+
+
+def _calls(expression: str) -> int:
+    """How many compiled functions an expression calls (a rough cost)."""
+    return expression.count("_is_valid_")
+
+
+def check_any_of(node: Node, value: Any) -> None:
+    """`anyOf`: at least one subschema accepts the instance."""
+    schemas = expect_schema_list(node, "anyOf")
+    if any(schema is True for schema in schemas):
+        _check_all(node, "anyOf", schemas)
+        return
+    description = string_literal("must match at least one schema in anyOf")
+    predicates = _predicates(node, "anyOf", schemas)
+    if "True" in predicates:
+        return
+    # Any order gives the same verdict: inline tests (`x is None`) go before function calls.
+    live = sorted(
+        (index for index, item in enumerate(predicates) if item != "False"),
+        key=lambda index: _calls(predicates[index]),
+    )
+    if not live:
+        node.fail(node.at("anyOf"), "anyOf", description)
+        return
+    terms = [predicates[index] for index in live]
+    if node.scope.defers:
+        # Once the last branch is tried, its verdict is the anyOf's: it may defer formats.
+        terms[-1] = node.predicate(node.at("anyOf", live[-1]), node.value, tail=True)
+    if node.fast and _calls(terms[-1]) and _inline_last(node, schemas[live[-1]], live, terms):
+        return
+    node.fail_if(negate(" or ".join(terms)), node.at("anyOf"), "anyOf", description)
+
+
+def _inline_last(node: Node, schema: Any, live: list[int], terms: list[str]) -> bool:
+    """Boolean walk: `if not (<other branches>):` then the last branch's body, when that body
+    has the call of a `$ref` target inlined (its `return False` is the anyOf's failure)."""
+    writer, counters = node.scope.writer, dict(node.scope.counters)
+    with node.scope.capture() as body:
+        node.apply(schema, node.at("anyOf", live[-1]))
+    if len(body.lines) <= 2:  # `if not <call>:` / `return False`: the expression form is as fast
+        node.scope.counters = counters
+        return False
+    if len(terms) > 1:
+        writer.add_block(f"if {negate(' or '.join(terms[:-1]))}:", body)
+    else:
+        writer.add_lines(body)
+    return True
+
+
+def check_one_of(node: Node, value: Any) -> None:
+    """`oneOf`: exactly one subschema accepts the instance."""
+    schemas = expect_schema_list(node, "oneOf")
+    description = string_literal("must match exactly one schema in oneOf")
+    if sum(schema is True for schema in schemas) > 1:
+        _check_all(node, "oneOf", schemas)
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
+    predicates = _predicates(node, "oneOf", schemas)
+    always = predicates.count("True")
+    if always > 1:
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
+    live = [item for item in predicates if item not in {"True", "False"}]
+    if always == 1:
+        condition = " or ".join(live)  # the always-true branch must be the only match
+    elif not live:
+        node.fail(node.at("oneOf"), "oneOf", description)
+        return
+    else:
+        condition = negate(live[0]) if len(live) == 1 else " + ".join(map(operand, live)) + " != 1"
+    if condition:
+        node.fail_if(condition, node.at("oneOf"), "oneOf", description)
+
+
+def check_not(node: Node, value: Any) -> None:
+    """`not`: the subschema must reject the instance."""
+    expect_schema(value, node.at("not"))
+    predicate = node.predicate(node.at("not"), node.value)
+    description = string_literal("must not match the schema in not")
+    if predicate == "True":
+        node.fail(node.at("not"), "not", description)
+    elif predicate != "False":
+        node.fail_if(predicate, node.at("not"), "not", description)
+
+
+def check_if(node: Node, value: Any) -> None:
+    """`if`/`then`/`else`: `then` applies when `if` accepts the instance, `else` otherwise."""
+    expect_schema(value, node.at("if"))
+    branches = {word: node.schema[word] for word in ("then", "else") if word in node.schema}
+    never = {True: "else", False: "then"}.get(value) if isinstance(value, bool) else None
+    bodies: dict[str, CodeWriter] = {}
+    for word, schema in branches.items():
+        expect_schema(schema, node.at(word))
+        if word == never:
+            node.compiler.check_only(node.scope, schema, node.at(word))
+            continue
+        with node.scope.capture() as body:
+            node.apply(schema, node.at(word), rule=word)
+        if body.lines:
+            bodies[word] = body
+    if isinstance(value, bool) or not bodies:
+        node.compiler.check_only(node.scope, value, node.at("if"))
+        for body in bodies.values():
+            node.scope.writer.add_lines(body)
+        return
+    predicate = node.predicate(node.at("if"), node.value)
+    if len(bodies) == 2:
+        matched = node.scope.variable("matched")
+        node.scope.writer.line(f"{matched} = {predicate}")
+        predicate = matched
+    if "then" in bodies:
+        node.scope.writer.add_block(f"if {predicate}:", bodies["then"])
+    if "else" in bodies:
+        node.scope.writer.add_block(f"if {negate(predicate)}:", bodies["else"])
+
+
+def _check_unconditional(node: Node, word: str) -> None:
+    """`then`/`else` without `if` never apply, but must still compile."""
+    schema = expect_schema(node.schema[word], node.at(word))
+    if "if" not in node.schema:
+        node.compiler.check_only(node.scope, schema, node.at(word))
+
+
+def check_then(node: Node, value: Any) -> None:
+    """`then`: applied by `check_if`."""
+    _check_unconditional(node, "then")
+
+
+def check_else(node: Node, value: Any) -> None:
+    """`else`: applied by `check_if`."""
+    _check_unconditional(node, "else")
+
+
+def check_defs(node: Node, value: Any) -> None:
+    """`$defs`: not applied here; each definition compiles where it is referenced."""
+    if not isinstance(value, dict):
+        raise SchemaCompileError(node.at("$defs"), "$defs must be an object of schemas")
+    for name, schema in value.items():
+        expect_schema(schema, node.at("$defs", name))
+        node.compiler.check_only(node.scope, schema, node.at("$defs", name))
+
+
+def check_min_contains(node: Node, value: Any) -> None:
+    """`minContains`: validated here, applied by `contains`."""
+    expect_count(node, "minContains")
+
+
+def check_max_contains(node: Node, value: Any) -> None:
+    """`maxContains`: validated here, applied by `contains`."""
+    expect_count(node, "maxContains")

@@ -1,0 +1,6 @@
+"""Stage 4, output: files dict -> header + black + cache + atomic write to disk.
+
+`formatting` runs black (cached per definition, in worker processes when there are cores),
+`writer` stages a complete tree and swaps it in atomically. Makes no decisions about content.
+May import: `generator.errors`.
+"""

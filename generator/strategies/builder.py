@@ -1,0 +1,326 @@
+"""JSON Schema (draft 2020-12 subset) -> Python expression text of a Hypothesis strategy.
+
+`StrategyBuilder.strategy(schema, pointer)` dispatches first on the keywords that shape the
+whole instance (`allOf`, `anyOf`, `oneOf`, `$ref`, `const`, `enum`: `SHAPE_HANDLERS`), then on
+each allowed instance type (`TYPE_STRATEGIES`). Every drawn instance is valid; a keyword outside
+`SUPPORTED_KEYWORDS` raises `SchemaCompileError` rather than being ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.ir.schema import BUNDLE_PREFIX
+
+# ANNOTATIONS is the compiler's set: what the validators ignore, the strategies need not draw.
+from generator.jsonschema.dispatch import ANNOTATIONS
+from generator.names import py_literal
+from generator.strategies.merge import allows_type, json_types, merge_schemas
+from generator.strategies.scalars import (
+    NUMBER_KEYWORDS,
+    FormatStrategy,
+    one_of,
+    sizes,
+    strategy_integer,
+    strategy_number,
+    strategy_string,
+)
+
+Handler = Callable[["StrategyBuilder", dict[str, Any], str], str]
+
+# How many items past minItems a list without maxItems may have.
+UNBOUNDED_EXTRA_ITEMS = 4
+# The keywords each instance type's strategy reads; they constrain only instances of that type.
+TYPE_KEYWORDS: dict[str, frozenset[str]] = {
+    "object": frozenset({"properties", "required", "additionalProperties"}),
+    "array": frozenset({"items", "minItems", "maxItems"}),
+    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
+    "number": NUMBER_KEYWORDS,
+    "integer": NUMBER_KEYWORDS,
+    "boolean": frozenset(),
+    "null": frozenset(),
+}
+
+
+@dataclass
+class StrategyBuilder:
+    """Schema -> strategy expression text, recording which helpers and imports it needs."""
+
+    bundle: Mapping[str, Any]
+    function_names: dict[str, str]
+    helpers: set[str] = field(default_factory=set)
+    imports: set[str] = field(default_factory=set)
+
+    def strategy(self, schema: Any, pointer: str) -> str:
+        """The strategy expression drawing instances valid against `schema` (at `pointer`)."""
+        if schema is True or schema == {}:
+            return self.any_json()
+        if not isinstance(schema, dict):
+            message = "allows no instance" if schema is False else "is not a schema"
+            raise SchemaCompileError(pointer, f"{message}: there is nothing to draw")
+        check_keywords(schema, pointer)
+        for keyword, handler in SHAPE_HANDLERS.items():
+            if keyword in schema:
+                return handler(self, schema, pointer)
+        types = declared_types(schema, pointer) or inferred_types(schema)
+        if not types:
+            return self.any_json()
+        return one_of([TYPE_STRATEGIES[name](self, schema, pointer) for name in types])
+
+    def any_json(self) -> str:
+        """Any JSON value (a schema that does not constrain)."""
+        self.helpers.add("json_values")
+        return "_JSON_VALUES"
+
+    def component(self, reference: Any, pointer: str) -> str:
+        """The `$defs` name a `$ref` names (`#/$defs/<name>` only)."""
+        if not isinstance(reference, str) or not reference.startswith(BUNDLE_PREFIX):
+            raise SchemaCompileError(
+                pointer, f"only {BUNDLE_PREFIX}<name> references: {reference!r}"
+            )
+        name = unescape_pointer_token(reference[len(BUNDLE_PREFIX) :])
+        if name not in self.function_names:
+            raise SchemaCompileError(pointer, f"$ref to a missing definition {reference!r}")
+        return name
+
+    def resolve(self, reference: str) -> Any:
+        """The schema a (checked) `$ref` points at."""
+        return self.bundle["$defs"][self.component(reference, "#")]
+
+    def inline(
+        self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """`schema` with its `$ref` replaced by the referenced schema's keywords (for merging)."""
+        if schema is True:
+            return {}
+        if not isinstance(schema, dict):
+            raise SchemaCompileError(pointer, "allows no instance: there is nothing to draw")
+        check_keywords(schema, pointer)
+        if "$ref" not in schema:
+            return schema
+        reference = schema["$ref"]
+        if reference in seen:
+            raise SchemaCompileError(pointer, f"{reference!r} includes itself: cannot merge")
+        target = self.bundle["$defs"][self.component(reference, pointer)]
+        rest = {key: value for key, value in schema.items() if key != "$ref"}
+        return self.merge(self.inline(target, pointer, seen | {reference}), rest, pointer)
+
+    def merge(self, first: dict[str, Any], second: dict[str, Any], pointer: str) -> dict[str, Any]:
+        """One schema for instances valid against both."""
+        return merge_schemas(first, second, pointer, ANNOTATIONS)
+
+    def use(self, format_strategy: FormatStrategy) -> str:
+        """Record what a format's expression needs and return the expression."""
+        self.helpers.update(format_strategy.helpers)
+        self.imports.update(format_strategy.imports)
+        return format_strategy.expression
+
+
+def check_keywords(schema: dict[str, Any], pointer: str) -> None:
+    """Raise for any keyword the emitter would otherwise silently ignore."""
+    for keyword in schema:
+        if keyword in SUPPORTED_KEYWORDS or keyword in ANNOTATIONS or str(keyword).startswith("x-"):
+            continue
+        raise SchemaCompileError(
+            join_pointer(pointer, keyword),
+            f'unsupported keyword "{keyword}": the strategy emitter cannot draw instances for it',
+        )
+
+
+def declared_types(schema: dict[str, Any], pointer: str) -> list[str]:
+    """The `type` keyword as a list, checked; empty when absent."""
+    if "type" not in schema:
+        return []
+    declared = schema["type"]
+    names = [declared] if isinstance(declared, str) else declared
+    if not isinstance(names, list) or not names or any(name not in TYPE_KEYWORDS for name in names):
+        raise SchemaCompileError(join_pointer(pointer, "type"), f"unknown type {declared!r}")
+    # "integer" is part of "number": drawing both would only repeat the integers.
+    return [name for name in names if not (name == "integer" and "number" in names)]
+
+
+def inferred_types(schema: dict[str, Any]) -> list[str]:
+    """Without `type`: the instance types the present keywords constrain (others not drawn)."""
+    return [
+        name
+        for name in ("object", "array", "string", "number")
+        if TYPE_KEYWORDS[name] & schema.keys()
+    ]
+
+
+def validation_keywords(schema: dict[str, Any], *without: str) -> dict[str, Any]:
+    """The keywords of `schema` that constrain, minus `without`."""
+    return {
+        key: value
+        for key, value in schema.items()
+        if key not in ANNOTATIONS and key not in without and not str(key).startswith("x-")
+    }
+
+
+def shape_all_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """allOf: every branch merged into one schema, then drawn."""
+    merged = builder.inline(validation_keywords(schema, "allOf"), pointer)
+    for index, branch in enumerate(branches(schema, "allOf", pointer)):
+        branch_pointer = join_pointer(pointer, "allOf", index)
+        merged = builder.merge(merged, builder.inline(branch, branch_pointer), branch_pointer)
+    return builder.strategy(merged, pointer)
+
+
+def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """anyOf: one strategy per branch (merged with its siblings), so one branch always holds."""
+    return one_of(alternatives(builder, schema, "anyOf", pointer))
+
+
+def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """oneOf: as anyOf, for branches whose instance types differ (so no two can both hold)."""
+    resolved = [
+        json_types(branch, builder.resolve) for branch in branches(schema, "oneOf", pointer)
+    ]
+    for index, types in enumerate(resolved):
+        for other in resolved[index + 1 :]:
+            if types is None or other is None or types & other:
+                raise SchemaCompileError(
+                    join_pointer(pointer, "oneOf"),
+                    "oneOf branches that may both match are not supported (only disjoint types)",
+                )
+    return one_of(alternatives(builder, schema, "oneOf", pointer))
+
+
+def branches(schema: dict[str, Any], keyword: str, pointer: str) -> list[Any]:
+    """A combinator's list of schemas, checked to be a non-empty list."""
+    value = schema[keyword]
+    if not isinstance(value, list) or not value:
+        raise SchemaCompileError(join_pointer(pointer, keyword), "must be a non-empty list")
+    return value
+
+
+def alternatives(
+    builder: StrategyBuilder, schema: dict[str, Any], keyword: str, pointer: str
+) -> list[str]:
+    """One strategy per anyOf/oneOf branch; sibling keywords are merged into every branch."""
+    siblings = builder.inline(validation_keywords(schema, keyword), pointer)
+    expressions = []
+    for index, branch in enumerate(branches(schema, keyword, pointer)):
+        branch_pointer = join_pointer(pointer, keyword, index)
+        if siblings:
+            merged = builder.merge(siblings, builder.inline(branch, branch_pointer), branch_pointer)
+            expressions.append(builder.strategy(merged, branch_pointer))
+        else:
+            expressions.append(builder.strategy(branch, branch_pointer))
+    return expressions
+
+
+def shape_reference(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """$ref: a call of the component's strategy function (merged when it has siblings)."""
+    if validation_keywords(schema, "$ref"):
+        return builder.strategy(builder.inline(schema, pointer), pointer)
+    name = builder.component(schema["$ref"], join_pointer(pointer, "$ref"))
+    return f"{builder.function_names[name]}()"
+
+
+def shape_const(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """const: the one value."""
+    return values_strategy(builder, schema, [schema["const"]], join_pointer(pointer, "const"))
+
+
+def shape_enum(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """enum: every listed value of an allowed type."""
+    values = schema["enum"]
+    if not isinstance(values, list) or not values:
+        raise SchemaCompileError(join_pointer(pointer, "enum"), "must be a non-empty list")
+    return values_strategy(builder, schema, values, join_pointer(pointer, "enum"))
+
+
+def values_strategy(
+    builder: StrategyBuilder, schema: dict[str, Any], values: list[Any], pointer: str
+) -> str:
+    """Sample from fixed values (enum/const) that also pass `type`, the only sibling supported."""
+    others = validation_keywords(schema, "enum", "const", "type")
+    if others or ("enum" in schema and "const" in schema):
+        raise SchemaCompileError(pointer, f"enum/const with {sorted(others)} is not supported")
+    allowed = [value for value in values if allows_type(schema.get("type"), value)]
+    if not allowed:
+        raise SchemaCompileError(pointer, "no value has an allowed type: nothing to draw")
+    expression = f"st.sampled_from({py_literal(allowed)})"
+    if any(isinstance(value, list | dict) for value in allowed):
+        # A container would be shared by every draw: give each draw its own copy.
+        builder.imports.add("import copy")
+        expression += ".map(copy.deepcopy)"
+    return expression
+
+
+def strategy_array(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """Lists of item instances, between minItems and maxItems (or minItems + a few) long."""
+    low, high = sizes(schema, ("minItems", "maxItems"), pointer)
+    item = builder.strategy(schema.get("items", True), join_pointer(pointer, "items"))
+    arguments = [item] + ([f"min_size={low}"] if low else [])
+    # Without maxItems, long lists of nested objects (permissions of identity sets of identities)
+    # make every draw slow and show nothing a few items do not; the declared bounds are kept.
+    arguments.append(f"max_size={low + UNBOUNDED_EXTRA_ITEMS if high is None else high}")
+    return f"st.lists({', '.join(arguments)})"
+
+
+def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """Objects: required properties always, optional ones sometimes, extras where allowed."""
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    extra = schema.get("additionalProperties", True)
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        raise SchemaCompileError(pointer, "properties must be an object and required a list")
+    extra_pointer = join_pointer(pointer, "additionalProperties")
+    drawn: dict[str, str] = {}
+    for name in dict.fromkeys([*required, *properties]):
+        if name in properties:
+            drawn[name] = builder.strategy(
+                properties[name], join_pointer(pointer, "properties", name)
+            )
+        elif extra is False:
+            raise SchemaCompileError(pointer, f"required {name!r} is not allowed: nothing to draw")
+        else:
+            drawn[name] = builder.strategy(extra, extra_pointer)
+    builder.helpers.add("objects")
+    known = {name: text for name, text in drawn.items() if name in required}
+    optional = {name: text for name, text in drawn.items() if name not in required}
+    extra_text = "None" if extra is False else builder.strategy(extra, extra_pointer)
+    return f"_objects({mapping_text(known)}, {mapping_text(optional)}, {extra_text})"
+
+
+def mapping_text(entries: dict[str, str]) -> str:
+    """A dict display of property-name literals to strategy expressions."""
+    return "{" + ", ".join(f"{py_literal(name)}: {text}" for name, text in entries.items()) + "}"
+
+
+def strategy_boolean(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """True and False."""
+    return "st.booleans()"
+
+
+def strategy_null(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """JSON null."""
+    return "st.none()"
+
+
+# Checked in this order: allOf merges first, so the others see one schema.
+SHAPE_HANDLERS: dict[str, Handler] = {
+    "allOf": shape_all_of,
+    "anyOf": shape_any_of,
+    "oneOf": shape_one_of,
+    "$ref": shape_reference,
+    "const": shape_const,
+    "enum": shape_enum,
+}
+TYPE_STRATEGIES: dict[str, Handler] = {
+    "null": strategy_null,
+    "boolean": strategy_boolean,
+    "integer": strategy_integer,
+    "number": strategy_number,
+    "string": strategy_string,
+    "array": strategy_array,
+    "object": strategy_object,
+}
+SUPPORTED_KEYWORDS = frozenset(
+    {"type", *SHAPE_HANDLERS, *(keyword for group in TYPE_KEYWORDS.values() for keyword in group)}
+)
