@@ -1,7 +1,9 @@
 """Strategy expressions for scalar instance types: strings (formats, patterns, lengths), numbers.
 
 Each handler takes the builder (to record the helpers and imports its expression needs), the
-schema and its pointer, and returns Python expression text for a Hypothesis strategy.
+schema and its pointer, and returns Python expression text for a Hypothesis strategy. The builder
+is seen through the `NeedsRecorder` protocol, so this module does not import `builder`, which
+imports it.
 """
 
 from __future__ import annotations
@@ -9,13 +11,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.errors import SchemaCompileError, join_pointer
 from generator.names import py_literal
-
-if TYPE_CHECKING:
-    from generator.strategies.builder import StrategyBuilder
 
 NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
 
@@ -27,6 +26,13 @@ class FormatStrategy:
     expression: str
     helpers: tuple[str, ...] = ()
     imports: tuple[str, ...] = ()
+
+
+class NeedsRecorder(Protocol):
+    """What a scalar handler asks of the builder: record an expression's helpers and imports."""
+
+    def use(self, format_strategy: FormatStrategy) -> str:
+        """Record what `format_strategy` needs; return its expression."""
 
 
 _PROVISIONAL = "from hypothesis import provisional"
@@ -73,7 +79,7 @@ def sizes(schema: dict[str, Any], names: tuple[str, str], pointer: str) -> tuple
     return low, high
 
 
-def strategy_string(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+def strategy_string(builder: NeedsRecorder, schema: dict[str, Any], pointer: str) -> str:
     """Strings: a format's or pattern's strings filtered by length, or text at boundary lengths."""
     low, high = sizes(schema, ("minLength", "maxLength"), pointer)
     if "format" in schema and "pattern" in schema:
@@ -93,14 +99,14 @@ def strategy_string(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
     return f"{base}.filter(lambda text: {low} <= len(text){upper})"
 
 
-def pattern_strategy(builder: StrategyBuilder, pattern: Any, pointer: str) -> str:
+def pattern_strategy(builder: NeedsRecorder, pattern: Any, pointer: str) -> str:
     """Strings matching `pattern` in full; ASCII classes (`\\d` is [0-9], as in ECMA-262)."""
     try:
         re.compile(pattern)
     except (re.error, TypeError) as error:
         raise SchemaCompileError(pointer, f"not a regular expression: {error}") from None
-    builder.imports.add("import re")
-    return f"st.from_regex(re.compile({py_literal(pattern)}, re.ASCII), fullmatch=True)"
+    expression = f"st.from_regex(re.compile({py_literal(pattern)}, re.ASCII), fullmatch=True)"
+    return builder.use(FormatStrategy(expression, imports=("import re",)))
 
 
 def text_strategy(low: int, high: int | None) -> str:
@@ -118,7 +124,7 @@ def one_of(expressions: list[str]) -> str:
     return expressions[0] if len(expressions) == 1 else f"st.one_of({', '.join(expressions)})"
 
 
-def strategy_number(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+def strategy_number(builder: NeedsRecorder, schema: dict[str, Any], pointer: str) -> str:
     """Numbers: finite floats within the bounds, and the integers among them (if any)."""
     low, high = integer_range(schema, pointer)
     floats = floats_strategy(schema, pointer)
@@ -152,7 +158,7 @@ def integer_range(schema: dict[str, Any], pointer: str) -> tuple[int | None, int
     return low, high
 
 
-def strategy_integer(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+def strategy_integer(builder: NeedsRecorder, schema: dict[str, Any], pointer: str) -> str:
     """Integers within the bounds."""
     low, high = integer_range(schema, pointer)
     if low is not None and high is not None and low > high:
@@ -179,13 +185,3 @@ def floats_strategy(schema: dict[str, Any], pointer: str) -> str:
     if high is not None:
         arguments += [f"max_value={py_literal(float(high))}", f"exclude_max={exclude_high}"]
     return f"st.floats({', '.join(arguments)})"
-
-
-def strategy_boolean(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
-    """True and False."""
-    return "st.booleans()"
-
-
-def strategy_null(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
-    """JSON null."""
-    return "st.none()"
