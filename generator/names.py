@@ -2,15 +2,17 @@
 
 Spec strings never reach generated code by interpolation: names are sanitised into identifiers that
 cannot be keywords, builtins or dunders, and text becomes a `repr` literal or an escaped docstring.
+May import: nothing (the IR, the emitters and the tools import this module).
 """
 
 from __future__ import annotations
 
 import builtins
 import keyword
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|[0-9]|\b|_|$)|[A-Z]+")
@@ -86,7 +88,7 @@ def python_identifier(text: str, *, taken: Iterable[str] = (), fallback: str = "
         name = f"{fallback}_{name}"
     if name in _RESERVED or name.startswith("__"):
         name = f"{name}_"
-    return _distinct(name, set(taken))
+    return distinct_name(name, set(taken))
 
 
 def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
@@ -96,7 +98,7 @@ def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
         name = f"Model{name}"
     if name in _RESERVED or name.endswith(_RESULT_SUFFIX):
         name = f"{name}Model"
-    return _distinct(name, set(taken))
+    return distinct_name(name, set(taken))
 
 
 def constant_name(text: str, *, taken: Iterable[str] = ()) -> str:
@@ -106,10 +108,10 @@ def constant_name(text: str, *, taken: Iterable[str] = ()) -> str:
         name = f"VALUE_{name}"
     if keyword.iskeyword(name) or name.startswith("_"):
         name = f"{name}_"
-    return _distinct(name, set(taken))
+    return distinct_name(name, set(taken))
 
 
-def _distinct(name: str, taken: set[str]) -> str:
+def distinct_name(name: str, taken: Collection[str]) -> str:
     """`name`, or `name_2`, `name_3`, ... : the first not in `taken` (deterministic suffixes)."""
     if name not in taken:
         return name
@@ -129,18 +131,28 @@ def import_order(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=rank)
 
 
-def py_literal(value: Any) -> str:
-    """A Python literal for a JSON value; `repr` escapes quotes, backslashes and control characters."""
-    if value is None or isinstance(value, bool | int | str):
+def py_literal(value: Any, *, string: Callable[[str], str] = repr) -> str:
+    """A Python literal for a JSON value; `repr` escapes quotes, backslashes and control characters.
+
+    `string` writes each string (the validator compiler passes an ASCII-only, line-splitting one).
+    Raises `ValueError` for what JSON cannot hold: NaN, infinities, non-string keys, other types.
+    """
+    if isinstance(value, str):
+        return string(value)
+    if value is None or isinstance(value, bool):
         return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
     if isinstance(value, float):
-        return repr(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a JSON number")
+        return repr(float(value))
     if isinstance(value, list):
-        return "[" + ", ".join(py_literal(item) for item in value) + "]"
-    if isinstance(value, dict):
-        pairs = (f"{py_literal(str(key))}: {py_literal(item)}" for key, item in value.items())
+        return "[" + ", ".join(py_literal(item, string=string) for item in value) + "]"
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        pairs = (f"{string(key)}: {py_literal(item, string=string)}" for key, item in value.items())
         return "{" + ", ".join(pairs) + "}"
-    raise TypeError(f"not a JSON value: {type(value).__name__}")
+    raise ValueError(f"{type(value).__name__} value is not JSON")
 
 
 def toml_string(text: str) -> str:
@@ -180,12 +192,6 @@ def docstring(text: str, *, width: int = 96) -> str:
     if text_out.endswith(('"', "\\")):
         text_out += " "
     return text_out
-
-
-def comment(text: str, *, width: int = 96) -> list[str]:
-    """Spec prose as `# ` comment lines: one line each, control characters escaped."""
-    body = docstring(text, width=width)
-    return [f"# {line}".rstrip() for line in body.splitlines()] if body else []
 
 
 def _wrap(line: str, width: int) -> list[str]:

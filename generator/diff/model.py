@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from generator.diff.rules import RULES, Level
 from generator.spec.refs import ResolvedSpec
@@ -84,8 +83,3 @@ def code(text: str) -> str:
     if "`" not in text:
         return f"`{text}`"
     return f"`` {text} ``"
-
-
-def value_text(value: Any) -> str:
-    """A JSON value as compact JSON, in inline code (`"owner"`, `3`)."""
-    return code(json.dumps(value, ensure_ascii=False, sort_keys=True))

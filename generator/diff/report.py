@@ -37,11 +37,6 @@ class DiffReport:
         """The changes that break existing clients."""
         return self.at_level(Level.BREAKING)
 
-    @property
-    def breaking_for_strict_consumers(self) -> tuple[Change, ...]:
-        """The changes that break only clients validating responses strictly."""
-        return self.at_level(Level.STRICT)
-
     def at_level(self, level: Level) -> tuple[Change, ...]:
         """The changes of one level, in report order."""
         return tuple(change for change in self.changes if change.level == level)

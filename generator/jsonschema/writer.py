@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-import math
 import re
 import reprlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from generator.errors import SchemaCompileError, unescape_pointer_token
+from generator.names import distinct_name, py_literal, snake_case
 
 INDENT = "    "
 
@@ -90,25 +90,11 @@ def string_literal(text: str) -> str:
 
 
 def python_literal(value: Any, pointer: str) -> str:
-    """JSON value from the schema -> Python literal; anything else is a compile error."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return repr(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SchemaCompileError(pointer, f"{value!r} is not a JSON number")
-        return repr(float(value))
-    if isinstance(value, str):
-        return string_literal(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(python_literal(item, pointer) for item in value) + "]"
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        items = (
-            f"{string_literal(key)}: {python_literal(item, pointer)}" for key, item in value.items()
-        )
-        return "{" + ", ".join(items) + "}"
-    raise SchemaCompileError(pointer, f"{type(value).__name__} value is not JSON")
+    """JSON value from the schema -> Python literal (ASCII strings); anything else is a compile error."""
+    try:
+        return py_literal(value, string=string_literal)
+    except ValueError as error:
+        raise SchemaCompileError(pointer, str(error)) from None
 
 
 _COMPILE_TIME_REPR = reprlib.Repr()
@@ -146,12 +132,6 @@ def pointer_tokens(pointer: str) -> list[str]:
     return [unescape_pointer_token(token) for token in body.split("/")[1:]] if body else []
 
 
-def snake_case(text: str) -> str:
-    """`driveRecipient` -> `drive_recipient`; anything not ASCII alphanumeric becomes `_`."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    return re.sub(r"[^A-Za-z0-9]+", "_", spaced).strip("_").lower()
-
-
 def name_from_pointer(pointer: str) -> str:
     """`#/$defs/driveRecipient/properties/email` -> `drive_recipient_email`; `#` -> `root`."""
     words = [
@@ -171,11 +151,7 @@ class NameAllocator:
 
     def allocate(self, stem: str) -> str:
         """Unique identifier starting with `stem`."""
-        name = stem
-        counter = 1
-        while name in self.used:
-            counter += 1
-            name = f"{stem}_{counter}"
+        name = distinct_name(stem, self.used)
         self.used.add(name)
         return name
 
