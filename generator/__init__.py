@@ -1,8 +1,12 @@
-"""invitegen: OpenAPI -> typed Python client, JSON Schemas and compiled validators for Graph's invite action."""
+"""invitegen: OpenAPI -> typed Python client, JSON Schemas and compiled validators for Graph's invite action.
+
+The package root re-exports the version and, lazily, the standalone compiler's `compile_schema`.
+May import: `generator.version`, `generator.emit.validators` (inside `__getattr__` only).
+"""
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+from generator.version import __version__
 
 __all__ = ["__version__", "compile_schema"]
 

@@ -1,4 +1,7 @@
-"""`python -m generator` runs the `invitegen` command line."""
+"""`python -m generator` runs the `invitegen` command line.
+
+May import: `generator.cli`.
+"""
 
 from generator.cli import main
 

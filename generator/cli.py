@@ -1,4 +1,9 @@
-"""Command line: `invitegen generate | check | compile-schema`."""
+"""Command line: `invitegen generate | check | diff | compile-schema | mock`.
+
+The top of the tree: it runs the pipeline and starts the tools, loading each tool on first use.
+May import: `generator.version`, `generator.errors`, `generator.pipeline`, `generator.output`,
+`generator.emit.validators` (compile-schema), `generator.diff`, `generator.mock`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from generator import __version__
 from generator.errors import SchemaCompileError, SpecErrors
 from generator.output.formatting import cache_dir
 from generator.output.writer import CHANGELOG_FILE, read_tree, write_tree
 from generator.pipeline import Generation, build
+from generator.version import __version__
 
 if TYPE_CHECKING:
     from generator.diff.compare import VersionGate

@@ -1,4 +1,7 @@
-"""Errors that point at the spec: every stage reports problems as `SpecError`s."""
+"""Errors that point at the spec: every stage reports problems as `SpecError`s.
+
+May import: nothing (every stage and tool imports this module).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The whole pipeline as functions: spec path -> IR -> files (text) -> final bytes."""
+"""The whole pipeline as functions: spec path -> IR -> files (text) -> final bytes.
+
+May import: the stages `generator.spec`, `generator.ir`, `generator.emit`, `generator.output`, and
+`generator.errors`.
+"""
 
 from __future__ import annotations
 

@@ -3,5 +3,5 @@
 
 `model` holds the dataclasses, `build` turns a resolved spec into them, `schema` reads one schema
 object (the keyword vocabulary). Produces no text.
-May import: `generator.spec`, `generator.errors`, `generator.names`.
+May import: `generator.spec`, `generator.errors`, `generator.names`, `generator.version`.
 """

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import __version__
 from generator.errors import SpecError, SpecErrors, join_pointer
 from generator.ir.model import Api, Operation, Parameter, Response
 from generator.ir.schema import SchemaBuilder, schema_files_from_components
 from generator.names import python_identifier
 from generator.spec.refs import ResolvedSpec
+from generator.version import __version__
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
