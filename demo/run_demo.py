@@ -6,6 +6,7 @@ stopped with SIGINT at the end, whatever happens; its request log is printed las
 
 from __future__ import annotations
 
+import select
 import signal
 import subprocess
 import sys
@@ -34,10 +35,12 @@ def start_mock() -> tuple[subprocess.Popen[str], str]:
         text=True,
     )
     assert process.stdout is not None
-    first = process.stdout.readline()
+    # A deadline for the first line: a mock that hangs before printing must not hang the demo.
+    ready, _, _ = select.select([process.stdout], [], [], STARTUP_TIMEOUT)
+    first = process.stdout.readline() if ready else ""
     if "listening on " not in first:
-        stop_mock(process)
-        raise SystemExit(f"the mock did not start: {first or process.stderr.read()}")
+        _, log = stop_mock(process)
+        raise SystemExit(f"the mock did not start within {STARTUP_TIMEOUT:.0f} s: {first or log}")
     return process, first.split("listening on ", 1)[1].split()[0]
 
 
