@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.vendor import pretty
 
 from generator.mock.server import MockServer, MockService
+from tests.tree_guard import tree_state, written
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "driveitem-invite.yaml"
@@ -36,6 +37,32 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+_TREE_BEFORE = pytest.StashKey[dict[str, str] | None]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note the checkout's changed files (controller only: xdist workers share its tree)."""
+    if not hasattr(session.config, "workerinput") and os.environ.get("UPDATE_SNAPSHOTS") != "1":
+        session.config.stash[_TREE_BEFORE] = tree_state(ROOT)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when a test wrote into the source tree (tests write under `tmp_path`)."""
+    before = session.config.stash.get(_TREE_BEFORE, None)
+    after = tree_state(ROOT) if before is not None else None
+    if before is None or after is None:
+        return
+    changes = written(before, after)
+    if changes:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write("\n")
+            reporter.write_line("tests wrote into the source tree (git status):", red=True)
+            for entry in changes:
+                reporter.write_line(f"  {entry}", red=True)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
