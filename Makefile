@@ -32,7 +32,7 @@ check-generated: $(STAMP)  ## fail when generated/ is stale (regen + diff)
 test: $(STAMP)  ## run the whole test suite (Hypothesis `ci` profile)
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
-test-deep: $(STAMP)  ## the test suite with the `deep` Hypothesis profile (10x+ examples)
+test-deep: $(STAMP)  ## the test suite with the `deep` Hypothesis profile (20x the examples)
 	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)  ## ruff + black --check on generator, tests, generated, bench and demo
