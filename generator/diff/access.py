@@ -101,12 +101,13 @@ def _compare_scopes(
     for (_, old_scopes), (scheme, new_scopes) in zip(before.key, after.key, strict=True):
         for scope in sorted(set(new_scopes) - set(old_scopes)):
             detail = (
-                f"{scheme} scope {code(scope)} added to security requirement {code(before.text)}"
+                f"{code(scheme)} scope {code(scope)} added to security requirement "
+                f"{code(before.text)}"
             )
             log.add("api-security-scope-added", pair.label, detail, new_spot(after.pointer))
         for scope in sorted(set(old_scopes) - set(new_scopes)):
             requirement = code(before.text)
-            detail = f"{scheme} scope {code(scope)} removed from security requirement {requirement}"
+            detail = f"{code(scheme)} scope {code(scope)} removed from security requirement {requirement}"
             log.add("api-security-scope-removed", pair.label, detail, new_spot(after.pointer))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.diff.model import ChangeLog, code, new_spot, old_spot
+from generator.diff.model import ChangeLog, new_spot, old_spot, plain
 from generator.diff.operation_model import Operation, OperationPair
 from generator.diff.schema import SchemaScope, compare_schemas
 from generator.diff.schema_view import Node
@@ -45,11 +45,11 @@ def _common_media_types(
     common = []
     for media_type in sorted(old_content.keys() | new_content.keys()):
         if media_type not in new_content:
-            detail = f"{owner} media type {code(media_type)} removed"
+            detail = f"{owner} media type {plain(media_type)} removed"
             spot = old_spot(old_content[media_type][1])
             log.add(f"{prefix}-media-type-removed", pair.label, detail, spot)
         elif media_type not in old_content:
-            detail = f"{owner} media type {code(media_type)} added"
+            detail = f"{owner} media type {plain(media_type)} added"
             spot = new_spot(new_content[media_type][1])
             log.add(f"{prefix}-media-type-added", pair.label, detail, spot)
         else:
@@ -82,7 +82,7 @@ def compare_request_body(log: ChangeLog, pair: OperationPair) -> None:
         log.add(f"request-body-became-{became}", pair.label, detail, new_spot(new[1]))
     common = _common_media_types(log, pair, old, new, prefix="request-body", owner="request body")
     for media_type, old_schema, new_schema in common:
-        scope = SchemaScope("request", pair.label, "request body", context=media_type)
+        scope = SchemaScope("request", pair.label, "request body", context=plain(media_type))
         compare_schemas(log, scope, old_schema, new_schema)
 
 
@@ -122,12 +122,12 @@ def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
     groups: dict[SchemaPairKey, _SchemaGroup] = {}
     for status in sorted(old.keys() | new.keys()):
         if status not in new:
-            detail = f"status {status} removed"
+            detail = f"status {plain(status)} removed"
             log.add("response-status-removed", pair.label, detail, old_spot(old[status][1]))
         elif status not in old:
             _report_status_added(log, pair, status, new[status][1])
         else:
-            owner = f"status {status}"
+            owner = f"status {plain(status)}"
             common = _common_media_types(
                 log, pair, old[status], new[status], prefix="response", owner=owner
             )
@@ -136,7 +136,8 @@ def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
                 groups.setdefault(key, _SchemaGroup(old_schema, new_schema)).statuses.append(status)
     for (media_type, _, _), group in sorted(groups.items()):
         noun = "responses" if len(group.statuses) > 1 else "response"
-        context = f"{noun} {', '.join(group.statuses)}; {media_type}"
+        statuses = ", ".join(plain(status) for status in group.statuses)
+        context = f"{noun} {statuses}; {plain(media_type)}"
         scope = SchemaScope("response", pair.label, "response body", context)
         compare_schemas(log, scope, group.old, group.new)
 
@@ -145,9 +146,9 @@ def _report_status_added(log: ChangeLog, pair: OperationPair, status: str, point
     if status.startswith("2"):
         rule = "response-success-status-added"
         detail = (
-            f"success status {status} added; "
+            f"success status {plain(status)} added; "
             "clients that accept only the documented statuses reject it"
         )
     else:
-        rule, detail = "response-status-added", f"status {status} added"
+        rule, detail = "response-status-added", f"status {plain(status)} added"
     log.add(rule, pair.label, detail, new_spot(pointer))

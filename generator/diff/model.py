@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.diff.rules import RULES, Level
+from generator.diff.schema_view import SchemaViews
+from generator.errors import printable
 from generator.spec.refs import ResolvedSpec
+
+_BACKTICK_RUNS = re.compile("`+")
+# Characters Markdown never reads as markup in running text (no `*`, `_`, `<`, `[`, `#`, ...).
+_PLAIN = re.compile(r"[A-Za-z0-9./+-]+")
 
 Side = Literal["old", "new"]
 
@@ -62,6 +69,14 @@ class ChangeLog:
     old: ResolvedSpec
     new: ResolvedSpec
     changes: list[Change] = field(default_factory=list)
+    # Pairs of schemas compared: the work a diff does, linear in the specs' size (a test checks).
+    comparisons: int = 0
+    old_views: SchemaViews = field(init=False)
+    new_views: SchemaViews = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.old_views = SchemaViews(self.old)
+        self.new_views = SchemaViews(self.new)
 
     def add(self, rule: str, operation: str, detail: str, spot: Spot) -> None:
         """Record one change of rule `rule` (its level comes from the catalogue)."""
@@ -79,7 +94,23 @@ def locate(spec: ResolvedSpec, pointer: str) -> tuple[str, str]:
 
 
 def code(text: str) -> str:
-    """Markdown inline code that survives backticks inside `text`."""
-    if "`" not in text:
-        return f"`{text}`"
-    return f"`` {text} ``"
+    """`text` as one Markdown code span, whatever it holds: the only way spec text enters a message.
+
+    Inside a code span Markdown reads nothing (no heading, link, image or HTML), so the span only
+    has to stay one span: it is on one line (`printable` escapes newlines and control characters)
+    and fenced by more backticks than the longest run inside it (CommonMark 6.1).
+    """
+    text = printable(text)
+    longest = max((len(run) for run in _BACKTICK_RUNS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    # A span that starts or ends with a backtick or a space needs one padding space each side,
+    # which CommonMark strips again; an empty span is not a span at all.
+    padding = " " if not text or text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def plain(text: str) -> str:
+    """Short spec text (a status code, a media type) as is when Markdown cannot read markup in it,
+    else as a code span."""
+    return text if _PLAIN.fullmatch(text) else code(text)
+

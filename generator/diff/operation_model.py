@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import join_pointer
+from generator.errors import join_pointer, printable
 from generator.spec.refs import ResolvedSpec
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -29,9 +29,9 @@ class Operation:
     @property
     def label(self) -> str:
         """`operationId (POST /path)`, or `POST /path` when there is no operationId."""
-        route = f"{self.method.upper()} {self.path}"
+        route = f"{self.method.upper()} {printable(self.path)}"
         operation_id = self.data.get("operationId")
-        return f"{operation_id} ({route})" if isinstance(operation_id, str) else route
+        return f"{printable(operation_id)} ({route})" if isinstance(operation_id, str) else route
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from itertools import groupby
 
 from generator.diff.model import Change, code
 from generator.diff.rules import LEVELS, Level
+from generator.errors import printable
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class DiffReport:
         for level, changes in self.sections():
             lines.extend(["", f"{level.heading} ({len(changes)}):"])
             lines.extend(
-                f"  {change.location}: {change.rule}: {change.message}" for change in changes
+                printable(f"  {change.location}: {change.rule}: {change.message}")
+                for change in changes
             )
         return "\n".join(lines) + "\n"
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from generator.diff.model import ChangeLog, Spot, code, new_spot, old_spot
 from generator.diff.rules import BOUNDS, RULES, BoundRule, Level
-from generator.diff.schema_view import Node, SchemaView, view_of
+from generator.diff.schema_view import Node, SchemaView
 from generator.errors import join_pointer
 
 Direction = Literal["request", "response"]
@@ -188,8 +188,8 @@ class SchemaWalk:
         seen: set[tuple[str, str]] = set()
         while queue:
             old_node, new_node, path = queue.popleft()
-            old_view = view_of(self.log.old, *old_node)
-            new_view = view_of(self.log.new, *new_node)
+            old_view = self.log.old_views.view(*old_node)
+            new_view = self.log.new_views.view(*new_node)
             if (old_view.pointer, new_view.pointer) in seen:
                 continue
             seen.add((old_view.pointer, new_view.pointer))
@@ -197,6 +197,7 @@ class SchemaWalk:
 
     def compare(self, old: SchemaView, new: SchemaView, path: PropertyPath) -> list[PendingPair]:
         """Report the differences of one pair of views; return the child pairs to compare."""
+        self.log.comparisons += 1
         for check in SCHEMA_CHECKS.values():
             for finding in check(old, new):
                 self.report(finding.suffix, path, finding.detail, new_spot(new.pointer))

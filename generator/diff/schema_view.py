@@ -64,25 +64,51 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def view_of(spec: ResolvedSpec, node: Any, pointer: str, depth: int = 0) -> SchemaView:
-    """Build the view of the schema at `pointer`, following `$ref`s and combinators."""
-    schema, pointer = spec.deref(node, pointer)
-    if schema is False:
-        return SchemaView(pointer, types=frozenset())
-    if not isinstance(schema, dict) or depth > MAX_VIEW_DEPTH:
-        return SchemaView(pointer)
-    view = _own_view(schema, pointer)
-    for index, member in enumerate(_members(schema, "allOf")):
-        member_view = view_of(spec, member, join_pointer(pointer, "allOf", index), depth + 1)
-        view = _intersect(view, member_view)
-    branches = [
-        view_of(spec, branch, join_pointer(pointer, keyword, index), depth + 1)
-        for keyword in ("anyOf", "oneOf")
-        for index, branch in enumerate(_members(schema, keyword))
-    ]
-    if branches:
-        view = _intersect(view, _union(pointer, branches))
-    return view
+class SchemaViews:
+    """The views of one spec's schemas, built once each (keyed by bundled pointer).
+
+    Without the cache `g0: allOf: [g1, g1]`, `g1: allOf: [g2, g2]`, ... builds 2**depth views; with
+    it, one per schema. A schema met again while its own view is being built (`allOf: [self]`)
+    contributes nothing, which also bounds the recursion.
+    """
+
+    def __init__(self, spec: ResolvedSpec) -> None:
+        self.spec = spec
+        self.cache: dict[str, SchemaView] = {}
+        self.building: set[str] = set()
+
+    def view(self, node: Any, pointer: str) -> SchemaView:
+        """The view of the schema `node` at `pointer` (following `$ref`s)."""
+        schema, pointer = self.spec.deref(node, pointer)
+        cached = self.cache.get(pointer)
+        if cached is not None:
+            return cached
+        if pointer in self.building or len(self.building) > MAX_VIEW_DEPTH:
+            return SchemaView(pointer)
+        self.building.add(pointer)
+        try:
+            view = self._build(schema, pointer)
+        finally:
+            self.building.discard(pointer)
+        self.cache[pointer] = view
+        return view
+
+    def _build(self, schema: Any, pointer: str) -> SchemaView:
+        if schema is False:
+            return SchemaView(pointer, types=frozenset())
+        if not isinstance(schema, dict):
+            return SchemaView(pointer)
+        view = _own_view(schema, pointer)
+        for index, member in enumerate(_members(schema, "allOf")):
+            view = _intersect(view, self.view(member, join_pointer(pointer, "allOf", index)))
+        branches = [
+            self.view(branch, join_pointer(pointer, keyword, index))
+            for keyword in ("anyOf", "oneOf")
+            for index, branch in enumerate(_members(schema, keyword))
+        ]
+        if branches:
+            view = _intersect(view, _union(pointer, branches))
+        return view
 
 
 def _members(schema: dict[str, Any], keyword: str) -> list[Any]:
@@ -103,7 +129,9 @@ def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
             for name, child in (properties.items() if isinstance(properties, dict) else ())
         },
         required=frozenset(
-            name for name in (schema.get("required") or ()) if isinstance(name, str)
+            name
+            for name in (schema["required"] if isinstance(schema.get("required"), list) else ())
+            if isinstance(name, str)
         ),
         items=(items, join_pointer(pointer, "items")) if isinstance(items, dict | bool) else None,
         closed=schema.get("additionalProperties") is False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,6 +25,11 @@ from generator.spec.refs import Origin, ResolvedSpec, iter_refs, resolve_spec
 GIT_PREFIX = "git:"
 # A spec and the files it references are a handful; more means a runaway `$ref` graph.
 MAX_GIT_FILES = 200
+# `openapi: 3.0.3`, `3.1.0`, `3.1` (a string: YAML reads an unquoted 3.1 as a number, caught below).
+_OPENAPI_3 = re.compile(r"^3\.\d+(\.\d+)?(-[0-9A-Za-z.-]+)?$")
+# A revision is a ref name, a hash or `HEAD~2`-style; never an option (`--output=...`), a space, a
+# control character or a `:` (which would split `git:REV:path` differently than the user meant).
+_REVISION = re.compile(r"^[^-\s:\x00-\x1f\x7f][^\s:\x00-\x1f\x7f]*$")
 
 
 @dataclass(frozen=True)
@@ -54,15 +60,41 @@ def parse_git_source(argument: str) -> GitSource | None:
 def load_spec(argument: str | Path) -> ResolvedSpec:
     """Load and resolve a spec file or `git:REV:path`; raise `SpecErrors` when it is unusable."""
     source = parse_git_source(argument) if isinstance(argument, str) else None
-    if source is None:
-        return resolve_spec(Path(argument))
-    return _load_from_git(source)
+    resolved = resolve_spec(Path(argument)) if source is None else _load_from_git(source)
+    problem = openapi_version_problem(resolved.data)
+    if problem is not None:
+        pointer, message = problem
+        raise SpecErrors([resolved.error(pointer, message)])
+    return resolved
+
+
+def openapi_version_problem(data: dict[str, object]) -> tuple[str, str] | None:
+    """(pointer, message) when `data` is not an OpenAPI 3.x document, else None."""
+    version = data.get("openapi")
+    if "swagger" in data and version is None:
+        return "#/swagger", (
+            f"Swagger {str(data['swagger'])[:20]!r} is not supported: invitegen diff compares "
+            "OpenAPI 3.0/3.1 documents (convert it first, for example with swagger2openapi)"
+        )
+    if version is None:
+        return "#", "not an OpenAPI document: it has no `openapi: 3.x` field"
+    if not isinstance(version, str) or not _OPENAPI_3.fullmatch(version):
+        shown = str(version)[:20]
+        hint = " (quote it: a bare 3.1 is a YAML number)" if isinstance(version, float) else ""
+        return "#/openapi", f"unsupported OpenAPI version {shown!r}: expected a string 3.x{hint}"
+    return None
 
 
 def _load_from_git(source: GitSource) -> ResolvedSpec:
     if not source.revision or not source.path:
         raise _git_failure(
             source.label, "expected git:REV:path, for example git:HEAD~1:spec/driveitem-invite.yaml"
+        )
+    if not _REVISION.fullmatch(source.revision):
+        raise _git_failure(
+            source.label,
+            f"invalid revision {source.revision!r}: a revision may not start with `-` "
+            "or contain spaces or control characters",
         )
     try:
         git = _git_runner()
@@ -128,7 +160,8 @@ def _fetch(git: Callable[..., bytes], revision: str, repository_path: str, root:
             continue
         fetched.add(path)
         try:
-            content = git("show", f"{revision}:{path}")
+            # `--end-of-options`: whatever the revision says, git reads it as a revision.
+            content = git("show", "--end-of-options", f"{revision}:{path}")
         except _GitError:
             if path == repository_path:
                 raise

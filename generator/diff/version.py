@@ -14,6 +14,7 @@ from generator.diff.model import Change, code
 from generator.diff.report import DiffReport
 from generator.diff.rules import Level
 
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9./+{}() -][A-Za-z0-9./+{}()_ -]*")
 _SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
 MAX_REFUSAL_LINES = 20
 CHANGELOG_PREAMBLE = (
@@ -64,8 +65,14 @@ def _grouped(changes: tuple[Change, ...]) -> Iterator[tuple[Change, list[str]]]:
         yield groups[key]
 
 
+def _label(operation: str) -> str:
+    """An operation label as is when it cannot read as Markdown markup, else as a code span."""
+    return operation if _PLAIN_LABEL.fullmatch(operation) else code(operation)
+
+
 def _entry_line(change: Change, operations: list[str]) -> str:
     line = f"- {code(change.rule)} {change.detail}"
+    operations = [_label(operation) for operation in operations]
     if not operations:
         return line
     if len(operations) == 1:
