@@ -113,4 +113,3 @@ def plain(text: str) -> str:
     """Short spec text (a status code, a media type) as is when Markdown cannot read markup in it,
     else as a code span."""
     return text if _PLAIN.fullmatch(text) else code(text)
-
