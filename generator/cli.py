@@ -13,13 +13,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import SchemaCompileError, SpecErrors
 from generator.output.formatting import cache_dir
 from generator.output.writer import CHANGELOG_FILE, read_tree, write_tree
 from generator.pipeline import Generation, build
 from generator.version import __version__
+from generator.vocabulary import DIALECTS
 
 if TYPE_CHECKING:
     from generator.diff.compare import VersionGate
@@ -150,8 +151,19 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         print(f"{arguments.schema}: cannot read JSON Schema: {error}", file=sys.stderr)
         return 1
+    registry: dict[str, Any] = {}
+    if arguments.registry is not None:
+        registry, problem = _read_registry(arguments.registry)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     try:
-        source = compile_schema(schema, assert_formats=arguments.assert_formats)
+        source = compile_schema(
+            schema,
+            draft=arguments.draft,
+            assert_formats=arguments.assert_formats,
+            registry=registry,
+        )
     except SchemaCompileError as error:
         print(f"{arguments.schema}: {error.pointer}: {error.message}", file=sys.stderr)
         return 1
@@ -164,6 +176,30 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
     temporary.replace(arguments.output)
     print(f"wrote {arguments.output}")
     return 0
+
+
+def _read_registry(folder: Path) -> tuple[dict[str, Any], str]:
+    """Every *.json file below `folder`, keyed by its `$id` (or `id`), its file URI and its path
+    relative to the folder (what a relative `$ref` from a schema without `$id` names).
+
+    Returns the registry and a problem message (empty when there is none).
+    """
+    if not folder.is_dir():
+        return {}, f"{folder}: --registry must be a folder of JSON Schema files"
+    registry: dict[str, Any] = {}
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            return {}, f"{path}: cannot read JSON Schema: {error}"
+        registry[path.resolve().as_uri()] = document
+        registry[path.relative_to(folder).as_posix()] = document
+        if isinstance(document, dict):
+            for keyword in ("$id", "id"):
+                identifier = document.get(keyword)
+                if isinstance(identifier, str) and not identifier.startswith("#"):
+                    registry[identifier.partition("#")[0]] = document
+    return registry, ""
 
 
 def command_mock(arguments: argparse.Namespace) -> int:
@@ -221,7 +257,20 @@ def _parser() -> argparse.ArgumentParser:
     compile_parser = commands.add_parser(
         "compile-schema", help="compile a JSON Schema file to a validator module"
     )
-    compile_parser.add_argument("schema", type=Path, help="JSON Schema (draft 2020-12) file")
+    compile_parser.add_argument("schema", type=Path, help="JSON Schema file")
+    compile_parser.add_argument(
+        "--draft",
+        choices=sorted(DIALECTS),
+        default=None,
+        help="dialect of a schema without $schema (default draft2020-12; $schema wins)",
+    )
+    compile_parser.add_argument(
+        "--registry",
+        type=Path,
+        default=None,
+        help="folder of JSON Schema files that remote $refs may name (by $id or file URI); "
+        "the network is never used",
+    )
     compile_parser.add_argument(
         "-o", "--output", type=Path, required=True, help="Python module to write"
     )

@@ -27,6 +27,7 @@ from generator.jsonschema.compiler import Knowledge, ModuleCompiler
 from generator.jsonschema.deferral import DEFERRAL_HELPERS
 from generator.jsonschema.formats import FORMAT_HELPERS
 from generator.jsonschema.node import Variant
+from generator.jsonschema.resources import Resources
 from generator.jsonschema.runtime import HELPERS, helper_closure, render_imports
 from generator.jsonschema.writer import comment_text, lint_exemptions
 from generator.names import docstring
@@ -42,10 +43,29 @@ _HELPER_NAMES = frozenset(
 _MAX_PASSES = 8
 
 
-def compile_schema(schema: Mapping[str, Any] | bool, *, assert_formats: bool = False) -> str:
-    """Schema -> standalone module source with ValidationError, validate() and iter_errors()."""
-    doc = "Validator compiled from a JSON Schema (draft 2020-12)."
-    return _compile_module(schema, [("", "#")], assert_formats=assert_formats, module_doc=doc)
+def compile_schema(
+    schema: Mapping[str, Any] | bool,
+    *,
+    draft: str | None = None,
+    assert_formats: bool = False,
+    registry: Any = None,
+) -> str:
+    """Schema -> standalone module source with ValidationError, validate() and iter_errors().
+
+    Args:
+        draft: the dialect of a schema without `$schema` (`draft4`, `draft6`, `draft7`,
+            `draft2019-09`, `draft2020-12` (the default), `openapi3.0`, `openapi3.1`).
+        assert_formats: check `format` instead of treating it as an annotation.
+        registry: documents that remote `$ref`s may name: a mapping URI -> schema or a
+            `referencing.Registry`. The network is never used.
+    """
+    try:
+        resources = Resources(schema, draft=draft, registry=registry)
+    except RecursionError:
+        raise SchemaCompileError("#", "schema nests too deeply to compile") from None
+    dialect = resources.place("#").dialect.name
+    doc = f"Validator compiled from a JSON Schema ({dialect})."
+    return _compile_module(resources, [("", "#")], assert_formats=assert_formats, module_doc=doc)
 
 
 def compile_validators(
@@ -67,18 +87,19 @@ def compile_validators(
         if not (suffix.isascii() and suffix.isidentifier()) or suffixes.count(suffix) > 1:
             raise SchemaCompileError("#", f"entry point name {suffix!r} is not a unique identifier")
     entries = [(f"_{suffix}", pointer) for suffix, pointer in entry_points]
-    return _compile_module(bundle, entries, assert_formats=assert_formats, module_doc=module_doc)
+    resources = Resources(bundle, draft="draft2020-12")
+    return _compile_module(resources, entries, assert_formats=assert_formats, module_doc=module_doc)
 
 
 def _compile_module(
-    document: Any, entries: list[tuple[str, str]], *, assert_formats: bool, module_doc: str
+    resources: Resources, entries: list[tuple[str, str]], *, assert_formats: bool, module_doc: str
 ) -> str:
     """Compile passes until reference targets and recursion are known, then render."""
     knowledge = Knowledge()
     checking = True
     for _ in range(_MAX_PASSES):
         compiler = ModuleCompiler(
-            document,
+            resources,
             assert_formats=assert_formats,
             knowledge=knowledge,
             checking=checking,

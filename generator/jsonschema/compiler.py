@@ -6,29 +6,32 @@ a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything e
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin
 
-from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.errors import SchemaCompileError, join_pointer
 from generator.jsonschema.deferral import PENDING, PENDING_TYPE
-from generator.jsonschema.dispatch import ANNOTATIONS, compile_node
+from generator.jsonschema.dispatch import compile_node
 from generator.jsonschema.inline import MAX_INLINE_LINES, guards_expression
 from generator.jsonschema.node import Scope, Target, Variant, emit_call
+from generator.jsonschema.resources import Resources
 from generator.jsonschema.writer import (
     CodeWriter,
     NameAllocator,
     comment_text,
     name_from_pointer,
-    pointer_tokens,
     string_literal,
 )
+from generator.vocabulary import Dialect
 
 MAX_DEPTH = 512
+# Keywords that make a schema more than an alias of its `$ref` target although they assert
+# nothing: subschemas that must still compile, and identifiers of a resource.
+_RESOURCE_KEYWORDS = frozenset(
+    {"$defs", "definitions", "$id", "id", "$dynamicAnchor", "$recursiveAnchor"}
+)
 PATH_TYPE = "tuple[str | int, ...]"
 
 
@@ -91,18 +94,17 @@ class ModuleCompiler:
 
     def __init__(
         self,
-        document: Any,
+        resources: Resources,
         *,
         assert_formats: bool,
         knowledge: Knowledge,
         checking: bool,
         reserved: frozenset[str],
     ) -> None:
-        self.document = document
+        self.resources = resources
         self.assert_formats = assert_formats
         self.knowledge = knowledge
         self.checking = checking
-        self.base_uri = _base_uri(document)
         self.names = NameAllocator(reserved)
         self.constants: dict[str, str] = {}  # source -> name
         self.helpers: set[str] = set()
@@ -191,46 +193,40 @@ class ModuleCompiler:
         self.imports.add(spec)
 
     def schema_at(self, pointer: str) -> Any:
-        """Schema at a canonical pointer; a missing location is a compile error."""
-        current = self.document
-        for token in pointer_tokens(pointer):
-            if isinstance(current, dict) and token in current:
-                current = current[token]
-            elif isinstance(current, list) and re.fullmatch(r"0|[1-9][0-9]*", token):
-                if int(token) >= len(current):
-                    raise SchemaCompileError(pointer, "reference target does not exist")
-                current = current[int(token)]
-            else:
-                raise SchemaCompileError(pointer, "reference target does not exist")
-        return current
+        """Schema at a canonical location; a missing location is a compile error."""
+        return self.resources.schema_at(pointer)
+
+    def dialect_at(self, pointer: str) -> Dialect:
+        """The dialect the subschema at `pointer` is written in."""
+        return self.resources.place(pointer).dialect
 
     def resolve_reference(self, reference: Any, pointer: str) -> str:
-        """Canonical pointer for a `$ref`: local fragments, or the document's own `$id` URI."""
+        """Canonical location of a `$ref` (or `$dynamicRef`'s initial target) at `pointer`."""
         where = join_pointer(pointer, "$ref")
         if not isinstance(reference, str):
             raise SchemaCompileError(where, "$ref must be a string")
-        address, fragment = urldefrag(reference)
-        if address and (not self.base_uri or urljoin(self.base_uri, address) != self.base_uri):
-            raise SchemaCompileError(where, f'unsupported remote reference "{reference}"')
-        fragment = unquote(fragment)
-        if fragment and not fragment.startswith("/"):
-            raise SchemaCompileError(where, f'unsupported anchor reference "{reference}"')
-        tokens = [unescape_pointer_token(token) for token in fragment.split("/")[1:]]
-        target = join_pointer("#", *tokens)
         try:
-            self.schema_at(target)
-        except SchemaCompileError:
-            raise SchemaCompileError(where, f'reference "{reference}" has no target') from None
+            target = self.resources.resolve(reference, pointer)
+        except SchemaCompileError as error:
+            raise SchemaCompileError(where, error.message) from None
         self.ref_targets.add(target)
         return target
+
+    def is_alias(self, pointer: str, schema: Any) -> bool:
+        """Whether a schema is only a `$ref` (its other keywords cannot change a verdict)."""
+        if not isinstance(schema, dict) or "$ref" not in schema:
+            return False
+        dialect = self.dialect_at(pointer)
+        if dialect.ref_overrides:
+            return True
+        blocking = dialect.keywords | _RESOURCE_KEYWORDS
+        return not any(keyword in blocking for keyword in schema if keyword != "$ref")
 
     def function_pointer(self, pointer: str) -> str:
         """Follow schemas that are only a `$ref` (plus annotations): they share its function."""
         seen = {pointer}
         schema = self.schema_at(pointer)
-        while (
-            isinstance(schema, dict) and "$ref" in schema and set(schema) - {"$ref"} <= ANNOTATIONS
-        ):
+        while self.is_alias(pointer, schema):
             target = self.resolve_reference(schema["$ref"], pointer)
             if target in seen:
                 break
@@ -424,13 +420,3 @@ class ModuleCompiler:
             return
         scope.writer.line(f"    yield {self.helper('ValidationError')}({arguments})")
         scope.writer.line("    return")
-
-
-def _base_uri(document: Any) -> str:
-    """The root `$id` without fragment, against which same-document references resolve."""
-    if isinstance(document, Mapping) and isinstance(document.get("$id"), str):
-        base, fragment = urldefrag(document["$id"])
-        if fragment:
-            raise SchemaCompileError("#/$id", "$id must not have a fragment")
-        return base
-    return ""

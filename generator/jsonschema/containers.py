@@ -47,14 +47,31 @@ def check_dependent_required(node: Node, value: Any) -> None:
             node.at("dependentRequired"), "dependentRequired must be an object"
         )
     for trigger, names in value.items():
-        pointer = node.at("dependentRequired", trigger)
-        with node.scope.capture() as body:
-            for name in expect_string_list(names, pointer, "dependentRequired"):
-                reason = f"(because {short_repr(trigger)} is present)"
-                description = string_literal(f"{short_repr(name)} is a required property {reason}")
-                condition = f"{string_literal(name)} not in {node.value}"
-                node.fail_if(condition, pointer, "dependentRequired", description)
-        node.scope.writer.add_block(f"if {string_literal(trigger)} in {node.value}:", body)
+        _dependent_required(node, "dependentRequired", trigger, names)
+
+
+def _dependent_required(node: Node, keyword: str, trigger: str, names: Any) -> None:
+    """When `trigger` is present, each of `names` must be too."""
+    pointer = node.at(keyword, trigger)
+    with node.scope.capture() as body:
+        for name in expect_string_list(names, pointer, keyword):
+            reason = f"(because {short_repr(trigger)} is present)"
+            description = string_literal(f"{short_repr(name)} is a required property {reason}")
+            condition = f"{string_literal(name)} not in {node.value}"
+            node.fail_if(condition, pointer, keyword, description)
+    node.scope.writer.add_block(f"if {string_literal(trigger)} in {node.value}:", body)
+
+
+def check_dependencies(node: Node, value: Any) -> None:
+    """`dependencies` (drafts 4-7): per key, a list of required keys or a schema."""
+    if not isinstance(value, dict):
+        raise SchemaCompileError(node.at("dependencies"), "dependencies must be an object")
+    for trigger, dependency in value.items():
+        if isinstance(dependency, list):
+            _dependent_required(node, "dependencies", trigger, dependency)
+        else:
+            expect_schema(dependency, node.at("dependencies", trigger))
+            _dependent_schema(node, "dependencies", trigger, dependency)
 
 
 def check_min_properties(node: Node, value: Any) -> None:
@@ -203,9 +220,14 @@ def check_property_names(node: Node, value: Any) -> None:
 def check_dependent_schemas(node: Node, value: Any) -> None:
     """`dependentSchemas`: when a key is present, the whole object must match a schema."""
     for name, schema in expect_schema_map(node, "dependentSchemas").items():
-        with node.scope.capture() as body:
-            node.apply(schema, node.at("dependentSchemas", name), rule="dependentSchemas")
-        node.scope.writer.add_block(f"if {string_literal(name)} in {node.value}:", body)
+        _dependent_schema(node, "dependentSchemas", name, schema)
+
+
+def _dependent_schema(node: Node, keyword: str, name: str, schema: Any) -> None:
+    """When key `name` is present, the object must match `schema`."""
+    with node.scope.capture() as body:
+        node.apply(schema, node.at(keyword, name), rule=keyword)
+    node.scope.writer.add_block(f"if {string_literal(name)} in {node.value}:", body)
 
 
 def check_min_items(node: Node, value: Any) -> None:
@@ -235,24 +257,48 @@ def check_unique_items(node: Node, value: Any) -> None:
 
 def check_prefix_items(node: Node, value: Any) -> None:
     """`prefixItems`: item i, when present, matches subschema i."""
-    for index, schema in enumerate(expect_schema_list(node, "prefixItems")):
+    _check_prefix(node, "prefixItems")
+
+
+def _check_prefix(node: Node, keyword: str) -> None:
+    """Item i, when present, matches subschema i of `keyword` (prefixItems, an items array)."""
+    for index, schema in enumerate(expect_schema_list(node, keyword)):
         item = node.scope.variable("item")
         with node.scope.capture() as body:
             target = node.target.child(item, str(index))
-            node.apply(schema, node.at("prefixItems", index), target, "prefixItems")
+            node.apply(schema, node.at(keyword, index), target, keyword)
         setup = [(item, f"{node.value}[{index}]")]
         node.scope.writer.add_block(f"if len({node.value}) > {index}:", body, setup)
 
 
+def check_additional_items(node: Node, value: Any) -> None:
+    """`additionalItems` (drafts <= 2019-09): items after an `items` array match the schema."""
+    schema = expect_schema(value, node.at("additionalItems"))
+    prefix = node.schema.get("items")
+    if not isinstance(prefix, list):  # without an items array it does nothing
+        node.compiler.check_only(node.scope, schema, node.at("additionalItems"))
+        return
+    start = len(prefix)
+    _check_each_item(node, schema, f"{node.value}[{start}:]", start, "additionalItems")
+
+
 def check_items(node: Node, value: Any) -> None:
-    """`items`: every item after the `prefixItems` ones matches the subschema."""
+    """`items`: every item after the `prefixItems` ones matches the subschema (drafts <= 2019-09:
+    an array of schemas, one per position)."""
+    if isinstance(value, list) and node.dialect.items_array:
+        _check_prefix(node, "items")
+        return
     schema = expect_schema(value, node.at("items"))
-    prefix = node.schema.get("prefixItems")
+    prefix = node.schema.get("prefixItems") if "prefixItems" in node.dialect.keywords else None
     start = len(prefix) if isinstance(prefix, list) else 0
+    _check_items_from(node, schema, start)
+
+
+def _check_items_from(node: Node, schema: Any, start: int) -> None:
+    """Items from index `start` on match `schema` (the subschema of `items`)."""
     items = f"{node.value}[{start}:]" if start else node.value
     if schema is False:
-        description = string_literal(f"must have at most {plural(start, 'item')}")
-        node.fail_if(f"len({node.value}) > {start}", node.at("items"), "items", description)
+        _check_each_item(node, schema, items, start)
         return
     function = None
     if node.scope.variant is not Variant.ERRORS:
@@ -297,11 +343,17 @@ def check_items(node: Node, value: Any) -> None:
     node.scope.writer.add_block(f"if {condition}:", loop)
 
 
-def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:
+def _check_each_item(
+    node: Node, schema: Any, items: str, start: int, keyword: str = "items"
+) -> None:
     """Loop over `items` (an expression) applying `schema`; indexes count from `start`."""
+    if schema is False:
+        description = string_literal(f"must have at most {plural(start, 'item')}")
+        node.fail_if(f"len({node.value}) > {start}", node.at(keyword), keyword, description)
+        return
     item, index = node.scope.variable("item"), node.scope.variable("index")
     with node.scope.capture() as body:
-        node.apply(schema, node.at("items"), node.target.child(item, index), "items")
+        node.apply(schema, node.at(keyword), node.target.child(item, index), keyword)
     if node.fast:
         header = f"for {item} in {items}:"
     else:
@@ -312,15 +364,18 @@ def _check_each_item(node: Node, schema: Any, items: str, start: int) -> None:
 def check_contains(node: Node, value: Any) -> None:
     """`contains` with `minContains` (default 1) and `maxContains`: count matching items."""
     schema = expect_schema(value, node.at("contains"))
-    minimum = expect_count(node, "minContains") if "minContains" in node.schema else 1
-    maximum = expect_count(node, "maxContains") if "maxContains" in node.schema else None
+    bounded = "minContains" in node.dialect.keywords  # 2019-09 on
+    minimum = expect_count(node, "minContains") if bounded and "minContains" in node.schema else 1
+    maximum = (
+        expect_count(node, "maxContains") if bounded and "maxContains" in node.schema else None
+    )
     if minimum == 0 and maximum is None:
         node.compiler.check_only(node.scope, schema, node.at("contains"))
         return
     item = node.scope.variable("item")
     predicate = node.predicate(node.at("contains"), item)
     count = {"True": f"len({node.value})", "False": "0"}.get(predicate)
-    low_keyword = "minContains" if "minContains" in node.schema else "contains"
+    low_keyword = "minContains" if bounded and "minContains" in node.schema else "contains"
     low = string_literal(f"must contain at least {plural(minimum, 'matching item')}")
     if count is None and maximum is None and minimum == 1:
         # Stop at the first match: the common case never counts the whole array.

@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator.errors import SchemaCompileError, join_pointer
+from generator.errors import SchemaCompileError
 from generator.jsonschema import containers, keywords
 from generator.jsonschema.checks import type_test
 from generator.jsonschema.inline import unwrap
 from generator.jsonschema.node import Node, Scope, Target
 from generator.jsonschema.writer import string_literal
+from generator.vocabulary import Dialect
 
 Handler = Callable[[Node, Any], None]
+
+
+def _unsupported(keyword: str) -> Handler:
+    """Handler of a keyword the compiler refuses (a compile error, never a silent pass)."""
+
+    def refuse(node: Node, value: Any) -> None:
+        raise SchemaCompileError(node.at(keyword), f'unsupported keyword "{keyword}"')
+
+    return refuse
+
 
 # Emission order: cheap type/value checks first, then per-type keywords, then combinators.
 KEYWORD_HANDLERS: dict[str, Handler] = {
@@ -37,11 +48,13 @@ KEYWORD_HANDLERS: dict[str, Handler] = {
     "additionalProperties": containers.check_additional_properties,
     "propertyNames": containers.check_property_names,
     "dependentSchemas": containers.check_dependent_schemas,
+    "dependencies": containers.check_dependencies,
     "minItems": containers.check_min_items,
     "maxItems": containers.check_max_items,
     "uniqueItems": containers.check_unique_items,
     "prefixItems": containers.check_prefix_items,
     "items": containers.check_items,
+    "additionalItems": containers.check_additional_items,
     "contains": containers.check_contains,
     "minContains": keywords.check_min_contains,
     "maxContains": keywords.check_max_contains,
@@ -54,6 +67,11 @@ KEYWORD_HANDLERS: dict[str, Handler] = {
     "then": keywords.check_then,
     "else": keywords.check_else,
     "$defs": keywords.check_defs,
+    "definitions": keywords.check_defs,
+    "$dynamicRef": _unsupported("$dynamicRef"),
+    "$recursiveRef": _unsupported("$recursiveRef"),
+    "unevaluatedProperties": _unsupported("unevaluatedProperties"),
+    "unevaluatedItems": _unsupported("unevaluatedItems"),
 }
 
 # Keywords that only constrain one instance type; their code runs under one guard per group.
@@ -79,56 +97,34 @@ KEYWORD_GROUPS: dict[str, str] = {
             "additionalProperties",
             "propertyNames",
             "dependentSchemas",
+            "dependencies",
         ],
         "object",
     ),
     **dict.fromkeys(
-        ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "contains"], "array"
+        ["minItems", "maxItems", "uniqueItems", "prefixItems", "items", "additionalItems"],
+        "array",
     ),
 }
-KEYWORD_GROUPS.update(minContains="array", maxContains="array")
+KEYWORD_GROUPS.update(contains="array", minContains="array", maxContains="array")
 
-# Accepted and ignored: they describe, they do not constrain (plus `x-*` extensions).
-ANNOTATIONS = frozenset(
-    {
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "contentMediaType",
-        "contentEncoding",
-        "contentSchema",
-    }
-)
-# Identify the document; meaningful only at its root (embedded resources are unsupported).
-ROOT_KEYWORDS = frozenset({"$schema", "$id"})
-DIALECTS = frozenset(
-    {
-        "https://json-schema.org/draft/2020-12/schema",
-        "https://json-schema.org/draft/2020-12/schema#",
-    }
-)
+# Compiled in every dialect (in the checking pass) so that errors inside them surface.
+_DEFINITIONS = frozenset({"$defs", "definitions"})
 
 
-def check_keywords(schema: dict[Any, Any], pointer: str) -> None:
-    """Raise for any keyword that would otherwise be silently ignored."""
-    for keyword, value in schema.items():
+def present_keywords(schema: dict[Any, Any], pointer: str, dialect: Dialect) -> list[str]:
+    """The keywords of `schema` that its dialect gives a meaning (the others are annotations,
+    as the specification says); `$ref` alone where the dialect ignores its siblings."""
+    for keyword in schema:
         if not isinstance(keyword, str):
             raise SchemaCompileError(pointer, f"schema keys must be strings, not {keyword!r}")
-        if keyword in KEYWORD_HANDLERS or keyword in ANNOTATIONS or keyword.startswith("x-"):
-            continue
-        where = join_pointer(pointer, keyword)
-        if keyword in ROOT_KEYWORDS and pointer == "#":
-            if keyword == "$schema" and (not isinstance(value, str) or value not in DIALECTS):
-                raise SchemaCompileError(where, f"unsupported dialect {value!r}")
-            if keyword == "$id" and not isinstance(value, str):
-                raise SchemaCompileError(where, "$id must be a string")
-            continue
-        raise SchemaCompileError(where, f'unsupported keyword "{keyword}"')
+    if dialect.ref_overrides and "$ref" in schema:
+        return ["$ref"]
+    return [
+        keyword
+        for keyword in schema
+        if (keyword in dialect.keywords or keyword in _DEFINITIONS) and keyword in _PLACES
+    ]
 
 
 def _phases() -> list[tuple[str | None, list[str]]]:
@@ -174,9 +170,10 @@ def compile_node(
         return
     if not isinstance(schema, dict):
         raise SchemaCompileError(pointer, "a schema must be an object or a boolean")
-    check_keywords(schema, pointer)
-    node = Node(scope, schema, pointer, target, known_types)
-    places = sorted((_PLACES[keyword], keyword) for keyword in schema if keyword in _PLACES)
+    dialect = scope.compiler.dialect_at(pointer)
+    present = present_keywords(schema, pointer, dialect)
+    node = Node(scope, schema, pointer, target, known_types, dialect=dialect)
+    places = sorted((_PLACES[keyword], keyword) for keyword in present)
     start = 0
     while start < len(places):
         phase = places[start][0][0]

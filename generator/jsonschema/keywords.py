@@ -31,6 +31,8 @@ from generator.jsonschema.writer import CodeWriter, python_literal, short_repr, 
 def check_type(node: Node, value: Any) -> None:
     """`type`: a JSON type name or an array of unique ones."""
     names = [value] if isinstance(value, str) else value
+    if node.dialect.nullable and node.schema.get("nullable") is True and isinstance(names, list):
+        names = names if "null" in names else [*names, "null"]  # OpenAPI 3.0
     valid = isinstance(names, list) and names and all(name in TYPE_NOUNS for name in names)
     if not valid or len(set(names)) != len(names):
         raise SchemaCompileError(node.at("type"), "type must be a JSON type name or unique names")
@@ -147,24 +149,46 @@ def _bound(node: Node, keyword: str, operator: str, relation: str) -> None:
     node.fail_if(f"{node.value} {operator} {limit!r}", node.at(keyword), keyword, description)
 
 
+def _boolean_exclusive(node: Node, keyword: str) -> bool:
+    """Draft 4 / OpenAPI 3.0: whether `exclusiveMinimum`/`exclusiveMaximum` is `true`."""
+    if not node.dialect.boolean_exclusives or keyword not in node.schema:
+        return False
+    value = node.schema[keyword]
+    if not isinstance(value, bool):
+        raise SchemaCompileError(node.at(keyword), f"{keyword} must be a boolean in this dialect")
+    return value
+
+
 def check_minimum(node: Node, value: Any) -> None:
-    """`minimum`: instance >= limit."""
-    _bound(node, "minimum", "<", "greater than or equal to")
+    """`minimum`: instance >= limit (> with draft 4's `exclusiveMinimum: true`)."""
+    if _boolean_exclusive(node, "exclusiveMinimum"):
+        _bound(node, "minimum", "<=", "greater than")
+    else:
+        _bound(node, "minimum", "<", "greater than or equal to")
 
 
 def check_maximum(node: Node, value: Any) -> None:
-    """`maximum`: instance <= limit."""
-    _bound(node, "maximum", ">", "less than or equal to")
+    """`maximum`: instance <= limit (< with draft 4's `exclusiveMaximum: true`)."""
+    if _boolean_exclusive(node, "exclusiveMaximum"):
+        _bound(node, "maximum", ">=", "less than")
+    else:
+        _bound(node, "maximum", ">", "less than or equal to")
 
 
 def check_exclusive_minimum(node: Node, value: Any) -> None:
-    """`exclusiveMinimum`: instance > limit."""
-    _bound(node, "exclusiveMinimum", "<=", "greater than")
+    """`exclusiveMinimum`: instance > limit (draft 4: a boolean modifying `minimum`)."""
+    if node.dialect.boolean_exclusives:
+        _boolean_exclusive(node, "exclusiveMinimum")
+    else:
+        _bound(node, "exclusiveMinimum", "<=", "greater than")
 
 
 def check_exclusive_maximum(node: Node, value: Any) -> None:
-    """`exclusiveMaximum`: instance < limit."""
-    _bound(node, "exclusiveMaximum", ">=", "less than")
+    """`exclusiveMaximum`: instance < limit (draft 4: a boolean modifying `maximum`)."""
+    if node.dialect.boolean_exclusives:
+        _boolean_exclusive(node, "exclusiveMaximum")
+    else:
+        _bound(node, "exclusiveMaximum", ">=", "less than")
 
 
 def check_multiple_of(node: Node, value: Any) -> None:
@@ -341,12 +365,13 @@ def check_else(node: Node, value: Any) -> None:
 
 
 def check_defs(node: Node, value: Any) -> None:
-    """`$defs`: not applied here; each definition compiles where it is referenced."""
+    """`$defs` / `definitions`: not applied here; each compiles where it is referenced."""
+    keyword = "$defs" if "$defs" in node.schema and node.schema["$defs"] is value else "definitions"
     if not isinstance(value, dict):
-        raise SchemaCompileError(node.at("$defs"), "$defs must be an object of schemas")
+        raise SchemaCompileError(node.at(keyword), f"{keyword} must be an object of schemas")
     for name, schema in value.items():
-        expect_schema(schema, node.at("$defs", name))
-        node.compiler.check_only(node.scope, schema, node.at("$defs", name))
+        expect_schema(schema, node.at(keyword, name))
+        node.compiler.check_only(node.scope, schema, node.at(keyword, name))
 
 
 def check_min_contains(node: Node, value: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from generator.errors import join_pointer
 from generator.jsonschema.writer import CodeWriter, name_from_pointer, string_literal
+from generator.vocabulary import DEFAULT_DIALECT, DIALECTS, Dialect
 
 
 class Variant(enum.Enum):
@@ -97,6 +98,9 @@ class Compiler(Protocol):
     def schema_at(self, pointer: str) -> Any:
         """The schema at a canonical pointer."""
 
+    def dialect_at(self, pointer: str) -> Dialect:
+        """The dialect the subschema at `pointer` is written in."""
+
     def resolve_reference(self, reference: str, pointer: str) -> str:
         """Canonical pointer a `$ref` found at `pointer` refers to."""
 
@@ -153,6 +157,7 @@ class Node:
     known_present: set[str] = field(default_factory=set)
     keys_checked: bool = False  # fast variant: the type test already rejected unknown keys
     keys_known: str = ""  # first-error variant: local set by the type test, true if keys are known
+    dialect: Dialect = DIALECTS[DEFAULT_DIALECT]
 
     @property
     def fast(self) -> bool:

@@ -128,7 +128,7 @@ def comment_text(text: str, limit: int = 72) -> str:
 
 def pointer_tokens(pointer: str) -> list[str]:
     """`#/$defs/a~1b` -> ['$defs', 'a/b']."""
-    body = pointer[1:] if pointer.startswith("#") else pointer
+    body = pointer.partition("#")[2] if "#" in pointer else pointer
     return [unescape_pointer_token(token) for token in body.split("/")[1:]] if body else []
 
 

@@ -14,9 +14,6 @@ from typing import Any
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.ir.schema import BUNDLE_PREFIX
-
-# ANNOTATIONS is the compiler's set: what the validators ignore, the strategies need not draw.
-from generator.jsonschema.dispatch import ANNOTATIONS
 from generator.names import py_literal
 from generator.strategies.merge import allows_type, json_types, merge_schemas
 from generator.strategies.scalars import (
@@ -28,6 +25,9 @@ from generator.strategies.scalars import (
     strategy_number,
     strategy_string,
 )
+
+# ANNOTATIONS is the shared vocabulary: what the validators ignore, the strategies need not draw.
+from generator.vocabulary import ANNOTATIONS
 
 Handler = Callable[["StrategyBuilder", dict[str, Any], str], str]
 

@@ -1,0 +1,243 @@
+"""Schema resources: documents, base URIs, anchors and dialects; `$ref` -> canonical location.
+
+A *location* names one subschema: `#/json/pointer` in the compiled document, or
+`<document URI>#/json/pointer` in a document the caller's registry provided. Every way of
+reaching a subschema (a JSON pointer, an anchor, an embedded `$id`) resolves to the same
+location, so each subschema compiles to one function. URIs resolve as RFC 3986 and the JSON
+Schema core specification say: against the nearest enclosing `$id` (`id` in draft 4), with
+the `$ref`-sibling rules of each draft. Nothing is ever fetched from the network: remote
+documents come from the registry (a mapping URI -> schema, or a `referencing.Registry`) and
+the standard meta-schemas from `jsonschema-specifications`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urljoin
+
+from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
+from generator.jsonschema.writer import pointer_tokens
+from generator.vocabulary import DEFAULT_DIALECT, DIALECTS, META_SCHEMAS, VOCABULARIES, Dialect
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class Place:
+    """What holds at one subschema: its base URI, dialect and enclosing resource's location."""
+
+    base: str
+    dialect: Dialect
+    resource: str
+
+
+def join_uri(base: str, reference: str) -> str:
+    """RFC 3986 reference resolution, also for non-hierarchical bases (`urn:`, `tag:`)."""
+    if _ABSOLUTE.match(reference):
+        return reference
+    if reference.startswith("#"):
+        return base.partition("#")[0] + reference
+    if not base:
+        return reference
+    return urljoin(base, reference)
+
+
+def split_fragment(uri: str) -> tuple[str, str]:
+    """`http://x/a.json#/b` -> (`http://x/a.json`, `/b`), the fragment percent-decoded."""
+    address, _, fragment = uri.partition("#")
+    return address, unquote(fragment)
+
+
+def dialect_named(name: str) -> Dialect:
+    """A dialect by its suite folder name; an unknown one is a compile error."""
+    if name not in DIALECTS:
+        known = ", ".join(DIALECTS)
+        raise SchemaCompileError("#", f"unknown draft {name!r} (known: {known})")
+    return DIALECTS[name]
+
+
+class Resources:
+    """Every document the compiled schema may reach, indexed by URI and anchor."""
+
+    def __init__(self, root: Any, *, draft: str | None = None, registry: Any = None) -> None:
+        self.registry = registry
+        self.documents: dict[str, Any] = {}
+        self.places: dict[str, Place] = {}
+        self.resources: dict[str, str] = {}  # absolute URI (no fragment) -> location
+        self.anchors: dict[tuple[str, str], str] = {}  # (resource URI, name) -> location
+        self.dynamic_anchors: dict[tuple[str, str], str] = {}
+        self.recursive_anchors: set[str] = set()  # resource locations with $recursiveAnchor
+        default = dialect_named(draft or DEFAULT_DIALECT)
+        self._add_document("", root, default)
+
+    def _add_document(self, uri: str, document: Any, default: Dialect) -> str:
+        """Index a document under its retrieval URI; returns its root location."""
+        root = f"{uri}#"
+        self.documents[uri] = document
+        self.resources.setdefault(uri, root)
+        self._index(document, root, uri, self._dialect_of(document, default, root), root)
+        return root
+
+    def _dialect_of(self, schema: Any, default: Dialect, location: str) -> Dialect:
+        """The dialect `$schema` names, else `default`."""
+        if not isinstance(schema, dict) or "$schema" not in schema:
+            return default
+        value = schema["$schema"]
+        where = join_pointer(location, "$schema")
+        if not isinstance(value, str):
+            raise SchemaCompileError(where, "$schema must be a string")
+        if value in META_SCHEMAS:
+            return DIALECTS[META_SCHEMAS[value]]
+        meta = self._fetch(split_fragment(value)[0])
+        if not isinstance(meta, dict) or meta.get("$schema") in (None, value):
+            raise SchemaCompileError(where, f"unknown dialect {value!r} (no such meta-schema)")
+        # A custom meta-schema: written in a standard dialect, maybe naming its vocabularies.
+        dialect = self._dialect_of(meta, default, where)
+        vocabularies = meta.get("$vocabulary")
+        if not isinstance(vocabularies, dict):
+            return dialect
+        known = VOCABULARIES.get(dialect.name, {})
+        for uri, required in vocabularies.items():
+            if required is True and uri not in known:
+                message = f"meta-schema {value!r} requires unknown vocabulary {uri!r}"
+                raise SchemaCompileError(where, message)
+        return dialect.with_vocabularies(vocabularies)
+
+    def _index(
+        self, schema: Any, location: str, base: str, dialect: Dialect, resource: str
+    ) -> None:
+        """Record places, resources and anchors of `schema` and every subschema inside it."""
+        if isinstance(schema, dict):
+            base, dialect, resource = self._enter(schema, location, base, dialect, resource)
+        self.places[location] = Place(base, dialect, resource)
+        if not isinstance(schema, dict):
+            return
+        values, maps, lists = dialect.subschema_keywords()
+        for keyword, value in schema.items():
+            if keyword not in dialect.keywords and keyword not in ("$defs", "definitions"):
+                continue  # an unknown keyword holds no subschemas (nor identifiers)
+            if keyword in values or (keyword == "items" and not isinstance(value, list)):
+                self._index(value, join_pointer(location, keyword), base, dialect, resource)
+            elif keyword in maps and isinstance(value, dict):
+                for name, item in value.items():
+                    if isinstance(item, dict | bool):
+                        where = join_pointer(location, keyword, name)
+                        self._index(item, where, base, dialect, resource)
+            elif (keyword in lists or keyword == "items") and isinstance(value, list):
+                for number, item in enumerate(value):
+                    where = join_pointer(location, keyword, number)
+                    self._index(item, where, base, dialect, resource)
+
+    def _enter(
+        self, schema: dict[str, Any], location: str, base: str, dialect: Dialect, resource: str
+    ) -> tuple[str, Dialect, str]:
+        """Identifiers of one schema object: its base, dialect and resource for what it holds."""
+        identifier = schema.get(dialect.id_keyword)
+        ignored = dialect.ref_overrides and "$ref" in schema  # draft <= 7: $ref's siblings
+        if isinstance(identifier, str) and not ignored:
+            target = join_uri(base, identifier)
+            address, fragment = split_fragment(target)
+            if identifier.startswith("#") and not dialect.anchors:
+                self.anchors.setdefault((address, fragment), location)  # `$id: "#name"`
+            else:
+                base, resource = address, location
+                self.resources.setdefault(address, location)
+                if fragment and not fragment.startswith("/"):
+                    self.anchors.setdefault((address, fragment), location)
+                dialect = self._dialect_of(schema, dialect, location)
+        elif identifier is not None and not ignored:
+            raise SchemaCompileError(join_pointer(location, dialect.id_keyword), "must be a string")
+        if dialect.anchors:
+            for keyword in ("$anchor", "$dynamicAnchor"):
+                name = schema.get(keyword)
+                if name is None:
+                    continue
+                if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.-]*", name):
+                    raise SchemaCompileError(join_pointer(location, keyword), "invalid anchor")
+                self.anchors.setdefault((base, name), location)
+                if keyword == "$dynamicAnchor":
+                    self.dynamic_anchors.setdefault((base, name), location)
+            if schema.get("$recursiveAnchor") is True:
+                self.recursive_anchors.add(resource)
+        return base, dialect, resource
+
+    def _fetch(self, uri: str) -> Any:
+        """A document from the registry or the standard meta-schemas; None if neither has it."""
+        registry = self.registry
+        if hasattr(registry, "contents"):  # a referencing.Registry (itself a Mapping)
+            try:
+                return registry.contents(uri)
+            except LookupError:
+                pass
+        elif isinstance(registry, Mapping) and uri in registry:
+            return registry[uri]
+        import jsonschema_specifications  # type: ignore[import-untyped]
+
+        try:
+            return jsonschema_specifications.REGISTRY.contents(uri)
+        except LookupError:
+            return None
+
+    def place(self, location: str) -> Place:
+        """Base URI, dialect and resource in effect at `location`."""
+        probe = location
+        while probe not in self.places:
+            head, _, _ = probe.rpartition("/")
+            if "#" not in head:  # pragma: no cover - every document root is indexed
+                raise SchemaCompileError(location, "location outside every document")
+            probe = head
+        return self.places[probe]
+
+    def schema_at(self, location: str) -> Any:
+        """The subschema at a location; a missing one is a compile error."""
+        document_uri = location.partition("#")[0]
+        if document_uri not in self.documents:
+            raise SchemaCompileError(location, "reference target does not exist")
+        current = self.documents[document_uri]
+        for token in pointer_tokens(location):
+            if isinstance(current, dict) and token in current:
+                current = current[token]
+            elif isinstance(current, list) and _INDEX.fullmatch(token):
+                if int(token) >= len(current):
+                    raise SchemaCompileError(location, "reference target does not exist")
+                current = current[int(token)]
+            else:
+                raise SchemaCompileError(location, "reference target does not exist")
+        return current
+
+    def resolve(self, reference: str, location: str) -> str:
+        """The location a `$ref` written at `location` (the schema holding it) points to."""
+        place = self.place(location)
+        address, fragment = split_fragment(join_uri(place.base, reference))
+        resource = self._resource(address, place.dialect)
+        if resource is None:
+            message = f'unresolvable reference "{reference}" ({address or "this document"} is in no registry)'
+            raise SchemaCompileError(location, message)
+        if not fragment:
+            return resource
+        if fragment.startswith("/"):
+            tokens = [unescape_pointer_token(token) for token in fragment.split("/")[1:]]
+            target = join_pointer(resource, *tokens)
+            try:
+                self.schema_at(target)
+            except SchemaCompileError:
+                raise SchemaCompileError(
+                    location, f'reference "{reference}" has no target'
+                ) from None
+            return target
+        if (address, fragment) not in self.anchors:
+            raise SchemaCompileError(location, f'no anchor "{fragment}" in "{address}"')
+        return self.anchors[(address, fragment)]
+
+    def _resource(self, address: str, dialect: Dialect) -> str | None:
+        """Location of the resource at an absolute URI, loading its document when needed."""
+        if address in self.resources:
+            return self.resources[address]
+        document = self._fetch(address) if address else None
+        if document is None:
+            return None
+        return self._add_document(address, document, dialect)

@@ -1,0 +1,163 @@
+"""compile_schema across dialects: `draft`, `$schema`, older keywords, OpenAPI, registries, CLI."""
+
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from referencing import Registry, Resource
+
+from generator.cli import main
+from generator.emit.validators import compile_schema
+from generator.errors import SchemaCompileError
+from tests.test_compile_schema import load
+
+
+def verdicts(module: types.ModuleType, instances: list[Any]) -> list[bool]:
+    """Whether each instance is valid, after checking both walks agree."""
+    results = []
+    for instance in instances:
+        errors = list(module.iter_errors(instance))
+        try:
+            module.validate(instance)
+        except module.ValidationError:
+            valid = False
+        else:
+            valid = True
+        assert valid == (not errors)
+        results.append(valid)
+    return results
+
+
+def compiled(schema: Any, **options: Any) -> types.ModuleType:
+    return load(compile_schema(schema, **options))
+
+
+def test_draft_names_the_default_dialect_and_schema_wins() -> None:
+    schema = {"items": [{"type": "integer"}], "additionalItems": False}
+    # 2020-12 has no array form of items: an array is a compile error there.
+    with pytest.raises(SchemaCompileError, match="items"):
+        compile_schema(schema)
+    draft7 = compiled(schema, draft="draft7")
+    assert verdicts(draft7, [[1], [1, 2], ["a"]]) == [True, False, False]
+    declared = {"$schema": "http://json-schema.org/draft-07/schema#", **schema}
+    assert verdicts(compiled(declared, draft="draft2020-12"), [[1], [1, 2]]) == [True, False]
+    with pytest.raises(SchemaCompileError, match="unknown draft"):
+        compile_schema({}, draft="draft5")
+
+
+def test_draft4_boolean_exclusives_and_id() -> None:
+    schema = {"maximum": 3, "exclusiveMaximum": True, "minimum": 1, "exclusiveMinimum": False}
+    assert verdicts(compiled(schema, draft="draft4"), [1, 2.5, 3]) == [True, True, False]
+    with pytest.raises(SchemaCompileError, match="must be a boolean"):
+        compile_schema({"exclusiveMaximum": 3}, draft="draft4")
+    nested = {
+        "id": "http://example.com/root.json",
+        "definitions": {"a": {"id": "item.json", "type": "integer"}},
+        "items": {"$ref": "item.json"},
+    }
+    assert verdicts(compiled(nested, draft="draft4"), [[1], ["x"]]) == [True, False]
+
+
+def test_ref_siblings_are_ignored_up_to_draft7_only() -> None:
+    schema = {"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/a", "maximum": 3}
+    assert verdicts(compiled(schema, draft="draft7"), [5, "x"]) == [True, False]
+    assert verdicts(compiled(schema, draft="draft2019-09"), [5, 2]) == [False, True]
+
+
+def test_dependencies_both_forms() -> None:
+    schema = {"dependencies": {"a": ["b"], "c": {"required": ["d"]}}}
+    module = compiled(schema, draft="draft6")
+    assert verdicts(module, [{"a": 1}, {"a": 1, "b": 2}, {"c": 1}, {"c": 1, "d": 1}]) == [
+        False,
+        True,
+        False,
+        True,
+    ]
+    # Not a 2020-12 keyword: ignored as the specification says for unknown keywords.
+    assert verdicts(compiled(schema), [{"a": 1}]) == [True]
+
+
+def test_openapi_30_nullable_and_exclusives() -> None:
+    schema = {"type": "string", "nullable": True, "maxLength": 2}
+    assert verdicts(compiled(schema, draft="openapi3.0"), ["ab", None, "abc", 1]) == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert verdicts(compiled(schema), [None]) == [False]  # 2020-12: nullable means nothing
+    bounds = {"type": "number", "minimum": 0, "exclusiveMinimum": True, "example": 1}
+    assert verdicts(compiled(bounds, draft="openapi3.0"), [0, 0.5]) == [False, True]
+
+
+def test_openapi_31_dialect_by_schema() -> None:
+    schema = {
+        "$schema": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "type": ["string", "null"],
+        "discriminator": {"propertyName": "kind"},
+    }
+    assert verdicts(compiled(schema), ["a", None, 1]) == [True, True, False]
+
+
+def test_unknown_keywords_are_annotations() -> None:
+    assert verdicts(compiled({"typo": 1, "x-vendor": {"type": "string"}}), [1]) == [True]
+
+
+def test_embedded_resources_and_anchors() -> None:
+    schema = {
+        "$id": "https://example.com/root.json",
+        "$defs": {
+            "b": {"$id": "other.json", "$defs": {"n": {"$anchor": "num", "type": "number"}}},
+        },
+        "properties": {
+            "a": {"$ref": "other.json#num"},
+            "b": {"$ref": "https://example.com/other.json#/$defs/n"},
+        },
+    }
+    assert verdicts(compiled(schema), [{"a": 1, "b": 2}, {"a": "x"}, {"b": "x"}]) == [
+        True,
+        False,
+        False,
+    ]
+
+
+@pytest.mark.parametrize("kind", ["mapping", "referencing"])
+def test_remote_references_come_from_the_registry(kind: str) -> None:
+    remote = {"$defs": {"positive": {"type": "integer", "minimum": 1}}}
+    uri = "https://example.com/types.json"
+    registry: Any = {uri: remote}
+    if kind == "referencing":
+        registry = Registry().with_resource(uri, Resource.opaque(remote))
+    schema = {"items": {"$ref": f"{uri}#/$defs/positive"}}
+    assert verdicts(compiled(schema, registry=registry), [[1, 2], [0]]) == [True, False]
+    with pytest.raises(SchemaCompileError, match="unresolvable reference") as raised:
+        compile_schema(schema)
+    assert raised.value.pointer == "#/items/$ref"
+
+
+def test_standard_meta_schemas_are_built_in() -> None:
+    schema = {"$ref": "http://json-schema.org/draft-07/schema#"}
+    module = compiled(schema, draft="draft7")
+    assert verdicts(module, [{"type": "string"}, {"type": 3}]) == [True, False]
+
+
+def test_cli_draft_and_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    (registry / "count.json").write_text(json.dumps({"id": "urn:count", "type": "integer"}))
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"properties": {"a": {"$ref": "urn:count"}}}))
+    output = tmp_path / "out" / "validator.py"
+    arguments = ["compile-schema", str(schema), "-o", str(output), "--draft", "draft4"]
+    assert main([*arguments, "--registry", str(registry)]) == 0
+    module = types.ModuleType("cli_validator")
+    exec(compile(output.read_text(), str(output), "exec"), module.__dict__)
+    assert verdicts(module, [{"a": 1}, {"a": "x"}]) == [True, False]
+    assert main(arguments) == 1
+    assert 'unresolvable reference "urn:count"' in capsys.readouterr().err
+    assert main([*arguments, "--registry", str(tmp_path / "missing")]) == 1
+    assert "--registry must be a folder" in capsys.readouterr().err
