@@ -2,7 +2,8 @@
 
 The top of the tree: it runs the pipeline and starts the tools, loading each tool on first use.
 May import: `generator.version`, `generator.errors`, `generator.pipeline`, `generator.output`,
-`generator.emit.validators` (compile-schema), `generator.diff`, `generator.mock`.
+`generator.emit.validators` (compile-schema), `generator.vocabulary` (its dialect names),
+`generator.diff`, `generator.mock`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ compiler (`generator.jsonschema`), so the two cannot drift. Dialects are named a
 JSON-Schema-Test-Suite names its folders (`draft4` ... `draft2020-12`), plus the OpenAPI 3.0
 Schema Object (`openapi3.0`) and OpenAPI 3.1 (`openapi3.1`, the 2020-12 vocabularies plus the
 OpenAPI base vocabulary's annotations).
-May import: nothing from `generator`.
+May import: nothing of this package (it is the bottom of the tree).
 """
 
 from __future__ import annotations

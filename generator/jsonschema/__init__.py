@@ -2,7 +2,8 @@
 
 Used by `invitegen compile-schema` / `generator.compile_schema` and by the validators emitter.
 `compiler` walks the schema, `dispatch` maps keywords to `checks`/`containers`/`keywords`,
-`writer` holds the code writer, `formats` and `runtime` the format checks copied into the output.
-Knows nothing about OpenAPI or the IR.
-May import: `generator.errors`, `generator.names`.
+`writer` holds the code writer, `formats` and `runtime` the format checks copied into the output,
+`resources` resolves references (documents, `$id`, anchors, registries) and knows each
+subschema's dialect. Knows nothing about the IR (OpenAPI only as a dialect of JSON Schema).
+May import: `generator.errors`, `generator.names`, `generator.vocabulary`.
 """

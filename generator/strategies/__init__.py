@@ -2,5 +2,5 @@
 
 `builder` walks a schema, `merge` folds `allOf`, `scalars` writes strings/numbers/formats.
 Used by `generator.emit.strategies`. Knows nothing about files or the client.
-May import: `generator.errors`, `generator.names`, `generator.ir.schema`, `generator.jsonschema`.
+May import: `generator.errors`, `generator.names`, `generator.ir.schema`, `generator.vocabulary`.
 """
