@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 # generator.diff.compare (and its rule tables) is imported by the commands that compare specs only: it
 # is a third of the import time of `generate --previous none` (issue #6).
-REPORT_FORMATS = ("json", "markdown", "text")  # generator.diff.report.RENDERERS (a test checks)
+REPORT_FORMATS = ("json", "markdown", "text", "yaml")  # diff.report.RENDERERS (a test checks)
+FAIL_LEVELS = ("ERR", "WARN")  # generator.diff.rules.Level (a test checks)
+CATEGORIES = ("api", "generated-client")  # generator.diff.rules.Category (a test checks)
 DEFAULT_SPEC = Path("spec/driveitem-invite.yaml")
 DEFAULT_OUT = Path("generated")
 DEFAULT_PREVIOUS = f"git:HEAD:{DEFAULT_SPEC.as_posix()}"
@@ -97,13 +99,27 @@ def command_generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def command_diff(arguments: argparse.Namespace) -> int:
-    """Print the API changes from OLD to NEW; exit 1 on breaking ones with --fail-on-breaking."""
-    from generator.diff.compare import RENDERERS, diff_paths
+def _categories(text: str) -> tuple[str, ...]:
+    """`api,generated-client` -> the categories; argparse reports anything else."""
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in CATEGORIES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown category {', '.join(unknown) or text!r} (choose from {', '.join(CATEGORIES)})"
+        )
+    return names
 
-    report = diff_paths(arguments.old, arguments.new)
+
+def command_diff(arguments: argparse.Namespace) -> int:
+    """Print the API changes from OLD to NEW; exit 1 with --fail-on when a change is that severe."""
+    from generator.diff.compare import RENDERERS, Category, Level, diff_paths
+
+    report = diff_paths(arguments.old, arguments.new).only(
+        Category(name) for name in arguments.categories
+    )
     sys.stdout.write(RENDERERS[arguments.format](report))
-    return 1 if arguments.fail_on_breaking and report.breaking else 0
+    fail_on = "ERR" if arguments.fail_on_breaking else arguments.fail_on
+    return 1 if fail_on is not None and report.fails(Level(fail_on)) else 0
 
 
 def command_check(arguments: argparse.Namespace) -> int:
@@ -240,9 +256,10 @@ def _parser() -> argparse.ArgumentParser:
             )
     diff_parser = commands.add_parser(
         "diff",
-        help="report API changes between two specs, breaking first",
-        description="Compare two specs (files or git:REV:path) and report the changes users care "
-        "about, grouped as breaking, breaking for strict consumers, non-breaking and notes.",
+        help="report API changes between two OpenAPI 3.x specs, breaking (ERR) first",
+        description="Compare two OpenAPI 3.0/3.1 specs (files or git:REV:path) and report the "
+        "changes with oasdiff's rule ids and levels: ERR (breaks clients), WARN (may break them), "
+        "INFO; changes that break only the generated client are in the generated-client category.",
     )
     diff_parser.add_argument(
         "old", help="old spec: a file or git:REV:path (git:HEAD~1:spec/x.yaml)"
@@ -252,7 +269,22 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=REPORT_FORMATS, default="text", help="output format (default: text)"
     )
     diff_parser.add_argument(
-        "--fail-on-breaking", action="store_true", help="exit 1 when a breaking change is found"
+        "--fail-on",
+        choices=FAIL_LEVELS,
+        help="exit 1 when a change of this level or a more severe one is found (as oasdiff)",
+    )
+    diff_parser.add_argument(
+        "--fail-on-breaking",
+        action="store_true",
+        help="the same as --fail-on ERR",
+    )
+    diff_parser.add_argument(
+        "--categories",
+        type=_categories,
+        default=CATEGORIES,
+        metavar="LIST",
+        help="comma-separated categories to report and fail on: api (oasdiff's rules), "
+        "generated-client (changes that break code using the generated client); default both",
     )
     diff_parser.set_defaults(handler=command_diff)
     compile_parser = commands.add_parser(

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.cli import main
 from generator.output.writer import read_tree
@@ -87,26 +88,38 @@ def test_diff_command_formats_and_exit_codes(
     assert main(["diff", previous, str(previous)]) == 0
 
 
-def test_report_formats_offered_are_the_renderers() -> None:
-    """The command line names the formats without importing the diff engine (start-up time)."""
-    from generator.cli import REPORT_FORMATS
-    from generator.diff.compare import RENDERERS
+def test_report_formats_levels_and_categories_offered_are_the_engine_s() -> None:
+    """The command line names them without importing the diff engine (start-up time)."""
+    from generator.cli import CATEGORIES, FAIL_LEVELS, REPORT_FORMATS
+    from generator.diff.compare import RENDERERS, Category, Level
 
     assert sorted(RENDERERS) == list(REPORT_FORMATS)
+    assert [level.value for level in Level if level is not Level.INFO] == list(FAIL_LEVELS)
+    assert [category.value for category in Category] == list(CATEGORIES)
 
 
-def test_generate_without_previous_does_not_import_the_diff_engine(tmp_path: Path) -> None:
-    import subprocess
-    import sys
+def test_fail_on_levels_and_categories(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = project / "spec" / SPEC.name
+    previous = str(project / "previous.yaml")
+    # A renamed operationId: INFO for the API (oasdiff), ERR for the generated client.
+    _edit(spec, "operationId: drive_items_invite", "operationId: drive_items_share")
+    assert main(["diff", previous, str(spec), "--fail-on", "ERR"]) == 1
+    assert main(["diff", previous, str(spec), "--fail-on-breaking"]) == 1
+    assert main(["diff", previous, str(spec), "--fail-on", "ERR", "--categories", "api"]) == 0
+    assert main(["diff", previous, str(spec), "--fail-on", "WARN", "--categories", "api"]) == 0
+    capsys.readouterr()
+    assert main(["diff", previous, str(spec), "--format", "yaml", "--categories", "api"]) == 0
+    document = yaml.safe_load(capsys.readouterr().out)
+    assert {change["rule"] for change in document["changes"]} == {"api-operation-id-removed"}
+    with pytest.raises(SystemExit):
+        main(["diff", previous, str(spec), "--categories", "api,nope"])
+    assert "unknown category 'nope'" in capsys.readouterr().err
 
-    (tmp_path / "spec").mkdir()
-    shutil.copy(SPEC, tmp_path / "spec" / SPEC.name)
-    code = (
-        "import sys; from generator.cli import main; "
-        "status = main(['generate', '--out', 'generated', '--previous', 'none']); "
-        "assert 'generator.diff.compare' not in sys.modules, 'diff imported'; sys.exit(status)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
+
+def test_warn_fails_only_with_fail_on_warn(project: Path) -> None:
+    spec = project / "spec" / SPEC.name
+    previous = str(project / "previous.yaml")
+    # maxLength set where there was none on a request property: WARN in oasdiff.
+    _edit(spec, "          format: email\n", "          format: email\n          maxLength: 300\n")
+    assert main(["diff", previous, str(spec), "--fail-on", "ERR"]) == 0
+    assert main(["diff", previous, str(spec), "--fail-on", "WARN"]) == 1

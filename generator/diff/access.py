@@ -1,9 +1,10 @@
 """Access comparison: the security requirements and servers of one operation in two specs.
 
-Security requirements are alternatives: a caller needs to satisfy any one. Removing an alternative
-or adding a scope to one locks out callers whose token matched it (breaking); adding an alternative
-or dropping a scope lets more callers in. Servers are the operation's effective servers
-(operation, else path item, else document, else `/`), compared by URL.
+Security is compared as oasdiff does: the operation's own `security` list per operation
+(`api-security-*`) and the document's top-level list once (`api-global-security-*`), requirement
+by requirement and scope by scope, all INFO (oasdiff leaves authorization policy to the reader).
+Servers are the operation's effective servers (operation, else path item, else document, else
+`/`), compared by URL (oasdiff has no server rules; ours are INFO and WARN).
 """
 
 from __future__ import annotations
@@ -39,11 +40,7 @@ class Requirement:
         )
 
 
-def _security(spec: ResolvedSpec, operation: Operation) -> list[Requirement]:
-    if "security" in operation.data:
-        listed, pointer = operation.data["security"], join_pointer(operation.pointer, "security")
-    else:
-        listed, pointer = spec.data.get("security", []), "#/security"
+def _requirements(listed: Any, pointer: str) -> list[Requirement]:
     return [
         Requirement(_requirement_key(requirement), join_pointer(pointer, index))
         for index, requirement in enumerate(listed if isinstance(listed, list) else ())
@@ -54,7 +51,7 @@ def _security(spec: ResolvedSpec, operation: Operation) -> list[Requirement]:
 def _requirement_key(requirement: dict[str, Any]) -> RequirementKey:
     return tuple(
         (
-            scheme,
+            str(scheme),
             tuple(sorted(str(scope) for scope in (scopes if isinstance(scopes, list) else ()))),
         )
         for scheme, scopes in sorted(requirement.items())
@@ -62,19 +59,29 @@ def _requirement_key(requirement: dict[str, Any]) -> RequirementKey:
 
 
 def compare_security(log: ChangeLog, pair: OperationPair) -> None:
-    """Anonymous access gained or lost; alternatives and their scopes added or removed."""
-    old, new = _security(log.old, pair.old), _security(log.new, pair.new)
-    old_anonymous = not old or any(not requirement.key for requirement in old)
-    new_anonymous = not new or any(not requirement.key for requirement in new)
-    if old_anonymous != new_anonymous:
-        rule, detail = (
-            ("api-security-not-required", "anonymous access is now allowed")
-            if new_anonymous
-            else ("api-security-required", "now requires authentication")
-        )
-        log.add(rule, pair.label, detail, new_spot(new[0].pointer if new else pair.new.pointer))
-    if old_anonymous or new_anonymous:
+    """The operation's own `security` list: requirements and their scopes (oasdiff: all INFO)."""
+    old_listed, new_listed = pair.old.data.get("security"), pair.new.data.get("security")
+    if old_listed is None and new_listed is None:
         return
+    old = _requirements(old_listed, join_pointer(pair.old.pointer, "security"))
+    new = _requirements(new_listed, join_pointer(pair.new.pointer, "security"))
+    _compare_requirements(log, pair.label, "api", old, new)
+
+
+def compare_global_security(log: ChangeLog) -> None:
+    """The document's top-level `security` list, once for the whole API."""
+    old = _requirements(log.old.data.get("security"), "#/security")
+    new = _requirements(log.new.data.get("security"), "#/security")
+    _compare_requirements(log, "", "api-global", old, new)
+
+
+def _compare_requirements(
+    log: ChangeLog,
+    label: str,
+    stem: str,
+    old: list[Requirement],
+    new: list[Requirement],
+) -> None:
     new_keys = {requirement.key for requirement in new}
     old_keys = {requirement.key for requirement in old}
     removed = [requirement for requirement in old if requirement.key not in new_keys]
@@ -85,17 +92,17 @@ def compare_security(log: ChangeLog, pair: OperationPair) -> None:
         )
         if after is None:
             detail = f"security requirement {code(before.text)} removed"
-            log.add("api-security-removed", pair.label, detail, old_spot(before.pointer))
+            log.add(f"{stem}-security-removed", label, detail, old_spot(before.pointer))
             continue
         added.remove(after)
-        _compare_scopes(log, pair, before, after)
+        _compare_scopes(log, label, stem, before, after)
     for after in added:
-        detail = f"security requirement {code(after.text)} added as an alternative"
-        log.add("api-security-added", pair.label, detail, new_spot(after.pointer))
+        detail = f"security requirement {code(after.text)} added"
+        log.add(f"{stem}-security-added", label, detail, new_spot(after.pointer))
 
 
 def _compare_scopes(
-    log: ChangeLog, pair: OperationPair, before: Requirement, after: Requirement
+    log: ChangeLog, label: str, stem: str, before: Requirement, after: Requirement
 ) -> None:
     """Same schemes, different scopes: one change per scope added or removed."""
     for (_, old_scopes), (scheme, new_scopes) in zip(before.key, after.key, strict=True):
@@ -104,11 +111,11 @@ def _compare_scopes(
                 f"{code(scheme)} scope {code(scope)} added to security requirement "
                 f"{code(before.text)}"
             )
-            log.add("api-security-scope-added", pair.label, detail, new_spot(after.pointer))
+            log.add(f"{stem}-security-scope-added", label, detail, new_spot(after.pointer))
         for scope in sorted(set(old_scopes) - set(new_scopes)):
             requirement = code(before.text)
             detail = f"{code(scheme)} scope {code(scope)} removed from security requirement {requirement}"
-            log.add("api-security-scope-removed", pair.label, detail, new_spot(after.pointer))
+            log.add(f"{stem}-security-scope-removed", label, detail, new_spot(after.pointer))
 
 
 def _servers(spec: ResolvedSpec, operation: Operation) -> dict[str, str]:

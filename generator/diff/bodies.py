@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.diff.model import ChangeLog, new_spot, old_spot, plain
+from generator.diff.model import ChangeLog, code, new_spot, old_spot, plain
 from generator.diff.operation_model import Operation, OperationPair
 from generator.diff.schema import SchemaScope, compare_schemas
 from generator.diff.schema_view import Node
@@ -79,7 +79,8 @@ def compare_request_body(log: ChangeLog, pair: OperationPair) -> None:
     if _required(old) != _required(new):
         became = "required" if _required(new) else "optional"
         detail = f"request body became {became}"
-        log.add(f"request-body-became-{became}", pair.label, detail, new_spot(new[1]))
+        spot = new_spot(join_pointer(new[1], "required"))
+        log.add(f"request-body-became-{became}", pair.label, detail, spot)
     common = _common_media_types(log, pair, old, new, prefix="request-body", owner="request body")
     for media_type, old_schema, new_schema in common:
         scope = SchemaScope("request", pair.label, "request body", context=plain(media_type))
@@ -90,7 +91,7 @@ def _compare_body_presence(
     log: ChangeLog, pair: OperationPair, old: Located | None, new: Located | None
 ) -> None:
     if new is not None:
-        rule = "request-body-added-required" if _required(new) else "request-body-added"
+        rule = "request-body-added-required" if _required(new) else "request-body-added-optional"
         detail = "request body added as required" if _required(new) else "request body added"
         log.add(rule, pair.label, detail, new_spot(new[1]))
     elif old is not None:
@@ -117,16 +118,20 @@ class _SchemaGroup:
 
 
 def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
-    """Status codes added or removed, media types, and response schemas."""
+    """Status codes added or removed, headers, media types, and response schemas."""
     old, new = _responses(log.old, pair.old), _responses(log.new, pair.new)
     groups: dict[SchemaPairKey, _SchemaGroup] = {}
     for status in sorted(old.keys() | new.keys()):
+        kind = "success" if _is_success(status) else "non-success"
         if status not in new:
-            detail = f"status {plain(status)} removed"
-            log.add("response-status-removed", pair.label, detail, old_spot(old[status][1]))
+            detail = f"{kind} status {plain(status)} removed"
+            spot = old_spot(old[status][1])
+            log.add(f"response-{kind}-status-removed", pair.label, detail, spot)
         elif status not in old:
-            _report_status_added(log, pair, status, new[status][1])
+            detail = f"{kind} status {plain(status)} added"
+            log.add(f"response-{kind}-status-added", pair.label, detail, new_spot(new[status][1]))
         else:
+            compare_headers(log, pair, status, old[status], new[status])
             owner = f"status {plain(status)}"
             common = _common_media_types(
                 log, pair, old[status], new[status], prefix="response", owner=owner
@@ -142,13 +147,61 @@ def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
         compare_schemas(log, scope, group.old, group.new)
 
 
-def _report_status_added(log: ChangeLog, pair: OperationPair, status: str, pointer: str) -> None:
-    if status.startswith("2"):
-        rule = "response-success-status-added"
-        detail = (
-            f"success status {plain(status)} added; "
-            "clients that accept only the documented statuses reject it"
-        )
-    else:
-        rule, detail = "response-status-added", f"status {plain(status)} added"
-    log.add(rule, pair.label, detail, new_spot(pointer))
+def _is_success(status: str) -> bool:
+    return status.startswith("2")
+
+
+def _headers(spec: ResolvedSpec, located: Located) -> dict[str, tuple[str, Located]]:
+    """Response headers by lower-cased name (HTTP header names are case-insensitive)."""
+    owner, pointer = located
+    headers = owner.get("headers")
+    result: dict[str, tuple[str, Located]] = {}
+    for name, raw in headers.items() if isinstance(headers, dict) else ():
+        header, header_pointer = spec.deref(raw, join_pointer(pointer, "headers", name))
+        if isinstance(header, dict) and name.lower() != "content-type":
+            result[name.lower()] = (name, (header, header_pointer))
+    return result
+
+
+def compare_headers(
+    log: ChangeLog, pair: OperationPair, status: str, old: Located, new: Located
+) -> None:
+    """Response headers added, removed, made optional, and their schemas."""
+    before, after = _headers(log.old, old), _headers(log.new, new)
+    for key in sorted(before.keys() | after.keys()):
+        name = code((after.get(key) or before[key])[0])
+        subject = f"response header {name} (status {plain(status)})"
+        if key not in after:
+            header = before[key][1]
+            required = header[0].get("required") is True
+            rule = f"{'required' if required else 'optional'}-response-header-removed"
+            log.add(rule, pair.label, f"{subject} removed", old_spot(header[1]))
+        elif key not in before:
+            log.add(
+                "response-header-added", pair.label, f"{subject} added", new_spot(after[key][1][1])
+            )
+        else:
+            _compare_header(log, pair, subject, before[key][1], after[key][1])
+
+
+def _compare_header(
+    log: ChangeLog, pair: OperationPair, subject: str, old: Located, new: Located
+) -> None:
+    if _required(old) and not _required(new):
+        spot = new_spot(join_pointer(new[1], "required"))
+        log.add("response-header-became-optional", pair.label, f"{subject} became optional", spot)
+    scope = SchemaScope("response", pair.label, subject, kind="header")
+    compare_schemas(log, scope, header_schema(*old), header_schema(*new))
+
+
+def header_schema(header: dict[str, Any], pointer: str) -> Node:
+    """The schema of a header or parameter (`schema`, or the first `content` entry's)."""
+    if "schema" in header:
+        return header["schema"], join_pointer(pointer, "schema")
+    content = header.get("content")
+    if isinstance(content, dict) and content:
+        media_type = sorted(content)[0]
+        media = content[media_type]
+        if isinstance(media, dict):
+            return media_schema(media, join_pointer(pointer, "content", media_type))
+    return True, join_pointer(pointer, "schema")

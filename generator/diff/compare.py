@@ -1,16 +1,16 @@
-"""`invitegen diff`: two versions of the spec -> the changes users care about, breaking first.
+"""`invitegen diff`: two versions of a spec -> the changes users care about, ERR first.
 
 The comparison is structural, through `$ref`s on both sides, and direction-aware: a request schema
 that accepts less breaks clients, a response schema that may return more breaks readers. Rules,
-their ids and levels are in `diff_rules.RULES`; the pieces live in `diff_*.py`:
+their ids, levels (oasdiff's ERR/WARN/INFO) and categories are in `rules.RULES`:
 
 | module | job |
 |---|---|
-| `diff_source` | file or `git:REV:path` -> `ResolvedSpec` |
-| `diff_operations`, `diff_access` | operations, parameters, bodies, responses, security, servers |
-| `diff_schema`, `diff_schema_view` | two schemas -> property-level changes |
-| `diff_report` | `DiffReport` and its text / Markdown / JSON renderings |
-| `diff_version` | semver policy: `is_major_bump`, `changelog_entry`, `breaking_refusal` |
+| `source` | file or `git:REV:path` -> `ResolvedSpec` (OpenAPI 3.x only) |
+| `operations`, `bodies`, `access` | operations, parameters, bodies, responses, headers, security |
+| `schema`, `schema_checks`, `schema_view` | two schemas -> located keyword-level changes |
+| `report` | `DiffReport`, grouped, as text / Markdown / JSON / YAML |
+| `version` | semver policy: `is_major_bump`, `changelog_entry`, `breaking_refusal` |
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.diff.access import compare_global_security
 from generator.diff.model import Change, ChangeLog, code, new_spot
 from generator.diff.operations import compare_operations
 from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
-from generator.diff.rules import RULES, Level, Rule
+from generator.diff.rules import RULES, Category, Level, Rule
 from generator.diff.source import load_spec
 from generator.diff.version import (
     breaking_refusal,
@@ -38,6 +39,7 @@ __all__ = [
     "CHANGELOG_FILE",
     "RENDERERS",
     "RULES",
+    "Category",
     "Change",
     "DiffReport",
     "Level",
@@ -75,6 +77,7 @@ def diff_specs(old: ResolvedSpec, new: ResolvedSpec) -> DiffReport:
     """Compare two resolved specs: every change, located, leveled and sorted."""
     log = ChangeLog(old, new)
     compare_info(log)
+    compare_global_security(log)
     compare_operations(log)
     return DiffReport(
         sorted_changes(log.changes),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from generator.diff.rules import RULES, Level
+from generator.diff.rules import RULES, Category, Level
 from generator.diff.schema_view import SchemaViews
 from generator.errors import printable
 from generator.spec.refs import ResolvedSpec
@@ -28,6 +28,11 @@ class Change:
     location: str
     message: str
     pointer: str
+
+    @property
+    def category(self) -> Category:
+        """Whom the change breaks: API callers or users of the generated client."""
+        return RULES[self.rule].category
 
     @property
     def detail(self) -> str:
@@ -71,6 +76,8 @@ class ChangeLog:
     changes: list[Change] = field(default_factory=list)
     # Pairs of schemas compared: the work a diff does, linear in the specs' size (a test checks).
     comparisons: int = 0
+    # (old pointer, new pointer) -> schema.PairResult: each pair of schemas is compared once.
+    pair_results: dict[tuple[str, str], Any] = field(default_factory=dict)
     old_views: SchemaViews = field(init=False)
     new_views: SchemaViews = field(init=False)
 

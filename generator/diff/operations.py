@@ -9,11 +9,11 @@ rather than as one operation removed and another added.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import date
 
 from generator.diff.access import compare_security, compare_servers
-from generator.diff.bodies import Located, compare_request_body, compare_responses, media_schema
-from generator.diff.model import ChangeLog, code, new_spot, old_spot
+from generator.diff.bodies import Located, compare_request_body, compare_responses, header_schema
+from generator.diff.model import ChangeLog, code, new_spot, old_spot, plain
 from generator.diff.operation_model import (
     TEMPLATE_PARAMETER,
     Operation,
@@ -22,7 +22,6 @@ from generator.diff.operation_model import (
     path_keys,
 )
 from generator.diff.schema import SchemaScope, compare_schemas
-from generator.diff.schema_view import Node
 from generator.errors import join_pointer
 from generator.spec.refs import ResolvedSpec
 
@@ -30,27 +29,72 @@ ParameterKey = tuple[str, str]
 
 
 def compare_operation_id(log: ChangeLog, pair: OperationPair) -> None:
-    """operationId renamed: the generated method name changes."""
+    """operationId changed: oasdiff's INFO note, and the generated method's new name (ERR)."""
     before, after = pair.old.data.get("operationId"), pair.new.data.get("operationId")
     if before == after:
         return
+    spot = new_spot(join_pointer(pair.new.pointer, "operationId"))
+    if before is None:
+        detail = f"operationId {code(str(after))} added"
+        log.add("api-operation-id-added", pair.label, detail, spot)
+    else:
+        detail = f"operationId {code(str(before))} removed or changed to {code(str(after))}"
+        log.add("api-operation-id-removed", pair.label, detail, spot)
     detail = (
         f"operationId changed from {code(str(before))} to {code(str(after))}; "
         "the generated client method is renamed"
     )
-    log.add("api-operation-id-updated", pair.label, detail, new_spot(pair.new.pointer))
+    log.add("client-method-renamed", pair.label, detail, spot)
+
+
+def _sunset(operation: Operation) -> str | None:
+    sunset = operation.data.get("x-sunset")
+    return str(sunset) if isinstance(sunset, str | date) else None
 
 
 def compare_deprecation(log: ChangeLog, pair: OperationPair) -> None:
-    """`deprecated: true` set or cleared."""
+    """`deprecated: true` set or cleared; the `x-sunset` date of a deprecated operation."""
     before, after = pair.old.data.get("deprecated") is True, pair.new.data.get("deprecated") is True
+    spot = new_spot(join_pointer(pair.new.pointer, "deprecated"))
     if before != after:
-        rule, detail = (
-            ("api-deprecated", "deprecated")
-            if after
-            else ("api-reactivated", "no longer deprecated")
+        if not after:
+            log.add("endpoint-reactivated", pair.label, "operation no longer deprecated", spot)
+        elif _sunset(pair.new) is not None:
+            detail = f"operation deprecated (sunset {code(str(_sunset(pair.new)))})"
+            log.add("endpoint-deprecated-with-sunset", pair.label, detail, spot)
+        else:
+            log.add("endpoint-deprecated", pair.label, "operation deprecated", spot)
+    old_sunset, new_sunset = _sunset(pair.old), _sunset(pair.new)
+    if not (before and after) or old_sunset is None:
+        return
+    if new_sunset is None:
+        detail = f"x-sunset {code(old_sunset)} removed from a deprecated operation"
+        log.add(
+            "sunset-deleted",
+            pair.label,
+            detail,
+            old_spot(join_pointer(pair.old.pointer, "x-sunset")),
         )
-        log.add(rule, pair.label, f"operation {detail}", new_spot(pair.new.pointer))
+    elif new_sunset < old_sunset:
+        detail = f"x-sunset moved earlier, from {code(old_sunset)} to {code(new_sunset)}"
+        spot = new_spot(join_pointer(pair.new.pointer, "x-sunset"))
+        log.add("api-sunset-date-changed-too-small", pair.label, detail, spot)
+
+
+def _tags(operation: Operation) -> set[str]:
+    tags = operation.data.get("tags")
+    return {tag for tag in tags if isinstance(tag, str)} if isinstance(tags, list) else set()
+
+
+def compare_tags(log: ChangeLog, pair: OperationPair) -> None:
+    """Tags added to or removed from the operation."""
+    old, new = _tags(pair.old), _tags(pair.new)
+    for tag in sorted(old - new):
+        spot = old_spot(join_pointer(pair.old.pointer, "tags"))
+        log.add("api-tag-removed", pair.label, f"tag {code(tag)} removed", spot)
+    for tag in sorted(new - old):
+        spot = new_spot(join_pointer(pair.new.pointer, "tags"))
+        log.add("api-tag-added", pair.label, f"tag {code(tag)} added", spot)
 
 
 def _path_renames(pair: OperationPair) -> dict[str, str]:
@@ -74,16 +118,6 @@ def _parameters(spec: ResolvedSpec, operation: Operation) -> dict[ParameterKey, 
     return result
 
 
-def _parameter_schema(parameter: dict[str, Any], pointer: str) -> Node:
-    if "schema" in parameter:
-        return parameter["schema"], join_pointer(pointer, "schema")
-    content = parameter.get("content")
-    if isinstance(content, dict) and content:
-        media_type = sorted(content)[0]
-        return media_schema(content[media_type], join_pointer(pointer, "content", media_type))
-    return True, join_pointer(pointer, "schema")
-
-
 def compare_parameters(log: ChangeLog, pair: OperationPair) -> None:
     """Parameters renamed (path), added, removed, made required or optional, or schemas changed."""
     renames = _path_renames(pair)
@@ -92,9 +126,8 @@ def compare_parameters(log: ChangeLog, pair: OperationPair) -> None:
             f"path parameter {code(before)} renamed to {code(after)}; "
             "the generated argument is renamed"
         )
-        log.add(
-            "request-path-parameter-renamed", pair.label, detail, new_spot(pair.new.path_pointer)
-        )
+        spot = new_spot(pair.new.path_pointer)
+        log.add("client-argument-renamed", pair.label, detail, spot)
     old_parameters = {
         (location, renames.get(name, name) if location == "path" else name): value
         for (location, name), value in _parameters(log.old, pair.old).items()
@@ -107,37 +140,50 @@ def compare_parameters(log: ChangeLog, pair: OperationPair) -> None:
 def _compare_parameter(
     log: ChangeLog, pair: OperationPair, key: ParameterKey, old: Located | None, new: Located | None
 ) -> None:
-    subject = f"{key[0]} parameter {code(key[1])}"
+    subject = f"{plain(key[0])} parameter {code(key[1])}"
     if new is None and old is not None:
-        log.add("request-parameter-removed", pair.label, f"{subject} removed", old_spot(old[1]))
+        deprecated = old[0].get("deprecated") is True
+        rule = (
+            "request-parameter-removed-with-deprecation"
+            if deprecated
+            else "request-parameter-removed"
+        )
+        log.add(rule, pair.label, f"{subject} removed", old_spot(old[1]))
+        detail = f"{subject} removed; the generated argument goes"
+        log.add("client-argument-removed", pair.label, detail, old_spot(old[1]))
         return
     if new is None:
         return
     required = new[0].get("required") is True
     if old is None:
-        rule = "request-parameter-added-required" if required else "request-parameter-added"
-        log.add(
-            rule,
-            pair.label,
-            f"{subject} added{' as required' if required else ''}",
-            new_spot(new[1]),
-        )
+        if key[0] == "path":
+            rule = "new-request-path-parameter"
+        else:
+            rule = (
+                "new-required-request-parameter" if required else "new-optional-request-parameter"
+            )
+        detail = f"{subject} added{' as required' if required else ''}"
+        log.add(rule, pair.label, detail, new_spot(new[1]))
         return
     if (old[0].get("required") is True) != required:
         became = "required" if required else "optional"
+        spot = new_spot(join_pointer(new[1], "required"))
         log.add(
-            f"request-parameter-became-{became}",
-            pair.label,
-            f"{subject} became {became}",
-            new_spot(new[1]),
+            f"request-parameter-became-{became}", pair.label, f"{subject} became {became}", spot
         )
-    scope = SchemaScope("request", pair.label, subject, parameter=True)
-    compare_schemas(log, scope, _parameter_schema(*old), _parameter_schema(*new))
+    if (old[0].get("deprecated") is True) != (new[0].get("deprecated") is True):
+        deprecated = new[0].get("deprecated") is True
+        rule = "request-parameter-deprecated" if deprecated else "request-parameter-reactivated"
+        detail = f"{subject} {'deprecated' if deprecated else 'no longer deprecated'}"
+        log.add(rule, pair.label, detail, new_spot(join_pointer(new[1], "deprecated")))
+    scope = SchemaScope("request", pair.label, subject, kind="parameter")
+    compare_schemas(log, scope, header_schema(*old), header_schema(*new))
 
 
 OPERATION_COMPARERS: tuple[Callable[[ChangeLog, OperationPair], None], ...] = (
     compare_operation_id,
     compare_deprecation,
+    compare_tags,
     compare_parameters,
     compare_request_body,
     compare_responses,

@@ -1,10 +1,15 @@
-"""Diff rule catalogue: every rule id `invitegen diff` can report -> its level and a summary.
+"""Diff rule catalogue: every rule id `invitegen diff` can report -> its level, category and meaning.
 
-Rule ids follow oasdiff's checker (`request-property-max-length-decreased`,
-`response-property-removed`, ...). Schema rules are direction-aware: one table row gives the level
-of a change when the schema describes a request and when it describes a response, because what
-narrows a request (breaking: valid data is now rejected) widens nothing for a reader, and what
-widens a response (breaking: readers meet values they never saw) is harmless in a request.
+Ids and levels are oasdiff's (`checker/rules.go`: ERR breaks clients, WARN may break them, INFO does
+not) wherever oasdiff has the rule; the few rules oasdiff lacks keep the same naming scheme and
+say so in their summary. Schema rules are direction-aware: one row of `SCHEMA_RULES` gives a
+change's level in a request and in a response, because what narrows a request (valid calls are now
+refused) widens nothing for a reader, and what widens a response (readers meet values they never
+saw) is harmless in a request.
+
+A second category, `generated-client`, holds changes that leave the wire contract intact but
+break code written against the generated client (a renamed operationId renames its method).
+`--fail-on` counts the categories it is given.
 """
 
 from __future__ import annotations
@@ -15,16 +20,15 @@ from enum import Enum
 
 
 class Level(str, Enum):
-    """How a change affects existing users of the API and of the generated client."""
+    """oasdiff's levels: ERR breaks existing clients, WARN may break them, INFO does not."""
 
-    BREAKING = "breaking"
-    STRICT = "breaking for strict consumers"
-    NON_BREAKING = "non-breaking"
-    INFO = "info"
+    ERR = "ERR"
+    WARN = "WARN"
+    INFO = "INFO"
 
     @property
     def rank(self) -> int:
-        """Sort order: breaking first, notes last."""
+        """Sort order: ERR first."""
         return _LEVEL_ORDER.index(self)
 
     @property
@@ -33,23 +37,31 @@ class Level(str, Enum):
         return _HEADINGS[self]
 
 
-_LEVEL_ORDER = (Level.BREAKING, Level.STRICT, Level.NON_BREAKING, Level.INFO)
+class Category(str, Enum):
+    """Whom a change breaks: callers of the HTTP API, or code using the generated client."""
+
+    API = "api"
+    CLIENT = "generated-client"
+
+
+_LEVEL_ORDER = (Level.ERR, Level.WARN, Level.INFO)
 _HEADINGS = {
-    Level.BREAKING: "Breaking changes",
-    Level.STRICT: "Breaking for strict consumers",
-    Level.NON_BREAKING: "Non-breaking changes",
-    Level.INFO: "Notes",
+    Level.ERR: "Breaking changes (ERR)",
+    Level.WARN: "Possibly breaking changes (WARN)",
+    Level.INFO: "Other changes (INFO)",
 }
 LEVELS = _LEVEL_ORDER
+ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One kind of change: its id, its level and what it means."""
+    """One kind of change: its id, level, category and what it means."""
 
     id: str
     level: Level
     summary: str
+    category: Category = Category.API
 
 
 @dataclass(frozen=True)
@@ -59,131 +71,232 @@ class BoundRule:
     keyword: str
     stem: str
     upper: bool
-    floor: float
 
 
-BREAK, STRICT, SAFE, NOTE = Level.BREAKING, Level.STRICT, Level.NON_BREAKING, Level.INFO
-
-# Absent lower bounds of lengths and counts mean 0; absent numeric bounds mean unbounded.
 BOUNDS = (
-    BoundRule("maxLength", "max-length", upper=True, floor=0),
-    BoundRule("minLength", "min-length", upper=False, floor=0),
-    BoundRule("maxItems", "max-items", upper=True, floor=0),
-    BoundRule("minItems", "min-items", upper=False, floor=0),
-    BoundRule("maxProperties", "max-properties", upper=True, floor=0),
-    BoundRule("minProperties", "min-properties", upper=False, floor=0),
-    BoundRule("maximum", "max", upper=True, floor=float("-inf")),
-    BoundRule("minimum", "min", upper=False, floor=float("-inf")),
-    BoundRule("exclusiveMaximum", "exclusive-max", upper=True, floor=float("-inf")),
-    BoundRule("exclusiveMinimum", "exclusive-min", upper=False, floor=float("-inf")),
+    BoundRule("maxLength", "max-length", upper=True),
+    BoundRule("minLength", "min-length", upper=False),
+    BoundRule("maxItems", "max-items", upper=True),
+    BoundRule("minItems", "min-items", upper=False),
+    BoundRule("maxProperties", "max-properties", upper=True),
+    BoundRule("minProperties", "min-properties", upper=False),
+    BoundRule("maximum", "max", upper=True),
+    BoundRule("minimum", "min", upper=False),
+    BoundRule("exclusiveMaximum", "exclusive-max", upper=True),
+    BoundRule("exclusiveMinimum", "exclusive-min", upper=False),
 )
 
+Row = tuple[Level, Level, str]
 
-def _bound_rows() -> dict[str, tuple[Level, Level, str]]:
-    rows: dict[str, tuple[Level, Level, str]] = {}
+
+def _bound_rows() -> dict[str, Row]:
+    """A bound tightened, loosened, set where there was none, or dropped; both directions."""
+    rows: dict[str, Row] = {}
     for bound in BOUNDS:
         tighter, looser = ("decreased", "increased") if bound.upper else ("increased", "decreased")
-        rows[f"{bound.stem}-{tighter}"] = (BREAK, SAFE, f"{bound.keyword} tightened (or newly set)")
-        rows[f"{bound.stem}-{looser}"] = (SAFE, STRICT, f"{bound.keyword} loosened (or removed)")
+        rows[f"{bound.stem}-{tighter}"] = (ERR, INFO, f"{bound.keyword} tightened")
+        rows[f"{bound.stem}-{looser}"] = (INFO, ERR, f"{bound.keyword} loosened")
+        rows[f"{bound.stem}-set"] = (WARN, INFO, f"{bound.keyword} set where there was none")
+        rows[f"{bound.stem}-unset"] = (INFO, ERR, f"{bound.keyword} removed")
     return rows
 
 
 # suffix -> (level in a request, level in a response, summary)
-SCHEMA_RULES: Mapping[str, tuple[Level, Level, str]] = {
-    "type-changed": (BREAK, BREAK, "type changed to an unrelated type"),
-    "type-widened": (SAFE, BREAK, "type accepts more (for example integer -> number)"),
-    "type-narrowed": (BREAK, SAFE, "type accepts less (for example number -> integer)"),
-    "became-nullable": (SAFE, BREAK, "null became allowed"),
-    "became-not-nullable": (BREAK, SAFE, "null is no longer allowed"),
-    "enum-value-added": (SAFE, STRICT, "enum value added"),
-    "enum-value-removed": (BREAK, SAFE, "enum value removed"),
-    "became-enum": (BREAK, SAFE, "values restricted to an enum"),
-    "became-not-enum": (SAFE, STRICT, "enum restriction removed"),
-    "pattern-added": (BREAK, SAFE, "pattern added"),
-    "pattern-changed": (BREAK, STRICT, "pattern changed"),
-    "pattern-removed": (SAFE, STRICT, "pattern removed"),
-    "format-added": (BREAK, SAFE, "format added"),
-    "format-changed": (BREAK, STRICT, "format changed"),
-    "format-removed": (SAFE, STRICT, "format removed"),
-    "additional-properties-closed": (BREAK, SAFE, "unknown properties no longer allowed"),
-    "additional-properties-opened": (SAFE, STRICT, "unknown properties now allowed"),
+SCHEMA_RULES: Mapping[str, Row] = {
+    "type-changed": (ERR, ERR, "type changed to an unrelated type (or narrowed, in a request)"),
+    "type-generalized": (INFO, ERR, "type accepts more (for example integer -> number)"),
+    "type-specialized": (INFO, INFO, "type accepts less (response only; requests: type-changed)"),
+    "became-nullable": (INFO, ERR, "null became allowed"),
+    "became-not-nullable": (ERR, INFO, "null is no longer allowed"),
+    "enum-value-added": (INFO, WARN, "enum value added"),
+    "enum-value-removed": (ERR, INFO, "enum value removed"),
+    "became-enum": (ERR, INFO, "values restricted to an enum"),
+    "became-not-enum": (INFO, WARN, "enum restriction removed (invitegen; not in oasdiff)"),
+    "const-added": (ERR, INFO, "const added"),
+    "const-removed": (INFO, ERR, "const removed"),
+    "const-changed": (ERR, ERR, "const changed"),
+    "pattern-added": (ERR, INFO, "pattern added"),
+    "pattern-changed": (WARN, INFO, "pattern changed (may accept other values)"),
+    "pattern-removed": (INFO, INFO, "pattern removed"),
+    "format-added": (ERR, INFO, "format added (invitegen; not in oasdiff)"),
+    "format-changed": (WARN, INFO, "format changed (invitegen; not in oasdiff)"),
+    "format-removed": (INFO, INFO, "format removed (invitegen; not in oasdiff)"),
+    "default-value-added": (INFO, INFO, "default value added"),
+    "default-value-removed": (INFO, INFO, "default value removed"),
+    "default-value-changed": (INFO, INFO, "default value changed"),
+    "additional-properties-closed": (ERR, INFO, "unknown properties refused (invitegen)"),
+    "additional-properties-opened": (INFO, WARN, "unknown properties allowed (invitegen)"),
+    "unevaluated-properties-added": (ERR, INFO, "unevaluatedProperties: false added"),
+    "unevaluated-properties-removed": (INFO, ERR, "unevaluatedProperties: false removed"),
+    "one-of-added": (INFO, ERR, "oneOf branch added"),
+    "one-of-removed": (ERR, INFO, "oneOf branch removed"),
+    "any-of-added": (INFO, INFO, "anyOf branch added"),
+    "any-of-removed": (ERR, INFO, "anyOf branch removed"),
+    "prefix-items-added": (INFO, ERR, "prefixItems entry added"),
+    "prefix-items-removed": (ERR, INFO, "prefixItems entry removed"),
+    "pattern-property-added": (ERR, INFO, "patternProperties pattern added"),
+    "pattern-property-removed": (INFO, ERR, "patternProperties pattern removed"),
+    "dependent-required-added": (ERR, INFO, "dependentRequired entry added"),
+    "dependent-required-removed": (INFO, ERR, "dependentRequired entry removed"),
+    "dependent-required-changed": (ERR, ERR, "dependentRequired entry changed"),
+    "discriminator-added": (INFO, INFO, "discriminator added"),
+    "discriminator-removed": (INFO, INFO, "discriminator removed"),
+    "discriminator-property-name-changed": (INFO, INFO, "discriminator propertyName changed"),
+    "discriminator-mapping-added": (INFO, INFO, "discriminator mapping entry added"),
+    "discriminator-mapping-deleted": (INFO, INFO, "discriminator mapping entry removed"),
+    "discriminator-mapping-changed": (INFO, INFO, "discriminator mapping entry changed"),
     **_bound_rows(),
 }
 
-# Object-property rules: only under the `*-property` prefixes.
-PROPERTY_RULES: Mapping[str, tuple[Level, Level, str]] = {
-    "added": (SAFE, SAFE, "optional property added"),
-    "added-required": (BREAK, SAFE, "required property added"),
-    "removed": (BREAK, BREAK, "property removed"),
-    "became-required": (BREAK, SAFE, "property became required"),
-    "became-optional": (SAFE, BREAK, "property became optional"),
+# Where a schema sits -> its rule-id prefix and direction. Nested properties of a parameter's
+# schema use `request-property`.
+REQUEST_PREFIXES = ("request-body", "request-property", "request-parameter")
+RESPONSE_PREFIXES = ("response-body", "response-property", "response-header")
+# Under a readOnly property in a request, or a writeOnly property in a response, nothing the
+# schema says reaches the other side: every change is INFO (oasdiff's `request-read-only-property-*`).
+READ_ONLY_PREFIX = "request-read-only-property"
+WRITE_ONLY_PREFIX = "response-write-only-property"
+
+PROPERTY_RULES: Mapping[str, tuple[Level, str]] = {
+    "new-optional-request-property": (INFO, "optional request property added"),
+    "new-required-request-property": (ERR, "required request property added"),
+    "request-property-removed": (WARN, "request property removed"),
+    "request-property-became-required": (ERR, "request property became required"),
+    "request-property-became-optional": (INFO, "request property became optional"),
+    "response-optional-property-added": (INFO, "optional response property added"),
+    "response-required-property-added": (INFO, "required response property added"),
+    "response-optional-property-removed": (WARN, "optional response property removed"),
+    "response-required-property-removed": (ERR, "required response property removed"),
+    "response-optional-write-only-property-removed": (INFO, "writeOnly property removed"),
+    "response-required-write-only-property-removed": (INFO, "writeOnly property removed"),
+    "response-property-became-optional": (ERR, "response property became optional"),
+    "response-property-became-required": (INFO, "response property became required"),
+    "request-property-deprecated": (INFO, "request property deprecated"),
+    "request-property-reactivated": (INFO, "request property no longer deprecated"),
+    "response-property-deprecated": (INFO, "response property deprecated"),
+    "response-property-reactivated": (INFO, "response property no longer deprecated"),
 }
 
-REQUEST_PREFIXES = ("request-body", "request-parameter", "request-property")
-RESPONSE_PREFIXES = ("response-body", "response-property")
+_MUTABILITY = {
+    "became-read-only": "became readOnly",
+    "became-not-read-only": "is no longer readOnly",
+    "became-write-only": "became writeOnly",
+    "became-not-write-only": "is no longer writeOnly",
+}
+
+
+def _mutability_rules() -> Iterator[Rule]:
+    for direction in ("request", "response"):
+        for requiredness in ("optional", "required"):
+            for suffix, summary in _MUTABILITY.items():
+                rule_id = f"{direction}-{requiredness}-property-{suffix}"
+                breaks = rule_id == "response-required-property-became-not-write-only"
+                yield Rule(rule_id, WARN if breaks else INFO, f"{requiredness} property {summary}")
+
 
 OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
-    "endpoint-added": (SAFE, "operation added"),
-    "api-path-removed-without-deprecation": (BREAK, "path removed without being deprecated first"),
-    "api-path-removed-with-deprecation": (BREAK, "deprecated path removed (its client methods go)"),
-    "api-removed-without-deprecation": (BREAK, "operation removed without being deprecated first"),
-    "api-removed-with-deprecation": (
-        BREAK,
-        "deprecated operation removed (its client method goes)",
-    ),
-    "api-operation-id-updated": (BREAK, "operationId changed: the generated method is renamed"),
-    "api-deprecated": (SAFE, "operation deprecated"),
-    "api-reactivated": (SAFE, "operation no longer deprecated"),
-    "request-parameter-added": (SAFE, "optional parameter added"),
-    "request-parameter-added-required": (BREAK, "required parameter added"),
-    "request-parameter-removed": (BREAK, "parameter removed: the generated argument goes"),
-    "request-parameter-became-required": (BREAK, "parameter became required"),
-    "request-parameter-became-optional": (SAFE, "parameter became optional"),
-    "request-path-parameter-renamed": (
-        BREAK,
-        "path parameter renamed: the generated argument is renamed",
-    ),
-    "request-body-added": (SAFE, "optional request body added"),
-    "request-body-added-required": (BREAK, "required request body added"),
-    "request-body-removed": (BREAK, "request body removed"),
-    "request-body-became-required": (BREAK, "request body became required"),
-    "request-body-became-optional": (SAFE, "request body became optional"),
-    "request-body-media-type-added": (SAFE, "request media type added"),
-    "request-body-media-type-removed": (BREAK, "request media type removed"),
-    "response-status-added": (SAFE, "non-success status code added"),
-    "response-success-status-added": (STRICT, "success (2xx) status code added"),
-    "response-status-removed": (BREAK, "status code removed"),
-    "response-media-type-added": (SAFE, "response media type added"),
-    "response-media-type-removed": (BREAK, "response media type removed"),
-    "api-security-added": (SAFE, "alternative security requirement added"),
-    "api-security-removed": (BREAK, "alternative security requirement removed"),
-    "api-security-scope-added": (BREAK, "scope added to a security requirement"),
-    "api-security-scope-removed": (SAFE, "scope removed from a security requirement"),
-    "api-security-required": (BREAK, "anonymous access no longer allowed"),
-    "api-security-not-required": (SAFE, "anonymous access now allowed"),
-    "api-server-added": (SAFE, "server added"),
-    "api-server-removed": (BREAK, "server removed"),
-    "api-version-changed": (NOTE, "info.version changed"),
+    "endpoint-added": (INFO, "operation added"),
+    "api-path-removed-without-deprecation": (ERR, "path removed without being deprecated first"),
+    "api-path-removed-with-deprecation": (INFO, "deprecated path removed"),
+    "api-removed-without-deprecation": (ERR, "operation removed without being deprecated first"),
+    "api-removed-with-deprecation": (INFO, "deprecated operation removed"),
+    "endpoint-deprecated": (INFO, "operation deprecated"),
+    "endpoint-deprecated-with-sunset": (INFO, "operation deprecated with an x-sunset date"),
+    "endpoint-reactivated": (INFO, "operation no longer deprecated"),
+    "sunset-deleted": (ERR, "x-sunset removed from a deprecated operation"),
+    "api-sunset-date-changed-too-small": (ERR, "x-sunset of an operation moved earlier"),
+    "api-operation-id-removed": (INFO, "operationId removed or changed"),
+    "api-operation-id-added": (INFO, "operationId added"),
+    "api-tag-added": (INFO, "tag added to an operation"),
+    "api-tag-removed": (INFO, "tag removed from an operation"),
+    "new-optional-request-parameter": (INFO, "optional parameter added"),
+    "new-required-request-parameter": (ERR, "required parameter added"),
+    "new-request-path-parameter": (ERR, "path parameter added"),
+    "request-parameter-removed": (WARN, "parameter removed"),
+    "request-parameter-removed-with-deprecation": (INFO, "deprecated parameter removed"),
+    "request-parameter-became-required": (ERR, "parameter became required"),
+    "request-parameter-became-optional": (INFO, "parameter became optional"),
+    "request-parameter-deprecated": (INFO, "parameter deprecated"),
+    "request-parameter-reactivated": (INFO, "parameter no longer deprecated"),
+    "request-body-added-optional": (INFO, "optional request body added"),
+    "request-body-added-required": (ERR, "required request body added"),
+    "request-body-removed": (ERR, "request body removed"),
+    "request-body-became-required": (ERR, "request body became required"),
+    "request-body-became-optional": (INFO, "request body became optional"),
+    "request-body-media-type-added": (INFO, "request media type added"),
+    "request-body-media-type-removed": (ERR, "request media type removed"),
+    "response-success-status-added": (INFO, "success (2xx) status added"),
+    "response-non-success-status-added": (INFO, "non-success status added"),
+    "response-success-status-removed": (ERR, "success (2xx) status removed"),
+    "response-non-success-status-removed": (INFO, "non-success status removed"),
+    "response-media-type-added": (INFO, "response media type added"),
+    "response-media-type-removed": (ERR, "response media type removed"),
+    "response-header-added": (INFO, "response header added"),
+    "required-response-header-removed": (ERR, "required response header removed"),
+    "optional-response-header-removed": (WARN, "optional response header removed"),
+    "response-header-became-optional": (ERR, "response header became optional"),
+    "api-security-added": (INFO, "operation security requirement added"),
+    "api-security-removed": (INFO, "operation security requirement removed"),
+    "api-security-scope-added": (INFO, "scope added to an operation security requirement"),
+    "api-security-scope-removed": (INFO, "scope removed from an operation security requirement"),
+    "api-global-security-added": (INFO, "global security requirement added"),
+    "api-global-security-removed": (INFO, "global security requirement removed"),
+    "api-global-security-scope-added": (INFO, "scope added to a global security requirement"),
+    "api-global-security-scope-removed": (INFO, "scope removed from a global security requirement"),
+    "api-server-added": (INFO, "server added (invitegen; oasdiff has no server rules)"),
+    "api-server-removed": (WARN, "server removed (invitegen; oasdiff has no server rules)"),
+    "api-version-changed": (INFO, "info.version changed (invitegen)"),
+}
+
+# The generated client breaks although the wire contract does not (or less than ERR).
+CLIENT_RULES: Mapping[str, tuple[Level, str]] = {
+    "client-method-renamed": (ERR, "operationId changed: the generated method is renamed"),
+    "client-argument-renamed": (ERR, "path parameter renamed: the generated argument is renamed"),
+    "client-argument-removed": (ERR, "parameter removed: the generated argument goes"),
+    "client-attribute-removed": (ERR, "response property removed: the model attribute goes"),
 }
 
 
-def _directed(
-    prefixes: tuple[str, ...], rows: Mapping[str, tuple[Level, Level, str]], response: bool
-) -> Iterator[Rule]:
-    """One rule per prefix and row, at the row's request or response level."""
+# oasdiff rates a parameter's default higher than a body's: the server fills it in for callers
+# that leave the parameter out, so a new or changed default changes what those calls mean.
+PREFIX_OVERRIDES: Mapping[str, Level] = {
+    "request-parameter-default-value-added": ERR,
+    "request-parameter-default-value-removed": ERR,
+    "request-parameter-default-value-changed": ERR,
+}
+
+
+def _directed(prefixes: tuple[str, ...], response: bool) -> Iterator[Rule]:
+    """One rule per prefix and schema row, at the row's request or response level."""
     for prefix in prefixes:
-        for suffix, (request_level, response_level, summary) in rows.items():
+        for suffix, (request_level, response_level, summary) in SCHEMA_RULES.items():
+            if suffix == "type-specialized" and not response:
+                continue  # a narrowed request type is `type-changed`, as in oasdiff
+            rule_id = f"{prefix}-{suffix}"
             level = response_level if response else request_level
-            yield Rule(f"{prefix}-{suffix}", level, summary)
+            yield Rule(rule_id, PREFIX_OVERRIDES.get(rule_id, level), summary)
+
+
+def _hidden(prefix: str) -> Iterator[Rule]:
+    """Changes under a readOnly (request) or writeOnly (response) property: all INFO."""
+    side = "readOnly property in a request" if "read-only" in prefix else "writeOnly in a response"
+    for suffix, (_, _, summary) in SCHEMA_RULES.items():
+        yield Rule(f"{prefix}-{suffix}", INFO, f"{summary}, under a {side}")
 
 
 def _catalogue() -> dict[str, Rule]:
     rules = [
-        *_directed(REQUEST_PREFIXES, SCHEMA_RULES, response=False),
-        *_directed(RESPONSE_PREFIXES, SCHEMA_RULES, response=True),
-        *_directed(("request-property",), PROPERTY_RULES, response=False),
-        *_directed(("response-property",), PROPERTY_RULES, response=True),
+        *_directed(REQUEST_PREFIXES, response=False),
+        *_directed(RESPONSE_PREFIXES, response=True),
+        *_hidden(READ_ONLY_PREFIX),
+        *_hidden(WRITE_ONLY_PREFIX),
+        *_mutability_rules(),
+        *(Rule(rule_id, level, summary) for rule_id, (level, summary) in PROPERTY_RULES.items()),
         *(Rule(rule_id, level, summary) for rule_id, (level, summary) in OPERATION_RULES.items()),
+        *(
+            Rule(rule_id, level, summary, Category.CLIENT)
+            for rule_id, (level, summary) in CLIENT_RULES.items()
+        ),
     ]
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
 

@@ -1,182 +1,290 @@
 """Schema comparison: two schemas (old, new) in a request or a response -> located `Change`s.
 
-The walk is breadth-first, so a component reached along several property paths is reported once,
-at its shortest path; a pair of schemas already compared is not compared again, which is also what
-stops recursive schemas (`node.child: {$ref: node}`).
+Work is memoised per pair of schemas (by bundled pointer): `compare_pair` computes a pair's
+findings and child pairs once per diff, however many operations, media types or property paths
+reach it, so a diff costs one comparison per pair of schemas. Each walk (one root: a request body,
+a response, a parameter) is breadth-first over those pairs, so a component reached along several
+property paths is reported once, at its shortest path, and recursion (`node.child: {$ref: node}`)
+ends at a pair already seen.
+
+`oneOf`/`anyOf` branches are compared branch by branch, never merged: branches are matched by
+`$ref` target, then by identical content, then by type, and the rest are added or removed.
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, Literal
+from typing import Literal
 
-from generator.diff.model import ChangeLog, Spot, code, new_spot, old_spot
-from generator.diff.rules import BOUNDS, RULES, BoundRule, Level
-from generator.diff.schema_view import Node, SchemaView
+from generator.diff.model import ChangeLog, code, new_spot, old_spot
+from generator.diff.rules import READ_ONLY_PREFIX, WRITE_ONLY_PREFIX
+from generator.diff.schema_checks import SCHEMA_CHECKS, SHAPE_FREE_CHECKS, Finding, unrelated
+from generator.diff.schema_view import BRANCH_KEYWORDS, Node, SchemaView, canonical
 from generator.errors import join_pointer
 
 Direction = Literal["request", "response"]
+RootKind = Literal["body", "parameter", "header"]
 PropertyPath = tuple[str, ...]
 ITEMS_TOKEN = "[]"  # noqa: S105 - a path token, not a password
-STRICT_CONSEQUENCE = (
-    "breaking for strict consumers: clients that validate responses against the old schema "
-    "reject such responses"
-)
+_COMPONENT = re.compile(r"#/components/schemas/[^/]+")
 
 
 @dataclass(frozen=True)
 class SchemaScope:
-    """What a walk compares: direction, the operation, the root's name and its context."""
+    """What a walk compares: direction, the operation, the root's name, kind and context."""
 
     direction: Direction
     operation: str
     root_subject: str
     context: str = ""
-    parameter: bool = False
+    kind: RootKind = "body"
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One difference between two views: the rule-id suffix and what changed, in words."""
+class Child:
+    """A pair of sub-schemas to compare next, the path token leading to it, and its visibility."""
 
-    suffix: str
-    detail: str
+    old: Node
+    new: Node
+    token: str
+    read_only: bool = False
+    write_only: bool = False
 
 
-Check = Callable[[SchemaView, SchemaView], Iterator[Finding]]
+@dataclass(frozen=True)
+class PairResult:
+    """What one pair of schemas differs in, and the pairs below it."""
+
+    findings: tuple[Finding, ...]
+    children: tuple[Child, ...]
 
 
 def render_path(path: PropertyPath) -> str:
     """`("recipients", "[]", "email")` -> `recipients[].email`."""
     text = ""
     for token in path:
-        text += token if token == ITEMS_TOKEN or not text else f".{token}"
+        text += token if token.startswith("[") or not text else f".{token}"
     return text
 
 
-def _accepts(types: frozenset[str] | None, name: str) -> bool:
-    return types is None or name in types or (name == "integer" and "number" in types)
+def compare_pair(log: ChangeLog, old_node: Node, new_node: Node) -> PairResult:
+    """The findings and children of one pair of schemas, computed once per diff."""
+    old = log.old_views.view(*old_node)
+    new = log.new_views.view(*new_node)
+    key = (old.pointer, new.pointer)
+    cached: PairResult | None = log.pair_results.get(key)
+    if cached is not None:
+        return cached
+    log.comparisons += 1
+    result = _compare_views(log, old, new)
+    log.pair_results[key] = result
+    return result
 
 
-def _covers(wider: frozenset[str] | None, narrower: frozenset[str] | None) -> bool:
-    if narrower is None:
-        return wider is None
-    return all(_accepts(wider, name) for name in narrower)
+def _compare_views(log: ChangeLog, old: SchemaView, new: SchemaView) -> PairResult:
+    """Keyword checks, branches, properties and structure of one pair of views."""
+    findings: list[Finding] = []
+    children: list[Child] = []
+    wrapped = False
+    for keyword in BRANCH_KEYWORDS:
+        if keyword not in old.branches and keyword not in new.branches:
+            continue
+        before = _branch_list(log, "old", old, keyword)
+        after = _branch_list(log, "new", new, keyword)
+        if before is None or after is None:
+            wrapped = True  # one side has no such keyword at all: it is the other's only branch
+            before = before or ((True, old.pointer),)
+            after = after or ((True, new.pointer),)
+        elif keyword not in old.branches:
+            old = log.old_views.without(old.pointer, keyword)
+        elif keyword not in new.branches:
+            new = log.new_views.without(new.pointer, keyword)
+        _compare_branches(
+            log, keyword, (old, new), (before, after), findings=findings, children=children
+        )
+    checks = SHAPE_FREE_CHECKS if wrapped else tuple(SCHEMA_CHECKS)
+    findings[:0] = [finding for name in checks for finding in SCHEMA_CHECKS[name](old, new)]
+    if not wrapped and not unrelated(old, new):
+        # An unrelated type change says it all; every property below would be "changed" too.
+        children[:0] = [
+            *_compare_properties(log, old, new, findings),
+            *_structural_children(old, new),
+        ]
+    return PairResult(tuple(findings), tuple(children))
 
 
-def _types_text(types: frozenset[str] | None) -> str:
-    return "any" if types is None else " | ".join(sorted(types)) or "nothing"
+def _branch_list(
+    log: ChangeLog, side: str, view: SchemaView, keyword: str
+) -> tuple[Node, ...] | None:
+    """The view's branches for `keyword`: kept ones, the one it merged, or None when it has none."""
+    if keyword in view.branches:
+        return view.branches[keyword]
+    views = log.old_views if side == "old" else log.new_views
+    sole = views.sole_branch(view.pointer, keyword)
+    return (sole,) if sole is not None else None
 
 
-def check_type(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """Type sets (ignoring null): widened, narrowed or changed to something unrelated."""
-    before, after = old.value_types, new.value_types
-    widened, narrowed = _covers(after, before), _covers(before, after)
-    if widened and narrowed:
-        return
-    relation = "widened" if widened else "narrowed" if narrowed else "changed"
-    detail = f"type changed from {code(_types_text(before))} to {code(_types_text(after))}"
-    yield Finding(f"type-{relation}", detail)
-
-
-def check_nullable(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """null added to or removed from the accepted types."""
-    if old.types is None or new.types is None or old.nullable == new.nullable:
-        return
-    if new.nullable:
-        yield Finding("became-nullable", "became nullable")
-    else:
-        yield Finding("became-not-nullable", "is no longer nullable")
-
-
-def check_enum(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """Enum restriction added or removed, and each enum value added or removed."""
-    if old.enum == new.enum:
-        return
-    if old.enum is None and new.enum is not None:
-        yield Finding("became-enum", f"restricted to the values {_values_text(new.enum)}")
-    elif new.enum is None and old.enum is not None:
-        yield Finding("became-not-enum", f"no longer restricted to {_values_text(old.enum)}")
-    elif old.enum is not None and new.enum is not None:
-        for value in sorted(old.enum - new.enum):
-            yield Finding("enum-value-removed", f"enum value {code(value)} removed")
-        for value in sorted(new.enum - old.enum):
-            yield Finding("enum-value-added", f"enum value {code(value)} added")
-
-
-def _values_text(values: frozenset[str]) -> str:
-    return ", ".join(code(value) for value in sorted(values))
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def check_bound(bound: BoundRule, old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """One numeric bound: tightened or loosened; absent means unbounded."""
-    before, after = old.keywords.get(bound.keyword), new.keywords.get(bound.keyword)
-    absent = float("inf") if bound.upper else bound.floor
-    before_number, after_number = _number(before), _number(after)
-    before_value = absent if before_number is None else before_number
-    after_value = absent if after_number is None else after_number
-    if before_value == after_value:
-        return
-    verb = "increased" if after_value > before_value else "decreased"
-    if before_number is None:
-        detail = f"{bound.keyword} set to {after}"
-    elif after_number is None:
-        detail = f"{bound.keyword} removed (was {before})"
-    else:
-        detail = f"{bound.keyword} {verb} from {before} to {after}"
-    yield Finding(f"{bound.stem}-{verb}", detail)
-
-
-def check_text_keyword(keyword: str, old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """A string keyword (`pattern`, `format`): added, changed or removed."""
-    before, after = old.keywords.get(keyword), new.keywords.get(keyword)
-    if before == after:
-        return
-    if before is None:
-        yield Finding(f"{keyword}-added", f"{keyword} {code(str(after))} added")
-    elif after is None:
-        yield Finding(f"{keyword}-removed", f"{keyword} {code(str(before))} removed")
-    else:
-        yield Finding(
-            f"{keyword}-changed",
-            f"{keyword} changed from {code(str(before))} to {code(str(after))}",
+def _compare_properties(
+    log: ChangeLog, old: SchemaView, new: SchemaView, findings: list[Finding]
+) -> Iterator[Child]:
+    """Properties removed, added, made required/optional, readOnly/writeOnly, deprecated."""
+    for name in sorted(old.properties.keys() | new.properties.keys()):
+        if name not in new.properties:
+            gone = log.old_views.view(*old.properties[name])
+            spot = old_spot(old.properties[name][1])
+            findings.append(
+                Finding(
+                    "property-removed",
+                    "removed",
+                    spot,
+                    name,
+                    name in old.required,
+                    gone.flag("writeOnly"),
+                )
+            )
+            continue
+        if name not in old.properties:
+            required = name in new.required
+            detail = "added as required" if required else "added"
+            spot = new_spot(new.properties[name][1])
+            findings.append(Finding("property-added", detail, spot, name, required))
+            continue
+        before = log.old_views.view(*old.properties[name])
+        after = log.new_views.view(*new.properties[name])
+        _property_facts(old, new, name, before=before, after=after, findings=findings)
+        yield Child(
+            old.properties[name],
+            new.properties[name],
+            name,
+            read_only=after.flag("readOnly"),
+            write_only=after.flag("writeOnly"),
         )
 
 
-def check_additional_properties(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """`additionalProperties`/`unevaluatedProperties: false` added or removed."""
-    if old.closed == new.closed:
-        return
-    if new.closed:
-        yield Finding("additional-properties-closed", "no longer accepts unknown properties")
-    else:
-        yield Finding("additional-properties-opened", "now accepts unknown properties")
+def _property_facts(
+    old: SchemaView,
+    new: SchemaView,
+    name: str,
+    *,
+    before: SchemaView,
+    after: SchemaView,
+    findings: list[Finding],
+) -> None:
+    """Requiredness, readOnly/writeOnly and deprecation of a property both schemas have."""
+    required = name in new.required
+    if (name in old.required) != required:
+        became = "required" if required else "optional"
+        spot = new_spot(new.required[name]) if required else old_spot(old.required[name])
+        findings.append(Finding(f"property-became-{became}", f"became {became}", spot, name))
+    for flag, stem in (("readOnly", "read-only"), ("writeOnly", "write-only")):
+        if before.flag(flag) != after.flag(flag):
+            suffix = f"became-{stem}" if after.flag(flag) else f"became-not-{stem}"
+            detail = f"became {flag}" if after.flag(flag) else f"is no longer {flag}"
+            spot = new_spot(after.spot(flag))
+            findings.append(Finding(f"mutability:{suffix}", detail, spot, name, required))
+    if before.flag("deprecated") != after.flag("deprecated"):
+        verb = "deprecated" if after.flag("deprecated") else "reactivated"
+        detail = "deprecated" if after.flag("deprecated") else "no longer deprecated"
+        spot = new_spot(after.spot("deprecated"))
+        findings.append(Finding(f"property-{verb}", detail, spot, name, required))
 
 
-SCHEMA_CHECKS: dict[str, Check] = {
-    "type": check_type,
-    "nullable": check_nullable,
-    "enum": check_enum,
-    **{bound.keyword: partial(check_bound, bound) for bound in BOUNDS},
-    "pattern": partial(check_text_keyword, "pattern"),
-    "format": partial(check_text_keyword, "format"),
-    "additionalProperties": check_additional_properties,
-}
+def _structural_children(old: SchemaView, new: SchemaView) -> Iterator[Child]:
+    """Items, prefixItems, additionalProperties schemas and patternProperties in common."""
+    if old.items is not None or new.items is not None:
+        yield Child(
+            old.items or (True, join_pointer(old.pointer, "items")),
+            new.items or (True, join_pointer(new.pointer, "items")),
+            ITEMS_TOKEN,
+        )
+    for index, (before, after) in enumerate(zip(old.prefix_items, new.prefix_items, strict=False)):
+        yield Child(before, after, f"[{index}]")
+    if old.additional is not None or new.additional is not None:
+        yield Child(
+            old.additional or (True, join_pointer(old.pointer, "additionalProperties")),
+            new.additional or (True, join_pointer(new.pointer, "additionalProperties")),
+            "*",
+        )
+    for pattern in sorted(old.pattern_properties.keys() & new.pattern_properties.keys()):
+        yield Child(
+            old.pattern_properties[pattern], new.pattern_properties[pattern], f"/{pattern}/"
+        )
 
-PendingPair = tuple[Node, Node, PropertyPath]
+
+def _compare_branches(
+    log: ChangeLog,
+    keyword: str,
+    views: tuple[SchemaView, SchemaView],
+    branches: tuple[tuple[Node, ...], tuple[Node, ...]],
+    *,
+    findings: list[Finding],
+    children: list[Child],
+) -> None:
+    """oneOf/anyOf branch by branch: matched pairs are walked, the rest added or removed."""
+    old, new = views
+    before, after = branches
+    pairs, removed, added = _match_branches(log, before, after, old, new)
+    stem = "one-of" if keyword == "oneOf" else "any-of"
+    for index in removed:
+        spot = old_spot(before[index][1])
+        findings.append(Finding(f"{stem}-removed", f"{keyword} branch {index} removed", spot))
+    for index in added:
+        spot = new_spot(after[index][1])
+        findings.append(Finding(f"{stem}-added", f"{keyword} branch {index} added", spot))
+    for old_index, new_index in pairs:
+        if before[old_index][1] == old.pointer and after[new_index][1] == new.pointer:
+            continue
+        children.append(Child(before[old_index], after[new_index], f"{keyword}[{new_index}]"))
+
+
+def _match_branches(
+    log: ChangeLog,
+    before: tuple[Node, ...],
+    after: tuple[Node, ...],
+    old: SchemaView,
+    new: SchemaView,
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Pairs of (old index, new index), then the old indexes removed and new ones added."""
+
+    def view(side: str, node: Node, whole: SchemaView) -> SchemaView:
+        if node[1] == whole.pointer:
+            return whole
+        views = log.old_views if side == "old" else log.new_views
+        return views.view(*node)
+
+    old_views = [view("old", node, old) for node in before]
+    new_views = [view("new", node, new) for node in after]
+    keys = (
+        lambda view, node: view.pointer if _COMPONENT.fullmatch(view.pointer) else None,
+        lambda view, node: canonical(node[0]),
+        lambda view, node: tuple(sorted(view.types)) if view.types is not None else None,
+    )
+    pairs: list[tuple[int, int]] = []
+    free_old, free_new = list(range(len(before))), list(range(len(after)))
+    for key in keys:
+        for old_index in list(free_old):
+            wanted = key(old_views[old_index], before[old_index])
+            if wanted is None:
+                continue
+            match = next(
+                (index for index in free_new if key(new_views[index], after[index]) == wanted),
+                None,
+            )
+            if match is not None:
+                pairs.append((old_index, match))
+                free_old.remove(old_index)
+                free_new.remove(match)
+    return sorted(pairs), free_old, free_new
+
+
+PendingPair = tuple[Node, Node, PropertyPath, str]
 
 
 class SchemaWalk:
-    """Compares two schema trees breadth-first and records every difference in a `ChangeLog`."""
+    """Reports the memoised differences of every pair reachable from one root pair."""
 
     def __init__(self, log: ChangeLog, scope: SchemaScope) -> None:
         self.log = log
@@ -184,75 +292,82 @@ class SchemaWalk:
 
     def run(self, old: Node, new: Node) -> None:
         """Compare `old` (in the old spec) with `new` (in the new spec), and everything below."""
-        queue: deque[PendingPair] = deque([(old, new, ())])
-        seen: set[tuple[str, str]] = set()
+        queue: deque[PendingPair] = deque([(old, new, (), "")])
+        seen: set[tuple[str, str, str]] = set()
         while queue:
-            old_node, new_node, path = queue.popleft()
-            old_view = self.log.old_views.view(*old_node)
-            new_view = self.log.new_views.view(*new_node)
-            if (old_view.pointer, new_view.pointer) in seen:
+            old_node, new_node, path, hidden = queue.popleft()
+            result = compare_pair(self.log, old_node, new_node)
+            key = (
+                self.log.old_views.view(*old_node).pointer,
+                self.log.new_views.view(*new_node).pointer,
+                hidden,
+            )
+            if key in seen:
                 continue
-            seen.add((old_view.pointer, new_view.pointer))
-            queue.extend(self.compare(old_view, new_view, path))
-
-    def compare(self, old: SchemaView, new: SchemaView, path: PropertyPath) -> list[PendingPair]:
-        """Report the differences of one pair of views; return the child pairs to compare."""
-        self.log.comparisons += 1
-        for check in SCHEMA_CHECKS.values():
-            for finding in check(old, new):
-                self.report(finding.suffix, path, finding.detail, new_spot(new.pointer))
-        if _unrelated(old, new):
-            return []  # every property below would be "changed" too; the type change says it all
-        return [*self.compare_properties(old, new, path), *self.compare_items(old, new, path)]
-
-    def compare_properties(
-        self, old: SchemaView, new: SchemaView, path: PropertyPath
-    ) -> Iterator[PendingPair]:
-        """Properties removed, added, or whose requiredness changed; yield the common ones."""
-        for name in sorted(old.properties.keys() | new.properties.keys()):
-            child = (*path, name)
-            if name not in new.properties:
-                self.report("removed", child, "removed", old_spot(old.properties[name][1]))
-                continue
-            spot = new_spot(new.properties[name][1])
-            if name not in old.properties:
-                required = name in new.required
-                suffix, detail = (
-                    ("added-required", "added as required") if required else ("added", "added")
+            seen.add(key)
+            for finding in result.findings:
+                self.report(finding, path, hidden)
+            for child in result.children:
+                queue.append(
+                    (child.old, child.new, (*path, child.token), self.hidden(child, hidden))
                 )
-                self.report(suffix, child, detail, spot)
-                continue
-            if (name in old.required) != (name in new.required):
-                became = "required" if name in new.required else "optional"
-                self.report(f"became-{became}", child, f"became {became}", spot)
-            yield old.properties[name], new.properties[name], child
 
-    def compare_items(
-        self, old: SchemaView, new: SchemaView, path: PropertyPath
-    ) -> Iterator[PendingPair]:
-        """Array items: a missing `items` is compared as "any item"."""
-        if old.items is None and new.items is None:
+    def hidden(self, child: Child, hidden: str) -> str:
+        """The read-only (request) or write-only (response) prefix once under such a property."""
+        if hidden:
+            return hidden
+        if self.scope.direction == "request" and child.read_only:
+            return READ_ONLY_PREFIX
+        if self.scope.direction == "response" and child.write_only:
+            return WRITE_ONLY_PREFIX
+        return ""
+
+    def report(self, finding: Finding, path: PropertyPath, hidden: str) -> None:
+        """Record one finding under its rule id for this direction, depth and visibility."""
+        if finding.child is not None:
+            child_path = (*path, finding.child)
+            for rule in self.property_rules(finding):
+                self.add(rule, child_path, finding)
             return
-        old_items = old.items or (True, join_pointer(old.pointer, "items"))
-        new_items = new.items or (True, join_pointer(new.pointer, "items"))
-        yield old_items, new_items, (*path, ITEMS_TOKEN)
+        suffix = finding.suffix
+        if suffix == "type-specialized" and self.scope.direction == "request" and not hidden:
+            suffix = "type-changed"  # oasdiff has no request-*-type-specialized
+        self.add(f"{hidden or self.prefix(path)}-{suffix}", path, finding)
 
-    def report(self, suffix: str, path: PropertyPath, detail: str, spot: Spot) -> None:
-        """Record one finding under the rule id for this direction and depth."""
-        rule = f"{self.prefix(path)}-{suffix}"
-        message = f"{self.subject(path)} {detail}"
+    def property_rules(self, finding: Finding) -> list[str]:
+        """Rule ids of a property-level finding (oasdiff names these without a depth prefix)."""
+        direction, kind = self.scope.direction, finding.suffix
+        requiredness = "required" if finding.required else "optional"
+        if kind.startswith("mutability:"):
+            return [f"{direction}-{requiredness}-property-{kind.split(':', 1)[1]}"]
+        if kind == "property-added":
+            if direction == "request":
+                return [f"new-{requiredness}-request-property"]
+            return [f"response-{requiredness}-property-added"]
+        if kind == "property-removed":
+            if direction == "request":
+                api = "request-property-removed"
+            elif finding.write_only:
+                api = f"response-{requiredness}-write-only-property-removed"
+            else:
+                api = f"response-{requiredness}-property-removed"
+            return [api, "client-attribute-removed"]
+        return [f"{direction}-{kind}"]
+
+    def add(self, rule: str, path: PropertyPath, finding: Finding) -> None:
+        message = f"{self.subject(path)} {finding.detail}"
         if self.scope.context:
             message += f" ({self.scope.context})"
-        if RULES[rule].level is Level.STRICT:
-            message += f"; {STRICT_CONSEQUENCE}"
-        self.log.add(rule, self.scope.operation, message, spot)
+        self.log.add(rule, self.scope.operation, message, finding.spot)
 
     def prefix(self, path: PropertyPath) -> str:
-        """Rule-id prefix: `request-body`, `request-parameter`, `request-property`, `response-*`."""
+        """Rule-id prefix: `request-body`, `request-parameter`, `response-header`, `*-property`."""
         if path:
             return f"{self.scope.direction}-property"
-        if self.scope.direction == "request" and self.scope.parameter:
+        if self.scope.kind == "parameter":
             return "request-parameter"
+        if self.scope.kind == "header":
+            return "response-header"
         return f"{self.scope.direction}-body"
 
     def subject(self, path: PropertyPath) -> str:
@@ -261,17 +376,10 @@ class SchemaWalk:
             return self.scope.root_subject
         owner = (
             f"{self.scope.root_subject} property"
-            if self.scope.parameter
+            if self.scope.kind != "body"
             else f"{self.scope.direction} property"
         )
         return f"{owner} {code(render_path(path))}"
-
-
-def _unrelated(old: SchemaView, new: SchemaView) -> bool:
-    before, after = old.value_types, new.value_types
-    if not before or not after:
-        return False
-    return not any(_accepts(before, name) and _accepts(after, name) for name in before | after)
 
 
 def compare_schemas(log: ChangeLog, scope: SchemaScope, old: Node, new: Node) -> None:

@@ -1,8 +1,14 @@
-"""Schema views: a JSON Schema (through `$ref`, `allOf`, `anyOf`, `oneOf`) -> facts a diff compares.
+"""Schema views: a JSON Schema (through `$ref` and `allOf`) -> the facts a diff compares.
 
 A view answers "which types, which enum values, which properties, which bounds" whatever shape the
 spec author chose: `type: [string, 'null']` and `anyOf: [{$ref: x}, {type: 'null'}]` both give a
-nullable view, and `anyOf: [permissionRole, {type: string}]` gives an open enum.
+nullable view of `x`. `allOf` members are merged (all of them apply). `oneOf`/`anyOf` with two or
+more non-null branches are *not* merged: the view keeps the branches, and the walk compares them
+branch by branch. Every fact remembers the schema object that states it, so a change is located
+at the keyword that changed.
+
+Keywords of the wrong JSON type (`required: 5`) are read as absent: the diff reports what it can
+compare, and the spec's own validation (`invitegen generate`) reports the mistake.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from generator.spec.refs import ResolvedSpec
 
 Node = tuple[Any, str]
 
-TRACKED_KEYWORDS = (
+NUMERIC_KEYWORDS = (
     "maxLength",
     "minLength",
     "maxItems",
@@ -28,39 +34,67 @@ TRACKED_KEYWORDS = (
     "minimum",
     "exclusiveMaximum",
     "exclusiveMinimum",
-    "pattern",
-    "format",
 )
-# Guards view building against `allOf: [{$ref: self}]`-style cycles and absurd nesting.
-MAX_VIEW_DEPTH = 32
+TEXT_KEYWORDS = ("pattern", "format")
+FLAG_KEYWORDS = ("readOnly", "writeOnly", "deprecated")
+BRANCH_KEYWORDS = ("oneOf", "anyOf")
+# Bounds recursion through `allOf` chains; the cache makes each schema's view cost one build.
+MAX_VIEW_DEPTH = 64
 
 
 @dataclass(frozen=True)
 class SchemaView:
-    """What one schema accepts, flattened: `types` None means any type, `enum` None means open."""
+    """What one schema accepts, flattened: `types` None means any type, `enum` None means open.
+
+    `keywords` holds the scalar keywords compared as values (bounds, pattern, format, default,
+    const, flags) and `owners` the pointer of the schema object each was read from.
+    """
 
     pointer: str
     types: frozenset[str] | None = None
-    enum: frozenset[str] | None = None
+    enum: Mapping[str, str] | None = None  # canonical JSON value -> pointer of the enum entry
     keywords: Mapping[str, Any] = field(default_factory=dict)
+    owners: Mapping[str, str] = field(default_factory=dict)
     properties: Mapping[str, Node] = field(default_factory=dict)
-    required: frozenset[str] = frozenset()
+    required: Mapping[str, str] = field(default_factory=dict)  # name -> pointer of its entry
     items: Node | None = None
-    closed: bool = False
+    prefix_items: tuple[Node, ...] = ()
+    additional: Node | None = None  # `additionalProperties` when it is a schema object
+    closed: bool = False  # `additionalProperties: false`
+    unevaluated_closed: bool = False  # `unevaluatedProperties: false`
+    pattern_properties: Mapping[str, Node] = field(default_factory=dict)
+    dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    discriminator: tuple[str, Mapping[str, str]] | None = None
+    branches: Mapping[str, tuple[Node, ...]] = field(default_factory=dict)
+    null_branch: bool = False
 
     @property
     def nullable(self) -> bool:
-        """Whether null is accepted (only meaningful when `types` is known)."""
-        return self.types is not None and "null" in self.types
+        """Whether null is accepted."""
+        return self.null_branch or (self.types is not None and "null" in self.types)
+
+    @property
+    def nullability_known(self) -> bool:
+        """Whether the schema says anything about null (a type, or a null branch)."""
+        return self.types is not None or self.null_branch
 
     @property
     def value_types(self) -> frozenset[str] | None:
         """The types other than null, or None for any type."""
         return None if self.types is None else self.types - {"null"}
 
+    def flag(self, keyword: str) -> bool:
+        """`readOnly`, `writeOnly`, `deprecated`: true only when the spec says `true`."""
+        return self.keywords.get(keyword) is True
+
+    def spot(self, keyword: str) -> str:
+        """Pointer of `keyword` where this view read it (the view's own pointer when absent)."""
+        owner = self.owners.get(keyword)
+        return join_pointer(owner, keyword) if owner is not None else self.pointer
+
 
 def canonical(value: Any) -> str:
-    """A JSON value as canonical JSON text, so unhashable enum values can be compared."""
+    """A JSON value as canonical JSON text, so unhashable values can be compared."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
@@ -93,7 +127,7 @@ class SchemaViews:
         self.cache[pointer] = view
         return view
 
-    def _build(self, schema: Any, pointer: str) -> SchemaView:
+    def _build(self, schema: Any, pointer: str, skip: str = "") -> SchemaView:
         if schema is False:
             return SchemaView(pointer, types=frozenset())
         if not isinstance(schema, dict):
@@ -101,14 +135,64 @@ class SchemaViews:
         view = _own_view(schema, pointer)
         for index, member in enumerate(_members(schema, "allOf")):
             view = _intersect(view, self.view(member, join_pointer(pointer, "allOf", index)))
-        branches = [
-            self.view(branch, join_pointer(pointer, keyword, index))
-            for keyword in ("anyOf", "oneOf")
-            for index, branch in enumerate(_members(schema, keyword))
-        ]
-        if branches:
-            view = _intersect(view, _union(pointer, branches))
+        for keyword in BRANCH_KEYWORDS:
+            if keyword != skip:
+                view = self._with_branches(view, schema, pointer, keyword)
         return view
+
+    def sole_branch(self, pointer: str, keyword: str) -> Node | None:
+        """The one non-null branch of `keyword` that the view at `pointer` merged, if it did."""
+        schema = self.spec.node(pointer)
+        if not isinstance(schema, dict) or not _members(schema, keyword):
+            return None
+        valued = [
+            (member, join_pointer(pointer, keyword, index))
+            for index, member in enumerate(_members(schema, keyword))
+            if self.view(member, join_pointer(pointer, keyword, index)).types != frozenset({"null"})
+        ]
+        return valued[0] if len(valued) == 1 else None
+
+    def without(self, pointer: str, keyword: str) -> SchemaView:
+        """The view at `pointer` without its `keyword` branches (null branches still count)."""
+        schema = self.spec.node(pointer)
+        view = self._build(schema, pointer, skip=keyword)
+        has_null = any(
+            self.view(member, join_pointer(pointer, keyword, index)).types == frozenset({"null"})
+            for index, member in enumerate(
+                _members(schema, keyword) if isinstance(schema, dict) else []
+            )
+        )
+        if has_null and view.types is not None:
+            return replace(view, types=view.types | {"null"}, null_branch=True)
+        return replace(view, null_branch=view.null_branch or has_null)
+
+    def _with_branches(
+        self, view: SchemaView, schema: dict[str, Any], pointer: str, keyword: str
+    ) -> SchemaView:
+        """Null-only branches make the view nullable; one other branch is merged; more are kept."""
+        branches = [
+            ((member, join_pointer(pointer, keyword, index)), None)
+            for index, member in enumerate(_members(schema, keyword))
+        ]
+        if not branches:
+            return view
+        valued: list[tuple[Node, SchemaView]] = []
+        has_null = False
+        for node, _ in branches:
+            branch = self.view(*node)
+            if branch.types == frozenset({"null"}):
+                has_null = True
+            else:
+                valued.append((node, branch))
+        if len(valued) == 1:
+            merged = _intersect(view, valued[0][1])
+            if has_null and merged.types is not None:
+                return replace(merged, types=merged.types | {"null"}, null_branch=True)
+            return replace(merged, null_branch=merged.null_branch or has_null)
+        view = replace(view, null_branch=view.null_branch or has_null)
+        if not valued:
+            return view
+        return replace(view, branches={**view.branches, keyword: tuple(node for node, _ in valued)})
 
 
 def _members(schema: dict[str, Any], keyword: str) -> list[Any]:
@@ -117,26 +201,78 @@ def _members(schema: dict[str, Any], keyword: str) -> list[Any]:
 
 
 def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
-    properties = schema.get("properties")
-    items = schema.get("items")
+    keywords = _own_keywords(schema)
     return SchemaView(
         pointer=pointer,
         types=_own_types(schema),
-        enum=_own_enum(schema),
-        keywords={key: schema[key] for key in TRACKED_KEYWORDS if key in schema},
-        properties={
-            name: (child, join_pointer(pointer, "properties", name))
-            for name, child in (properties.items() if isinstance(properties, dict) else ())
-        },
-        required=frozenset(
-            name
-            for name in (schema["required"] if isinstance(schema.get("required"), list) else ())
-            if isinstance(name, str)
+        enum=_own_enum(schema, pointer),
+        keywords=keywords,
+        owners=dict.fromkeys(keywords, pointer),
+        properties=_schema_map(schema, pointer, "properties"),
+        required=_own_required(schema, pointer),
+        items=_schema_at(schema, pointer, "items"),
+        prefix_items=tuple(
+            (member, join_pointer(pointer, "prefixItems", index))
+            for index, member in enumerate(_members(schema, "prefixItems"))
         ),
-        items=(items, join_pointer(pointer, "items")) if isinstance(items, dict | bool) else None,
-        closed=schema.get("additionalProperties") is False
-        or schema.get("unevaluatedProperties") is False,
+        additional=(
+            (schema["additionalProperties"], join_pointer(pointer, "additionalProperties"))
+            if isinstance(schema.get("additionalProperties"), dict)
+            else None
+        ),
+        closed=schema.get("additionalProperties") is False,
+        unevaluated_closed=schema.get("unevaluatedProperties") is False,
+        pattern_properties=_schema_map(schema, pointer, "patternProperties"),
+        dependent_required=_own_dependent_required(schema),
+        discriminator=_own_discriminator(schema),
     )
+
+
+def _own_keywords(schema: dict[str, Any]) -> dict[str, Any]:
+    keywords: dict[str, Any] = {}
+    for key in NUMERIC_KEYWORDS:
+        value = schema.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            keywords[key] = value
+    for key in TEXT_KEYWORDS:
+        if isinstance(schema.get(key), str):
+            keywords[key] = schema[key]
+    for key in FLAG_KEYWORDS:
+        if isinstance(schema.get(key), bool):
+            keywords[key] = schema[key]
+    for key in ("default", "const"):
+        if key in schema:
+            keywords[key] = canonical(schema[key])
+    if isinstance(schema.get("x-sunset"), str):
+        keywords["x-sunset"] = schema["x-sunset"]
+    return keywords
+
+
+def _schema_map(schema: dict[str, Any], pointer: str, keyword: str) -> dict[str, Node]:
+    children = schema.get(keyword)
+    if not isinstance(children, dict):
+        return {}
+    return {
+        name: (child, join_pointer(pointer, keyword, name))
+        for name, child in children.items()
+        if isinstance(child, dict | bool)
+    }
+
+
+def _schema_at(schema: dict[str, Any], pointer: str, keyword: str) -> Node | None:
+    child = schema.get(keyword)
+    return (child, join_pointer(pointer, keyword)) if isinstance(child, dict | bool) else None
+
+
+def _own_required(schema: dict[str, Any], pointer: str) -> dict[str, str]:
+    listed = schema.get("required")
+    if not isinstance(listed, list):
+        return {}
+    return {
+        name: join_pointer(pointer, "required", index)
+        for index, name in enumerate(listed)
+        if isinstance(name, str)
+    }
 
 
 def _own_types(schema: dict[str, Any]) -> frozenset[str] | None:
@@ -153,31 +289,71 @@ def _own_types(schema: dict[str, Any]) -> frozenset[str] | None:
     return frozenset(types)
 
 
-def _own_enum(schema: dict[str, Any]) -> frozenset[str] | None:
-    if "const" in schema:
-        values = [schema["const"]]
-    elif isinstance(schema.get("enum"), list):
-        values = schema["enum"]
-    else:
+def _own_enum(schema: dict[str, Any], pointer: str) -> dict[str, str] | None:
+    values = schema.get("enum")
+    if not isinstance(values, list):
         return None
-    return frozenset(canonical(value) for value in values if value is not None)
+    return {
+        canonical(value): join_pointer(pointer, "enum", index)
+        for index, value in enumerate(values)
+        if value is not None
+    }
+
+
+def _own_dependent_required(schema: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    listed = schema.get("dependentRequired")
+    if not isinstance(listed, dict):
+        return {}
+    return {
+        name: tuple(sorted(str(entry) for entry in names))
+        for name, names in listed.items()
+        if isinstance(names, list)
+    }
+
+
+def _own_discriminator(schema: dict[str, Any]) -> tuple[str, Mapping[str, str]] | None:
+    discriminator = schema.get("discriminator")
+    if not isinstance(discriminator, dict):
+        return None
+    mapping = discriminator.get("mapping")
+    return (
+        str(discriminator.get("propertyName", "")),
+        (
+            {str(key): str(value) for key, value in mapping.items()}
+            if isinstance(mapping, dict)
+            else {}
+        ),
+    )
 
 
 def _intersect(first: SchemaView, second: SchemaView) -> SchemaView:
-    """Both schemas apply (a schema and its `allOf` members, or its combined branches)."""
+    """Both schemas apply (a schema and its `allOf` members, or its one non-null branch)."""
     return replace(
         first,
         types=_intersect_types(first.types, second.types),
         enum=(
             second.enum
             if first.enum is None
-            else first.enum if second.enum is None else first.enum & second.enum
+            else (
+                first.enum
+                if second.enum is None
+                else {value: spot for value, spot in first.enum.items() if value in second.enum}
+            )
         ),
         keywords={**second.keywords, **first.keywords},
+        owners={**second.owners, **first.owners},
         properties={**second.properties, **first.properties},
-        required=first.required | second.required,
+        required={**second.required, **first.required},
         items=first.items if first.items is not None else second.items,
+        prefix_items=first.prefix_items or second.prefix_items,
+        additional=first.additional if first.additional is not None else second.additional,
         closed=first.closed or second.closed,
+        unevaluated_closed=first.unevaluated_closed or second.unevaluated_closed,
+        pattern_properties={**second.pattern_properties, **first.pattern_properties},
+        dependent_required={**second.dependent_required, **first.dependent_required},
+        discriminator=first.discriminator or second.discriminator,
+        branches={**second.branches, **first.branches},
+        null_branch=first.null_branch or second.null_branch,
     )
 
 
@@ -191,37 +367,3 @@ def _intersect_types(
     if ("integer" in first and "number" in second) or ("number" in first and "integer" in second):
         common.add("integer")
     return frozenset(common)
-
-
-def _union(pointer: str, branches: list[SchemaView]) -> SchemaView:
-    """Any one branch applies (`anyOf`/`oneOf`); null-only branches only add nullability."""
-    valued = [branch for branch in branches if branch.types != frozenset({"null"})]
-    types: frozenset[str] | None = frozenset()
-    for branch in branches:
-        types = None if types is None or branch.types is None else types | branch.types
-    if not valued:
-        return SchemaView(pointer, types=types)
-    enums = [branch.enum for branch in valued if branch.enum is not None]
-    properties: dict[str, Node] = {}
-    for branch in reversed(valued):
-        properties.update(branch.properties)
-    single = valued[0] if len(valued) == 1 else None
-    return SchemaView(
-        pointer=pointer,
-        types=types,
-        enum=frozenset().union(*enums) if len(enums) == len(valued) else None,
-        keywords=dict(single.keywords) if single else _shared_keywords(valued),
-        properties=properties,
-        required=frozenset.intersection(*(branch.required for branch in valued)),
-        items=next((branch.items for branch in valued if branch.items is not None), None),
-        closed=all(branch.closed for branch in valued),
-    )
-
-
-def _shared_keywords(branches: list[SchemaView]) -> dict[str, Any]:
-    first, *others = branches
-    return {
-        key: value
-        for key, value in first.keywords.items()
-        if all(other.keywords.get(key, object()) == value for other in others)
-    }

@@ -8,10 +8,9 @@ and npm treat `^0.y`). `invitegen generate` refuses to write without one unless 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from generator.diff.model import Change, code
-from generator.diff.report import DiffReport
+from generator.diff.model import code
+from generator.diff.report import ChangeGroup, DiffReport
 from generator.diff.rules import Level
 
 _PLAIN_LABEL = re.compile(r"[A-Za-z0-9./+{}() -][A-Za-z0-9./+{}()_ -]*")
@@ -54,25 +53,14 @@ def next_major(version: str) -> str:
     return f"0.{minor + 1}.0" if major == 0 else f"{major + 1}.0.0"
 
 
-def _grouped(changes: tuple[Change, ...]) -> Iterator[tuple[Change, list[str]]]:
-    """One entry per (rule, detail) with the operations it affects: shared schemas repeat."""
-    groups: dict[tuple[str, str], tuple[Change, list[str]]] = {}
-    for change in changes:
-        entry = groups.setdefault((change.rule, change.detail), (change, []))
-        if change.operation:
-            entry[1].append(change.operation)
-    for key in sorted(groups):
-        yield groups[key]
-
-
 def _label(operation: str) -> str:
     """An operation label as is when it cannot read as Markdown markup, else as a code span."""
     return operation if _PLAIN_LABEL.fullmatch(operation) else code(operation)
 
 
-def _entry_line(change: Change, operations: list[str]) -> str:
-    line = f"- {code(change.rule)} {change.detail}"
-    operations = [_label(operation) for operation in operations]
+def _entry_line(group: ChangeGroup) -> str:
+    line = f"- {code(group.rule)} {group.detail}"
+    operations = [_label(operation) for operation in group.operations]
     if not operations:
         return line
     if len(operations) == 1:
@@ -96,18 +84,18 @@ def changelog_entry(report: DiffReport, old_version: str, new_version: str) -> s
     lines = [heading, "", f"Changes from {old_version} to {new_version}."]
     if not report.changes:
         lines.extend(["", "No API changes."])
-    for level, changes in report.sections():
+    for level, groups in report.sections():
         lines.extend(["", f"### {level.heading}", ""])
-        lines.extend(_entry_line(change, operations) for change, operations in _grouped(changes))
+        lines.extend(_entry_line(group) for group in groups)
     return "\n".join(lines) + "\n"
 
 
 def breaking_refusal(report: DiffReport, old_version: str, new_version: str) -> str | None:
     """Why generation must stop (breaking changes without a major bump), or None to go on."""
-    breaking = report.at_level(Level.BREAKING)
-    if not breaking or is_major_bump(old_version, new_version):
+    entries = report.groups(Level.ERR)
+    if not entries or is_major_bump(old_version, new_version):
         return None
-    entries = list(_grouped(breaking))
+    breaking = report.breaking
     lines = [
         f"refusing to generate: the spec has {len(breaking)} breaking change(s) "
         f"({len(entries)} distinct), but info.version went from {old_version!r} "
@@ -115,9 +103,7 @@ def breaking_refusal(report: DiffReport, old_version: str, new_version: str) -> 
         "which is not a major version bump.",
         "",
     ]
-    lines.extend(
-        _entry_line(change, operations) for change, operations in entries[:MAX_REFUSAL_LINES]
-    )
+    lines.extend(_entry_line(group) for group in entries[:MAX_REFUSAL_LINES])
     if len(entries) > MAX_REFUSAL_LINES:
         lines.append(
             f"- ... and {len(entries) - MAX_REFUSAL_LINES} more (run `invitegen diff` for all)"
