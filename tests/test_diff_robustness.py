@@ -324,3 +324,25 @@ def test_option_like_git_revisions_are_refused(
 def test_identical_hostile_specs_have_no_changes(tmp_path: Path) -> None:
     old, _ = _hostile_pair(tmp_path)
     assert diff_specs(load_spec(old), load_spec(old)).changes == ()
+
+
+def test_a_5000_digit_integer_or_a_nul_in_a_ref_is_a_located_error(tmp_path: Path) -> None:
+    template = (
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n"
+        "      parameters: [{name: q, in: query, schema: {type: string, maxLength: %s}}]\n"
+        "      responses: {'200': {description: ok, content: {application/json: "
+        "{schema: {$ref: '%s'}}}}}\n"
+        "components: {schemas: {Y: {type: string}}}\n"
+    )
+    good = tmp_path / "good.yaml"
+    good.write_text(template % ("9" * 400, "#/components/schemas/Y"), encoding="utf-8")
+    for name, values in {
+        "long.yaml": ("9" * 5000, "#/components/schemas/Y"),
+        "nul.yaml": ("5", "#/components/schemas/Y\\0"),
+    }.items():
+        bad = tmp_path / name
+        bad.write_text(template % values, encoding="utf-8")
+        with pytest.raises(SpecErrors) as failure:
+            diff_paths(good, bad)
+        assert [error.line for error in failure.value.errors] == [6 if "long" in name else 7]
+    assert diff_paths(good, good).changes == ()

@@ -95,7 +95,10 @@ def _template(schema: Json) -> Json:
     }
 
 
-def _expected(suffix: str, prefix: str) -> str:
+def _expected(suffix: str, prefix: str, nested: bool = False) -> str:
+    if nested:  # the change is below the position's schema: a property-level rule
+        prefix = prefix.replace("-body", "-property").replace("-parameter", "-property")
+        prefix = prefix.replace("response-header", "response-property")
     if (
         suffix == "type-specialized"
         and prefix.startswith("request-")
@@ -125,13 +128,13 @@ def test_schema_rule_examples_at_every_position(tmp_path: Path, case: dict[str, 
     ):
         found = _found(tmp_path, old, new)
         for prefix, path in POSITIONS.items():
-            rule = _expected(suffix, prefix)
+            rule = _expected(suffix, prefix, case.get("nested", False))
             assert found[path] == {(rule, RULES[rule].level.value)}, (prefix, found[path])
 
 
 def _examples() -> set[str]:
     schema = {
-        _expected(case[direction], prefix)
+        _expected(case[direction], prefix, case.get("nested", False))
         for case in _schema_cases()
         for direction in ("forward", "backward")
         for prefix in POSITIONS

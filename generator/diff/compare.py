@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diff.access import compare_global_security
-from generator.diff.model import Change, ChangeLog, code, new_spot
+from generator.diff.model import Change, ChangeLog, code, new_spot, old_spot
 from generator.diff.operations import compare_operations
 from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
 from generator.diff.rules import RULES, Category, Level, Rule
@@ -31,7 +31,7 @@ from generator.diff.version import (
     merge_changelog,
     next_major,
 )
-from generator.errors import SpecError, SpecErrors
+from generator.errors import SpecError, SpecErrors, join_pointer
 from generator.output.writer import CHANGELOG_FILE
 from generator.spec.refs import ResolvedSpec
 
@@ -73,11 +73,28 @@ def compare_info(log: ChangeLog) -> None:
         log.add("api-version-changed", "", detail, new_spot("#/info/version"))
 
 
+def _webhooks(spec: ResolvedSpec) -> dict[str, object]:
+    webhooks = spec.data.get("webhooks")
+    return webhooks if isinstance(webhooks, dict) else {}
+
+
+def compare_webhooks(log: ChangeLog) -> None:
+    """OpenAPI 3.1 `webhooks` added or removed, by name."""
+    old, new = _webhooks(log.old), _webhooks(log.new)
+    for name in sorted(old.keys() - new.keys()):
+        spot = old_spot(join_pointer("#/webhooks", name))
+        log.add("webhook-removed", "", f"webhook {code(name)} removed", spot)
+    for name in sorted(new.keys() - old.keys()):
+        spot = new_spot(join_pointer("#/webhooks", name))
+        log.add("webhook-added", "", f"webhook {code(name)} added", spot)
+
+
 def diff_specs(old: ResolvedSpec, new: ResolvedSpec) -> DiffReport:
     """Compare two resolved specs: every change, located, leveled and sorted."""
     log = ChangeLog(old, new)
     compare_info(log)
     compare_global_security(log)
+    compare_webhooks(log)
     compare_operations(log)
     return DiffReport(
         sorted_changes(log.changes),

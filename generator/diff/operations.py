@@ -114,7 +114,10 @@ def _parameters(spec: ResolvedSpec, operation: Operation) -> dict[ParameterKey, 
         for index, raw in enumerate(listed if isinstance(listed, list) else ()):
             parameter, pointer = spec.deref(raw, join_pointer(owner_pointer, "parameters", index))
             if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
-                result[(str(parameter.get("in")), parameter["name"])] = (parameter, pointer)
+                location, name = str(parameter.get("in")), parameter["name"]
+                # HTTP header names are case-insensitive: `X-Id` and `x-id` are one parameter.
+                key = (location, name.lower() if location == "header" else name)
+                result[key] = (parameter, pointer)
     return result
 
 
@@ -140,7 +143,8 @@ def compare_parameters(log: ChangeLog, pair: OperationPair) -> None:
 def _compare_parameter(
     log: ChangeLog, pair: OperationPair, key: ParameterKey, old: Located | None, new: Located | None
 ) -> None:
-    subject = f"{plain(key[0])} parameter {code(key[1])}"
+    shown = next((str(side[0].get("name")) for side in (new, old) if side is not None), key[1])
+    subject = f"{plain(key[0])} parameter {code(shown)}"
     if new is None and old is not None:
         deprecated = old[0].get("deprecated") is True
         rule = (

@@ -84,7 +84,19 @@ BOUNDS = (
     BoundRule("minimum", "min", upper=False),
     BoundRule("exclusiveMaximum", "exclusive-max", upper=True),
     BoundRule("exclusiveMinimum", "exclusive-min", upper=False),
+    BoundRule("maxContains", "max-contains", upper=True),
+    BoundRule("minContains", "min-contains", upper=False),
 )
+# Keywords holding one subschema: their presence is compared, and their content when both have it.
+SUBSCHEMA_STEMS: Mapping[str, str] = {
+    "contains": "contains",
+    "if": "if",
+    "then": "then",
+    "else": "else",
+    "propertyNames": "property-names",
+    "unevaluatedItems": "unevaluated-items",
+    "contentSchema": "content-schema",
+}
 
 Row = tuple[Level, Level, str]
 
@@ -106,6 +118,8 @@ SCHEMA_RULES: Mapping[str, Row] = {
     "type-changed": (ERR, ERR, "type changed to an unrelated type (or narrowed, in a request)"),
     "type-generalized": (INFO, ERR, "type accepts more (for example integer -> number)"),
     "type-specialized": (INFO, INFO, "type accepts less (response only; requests: type-changed)"),
+    "list-of-types-widened": (INFO, ERR, "a list of types accepts more types"),
+    "list-of-types-narrowed": (ERR, INFO, "a list of types accepts fewer types"),
     "became-nullable": (INFO, ERR, "null became allowed"),
     "became-not-nullable": (ERR, INFO, "null is no longer allowed"),
     "enum-value-added": (INFO, WARN, "enum value added"),
@@ -145,6 +159,21 @@ SCHEMA_RULES: Mapping[str, Row] = {
     "discriminator-mapping-added": (INFO, INFO, "discriminator mapping entry added"),
     "discriminator-mapping-deleted": (INFO, INFO, "discriminator mapping entry removed"),
     "discriminator-mapping-changed": (INFO, INFO, "discriminator mapping entry changed"),
+    **{
+        f"{stem}-added": (ERR, INFO, f"`{keyword}` added")
+        for keyword, stem in SUBSCHEMA_STEMS.items()
+    },
+    **{
+        f"{stem}-removed": (INFO, ERR, f"`{keyword}` removed")
+        for keyword, stem in SUBSCHEMA_STEMS.items()
+    },
+    "dependent-schema-added": (ERR, INFO, "dependentSchemas entry added"),
+    "dependent-schema-removed": (INFO, ERR, "dependentSchemas entry removed"),
+    "content-media-type-changed": (ERR, ERR, "contentMediaType changed"),
+    "content-encoding-changed": (ERR, ERR, "contentEncoding changed"),
+    "not-added": (ERR, INFO, "`not` added (invitegen; not in oasdiff)"),
+    "not-removed": (INFO, ERR, "`not` removed (invitegen; not in oasdiff)"),
+    "not-changed": (WARN, WARN, "`not` changed (invitegen; not in oasdiff)"),
     **_bound_rows(),
 }
 
@@ -246,6 +275,8 @@ OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
     "api-server-added": (INFO, "server added (invitegen; oasdiff has no server rules)"),
     "api-server-removed": (WARN, "server removed (invitegen; oasdiff has no server rules)"),
     "api-version-changed": (INFO, "info.version changed (invitegen)"),
+    "webhook-added": (INFO, "webhook added"),
+    "webhook-removed": (ERR, "webhook removed"),
 }
 
 # The generated client breaks although the wire contract does not (or less than ERR).

@@ -66,7 +66,7 @@ def render_path(path: PropertyPath) -> str:
     """`("recipients", "[]", "email")` -> `recipients[].email`."""
     text = ""
     for token in path:
-        text += token if token.startswith("[") or not text else f".{token}"
+        text += token if token.startswith(("[", "<")) or not text else f".{token}"
     return text
 
 
@@ -193,7 +193,7 @@ def _property_facts(
 
 
 def _structural_children(old: SchemaView, new: SchemaView) -> Iterator[Child]:
-    """Items, prefixItems, additionalProperties schemas and patternProperties in common."""
+    """Items, prefixItems, additionalProperties, patternProperties and other subschemas in common."""
     if old.items is not None or new.items is not None:
         yield Child(
             old.items or (True, join_pointer(old.pointer, "items")),
@@ -207,6 +207,12 @@ def _structural_children(old: SchemaView, new: SchemaView) -> Iterator[Child]:
             old.additional or (True, join_pointer(old.pointer, "additionalProperties")),
             new.additional or (True, join_pointer(new.pointer, "additionalProperties")),
             "*",
+        )
+    for keyword in sorted(old.subschemas.keys() & new.subschemas.keys() - {"not"}):
+        yield Child(old.subschemas[keyword], new.subschemas[keyword], f"<{keyword}>")
+    for name in sorted(old.dependent_schemas.keys() & new.dependent_schemas.keys()):
+        yield Child(
+            old.dependent_schemas[name], new.dependent_schemas[name], f"<dependentSchemas:{name}>"
         )
     for pattern in sorted(old.pattern_properties.keys() & new.pattern_properties.keys()):
         yield Child(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from generator.diff.model import Spot, code, new_spot, old_spot
-from generator.diff.rules import BOUNDS, BoundRule
-from generator.diff.schema_view import SchemaView
+from generator.diff.rules import BOUNDS, SUBSCHEMA_STEMS, BoundRule
+from generator.diff.schema_view import SchemaView, canonical
 from generator.errors import join_pointer
 
 
@@ -59,12 +59,21 @@ def _types_text(types: frozenset[str] | None) -> str:
 
 
 def check_type(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
-    """Type sets (ignoring null): generalized, specialized or changed to something unrelated."""
+    """Type sets (ignoring null): generalized, specialized or changed to something unrelated.
+
+    A list of several types that gains or loses one is oasdiff's `list-of-types-*`.
+    """
     before, after = old.value_types, new.value_types
     generalized, specialized = _covers(after, before), _covers(before, after)
     if generalized and specialized:
         return
     relation = "generalized" if generalized else "specialized" if specialized else "changed"
+    listed = before is not None and after is not None and max(len(before), len(after)) > 1
+    if listed and relation != "changed" and before and after:
+        relation = "list-of-types-widened" if generalized else "list-of-types-narrowed"
+        detail = f"type changed from {code(_types_text(before))} to {code(_types_text(after))}"
+        yield Finding(relation, detail, _spot(old, new, "type"))
+        return
     detail = f"type changed from {code(_types_text(before))} to {code(_types_text(after))}"
     yield Finding(f"type-{relation}", detail, _spot(old, new, "type"))
 
@@ -217,6 +226,43 @@ def check_pattern_properties(old: SchemaView, new: SchemaView) -> Iterator[Findi
         yield Finding("pattern-property-added", f"patternProperties {code(pattern)} added", spot)
 
 
+def check_subschemas(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
+    """`contains`, `if`/`then`/`else`, `propertyNames`, ...: added or removed; `not` changed."""
+    for keyword in sorted(old.subschemas.keys() | new.subschemas.keys()):
+        stem = SUBSCHEMA_STEMS.get(keyword, "not")
+        if keyword not in new.subschemas:
+            spot = old_spot(old.subschemas[keyword][1])
+            yield Finding(f"{stem}-removed", f"`{keyword}` removed", spot)
+        elif keyword not in old.subschemas:
+            spot = new_spot(new.subschemas[keyword][1])
+            yield Finding(f"{stem}-added", f"`{keyword}` added", spot)
+        elif keyword == "not" and canonical(old.subschemas["not"][0]) != canonical(
+            new.subschemas["not"][0]
+        ):
+            yield Finding("not-changed", "`not` changed", new_spot(new.subschemas["not"][1]))
+
+
+def check_dependent_schemas(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
+    """`dependentSchemas` entries added or removed (common ones are walked)."""
+    before, after = old.dependent_schemas, new.dependent_schemas
+    for name in sorted(before.keys() - after.keys()):
+        spot = old_spot(before[name][1])
+        yield Finding("dependent-schema-removed", f"dependentSchemas {code(name)} removed", spot)
+    for name in sorted(after.keys() - before.keys()):
+        spot = new_spot(after[name][1])
+        yield Finding("dependent-schema-added", f"dependentSchemas {code(name)} added", spot)
+
+
+def check_content_keyword(
+    keyword: str, stem: str, old: SchemaView, new: SchemaView
+) -> Iterator[Finding]:
+    """`contentMediaType`, `contentEncoding`: any difference is a change (as oasdiff)."""
+    before, after = old.keywords.get(keyword), new.keywords.get(keyword)
+    if before != after:
+        detail = f"{keyword} changed from {code(str(before))} to {code(str(after))}"
+        yield Finding(f"{stem}-changed", detail, _spot(old, new, keyword))
+
+
 SCHEMA_CHECKS: dict[str, Check] = {
     "type": check_type,
     "nullable": check_nullable,
@@ -231,6 +277,10 @@ SCHEMA_CHECKS: dict[str, Check] = {
     "discriminator": check_discriminator,
     "prefixItems": check_prefix_items,
     "patternProperties": check_pattern_properties,
+    "subschemas": check_subschemas,
+    "dependentSchemas": check_dependent_schemas,
+    "contentMediaType": partial(check_content_keyword, "contentMediaType", "content-media-type"),
+    "contentEncoding": partial(check_content_keyword, "contentEncoding", "content-encoding"),
 }
 # Checks that still make sense when one side is a oneOf/anyOf and the other is not.
 SHAPE_FREE_CHECKS = ("nullable", "default", "discriminator")

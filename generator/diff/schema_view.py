@@ -34,8 +34,20 @@ NUMERIC_KEYWORDS = (
     "minimum",
     "exclusiveMaximum",
     "exclusiveMinimum",
+    "maxContains",
+    "minContains",
 )
-TEXT_KEYWORDS = ("pattern", "format")
+TEXT_KEYWORDS = ("pattern", "format", "contentMediaType", "contentEncoding")
+SUBSCHEMA_KEYWORDS = (
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "contentSchema",
+    "not",
+)
 FLAG_KEYWORDS = ("readOnly", "writeOnly", "deprecated")
 BRANCH_KEYWORDS = ("oneOf", "anyOf")
 # Bounds recursion through `allOf` chains; the cache makes each schema's view cost one build.
@@ -65,6 +77,8 @@ class SchemaView:
     pattern_properties: Mapping[str, Node] = field(default_factory=dict)
     dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     discriminator: tuple[str, Mapping[str, str]] | None = None
+    subschemas: Mapping[str, Node] = field(default_factory=dict)
+    dependent_schemas: Mapping[str, Node] = field(default_factory=dict)
     branches: Mapping[str, tuple[Node, ...]] = field(default_factory=dict)
     null_branch: bool = False
 
@@ -225,6 +239,12 @@ def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
         pattern_properties=_schema_map(schema, pointer, "patternProperties"),
         dependent_required=_own_dependent_required(schema),
         discriminator=_own_discriminator(schema),
+        subschemas={
+            keyword: node
+            for keyword in SUBSCHEMA_KEYWORDS
+            if (node := _schema_at(schema, pointer, keyword)) is not None
+        },
+        dependent_schemas=_schema_map(schema, pointer, "dependentSchemas"),
     )
 
 
@@ -352,6 +372,8 @@ def _intersect(first: SchemaView, second: SchemaView) -> SchemaView:
         pattern_properties={**second.pattern_properties, **first.pattern_properties},
         dependent_required={**second.dependent_required, **first.dependent_required},
         discriminator=first.discriminator or second.discriminator,
+        subschemas={**second.subschemas, **first.subschemas},
+        dependent_schemas={**second.dependent_schemas, **first.dependent_schemas},
         branches={**second.branches, **first.branches},
         null_branch=first.null_branch or second.null_branch,
     )

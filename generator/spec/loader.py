@@ -169,7 +169,11 @@ class _Builder:
         if node.tag not in _JSON_SCALAR_TAGS:
             self.fail(node, pointer, f"YAML tag {node.tag!r} has no JSON equivalent")
             return None
-        value = self.constructor.construct_object(node)
+        try:
+            value = self.constructor.construct_object(node)
+        except ValueError:  # Python refuses int() of more than 4,300 digits (CVE-2020-10735)
+            self.fail(node, pointer, f"number with {len(node.value)} characters is too long")
+            return None
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, pointer, f"{node.value!r} is not a JSON number")
             return None
