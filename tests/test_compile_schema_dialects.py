@@ -161,3 +161,45 @@ def test_cli_draft_and_registry(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert 'unresolvable reference "urn:count"' in capsys.readouterr().err
     assert main([*arguments, "--registry", str(tmp_path / "missing")]) == 1
     assert "--registry must be a folder" in capsys.readouterr().err
+
+
+def test_unevaluated_properties_report_each_key() -> None:
+    schema = {
+        "properties": {"a": True},
+        "anyOf": [{"properties": {"b": True}, "required": ["b"]}, {"required": ["c"]}],
+        "unevaluatedProperties": False,
+    }
+    module = compiled(schema)
+    assert verdicts(module, [{"a": 1, "b": 2}, {"a": 1, "c": 3}, {"b": 1, "x": 1}]) == [
+        True,
+        False,
+        False,
+    ]
+    errors = list(module.iter_errors({"b": 1, "x": 1}))
+    assert [(error.rule, error.schema_path) for error in errors] == [
+        ("unevaluatedProperties", "#/unevaluatedProperties")
+    ]
+    assert "'x'" in errors[0].message
+
+
+def test_dynamic_ref_extends_a_recursive_schema() -> None:
+    tree = {
+        "$id": "https://example.com/tree",
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {"children": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+    }
+    strict = {
+        "$id": "https://example.com/strict-tree",
+        "$dynamicAnchor": "node",
+        "$ref": "tree",
+        "unevaluatedProperties": False,
+    }
+    module = compiled(strict, registry={"https://example.com/tree": tree})
+    good = {"children": [{"children": []}]}
+    bad = {"children": [{"children": [], "extra": 1}]}
+    assert verdicts(module, [good, bad]) == [True, False]
+    [error] = list(module.iter_errors(bad))
+    assert error.path == ("children", 0)
+    # The plain tree allows the extra key: the dynamic scope decides what #node means.
+    assert verdicts(compiled(tree), [bad]) == [True]

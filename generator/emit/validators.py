@@ -39,6 +39,11 @@ _HELPER_NAMES = frozenset(
     for helper in _ALL_HELPERS.values()
     for name in re.findall(r"^(?:def |class )?(\w+)", helper.source, re.MULTILINE)
 )
+# Module-level names each helper defines (a helper is kept when generated code uses one).
+_HELPER_DEFINES = {
+    name: frozenset(re.findall(r"^(?:def |class )?(\w+)", helper.source, re.MULTILINE))
+    for name, helper in _ALL_HELPERS.items()
+}
 # Compile passes until nothing new is learned; each pass can only add knowledge, so a few do.
 _MAX_PASSES = 8
 
@@ -130,7 +135,7 @@ def _queue_entries(
         except SchemaCompileError as error:
             name = f"validate{suffix}"
             raise SchemaCompileError(pointer, f"entry point {name}: {error.message}") from None
-        root = compiler.function_pointer(target)
+        root = compiler.entry_key(target)
         roots.append(root)
         # `validate` calls the first-error variant alone: on valid data it is as fast as the
         # boolean one (map() over items, subset tests first), and an early error is not walked
@@ -138,7 +143,7 @@ def _queue_entries(
         compiler.function_name(root, Variant.FIRST)
         compiler.function_name(root, Variant.ERRORS)
     if checking:
-        compiler.function_name("#", Variant.FAST)
+        compiler.function_name(compiler.entry_key("#"), Variant.FAST)
     return roots
 
 
@@ -162,23 +167,56 @@ def _entry_functions(compiler: ModuleCompiler, suffix: str, pointer: str, root: 
     ]
 
 
+_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
+
+
+def _reachable(functions: list[str], roots: list[str]) -> list[str]:
+    """The functions some root calls, directly or through others, in their order.
+
+    A function can be queued and then not called: an `anyOf` branch's predicate asks for its
+    function before the boolean walk decides to write the branch's body in place.
+    """
+    by_name = {_IDENTIFIER.findall(block)[1]: block for block in functions}  # `def <name>`
+    reached: set[str] = set()
+    pending = [name for root in roots for name in _IDENTIFIER.findall(root) if name in by_name]
+    while pending:
+        name = pending.pop()
+        if name not in reached:
+            reached.add(name)
+            pending.extend(used for used in _IDENTIFIER.findall(by_name[name]) if used in by_name)
+    return [block for name, block in by_name.items() if name in reached]
+
+
 def _render(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
 ) -> str:
     """Assemble the module: docstring, imports, helpers, constants, functions, entry points."""
-    compiler.helper("ValidationError")
     compiler.use_import("collections.abc:Iterator")
-    helpers = helper_closure(compiler.helpers, _ALL_HELPERS)
-    imports = set(compiler.imports)
+    entry_blocks = [
+        "\n".join(_entry_functions(compiler, suffix, pointer, root))
+        for (suffix, pointer), root in zip(entries, roots, strict=True)
+    ]
+    functions = _reachable(
+        ["\n".join(lines) for lines in compiler.functions.values()], entry_blocks
+    )
+    used = set(_IDENTIFIER.findall("\n".join(functions)))
+    constants = [
+        f"{name} = {source}" for source, name in compiler.constants.items() if name in used
+    ]
+    used |= set(_IDENTIFIER.findall("\n".join(constants)))
+    # Helpers, constants and imports that only discarded code asked for are left out.
+    requested = {"ValidationError"} | {
+        name for name in compiler.helpers if _HELPER_DEFINES[name] & used
+    }
+    helpers = helper_closure(requested, _ALL_HELPERS)
+    imports = {spec for spec in compiler.imports if spec.rpartition(":")[2].split(".")[0] in used}
+    imports.add("collections.abc:Iterator")
     for name in helpers:
         imports.update(_ALL_HELPERS[name].imports)
     blocks = [_ALL_HELPERS[name].source.strip("\n") for name in helpers]
-    constants = [f"{name} = {source}" for source, name in compiler.constants.items()]
     if constants:
         blocks.append("\n".join(constants))
-    blocks += ["\n".join(lines) for lines in compiler.functions.values()]
-    for (suffix, pointer), root in zip(entries, roots, strict=True):
-        blocks.append("\n".join(_entry_functions(compiler, suffix, pointer, root)))
+    blocks += functions + entry_blocks
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
     body = "\n\n\n".join(blocks) + "\n"

@@ -14,9 +14,11 @@ from typing import Any
 from generator.errors import SchemaCompileError, join_pointer
 from generator.jsonschema.deferral import PENDING, PENDING_TYPE
 from generator.jsonschema.dispatch import compile_node
+from generator.jsonschema.evaluated import Evaluation
+from generator.jsonschema.evaluated import function_lines as evaluated_function
 from generator.jsonschema.inline import MAX_INLINE_LINES, guards_expression
 from generator.jsonschema.node import Scope, Target, Variant, emit_call
-from generator.jsonschema.resources import Resources
+from generator.jsonschema.resources import DynamicScope, Resources
 from generator.jsonschema.writer import (
     CodeWriter,
     NameAllocator,
@@ -119,6 +121,7 @@ class ModuleCompiler:
         # function's boolean walk that pass its queues on, (caller, variant) -> (callee, variant).
         self.format_sites: set[tuple[str, Variant, str]] = set()
         self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
+        self.evaluation = Evaluation(self)
         self.inlining: list[str] = []  # function pointers whose bodies are being inlined
         self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
 
@@ -168,13 +171,13 @@ class ModuleCompiler:
         """Whether calls from `scope` pass `pending` on to that function (it takes them)."""
         if not scope.defers:
             return False
-        callee = (self.function_pointer(pointer), variant)
+        callee = (self.function_key(scope, pointer), variant)
         scope.forwards.add(callee)
         return bool(self.knowledge.deferred_by(*callee))
 
-    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+    def deferred_by(self, scope: Scope, pointer: str, variant: Variant) -> set[str]:
         """Formats a call of the function for `pointer` may queue (empty: it takes no queues)."""
-        return self.knowledge.deferred_by(self.function_pointer(pointer), variant)
+        return self.knowledge.deferred_by(self.function_key(scope, pointer), variant)
 
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Module constant for `source`, shared by equal sources."""
@@ -222,8 +225,29 @@ class ModuleCompiler:
         blocking = dialect.keywords | _RESOURCE_KEYWORDS
         return not any(keyword in blocking for keyword in schema if keyword != "$ref")
 
-    def function_pointer(self, pointer: str) -> str:
-        """Follow schemas that are only a `$ref` (plus annotations): they share its function."""
+    def resolve_dynamic(self, scope: Scope, reference: Any, pointer: str, keyword: str) -> str:
+        """Location a `$dynamicRef` / `$recursiveRef` at `pointer` reaches in the scope's
+        dynamic scope (functions are compiled per dynamic scope that can change a target)."""
+        where = join_pointer(pointer, keyword)
+        if not isinstance(reference, str):
+            raise SchemaCompileError(where, f"{keyword} must be a string")
+        try:
+            if keyword == "$recursiveRef":
+                if reference != "#":
+                    raise SchemaCompileError(where, '$recursiveRef must be "#"')
+                target = self.resources.resolve_recursive(pointer, scope.context)
+            else:
+                target = self.resources.resolve_dynamic(reference, pointer, scope.context)
+        except SchemaCompileError as error:
+            raise SchemaCompileError(where, error.message) from None
+        self.ref_targets.add(target)
+        return target
+
+    def function_key(self, scope: Scope, pointer: str) -> str:
+        """Key of the function a call from `scope` runs for the subschema at `pointer`: after
+        schemas that are only a `$ref` (they share its function), in the dynamic scope the
+        call enters (the location itself when no dynamic reference can tell scopes apart)."""
+        context = self.resources.enter(scope.context, pointer)
         seen = {pointer}
         schema = self.schema_at(pointer)
         while self.is_alias(pointer, schema):
@@ -232,30 +256,49 @@ class ModuleCompiler:
                 break
             seen.add(target)
             pointer, schema = target, self.schema_at(target)
-        return pointer
+            context = self.resources.enter(context, pointer)
+        return self.resources.function_key(pointer, context)
+
+    def evaluated(self, scope: Scope, pointer: str, kind: Variant, data: str) -> str | None:
+        """Expression for the members of `data` the siblings of an `unevaluated*` evaluate."""
+        if not self.evaluation.may_evaluate(pointer, kind, siblings=True):
+            return None
+        return self.evaluation.call(scope, pointer, kind, data)
+
+    def enter(self, scope: Scope, pointer: str) -> DynamicScope:
+        """The dynamic scope of code for the subschema at `pointer` written into `scope`."""
+        return self.resources.enter(scope.context, pointer)
+
+    def entry_key(self, pointer: str) -> str:
+        """Function key of an entry point (evaluation starts in the root dynamic scope)."""
+        return self.function_key(Scope(self, Variant.FAST, "#", CodeWriter(1), False), pointer)
+
+    def location(self, key: str) -> str:
+        """The schema location a function key compiles."""
+        return self.resources.unkey(key)[0]
 
     def function_name(self, pointer: str, variant: Variant) -> str:
         """`_is_valid_<name>` / `_errors_<name>` / `_first_error_<name>`; queues it for compiling."""
         if pointer not in self.bases:
-            self.bases[pointer] = self.names.allocate(name_from_pointer(pointer))
+            self.bases[pointer] = self.names.allocate(name_from_pointer(self.location(pointer)))
         if (pointer, variant) not in self.functions and (pointer, variant) not in self.queue:
             self.queue.append((pointer, variant))
         return f"_{variant.value}_{self.bases[pointer]}"
 
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
         """Call expression of the function for `pointer` (after `$ref`-only aliases)."""
-        pointer = self.function_pointer(pointer)
-        self.edges.add((scope.pointer, pointer))
+        key = self.function_key(scope, pointer)
+        self.edges.add((scope.pointer, key))
         if target.value == "data":  # the function's own argument, not a member of it
-            self.same_instance_edges.add((scope.pointer, pointer))
+            self.same_instance_edges.add((scope.pointer, key))
         arguments = [target.value]
         if variant is not Variant.FAST:
             arguments.append(target.path_expression())
-        if pointer in self.knowledge.recursive:
+        if key in self.knowledge.recursive:
             arguments.append("depth + 1" if scope.has_depth else "0")
         if self.forwarded(scope, pointer, variant):
             arguments.append(PENDING)
-        return f"{self.function_name(pointer, variant)}({', '.join(arguments)})"
+        return f"{self.function_name(key, variant)}({', '.join(arguments)})"
 
     def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
         """Boolean walk: write a small `$ref` target's body in place of its call (`validator_inline`).
@@ -267,27 +310,30 @@ class ModuleCompiler:
             return False
         if self.in_predicate:
             return False
-        pointer = self.function_pointer(pointer)
+        pointer = self.function_key(scope, pointer)
         if (
             pointer in self.knowledge.recursive
             or pointer == scope.pointer
             or pointer in self.inlining
         ):
             return False
-        schema = self.schema_at(pointer)
+        location, context = self.resources.unkey(pointer)
+        schema = self.schema_at(location)
         if not isinstance(schema, dict) or schema.get("type") != "object":  # objects only
             return False
         self.edges.add((scope.pointer, pointer))
         if target.value == "data":
             self.same_instance_edges.add((scope.pointer, pointer))
         self.inlining.append(pointer)
-        level, counters = scope.writer.level, dict(scope.counters)
+        level, counters, outer = scope.writer.level, dict(scope.counters), scope.context
+        scope.context = context  # the body runs in the callee's dynamic scope
         try:
             with scope.capture() as body:
                 body.level = level
-                compile_node(scope, schema, pointer, target, "")
+                compile_node(scope, schema, location, target, "")
         finally:
             self.inlining.pop()
+            scope.context = outer
         if len(body.lines) > MAX_INLINE_LINES:
             scope.counters = counters  # the call takes no local names
             return False
@@ -319,6 +365,7 @@ class ModuleCompiler:
             defers=tail and scope.defers,
             deferred=scope.deferred,
             forwards=scope.forwards,
+            context=scope.context,
         )
         target = Target(argument)
         self.in_predicate += 1
@@ -338,15 +385,15 @@ class ModuleCompiler:
 
     def callable_name(self, scope: Scope, pointer: str) -> str | None:
         """Fast function name usable with map() over members, for a subschema that is a `$ref`."""
-        target = self.function_pointer(pointer)
-        if target == pointer or target in self.knowledge.recursive:
+        target = self.function_key(scope, pointer)
+        if self.location(target) == pointer or target in self.knowledge.recursive:
             return None
         self.edges.add((scope.pointer, target))
         return self.function_name(target, Variant.FAST)
 
     def apply(self, scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
         """Inline the subschema, or call its function when it is a `$ref` target itself."""
-        if pointer in self.knowledge.ref_targets and pointer != scope.pointer:
+        if pointer in self.knowledge.ref_targets and pointer != self.location(scope.pointer):
             emit_call(scope, pointer, target)
         else:
             compile_node(scope, schema, pointer, target, rule)
@@ -355,7 +402,10 @@ class ModuleCompiler:
         """Checking pass: compile a subschema that is never applied, so its errors surface."""
         if self.checking:
             # Its own pointer as caller: calls it makes belong to it, not to the enclosing code.
-            scratch = Scope(self, Variant.FAST, pointer, CodeWriter(1), has_depth=False)
+            key = self.resources.function_key(pointer, scope.context)
+            scratch = Scope(
+                self, Variant.FAST, key, CodeWriter(1), has_depth=False, context=scope.context
+            )
             compile_node(scratch, schema, pointer, Target("data"), "")
 
     def compile_all(self) -> None:
@@ -366,15 +416,24 @@ class ModuleCompiler:
 
     def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
         """Source lines of one function."""
+        if variant in (Variant.PROPERTIES, Variant.ITEMS):
+            return evaluated_function(self, pointer, variant)
         has_depth = pointer in self.knowledge.recursive
         # Only the boolean walk defers formats (`validator_deferral`): the others check them where
         # they meet them, so an early error stays early.
+        location, context = self.resources.unkey(pointer)
         scope = Scope(
-            self, variant, pointer, CodeWriter(1), has_depth, defers=variant is Variant.FAST
+            self,
+            variant,
+            pointer,
+            CodeWriter(1),
+            has_depth,
+            defers=variant is Variant.FAST,
+            context=context,
         )
         if has_depth:
             self._emit_depth_guard(scope)
-        compile_node(scope, self.schema_at(pointer), pointer, Target("data"), "")
+        compile_node(scope, self.schema_at(location), location, Target("data"), "")
         parameters = ", depth: int" if has_depth else ""
         self.format_sites.update((pointer, variant, name) for name in scope.deferred)
         self.forward_edges.update(((pointer, variant), callee) for callee in scope.forwards)
@@ -386,7 +445,7 @@ class ModuleCompiler:
     def _function_lines(self, scope: Scope, parameters: str) -> list[str]:
         """Header, docstring and body of a compiled function."""
         name = self.function_name(scope.pointer, scope.variant)
-        where = comment_text(scope.pointer)
+        where = comment_text(self.location(scope.pointer))
         if scope.variant is Variant.FAST:
             header = [f"def {name}(data: Any{parameters}) -> bool:"]
             header.append(f'    """Whether data is valid against {where}."""')
@@ -414,7 +473,8 @@ class ModuleCompiler:
             scope.writer.line("    return False")
             return
         description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
-        arguments = f"{description}, path, {string_literal(scope.pointer)}, 'depth', data"
+        location = string_literal(self.location(scope.pointer))
+        arguments = f"{description}, path, {location}, 'depth', data"
         if scope.variant is Variant.FIRST:
             scope.writer.line(f"    return {self.helper('ValidationError')}({arguments})")
             return

@@ -24,7 +24,7 @@ from generator.jsonschema.checks import (
 from generator.jsonschema.deferral import PENDING, item_queues
 from generator.jsonschema.inline import negate
 from generator.jsonschema.node import Node, Variant
-from generator.jsonschema.writer import CodeWriter, short_repr, string_literal
+from generator.jsonschema.writer import INDENT, CodeWriter, short_repr, string_literal
 
 # Description of a failure emitted only in the fast variant, which reports no message.
 FAST_ONLY = "''"
@@ -325,7 +325,7 @@ def _check_items_from(node: Node, schema: Any, start: int) -> None:
     setup = [(item, f"{node.value}[{start}]")]
     node.scope.writer.add_block(f"if len({node.value}) > {start}:", head, setup)
     rest = f"{node.value}[{start + 1}:]"
-    formats = node.compiler.deferred_by(node.at("items"), Variant.FAST)
+    formats = node.compiler.deferred_by(node.scope, node.at("items"), Variant.FAST)
     with node.scope.capture() as more:
         with node.scope.capture() as loop:
             _check_each_item(node, schema, rest, start + 1)
@@ -392,3 +392,55 @@ def check_contains(node: Node, value: Any) -> None:
     if maximum is not None and count != "0":
         high = string_literal(f"must contain at most {plural(maximum, 'matching item')}")
         node.fail_if(f"{count} > {maximum}", node.at("maxContains"), "maxContains", high)
+
+
+def check_unevaluated_properties(node: Node, value: Any) -> None:
+    """`unevaluatedProperties`: keys no sibling keyword (nor in-place subschema that accepts
+    the object) evaluated match the schema (`validator_evaluated` computes the others)."""
+    pointer = node.at("unevaluatedProperties")
+    schema = expect_schema(value, pointer)
+    key, item = node.scope.variable("key"), node.scope.variable("value")
+    with node.scope.capture() as body:
+        if schema is False:
+            short = node.compiler.helper("_short_repr")
+            description = f'"is not allowed (unevaluated property " + {short}({key}) + ")"'
+            node.fail(pointer, "unevaluatedProperties", description)
+        else:
+            target = node.target.child(item, key)
+            node.apply(schema, pointer, target, "unevaluatedProperties")
+    if not body.lines:
+        return
+    evaluated = node.compiler.evaluated(node.scope, node.pointer, Variant.PROPERTIES, node.value)
+    if evaluated is not None:
+        name = node.scope.variable("evaluated")
+        node.scope.writer.line(f"{name} = {evaluated}")
+        guarded = body.nested()
+        guarded.lines = [INDENT + line for line in body.lines]
+        body = CodeWriter(body.level)
+        body.add_block(f"if {key} not in {name}:", guarded)
+    _emit_key_loop(node, key, item, body)
+
+
+def check_unevaluated_items(node: Node, value: Any) -> None:
+    """`unevaluatedItems`: items no sibling keyword (nor in-place subschema that accepts the
+    array) evaluated match the schema."""
+    pointer = node.at("unevaluatedItems")
+    schema = expect_schema(value, pointer)
+    item, index = node.scope.variable("item"), node.scope.variable("index")
+    with node.scope.capture() as body:
+        if schema is False:
+            description = f'"is not allowed (unevaluated item " + str({index}) + ")"'
+            node.fail(pointer, "unevaluatedItems", description)
+        else:
+            node.apply(schema, pointer, node.target.child(item, index), "unevaluatedItems")
+    if not body.lines:
+        return
+    evaluated = node.compiler.evaluated(node.scope, node.pointer, Variant.ITEMS, node.value)
+    if evaluated is not None:
+        name = node.scope.variable("evaluated")
+        node.scope.writer.line(f"{name} = {evaluated}")
+        guarded = body.nested()
+        guarded.lines = [INDENT + line for line in body.lines]
+        body = CodeWriter(body.level)
+        body.add_block(f"if {index} not in {name}:", guarded)
+    node.scope.writer.add_block(f"for {index}, {item} in enumerate({node.value}):", body)

@@ -16,15 +16,6 @@ from generator.vocabulary import Dialect
 Handler = Callable[[Node, Any], None]
 
 
-def _unsupported(keyword: str) -> Handler:
-    """Handler of a keyword the compiler refuses (a compile error, never a silent pass)."""
-
-    def refuse(node: Node, value: Any) -> None:
-        raise SchemaCompileError(node.at(keyword), f'unsupported keyword "{keyword}"')
-
-    return refuse
-
-
 # Emission order: cheap type/value checks first, then per-type keywords, then combinators.
 KEYWORD_HANDLERS: dict[str, Handler] = {
     "type": keywords.check_type,
@@ -59,6 +50,8 @@ KEYWORD_HANDLERS: dict[str, Handler] = {
     "minContains": keywords.check_min_contains,
     "maxContains": keywords.check_max_contains,
     "$ref": keywords.check_ref,
+    "$dynamicRef": keywords.check_dynamic_ref,
+    "$recursiveRef": keywords.check_recursive_ref,
     "allOf": keywords.check_all_of,
     "anyOf": keywords.check_any_of,
     "oneOf": keywords.check_one_of,
@@ -68,10 +61,9 @@ KEYWORD_HANDLERS: dict[str, Handler] = {
     "else": keywords.check_else,
     "$defs": keywords.check_defs,
     "definitions": keywords.check_defs,
-    "$dynamicRef": _unsupported("$dynamicRef"),
-    "$recursiveRef": _unsupported("$recursiveRef"),
-    "unevaluatedProperties": _unsupported("unevaluatedProperties"),
-    "unevaluatedItems": _unsupported("unevaluatedItems"),
+    # Last: they consult what every other keyword (of this schema) evaluated.
+    "unevaluatedProperties": containers.check_unevaluated_properties,
+    "unevaluatedItems": containers.check_unevaluated_items,
 }
 
 # Keywords that only constrain one instance type; their code runs under one guard per group.
@@ -107,6 +99,7 @@ KEYWORD_GROUPS: dict[str, str] = {
     ),
 }
 KEYWORD_GROUPS.update(contains="array", minContains="array", maxContains="array")
+KEYWORD_GROUPS.update(unevaluatedProperties="object", unevaluatedItems="array")
 
 # Compiled in every dialect (in the checking pass) so that errors inside them surface.
 _DEFINITIONS = frozenset({"$defs", "definitions"})
@@ -170,6 +163,21 @@ def compile_node(
         return
     if not isinstance(schema, dict):
         raise SchemaCompileError(pointer, "a schema must be an object or a boolean")
+    entered = scope.compiler.enter(scope, pointer)
+    if entered != scope.context:  # an embedded resource: its code runs in a new dynamic scope
+        outer, scope.context = scope.context, entered
+        try:
+            _compile_object(scope, schema, pointer, target, known_types)
+        finally:
+            scope.context = outer
+    else:
+        _compile_object(scope, schema, pointer, target, known_types)
+
+
+def _compile_object(
+    scope: Scope, schema: dict[Any, Any], pointer: str, target: Target, known_types: frozenset[str]
+) -> None:
+    """compile_node for a schema object, in the scope's dynamic scope."""
     dialect = scope.compiler.dialect_at(pointer)
     present = present_keywords(schema, pointer, dialect)
     node = Node(scope, schema, pointer, target, known_types, dialect=dialect)

@@ -215,6 +215,17 @@ def check_ref(node: Node, value: Any) -> None:
     node.call(node.compiler.resolve_reference(value, node.pointer))
 
 
+def check_dynamic_ref(node: Node, value: Any) -> None:
+    """`$dynamicRef` (2020-12): a call of the function compiled for the target this dynamic
+    scope gives (each scope that can change a target has its own functions)."""
+    node.call(node.compiler.resolve_dynamic(node.scope, value, node.pointer, "$dynamicRef"))
+
+
+def check_recursive_ref(node: Node, value: Any) -> None:
+    """`$recursiveRef` (2019-09): as `$dynamicRef`, with `$recursiveAnchor` runs."""
+    node.call(node.compiler.resolve_dynamic(node.scope, value, node.pointer, "$recursiveRef"))
+
+
 def check_all_of(node: Node, value: Any) -> None:
     """`allOf`: every subschema applies inline, reporting its own errors."""
     for index, schema in enumerate(expect_schema_list(node, "allOf")):

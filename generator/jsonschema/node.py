@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from generator.errors import join_pointer
+from generator.jsonschema.resources import ROOT_SCOPE, DynamicScope
 from generator.jsonschema.writer import CodeWriter, name_from_pointer, string_literal
 from generator.vocabulary import DEFAULT_DIALECT, DIALECTS, Dialect
 
@@ -26,6 +27,9 @@ class Variant(enum.Enum):
     # The first ValidationError or None, straight-line: `validate_<name>` raises it without the
     # frame chain of `next(_errors_...)` (a generator per nested call, resumed on the way out).
     FIRST = "first_error"
+    # Annotation functions (`validator_evaluated`): the keys / indexes a schema evaluates.
+    PROPERTIES = "evaluated_properties"
+    ITEMS = "evaluated_items"
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Compiler(Protocol):
     def forwarded(self, scope: Scope, pointer: str, variant: Variant) -> bool:
         """Whether calls from `scope` pass their deferred-format queues to that function."""
 
-    def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
+    def deferred_by(self, scope: Scope, pointer: str, variant: Variant) -> set[str]:
         """Formats a call of the function for `pointer` may queue (empty: it takes no queues)."""
 
     def format_slots(self) -> list[str]:
@@ -104,6 +108,16 @@ class Compiler(Protocol):
     def resolve_reference(self, reference: str, pointer: str) -> str:
         """Canonical pointer a `$ref` found at `pointer` refers to."""
 
+    def resolve_dynamic(self, scope: Scope, reference: Any, pointer: str, keyword: str) -> str:
+        """Location a `$dynamicRef` / `$recursiveRef` reaches in the scope's dynamic scope."""
+
+    def evaluated(self, scope: Scope, pointer: str, kind: Variant, data: str) -> str | None:
+        """Expression for the members `data` has that the siblings of the `unevaluated*` at
+        `pointer` evaluate (kind PROPERTIES or ITEMS); None when they can evaluate none."""
+
+    def enter(self, scope: Scope, pointer: str) -> DynamicScope:
+        """The dynamic scope of code for the subschema at `pointer` written into `scope`."""
+
     def apply(self, scope: Scope, schema: Any, pointer: str, target: Target, rule: str) -> None:
         """Emit inline code (or a call) applying `schema` to `target`."""
 
@@ -127,6 +141,7 @@ class Scope:
     defers: bool = False
     deferred: set[str] = field(default_factory=set)
     forwards: set[tuple[str, Variant]] = field(default_factory=set)
+    context: DynamicScope = ROOT_SCOPE  # the dynamic scope the code written here runs in
 
     def variable(self, stem: str) -> str:
         """Fresh local name: `value_1`, `value_2`, ..."""

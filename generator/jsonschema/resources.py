@@ -13,7 +13,7 @@ the standard meta-schemas from `jsonschema-specifications`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -33,6 +33,24 @@ class Place:
     base: str
     dialect: Dialect
     resource: str
+
+
+@dataclass(frozen=True)
+class DynamicScope:
+    """What the dynamic scope (the resources evaluation passed through) decides at one point.
+
+    Only what a `$dynamicRef` or `$recursiveRef` of the documents can consult is kept, so a
+    schema without them has one scope and every subschema one function.
+    """
+
+    # `$dynamicAnchor` name -> location, from the outermost resource that defines it.
+    bindings: tuple[tuple[str, str], ...] = ()
+    innermost: str = ""  # location of the innermost resource (for $recursiveRef only)
+    # Outermost resource of the innermost run of resources with `$recursiveAnchor: true`.
+    recursive: str = ""
+
+
+ROOT_SCOPE = DynamicScope()
 
 
 def join_uri(base: str, reference: str) -> str:
@@ -71,6 +89,12 @@ class Resources:
         self.anchors: dict[tuple[str, str], str] = {}  # (resource URI, name) -> location
         self.dynamic_anchors: dict[tuple[str, str], str] = {}
         self.recursive_anchors: set[str] = set()  # resource locations with $recursiveAnchor
+        # resource location -> its ($dynamicAnchor name, location) pairs
+        self.resource_dynamic: dict[str, list[tuple[str, str]]] = {}
+        self.dynamic_names: set[str] = set()  # anchor names some $dynamicRef names
+        self.recursive_refs = False  # whether any $recursiveRef exists
+        self._keys: dict[str, tuple[str, DynamicScope]] = {}
+        self._scopes: dict[DynamicScope, int] = {ROOT_SCOPE: 0}
         default = dialect_named(draft or DEFAULT_DIALECT)
         self._add_document("", root, default)
 
@@ -116,21 +140,33 @@ class Resources:
         self.places[location] = Place(base, dialect, resource)
         if not isinstance(schema, dict):
             return
+        if "$dynamicRef" in schema and "$dynamicRef" in dialect.keywords:
+            fragment = str(schema["$dynamicRef"]).partition("#")[2]
+            if fragment and not fragment.startswith("/"):
+                self.dynamic_names.add(unquote(fragment))
+        if "$recursiveRef" in schema and "$recursiveRef" in dialect.keywords:
+            self.recursive_refs = True
+        for where, child in self._children(schema, location, dialect):
+            self._index(child, where, base, dialect, resource)
+
+    @staticmethod
+    def _children(
+        schema: dict[str, Any], location: str, dialect: Dialect
+    ) -> Iterator[tuple[str, Any]]:
+        """(location, subschema) of each subschema directly inside a schema object."""
         values, maps, lists = dialect.subschema_keywords()
         for keyword, value in schema.items():
             if keyword not in dialect.keywords and keyword not in ("$defs", "definitions"):
                 continue  # an unknown keyword holds no subschemas (nor identifiers)
-            if keyword in values or (keyword == "items" and not isinstance(value, list)):
-                self._index(value, join_pointer(location, keyword), base, dialect, resource)
+            if keyword in values and not isinstance(value, list):
+                yield join_pointer(location, keyword), value
             elif keyword in maps and isinstance(value, dict):
                 for name, item in value.items():
                     if isinstance(item, dict | bool):
-                        where = join_pointer(location, keyword, name)
-                        self._index(item, where, base, dialect, resource)
+                        yield join_pointer(location, keyword, name), item
             elif (keyword in lists or keyword == "items") and isinstance(value, list):
                 for number, item in enumerate(value):
-                    where = join_pointer(location, keyword, number)
-                    self._index(item, where, base, dialect, resource)
+                    yield join_pointer(location, keyword, number), item
 
     def _enter(
         self, schema: dict[str, Any], location: str, base: str, dialect: Dialect, resource: str
@@ -161,6 +197,7 @@ class Resources:
                 self.anchors.setdefault((base, name), location)
                 if keyword == "$dynamicAnchor":
                     self.dynamic_anchors.setdefault((base, name), location)
+                    self.resource_dynamic.setdefault(resource, []).append((name, location))
             if schema.get("$recursiveAnchor") is True:
                 self.recursive_anchors.add(resource)
         return base, dialect, resource
@@ -181,6 +218,59 @@ class Resources:
             return jsonschema_specifications.REGISTRY.contents(uri)
         except LookupError:
             return None
+
+    def enter(self, scope: DynamicScope, location: str) -> DynamicScope:
+        """The dynamic scope once evaluation is at `location` (inside its resource)."""
+        if not (self.dynamic_names or self.recursive_refs):
+            return scope
+        resource = self.place(location).resource
+        bound = {name for name, _ in scope.bindings}
+        added = [
+            (name, anchor)
+            for name, anchor in self.resource_dynamic.get(resource, ())
+            if name in self.dynamic_names and name not in bound
+        ]
+        bindings = tuple(sorted({*scope.bindings, *added})) if added else scope.bindings
+        innermost, recursive = scope.innermost, scope.recursive
+        if self.recursive_refs and resource != innermost:
+            if resource not in self.recursive_anchors:
+                recursive = ""
+            elif innermost not in self.recursive_anchors:
+                recursive = resource  # a run starts here
+            innermost = resource
+        return DynamicScope(bindings, innermost, recursive)
+
+    def resolve_dynamic(self, reference: str, location: str, scope: DynamicScope) -> str:
+        """Target of a `$dynamicRef`: the outermost matching `$dynamicAnchor` in the dynamic
+        scope when the reference first resolves to a `$dynamicAnchor` of that name, else as `$ref`.
+        """
+        target = self.resolve(reference, location)
+        address, fragment = split_fragment(join_uri(self.place(location).base, reference))
+        if fragment and self.dynamic_anchors.get((address, fragment)) == target:
+            return dict(scope.bindings).get(fragment, target)
+        return target
+
+    def resolve_recursive(self, location: str, scope: DynamicScope) -> str:
+        """Target of `$recursiveRef: "#"` (2019-09): the outermost resource of the innermost run
+        with `$recursiveAnchor: true`, when the current resource starts or continues one."""
+        target = self.resolve("#", location)
+        if target in self.recursive_anchors and scope.recursive:
+            return scope.recursive
+        return target
+
+    def function_key(self, location: str, scope: DynamicScope) -> str:
+        """Name of the function compiled for a location in a dynamic scope (the location
+        itself in the root scope, so schemas without dynamic references keep their keys)."""
+        if scope == ROOT_SCOPE:
+            return location
+        number = self._scopes.setdefault(scope, len(self._scopes))
+        key = f"{location}\x00{number}"
+        self._keys[key] = (location, scope)
+        return key
+
+    def unkey(self, key: str) -> tuple[str, DynamicScope]:
+        """(location, dynamic scope) of a function key."""
+        return self._keys.get(key, (key, ROOT_SCOPE))
 
     def place(self, location: str) -> Place:
         """Base URI, dialect and resource in effect at `location`."""
