@@ -19,14 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.errors import join_pointer
-from generator.jsonschema.node import Scope, Target, Variant
+from generator.jsonschema.node import Compiler, Scope, Target, Variant
+from generator.jsonschema.resources import Resources
 from generator.jsonschema.writer import CodeWriter, comment_text, string_literal
 
-if TYPE_CHECKING:
-    from generator.jsonschema.compiler import ModuleCompiler
+
+class ModuleCompiler(Compiler, Protocol):
+    """What annotation functions need from the module compiler (`validator_compiler`)."""
+
+    resources: Resources
+    evaluation: Evaluation
+
+    def function_key(self, scope: Scope, pointer: str) -> str:
+        """Key of the function a call from `scope` runs for the subschema at `pointer`."""
+
+    def function_name(self, pointer: str, variant: Variant) -> str:
+        """Name of the function compiled for a key, queued for compiling."""
+
 
 PROPERTIES, ITEMS = Variant.PROPERTIES, Variant.ITEMS
 # Keywords that evaluate members themselves, per kind.
