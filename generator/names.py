@@ -41,8 +41,11 @@ _RESERVED = frozenset(
     # Module-level names of the generated package: a model or enum called `ClassVar`, `Enum` or
     # `GraphClient` would shadow them (a shadowed `ClassVar` silently turns `_wire_names` into a field).
     | {
+        "AsyncBaseClient",
         "AsyncGraphClient",
         "Awaitable",
+        "BaseClient",
+        "ResponseTable",
         "Callable",
         "ClassVar",
         "Enum",

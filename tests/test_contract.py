@@ -24,7 +24,7 @@ from graph_invite import (
     InviteResult,
     RetryPolicy,
 )
-from graph_invite.client import DEFAULT_TIMEOUT, TokenSource
+from graph_invite.transport import DEFAULT_TIMEOUT, TokenSource
 from graph_invite.validators import validate_odata_error
 
 from generator.mock.server import MockServer, MockService

@@ -215,7 +215,7 @@ def hostile_spec(texts: dict[str, Any]) -> dict[str, Any]:
                     "operationId": texts["operation"],
                     "summary": text,
                     "description": text,
-                    "requestBody": {"content": _json_body(texts["request"])},
+                    "requestBody": {"required": True, "content": _json_body(texts["request"])},
                     "responses": {"200": {"description": text, "content": _json_body("response")}},
                 },
             }
@@ -406,7 +406,7 @@ COLLIDING = {
             "parameters": [{"name": parameter, "in": "path", "required": True}],
             "post": {
                 "operationId": operation,
-                "requestBody": {"content": _json_body(body)},
+                "requestBody": {"required": True, "content": _json_body(body)},
                 "responses": {
                     "200": {"description": "ok", "content": _json_body("inviteResponse")}
                 },
@@ -539,7 +539,7 @@ VALID = {
             "parameters": [{"name": "id", "in": "path", "required": True}],
             "post": {
                 "operationId": "invite",
-                "requestBody": {"content": _json_body("request")},
+                "requestBody": {"required": True, "content": _json_body("request")},
                 "responses": {
                     "200": {
                         "description": "ok",

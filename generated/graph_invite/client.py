@@ -2,23 +2,19 @@
 # spec sha256: 9af1de03a4e66718434e9ef92c0d43c5828aa94b0563b3198d8cc98203609add; generator 0.2.0
 """Sync and async clients for Microsoft Graph driveItem invite over httpx.
 
-Retries are idempotency-aware: an invitation sends e-mail, so a POST is sent again only when the
-service provably did not process it (the connection never carried the request; 429 or 503, Graph's
-throttling answers). A 500/502/504 or a failure after the body was sent is retried only when
-`RetryPolicy(retry_processed=True)` says the caller accepts possible duplicate invitations.
+`GraphClient` and `AsyncGraphClient` add one method per operation to the runtime's `BaseClient`
+and `AsyncBaseClient` (module `transport`: sending, retries, token refresh, reading answers by
+status). Each method builds its request with `requests.build_<method>` and reads the answer with
+the operation's response table: documented statuses by code, `NXX` range or `default`.
 """
 
 from __future__ import annotations
 
-import functools
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from graph_invite.errors import GraphError
-from graph_invite.models import InviteRequest, InviteResponse, Permission
+from graph_invite.models import InviteRequest, InviteResponse, OdataError, Permission
 from graph_invite.requests import (
-    RequestInfo,
     build_drive_items_invite,
     build_drives_following_invite,
     build_drives_items_invite,
@@ -43,160 +39,17 @@ from graph_invite.requests import (
     build_workbooks_children_invite,
     build_workbooks_invite,
 )
-from graph_invite.types import UNSET, FrozenRecord, Unset
-
-# httpx (and asyncio, uuid, random, email.utils, json, ipaddress) are imported where first used,
-# not here: httpx alone takes several times longer to import than the rest of this package.
-if TYPE_CHECKING:
-    import httpx
+from graph_invite.results import ApiResult
+from graph_invite.transport import AsyncBaseClient, BaseClient, ResponseTable
+from graph_invite.types import UNSET
 
 DEFAULT_BASE_URL = "https://graph.microsoft.com"
-# 30 s, 10 s to connect: made on first access by `__getattr__` below, since it needs httpx.
-DEFAULT_TIMEOUT: httpx.Timeout
-TokenSource = str | Callable[[], str]
-SERVER_ERRORS = frozenset({500, 502, 504})
 
 
-def __getattr__(name: str) -> Any:
-    """`DEFAULT_TIMEOUT` on first access (PEP 562): building it imports httpx."""
-    if name == "DEFAULT_TIMEOUT":
-        return _default_timeout()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@functools.cache
-def _default_timeout() -> httpx.Timeout:
-    import httpx
-
-    return httpx.Timeout(30.0, connect=10.0)
-
-
-def _not_sent(error: Exception) -> bool:
-    """True for errors raised before the request left this machine: retrying cannot duplicate an invitation."""
-    import httpx
-
-    return isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
-
-
-class RetryPolicy(FrozenRecord):
-    """When and how long to wait before sending a request again (immutable, hashable)."""
-
-    _fields: ClassVar[tuple[str, ...]] = (
-        "max_retries",
-        "backoff_base",
-        "backoff_max",
-        "max_retry_after",
-        "retry_statuses",
-        "retry_processed",
-    )
-    __slots__ = (
-        "backoff_base",
-        "backoff_max",
-        "max_retries",
-        "max_retry_after",
-        "retry_processed",
-        "retry_statuses",
-    )
-    max_retries: int
-    backoff_base: float
-    backoff_max: float
-    max_retry_after: float
-    retry_statuses: frozenset[int]
-    retry_processed: bool
-
-    def __init__(
-        self,
-        max_retries: int = 3,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
-        max_retry_after: float = 300.0,
-        retry_statuses: frozenset[int] = frozenset({429, 503}),
-        retry_processed: bool = False,
-    ) -> None:
-        self._init(
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            backoff_max=backoff_max,
-            max_retry_after=max_retry_after,
-            retry_statuses=retry_statuses,
-            retry_processed=retry_processed,
-        )
-
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds to wait: `Retry-After` when given, else exponential backoff with full jitter."""
-        given = parse_retry_after(retry_after)
-        if given is not None:
-            return min(given, self.max_retry_after)
-        import random
-
-        ceiling = min(self.backoff_max, self.backoff_base * 2**attempt)
-        return random.uniform(0, ceiling)  # noqa: S311 - jitter spreads retries; not security
-
-    def retry_delay(
-        self, attempt: int, status: int | None, headers: Mapping[str, str], error: Exception | None
-    ) -> float | None:
-        """The wait before attempt `attempt + 1`, or None when the request must not be repeated."""
-        if attempt >= self.max_retries:
-            return None
-        if error is not None:
-            safe = _not_sent(error) or self.retry_processed
-            return self.delay(attempt, None) if safe else None
-        retryable = status in self.retry_statuses or (
-            self.retry_processed and status in SERVER_ERRORS
-        )
-        return self.delay(attempt, headers.get("Retry-After")) if retryable else None
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """`Retry-After` as seconds: a delay in seconds or an HTTP date; None when absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    import email.utils
-
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def check_base_url(base_url: str) -> str:
-    """The service root without a trailing slash; plain http is refused except for loopback hosts."""
-    import httpx
-
-    url = httpx.URL(base_url)
-    if url.scheme == "https" or (url.scheme == "http" and _is_loopback(url.host)):
-        return str(url).rstrip("/")
-    raise ValueError(
-        f"base_url must use https (http only for loopback hosts), got {url.scheme}://{url.host}"
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class InviteResult(FrozenRecord):
+class InviteResult(ApiResult[InviteResponse]):
     """A successful answer: the permissions granted, and which recipients failed (207)."""
 
-    __slots__ = ("body", "request_id", "status_code")
-    _fields: ClassVar[tuple[str, ...]] = ("status_code", "body", "request_id")
-    status_code: int
-    body: InviteResponse
-    request_id: str
-
-    def __init__(self, status_code: int, body: InviteResponse, request_id: str = "") -> None:
-        self._init(status_code=status_code, body=body, request_id=request_id)
+    __slots__ = ()
 
     @property
     def permissions(self) -> list[Permission]:
@@ -221,180 +74,325 @@ class InviteResult(FrozenRecord):
         return self.status_code == 207
 
 
-class _Settings:
-    """What both clients share: base URL, token source, retry policy, validation switches."""
+_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_DRIVES_FOLLOWING_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_DRIVES_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_DRIVES_ROOT_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_DRIVES_SPECIAL_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_GROUPS_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES: (
+    ResponseTable
+) = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_FOLLOWING_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_ROOT_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_DRIVE_SPECIAL_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_SHARES_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_SHARES_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_SHARES_ROOT_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_SITES_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_USERS_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_WORKBOOKS_CHILDREN_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
+_WORKBOOKS_INVITE_RESPONSES: ResponseTable = {
+    "200": ("json", InviteResponse.from_dict),
+    "207": ("json", InviteResponse.from_dict),
+    "400": ("json", OdataError.from_dict),
+    "401": ("json", OdataError.from_dict),
+    "403": ("json", OdataError.from_dict),
+    "404": ("json", OdataError.from_dict),
+    "413": ("json", OdataError.from_dict),
+    "415": ("json", OdataError.from_dict),
+    "429": ("json", OdataError.from_dict),
+    "500": ("json", OdataError.from_dict),
+    "503": ("json", OdataError.from_dict),
+}
 
-    def __init__(
-        self,
-        token: TokenSource,
-        base_url: str,
-        retry: RetryPolicy,
-        validate_requests: bool,
-        validate_responses: bool,
-    ) -> None:
-        if not (isinstance(token, str) or callable(token)):
-            raise TypeError("token must be a string or a callable returning one")
-        self._token = token
-        self.base_url = check_base_url(base_url)
-        self.retry = retry
-        self.validate_requests = validate_requests
-        self.validate_responses = validate_responses
 
-    @property
-    def can_refresh(self) -> bool:
-        """A callable token source can be asked again after a 401."""
-        return callable(self._token)
-
-    def token(self) -> str:
-        """The current bearer token."""
-        token = self._token() if callable(self._token) else self._token
-        if not isinstance(token, str) or not token:
-            raise TypeError("the token source returned no token")
-        return token
-
-    def prepare(
-        self, request: RequestInfo, token: str, client_request_id: str
-    ) -> tuple[str, dict[str, str], bytes | None]:
-        """URL, headers and body bytes for one attempt."""
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json",
-            "client-request-id": client_request_id,
-        }
-        content = None
-        if request.body is not None:
-            import json
-
-            headers["Content-Type"] = "application/json"
-            content = json.dumps(request.body, ensure_ascii=False, allow_nan=False).encode("utf-8")
-        return self.base_url + request.path, headers, content
-
-    def failure(self, response: httpx.Response, attempts: int) -> GraphError:
-        """The `GraphError` for a 4xx/5xx answer."""
-        return GraphError.from_response(
-            response.status_code, _json_or_none(response), response.headers, attempts=attempts
-        )
-
-    def invite_result(self, response: httpx.Response, statuses: frozenset[int]) -> InviteResult:
-        """Parse a success answer; any other status is a `GraphError`."""
-        if response.status_code not in statuses:
-            raise GraphError(
-                f"unexpected HTTP {response.status_code} for this operation",
-                status_code=response.status_code,
-                body=_json_or_none(response),
-            )
-        body = InviteResponse.from_dict(response.json(), validate=self.validate_responses)
-        return InviteResult(response.status_code, body, response.headers.get("request-id", ""))
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _transport_failure(
-    error: httpx.TransportError, attempts: int, client_request_id: str
-) -> GraphError:
-    return GraphError(
-        f"{type(error).__name__}: the request could not be completed",
-        status_code=None,
-        client_request_id=client_request_id,
-        attempts=attempts,
-    )
-
-
-class GraphClient:
-    """Synchronous client: one method per operation, named by its operationId.
+class GraphClient(BaseClient):
+    """Synchronous client: one method per operation.
 
     `token` is a bearer token or a callable returning one (asked again once after a 401).
-    `base_url` is the service root; each operation adds `/v1.0` or `/beta` as the spec says.
+    `base_url` is the service root (default `DEFAULT_BASE_URL`); each operation adds the path its
+    server gives.
     """
 
-    def __init__(
-        self,
-        token: TokenSource,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        timeout: float | httpx.Timeout | Unset = UNSET,
-        retry: RetryPolicy | None = None,
-        validate_requests: bool = True,
-        validate_responses: bool = True,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ) -> None:
-        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
-        import httpx
-
-        self._settings = _Settings(
-            token, base_url, retry or RetryPolicy(), validate_requests, validate_responses
-        )
-        self._http = httpx.Client(
-            timeout=_default_timeout() if timeout is UNSET else timeout,
-            transport=transport,
-            follow_redirects=False,
-        )
-        self._sleep = sleep or time.sleep
-
-    def __repr__(self) -> str:
-        return f"GraphClient(base_url={self._settings.base_url!r})"
-
-    def close(self) -> None:
-        """Close the underlying HTTP connections."""
-        self._http.close()
-
-    def __enter__(self) -> GraphClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def send(self, request: RequestInfo) -> httpx.Response:
-        """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
-        import uuid
-
-        import httpx
-
-        settings = self._settings
-        token = settings.token()
-        # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.
-        client_request_id = str(uuid.uuid4())
-        # `attempt` counts retries (the backoff exponent); `sent` counts every request, 401 refresh included.
-        attempt, sent, refreshed = 0, 0, False
-        while True:
-            url, headers, content = settings.prepare(request, token, client_request_id)
-            sent += 1
-            try:
-                response = self._http.request(request.method, url, headers=headers, content=content)
-            except httpx.TransportError as error:
-                delay = settings.retry.retry_delay(attempt, None, {}, error)
-                if delay is None:
-                    raise _transport_failure(error, sent, client_request_id) from error
-                self._sleep(delay)
-                attempt += 1
-                continue
-            if response.status_code == 401 and settings.can_refresh and not refreshed:
-                # An expired token is rejected before anything is processed: ask for a new one once.
-                refreshed, token = True, settings.token()
-                continue
-            delay = settings.retry.retry_delay(
-                attempt, response.status_code, response.headers, None
-            )
-            if delay is None:
-                break
-            self._sleep(delay)
-            attempt += 1
-        if response.status_code >= 400:
-            raise settings.failure(response, sent)
-        return response
+    DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
 
     def drive_items_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
     ) -> InviteResult:
         """Send a sharing invitation: POST /v1.0/drive/items/{item-id}/invite"""
         request = build_drive_items_invite(item_id, body, validate=self._settings.validate_requests)
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def drives_following_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -403,7 +401,7 @@ class GraphClient:
         request = build_drives_following_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _DRIVES_FOLLOWING_INVITE_RESPONSES, InviteResult)
 
     def drives_items_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -412,7 +410,7 @@ class GraphClient:
         request = build_drives_items_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _DRIVES_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def drives_root_invite(
         self, drive_id: str, body: InviteRequest | Mapping[str, Any]
@@ -421,7 +419,7 @@ class GraphClient:
         request = build_drives_root_invite(
             drive_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _DRIVES_ROOT_INVITE_RESPONSES, InviteResult)
 
     def drives_special_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -430,7 +428,7 @@ class GraphClient:
         request = build_drives_special_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _DRIVES_SPECIAL_INVITE_RESPONSES, InviteResult)
 
     def groups_drive_items_invite(
         self, group_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -439,7 +437,7 @@ class GraphClient:
         request = build_groups_drive_items_invite(
             group_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _GROUPS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def me_drive_following_analytics_item_activity_stats_activities_drive_item_invite(
         self,
@@ -460,7 +458,11 @@ class GraphClient:
                 validate=self._settings.validate_requests,
             )
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(
+            request,
+            _ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES,
+            InviteResult,
+        )
 
     def me_drive_following_children_invite(
         self, item_id: str, item_id1: str, body: InviteRequest | Mapping[str, Any]
@@ -469,7 +471,7 @@ class GraphClient:
         request = build_me_drive_following_children_invite(
             item_id, item_id1, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES, InviteResult)
 
     def me_drive_following_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -478,7 +480,7 @@ class GraphClient:
         request = build_me_drive_following_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _ME_DRIVE_FOLLOWING_INVITE_RESPONSES, InviteResult)
 
     def me_drive_following_list_item_drive_item_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -487,7 +489,9 @@ class GraphClient:
         request = build_me_drive_following_list_item_drive_item_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(
+            request, _ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES, InviteResult
+        )
 
     def me_drive_items_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -496,12 +500,12 @@ class GraphClient:
         request = build_me_drive_items_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _ME_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def me_drive_root_invite(self, body: InviteRequest | Mapping[str, Any]) -> InviteResult:
         """Send a sharing invitation: POST /beta/me/drive/root/invite"""
         request = build_me_drive_root_invite(body, validate=self._settings.validate_requests)
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _ME_DRIVE_ROOT_INVITE_RESPONSES, InviteResult)
 
     def me_drive_special_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -510,7 +514,7 @@ class GraphClient:
         request = build_me_drive_special_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _ME_DRIVE_SPECIAL_INVITE_RESPONSES, InviteResult)
 
     def me_followed_sites_items_shared_drive_item_drive_item_invite(
         self, site_id: str, base_item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -521,7 +525,11 @@ class GraphClient:
         request = build_me_followed_sites_items_shared_drive_item_drive_item_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(
+            request,
+            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
+            InviteResult,
+        )
 
     def me_followed_sites_items_shared_drive_item_items_invite(
         self, site_id: str, base_item_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -532,7 +540,9 @@ class GraphClient:
         request = build_me_followed_sites_items_shared_drive_item_items_invite(
             site_id, base_item_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(
+            request, _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES, InviteResult
+        )
 
     def me_followed_sites_items_shared_drive_item_root_invite(
         self, site_id: str, base_item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -543,7 +553,9 @@ class GraphClient:
         request = build_me_followed_sites_items_shared_drive_item_root_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(
+            request, _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES, InviteResult
+        )
 
     def shares_drive_item_invite(
         self, share_id: str, body: InviteRequest | Mapping[str, Any]
@@ -552,7 +564,7 @@ class GraphClient:
         request = build_shares_drive_item_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _SHARES_DRIVE_ITEM_INVITE_RESPONSES, InviteResult)
 
     def shares_items_invite(
         self, share_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -561,7 +573,7 @@ class GraphClient:
         request = build_shares_items_invite(
             share_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _SHARES_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def shares_root_invite(
         self, share_id: str, body: InviteRequest | Mapping[str, Any]
@@ -570,7 +582,7 @@ class GraphClient:
         request = build_shares_root_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _SHARES_ROOT_INVITE_RESPONSES, InviteResult)
 
     def sites_drive_items_invite(
         self, site_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -579,7 +591,7 @@ class GraphClient:
         request = build_sites_drive_items_invite(
             site_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _SITES_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def users_drive_items_invite(
         self, user_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -588,7 +600,7 @@ class GraphClient:
         request = build_users_drive_items_invite(
             user_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _USERS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     def workbooks_children_invite(
         self, workbook_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -597,7 +609,7 @@ class GraphClient:
         request = build_workbooks_children_invite(
             workbook_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _WORKBOOKS_CHILDREN_INVITE_RESPONSES, InviteResult)
 
     def workbooks_invite(
         self, workbook_id: str, body: InviteRequest | Mapping[str, Any]
@@ -606,103 +618,25 @@ class GraphClient:
         request = build_workbooks_invite(
             workbook_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(self.send(request), frozenset({200, 207}))
+        return self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult)
 
 
-class AsyncGraphClient:
-    """Asynchronous client: one method per operation, named by its operationId.
+class AsyncGraphClient(AsyncBaseClient):
+    """Asynchronous client: one method per operation.
 
     `token` is a bearer token or a callable returning one (asked again once after a 401).
-    `base_url` is the service root; each operation adds `/v1.0` or `/beta` as the spec says.
+    `base_url` is the service root (default `DEFAULT_BASE_URL`); each operation adds the path its
+    server gives.
     """
 
-    def __init__(
-        self,
-        token: TokenSource,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        timeout: float | httpx.Timeout | Unset = UNSET,
-        retry: RetryPolicy | None = None,
-        validate_requests: bool = True,
-        validate_responses: bool = True,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-    ) -> None:
-        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
-        import asyncio
-
-        import httpx
-
-        self._settings = _Settings(
-            token, base_url, retry or RetryPolicy(), validate_requests, validate_responses
-        )
-        self._http = httpx.AsyncClient(
-            timeout=_default_timeout() if timeout is UNSET else timeout,
-            transport=transport,
-            follow_redirects=False,
-        )
-        self._sleep = sleep or asyncio.sleep
-
-    def __repr__(self) -> str:
-        return f"AsyncGraphClient(base_url={self._settings.base_url!r})"
-
-    async def close(self) -> None:
-        """Close the underlying HTTP connections."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncGraphClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def send(self, request: RequestInfo) -> httpx.Response:
-        """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
-        import uuid
-
-        import httpx
-
-        settings = self._settings
-        token = settings.token()
-        # One id per call, kept across retries: Graph's logs (and the caller's) tie the attempts together.
-        client_request_id = str(uuid.uuid4())
-        # `attempt` counts retries (the backoff exponent); `sent` counts every request, 401 refresh included.
-        attempt, sent, refreshed = 0, 0, False
-        while True:
-            url, headers, content = settings.prepare(request, token, client_request_id)
-            sent += 1
-            try:
-                response = await self._http.request(
-                    request.method, url, headers=headers, content=content
-                )
-            except httpx.TransportError as error:
-                delay = settings.retry.retry_delay(attempt, None, {}, error)
-                if delay is None:
-                    raise _transport_failure(error, sent, client_request_id) from error
-                await self._sleep(delay)
-                attempt += 1
-                continue
-            if response.status_code == 401 and settings.can_refresh and not refreshed:
-                # An expired token is rejected before anything is processed: ask for a new one once.
-                refreshed, token = True, settings.token()
-                continue
-            delay = settings.retry.retry_delay(
-                attempt, response.status_code, response.headers, None
-            )
-            if delay is None:
-                break
-            await self._sleep(delay)
-            attempt += 1
-        if response.status_code >= 400:
-            raise settings.failure(response, sent)
-        return response
+    DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
 
     async def drive_items_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
     ) -> InviteResult:
         """Send a sharing invitation: POST /v1.0/drive/items/{item-id}/invite"""
         request = build_drive_items_invite(item_id, body, validate=self._settings.validate_requests)
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def drives_following_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -711,7 +645,7 @@ class AsyncGraphClient:
         request = build_drives_following_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _DRIVES_FOLLOWING_INVITE_RESPONSES, InviteResult)
 
     async def drives_items_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -720,7 +654,7 @@ class AsyncGraphClient:
         request = build_drives_items_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _DRIVES_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def drives_root_invite(
         self, drive_id: str, body: InviteRequest | Mapping[str, Any]
@@ -729,7 +663,7 @@ class AsyncGraphClient:
         request = build_drives_root_invite(
             drive_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _DRIVES_ROOT_INVITE_RESPONSES, InviteResult)
 
     async def drives_special_invite(
         self, drive_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -738,7 +672,7 @@ class AsyncGraphClient:
         request = build_drives_special_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _DRIVES_SPECIAL_INVITE_RESPONSES, InviteResult)
 
     async def groups_drive_items_invite(
         self, group_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -747,7 +681,7 @@ class AsyncGraphClient:
         request = build_groups_drive_items_invite(
             group_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _GROUPS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def me_drive_following_analytics_item_activity_stats_activities_drive_item_invite(
         self,
@@ -768,7 +702,11 @@ class AsyncGraphClient:
                 validate=self._settings.validate_requests,
             )
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request,
+            _ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES,
+            InviteResult,
+        )
 
     async def me_drive_following_children_invite(
         self, item_id: str, item_id1: str, body: InviteRequest | Mapping[str, Any]
@@ -777,7 +715,9 @@ class AsyncGraphClient:
         request = build_me_drive_following_children_invite(
             item_id, item_id1, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request, _ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES, InviteResult
+        )
 
     async def me_drive_following_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -786,7 +726,7 @@ class AsyncGraphClient:
         request = build_me_drive_following_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _ME_DRIVE_FOLLOWING_INVITE_RESPONSES, InviteResult)
 
     async def me_drive_following_list_item_drive_item_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -795,7 +735,9 @@ class AsyncGraphClient:
         request = build_me_drive_following_list_item_drive_item_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request, _ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES, InviteResult
+        )
 
     async def me_drive_items_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -804,12 +746,12 @@ class AsyncGraphClient:
         request = build_me_drive_items_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _ME_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def me_drive_root_invite(self, body: InviteRequest | Mapping[str, Any]) -> InviteResult:
         """Send a sharing invitation: POST /beta/me/drive/root/invite"""
         request = build_me_drive_root_invite(body, validate=self._settings.validate_requests)
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _ME_DRIVE_ROOT_INVITE_RESPONSES, InviteResult)
 
     async def me_drive_special_invite(
         self, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -818,7 +760,7 @@ class AsyncGraphClient:
         request = build_me_drive_special_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _ME_DRIVE_SPECIAL_INVITE_RESPONSES, InviteResult)
 
     async def me_followed_sites_items_shared_drive_item_drive_item_invite(
         self, site_id: str, base_item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -829,7 +771,11 @@ class AsyncGraphClient:
         request = build_me_followed_sites_items_shared_drive_item_drive_item_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request,
+            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
+            InviteResult,
+        )
 
     async def me_followed_sites_items_shared_drive_item_items_invite(
         self, site_id: str, base_item_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -840,7 +786,9 @@ class AsyncGraphClient:
         request = build_me_followed_sites_items_shared_drive_item_items_invite(
             site_id, base_item_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request, _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES, InviteResult
+        )
 
     async def me_followed_sites_items_shared_drive_item_root_invite(
         self, site_id: str, base_item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -851,7 +799,9 @@ class AsyncGraphClient:
         request = build_me_followed_sites_items_shared_drive_item_root_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(
+            request, _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES, InviteResult
+        )
 
     async def shares_drive_item_invite(
         self, share_id: str, body: InviteRequest | Mapping[str, Any]
@@ -860,7 +810,7 @@ class AsyncGraphClient:
         request = build_shares_drive_item_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _SHARES_DRIVE_ITEM_INVITE_RESPONSES, InviteResult)
 
     async def shares_items_invite(
         self, share_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -869,7 +819,7 @@ class AsyncGraphClient:
         request = build_shares_items_invite(
             share_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _SHARES_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def shares_root_invite(
         self, share_id: str, body: InviteRequest | Mapping[str, Any]
@@ -878,7 +828,7 @@ class AsyncGraphClient:
         request = build_shares_root_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _SHARES_ROOT_INVITE_RESPONSES, InviteResult)
 
     async def sites_drive_items_invite(
         self, site_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -887,7 +837,7 @@ class AsyncGraphClient:
         request = build_sites_drive_items_invite(
             site_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _SITES_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def users_drive_items_invite(
         self, user_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -896,7 +846,7 @@ class AsyncGraphClient:
         request = build_users_drive_items_invite(
             user_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _USERS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult)
 
     async def workbooks_children_invite(
         self, workbook_id: str, item_id: str, body: InviteRequest | Mapping[str, Any]
@@ -905,7 +855,7 @@ class AsyncGraphClient:
         request = build_workbooks_children_invite(
             workbook_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _WORKBOOKS_CHILDREN_INVITE_RESPONSES, InviteResult)
 
     async def workbooks_invite(
         self, workbook_id: str, body: InviteRequest | Mapping[str, Any]
@@ -914,4 +864,4 @@ class AsyncGraphClient:
         request = build_workbooks_invite(
             workbook_id, body, validate=self._settings.validate_requests
         )
-        return self._settings.invite_result(await self.send(request), frozenset({200, 207}))
+        return await self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult)

@@ -5,70 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
-from urllib.parse import quote
+from typing import Any
 
 from graph_invite.models import InviteRequest
-from graph_invite.types import FrozenRecord
+from graph_invite.request_info import RequestInfo
 from graph_invite.validators import validate_invite_request
-
-
-class RequestInfo(FrozenRecord):
-    """Method, URL template, path parameters and JSON body of one request; sent by a client.
-
-    Immutable; `repr` leaves the body out (it can hold personal data)."""
-
-    __slots__ = ("body", "method", "operation_id", "path_parameters", "url_template")
-    _fields: ClassVar[tuple[str, ...]] = (
-        "operation_id",
-        "method",
-        "url_template",
-        "path_parameters",
-        "body",
-    )
-    _repr_hidden: ClassVar[frozenset[str]] = frozenset({"body"})
-    operation_id: str
-    method: str
-    url_template: str
-    path_parameters: Mapping[str, str]
-    body: dict[str, Any] | None
-
-    def __init__(
-        self,
-        operation_id: str,
-        method: str,
-        url_template: str,
-        path_parameters: Mapping[str, str],
-        body: dict[str, Any] | None = None,
-    ) -> None:
-        # Refuse a bad parameter when the request is built, not later when it is sent.
-        for name, value in path_parameters.items():
-            encode_segment(name, value)
-        self._init(
-            operation_id=operation_id,
-            method=method,
-            url_template=url_template,
-            path_parameters=path_parameters,
-            body=body,
-        )
-
-    @property
-    def path(self) -> str:
-        """The URL path, each parameter percent-encoded as exactly one segment."""
-        path = self.url_template
-        for name, value in self.path_parameters.items():
-            path = path.replace("{" + name + "}", encode_segment(name, value))
-        return path
-
-
-def encode_segment(name: str, value: str) -> str:
-    """One path segment: `/`, `?`, `#`, spaces and `%` encoded; `.` and `..` refused their meaning."""
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"path parameter {name!r} must be a non-empty string")
-    encoded = quote(value, safe="")
-    # `.` and `..` are dot-segments: URL normalisation (httpx's included) would remove them and
-    # send the request to a different endpoint, so they are percent-encoded too.
-    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
 def invite_request_body(

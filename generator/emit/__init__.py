@@ -1,6 +1,7 @@
 """Stage 3, emitters: IR -> `dict[PurePosixPath, str]` of unformatted files, one module per output kind.
 
-`client` (package modules through `templates/client/`), `schemas` (standalone JSON Schemas),
+`client` (package modules through `templates/client/`, rendering the views of `model_views` and
+`operation_views`, plus the spec-independent modules of `runtime/`, copied verbatim), `schemas` (standalone JSON Schemas),
 `validators` (compiled validators, through `generator.jsonschema`), `strategies` (Hypothesis
 strategies, through `generator.strategies`). Emitters return text and never touch the disk.
 May import: `generator.ir`, `generator.names`, `generator.errors`, and the libraries

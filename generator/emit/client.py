@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
-from generator.ir.model import Api, Model, Operation, enum_members_name
-from generator.names import docstring, import_order, py_literal, python_identifier, toml_string
+from generator.emit.model_views import enum_view, model_imports, model_view, open_enums
+from generator.emit.operation_views import OperationView, ResultView, operation_view, result_views
+from generator.ir.model import Api
+from generator.names import docstring, import_order, py_literal, toml_string
 
 PACKAGE = "graph_invite"
 TEMPLATE_ROOTS = (
@@ -42,143 +46,34 @@ def template_environment(
     return environment
 
 
-@dataclass(frozen=True)
-class ResultShape:
-    """How a success body is offered to callers: `InviteResult.permissions`, `.failed`, ..."""
-
-    class_name: str
-    body_class: str
-    items_field: str
-    items_attribute: str
-    item_class: str
-    error_field: str
+RUNTIME_ROOT = Path(__file__).parent / "runtime"
+# Runtime modules copied into every generated package, verbatim (the writer adds the header).
+RUNTIME_MODULES = ("errors.py", "request_info.py", "results.py", "transport.py", "types.py")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REQUEST_HELPERS = ("path_segment", "query_pairs", "header_value", "cookie_pair")
 
 
-def _decode_lines(model: Model) -> list[str]:
-    """`_from_valid`'s body: slots set directly on `object.__new__(cls)`, skipping the keyword
-    call into `__init__` (about half the cost of building a small model from valid data).
-
-    `key in data` then `data[key]` beats `data.get(key, UNSET)` (no method call) on every shape
-    the corpus has, sparse and dense alike.
-    """
-    lines = ["instance = object.__new__(cls)"]
-    for field in model.fields:
-        wire = py_literal(field.wire_name)
-        target = f"instance.{field.python_name}"
-        if field.required:
-            lines.append(f"{target} = {field.type.decode_nullable(f'data[{wire}]')}")
-        elif field.type.is_identity:
-            lines.append(f"{target} = data[{wire}] if {wire} in data else UNSET")
-        else:
-            lines += [
-                f"if {wire} in data:",
-                f"    value = data[{wire}]",
-                f"    {target} = {field.type.decode_nullable('value')}",
-                "else:",
-                f"    {target} = UNSET",
-            ]
-    if model.extra_allowed:
-        # Most objects carry no unknown property: the subset test is cheaper than the comprehension.
-        lines += [
-            "instance.additional_properties = (",
-            "    {}",
-            "    if cls._wire_names.issuperset(data)",
-            "    else {key: item for key, item in data.items() if key not in cls._wire_names}",
-            ")",
-        ]
-    return [*lines, "return instance"]
+def runtime_files() -> dict[PurePosixPath, str]:
+    """The spec-independent modules, read from `generator/emit/runtime/` and copied as they are."""
+    return {
+        PurePosixPath(PACKAGE, name): (RUNTIME_ROOT / name).read_text(encoding="utf-8")
+        for name in RUNTIME_MODULES
+    }
 
 
-def _encode_lines(model: Model) -> list[str]:
-    start = "dict(self.additional_properties)" if model.extra_allowed else "{}"
-    lines = [f"data: dict[str, Any] = {start}"]
-    for field in model.fields:
-        wire = py_literal(field.wire_name)
-        value = field.type.encode_nullable(f"self.{field.python_name}")
-        if field.required:
-            lines.append(f"data[{wire}] = {value}")
-        else:
-            lines += [f"if self.{field.python_name} is not UNSET:", f"    data[{wire}] = {value}"]
-    return [*lines, "return data"]
+def _used(names: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """The names that occur as whole words in the given hints and expressions."""
+    words = {word for text in texts for word in _WORD.findall(text)}
+    return sorted(set(names) & words)
 
 
-def _init_lines(model: Model) -> list[str]:
-    """`__init__`: keyword-only, one parameter per field (defaults as the schema says), then
-    `additional_properties` when the schema keeps unknown properties."""
-    parameters = [
-        f"{field.python_name}: {field.type_hint}"
-        + (f" = {field.default_literal}" if field.default_literal else "")
-        for field in model.fields
-    ]
-    body = [f"self.{field.python_name} = {field.python_name}" for field in model.fields]
-    if model.extra_allowed:
-        parameters.append("additional_properties: dict[str, Any] | None = None")
-        body += [
-            "self.additional_properties = (",
-            "    {} if additional_properties is None else additional_properties",
-            ")",
-        ]
-    signature = ", ".join(["self", "*", *parameters]) if parameters else "self"
-    return [f"def __init__({signature}) -> None:", *(f"    {line}" for line in body or ["pass"])]
+def _import_line(module: str, names: Iterable[str]) -> list[str]:
+    ordered = import_order(names)
+    return [f"from {PACKAGE}.{module} import {', '.join(ordered)}"] if ordered else []
 
 
-def _tuple_literal(names: list[str]) -> str:
-    items = [py_literal(name) for name in names]
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _slots(model: Model) -> list[str]:
-    """The instance attributes, in declaration order (`repr` and `==` follow it)."""
-    names = [field.python_name for field in model.fields]
-    return [*names, "additional_properties"] if model.extra_allowed else names
-
-
-def _model_imports(api: Api) -> list[str]:
-    hints = " ".join(field.type_hint for model in api.models for field in model.fields)
-    types_names = import_order(
-        {"UNSET", "Record", "Unset"}
-        | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
-        | ({"enum_value"} if _open_enums(api) else set())
-    )
-    validators = sorted({model.validator_name for model in api.models})
-    lines = ["from collections.abc import Mapping"]
-    if api.enums:
-        lines.append("from enum import Enum")
-    lines.append("from typing import Any, ClassVar")
-    lines.append("")
-    lines.append(f"from {PACKAGE}.types import {', '.join(types_names)}")
-    lines.append(f"from {PACKAGE}.validators import {', '.join(validators)}")
-    return lines
-
-
-def _open_enums(api: Api) -> list[str]:
-    """Enum class names some model field decodes as an open enum, sorted."""
-    return sorted(
-        {name for model in api.models for field in model.fields for name in field.type.open_enums()}
-    )
-
-
-def result_shape(api: Api, operation: Operation) -> ResultShape:
-    """The result class for an operation's 2xx body: a collection body gets item helpers."""
-    body_class = next(r.model for r in operation.responses if r.status[0] == "2" and r.model)
-    body = api.model(body_class)
-    base = body_class.removesuffix("Response") or body_class
-    collection = next(
-        (
-            f
-            for f in body.fields
-            if f.type.kind == "array" and f.type.item is not None and f.type.item.kind == "model"
-        ),
-        None,
-    )
-    if collection is None or collection.type.item is None:
-        return ResultShape(f"{base}Result", body_class, "", "", "", "")
-    item = api.model(collection.type.item.target)
-    error = next((f.python_name for f in item.fields if f.wire_name == "error"), "")
-    plural = python_identifier(f"{item.snake_name}s", fallback="items")
-    return ResultShape(
-        f"{base}Result", body_class, collection.python_name, plural, item.class_name, error
-    )
+def _type_names(api: Api) -> list[str]:
+    return [*(m.class_name for m in api.models), *(e.class_name for e in api.enums)]
 
 
 def _body_functions(api: Api) -> list[dict[str, str]]:
@@ -193,30 +88,76 @@ def _body_functions(api: Api) -> list[dict[str, str]]:
     ]
 
 
-def _operation_texts(api: Api) -> dict[str, dict[str, str]]:
-    """Signatures and argument lists per operation (computed here so templates only print)."""
-    texts: dict[str, dict[str, str]] = {
-        "signatures": {},
-        "method_signatures": {},
-        "build_arguments": {},
-        "body_expressions": {},
-        "success_statuses": {},
-    }
-    for op in api.operations:
-        params = [f"{p.python_name}: str" for p in op.parameters]
-        arguments = [p.python_name for p in op.parameters]
-        body = "None"
-        if op.body_model:
-            params.append(f"body: {op.body_model} | Mapping[str, Any]")
-            arguments.append("body")
-            body = f"{api.model(op.body_model).snake_name}_body(body, validate=validate)"
-        texts["signatures"][op.operation_id] = ", ".join([*params, "*", "validate: bool = True"])
-        texts["method_signatures"][op.operation_id] = ", ".join(params)
-        texts["build_arguments"][op.operation_id] = ", ".join(arguments)
-        texts["body_expressions"][op.operation_id] = body
-        statuses = ", ".join(sorted(op.success_statuses))
-        texts["success_statuses"][op.operation_id] = f"frozenset({{{statuses}}})"
-    return texts
+def _request_imports(
+    api: Api, operations: list[OperationView], bodies: list[dict[str, str]]
+) -> list[str]:
+    texts = [
+        text
+        for op in operations
+        for text in (
+            *op.build_parameters,
+            op.body_expression,
+            *(value for _, value in op.path_entries),
+            *(p.expression for p in (*op.query, *op.headers, *op.cookies)),
+        )
+    ]
+    standard = ["import json"] if "json" in _used(["json"], texts) else []
+    typing = _used(["Any"], texts)
+    lines = [*standard]
+    if bodies:
+        lines.append("from collections.abc import Mapping")
+        typing = sorted({*typing, "Any"})
+    if typing:
+        lines.append(f"from typing import {', '.join(typing)}")
+    if lines:
+        lines.append("")
+    lines += _import_line(
+        "models", {*(b["class_name"] for b in bodies), *_used(_type_names(api), texts)}
+    )
+    lines += _import_line("request_info", {"RequestInfo", *_used(_REQUEST_HELPERS, texts)})
+    lines += _import_line("types", _used(["UNSET", "Unset", "GraphDateTime", "enum_value"], texts))
+    lines += _import_line("validators", {b["validator"] for b in bodies})
+    return lines
+
+
+def _client_imports(
+    api: Api, operations: list[OperationView], results: list[ResultView]
+) -> list[str]:
+    texts = [
+        text
+        for op in operations
+        for text in (
+            *op.method_parameters,
+            op.result_hint,
+            *(entry.parser for entry in op.responses),
+        )
+    ] + [name for result in results for name in (result.body_class, result.item_class)]
+    typing = sorted({"ClassVar", *_used(["Any"], texts)})
+    lines = []
+    if _used(["Mapping"], texts):
+        lines.append("from collections.abc import Mapping")
+    lines += [f"from typing import {', '.join(typing)}", ""]
+    lines += _import_line("models", _used(_type_names(api), texts))
+    lines += _import_line("requests", [op.build_name for op in operations])
+    if results or any(op.result_class == "ApiResult" for op in operations):
+        lines += _import_line("results", ["ApiResult"])
+    lines += _import_line("transport", ["AsyncBaseClient", "BaseClient", "ResponseTable"])
+    uses_unset = any(result.error_field for result in results)
+    lines += _import_line(
+        "types",
+        {*_used(["UNSET", "Unset", "GraphDateTime"], texts), *(["UNSET"] if uses_unset else [])},
+    )
+    return lines
+
+
+def default_base_url(api: Api) -> str:
+    """The origin of the first absolute server URL (`https://graph.microsoft.com`), or ``."""
+    for operation in api.operations:
+        for url in operation.server_urls:
+            parts = urlsplit(url)
+            if parts.scheme and parts.netloc:
+                return f"{parts.scheme}://{parts.netloc}"
+    return ""
 
 
 def _server_label(urls: tuple[str, ...]) -> str:
@@ -228,20 +169,17 @@ def emit_client(
 ) -> dict[PurePosixPath, str]:
     """Every file of the generated package except the validators: path -> unformatted text."""
     environment = template_environment(bytecode_cache)
-    shapes = {op.operation_id: result_shape(api, op) for op in api.operations}
-    results = sorted(
-        {shape.class_name: shape for shape in shapes.values()}.values(), key=lambda s: s.class_name
-    )
+    result_by_body = result_views(api)
+    results = sorted(result_by_body.values(), key=lambda result: result.class_name)
+    operations = [operation_view(api, op, result_by_body) for op in api.operations]
     bodies = _body_functions(api)
-    body_classes = sorted({b["class_name"] for b in bodies})
-    result_items = sorted({s.item_class for s in results if s.item_class})
-    model_names = sorted({*body_classes, *(s.body_class for s in results), *result_items})
-    operations_built = sorted(f"build_{op.method_name}" for op in api.operations)
+    open_names = open_enums(api)
     package_version = f"{api.version}+invitegen.{api.generator_version}"
     exports = sorted(
         {
             "GraphClient",
             "AsyncGraphClient",
+            "ApiResult",
             "RetryPolicy",
             "GraphError",
             "ValidationError",
@@ -249,77 +187,41 @@ def emit_client(
             "UNSET",
             "Unset",
             "GraphDateTime",
-            *(s.class_name for s in results),
-            *(m.class_name for m in api.models),
-            *(e.class_name for e in api.enums),
+            *(result.class_name for result in results),
+            *_type_names(api),
         }
     )
     context: dict[str, Any] = {
         "api": api,
         "package": PACKAGE,
         "package_version": package_version,
-        "imports": _model_imports(api),
-        "wire_names": {
-            m.class_name: py_literal(sorted(f.wire_name for f in m.fields)) for m in api.models
-        },
-        "init_lines": {m.class_name: _init_lines(m) for m in api.models},
-        "slots": {m.class_name: _tuple_literal(sorted(_slots(m))) for m in api.models},
-        "fields": {m.class_name: _tuple_literal(_slots(m)) for m in api.models},
-        "repr_hidden": {
-            m.class_name: py_literal(sorted(f.python_name for f in m.fields if f.secret))
-            for m in api.models
-        },
-        "decode_lines": {m.class_name: _decode_lines(m) for m in api.models},
-        "enum_members": {name: enum_members_name(name) for name in _open_enums(api)},
-        "encode_lines": {m.class_name: _encode_lines(m) for m in api.models},
+        "imports": model_imports(api, PACKAGE),
+        "models": [model_view(model) for model in api.models],
+        "enums": [enum_view(enum, open_names) for enum in api.enums],
         "results": results,
-        "operation_results": shapes,
-        "result_functions": {s.class_name: f"{python_identifier(s.class_name)}" for s in results},
+        "operations": operations,
         "bodies": bodies,
-        "request_imports": (
-            [
-                f"from {PACKAGE}.models import {', '.join(body_classes)}",
-                f"from {PACKAGE}.types import FrozenRecord",
-                f"from {PACKAGE}.validators import {', '.join(sorted(b['validator'] for b in bodies))}",
-            ]
-            if bodies
-            else [f"from {PACKAGE}.types import FrozenRecord"]
-        ),
-        "client_imports": [
-            f"from {PACKAGE}.errors import GraphError",
-            f"from {PACKAGE}.models import {', '.join(model_names)}",
-            f"from {PACKAGE}.requests import {', '.join(import_order(['RequestInfo', *operations_built]))}",
-            f"from {PACKAGE}.types import UNSET, FrozenRecord, Unset",
-        ],
+        "default_base_url": py_literal(default_base_url(api)),
+        "request_imports": _request_imports(api, operations, bodies),
+        "client_imports": _client_imports(api, operations, results),
         "init_imports": [
-            f"from {PACKAGE}.client import "
-            + ", ".join(
-                import_order(
-                    [
-                        "AsyncGraphClient",
-                        "GraphClient",
-                        "RetryPolicy",
-                        *(s.class_name for s in results),
-                    ]
-                )
+            *_import_line(
+                "client",
+                ["AsyncGraphClient", "GraphClient", *(result.class_name for result in results)],
             ),
-            f"from {PACKAGE}.errors import GraphError, ValidationError",
-            f"from {PACKAGE}.models import "
-            + ", ".join(
-                sorted([*(m.class_name for m in api.models), *(e.class_name for e in api.enums)])
-            ),
-            f"from {PACKAGE}.requests import RequestInfo",
-            f"from {PACKAGE}.types import UNSET, GraphDateTime, Unset",
+            *_import_line("errors", ["GraphError", "ValidationError"]),
+            *_import_line("models", _type_names(api)),
+            *_import_line("request_info", ["RequestInfo"]),
+            *_import_line("results", ["ApiResult"]),
+            *_import_line("transport", ["RetryPolicy"]),
+            *_import_line("types", ["UNSET", "GraphDateTime", "Unset"]),
         ],
         "init_exports": import_order(exports),
-        "example_operation": api.operations[0],
+        "example_operation": api.operations[0] if api.operations else None,
         "server_labels": {op.operation_id: _server_label(op.server_urls) for op in api.operations},
-        **_operation_texts(api),
     }
     outputs = {
-        "types.py": f"{PACKAGE}/types.py",
         "models.py": f"{PACKAGE}/models.py",
-        "errors.py": f"{PACKAGE}/errors.py",
         "requests.py": f"{PACKAGE}/requests.py",
         "client.py": f"{PACKAGE}/client.py",
         "__init__.py": f"{PACKAGE}/__init__.py",
@@ -327,7 +229,8 @@ def emit_client(
         "pyproject.toml": "pyproject.toml",
         "README.md": "README.md",
     }
-    return {
+    rendered = {
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
+    return {**runtime_files(), **rendered}

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import SpecError, SpecErrors, join_pointer
-from generator.ir.model import Api, Operation, Parameter, Response
+from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
 from generator.ir.schema import SchemaBuilder, schema_files_from_components
 from generator.names import python_identifier
 from generator.spec.refs import ResolvedSpec
@@ -19,11 +19,26 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 _PATH_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 # The client compares success codes as integers, so a `2XX` range cannot name them.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
-_STATUS = re.compile(r"[1-5][0-9][0-9]|[1345]XX|default")
+_STATUS = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default")
 # Methods every generated client class defines: an operation may not take their names.
 _CLIENT_METHODS = frozenset({"close", "send"})
 # Names a generated method or build function uses besides its path parameters.
-_ARGUMENT_NAMES = frozenset({"self", "body", "validate", "headers", "request"})
+_ARGUMENT_NAMES = frozenset(
+    {"self", "body", "validate", "headers", "request", "query", "cookies", "response"}
+    # runtime names the generated requests module imports
+    | {"RequestInfo", "path_segment", "query_pairs", "header_value", "cookie_pair", "json"}
+)
+# Default `style` per location, and the styles each location allows (OpenAPI 3.1 4.8.12.4).
+_DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_STYLES = {
+    "path": frozenset({"simple", "label", "matrix"}),
+    "query": frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"}),
+    "header": frozenset({"simple"}),
+    "cookie": frozenset({"form"}),
+}
+# OpenAPI: header parameters with these names are ignored; the client sets them itself.
+_CLIENT_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_MEDIA_PREFERENCE = ("json", "form", "multipart", "bytes", "text")
 
 
 @dataclass(frozen=True)
@@ -213,27 +228,28 @@ def operation_from_spec(
     pointer = join_pointer(path_pointer, method)
     spec = item[method]
     operation_id = spec.get("operationId")
-    if not isinstance(operation_id, str) or not operation_id:
-        context.fail(pointer, "operation has no operationId (needed to name its client method)")
+    if operation_id is not None and (not isinstance(operation_id, str) or not operation_id):
+        context.fail(join_pointer(pointer, "operationId"), "operationId must be a non-empty string")
         return None
+    # Without an operationId the method is named after the HTTP method and the path: stable as
+    # long as the path is, and distinct because (method, path) is.
+    operation_id = operation_id or python_identifier(f"{method} {path}", fallback="operation")
     method_name = python_identifier(operation_id, taken=taken, fallback="operation")
-    body_model = _body_model(context, schemas, spec, pointer)
+    body = _request_body(context, schemas, spec, pointer, operation_id)
+    body_model = body.model if body is not None else ""
     # The generated method calls `build_<method>` and the build function `<body model>_body`:
-    # a path parameter with either name would shadow it.
+    # a parameter with either name would shadow it.
     reserved = {f"build_{method_name}"} | {
         f"{model.snake_name}_body"
         for model in schemas.models.values()
         if model.class_name == body_model
     }
-    parameters = _parameters(context, path, item, spec, pointer, reserved=reserved)
+    parameters = _parameters(
+        context, schemas, path=path, item=item, spec=spec, pointer=pointer, reserved=reserved
+    )
     servers = spec.get("servers") or item.get("servers") or context.resolved.data.get("servers")
     server_urls = tuple(str(server.get("url", "")) for server in servers or [{"url": "/"}])
-    responses = tuple(_responses(context, schemas, spec, pointer))
-    if not any(response.status[0] == "2" and response.model for response in responses):
-        context.fail(
-            join_pointer(pointer, "responses"),
-            "no 2xx response with an application/json body (the client returns it as a model)",
-        )
+    responses = tuple(_responses(context, schemas, spec, pointer, operation_id))
     return Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -248,6 +264,9 @@ def operation_from_spec(
         responses=responses,
         scopes=_scopes(context.resolved.data, spec),
         pointer=pointer,
+        body=body,
+        tags=tuple(str(tag) for tag in spec.get("tags") or [] if isinstance(tag, str)),
+        security=_security(context.resolved.data, spec),
     )
 
 
@@ -269,80 +288,222 @@ def _version_prefix(context: _Context, urls: tuple[str, ...], pointer: str) -> s
     return prefixes[0] if prefixes else ""
 
 
-def _parameters(
-    context: _Context,
-    path: str,
-    item: dict[str, Any],
-    spec: dict[str, Any],
-    pointer: str,
-    *,
-    reserved: set[str],
-) -> tuple[Parameter, ...]:
-    declared: dict[str, tuple[dict[str, Any], str]] = {}
+def _declared_parameters(
+    context: _Context, item: dict[str, Any], spec: dict[str, Any], pointer: str
+) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
+    """(name, location) -> (parameter, pointer): path-level ones, overridden by the operation's."""
+    declared: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
     path_pointer = pointer.rsplit("/", 1)[0]
     for owner, owner_pointer in ((item, path_pointer), (spec, pointer)):
         for index, raw in enumerate(owner.get("parameters") or []):
             at = join_pointer(owner_pointer, "parameters", index)
             parameter, at = context.resolved.deref(raw, at)
-            if parameter.get("in") != "path":
-                context.fail(
-                    join_pointer(at, "in"),
-                    f"parameter location {parameter.get('in')!r} is not supported (only path)",
-                )
+            location = parameter.get("in")
+            if location not in _DEFAULT_STYLES:
+                expected = ", ".join(_DEFAULT_STYLES)
+                message = f"parameter location {location!r} is not one of {expected}"
+                context.fail(join_pointer(at, "in"), message)
                 continue
-            declared[str(parameter.get("name"))] = (parameter, at)
+            name = str(parameter.get("name"))
+            if location == "header" and name.lower() in _CLIENT_HEADERS:
+                continue  # OpenAPI: these header parameters are ignored (the client sets them)
+            declared[(name, str(location))] = (parameter, at)
+    return declared
+
+
+def _parameters(
+    context: _Context,
+    schemas: SchemaBuilder,
+    *,
+    path: str,
+    item: dict[str, Any],
+    spec: dict[str, Any],
+    pointer: str,
+    reserved: set[str],
+) -> tuple[Parameter, ...]:
+    """Path parameters in template order, then required, then optional parameters."""
+    declared = _declared_parameters(context, item, spec, pointer)
+    path_pointer = pointer.rsplit("/", 1)[0]
     in_template = list(dict.fromkeys(_PATH_TEMPLATE.findall(path)))  # `{id}` twice: one argument
     for name in in_template:
-        if name not in declared:
+        if (name, "path") not in declared:
             context.fail(path_pointer, f"path parameter {{{name}}} is not declared")
-    result: list[Parameter] = []
-    taken: set[str] = set(_ARGUMENT_NAMES) | reserved
-    for name in in_template:
-        if name in declared:
-            parameter, at = declared[name]
-            python_name = python_identifier(name, taken=taken, fallback="param")
-            taken.add(python_name)
-            result.append(Parameter(name, python_name, str(parameter.get("description", ""))))
-    for name, (_, at) in sorted(declared.items()):
-        if name not in in_template:
+    for (name, location), (_, at) in sorted(declared.items()):
+        if location == "path" and name not in in_template:
             context.fail(at, f"parameter {name!r} does not appear in the path {path}")
+    ordered = [declared[(name, "path")] for name in in_template if (name, "path") in declared]
+    others = [entry for key, entry in declared.items() if key[1] != "path"]
+    ordered += [entry for entry in others if entry[0].get("required") is True]
+    ordered += [entry for entry in others if entry[0].get("required") is not True]
+    taken: set[str] = set(_ARGUMENT_NAMES) | reserved
+    result: list[Parameter] = []
+    for parameter, at in ordered:
+        built = _parameter(context, schemas, parameter, at, taken)
+        taken.add(built.python_name)
+        result.append(built)
     return tuple(result)
 
 
-def _body_model(
-    context: _Context, schemas: SchemaBuilder, spec: dict[str, Any], pointer: str
-) -> str:
-    if "requestBody" not in spec:
-        return ""
-    at = join_pointer(pointer, "requestBody")
-    body, at = context.resolved.deref(spec["requestBody"], at)
-    media = (body.get("content") or {}).get("application/json")
-    if not isinstance(media, dict) or "schema" not in media:
-        context.fail(at, "request body must have application/json content with a schema")
-        return ""
-    return schemas.model_for_body(
-        media["schema"], join_pointer(at, "content", "application/json", "schema")
+def _parameter(
+    context: _Context,
+    schemas: SchemaBuilder,
+    parameter: dict[str, Any],
+    at: str,
+    taken: set[str],
+) -> Parameter:
+    """One declared parameter -> `Parameter`, OpenAPI's serialisation defaults filled in."""
+    name = str(parameter.get("name"))
+    location = str(parameter["in"])
+    style = parameter.get("style", _DEFAULT_STYLES[location])
+    if style not in _STYLES[location]:
+        expected = ", ".join(sorted(_STYLES[location]))
+        context.fail(
+            join_pointer(at, "style"),
+            f"style {style!r} is not allowed in {location} (expected {expected})",
+        )
+        style = _DEFAULT_STYLES[location]
+    explode = parameter.get("explode", style == "form")
+    content_type = ""
+    schema: Any = parameter.get("schema", {})
+    schema_at = join_pointer(at, "schema")
+    content = parameter.get("content")
+    if isinstance(content, dict) and content:
+        content_type = sorted(content)[0]
+        media = content[content_type] if isinstance(content[content_type], dict) else {}
+        schema = media.get("schema", {})
+        schema_at = join_pointer(at, "content", content_type, "schema")
+    type_ref = schemas.type_from_schema(schema, schema_at, f"{name} parameter")
+    return Parameter(
+        wire_name=name,
+        python_name=python_identifier(name, taken=taken, fallback="param"),
+        description=str(parameter.get("description", "")),
+        location=location,
+        required=location == "path" or parameter.get("required") is True,
+        type=type_ref,
+        style=str(style),
+        explode=explode is True,
+        allow_reserved=parameter.get("allowReserved") is True,
+        content_type=content_type,
+        pointer=at,
     )
 
 
+def _pick_media(content: dict[str, Any]) -> str:
+    """The media type the client uses when several are offered: JSON first, then form, ..."""
+
+    def rank(media_type: str) -> tuple[int, str]:
+        kind = media_kind(media_type)
+        return _MEDIA_PREFERENCE.index(kind), media_type
+
+    return min(content, key=rank)
+
+
+def _request_body(
+    context: _Context, schemas: SchemaBuilder, spec: dict[str, Any], pointer: str, owner: str
+) -> Body | None:
+    if "requestBody" not in spec:
+        return None
+    at = join_pointer(pointer, "requestBody")
+    body, at = context.resolved.deref(spec["requestBody"], at)
+    content = body.get("content") or {}
+    if not content:
+        context.fail(at, "request body has no content (give at least one media type)")
+        return None
+    media_type = _pick_media(content)
+    media = content[media_type] if isinstance(content[media_type], dict) else {}
+    schema_at = join_pointer(at, "content", media_type, "schema")
+    kind = media_kind(media_type)
+    type_ref = _body_type(schemas, media.get("schema"), schema_at, kind, f"{owner} request")
+    return Body(
+        media_type=media_type,
+        kind=kind,
+        type=type_ref,
+        required=body.get("required") is True,
+        model=type_ref.target if type_ref.kind == "model" and not type_ref.nullable else "",
+        schema_pointer=schema_at if "schema" in media else "",
+    )
+
+
+def _body_type(schemas: SchemaBuilder, schema: Any, pointer: str, kind: str, owner: str) -> TypeRef:
+    """The Python type of a body: bytes and text bodies are `bytes`/`str` whatever the schema."""
+    if kind in ("bytes", "text"):
+        return TypeRef(kind)
+    if schema is None:
+        return TypeRef("any")
+    return schemas.type_from_schema(schema, pointer, owner)
+
+
 def _responses(
-    context: _Context, schemas: SchemaBuilder, spec: dict[str, Any], pointer: str
+    context: _Context,
+    schemas: SchemaBuilder,
+    spec: dict[str, Any],
+    pointer: str,
+    owner: str,
 ) -> Iterator[Response]:
     for status in sorted(spec.get("responses") or {}):
         at = join_pointer(pointer, "responses", status)
         if not _STATUS.fullmatch(status):
-            expected = "100-599, 1XX, 3XX, 4XX, 5XX or default; list 2xx codes one by one"
+            expected = "100-599, 1XX-5XX or default"
             context.fail(at, f"response key {status!r} is not supported (expected {expected})")
             continue
         response, at = context.resolved.deref(spec["responses"][status], at)
-        media = (response.get("content") or {}).get("application/json")
-        model = ""
-        if isinstance(media, dict) and "schema" in media:
-            model = schemas.model_for_body(
-                media["schema"], join_pointer(at, "content", "application/json", "schema")
+        content = response.get("content") or {}
+        body: Body | None = None
+        if content:
+            media_type = _pick_media(content)
+            media = content[media_type] if isinstance(content[media_type], dict) else {}
+            kind = media_kind(media_type)
+            kind = kind if kind in ("json", "text") else "bytes"
+            schema_at = join_pointer(at, "content", media_type, "schema")
+            type_ref = _body_type(
+                schemas, media.get("schema"), schema_at, kind, f"{owner} {status} response"
             )
-        headers = tuple(sorted(response.get("headers") or {}))
-        yield Response(status, model, str(response.get("description", "")), headers)
+            model = type_ref.target if type_ref.kind == "model" and not type_ref.nullable else ""
+            body = Body(
+                media_type, kind, type_ref, True, model, schema_at if "schema" in media else ""
+            )
+        headers = response.get("headers") or {}
+        header_types = tuple(
+            (name, _header_type(context, schemas, headers[name], join_pointer(at, "headers", name)))
+            for name in sorted(headers)
+        )
+        yield Response(
+            status,
+            body.model if body is not None else "",
+            str(response.get("description", "")),
+            tuple(sorted(headers)),
+            body,
+            header_types,
+        )
+
+
+def _header_type(context: _Context, schemas: SchemaBuilder, header: Any, pointer: str) -> TypeRef:
+    header, pointer = context.resolved.deref(header, pointer)
+    if not isinstance(header, dict):
+        return TypeRef("string")
+    return schemas.type_from_schema(
+        header.get("schema", {"type": "string"}), join_pointer(pointer, "schema"), "header"
+    )
+
+
+def media_kind(media_type: str) -> str:
+    """How a media type is written and read: json, form, multipart, text or bytes."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence in ("application/json", "*/*") or essence.endswith("+json"):
+        return "json"
+    if essence == "application/x-www-form-urlencoded":
+        return "form"
+    if essence.startswith("multipart/"):
+        return "multipart"
+    return "text" if essence.startswith("text/") else "bytes"
+
+
+def _security(data: dict[str, Any], spec: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The operation's security alternatives (each a set of scheme names), as the spec gives them."""
+    requirements = spec.get("security", data.get("security")) or []
+    return tuple(
+        tuple(sorted(requirement)) for requirement in requirements if isinstance(requirement, dict)
+    )
 
 
 def _scopes(data: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:

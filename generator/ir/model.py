@@ -21,9 +21,13 @@ _SCALAR_HINTS = {
     "datetime": "GraphDateTime",
     "any": "Any",
     "object": "dict[str, Any]",
+    "bytes": "bytes",
+    "text": "str",
 }
 # Kinds whose JSON value is also their Python value: decoding and encoding are the identity.
-IDENTITY_KINDS = frozenset({"string", "integer", "number", "boolean", "any", "object"})
+IDENTITY_KINDS = frozenset(
+    {"string", "integer", "number", "boolean", "any", "object", "bytes", "text"}
+)
 
 
 def enum_members_name(class_name: str) -> str:
@@ -205,21 +209,57 @@ class Enum:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A path parameter: wire name in the URL template, Python argument name."""
+    """One operation parameter: where it goes, its names, type and OpenAPI serialisation.
+
+    `location` is path, query, header or cookie; `style`/`explode`/`allow_reserved` are the
+    spec's values with OpenAPI's defaults filled in; `content_type` is set for a parameter given
+    by `content` (its value is encoded with that media type, then sent as text).
+    """
 
     wire_name: str
     python_name: str
     description: str
+    location: str = "path"
+    required: bool = True
+    type: TypeRef = TypeRef("string")
+    style: str = "simple"
+    explode: bool = False
+    allow_reserved: bool = False
+    content_type: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request or response body: media type, how it is read/written, and its Python type.
+
+    `kind` is json, form, multipart, text or bytes (requests) / json, text, bytes (responses);
+    `model` is the class name when the type is a model (`""` otherwise).
+    """
+
+    media_type: str
+    kind: str
+    type: TypeRef
+    required: bool = True
+    model: str = ""
+    schema_pointer: str = ""
 
 
 @dataclass(frozen=True)
 class Response:
-    """One documented status code and the model its JSON body parses into (if any)."""
+    """One documented status key (`200`, `2XX`, `default`), its body (if any) and headers."""
 
     status: str
     model: str
     description: str
     headers: tuple[str, ...]
+    body: Body | None = None
+    header_types: tuple[tuple[str, TypeRef], ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        """4xx/5xx keys; `default` counts as an error unless it is the only response."""
+        return self.status[0] in "45" or self.status == "default"
 
 
 @dataclass(frozen=True)
@@ -239,6 +279,9 @@ class Operation:
     responses: tuple[Response, ...]
     scopes: tuple[str, ...]
     pointer: str
+    body: Body | None = None
+    tags: tuple[str, ...] = ()
+    security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def url_template(self) -> str:
@@ -249,6 +292,11 @@ class Operation:
     def success_statuses(self) -> tuple[str, ...]:
         """The 2xx status codes."""
         return tuple(response.status for response in self.responses if response.status[0] == "2")
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        """Parameters in the URL path, in template order."""
+        return tuple(p for p in self.parameters if p.location == "path")
 
 
 @dataclass(frozen=True)

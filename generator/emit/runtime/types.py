@@ -102,7 +102,9 @@ class Record:
 
     def __repr__(self) -> str:
         shown = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self._fields if name not in self._repr_hidden
+            f"{name}={getattr(self, name)!r}"
+            for name in self._fields
+            if name not in self._repr_hidden
         )
         return f"{type(self).__qualname__}({shown})"
 

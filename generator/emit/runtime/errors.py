@@ -1,20 +1,22 @@
-"""Errors raised by the generated client: Graph error responses, transport failures, bad payloads."""
+"""Errors raised by the generated client: error responses, transport failures, bad payloads."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from {{ package }}.validators import ValidationError
+from .validators import ValidationError
 
 __all__ = ["GraphError", "ValidationError"]
 
 
 class GraphError(Exception):
-    """A Graph error response (4xx/5xx), or a request that failed for good after its retries.
+    """An error response (4xx/5xx), or a request that failed for good after its retries.
 
     `status_code` is None when no response arrived at all (connection failure, timeout).
-    Messages carry Graph's code, message and request id, never the token or the request body.
+    `model` is the error body parsed into the model the spec gives that status (None when the
+    spec types none, or the body does not fit it). Messages carry the service's code, message
+    and request id, never the token or the request body.
     """
 
     def __init__(
@@ -29,6 +31,7 @@ class GraphError(Exception):
         target: str = "",
         body: Any = None,
         attempts: int = 1,
+        model: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -40,6 +43,7 @@ class GraphError(Exception):
         self.target = target
         self.body = body
         self.attempts = attempts
+        self.model = model
 
     def __str__(self) -> str:
         status = "no response" if self.status_code is None else str(self.status_code)
@@ -50,15 +54,21 @@ class GraphError(Exception):
 
     @classmethod
     def from_response(
-        cls, status_code: int, body: Any, headers: Mapping[str, str], *, attempts: int
+        cls,
+        status_code: int,
+        body: Any,
+        headers: Mapping[str, str],
+        *,
+        attempts: int,
+        model: Any = None,
     ) -> GraphError:
-        """Read Graph's `{"error": {...}}` leniently: a malformed error body still gives an error."""
+        """Read an OData-style `{"error": {...}}` leniently: any other body still gives an error."""
         error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
         inner = error.get("innerError")
         inner = inner if isinstance(inner, dict) else {}
         return cls(
-            _text(error.get("message")) or f"HTTP {status_code} with no Graph error body",
+            _text(error.get("message")) or f"HTTP {status_code} with no error message in the body",
             status_code=status_code,
             code=_text(error.get("code")),
             request_id=_text(inner.get("request-id")) or headers.get("request-id", ""),
@@ -68,6 +78,7 @@ class GraphError(Exception):
             target=_text(error.get("target")),
             body=body,
             attempts=attempts,
+            model=model,
         )
 
 

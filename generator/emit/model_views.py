@@ -1,0 +1,157 @@
+"""Views of models and enums: every decision a `models.py` template needs, made once, here.
+
+A template loops over `ModelView.fields` and prints attributes; which of the three decode shapes
+a field takes, its type hint, its default and its (de)serialising expressions are decided here
+from the IR (as openapi-python-client's `get_type_string()` / `get_imports()` do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.ir.model import Api, Enum, Field, Model, enum_members_name
+from generator.names import docstring, import_order, py_literal
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One model field as the template prints it.
+
+    `decode_shape`: `required` (always present), `optional_plain` (absent -> UNSET, value used
+    as is) or `optional` (absent -> UNSET, value decoded through `decode`, read from `value`).
+    """
+
+    python_name: str
+    wire_literal: str
+    type_hint: str
+    default: str
+    decode_shape: str
+    decode: str
+    encode: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """One model class: names, docstring, slots and fields, ready to print."""
+
+    class_name: str
+    snake_name: str
+    docstring: str
+    validator_name: str
+    slots: str
+    fields_literal: str
+    repr_hidden: str
+    wire_names: str
+    fields: tuple[FieldView, ...]
+    extra_allowed: bool
+    # `to_dict` starts from the unknown properties when the schema keeps them (most objects
+    # carry none: `_from_valid` tests `issuperset` first, cheaper than the comprehension).
+    encode_start: str
+
+
+@dataclass(frozen=True)
+class EnumMemberView:
+    """One enum member: `NAME = 'value'`."""
+
+    name: str
+    value_literal: str
+
+
+@dataclass(frozen=True)
+class EnumView:
+    """One enum class, and the name of its value -> member dict when some field reads it open."""
+
+    class_name: str
+    docstring: str
+    members: tuple[EnumMemberView, ...]
+    members_by_value: str
+
+
+def field_view(field: Field) -> FieldView:
+    """Field IR -> what the model template prints for it."""
+    wire = py_literal(field.wire_name)
+    if field.required:
+        shape, decode = "required", field.type.decode_nullable(f"data[{wire}]")
+    elif field.type.is_identity:
+        shape, decode = "optional_plain", ""
+    else:
+        shape, decode = "optional", field.type.decode_nullable("value")
+    return FieldView(
+        python_name=field.python_name,
+        wire_literal=wire,
+        type_hint=field.type_hint,
+        default=f" = {field.default_literal}" if field.default_literal else "",
+        decode_shape=shape,
+        decode=decode,
+        encode=field.type.encode_nullable(f"self.{field.python_name}"),
+        required=field.required,
+    )
+
+
+def _tuple_literal(names: list[str]) -> str:
+    items = [py_literal(name) for name in names]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _slots(model: Model) -> list[str]:
+    """The instance attributes, in declaration order (`repr` and `==` follow it)."""
+    names = [field.python_name for field in model.fields]
+    return [*names, "additional_properties"] if model.extra_allowed else names
+
+
+def model_view(model: Model) -> ModelView:
+    """Model IR -> its view."""
+    hidden = sorted(field.python_name for field in model.fields if field.secret)
+    return ModelView(
+        class_name=model.class_name,
+        snake_name=model.snake_name,
+        docstring=docstring(model.description) or docstring(f"The {model.name} schema."),
+        validator_name=model.validator_name,
+        slots=_tuple_literal(sorted(_slots(model))),
+        fields_literal=_tuple_literal(_slots(model)),
+        repr_hidden=py_literal(hidden) if hidden else "",
+        wire_names=py_literal(sorted(field.wire_name for field in model.fields)),
+        fields=tuple(field_view(field) for field in model.fields),
+        extra_allowed=model.extra_allowed,
+        encode_start="dict(self.additional_properties)" if model.extra_allowed else "{}",
+    )
+
+
+def open_enums(api: Api) -> list[str]:
+    """Enum class names some model field decodes as an open enum, sorted."""
+    return sorted(
+        {name for model in api.models for field in model.fields for name in field.type.open_enums()}
+    )
+
+
+def enum_view(enum: Enum, open_names: list[str]) -> EnumView:
+    """Enum IR -> its view."""
+    return EnumView(
+        class_name=enum.class_name,
+        docstring=docstring(enum.description) or docstring(f"Known values of {enum.name}."),
+        members=tuple(EnumMemberView(m.name, py_literal(m.value)) for m in enum.members),
+        members_by_value=(
+            enum_members_name(enum.class_name) if enum.class_name in open_names else ""
+        ),
+    )
+
+
+def model_imports(api: Api, package: str) -> list[str]:
+    """The import lines of `models.py`: only the names its classes use."""
+    hints = " ".join(field.type_hint for model in api.models for field in model.fields)
+    types_names = import_order(
+        {"UNSET", "Record", "Unset"}
+        | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
+        | ({"enum_value"} if open_enums(api) else set())
+    )
+    validators = sorted({model.validator_name for model in api.models})
+    lines = ["from collections.abc import Mapping"]
+    if api.enums:
+        lines.append("from enum import Enum")
+    lines.append("from typing import Any, ClassVar")
+    lines.append("")
+    lines.append(f"from {package}.types import {', '.join(types_names)}")
+    if validators:
+        lines.append(f"from {package}.validators import {', '.join(validators)}")
+    return lines
