@@ -34,9 +34,18 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+# Runtime modules copied into generated packages, where they import each other relatively; the
+# generator never imports them, so they are not part of its import graph.
+RUNTIME = Path("generator", "emit", "runtime")
+
+
 def modules(root: Path, package: str = PACKAGE) -> dict[str, Path]:
-    """Every module of `package` under `root`, by dotted name."""
-    return {module_name(path, root): path for path in sorted((root / package).rglob("*.py"))}
+    """Every module of `package` under `root`, by dotted name (the copied runtime left out)."""
+    return {
+        module_name(path, root): path
+        for path in sorted((root / package).rglob("*.py"))
+        if (root / RUNTIME) not in path.parents
+    }
 
 
 def unit_of(module: str, known: Mapping[str, Path]) -> str:
