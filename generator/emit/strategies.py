@@ -18,7 +18,6 @@ from generator.ir.model import Api
 from generator.ir.schema import BUNDLE_PREFIX
 from generator.names import python_identifier
 from generator.strategies.builder import UNBOUNDED_EXTRA_ITEMS, StrategyBuilder
-from generator.strategies.merge import json_types
 
 STRATEGIES_PATH = PurePosixPath(PACKAGE, "strategies.py")
 # Names the generated module defines or imports; strategy functions may not take them.
@@ -67,7 +66,7 @@ def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunct
     for component, name in sorted(builder.function_names.items(), key=lambda item: item[1]):
         schema = api.schema_bundle["$defs"][component]
         pointer = join_pointer(BUNDLE_PREFIX.rstrip("/"), component)
-        types = json_types(schema, builder.resolve)
+        types = builder.json_types(schema)
         functions.append(
             StrategyFunction(
                 name=name,
@@ -77,6 +76,10 @@ def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunct
                 expression=builder.strategy(schema, pointer),
             )
         )
+    # Merged schemas drawn in more than one place (or that include themselves): private helpers.
+    for name, expression in builder.merged_functions.items():
+        summary = "Valid instances of a schema merged from allOf branches or $ref siblings."
+        functions.append(StrategyFunction(name, "", summary, "Any", expression))
     return functions
 
 
@@ -131,7 +134,7 @@ def emit_strategies(
         "functions": functions,
         "helpers": sorted(builder.helpers),
         "imports": module_imports(builder, functions),
-        "exports": sorted(function.name for function in functions),
+        "exports": sorted(function.name for function in functions if function.component),
         "example": example_function(api, builder),
         "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,
     }

@@ -300,6 +300,10 @@ class SchemaBuilder:
     def type_object(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
         if not schema.get("properties") or not pointer.startswith(COMPONENT_PREFIX):
             return TypeRef("object")
+        if pointer in self.models:
+            # One model per schema node, however many aliases reach it: building it again on
+            # every path made `g{i} = array of {a: $ref g{i+1}, b: $ref g{i+1}}` exponential.
+            return TypeRef("model", target=self.models[pointer].class_name)
         name = class_name(
             owner,
             taken=set(self.class_names.values()) | {m.class_name for m in self.models.values()},

@@ -123,6 +123,9 @@ class ModuleCompiler:
         self.forward_edges: set[tuple[tuple[str, Variant], tuple[str, Variant]]] = set()
         self.evaluation = Evaluation(self)
         self.inlining: list[str] = []  # function pointers whose bodies are being inlined
+        # Bodies found too long to inline: not compiled again just to be measured, which made
+        # objects whose properties `$ref` the next level twice exponential (issue 18, H1).
+        self.too_long_to_inline: set[str] = set()
         self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
 
     def learned(self) -> Knowledge:
@@ -315,6 +318,7 @@ class ModuleCompiler:
             pointer in self.knowledge.recursive
             or pointer == scope.pointer
             or pointer in self.inlining
+            or pointer in self.too_long_to_inline
         ):
             return False
         location, context = self.resources.unkey(pointer)
@@ -336,6 +340,7 @@ class ModuleCompiler:
             scope.context = outer
         if len(body.lines) > MAX_INLINE_LINES:
             scope.counters = counters  # the call takes no local names
+            self.too_long_to_inline.add(pointer)
             return False
         scope.writer.lines.extend(body.lines)
         return True

@@ -8,14 +8,15 @@ each allowed instance type (`TYPE_STRATEGIES`). Every drawn instance is valid; a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.ir.schema import BUNDLE_PREFIX
-from generator.names import py_literal
-from generator.strategies.merge import allows_type, json_types, merge_schemas
+from generator.names import py_literal, python_identifier
+from generator.strategies.merge import TypeOracle, allows_type, merge_schemas
 from generator.strategies.scalars import (
     NUMBER_KEYWORDS,
     FormatStrategy,
@@ -33,6 +34,9 @@ Handler = Callable[["StrategyBuilder", dict[str, Any], str], str]
 
 # How many items past minItems a list without maxItems may have.
 UNBOUNDED_EXTRA_ITEMS = 4
+# A merged schema's strategy longer than this becomes a private function that every use calls:
+# copying it into each use made the module exponential in the depth of nested `allOf`s (issue 18).
+MAX_INLINE_MERGED = 240
 # The keywords each instance type's strategy reads; they constrain only instances of that type.
 TYPE_KEYWORDS: dict[str, frozenset[str]] = {
     "object": frozenset({"properties", "required", "additionalProperties"}),
@@ -53,6 +57,64 @@ class StrategyBuilder:
     function_names: dict[str, str]
     helpers: set[str] = field(default_factory=set)
     imports: set[str] = field(default_factory=set)
+    oracle: TypeOracle = field(init=False)
+    # Strategies of merged schemas (keyed by their canonical JSON), each worked out once.
+    merged_inline: dict[str, str] = field(default_factory=dict)
+    merged_names: dict[str, str] = field(default_factory=dict)
+    merged_functions: dict[str, str] = field(default_factory=dict)  # name -> expression
+    merged_in_progress: set[str] = field(default_factory=set)
+    components_by_key: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # One oracle for the whole module: each component's types are worked out once.
+        self.oracle = TypeOracle(self.resolve)
+        # A merged schema equal to a component (`allOf: [$ref x]`) is drawn by x's function.
+        self.components_by_key = {
+            json.dumps(schema, sort_keys=True): name
+            for name, schema in sorted(self.bundle.get("$defs", {}).items(), reverse=True)
+            if name in self.function_names
+        }
+
+    def merged(self, schema: dict[str, Any], pointer: str) -> str:
+        """The strategy for a schema merged from `allOf` branches or `$ref` siblings.
+
+        Equal merged schemas share one expression, and a long one (or one that includes
+        itself) becomes a private function: the work and the text stay linear in the number of
+        distinct merged schemas however often nested `allOf`s name the same component.
+        """
+        key = json.dumps(schema, sort_keys=True)
+        if key in self.components_by_key:
+            return f"{self.function_names[self.components_by_key[key]]}()"
+        if key in self.merged_names:
+            return f"{self.merged_names[key]}()"
+        if key in self.merged_inline:
+            return self.merged_inline[key]
+        if key in self.merged_in_progress:  # it includes itself: only a call can express that
+            return f"{self.merged_name(key)}()"
+        self.merged_in_progress.add(key)
+        try:
+            expression = self.strategy(schema, pointer)
+        finally:
+            self.merged_in_progress.discard(key)
+        if key in self.merged_names or len(expression) > MAX_INLINE_MERGED:
+            name = self.merged_name(key)
+            self.merged_functions[name] = expression
+            return f"{name}()"
+        self.merged_inline[key] = expression
+        return expression
+
+    def merged_name(self, key: str) -> str:
+        """The private function name of a merged schema, allocated on first need."""
+        if key not in self.merged_names:
+            taken = {*self.function_names.values(), *self.merged_names.values()}
+            self.merged_names[key] = python_identifier(
+                f"_merged_{len(self.merged_names) + 1}", taken=taken
+            )
+        return self.merged_names[key]
+
+    def json_types(self, schema: Any) -> frozenset[str] | None:
+        """The JSON types instances of `schema` can have (None: any), memoised per `$ref`."""
+        return self.oracle.types(schema)
 
     def strategy(self, schema: Any, pointer: str) -> str:
         """The strategy expression drawing instances valid against `schema` (at `pointer`)."""
@@ -166,7 +228,7 @@ def shape_all_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
     for index, branch in enumerate(branches(schema, "allOf", pointer)):
         branch_pointer = join_pointer(pointer, "allOf", index)
         merged = builder.merge(merged, builder.inline(branch, branch_pointer), branch_pointer)
-    return builder.strategy(merged, pointer)
+    return builder.merged(merged, pointer)
 
 
 def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
@@ -176,9 +238,7 @@ def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
 
 def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """oneOf: as anyOf, for branches whose instance types differ (so no two can both hold)."""
-    resolved = [
-        json_types(branch, builder.resolve) for branch in branches(schema, "oneOf", pointer)
-    ]
+    resolved = [builder.json_types(branch) for branch in branches(schema, "oneOf", pointer)]
     for index, types in enumerate(resolved):
         for other in resolved[index + 1 :]:
             if types is None or other is None or types & other:
@@ -207,7 +267,7 @@ def alternatives(
         branch_pointer = join_pointer(pointer, keyword, index)
         if siblings:
             merged = builder.merge(siblings, builder.inline(branch, branch_pointer), branch_pointer)
-            expressions.append(builder.strategy(merged, branch_pointer))
+            expressions.append(builder.merged(merged, branch_pointer))
         else:
             expressions.append(builder.strategy(branch, branch_pointer))
     return expressions
@@ -216,7 +276,7 @@ def alternatives(
 def shape_reference(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """$ref: a call of the component's strategy function (merged when it has siblings)."""
     if validation_keywords(schema, "$ref"):
-        return builder.strategy(builder.inline(schema, pointer), pointer)
+        return builder.merged(builder.inline(schema, pointer), pointer)
     name = builder.component(schema["$ref"], join_pointer(pointer, "$ref"))
     return f"{builder.function_names[name]}()"
 

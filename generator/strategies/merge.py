@@ -114,31 +114,64 @@ def allows_type(declared: Any, value: Any) -> bool:
     return declared is None or value_type(value) in _type_set(declared)
 
 
-def json_types(
-    schema: Any, resolve: Callable[[str], Any], seen: frozenset[str] = frozenset()
-) -> frozenset[str] | None:
+class TypeOracle:
+    """The JSON types each schema allows, memoised per `$ref` target.
+
+    Memoising per referenced schema keeps the walk linear in the number of schema nodes: without
+    it, `g{i} = allOf: [$ref g{i+1}, $ref g{i+1}]` is walked 2**depth times (issue 18, H1).
+    A `$ref` met again while its own types are being worked out (a cycle) allows any type: the
+    answer is then a superset of the exact one, which only makes callers more careful.
+    """
+
+    def __init__(self, resolve: Callable[[str], Any]) -> None:
+        self.resolve = resolve
+        self.memo: dict[str, frozenset[str] | None] = {}
+        self.in_progress: set[str] = set()
+        self.visits = 0  # schema nodes walked (tests count work with it, not wall time)
+
+    def types(self, schema: Any) -> frozenset[str] | None:
+        """The JSON types instances of `schema` can have; None when any type can be valid."""
+        self.visits += 1
+        if not isinstance(schema, dict):
+            return None if schema is not False else frozenset()
+        found: list[frozenset[str]] = []
+        if "type" in schema:
+            found.append(_type_set(schema["type"]))
+        for keyword in ("enum", "const"):
+            if keyword in schema:
+                values = schema[keyword] if keyword == "enum" else [schema[keyword]]
+                found.append(_type_set([value_type(value) for value in values]))
+        if "$ref" in schema:
+            found.append(_or_all(self.referenced(schema["$ref"])))
+        for keyword in ("anyOf", "oneOf"):
+            if keyword in schema:
+                branches = [self.types(branch) for branch in schema[keyword]]
+                known = [types for types in branches if types is not None]
+                found.append(
+                    _or_all(frozenset().union(*known) if len(known) == len(branches) else None)
+                )
+        for branch in schema.get("allOf", []):
+            found.append(_or_all(self.types(branch)))
+        return frozenset.intersection(*found) if found else None
+
+    def referenced(self, reference: str) -> frozenset[str] | None:
+        """The types of the schema a `$ref` names, worked out once per reference."""
+        if reference in self.memo:
+            return self.memo[reference]
+        if reference in self.in_progress:
+            return None
+        self.in_progress.add(reference)
+        try:
+            result = self.types(self.resolve(reference))
+        finally:
+            self.in_progress.discard(reference)
+        self.memo[reference] = result
+        return result
+
+
+def json_types(schema: Any, resolve: Callable[[str], Any]) -> frozenset[str] | None:
     """The JSON types instances of `schema` can have; None when any type can be valid."""
-    if not isinstance(schema, dict):
-        return None if schema is not False else frozenset()
-    found: list[frozenset[str]] = []
-    if "type" in schema:
-        found.append(_type_set(schema["type"]))
-    for keyword in ("enum", "const"):
-        if keyword in schema:
-            values = schema[keyword] if keyword == "enum" else [schema[keyword]]
-            found.append(_type_set([value_type(value) for value in values]))
-    if "$ref" in schema and schema["$ref"] not in seen:
-        found.append(_or_all(json_types(resolve(schema["$ref"]), resolve, seen | {schema["$ref"]})))
-    for keyword in ("anyOf", "oneOf"):
-        if keyword in schema:
-            branches = [json_types(branch, resolve, seen) for branch in schema[keyword]]
-            known = [types for types in branches if types is not None]
-            found.append(
-                _or_all(frozenset().union(*known) if len(known) == len(branches) else None)
-            )
-    for branch in schema.get("allOf", []):
-        found.append(_or_all(json_types(branch, resolve, seen)))
-    return frozenset.intersection(*found) if found else None
+    return TypeOracle(resolve).types(schema)
 
 
 def _or_all(types: frozenset[str] | None) -> frozenset[str]:

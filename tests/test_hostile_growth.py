@@ -1,0 +1,174 @@
+"""Issue 18, hostile specs that cost: work and output grow (near) linearly with the spec.
+
+Work is counted, never timed: a profile hook counts calls into `generator/` while one spec is
+built, and stops the build (failing the test) once a shape with 30 levels has cost more than a
+few times what it cost with 10. Before memoisation `g{i} = allOf: [$ref g{i+1}, $ref g{i+1}]`
+took 2**30 steps; here it takes three times the 10-level count.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from generator.output import writer
+from generator.pipeline import build
+from tests.conftest import ROOT
+
+GENERATOR = str(ROOT / "generator")
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def spec_with(schemas: dict[str, Any], request_properties: dict[str, Any]) -> dict[str, Any]:
+    """The smallest spec today's generator accepts, with `schemas` and extra request properties."""
+    request = {"type": "object", "properties": {"email": {"type": "string"}, **request_properties}}
+    response = {
+        "type": "object",
+        "properties": {"value": {"type": "array", "items": _ref("request")}},
+    }
+    body = {"application/json": {"schema": _ref("request")}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://graph.test/v1"}],
+        "paths": {
+            "/items/{id}/invite": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "post": {
+                    "operationId": "invite",
+                    "requestBody": {"content": body},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": _ref("response")}},
+                        }
+                    },
+                },
+            }
+        },
+        "components": {"schemas": {**schemas, "request": request, "response": response}},
+    }
+
+
+def _chain(level: Callable[[str], dict[str, Any]], last: dict[str, Any], levels: int) -> Any:
+    """`g0 .. g{levels}`: each level built from the next one's name; the request uses g0."""
+    schemas = {f"g{index}": level(f"g{index + 1}") for index in range(levels)}
+    schemas[f"g{levels}"] = last
+    return spec_with(schemas, {"g": _ref("g0")})
+
+
+SHAPES: dict[str, Callable[[int], dict[str, Any]]] = {
+    # The red team's case: the strategy merger's `json_types` walked 2**levels paths.
+    "allOf_diamond": lambda levels: _chain(
+        lambda following: {"allOf": [_ref(following), _ref(following)]}, {"type": "string"}, levels
+    ),
+    "anyOf_diamond": lambda levels: _chain(
+        lambda following: {"anyOf": [_ref(following), _ref(following)]}, {"type": "string"}, levels
+    ),
+    "allOf_with_siblings": lambda levels: _chain(
+        lambda following: {"allOf": [_ref(following), {**_ref(following), "minLength": 1}]},
+        {"type": "string"},
+        levels,
+    ),
+    # Aliases (arrays) of inline objects: the IR built the inline model once per path.
+    "alias_of_inline_objects": lambda levels: _chain(
+        lambda following: {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"a": _ref(following), "b": _ref(following)},
+            },
+        },
+        {"type": "string"},
+        levels,
+    ),
+    # Properties whose `allOf` names the next level: the strategy text was copied into every use
+    # and the validator compiler compiled each body again to measure it for inlining.
+    "property_allOf": lambda levels: _chain(
+        lambda following: {
+            "type": "object",
+            "properties": {
+                "a": {"allOf": [_ref(following)]},
+                "b": {"allOf": [_ref(following)]},
+            },
+        },
+        {"type": "string"},
+        levels,
+    ),
+    "property_allOf_merged": lambda levels: _chain(
+        lambda following: {
+            "type": "object",
+            "properties": {
+                "a": {"allOf": [_ref(following), {"required": ["a"]}]},
+                "b": {"allOf": [_ref(following), {"required": ["b"]}]},
+            },
+        },
+        {"type": "object"},
+        levels,
+    ),
+}
+
+
+class _OverBudget(Exception):
+    """The build made more calls than the budget allows."""
+
+
+def count_calls(spec: dict[str, Any], folder: Path, budget: int | None = None) -> int:
+    """Calls into `generator/` while building `spec` (black skipped); stops over `budget`."""
+    spec_path = folder / "spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    calls = 0
+
+    def profile(frame: FrameType, event: str, argument: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code.co_filename.startswith(GENERATOR):
+            calls += 1
+            if budget is not None and calls > budget:
+                raise _OverBudget
+
+    sys.setprofile(profile)
+    try:
+        build(spec_path, project_root=folder)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_schema_graphs_cost_linear_work(
+    shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "format_sources", list)
+    small = count_calls(SHAPES[shape](10), tmp_path)
+    # Linear work gives under 3x for three times the levels; exponential work hits the budget.
+    try:
+        large = count_calls(SHAPES[shape](30), tmp_path, budget=4 * small)
+    except _OverBudget:
+        pytest.fail(f"{shape}: 30 levels cost over 4x the {small} calls of 10 levels")
+    assert large <= 4 * small
+
+
+def test_an_allof_of_itself_is_drawn_by_a_recursive_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`x.properties.p = allOf: [$ref x]` used to recurse until RecursionError (a traceback)."""
+    monkeypatch.setattr(writer, "format_sources", list)
+    spec = spec_with(
+        {"x": {"type": "object", "properties": {"p": {"allOf": [_ref("x")]}}}}, {"x": _ref("x")}
+    )
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    strategies = generation.files[writer.PurePosixPath("graph_invite/strategies.py")].decode()
+    assert "def x() ->" in strategies
+    compile(strategies, "strategies.py", "exec")
