@@ -86,32 +86,44 @@ def snake_case(text: str) -> str:
 
 def python_identifier(text: str, *, taken: Iterable[str] = (), fallback: str = "field") -> str:
     """A valid, non-keyword, non-builtin snake_case identifier for `text`, distinct from `taken`."""
+    return UniqueNames(taken).identifier(text, fallback=fallback)
+
+
+def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
+    """A PascalCase class name for `text` (`driveRecipient` -> `DriveRecipient`), distinct from `taken`."""
+    return UniqueNames(taken).class_name(text)
+
+
+def constant_name(text: str, *, taken: Iterable[str] = ()) -> str:
+    """An UPPER_SNAKE enum member name for a value (`sp.owner` -> `SP_OWNER`), distinct from `taken`."""
+    return UniqueNames(taken).constant(text)
+
+
+def _identifier_base(text: str, fallback: str) -> str:
     name = snake_case(text) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
     if name in _RESERVED or name.startswith("__"):
         name = f"{name}_"
-    return distinct_name(name, set(taken))
+    return name
 
 
-def class_name(text: str, *, taken: Iterable[str] = ()) -> str:
-    """A PascalCase class name for `text` (`driveRecipient` -> `DriveRecipient`), distinct from `taken`."""
+def _class_base(text: str) -> str:
     name = "".join(word.capitalize() for word in words(text)) or "Model"
     if name[0].isdigit():
         name = f"Model{name}"
     if name in _RESERVED or name.endswith(_RESULT_SUFFIX):
         name = f"{name}Model"
-    return distinct_name(name, set(taken))
+    return name
 
 
-def constant_name(text: str, *, taken: Iterable[str] = ()) -> str:
-    """An UPPER_SNAKE enum member name for a value (`sp.owner` -> `SP_OWNER`), distinct from `taken`."""
+def _constant_base(text: str) -> str:
     name = snake_case(text).upper() or "VALUE"
     if name[0].isdigit():
         name = f"VALUE_{name}"
     if keyword.iskeyword(name) or name.startswith("_"):
         name = f"{name}_"
-    return distinct_name(name, set(taken))
+    return name
 
 
 def distinct_name(name: str, taken: Collection[str]) -> str:
@@ -122,6 +134,43 @@ def distinct_name(name: str, taken: Collection[str]) -> str:
     while f"{name}_{counter}" in taken:
         counter += 1
     return f"{name}_{counter}"
+
+
+class UniqueNames:
+    """A growing set of names in one namespace; each new name is made distinct from all before.
+
+    Suffixes are deterministic (`name`, `name_2`, `name_3`, ...), as with the one-off functions
+    above, but allocating n names costs O(n), not O(n**2): the taken set is not copied per name
+    and the next free suffix of each base is remembered, so 60,000 enum values that all spell
+    `A` do not each count up from `A_2` (issue 18, H3).
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self.next_suffix: dict[str, int] = {}
+
+    def distinct(self, name: str) -> str:
+        """`name`, or `name_2`, `name_3`, ...: the first not taken; now taken."""
+        if name in self.taken:
+            counter = self.next_suffix.get(name, 2)
+            while f"{name}_{counter}" in self.taken:
+                counter += 1
+            self.next_suffix[name] = counter + 1
+            name = f"{name}_{counter}"
+        self.taken.add(name)
+        return name
+
+    def identifier(self, text: str, *, fallback: str = "field") -> str:
+        """`python_identifier(text)`, distinct from every name allocated here."""
+        return self.distinct(_identifier_base(text, fallback))
+
+    def class_name(self, text: str) -> str:
+        """`class_name(text)`, distinct from every name allocated here."""
+        return self.distinct(_class_base(text))
+
+    def constant(self, text: str) -> str:
+        """`constant_name(text)`, distinct from every name allocated here."""
+        return self.distinct(_constant_base(text))
 
 
 def import_order(names: Iterable[str]) -> list[str]:

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from generator.errors import SpecErrors
+from generator.ir.schema import MAX_ENUM_VALUES
 from generator.output import writer
 from generator.pipeline import build
 from tests.conftest import ROOT
@@ -172,3 +174,65 @@ def test_an_allof_of_itself_is_drawn_by_a_recursive_helper(
     strategies = generation.files[writer.PurePosixPath("graph_invite/strategies.py")].decode()
     assert "def x() ->" in strategies
     compile(strategies, "strategies.py", "exec")
+
+
+def _same_name_values(count: int) -> list[str]:
+    """`count` distinct enum values that all name the constant `A` (`a!`, `a?`, `a!?`, ...)."""
+
+    def value(index: int) -> str:
+        digits = ""
+        while True:
+            digits += "!?#$"[index % 4]
+            index //= 4
+            if not index:
+                return "a" + digits
+
+    return [value(index) for index in range(count)]
+
+
+def count_name_lines(spec: dict[str, Any], folder: Path, budget: int) -> int:
+    """Lines run in `generator/names.py` while building `spec`; fails the test over `budget`."""
+    spec_path = folder / "spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    lines = 0
+    names_file = str(ROOT / "generator" / "names.py")
+
+    def local(frame: FrameType, event: str, argument: object) -> Any:
+        nonlocal lines
+        lines += event == "line"
+        if lines > budget:
+            raise _OverBudget
+        return local
+
+    def calls(frame: FrameType, event: str, argument: object) -> Any:
+        return local if frame.f_code.co_filename == names_file else None
+
+    sys.settrace(calls)
+    try:
+        build(spec_path, project_root=folder)
+    except _OverBudget:
+        pytest.fail(f"naming ran over {budget} lines")
+    finally:
+        sys.settrace(None)
+    return lines
+
+
+def test_enum_member_names_cost_linear_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """5,000 values that all spell `A` counted up from `A_2` each: 12 million steps, now 35 each."""
+    monkeypatch.setattr(writer, "format_sources", list)
+    values = _same_name_values(MAX_ENUM_VALUES)
+    spec = spec_with({"kind": {"type": "string", "enum": values}}, {"k": _ref("kind")})
+    count_name_lines(spec, tmp_path, budget=60 * len(values) + 20_000)
+
+
+def test_enum_value_count_is_bounded(tmp_path: Path) -> None:
+    values = _same_name_values(MAX_ENUM_VALUES + 1)
+    spec = spec_with({"kind": {"type": "string", "enum": values}}, {"k": _ref("kind")})
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(SpecErrors) as failure:
+        build(tmp_path / "spec.json", project_root=tmp_path)
+    [error] = failure.value.errors
+    assert error.pointer == "#/components/schemas/kind/enum"
+    assert error.message == f"{MAX_ENUM_VALUES + 1} values; the limit is {MAX_ENUM_VALUES}"

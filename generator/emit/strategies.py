@@ -16,7 +16,7 @@ from generator.emit.client import PACKAGE, template_environment
 from generator.errors import join_pointer
 from generator.ir.model import Api
 from generator.ir.schema import BUNDLE_PREFIX
-from generator.names import python_identifier
+from generator.names import UniqueNames
 from generator.strategies.builder import UNBOUNDED_EXTRA_ITEMS, StrategyBuilder
 
 STRATEGIES_PATH = PurePosixPath(PACKAGE, "strategies.py")
@@ -51,13 +51,11 @@ class StrategyFunction:
 def strategy_function_names(api: Api) -> dict[str, str]:
     """`$defs` name -> function name: the schema file's name, as in `validate_<name>`."""
     file_names = {schema_file.entry: schema_file.name for schema_file in api.schema_files}
-    taken = set(MODULE_NAMES)
-    names: dict[str, str] = {}
-    for component in sorted(api.schema_bundle["$defs"]):
-        name = python_identifier(file_names.get(component, component), taken=taken)
-        taken.add(name)
-        names[component] = name
-    return names
+    taken = UniqueNames(MODULE_NAMES)
+    return {
+        component: taken.identifier(file_names.get(component, component))
+        for component in sorted(api.schema_bundle["$defs"])
+    }
 
 
 def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunction]:

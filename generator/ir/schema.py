@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.errors import SpecError, escape_pointer_token, join_pointer
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef
-from generator.names import class_name, constant_name, python_identifier
+from generator.names import UniqueNames
 from generator.spec.refs import ResolvedSpec
 
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -75,6 +75,9 @@ SUPPORTED_FORMATS = (
 # Non-model components (`list of list of ...`) are inlined into the type that uses them; deeper
 # nesting than this is refused instead of exhausting the interpreter's recursion limit.
 MAX_ALIAS_DEPTH = 64
+# Every enum value becomes a member, a mapping entry, a validator constant and a strategy value,
+# and black formats about a thousand such lines a second: a bound keeps generation in seconds.
+MAX_ENUM_VALUES = 5_000
 _HINTS = {
     "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
     "$dynamicRef": "dynamic references are not supported",
@@ -95,6 +98,9 @@ class SchemaBuilder:
         self.class_names: dict[str, str] = {}
         self.snake_names: dict[str, str] = {}
         self.bundle: dict[str, Any] = {"$defs": {}}
+        # One namespace each for model/enum classes and for snake names (files, validators).
+        self.class_namespace = UniqueNames()
+        self.snake_namespace = UniqueNames()
         self._alias_stack: list[str] = []
 
     def fail(self, pointer: str, message: str) -> None:
@@ -110,12 +116,9 @@ class SchemaBuilder:
                     COMPONENT_PREFIX + escape_pointer_token(key),
                     f"component name {key!r} must match {COMPONENT_NAME.pattern} (OpenAPI 3.1)",
                 )
-            taken_classes = set(self.class_names.values())
             if _is_enum(self.components[key]) or _is_object(self.components[key]):
-                self.class_names[key] = class_name(key, taken=taken_classes)
-            self.snake_names[key] = python_identifier(
-                key, taken=set(self.snake_names.values()), fallback="schema"
-            )
+                self.class_names[key] = self.class_namespace.class_name(key)
+            self.snake_names[key] = self.snake_namespace.identifier(key, fallback="schema")
         for key in sorted(self.components):
             pointer = COMPONENT_PREFIX + escape_pointer_token(key)
             schema = self.components[key]
@@ -176,6 +179,8 @@ class SchemaBuilder:
         if check is not None and not check[0](value):
             self.fail(pointer, check[1])
             return value
+        if pointer.endswith("/enum") and len(value) > MAX_ENUM_VALUES:
+            self.fail(pointer, f"{len(value)} values; the limit is {MAX_ENUM_VALUES}")
         if (
             pointer.endswith("/format")
             and isinstance(value, str)
@@ -187,9 +192,8 @@ class SchemaBuilder:
 
     def enum_from_schema(self, key: str, schema: dict[str, Any], pointer: str) -> Enum:
         """A string enum component -> `Enum` with distinct UPPER_SNAKE member names."""
-        members: list[EnumMember] = []
-        for value in schema["enum"]:
-            members.append(EnumMember(constant_name(value, taken={m.name for m in members}), value))
+        names = UniqueNames()
+        members = [EnumMember(names.constant(value), value) for value in schema["enum"]]
         description = str(schema.get("description", ""))
         return Enum(key, self.class_names[key], description, tuple(members), pointer)
 
@@ -199,11 +203,10 @@ class SchemaBuilder:
         required = {name for name in _list(schema.get("required")) if isinstance(name, str)}
         properties = schema.get("properties")
         fields: list[Field] = []
-        taken: set[str] = set()
+        field_names = UniqueNames()
         for wire_name, prop in (properties if isinstance(properties, dict) else {}).items():
             at = join_pointer(pointer, "properties", wire_name)
-            python_name = python_identifier(wire_name, taken=taken)
-            taken.add(python_name)
+            python_name = field_names.identifier(wire_name)
             field_type = self.type_from_schema(prop, at, f"{name} {wire_name}")
             description = str(prop.get("description", "")) if isinstance(prop, dict) else ""
             secret = isinstance(prop, dict) and prop.get("writeOnly") is True
@@ -219,9 +222,7 @@ class SchemaBuilder:
                 )
             )
         extra = schema.get("additionalProperties", True) is not False
-        snake = self.snake_names.get(key) or python_identifier(
-            name, taken={*self.snake_names.values(), *(m.snake_name for m in self.models.values())}
-        )
+        snake = self.snake_names.get(key) or self.snake_namespace.identifier(name)
         model = Model(
             key,
             name,
@@ -304,10 +305,7 @@ class SchemaBuilder:
             # One model per schema node, however many aliases reach it: building it again on
             # every path made `g{i} = array of {a: $ref g{i+1}, b: $ref g{i+1}}` exponential.
             return TypeRef("model", target=self.models[pointer].class_name)
-        name = class_name(
-            owner,
-            taken=set(self.class_names.values()) | {m.class_name for m in self.models.values()},
-        )
+        name = self.class_namespace.class_name(owner)
         self.add_model(pointer, name, schema, pointer)
         return TypeRef("model", target=name)
 
