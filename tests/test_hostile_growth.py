@@ -220,11 +220,11 @@ def count_name_lines(spec: dict[str, Any], folder: Path, budget: int) -> int:
 def test_enum_member_names_cost_linear_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """5,000 values that all spell `A` counted up from `A_2` each: 12 million steps, now 35 each."""
+    """5,000 values that all spell `A` counted up from `A_2` each: 12 million steps, now about 80 each."""
     monkeypatch.setattr(writer, "format_sources", list)
     values = _same_name_values(MAX_ENUM_VALUES)
     spec = spec_with({"kind": {"type": "string", "enum": values}}, {"k": _ref("kind")})
-    count_name_lines(spec, tmp_path, budget=60 * len(values) + 20_000)
+    count_name_lines(spec, tmp_path, budget=200 * len(values) + 20_000)
 
 
 def test_enum_value_count_is_bounded(tmp_path: Path) -> None:
