@@ -10,7 +10,9 @@ from tests.conftest import ROOT
 
 
 def test_falsifying_example_is_printed(tmp_path: Path) -> None:
-    probe = ROOT / "tests" / "_probe_reporting_test.py"
+    # The probe lives in tmp_path (never in the source tree); `-p tests.conftest` gives it the
+    # suite's conftest, whose autouse fixture is what this test guards.
+    probe = tmp_path / "test_probe_reporting.py"
     probe.write_text(
         "from hypothesis import given, strategies as st\n"
         "import schemathesis  # noqa: F401  (loads the patch this guards against)\n"
@@ -20,15 +22,10 @@ def test_falsifying_example_is_printed(tmp_path: Path) -> None:
         "@given(st.just({'marker': 'falsified-' + str(617 * 2)}))\n"
         "def test_fails(data):\n    if data:\n        raise AssertionError('boom')\n"
     )
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(probe)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=False,
-        )
-    finally:
-        probe.unlink()
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "tests.conftest", "--rootdir", str(tmp_path), str(probe)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, check=False, timeout=300
+    )
     assert result.returncode == 1
     assert "data={'marker': 'falsified-1234'}" in result.stdout, result.stdout[-2000:]
