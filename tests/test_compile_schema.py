@@ -506,6 +506,7 @@ def test_output_is_deterministic_across_hash_seeds() -> None:
             check=True,
             cwd=REPOSITORY,
             env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
         ).stdout
         for seed in ("1", "2", "3")
     }
@@ -614,7 +615,7 @@ def test_generated_modules_pass_mypy_strict_and_ruff(tmp_path: Path) -> None:
         ],
     ]
     for command in checks:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
         if result.returncode != 0:
             listing = "\n\n".join(f"# {name}.py\n{source}" for name, source in sources.items())
             pytest.fail(f"{command[0]} failed:\n{result.stdout}{result.stderr}\n{listing}")

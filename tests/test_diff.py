@@ -357,6 +357,7 @@ def _git(repository: Path, *arguments: str) -> None:
         cwd=repository,
         check=True,
         capture_output=True,
+        timeout=60,
     )
 
 

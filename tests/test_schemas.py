@@ -122,6 +122,7 @@ def test_wheel_ships_package_typing_marker_and_schemas(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        timeout=300,
     )
     assert built.returncode == 0, built.stderr
     wheel = next(tmp_path.glob("graph_invite-*.whl"))
