@@ -312,7 +312,7 @@ def test_spec_text_cannot_forge_markdown_headings_links_images_or_html(tmp_path:
 def test_option_like_git_revisions_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, revision: str
 ) -> None:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
     monkeypatch.chdir(tmp_path)
     shutil.copy(SPEC, tmp_path / "spec.yaml")
     with pytest.raises(SpecErrors) as failure:

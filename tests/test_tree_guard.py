@@ -10,7 +10,8 @@ from tests.tree_guard import tree_state, written
 
 def git(folder: Path, *arguments: str) -> None:
     identity = ("-c", "user.name=invitegen", "-c", "user.email=invitegen@example.com")
-    subprocess.run(["git", *identity, *arguments], cwd=folder, check=True, capture_output=True)
+    command = ["git", *identity, *arguments]
+    subprocess.run(command, cwd=folder, check=True, capture_output=True, timeout=60)
 
 
 def test_new_and_changed_files_are_seen_ignored_ones_are_not(tmp_path: Path) -> None:
