@@ -1,7 +1,11 @@
-"""`make demo`: start the mock Graph service, send a 200 and a 207 invite with the generated client.
+"""`make demo`: start the mock Graph service; invite (200 and 207) with the generated client, list
+the permissions the mock now holds for the item, revoke one, list again.
 
 The mock runs as a subprocess (`python -m generator mock --port 0`) on a free loopback port and is
-stopped with SIGINT at the end, whatever happens; its request log is printed last.
+stopped with SIGINT at the end, whatever happens; its request log is printed last. Listing and
+revoking use the spec's permission operations when it has them (plain HTTP, so the demo does not
+depend on the generated method names); a spec without them answers 404 and the demo lists the
+mock's state through its control path `GET /_mock/state` instead.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 from graph_invite import GraphClient, InviteResult, Permission
 from graph_invite.types import enum_value
 
@@ -82,19 +87,56 @@ def show(title: str, result: InviteResult) -> None:
         print(describe(permission))
 
 
+ITEM_PATH = "/v1.0/drives/b!demo-drive/items/01DEMOITEM"
+TOKEN = "demo-token"  # noqa: S105 (the mock accepts any bearer token not starting with "expired")
+
+
+def list_permissions(http: httpx.Client, title: str) -> list[dict[str, Any]]:
+    """The item's permissions: the spec's list operation, else the mock's state."""
+    response = http.get(f"{ITEM_PATH}/permissions")
+    if response.status_code == 200:
+        source = f"GET {ITEM_PATH}/permissions"
+        permissions: list[dict[str, Any]] = response.json()["value"]
+    else:
+        source = f"GET /_mock/state (the spec has no list operation: {response.status_code})"
+        items = http.get("/_mock/state").json()["items"]
+        permissions = items.get(ITEM_PATH.removeprefix("/v1.0"), [])
+    print(f"\n{title}: {source}")
+    for permission in permissions:
+        who = (permission.get("invitation") or {}).get("email") or permission["id"]
+        print(f"   {who:<32} roles={','.join(permission.get('roles', []))}")
+    return permissions
+
+
+def revoke(http: httpx.Client, permission: dict[str, Any]) -> None:
+    """DELETE one permission (204), as the spec's delete operation does."""
+    response = http.delete(f"{ITEM_PATH}/permissions/{permission['id']}")
+    print(
+        f"\n4) revoke: DELETE {ITEM_PATH}/permissions/{permission['id']} -> {response.status_code}"
+    )
+    if response.status_code in (404, 405):
+        print("   (the spec has no delete operation yet, so the mock does not route it)")
+
+
 def run(base_url: str) -> None:
-    """The two invites, through the generated client."""
+    """The two invites through the generated client, then list, revoke, list."""
     body: dict[str, Any] = {"roles": ["write"], "sendInvitation": True, "requireSignIn": True}
-    # The mock accepts any bearer token that does not start with "expired".
-    with GraphClient(token="demo-token", base_url=base_url) as graph:  # noqa: S106
+    with GraphClient(token=TOKEN, base_url=base_url) as graph:
         show(
             "1) drives_items_invite: POST /v1.0/drives/{drive-id}/items/{item-id}/invite",
             graph.drives_items_invite("b!demo-drive", "01DEMOITEM", {**body, "recipients": TEAM}),
         )
         show(
-            "2) me_drive_items_invite: POST /v1.0/me/drive/items/{item-id}/invite (one recipient unreachable)",
-            graph.me_drive_items_invite("01DEMOITEM", {**body, "recipients": WITH_UNREACHABLE}),
+            "2) drives_items_invite again, one recipient unreachable",
+            graph.drives_items_invite(
+                "b!demo-drive", "01DEMOITEM", {**body, "recipients": WITH_UNREACHABLE}
+            ),
         )
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
+        permissions = list_permissions(http, "3) list the item's permissions")
+        revoke(http, permissions[0])
+        list_permissions(http, "5) list again")
 
 
 def main() -> int:

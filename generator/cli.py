@@ -220,10 +220,37 @@ def _read_registry(folder: Path) -> tuple[dict[str, Any], str]:
 
 
 def command_mock(arguments: argparse.Namespace) -> int:
-    """Serve the spec's operations on loopback until SIGINT or SIGTERM."""
-    from generator.mock.server import serve
+    """Serve the spec's operations until SIGINT or SIGTERM (rules: README.md, "The mock")."""
+    from generator.mock.graph import GraphLayer, is_graph_spec
+    from generator.mock.graph_state import StateFileError
+    from generator.mock.operations import api_from_resolved
+    from generator.mock.server import MockAddressError, serve
+    from generator.mock.service import MockService
+    from generator.spec.refs import resolve_spec
 
-    return serve(arguments.spec, arguments.host, arguments.port)
+    api = api_from_resolved(resolve_spec(arguments.spec))
+    graph = arguments.layer == "graph" or (arguments.layer == "auto" and is_graph_spec(api))
+    try:
+        fixtures = _mock_fixtures(arguments, api) if graph else None
+    except StateFileError as error:
+        print(f"invitegen mock: {error}", file=sys.stderr)
+        return 1
+    if arguments.state is not None and not graph:
+        print("invitegen mock: --state needs the Graph layer (--layer graph)", file=sys.stderr)
+        return 2
+    service = MockService(api, GraphLayer(api, fixtures) if graph else None)
+    layer = "Graph layer" if graph else "spec only"
+    try:
+        return serve(
+            service,
+            arguments.host,
+            arguments.port,
+            allow_remote=arguments.allow_remote,
+            describe=f" from {arguments.spec}, {layer}",
+        )
+    except MockAddressError as error:
+        print(f"invitegen mock: {error}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -313,15 +340,36 @@ def _parser() -> argparse.ArgumentParser:
     compile_parser.set_defaults(handler=command_compile_schema)
     mock_parser = commands.add_parser(
         "mock",
-        help="serve a spec-driven mock of the Graph invite service on loopback",
-        description="Serve every invite operation of the spec on loopback until SIGINT/SIGTERM. "
-        "Rules (207 domain fail.example, X-Mock-Fail header): see generator/mock.py.",
+        help="serve a mock of any OpenAPI spec over HTTP (Microsoft Graph rules for Graph specs)",
+        description="Serve every operation of the spec over HTTP until SIGINT/SIGTERM: requests "
+        "are checked against the spec and answered with its examples or schema-valid bodies; for "
+        "a Graph spec, with stateful permissions. The state, the rules, the X-Mock-Fail header and "
+        'the control paths are documented in one place: README.md, section "The mock".',
     )
     mock_parser.add_argument(
         "--spec", type=Path, default=DEFAULT_SPEC, help=f"spec file (default {DEFAULT_SPEC})"
     )
-    mock_parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    mock_parser.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    mock_parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
+    mock_parser.add_argument(
+        "--port", type=int, default=8000, help="port (0 picks a free one; the URL is printed)"
+    )
+    mock_parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (the mock has no real authentication)",
+    )
+    mock_parser.add_argument(
+        "--layer",
+        choices=("auto", "graph", "plain"),
+        default="auto",
+        help="Graph rules or the spec alone (default auto: Graph when a server is on "
+        "graph.microsoft.com)",
+    )
+    mock_parser.add_argument(
+        "--state",
+        type=Path,
+        help='JSON fixtures to start from: {"items": {"/drives/d/items/i": [permission, ...]}}',
+    )
     mock_parser.set_defaults(handler=command_mock)
     return parser
 
@@ -341,6 +389,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _mock_fixtures(
+    arguments: argparse.Namespace, api: Any
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The `--state` file's permissions, each checked against the spec's permission schema."""
+    from generator.mock.graph import permission_checker
+    from generator.mock.graph_state import load_fixtures
+
+    if arguments.state is None:
+        return None
+    return load_fixtures(arguments.state, permission_checker(api))
 
 
 if __name__ == "__main__":

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hypothesis.core
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.vendor import pretty
 
-from generator.mock.server import MockServer, MockService
 from tests.tree_guard import tree_state, written
+
+if TYPE_CHECKING:
+    # Imported by the fixtures when a test uses them, not by every test run (issue #12).
+    from generator.mock.server import MockServer, MockService
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "driveitem-invite.yaml"
@@ -77,22 +81,27 @@ def _hypothesis_prints_falsifying_examples(request: pytest.FixtureRequest) -> No
 
 
 # The spec-driven mock Graph service on an ephemeral loopback port, shared by the mock and
-# contract tests: one server per test module, its journal and faults reset for every test.
+# contract tests: one server per test module, its journal, faults and permissions reset for every
+# test.
 @pytest.fixture(scope="module")
 def service() -> MockService:
-    """The mock service built from the repository's spec."""
+    """The mock service built from the repository's spec (with the Graph layer)."""
+    from generator.mock.service import MockService
+
     return MockService.from_spec(SPEC)
 
 
 @pytest.fixture(scope="module")
 def running(service: MockService) -> Iterator[MockServer]:
-    """The module's running server; stopped (threads joined) when the module is done."""
+    """The module's running server; stopped (thread joined) when the module is done."""
+    from generator.mock.server import MockServer
+
     with MockServer(service) as server:
         yield server
 
 
 @pytest.fixture
 def server(running: MockServer) -> MockServer:
-    """The module's server with a fresh journal and fault ledger for each test."""
+    """The module's server with a fresh journal, fault ledger and store for each test."""
     running.state.reset()
     return running

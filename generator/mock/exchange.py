@@ -1,48 +1,35 @@
 """The mock's request pipeline without HTTP plumbing: `Incoming` -> checks in order -> `Reply`.
 
-Each step takes the exchange and returns a `Reply` to stop there or None to go on; the table
-`_STEPS` is the order Graph applies them in (routing, method, authentication, payload, processing).
+Each step takes the exchange and returns a `Reply` to stop there or None to go on; `STEPS` is the
+order (routing, method, authentication, payload, faults, parameters, body, answer). A `Layer`
+(the Graph rules, or none) can add path aliases, answer operations itself and shape errors and
+headers; without one the mock answers with the spec's examples or a drawn schema-valid body.
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import hashlib
+import random
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from generator.ir.build import api_from_spec
-from generator.ir.model import Api, Operation
-from generator.mock.faults import (
-    FAULT_HEADER,
-    FAULT_STATUSES,
-    Fault,
-    FaultLedger,
-    FaultSyntaxError,
-    parse_fault,
-)
-from generator.mock.responses import ErrorDetail, Invitation, graph_error, invite_response
+from generator.mock.faults import FaultLedger
+from generator.mock.operations import Answer, MockApi, MockOperation
 from generator.mock.routes import RouteMatch, Router
-from generator.mock.schemas import CompiledSchemas, SchemaViolation, render_path
-from generator.spec.refs import resolve_spec
+from generator.mock.schemas import CompiledSchemas
 
-# Graph refuses request payloads over 4 MB; the mock enforces the same limit (4 MiB).
-MAX_BODY_BYTES = 4 * 1024 * 1024
-JSON_MEDIA_TYPE = "application/json"
 MAX_JOURNAL = 1000
-GRAPH_ROOT = "https://graph.microsoft.com"
-logger = logging.getLogger("invitegen.mock")
+# The most details one 400 lists: enough to fix a body, bounded for a hostile one.
+MAX_ERROR_DETAILS = 10
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """One HTTP request as read off the socket; header names lower-case."""
+    """One HTTP request: method, raw target (path + query), lower-case headers, body bytes."""
 
     method: str
     raw_path: str
@@ -53,13 +40,20 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Reply:
-    """What to answer: a status and JSON body, or `drop` to close the connection silently."""
+    """What to answer: status, JSON body (None: no body), headers; `drop` closes the connection.
+
+    `delay` seconds pass before the answer is sent (a hung server); `error` marks a body the mock
+    built to report a problem, which may be redrawn to fit the spec's schema for that status.
+    """
 
     status: int
-    body: dict[str, Any] | None = None
+    body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
     drop: bool = False
     note: str = ""
+    delay: float = 0.0
+    error: bool = False
+    content_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -75,20 +69,75 @@ class Recorded:
     client_request_id: str
 
 
-class MockState:
-    """One server's mutable state: the request journal, the fault ledger, the stop signal."""
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One entry of an error's `details`: a code, a message and the data path it is about."""
 
-    def __init__(self) -> None:
+    code: str
+    message: str
+    target: str
+
+
+class Served(Protocol):
+    """What steps and layers may use of the service (`generator.mock.service.MockService`)."""
+
+    api: MockApi
+    router: Router
+    schemas: CompiledSchemas
+    layer: Layer
+    max_body_bytes: int
+
+    def draw(
+        self, exchange: Exchange, answer: Answer, hints: Mapping[str, Any] | None = None
+    ) -> Any:
+        """The answer's example or a seeded schema-valid value (NO_EXAMPLE when none)."""
+
+
+class LayerState(Protocol):
+    """A layer's mutable state (one per server)."""
+
+    def reset(self) -> None:
+        """Back to the state the server started with."""
+
+
+class Layer(Protocol):
+    """Service-specific rules on top of the spec-driven core (see `generator.mock.graph`)."""
+
+    name: str
+
+    def new_state(self) -> LayerState:
+        """Fresh state for one server."""
+
+    def aliases(self, raw_path: str) -> list[str]:
+        """Other spellings of a path the spec does not route as written, tried in order."""
+
+    def answer(self, service: Served, exchange: Exchange, state: LayerState) -> Reply | None:
+        """The answer for a valid request, or None to let the core answer from the spec."""
+
+    def error_body(self, exchange: Exchange, code: str, message: str, **extra: Any) -> Any:
+        """The body of an error answer."""
+
+    def finish(self, exchange: Exchange, reply: Reply) -> Reply:
+        """Last touches on every answer (headers, content type)."""
+
+
+class MockState:
+    """One server's mutable state: the journal, the fault ledger, the layer's store, stop signal."""
+
+    def __init__(self, layer_state: LayerState | None = None) -> None:
         self.ledger = FaultLedger()
+        self.layer = layer_state
         self.stopping = threading.Event()
         self._journal: deque[Recorded] = deque(maxlen=MAX_JOURNAL)
         self._lock = threading.Lock()
 
     def reset(self) -> None:
-        """Forget every request and fault count (between tests); the stop signal is kept."""
+        """Forget every request, fault count and stored resource (between tests)."""
         with self._lock:
             self._journal.clear()
             self.ledger = FaultLedger()
+        if self.layer is not None:
+            self.layer.reset()
 
     def record(self, entry: Recorded) -> None:
         """Add one request to the journal."""
@@ -103,13 +152,25 @@ class MockState:
 
 
 @dataclass
-class _Exchange:
+class Exchange:
+    """One request on its way through the steps, and what they learned about it."""
+
     incoming: Incoming
     request_id: str
     client_request_id: str
+    service: Served
+    raw_path: str = ""
     match: RouteMatch | None = None
-    operation: Operation | None = None
+    operation: MockOperation | None = None
     document: Any = None
+    body: bytes = b""
+    media_type: str = ""
+    delay: float = 0.0
+
+    @property
+    def path(self) -> str:
+        """The routed path without its query string."""
+        return self.raw_path.split("?", 1)[0]
 
     def error(
         self,
@@ -122,99 +183,22 @@ class _Exchange:
         details: Sequence[ErrorDetail] = (),
         note: str = "",
     ) -> Reply:
-        body = graph_error(
-            code,
-            message,
-            request_id=self.request_id,
-            client_request_id=self.client_request_id,
-            target=target,
-            details=details,
+        """An error answer in the layer's shape."""
+        body = self.service.layer.error_body(
+            self, code, message, status=status, target=target, details=details[:MAX_ERROR_DETAILS]
         )
-        return Reply(status, body, headers=headers or {}, note=note)
+        return Reply(status, body, headers=headers or {}, note=note, error=True)
+
+    def seed(self) -> random.Random:
+        """A random source that depends only on the request (method, routed path, body)."""
+        digest = hashlib.sha256(
+            f"{self.incoming.method} {self.raw_path}\n".encode() + self.body
+        ).digest()
+        seed = int.from_bytes(digest[:8], "big")
+        return random.Random(seed)  # noqa: S311 (it draws examples, not secrets)
 
 
-class MockService:
-    """The spec compiled for serving: routes, validators, and which body fields are secret."""
-
-    def __init__(self, api: Api, *, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.api = api
-        self.router = Router(api.operations)
-        self.schemas = CompiledSchemas(api)
-        self.max_body_bytes = max_body_bytes
-        self.secret_fields = frozenset(
-            field.wire_name for model in api.models for field in model.fields if field.secret
-        )
-
-    @classmethod
-    def from_spec(cls, spec_path: Path, **options: Any) -> MockService:
-        """Load, resolve and build the IR of a spec; raise `SpecErrors` when it is not usable."""
-        return cls(api_from_spec(resolve_spec(spec_path)), **options)
-
-    def handle(self, incoming: Incoming, state: MockState, client: str = "-") -> Reply:
-        """Run the checks in order; the first one that answers decides the reply; log one line."""
-        started = time.perf_counter()
-        exchange = _Exchange(incoming, str(uuid.uuid4()), _client_request_id(incoming.headers))
-        reply = next(reply for step in _STEPS if (reply := step(self, exchange, state)) is not None)
-        if not reply.drop:
-            reply = self._checked(exchange, reply)
-        match = exchange.match
-        entry = Recorded(
-            incoming.method,
-            incoming.raw_path,
-            match.route.template if match else "",
-            exchange.operation.operation_id if exchange.operation else "",
-            dict(match.parameters) if match else {},
-            reply.status,
-            exchange.client_request_id,
-        )
-        state.record(entry)
-        _log(client, entry, reply.note, time.perf_counter() - started)
-        headers = {
-            "request-id": exchange.request_id,
-            "client-request-id": exchange.client_request_id,
-        }
-        return Reply(reply.status, reply.body, {**headers, **reply.headers}, reply.drop, reply.note)
-
-    def is_date_time(self, text: str) -> bool:
-        """Whether a permission may carry `text` as its expirationDateTime (a date-time format)."""
-        return self.schemas.is_valid("permission", {"expirationDateTime": text})
-
-    def response_schema(self, operation: Operation | None, status: int) -> str:
-        """The schema a response with this status must match (Graph's error body by default)."""
-        for response in operation.responses if operation else ():
-            if response.status == str(status) and response.model:
-                return self.api.model(response.model).snake_name
-        return "odata_error"
-
-    def _checked(self, exchange: _Exchange, reply: Reply) -> Reply:
-        """The reply itself, or a 500 when the mock is about to break its own spec (a mock bug)."""
-        name = self.response_schema(exchange.operation, reply.status)
-        violations = self.schemas.errors(name, reply.body)
-        if not violations:
-            return reply
-        message = f"mock response {reply.status} breaks schema {name}: {violations[0].message}"
-        return exchange.error(500, "generalException", message, note=f"MOCK BUG: {message}")
-
-
-def _log(client: str, entry: Recorded, note: str, seconds: float) -> None:
-    """One line per request: never a header value but client-request-id, never the body."""
-    path, query, _ = entry.raw_path.partition("?")
-    status = "dropped" if entry.status == 0 else str(entry.status)
-    logger.info(
-        "%s %s %s%s -> %s %s client-request-id=%s%s (%.1f ms)",
-        client,
-        entry.method,
-        path,
-        "?..." if query else "",  # a query string could carry a token: never logged
-        status,
-        entry.operation_id or "-",
-        entry.client_request_id,
-        f" {note}" if note else "",
-        seconds * 1000,
-    )
-
-
-def _client_request_id(headers: Mapping[str, str]) -> str:
+def client_request_id(headers: Mapping[str, str]) -> str:
     """The caller's client-request-id when it is a sane token, else a fresh one (as Graph does)."""
     given = headers.get("client-request-id", "")
     if 0 < len(given) <= 100 and given.isascii() and given.isprintable():
@@ -222,156 +206,30 @@ def _client_request_id(headers: Mapping[str, str]) -> str:
     return str(uuid.uuid4())
 
 
-def _check_route(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    exchange.match = service.router.resolve(exchange.incoming.raw_path)
-    if exchange.match is None:
-        return exchange.error(404, "itemNotFound", "The resource could not be found.")
-    return None
-
-
-def _check_method(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    assert exchange.match is not None
-    operations = exchange.match.route.operations
-    exchange.operation = operations.get(exchange.incoming.method)
-    if exchange.operation is None:
-        allowed = ", ".join(sorted(operations))
-        message = f"{exchange.incoming.method} is not supported here; use {allowed}."
-        return exchange.error(405, "methodNotAllowed", message, headers={"Allow": allowed})
-    return None
-
-
-def _check_auth(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    scheme, _, token = exchange.incoming.headers.get("authorization", "").partition(" ")
-    headers = {"WWW-Authenticate": "Bearer"}
-    if scheme.lower() != "bearer" or not token.strip():
-        return exchange.error(
-            401, "InvalidAuthenticationToken", "Access token is empty.", headers=headers
-        )
-    if token.strip().lower().startswith("expired"):
-        message = "Access token has expired or is not yet valid."
-        return exchange.error(401, "InvalidAuthenticationToken", message, headers=headers)
-    return None
-
-
-def _check_media_type(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    incoming = exchange.incoming
-    if "content-type" not in incoming.headers and not incoming.body and not incoming.oversize:
-        return None  # no body at all: a 400 from the body check, not a media type problem
-    media_type, *parameters = incoming.headers.get("content-type", "").split(";")
-    charset = "utf-8"
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    if media_type.strip().lower() == JSON_MEDIA_TYPE and charset in ("utf-8", "utf8"):
-        return None
-    message = f"The request body must be {JSON_MEDIA_TYPE} (UTF-8)."
-    return exchange.error(415, "unsupportedMediaType", message)
-
-
-def _check_size(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    if not exchange.incoming.oversize:
-        return None
-    message = f"The request body is larger than {service.max_body_bytes} bytes."
-    return exchange.error(413, "requestTooLarge", message)
-
-
-def _inject_fault(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    value = exchange.incoming.headers.get(FAULT_HEADER.lower())
-    if value is None:
-        return None
-    try:
-        fault = parse_fault(value)
-    except FaultSyntaxError as error:
-        return exchange.error(400, "invalidRequest", str(error), target=FAULT_HEADER)
-    incoming = exchange.incoming
-    key = (
-        incoming.headers.get("client-request-id")
-        or f"{incoming.method} {incoming.raw_path} {value}"
-    )
-    if not state.ledger.should_fail(key, fault):
-        return None
-    return _FAULT_ACTIONS[fault.action](exchange, state, fault)
-
-
-def _fail_with_status(exchange: _Exchange, state: MockState, fault: Fault) -> Reply | None:
-    code, message = FAULT_STATUSES[fault.status]
-    headers = {} if fault.retry_after is None else {"Retry-After": fault.retry_after}
-    note = f"{FAULT_HEADER} {fault.status}"
-    return exchange.error(fault.status, code, message, headers=headers, note=note)
-
-
-def _hang(exchange: _Exchange, state: MockState, fault: Fault) -> Reply | None:
-    # Waiting on the stop signal, not sleeping, lets a shutdown end the hang at once.
-    state.stopping.wait(fault.seconds)
-    return None
-
-
-def _drop(exchange: _Exchange, state: MockState, fault: Fault) -> Reply | None:
-    return Reply(0, drop=True, note=f"{FAULT_HEADER} drop: connection closed without an answer")
-
-
-_FAULT_ACTIONS: dict[str, Callable[[_Exchange, MockState, Fault], Reply | None]] = {
-    "status": _fail_with_status,
-    "hang": _hang,
-    "drop": _drop,
-}
-
-
-def _check_body(service: MockService, exchange: _Exchange, state: MockState) -> Reply | None:
-    if not exchange.incoming.body:
-        return exchange.error(400, "invalidRequest", "The request body is required.")
-    try:
-        exchange.document = json.loads(exchange.incoming.body, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        return exchange.error(400, "invalidRequest", "The request body is not valid JSON.")
-    assert exchange.operation is not None
-    model = service.api.model(exchange.operation.body_model)
-    violations = service.schemas.errors(model.snake_name, exchange.document)
-    if not violations:
-        return None
-    details = [_detail(violation, service.secret_fields) for violation in violations]
-    first = details[0]
-    message = f"Invalid request body: {first.message}"
-    note = f"target {first.target}"
-    return exchange.error(
-        400, "invalidRequest", message, target=first.target, details=details, note=note
+def escape(text: str) -> str:
+    """`text` with every control and other non-printable character as a Python escape."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(
+        char if char.isprintable() and char != "\\" else repr(char)[1:-1] for char in text
     )
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def log_line(client: str, entry: Recorded, note: str, seconds: float) -> str:
+    """One line per request: never a header value but client-request-id, never the body."""
+    path, query, _ = entry.raw_path.partition("?")
+    status = "dropped" if entry.status == 0 else str(entry.status)
+    return "%s %s %s%s -> %s %s client-request-id=%s%s (%.1f ms)" % (  # noqa: UP031
+        escape(client),
+        escape(entry.method),
+        escape(path),
+        "?..." if query else "",  # a query string could carry a token: never logged
+        status,
+        escape(entry.operation_id) or "-",
+        escape(entry.client_request_id),
+        f" {escape(note)}" if note else "",
+        seconds * 1000,
+    )
 
 
-def _detail(violation: SchemaViolation, secret_fields: frozenset[str]) -> ErrorDetail:
-    """One validation problem; a secret field's value is never repeated back (or logged)."""
-    target = render_path(violation.path)
-    if any(part in secret_fields for part in violation.path if isinstance(part, str)):
-        return ErrorDetail(
-            "invalidRequest", f"{target}: value not accepted ({violation.rule})", target
-        )
-    return ErrorDetail("invalidRequest", violation.message, target)
-
-
-def _answer(service: MockService, exchange: _Exchange, state: MockState) -> Reply:
-    assert exchange.match is not None and exchange.operation is not None
-    invitation = Invitation.from_body(exchange.document, service.is_date_time)
-    operation, parameters = exchange.operation, exchange.match.parameters
-    item = operation.path + json.dumps(parameters, sort_keys=True)
-    context = f"{GRAPH_ROOT}{exchange.match.route.prefix}/$metadata#Collection(microsoft.graph.permission)"
-    status, body = invite_response(invitation, item, context)
-    failed = sum("error" in permission for permission in body["value"])
-    return Reply(status, body, note=f"{len(body['value'])} recipients, {failed} not notified")
-
-
-_Step = Callable[[MockService, _Exchange, MockState], Reply | None]
-_STEPS: tuple[_Step, ...] = (
-    _check_route,
-    _check_method,
-    _check_auth,
-    _check_media_type,
-    _check_size,
-    _inject_fault,
-    _check_body,
-    _answer,
-)
+Step = Callable[[Served, Exchange, MockState], Reply | None]

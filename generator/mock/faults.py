@@ -5,21 +5,27 @@ Grammar: `X-Mock-Fail: <action>[;<name>=<value>]...`, for example `429;retry-aft
 | action | effect |
 |---|---|
 | `403`, `429`, `500`, `502`, `503`, `504` | answer that status with a Graph error body |
+| `claims` | 401 with a Continuous Access Evaluation challenge: `WWW-Authenticate: Bearer ...,
+  error="insufficient_claims", claims="<base64 JSON>"` |
 | `hang` | wait `seconds` (default 10, at most 30) before answering normally: a hung server |
-| `drop` | read the whole request, then close the connection without answering |
+| `drop` | read the whole request, send the status line and headers, then close the connection
+  before the body (an ASGI server cannot close without starting an answer) |
 
 | option | meaning |
 |---|---|
 | `times=N` | the first N requests with the same key fail (default 1, at most 100); later ones go through |
-| `retry-after=V` | `Retry-After` value (seconds or an HTTP date) on 429/503, default `1`; `none` omits it |
+| `retry-after=V` | `Retry-After` on 429/503, default `1`: seconds (`400` for a long delay), an HTTP
+  date as written, `+N` for the HTTP date N seconds from now, or `none` to omit it |
 | `seconds=S` | how long `hang` waits |
 
-The key is the request's `client-request-id` header (the generated client sends one per call and
+A `retry-after` value with a control character is refused (400) like any other malformed
+value. The key is the request's `client-request-id` header (the generated client sends one per call and
 keeps it across retries), else method + path + the header value itself.
 """
 
 from __future__ import annotations
 
+import email.utils
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 FAULT_HEADER = "X-Mock-Fail"
 MAX_TIMES = 100
 MAX_HANG_SECONDS = 30.0
+MAX_RETRY_AFTER = 86_400.0
 DEFAULT_HANG_SECONDS = 10.0
 DEFAULT_RETRY_AFTER = "1"
 # Graph error code for each status a test can ask for.
@@ -68,20 +75,33 @@ def parse_fault(value: str) -> Fault:
             raise FaultSyntaxError(f"unknown {FAULT_HEADER} option {name.strip()!r}")
         options[name.strip().lower()] = option.strip()
     times = _bounded_number(options.get("times", "1"), "times", 1, MAX_TIMES)
+    if action == "claims":
+        return Fault("claims", times=int(times))
     if action in ("hang", "drop"):
         seconds = _bounded_number(
             options.get("seconds", str(DEFAULT_HANG_SECONDS)), "seconds", 0, MAX_HANG_SECONDS
         )
         return Fault(action, times=int(times), seconds=seconds)
     if not action.isdigit() or int(action) not in FAULT_STATUSES:
-        known = ", ".join([*map(str, FAULT_STATUSES), "hang", "drop"])
+        known = ", ".join([*map(str, FAULT_STATUSES), "claims", "hang", "drop"])
         raise FaultSyntaxError(
             f"unknown {FAULT_HEADER} action {action!r} (expected one of {known})"
         )
     status = int(action)
     given = options.get("retry-after", DEFAULT_RETRY_AFTER)
+    if given.startswith("+"):
+        _bounded_number(given[1:], "retry-after", 0, MAX_RETRY_AFTER)
+    if not (given.isascii() and given.isprintable()):
+        raise FaultSyntaxError(f"{FAULT_HEADER} option retry-after must be printable ASCII")
     retry_after = None if status not in THROTTLE_STATUSES or given.lower() == "none" else given
     return Fault("status", status=status, times=int(times), retry_after=retry_after)
+
+
+def retry_after_value(given: str, now: float) -> str:
+    """The header value for a fault's `retry-after`: `+N` becomes the HTTP date N s after `now`."""
+    if given.startswith("+"):
+        return email.utils.formatdate(now + float(given[1:]), usegmt=True)
+    return given
 
 
 _OPTION_NAMES = frozenset({"times", "retry-after", "seconds"})

@@ -1,28 +1,39 @@
-"""URL routing for the mock service: every operation under each of its servers' version prefixes."""
+"""URL routing for the mock: every operation under each of its servers' path prefixes.
+
+A path is split on `/` before percent-decoding, so an encoded `/` (`%2F`) stays inside one
+segment; a parameter is one non-empty segment (`{id}`) or part of one (`{name}.json`,
+`{item-path}:`). More literal segments win; ties go to the template that sorts first.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from generator.ir.model import Operation
+from generator.mock.operations import MockOperation
+
+_VARIABLE = re.compile(r"\{([^{}]*)\}")
+Segment = str | re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
 class Route:
-    """One URL template under one version prefix; a `None` segment is a path parameter."""
+    """One URL template under one prefix: literal, whole-parameter (None) or regex segments."""
 
     prefix: str
     template: str
-    segments: tuple[str | None, ...]
+    segments: tuple[Segment, ...]
     parameter_names: tuple[str, ...]
-    operations: dict[str, Operation]
+    operations: dict[str, MockOperation]
 
     @property
-    def literal_count(self) -> int:
-        """How specific the template is: more literal segments win over parameters."""
-        return sum(segment is not None for segment in self.segments)
+    def specificity(self) -> tuple[int, int]:
+        """(literal segments, partly literal segments): higher is more specific."""
+        literal = sum(isinstance(segment, str) for segment in self.segments)
+        partial = sum(isinstance(segment, re.Pattern) for segment in self.segments)
+        return literal, partial
 
     def match(self, decoded: list[str]) -> dict[str, str] | None:
         """Path parameters by name when the decoded segments fit the template, else None."""
@@ -34,8 +45,14 @@ class Route:
                 if not value:
                     return None
                 values.append(value)
-            elif segment != value:
-                return None
+            elif isinstance(segment, str):
+                if segment != value:
+                    return None
+            else:
+                found = segment.fullmatch(value)
+                if found is None:
+                    return None
+                values.extend(found.groups())
         return dict(zip(self.parameter_names, values, strict=True))
 
 
@@ -47,16 +64,8 @@ class RouteMatch:
     parameters: dict[str, str]
 
 
-def version_prefix(server_url: str) -> str:
-    """`https://graph.microsoft.com/beta` -> `/beta`."""
-    return urlsplit(server_url).path.rstrip("/")
-
-
 def decode_segments(raw_path: str) -> list[str] | None:
-    """Split the raw (still encoded) path on `/` first, then decode each segment; None if not UTF-8.
-
-    Splitting before decoding is what keeps an encoded `/` (`%2F`) inside one segment.
-    """
+    """Split the raw (still encoded) path on `/` first, then decode each segment; None if not UTF-8."""
     path = raw_path.split("?", 1)[0].split("#", 1)[0]
     try:
         return [unquote(segment, errors="strict") for segment in path.split("/")]
@@ -67,14 +76,18 @@ def decode_segments(raw_path: str) -> list[str] | None:
 class Router:
     """Resolves raw request paths to routes; knows which methods each template allows."""
 
-    def __init__(self, operations: Iterable[Operation]) -> None:
-        templates: dict[str, dict[str, Operation]] = {}
+    def __init__(self, operations: Iterable[MockOperation]) -> None:
+        templates: dict[str, dict[str, MockOperation]] = {}
+        prefixes: dict[str, str] = {}
         for operation in operations:
-            for server_url in operation.server_urls:
-                template = version_prefix(server_url) + operation.path
-                templates.setdefault(template, {})[operation.http_method] = operation
-        routes = [_route(template, methods) for template, methods in sorted(templates.items())]
-        self.routes = tuple(sorted(routes, key=lambda route: -route.literal_count))
+            for prefix in operation.prefixes:
+                templates.setdefault(prefix + operation.path, {})[operation.method] = operation
+                prefixes[prefix + operation.path] = prefix
+        routes = [
+            _route(prefixes[template], template, methods)
+            for template, methods in sorted(templates.items())
+        ]
+        self.routes = tuple(sorted(routes, key=lambda route: route.specificity, reverse=True))
 
     def resolve(self, raw_path: str) -> RouteMatch | None:
         """The most specific route the path fits, with its decoded parameters; None for 404."""
@@ -88,14 +101,21 @@ class Router:
         return None
 
 
-def _route(template: str, operations: dict[str, Operation]) -> Route:
-    segments: list[str | None] = []
+def _route(prefix: str, template: str, operations: dict[str, MockOperation]) -> Route:
+    segments: list[Segment] = []
     names: list[str] = []
     for segment in template.split("/"):
-        if segment.startswith("{") and segment.endswith("}"):
-            segments.append(None)
-            names.append(segment[1:-1])
-        else:
+        found = _VARIABLE.findall(segment)
+        if not found:
             segments.append(segment)
-    prefix = template[: len(template) - len(next(iter(operations.values())).path)]
+        elif _VARIABLE.fullmatch(segment):
+            segments.append(None)
+        else:
+            pieces = _VARIABLE.split(segment)  # literal, name, literal, name, ..., literal
+            pattern = "".join(
+                re.escape(piece) if index % 2 == 0 else "(.+?)"
+                for index, piece in enumerate(pieces)
+            )
+            segments.append(re.compile(pattern, re.DOTALL))
+        names.extend(found)
     return Route(prefix, template, tuple(segments), tuple(names), operations)

@@ -1,14 +1,38 @@
-"""The spec's JSON Schemas compiled to validators in memory, as the generator compiles them to disk."""
+"""OpenAPI schema objects (3.0 or 3.1) -> one JSON Schema 2020-12 bundle, compiled in memory.
+
+Every schema the mock checks (parameters, request and response bodies) becomes an entry point of
+one bundle `{"$defs": ...}`: `#/components/schemas/<name>` is `#/$defs/<name>`, any other `$ref`
+target or inline schema gets a `$defs` entry named by its spec pointer. OpenAPI 3.0's dialect is
+translated (`nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`, `example`); OpenAPI-only
+words (`discriminator`, `xml`, `externalDocs`) are dropped, and so are formats the compiler cannot
+assert (`int32`, `binary`, ...), which then only describe. The bundle goes through the project's
+own JSON Schema compiler (`generator.jsonschema`), as `generated/` validators do.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, cast
 
 from generator.emit.validators import compile_validators
-from generator.ir.model import Api
-from generator.pipeline import validator_entry_points
+from generator.errors import (
+    SchemaCompileError,
+    SpecError,
+    SpecErrors,
+    escape_pointer_token,
+    join_pointer,
+)
+from generator.jsonschema.formats import FORMATS
+from generator.spec.refs import ResolvedSpec, pointer_get
+
+COMPONENT_PREFIX = "#/components/schemas/"
+BUNDLE_PREFIX = "#/$defs/"
+OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "nullable", "example"})
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_VALUES = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
 
 
 class SchemaViolation(Protocol):
@@ -19,45 +43,183 @@ class SchemaViolation(Protocol):
     rule: str
 
 
-class CompiledSchemas:
-    """`validate_<name>` / `iter_errors_<name>` for every schema file and model of the spec."""
+class SchemaBundle:
+    """Collects spec schemas into `{"$defs": ...}`; `entry(pointer)` names one for validation."""
 
-    def __init__(self, api: Api) -> None:
-        self.names = frozenset(name for name, _ in validator_entry_points(api))
-        source = compile_validators(
-            api.schema_bundle, validator_entry_points(api), assert_formats=True
+    def __init__(self, resolved: ResolvedSpec) -> None:
+        self.resolved = resolved
+        self.legacy = str(resolved.data.get("openapi", "3.1")).startswith("3.0")
+        self.definitions: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}  # $defs key -> spec pointer
+        self.entries: dict[str, str] = {}  # spec pointer -> entry name
+        # Property names whose values are never repeated in errors (writeOnly or format password).
+        self.secret_names: set[str] = set()
+        self._pending: list[tuple[str, str]] = []
+
+    def entry(self, pointer: str) -> str:
+        """The validator name for the schema at spec `pointer` (`s0`, `s1`, ...), added once."""
+        if pointer not in self.entries:
+            self.entries[pointer] = f"s{len(self.entries)}"
+            self.bundle_pointer(pointer)
+        return self.entries[pointer]
+
+    def bundle_pointer(self, pointer: str) -> str:
+        """Where the schema at spec `pointer` lives in the bundle (queued for conversion)."""
+        if pointer.startswith(COMPONENT_PREFIX):
+            name, _, rest = pointer[len(COMPONENT_PREFIX) :].partition("/")
+            key, source = name.replace("~1", "/").replace("~0", "~"), COMPONENT_PREFIX + name
+            tail = f"/{rest}" if rest else ""
+        else:
+            key, source, tail = pointer, pointer, ""
+        if key not in self.sources:
+            self.sources[key] = source
+            self._pending.append((key, source))
+        return BUNDLE_PREFIX + escape_pointer_token(key) + tail
+
+    def document(self) -> dict[str, Any]:
+        """Convert everything queued (and what it references) -> the bundle."""
+        while self._pending:
+            key, source = self._pending.pop(0)
+            try:
+                node = pointer_get(self.resolved.data, source)
+            except KeyError:
+                raise SpecErrors([self.error(source, "schema reference has no target")]) from None
+            self.definitions[key] = self.convert(node, source)
+        return {"$defs": dict(sorted(self.definitions.items()))}
+
+    def error(self, pointer: str, message: str) -> SpecError:
+        """A located error for a spec pointer."""
+        return self.resolved.error(pointer, message)
+
+    def spec_pointer(self, bundle_pointer: str) -> str:
+        """Map a pointer into the bundle back to the spec (for compile errors)."""
+        if not bundle_pointer.startswith(BUNDLE_PREFIX):
+            return "#"
+        token, _, rest = bundle_pointer[len(BUNDLE_PREFIX) :].partition("/")
+        key = token.replace("~1", "/").replace("~0", "~")
+        source = self.sources.get(key, "#")
+        return f"{source}/{rest}" if rest else source
+
+    def convert(self, schema: Any, pointer: str) -> Any:
+        """One OpenAPI schema -> JSON Schema 2020-12 (booleans stay as they are)."""
+        if not isinstance(schema, dict):
+            return schema
+        if "$ref" in schema and isinstance(schema["$ref"], str):
+            target = self._ref(schema["$ref"], pointer)
+            if self.legacy:  # OpenAPI 3.0: siblings of $ref are ignored
+                return {"$ref": target}
+            rest = {key: value for key, value in schema.items() if key != "$ref"}
+            converted = self.convert(rest, pointer)
+            return {"$ref": target, **converted} if converted else {"$ref": target}
+        result: dict[str, Any] = {}
+        for keyword, value in schema.items():
+            at = join_pointer(pointer, keyword)
+            if keyword in OPENAPI_ONLY or keyword.startswith("x-"):
+                continue
+            if keyword == "properties" and isinstance(value, dict):
+                self.secret_names.update(
+                    name
+                    for name, sub in value.items()
+                    if isinstance(sub, dict)
+                    and (sub.get("writeOnly") is True or sub.get("format") == "password")
+                )
+            if keyword in SCHEMA_MAPS and isinstance(value, dict):
+                result[keyword] = {
+                    name: self.convert(sub, join_pointer(at, name)) for name, sub in value.items()
+                }
+            elif keyword in SCHEMA_LISTS and isinstance(value, list):
+                result[keyword] = [
+                    self.convert(sub, join_pointer(at, index)) for index, sub in enumerate(value)
+                ]
+            elif keyword in SCHEMA_VALUES:
+                result[keyword] = self.convert(value, at)
+            elif keyword == "format" and value not in FORMATS:
+                continue  # a format the compiler cannot assert only describes
+            else:
+                result[keyword] = value
+        return _legacy_words(schema, result) if self.legacy else _example_words(schema, result)
+
+    def _ref(self, ref: str, pointer: str) -> str:
+        if not ref.startswith("#"):
+            raise SpecErrors(
+                [self.error(pointer, f"unresolved $ref {ref!r} (the loader bundles files)")]
+            )
+        return self.bundle_pointer(ref)
+
+
+def _example_words(schema: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """`example` (deprecated in 3.1) becomes the first of `examples`, which the mock answers with."""
+    if "example" in schema and "examples" not in result:
+        result["examples"] = [schema["example"]]
+    return result
+
+
+def _legacy_words(schema: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.0's words for what 2020-12 says differently."""
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = schema.get(exclusive)
+        if isinstance(flag, bool):
+            del result[exclusive]
+            if flag and bound in result:
+                result[exclusive] = result.pop(bound)
+    if schema.get("nullable") is True:
+        declared = result.get("type")
+        if isinstance(declared, str):
+            result["type"] = [declared, "null"]
+        elif isinstance(declared, list) and "null" not in declared:
+            result["type"] = [*declared, "null"]
+        if isinstance(result.get("enum"), list) and None not in result["enum"]:
+            result["enum"] = [*result["enum"], None]
+    return _example_words(schema, result)
+
+
+class CompiledSchemas:
+    """`errors(name, instance)` / `is_valid` for every entry of a `SchemaBundle`."""
+
+    def __init__(self, bundle: SchemaBundle) -> None:
+        self.bundle = bundle
+        self.document = bundle.document()
+        targets = sorted(
+            (name, bundle.bundle_pointer(pointer)) for pointer, name in bundle.entries.items()
         )
+        try:
+            source = compile_validators(self.document, targets, assert_formats=True)
+        except SchemaCompileError as error:
+            raise SpecErrors(
+                [bundle.error(bundle.spec_pointer(error.pointer), error.message)]
+            ) from None
         self._namespace: dict[str, Any] = {"__name__": "invitegen_mock_validators"}
         # The source is our own compiler's output for the spec being served, compiled in memory
-        # so the mock always checks against the spec it was started with, not a stale generated/.
+        # so the mock always checks against the spec it was started with.
         exec(compile(source, "<invitegen mock validators>", "exec"), self._namespace)  # noqa: S102
         self.validation_error = cast(type[Exception], self._namespace["ValidationError"])
 
+    def entry_for(self, pointer: str) -> str | None:
+        """The entry name of the schema at a spec pointer, if it was registered."""
+        return self.bundle.entries.get(pointer)
+
+    def schema(self, name: str) -> Any:
+        """The converted schema of entry `name` (its `$ref`s point into `self.document`)."""
+        pointer = next(p for p, entry in self.bundle.entries.items() if entry == name)
+        return pointer_get(self.document, self.bundle.bundle_pointer(pointer))
+
     def errors(self, name: str, instance: object) -> list[SchemaViolation]:
-        """Every violation of schema `name` by `instance`, in schema order (empty when valid)."""
+        """Every violation of entry `name` by `instance`, in schema order (empty when valid)."""
         iterate = cast(
             Callable[[object], Iterator[SchemaViolation]], self._namespace[f"iter_errors_{name}"]
         )
         return list(iterate(instance))
 
+    def render_path(self, path: tuple[str | int, ...]) -> str:
+        """('recipients', 0, 'email') -> 'recipients[0].email', as the compiled errors print it."""
+        render = cast(Callable[[tuple[str | int, ...]], str], self._namespace["_render_path"])
+        return render(path)
+
     def is_valid(self, name: str, instance: object) -> bool:
-        """Whether `instance` matches schema `name`."""
+        """Whether `instance` matches entry `name`."""
         validate = cast(Callable[[object], None], self._namespace[f"validate_{name}"])
         try:
             validate(instance)
         except self.validation_error:
             return False
         return True
-
-
-def render_path(path: tuple[str | int, ...]) -> str:
-    """('recipients', 0, 'email') -> 'recipients[0].email'; () -> '(root)'."""
-    parts: list[str] = []
-    for item in path:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item.isidentifier():
-            parts.append(f".{item}" if parts else item)
-        else:
-            parts.append(f"[{json.dumps(item)}]")
-    return "".join(parts) or "(root)"

@@ -1,42 +1,8 @@
-"""A spec-driven mock of the Graph invite service over real HTTP on loopback (`invitegen mock`).
+"""`invitegen mock`: the mock app served over real HTTP by uvicorn, in a thread or as the command.
 
-The spec goes through the generator's own pipeline (resolve -> IR) and its schemas through the
-validator compiler, in memory, so the mock always serves exactly the spec it was started with.
-Every operation is served under each of its path's servers (`/v1.0/...`, `/beta/...`); a path
-parameter is one segment, percent-decoded after the path is split on `/`.
-
-Checks, in order (each answers with a Graph `{"error": {...}}` body):
-  404 `itemNotFound` for a path no operation has; 405 `methodNotAllowed` (with `Allow`) for a
-  wrong method; 401 `InvalidAuthenticationToken` without `Authorization: Bearer <token>`, or when
-  the token starts with `expired` (so a test can make a token expire); 415 `unsupportedMediaType`
-  unless the body is `application/json` (UTF-8); 413 `requestTooLarge` above 4 MiB (Graph's 4 MB
-  request limit); then the `X-Mock-Fail` test header (below); 400 `invalidRequest` when the body
-  is not JSON or breaks the request schema: `error.target` is the first offending data path
-  (`recipients[0].email`), `error.details` lists every problem; a write-only field (the password)
-  is named but its value is never repeated.
-
-Success: one permission per recipient, built from the request: `roles` (default `["read"]`),
-`invitation.email`, `invitation.signInRequired` (= `requireSignIn`, false when absent or null),
-`grantedTo`/`grantedToV2`, `hasPassword: true` when a password was given, `expirationDateTime`
-when given as an RFC 3339 date-time (the permission schema's format; other strings are dropped).
-Permission ids are a hash of the item path, the recipient and the roles: the same request gives
-the same ids.
-
-207 rule: when `sendInvitation` is true, a recipient whose email is at domain `fail.example`
-cannot be notified. Its permission carries `error` (`code` `notAllowed`, or `quotaLimitReached`
-for `exchangeOutOfMailboxQuota`) with `innererror.code` chosen by the local part, matched
-case-insensitively, anything after a `+` ignored: `hipCheckRequired@fail.example`,
-`exchangeInvalidUser+2@fail.example`, `exchangeOutOfMailboxQuota@...`, `exchangeMaxRecipients@...`;
-any other local part gives `accountVerificationRequired`. One such recipient makes the answer 207.
-
-`X-Mock-Fail: <action>[;times=N][;retry-after=V][;seconds=S]` (see `mock_faults`): action `429`
-or `503` (with `Retry-After`, default 1; `retry-after=none` omits it), `403`, `500`, `502`, `504`,
-`hang` (wait S seconds, then answer) or `drop` (close the connection without answering). The first
-N requests (default 1) with the same `client-request-id` fail, so a retried call succeeds after N.
-
-Every response carries `request-id` and `client-request-id` and is checked against its schema
-before it is sent. One log line per request on the `invitegen.mock` logger: method, path (query
-string elided), status, operation, client-request-id, duration; never a token, body or password.
+The listening socket is bound before the server thread starts, so the URL is known (and
+connections queue) at once; `stop()` ends pending delays, asks uvicorn to exit and joins its
+thread within `STOP_TIMEOUT` seconds. Loopback addresses only, unless `allow_remote`.
 """
 
 from __future__ import annotations
@@ -48,16 +14,24 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
-from http.server import HTTPServer
-from pathlib import Path
-from socketserver import ThreadingMixIn
 from types import FrameType
 
-from generator.mock.exchange import MockService, MockState, Recorded
-from generator.mock.http import ConnectionSet, MockRequestHandler
+import uvicorn
 
-__all__ = ["MockServer", "MockService", "MockState", "Recorded", "serve"]
-STOP_TIMEOUT = 5.0
+from generator.mock.app import MockApp
+from generator.mock.exchange import MockState, Recorded
+from generator.mock.service import MockService
+
+__all__ = ["MockAddressError", "MockServer", "MockService", "MockState", "Recorded", "serve"]
+STOP_TIMEOUT = 5
+# An idle keep-alive connection is closed after this many seconds.
+KEEP_ALIVE_SECONDS = 30
+# The largest request line + headers accepted (uvicorn/h11 answer 400 beyond it).
+MAX_HEADER_BYTES = 64 * 1024
+
+
+class MockAddressError(ValueError):
+    """An address the mock will not serve (not loopback without `allow_remote`, or unusable)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -70,53 +44,73 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class MockServer(ThreadingMixIn, HTTPServer):
-    """The mock on one loopback port, one thread per connection; `with` starts and stops it."""
+class MockServer:
+    """The mock on one port, served by uvicorn in a background thread; `with` starts and stops it."""
 
-    # Handler threads are joined on close: stopping leaves no thread behind.
-    daemon_threads = False
-    block_on_close = True
-
-    def __init__(self, service: MockService, host: str = "127.0.0.1", port: int = 0) -> None:
-        if not is_loopback(host):
-            raise ValueError(f"the mock serves loopback addresses only, not {host!r}")
-        if ":" in host:
-            self.address_family = socket.AF_INET6
+    def __init__(
+        self,
+        service: MockService,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+        state: MockState | None = None,
+    ) -> None:
+        if not allow_remote and not is_loopback(host):
+            raise MockAddressError(
+                f"the mock serves loopback addresses only, not {host!r} (give --allow-remote to "
+                "serve other interfaces)"
+            )
         self.service = service
-        self.state = MockState()
-        self.connections = ConnectionSet()
+        self.app = MockApp(service, state)
+        self.state = self.app.state
+        self._socket = _listen(host, port)
+        config = uvicorn.Config(
+            self.app,
+            http="h11",
+            loop="asyncio",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            timeout_graceful_shutdown=STOP_TIMEOUT,
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        )
+        self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
-        super().__init__((host, port), MockRequestHandler)
 
     @property
     def url(self) -> str:
         """`http://127.0.0.1:<port>`: the base URL to give a client."""
-        host, port = self.socket.getsockname()[:2]
+        host, port = self._socket.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
     @property
     def requests(self) -> list[Recorded]:
-        """Every request received so far, oldest first."""
+        """Every request answered so far, oldest first."""
         return self.state.requests
 
     def start(self) -> MockServer:
-        """Serve in a background thread."""
+        """Serve in a background thread (connections queue on the bound socket meanwhile)."""
         self._thread = threading.Thread(
-            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="invitegen-mock"
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="invitegen-mock"
         )
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """End hangs and idle connections, stop serving, join every thread, close the socket."""
-        self.state.stopping.set()
+        """End delays, close connections, stop serving, join the thread (bounded), free the port."""
+        self.app.request_stop()
+        self._server.should_exit = True
         if self._thread is not None:
-            self.shutdown()
             self._thread.join(STOP_TIMEOUT)
+            if self._thread.is_alive():
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT)
             self._thread = None
-        self.connections.close_all()
-        self.server_close()
+        self._socket.close()
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -125,10 +119,30 @@ class MockServer(ThreadingMixIn, HTTPServer):
         self.stop()
 
 
-def serve(spec_path: Path, host: str, port: int, *, announce: Callable[[str], None] = print) -> int:
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(128)
+    except (OSError, OverflowError) as error:
+        listener.close()
+        raise MockAddressError(f"cannot listen on {host}:{port}: {error}") from None
+    return listener
+
+
+def serve(
+    service: MockService,
+    host: str,
+    port: int,
+    *,
+    allow_remote: bool = False,
+    describe: str = "",
+    announce: Callable[[str], None] = print,
+) -> int:
     """Run the mock until SIGINT or SIGTERM; the first line printed names the URL."""
     _configure_logging()
-    service = MockService.from_spec(spec_path)
     stop = threading.Event()
 
     def request_stop(signal_number: int, frame: FrameType | None) -> None:
@@ -136,11 +150,9 @@ def serve(spec_path: Path, host: str, port: int, *, announce: Callable[[str], No
 
     previous = {number: signal.signal(number, request_stop) for number in _STOP_SIGNALS}
     try:
-        with MockServer(service, host, port) as server:
+        with MockServer(service, host, port, allow_remote=allow_remote) as server:
             routes = len(service.router.routes)
-            announce(
-                f"invitegen mock: listening on {server.url} ({routes} routes from {spec_path})"
-            )
+            announce(f"invitegen mock: listening on {server.url} ({routes} routes{describe})")
             sys.stdout.flush()
             # A timed wait keeps the main thread responsive to signals on every platform.
             while not stop.wait(0.2):

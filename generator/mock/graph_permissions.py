@@ -1,11 +1,11 @@
-"""Bodies the mock answers with: permissions built from the invitation, the 207 rule, Graph errors."""
+"""Graph permission bodies: built from an invitation (the 207 rule), a sharing link, a grant."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +28,6 @@ NOTIFICATION_FAILURES: dict[str, tuple[str, str]] = {
 }
 _FAILURES_BY_LOWER_CASE = {code.lower(): code for code in NOTIFICATION_FAILURES}
 DEFAULT_ROLES = ("read",)
-# The most details one 400 lists: enough to fix a body, bounded for a hostile one.
-MAX_ERROR_DETAILS = 10
 
 
 def notification_failure(recipient: Mapping[str, Any], send_invitation: bool) -> str | None:
@@ -89,11 +87,7 @@ def permission_for(
 ) -> dict[str, Any]:
     """The permission granted to one recipient on `item`; its id depends only on the inputs."""
     email = recipient.get("email")
-    label = str(email or recipient.get("alias") or recipient.get("objectId"))
-    identity = {
-        "id": str(recipient.get("objectId") or stable_id("user", label)),
-        "displayName": label,
-    }
+    label, identity = identity_for(recipient)
     permission: dict[str, Any] = {
         "@odata.type": "#microsoft.graph.permission",
         "id": stable_id("permission", item, label, sorted(invitation.roles)),
@@ -133,36 +127,66 @@ def invite_response(invitation: Invitation, item: str, context: str) -> tuple[in
     return status, {"@odata.context": context, "value": permissions}
 
 
-@dataclass(frozen=True)
-class ErrorDetail:
-    """One entry of `error.details`: a code, a message and the data path it is about."""
-
-    code: str
-    message: str
-    target: str
+# Roles a sharing link of each type grants (Graph's createLink page).
+LINK_ROLES = {"view": ["read"], "embed": ["read"], "blocksDownload": ["read"], "edit": ["write"]}
+LINK_HOST = "https://contoso.sharepoint.example"
 
 
-def graph_error(
-    code: str,
-    message: str,
-    *,
-    request_id: str,
-    client_request_id: str,
-    target: str | None = None,
-    details: Sequence[ErrorDetail] = (),
-) -> dict[str, Any]:
-    """Graph's `{"error": {...}}` body, `innerError` as the service sends it."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if target is not None:
-        error["target"] = target
-    if details:
-        error["details"] = [
-            {"code": detail.code, "message": detail.message, "target": detail.target}
-            for detail in details[:MAX_ERROR_DETAILS]
-        ]
-    error["innerError"] = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
-        "request-id": request_id,
-        "client-request-id": client_request_id,
+def encode_sharing_url(url: str) -> str:
+    """A sharing URL -> Graph's share id: `u!` + unpadded base64url of the URL."""
+    return "u!" + base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_sharing_url(share_id: str) -> str | None:
+    """`u!...` -> the sharing URL it encodes; None for anything else."""
+    if not share_id.startswith("u!"):
+        return None
+    encoded = share_id[2:]
+    try:
+        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def identity_for(recipient: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(label, identity) for a driveRecipient: the email, alias or object id names the user."""
+    email = recipient.get("email")
+    label = str(email or recipient.get("alias") or recipient.get("objectId"))
+    return label, {
+        "id": str(recipient.get("objectId") or stable_id("user", label)),
+        "displayName": label,
     }
-    return {"error": error}
+
+
+def link_permission(
+    item: str, body: Mapping[str, Any], is_date_time: Callable[[str], bool]
+) -> dict[str, Any]:
+    """The permission a `createLink` body creates on `item`; one per (type, scope)."""
+    link_type = str(body.get("type", "view"))
+    scope = str(body.get("scope") or "anonymous")
+    permission_id = stable_id("link", item, link_type, scope)
+    web_url = f"{LINK_HOST}/:{link_type[:1]}:/s/{permission_id.replace('-', '')[:16].lower()}"
+    permission: dict[str, Any] = {
+        "@odata.type": "#microsoft.graph.permission",
+        "id": permission_id,
+        "roles": list(LINK_ROLES.get(link_type, ["read"])),
+        "shareId": encode_sharing_url(web_url),
+        "link": {"type": link_type, "scope": scope, "webUrl": web_url},
+    }
+    if isinstance(body.get("password"), str):
+        permission["hasPassword"] = True
+    expiration = body.get("expirationDateTime")
+    if isinstance(expiration, str) and is_date_time(expiration):
+        permission["expirationDateTime"] = expiration
+    return permission
+
+
+def granted_permission(recipient: Mapping[str, Any], roles: list[str], item: str) -> dict[str, Any]:
+    """The permission `grant` gives one recipient on the item a sharing link points to."""
+    label, identity = identity_for(recipient)
+    return {
+        "@odata.type": "#microsoft.graph.permission",
+        "id": stable_id("grant", item, label, sorted(roles)),
+        "roles": list(roles),
+        "grantedToV2": {"user": identity},
+    }

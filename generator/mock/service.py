@@ -1,0 +1,143 @@
+"""`MockService`: a spec made servable (routes, compiled schemas, a layer) answering `Incoming`s."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from generator.mock.exchange import (
+    Exchange,
+    Incoming,
+    Layer,
+    MockState,
+    Recorded,
+    Reply,
+    client_request_id,
+)
+from generator.mock.graph import GraphLayer, is_graph_spec
+from generator.mock.operations import NO_EXAMPLE, Answer, MockApi, api_from_resolved
+from generator.mock.plain import PlainLayer
+from generator.mock.routes import Router
+from generator.mock.steps import STEPS
+from generator.mock.synth import Synthesiser
+from generator.spec.refs import resolve_spec
+
+# Graph refuses request payloads over 4 MB; the mock's default limit is the same (4 MiB).
+MAX_BODY_BYTES = 4 * 1024 * 1024
+# Seeds tried before the mock admits it cannot draw a valid body for a schema.
+SYNTHESIS_ATTEMPTS = 8
+
+
+class MockService:
+    """A spec made servable: routes, compiled schemas, the layer, and the request steps."""
+
+    def __init__(
+        self, api: MockApi, layer: Layer | None = None, *, max_body_bytes: int = MAX_BODY_BYTES
+    ) -> None:
+        self.api = api
+        self.schemas = api.schemas
+        self.router = Router(api.operations)
+        self.layer: Layer = layer or PlainLayer()
+        self.max_body_bytes = max_body_bytes
+
+    @classmethod
+    def from_spec(
+        cls, spec_path: Path, *, graph: bool | None = None, **options: Any
+    ) -> MockService:
+        """Load and resolve a spec; the Graph layer when `graph` (default: when the spec is a
+        Graph spec, see `generator.mock.graph.is_graph_spec`); raise `SpecErrors` if unusable."""
+        api = api_from_resolved(resolve_spec(spec_path))
+        use_graph = is_graph_spec(api) if graph is None else graph
+        return cls(api, GraphLayer(api) if use_graph else None, **options)
+
+    def new_state(self) -> MockState:
+        """Fresh state for one server."""
+        return MockState(self.layer.new_state())
+
+    def handle(self, incoming: Incoming, state: MockState) -> tuple[Reply, Recorded]:
+        """Run the steps; the first that answers decides; check, finish and journal the reply."""
+        exchange = Exchange(
+            incoming,
+            str(uuid.uuid4()),
+            client_request_id(incoming.headers),
+            self,
+            incoming.raw_path,
+        )
+        reply = next(reply for step in STEPS if (reply := step(self, exchange, state)) is not None)
+        if not reply.drop:
+            reply = self.layer.finish(exchange, self.conforming(exchange, reply))
+        if exchange.delay and not reply.delay:
+            reply = replace(reply, delay=exchange.delay)
+        match = exchange.match
+        entry = Recorded(
+            incoming.method,
+            incoming.raw_path,
+            match.route.template if match else "",
+            exchange.operation.operation_id if exchange.operation else "",
+            dict(match.parameters) if match else {},
+            0 if reply.drop else reply.status,
+            exchange.client_request_id,
+        )
+        state.record(entry)
+        headers = {
+            "request-id": exchange.request_id,
+            "client-request-id": exchange.client_request_id,
+        }
+        return replace(reply, headers={**headers, **reply.headers}), entry
+
+    def conforming(self, exchange: Exchange, reply: Reply) -> Reply:
+        """The reply when it fits the spec's schema for its status; an error body is redrawn to
+        fit; any other misfit is a mock bug, answered as a 500."""
+        answer = exchange.operation.answer_for(reply.status) if exchange.operation else None
+        if answer is None or answer.schema is None or reply.body is None:
+            return reply
+        violations = self.schemas.errors(answer.schema, reply.body)
+        if not violations:
+            return reply
+        if reply.error:
+            hints = _error_hints(reply.body)
+            body = self.draw(exchange, answer, hints=hints)
+            if body is not NO_EXAMPLE:
+                return replace(reply, body=body)
+        message = f"mock response {reply.status} breaks its schema: {violations[0].message}"
+        error = exchange.error(500, "generalException", message, note=f"MOCK BUG: {message}")
+        return replace(error, body=self.fitted_error(exchange, error))
+
+    def fitted_error(self, exchange: Exchange, error: Reply) -> Any:
+        """An error body that fits the spec's 500 schema when it declares one."""
+        answer = exchange.operation.answer_for(error.status) if exchange.operation else None
+        if (
+            answer is None
+            or answer.schema is None
+            or self.schemas.is_valid(answer.schema, error.body)
+        ):
+            return error.body
+        drawn = self.draw(exchange, answer, hints=_error_hints(error.body))
+        return error.body if drawn is NO_EXAMPLE else drawn
+
+    def draw(
+        self, exchange: Exchange, answer: Answer, hints: Mapping[str, Any] | None = None
+    ) -> Any:
+        """The answer's example when it is valid, else a seeded schema-valid value; NO_EXAMPLE
+        when none of `SYNTHESIS_ATTEMPTS` draws was valid."""
+        assert answer.schema is not None
+        if answer.example is not NO_EXAMPLE and not hints:
+            if self.schemas.is_valid(answer.schema, answer.example):
+                return answer.example
+        synthesiser = Synthesiser(self.schemas.document, hints)
+        schema = self.schemas.schema(answer.schema)
+        rng = exchange.seed()
+        for _ in range(SYNTHESIS_ATTEMPTS):
+            value = synthesiser.value(schema, rng)
+            if self.schemas.is_valid(answer.schema, value):
+                return value
+        return NO_EXAMPLE
+
+
+def _error_hints(body: Any) -> dict[str, Any]:
+    """`code`/`message`/`target` of an error body, offered to the synthesiser by property name."""
+    error = body.get("error", body) if isinstance(body, dict) else {}
+    return {key: error[key] for key in ("code", "message", "target") if key in error}
