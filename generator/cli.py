@@ -221,32 +221,24 @@ def _read_registry(folder: Path) -> tuple[dict[str, Any], str]:
 
 def command_mock(arguments: argparse.Namespace) -> int:
     """Serve the spec's operations until SIGINT or SIGTERM (rules: README.md, "The mock")."""
-    from generator.mock.graph import GraphLayer, is_graph_spec
     from generator.mock.graph_state import StateFileError
-    from generator.mock.operations import api_from_resolved
     from generator.mock.server import MockAddressError, serve
     from generator.mock.service import MockService
-    from generator.spec.refs import resolve_spec
 
-    api = api_from_resolved(resolve_spec(arguments.spec))
-    graph = arguments.layer == "graph" or (arguments.layer == "auto" and is_graph_spec(api))
     try:
-        fixtures = _mock_fixtures(arguments, api) if graph else None
+        service = MockService.from_spec(
+            arguments.spec, layer=arguments.layer, state_path=arguments.state
+        )
     except StateFileError as error:
         print(f"invitegen mock: {error}", file=sys.stderr)
-        return 1
-    if arguments.state is not None and not graph:
-        print("invitegen mock: --state needs the Graph layer (--layer graph)", file=sys.stderr)
         return 2
-    service = MockService(api, GraphLayer(api, fixtures) if graph else None)
-    layer = "Graph layer" if graph else "spec only"
     try:
         return serve(
             service,
             arguments.host,
             arguments.port,
             allow_remote=arguments.allow_remote,
-            describe=f" from {arguments.spec}, {layer}",
+            describe=f" from {arguments.spec}, {service.layer.name} layer",
         )
     except MockAddressError as error:
         print(f"invitegen mock: {error}", file=sys.stderr)
@@ -389,18 +381,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-
-
-def _mock_fixtures(
-    arguments: argparse.Namespace, api: Any
-) -> dict[str, list[dict[str, Any]]] | None:
-    """The `--state` file's permissions, each checked against the spec's permission schema."""
-    from generator.mock.graph import permission_checker
-    from generator.mock.graph_state import load_fixtures
-
-    if arguments.state is None:
-        return None
-    return load_fixtures(arguments.state, permission_checker(api))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from generator.mock.exchange import (
     Reply,
     client_request_id,
 )
-from generator.mock.graph import GraphLayer, is_graph_spec
+from generator.mock.graph import GraphLayer, is_graph_spec, permission_checker
+from generator.mock.graph_state import StateFileError, load_fixtures
 from generator.mock.operations import NO_EXAMPLE, Answer, MockApi, api_from_resolved
 from generator.mock.plain import PlainLayer
 from generator.mock.routes import Router
@@ -45,13 +46,22 @@ class MockService:
 
     @classmethod
     def from_spec(
-        cls, spec_path: Path, *, graph: bool | None = None, **options: Any
+        cls,
+        spec_path: Path,
+        *,
+        layer: str = "auto",
+        state_path: Path | None = None,
+        **options: Any,
     ) -> MockService:
-        """Load and resolve a spec; the Graph layer when `graph` (default: when the spec is a
-        Graph spec, see `generator.mock.graph.is_graph_spec`); raise `SpecErrors` if unusable."""
+        """Load and resolve a spec; the Graph layer for `layer="graph"` or, with `"auto"`, for a
+        Graph spec (`is_graph_spec`); `state_path` seeds its store. Raise `SpecErrors` when the
+        spec is unusable, `StateFileError` when the state file is."""
         api = api_from_resolved(resolve_spec(spec_path))
-        use_graph = is_graph_spec(api) if graph is None else graph
-        return cls(api, GraphLayer(api) if use_graph else None, **options)
+        graph = layer == "graph" or (layer == "auto" and is_graph_spec(api))
+        if state_path is not None and not graph:
+            raise StateFileError("--state needs the Graph layer (--layer graph)")
+        fixtures = load_fixtures(state_path, permission_checker(api)) if state_path else None
+        return cls(api, GraphLayer(api, fixtures) if graph else None, **options)
 
     def new_state(self) -> MockState:
         """Fresh state for one server."""
