@@ -169,3 +169,13 @@ def test_a_spec_the_mock_cannot_serve_is_a_located_error(tmp_path: Path) -> None
         MockService.from_spec(path)
     (error,) = caught.value.errors
     assert error.pointer == "#/paths/~1x/get/parameters/0" and error.line == 7
+
+
+def test_a_deleted_path_is_404_until_reset(petstore: MockService) -> None:
+    app = MockApp(petstore)
+    assert send(app, "DELETE", "/v2/pets/5").status_code == 204
+    assert send(app, "GET", "/v2/pets/5").status_code == 404
+    assert send(app, "DELETE", "/v2/pets/5").status_code == 404
+    assert send(app, "GET", "/v2/pets/6").status_code == 200
+    send(app, "POST", "/_mock/reset")
+    assert send(app, "GET", "/v2/pets/5").status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.filters import HasAPIOperation
 
 from generator.mock.server import MockServer, MockService
-from tests.conftest import SPEC
+from tests.conftest import ROOT, SPEC
 
 # Bounded so the whole module stays well under a minute on two cores; `deep` digs further.
 MAX_EXAMPLES = {"ci": 8, "deep": 100}.get(os.environ.get("HYPOTHESIS_PROFILE", ""), 15)
@@ -73,3 +74,44 @@ def test_every_operation_is_checked_under_each_of_its_servers() -> None:
     served = {(path, server["url"]) for path in _PATHS for server in _PATHS[path]["servers"]}
     counted = V1.statistic.operations.selected + BETA.statistic.operations.selected
     assert counted == len(served) > len(_PATHS)
+
+
+# Stateful: schemathesis follows the OpenAPI links of a Graph-shaped spec (invite -> list, get,
+# update, delete; createLink -> get, delete) against the mock's Graph layer; a petstore (plain
+# layer) shows the same for a spec that is not Graph's.
+SHARING = ROOT / "tests" / "data" / "mock" / "graph-sharing.yaml"
+PETSTORE = ROOT / "tests" / "data" / "mock" / "petstore-expanded.yaml"
+# A DELETE whose If-Match names another ETag is refused with 412, as Graph does: schema-valid data
+# that is rightly refused, so 412 joins the statuses schemathesis accepts for valid data.
+STATEFUL_CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
+            }
+        }
+    }
+)
+STATEFUL_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    stateful_step_count=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.mark.parametrize(("spec", "prefix"), [(SHARING, "/v1.0"), (PETSTORE, "/v2")])
+def test_stateful_links_against_the_mock(spec: Path, prefix: str) -> None:
+    with MockServer(MockService.from_spec(spec)) as server:
+        machine = schemathesis.openapi.from_path(spec, config=STATEFUL_CONFIG).as_state_machine()
+
+        class Machine(machine):  # type: ignore[misc, valid-type]
+            def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+                return {"base_url": server.url + prefix, "headers": AUTHORIZATION, "timeout": 10}
+
+        Machine.run(settings=STATEFUL_SETTINGS)
+        operations = {entry.operation_id for entry in server.requests}
+    expected = {op.operation_id for op in MockService.from_spec(spec).api.operations}
+    assert operations == expected
