@@ -2,8 +2,9 @@
 
 The spec must be a valid OpenAPI 3.1 document, every example in it must validate against its
 schema, its paths must be exactly the invite paths the seed documents name (listed, as the seeds
-spell them, in tests/data/seed_paths.txt), and its schemas must reject what Graph rejects while
-accepting what Graph may add. Only files in this repository are read; nothing touches the network.
+spell them, in tests/data/seed_paths.txt) plus the sharing paths the Graph reference pages name
+(tests/data/graph_paths.txt), and its schemas must reject what Graph rejects while accepting what
+Graph may add. Only files in this repository are read; nothing touches the network.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "spec" / "driveitem-invite.yaml"
 SEED_PATHS_FILE = ROOT / "tests" / "data" / "seed_paths.txt"
+GRAPH_PATHS_FILE = ROOT / "tests" / "data" / "graph_paths.txt"
 
 V1 = "https://graph.microsoft.com/v1.0"
 BETA = "https://graph.microsoft.com/beta"
@@ -43,6 +45,9 @@ V1_PARAMETER_NAMES = {
     "base-item-id",
     "item-activity-stat-id",
     "item-activity-id",
+    "perm-id",
+    "path",
+    "encoded-sharing-url",
 }
 # Seed spellings whose kebab-case form is not already v1.0 style (plural entity sets, driveItem).
 KEBAB_TO_V1 = {
@@ -74,7 +79,21 @@ REQUIRED_SCHEMAS = {
     "permissionRole",
     "sharingLinkType",
     "sharingLinkScope",
+    "permissionCollection",
+    "permissionUpdate",
+    "createLinkRequest",
+    "createLinkScope",
+    "grantRequest",
 }
+# Request bodies: closed objects (additionalProperties: false); the enums are strict.
+REQUEST_SCHEMAS = {
+    "inviteRequest",
+    "driveRecipient",
+    "permissionUpdate",
+    "createLinkRequest",
+    "grantRequest",
+}
+ENUM_SCHEMAS = {"permissionRole", "sharingLinkType", "sharingLinkScope", "createLinkScope"}
 
 # Every operation answers with these shared responses.
 EXPECTED_RESPONSES = {
@@ -203,6 +222,14 @@ def resolve(spec: dict[str, Any], node: Any) -> Any:
     return node
 
 
+def iter_operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) for every operation of the spec."""
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
 # --------------------------------------------------------------------------------------------
 # Schema validation helpers
 
@@ -268,7 +295,7 @@ def test_info_servers_and_tags(spec: dict[str, Any]) -> None:
         assert phrase in info["description"]
     assert spec["servers"] == [{"url": V1, "description": spec["servers"][0].get("description")}]
     declared_tags = {tag["name"] for tag in spec["tags"]}
-    used_tags = {tag for item in spec["paths"].values() for tag in item["post"]["tags"]}
+    used_tags = {tag for _, _, operation in iter_operations(spec) for tag in operation["tags"]}
     assert used_tags <= declared_tags
 
 
@@ -284,8 +311,20 @@ def test_security_scheme(spec: dict[str, Any]) -> None:
     assert scheme["type"] == "oauth2"
     delegated = scheme["flows"]["authorizationCode"]["scopes"]
     application = scheme["flows"]["clientCredentials"]["scopes"]
-    assert set(delegated) == {"Files.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All"}
-    assert set(application) == {"Files.ReadWrite.All", "Sites.ReadWrite.All"}
+    assert set(delegated) == {
+        "Files.Read",
+        "Files.Read.All",
+        "Sites.Read.All",
+        "Files.ReadWrite",
+        "Files.ReadWrite.All",
+        "Sites.ReadWrite.All",
+    }
+    assert set(application) == {
+        "Files.Read.All",
+        "Sites.Read.All",
+        "Files.ReadWrite.All",
+        "Sites.ReadWrite.All",
+    }
     assert "TODO" in scheme["description"]  # the stub's missing scopes are called out
 
 
@@ -356,6 +395,7 @@ def test_error_examples_use_zone_less_dates(spec: dict[str, Any]) -> None:
     dates = [
         example["value"]["error"]["innerError"]["date"]
         for response in spec["components"]["responses"].values()
+        if "content" in response
         if response["content"]["application/json"]["schema"]["$ref"].endswith("/odataError")
         for example in response["content"]["application/json"].get("examples", {}).values()
     ]
@@ -457,8 +497,8 @@ def test_seed_path_is_in_spec(spec: dict[str, Any], document: str, raw_path: str
     assert document in spec["paths"][path]["x-graph-sources"]
 
 
-def test_spec_has_no_paths_the_seeds_do_not_name(spec: dict[str, Any]) -> None:
-    assert set(spec["paths"]) == set(seed_sources_by_path())
+def test_spec_has_no_paths_the_seeds_or_pages_do_not_name(spec: dict[str, Any]) -> None:
+    assert set(spec["paths"]) == set(seed_sources_by_path()) | set(page_sources_by_path())
 
 
 @pytest.mark.parametrize("path", sorted(seed_sources_by_path()))
@@ -492,7 +532,7 @@ def test_path_item(spec: dict[str, Any], path: str) -> None:
 
 
 def test_operation_ids_are_unique(spec: dict[str, Any]) -> None:
-    ids = [item["post"]["operationId"] for item in spec["paths"].values()]
+    ids = [operation["operationId"] for _, _, operation in iter_operations(spec)]
     assert len(ids) == len(set(ids))
 
 
@@ -513,6 +553,231 @@ def test_operation_shape(spec: dict[str, Any], path: str) -> None:
         status: {"$ref": f"#/components/responses/{name}"}
         for status, name in EXPECTED_RESPONSES.items()
     }
+
+
+# --------------------------------------------------------------------------------------------
+# 3b. The sharing paths beside invite, as the Graph reference pages name them
+
+
+def parse_page_paths() -> list[tuple[str, str, str, str]]:
+    """(page name, API version, method, path as the page spells it) for each line of the file."""
+    entries: list[tuple[str, str, str, str]] = []
+    source: tuple[str, str] | None = None
+    for raw in GRAPH_PATHS_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("# page:"):
+            _file, name, version = (part.strip() for part in line[len("# page:") :].split("|"))
+            assert version in SERVER_FOR_VERSION
+            source = (name, version)
+        elif line and not line.startswith("#"):
+            assert source is not None, f"path before any '# page:' header: {line}"
+            method, path = line.split(" ")
+            assert method.lower() in HTTP_METHODS and path.startswith("/"), line
+            entries.append((*source, method.lower(), path))
+    return entries
+
+
+PAGE_PATH_ENTRIES = parse_page_paths()
+
+
+def page_sources_by_path() -> dict[str, list[tuple[str, str]]]:
+    by_path: dict[str, list[tuple[str, str]]] = {}
+    for name, version, _method, raw in PAGE_PATH_ENTRIES:
+        sources = by_path.setdefault(normalise_path(raw), [])
+        if (name, version) not in sources:
+            sources.append((name, version))
+    return by_path
+
+
+# Per kind of sharing operation: the responses it lists (by component name), its scopes.
+READ_SCOPES = {
+    "Files.Read",
+    "Files.ReadWrite",
+    "Files.Read.All",
+    "Files.ReadWrite.All",
+    "Sites.Read.All",
+    "Sites.ReadWrite.All",
+}
+WRITE_SCOPES = {"Files.ReadWrite", "Files.ReadWrite.All", "Sites.ReadWrite.All"}
+READ_ERRORS = {
+    "400": "badRequest",
+    "401": "unauthorized",
+    "403": "forbidden",
+    "404": "notFound",
+    "429": "tooManyRequests",
+    "500": "internalServerError",
+    "503": "serviceUnavailable",
+}
+BODY_ERRORS = READ_ERRORS | {"413": "payloadTooLarge", "415": "unsupportedMediaType"}
+PRECONDITION = {"412": "preconditionFailed"}
+SHARING_KINDS: dict[str, tuple[dict[str, str], set[str], list[str]]] = {
+    # suffix of the operationId: (responses, scopes, parameter components)
+    "list_permissions": (
+        {"200": "permissionList", "304": "notModified"} | READ_ERRORS,
+        READ_SCOPES,
+        ["select", "ifNoneMatch"],
+    ),
+    "get_permission": ({"200": "permissionItem"} | READ_ERRORS, READ_SCOPES, ["select"]),
+    "update_permission": (
+        {"200": "permissionItem"} | BODY_ERRORS | PRECONDITION,
+        WRITE_SCOPES,
+        ["ifMatch"],
+    ),
+    "delete_permission": (
+        {"204": "noContent"} | READ_ERRORS | PRECONDITION,
+        WRITE_SCOPES,
+        ["ifMatch"],
+    ),
+    "create_link": (
+        {"200": "createLinkExisting", "201": "createLinkCreated"} | BODY_ERRORS,
+        WRITE_SCOPES,
+        [],
+    ),
+    "permission_grant": ({"200": "grantSuccess"} | BODY_ERRORS, WRITE_SCOPES, []),
+}
+REQUEST_BODY_FOR_KIND = {
+    "update_permission": "permissionUpdateRequestBody",
+    "create_link": "createLinkRequestBody",
+    "permission_grant": "grantRequestBody",
+}
+
+
+def test_page_path_file_is_complete() -> None:
+    pages = {name for name, _, _, _ in PAGE_PATH_ENTRIES}
+    assert len(pages) == 12  # six pages, v1.0 and beta
+    assert len(PAGE_PATH_ENTRIES) == 6 * 2 + 5 * 2 * 4 + 1 * 2
+
+
+@pytest.mark.parametrize(
+    ("page", "version", "method", "raw_path"),
+    [pytest.param(*entry, id=f"{entry[0]}: {entry[2]} {entry[3]}") for entry in PAGE_PATH_ENTRIES],
+)
+def test_page_path_is_in_spec(
+    spec: dict[str, Any], page: str, version: str, method: str, raw_path: str
+) -> None:
+    path = normalise_path(raw_path)
+    assert set(re.findall(r"\{([^{}]+)\}", path)) <= V1_PARAMETER_NAMES, path
+    item = spec["paths"][path]
+    assert method in item, f"{method.upper()} {raw_path} ({page}) is missing"
+    assert page in item["x-graph-sources"]
+    assert SERVER_FOR_VERSION[version] in [server["url"] for server in item["servers"]]
+
+
+@pytest.mark.parametrize("path", sorted(page_sources_by_path()))
+def test_sharing_path_item(spec: dict[str, Any], path: str) -> None:
+    item = spec["paths"][path]
+    sources = page_sources_by_path()[path]
+    assert item["x-graph-sources"] == [name for name, _ in sources]
+    versions = {version for _, version in sources}
+    expected_servers = [SERVER_FOR_VERSION[v] for v in ("v1.0", "beta") if v in versions]
+    assert [server["url"] for server in item["servers"]] == expected_servers
+    documented = {method for _, _, method, raw in PAGE_PATH_ENTRIES if normalise_path(raw) == path}
+    assert {key for key in item if key in HTTP_METHODS} == documented
+    template_names = re.findall(r"\{([^{}]+)\}", path)
+    assert [parameter["name"] for parameter in item["parameters"]] == template_names
+    for parameter in item["parameters"]:
+        assert parameter["in"] == "path" and parameter["required"] is True
+        assert parameter["schema"] == {"type": "string"}
+        assert parameter["description"].strip()
+
+
+@pytest.mark.parametrize("path", sorted(page_sources_by_path()))
+def test_sharing_operation_shape(spec: dict[str, Any], path: str) -> None:
+    for method, operation in spec["paths"][path].items():
+        if method not in HTTP_METHODS:
+            continue
+        kind = next(k for k in SHARING_KINDS if operation["operationId"].endswith("_" + k))
+        responses, scopes, parameters = SHARING_KINDS[kind]
+        assert operation["responses"] == {
+            status: {"$ref": f"#/components/responses/{name}"} for status, name in responses.items()
+        }
+        assert {
+            scope for requirement in operation["security"] for scope in requirement["oauth2"]
+        } == scopes
+        assert operation.get("parameters", []) == [
+            {"$ref": f"#/components/parameters/{name}"} for name in parameters
+        ]
+        body = REQUEST_BODY_FOR_KIND.get(kind)
+        expected_body = {"$ref": f"#/components/requestBodies/{body}"} if body else None
+        assert operation.get("requestBody") == expected_body
+        assert operation["summary"].strip() and operation["description"].strip()
+
+
+def test_every_family_has_every_permission_operation(spec: dict[str, Any]) -> None:
+    families = {
+        "/drives/{drive-id}/items/{item-id}",
+        "/groups/{group-id}/drive/items/{item-id}",
+        "/me/drive/items/{item-id}",
+        "/sites/{site-id}/drive/items/{item-id}",
+        "/users/{user-id}/drive/items/{item-id}",
+    }
+    for family in families:
+        paths = spec["paths"]
+        assert set(paths[family + "/permissions"]) >= {"get"}
+        assert {"get", "patch", "delete"} <= set(paths[family + "/permissions/{perm-id}"])
+        assert "post" in paths[family + "/createLink"]
+        assert "post" in paths[family + "/invite"]
+
+
+def test_actions_carry_their_qualified_name(spec: dict[str, Any]) -> None:
+    actions = 0
+    for path, method, operation in iter_operations(spec):
+        last = path.rsplit("/", 1)[1]
+        if method == "post":
+            assert operation["x-graph-qualified-name"] == f"microsoft.graph.{last}", path
+            actions += 1
+        else:
+            assert "x-graph-qualified-name" not in operation, path
+    assert actions == len(seed_sources_by_path()) + 5 + 1
+
+
+def test_path_based_addressing_parameter_is_multi_segment(spec: dict[str, Any]) -> None:
+    parameter = spec["paths"]["/me/drive/root:/{path}:/permissions"]["parameters"][0]
+    assert parameter["name"] == "path" and parameter["x-multi-segment"] is True
+    flagged = [
+        (path, p["name"])
+        for path, item in spec["paths"].items()
+        for p in item.get("parameters", [])
+        if p.get("x-multi-segment")
+    ]
+    assert flagged == [("/me/drive/root:/{path}:/permissions", "path")]
+
+
+def test_query_and_header_parameters(spec: dict[str, Any]) -> None:
+    parameters = spec["components"]["parameters"]
+    assert parameters["select"]["name"] == "$select" and parameters["select"]["in"] == "query"
+    assert parameters["select"]["schema"]["type"] == "array"
+    assert (parameters["select"]["style"], parameters["select"]["explode"]) == ("form", False)
+    for name, header in (("ifMatch", "If-Match"), ("ifNoneMatch", "If-None-Match")):
+        assert parameters[name]["in"] == "header" and parameters[name]["name"] == header
+        assert parameters[name]["required"] is False
+
+
+@pytest.mark.parametrize("name", ["noContent", "notModified"])
+def test_bodiless_responses_have_no_content(spec: dict[str, Any], name: str) -> None:
+    assert "content" not in spec["components"]["responses"][name]
+
+
+def test_enum_versions_cover_every_value(spec: dict[str, Any]) -> None:
+    link_type = spec["components"]["schemas"]["sharingLinkType"]
+    assert set(link_type["x-enum-versions"]) == set(link_type["enum"])
+    assert set(link_type["x-enum-descriptions"]) == set(link_type["enum"])
+    v1 = [value for value in link_type["enum"] if "v1.0" in link_type["x-enum-versions"][value]]
+    assert v1 == ["view", "edit", "embed"]
+
+
+def test_every_graph_sharing_link_property_is_described(spec: dict[str, Any]) -> None:
+    properties = spec["components"]["schemas"]["sharingLink"]["properties"]
+    assert properties.keys() >= {
+        "application",
+        "configuratorUrl",
+        "preventsDownload",
+        "scope",
+        "type",
+        "webHtml",
+        "webUrl",
+    }
+    assert properties["configuratorUrl"]["x-graph-versions"] == ["beta"]
 
 
 @pytest.mark.parametrize("response", ["tooManyRequests", "serviceUnavailable"])
@@ -557,6 +822,8 @@ def all_schemas(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for path, item in spec["paths"].items():
         for index, parameter in enumerate(item.get("parameters", [])):
             yield from iter_schemas(parameter["schema"], f"{path}/parameters/{index}/schema")
+    for name, parameter in components.get("parameters", {}).items():
+        yield from iter_schemas(parameter["schema"], f"#/components/parameters/{name}/schema")
 
 
 def test_schemas_use_only_allowed_keywords(spec: dict[str, Any]) -> None:
@@ -609,15 +876,9 @@ def test_request_properties_say_which_versions_document_them(spec: dict[str, Any
 
 def test_request_objects_are_closed_and_response_objects_open(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
-    for name in ("inviteRequest", "driveRecipient"):
+    for name in REQUEST_SCHEMAS:
         assert schemas[name]["additionalProperties"] is False, name
-    response_objects = REQUIRED_SCHEMAS - {
-        "inviteRequest",
-        "driveRecipient",
-        "permissionRole",
-        "sharingLinkType",
-        "sharingLinkScope",
-    }
+    response_objects = REQUIRED_SCHEMAS - REQUEST_SCHEMAS - ENUM_SCHEMAS
     for name in response_objects:
         assert "additionalProperties" not in schemas[name], name
 
@@ -765,3 +1026,70 @@ def test_odata_error_with_zone_less_date_is_accepted(date: str) -> None:
 )
 def test_bad_odata_error_is_rejected(body: dict[str, Any]) -> None:
     assert errors("odataError", body)
+
+
+def test_permission_update_accepts_roles_or_expiration() -> None:
+    assert errors("permissionUpdate", {"roles": ["read"]}) == []
+    assert errors("permissionUpdate", {"expirationDateTime": "2026-12-31T23:59:59Z"}) == []
+    assert errors("permissionUpdate", {"expirationDateTime": None}) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"roles": ["admin"]}, id="unknown role"),
+        pytest.param({"roles": []}, id="no roles"),
+        pytest.param({"roles": ["read"], "link": {}}, id="unknown property"),
+        pytest.param({"expirationDateTime": "tomorrow"}, id="bad expiration"),
+    ],
+)
+def test_bad_permission_update_is_rejected(body: dict[str, Any]) -> None:
+    assert errors("permissionUpdate", body)
+
+
+@pytest.mark.parametrize(
+    "link_type",
+    [
+        "view",
+        "edit",
+        "embed",
+        "review",
+        "blocksDownload",
+        "createOnly",
+        "addressBar",
+        "adminDefault",
+    ],
+)
+def test_documented_link_type_is_accepted(link_type: str) -> None:
+    assert errors("createLinkRequest", {"type": link_type, "scope": "users"}) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"type": "bogus"}, id="unknown type"),
+        pytest.param({"scope": "existingAccess"}, id="scope createLink does not accept"),
+        pytest.param({"type": "view", "message": "hi"}, id="unknown property"),
+        pytest.param({"recipients": [{}]}, id="recipient without email, alias or objectId"),
+    ],
+)
+def test_bad_create_link_request_is_rejected(body: dict[str, Any]) -> None:
+    assert errors("createLinkRequest", body)
+
+
+def test_create_link_without_type_or_scope_is_accepted() -> None:
+    # The organization's default link (beta remark).
+    assert errors("createLinkRequest", {}) == []
+
+
+def test_grant_request() -> None:
+    assert errors("grantRequest", {"recipients": [{"email": "john@contoso.com"}]}) == []
+    assert errors("grantRequest", {"recipients": []})
+    assert errors("grantRequest", {"roles": ["read"]})
+    assert errors("grantRequest", {"recipients": [{"alias": "a"}], "roles": ["read | write"]})
+
+
+def test_permission_collection_is_open() -> None:
+    body = {"value": [{"id": "1", "link": {"configuratorUrl": "x", "newField": 1}}], "extra": 1}
+    assert errors("permissionCollection", body) == []
+    assert errors("permissionCollection", {"@odata.context": "x"})
