@@ -1,0 +1,100 @@
+"""The Microsoft Graph layer of the runtime: what only Graph does, kept out of the general client.
+
+- `encode_sharing_url`: the `u!` form `/shares/{encoded-sharing-url}` takes.
+- `item_path`: path-based addressing (`items/root:/Documents/report.docx:`) as an item id.
+- `qualified`: the namespace-qualified action name (`.../microsoft.graph.invite`) Graph accepts
+  in place of the short one; operations name it with the spec extension `x-graph-qualified-name`.
+- `claims_challenge`: the claims of a Continuous Access Evaluation challenge
+  (`WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from urllib.parse import quote
+
+# One auth-param of a challenge: name="quoted value" or name=token.
+_AUTH_PARAM = re.compile(r'([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+# Longest challenge header read: claims are a few hundred bytes.
+_MAX_CHALLENGE_LENGTH = 16 * 1024
+
+
+def encode_sharing_url(url: str) -> str:
+    """`u!` + the unpadded base64url of the URL's UTF-8 bytes, as `/shares/{encoded-sharing-url}` takes."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError("a sharing URL must be a non-empty string")
+    encoded = base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
+    return "u!" + encoded
+
+
+def decode_sharing_url(token: str) -> str:
+    """The URL inside a `u!` sharing token (the inverse of `encode_sharing_url`)."""
+    if not token.startswith("u!"):
+        raise ValueError("an encoded sharing URL starts with 'u!'")
+    body = token[2:]
+    if not _BASE64URL.fullmatch(body):
+        raise ValueError("an encoded sharing URL is unpadded base64url after 'u!'")
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        message = "not an encoded sharing URL (unpadded base64url of UTF-8 text after 'u!')"
+    raise ValueError(message)
+
+
+def path_segments(name: str, path: str) -> str:
+    """A relative path as percent-encoded segments joined by `/`; empty, `.` and `..` refused."""
+    if not isinstance(path, str) or not path.strip("/"):
+        raise ValueError(f"path parameter {name!r} must be a non-empty path")
+    segments = path.strip("/").split("/")
+    for segment in segments:
+        if segment in ("", ".", ".."):
+            raise ValueError(f"path parameter {name!r} has an empty, '.' or '..' segment")
+    return "/".join(quote(segment, safe="") for segment in segments)
+
+
+def item_path(path: str, parent: str = "root") -> str:
+    """An item id addressing `path` under `parent` (the drive root by default): `root:/a/b.docx:`.
+
+    Pass it wherever an operation takes `item-id`; the client sends it as is (its slashes kept,
+    each segment encoded), which is how Graph resolves a driveItem by path.
+    """
+    return f"{quote(parent, safe='')}:/{path_segments('item-id', path)}:"
+
+
+def qualified(url_template: str, qualified_name: str) -> str:
+    """The URL template with its last segment (the action) replaced by the qualified name."""
+    head, _, _last = url_template.rpartition("/")
+    return f"{head}/{qualified_name}"
+
+
+def claims_challenge(www_authenticate: str) -> str | None:
+    """The decoded claims of a CAE `insufficient_claims` challenge, or None when it is not one."""
+    if not www_authenticate or len(www_authenticate) > _MAX_CHALLENGE_LENGTH:
+        return None
+    scheme, _, params = www_authenticate.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    values = {
+        match.group(1).lower(): match.group(2) if match.group(2) is not None else match.group(3)
+        for match in _AUTH_PARAM.finditer(params)
+    }
+    claims = values.get("claims")
+    if not claims or values.get("error", "insufficient_claims") != "insufficient_claims":
+        return None
+    try:
+        return base64.b64decode(claims + "=" * (-len(claims) % 4), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+__all__ = [
+    "claims_challenge",
+    "decode_sharing_url",
+    "encode_sharing_url",
+    "item_path",
+    "path_segments",
+    "qualified",
+]
