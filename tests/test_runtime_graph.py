@@ -11,14 +11,12 @@ import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator, Iterator
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
+from graph_invite.decisions import Finish, Refresh, Wait, after_answer, after_failure
 from graph_invite.graph import (
     claims_challenge,
     decode_sharing_url,
@@ -31,13 +29,15 @@ from graph_invite.reading import (
     MAX_JSON_DEPTH,
     BodyProblem,
     aread_chunks,
-    decode_json,
     declared_too_large,
+    decode_json,
     json_depth,
     read_chunks,
 )
 from graph_invite.redaction import check_header, check_no_credentials, check_token
 from graph_invite.throttle import Deadline, parse_retry_after
+from hypothesis import given
+from hypothesis import strategies as st
 
 NOW = 1_700_000_000.0
 
@@ -78,8 +78,21 @@ def test_retry_after_seconds_and_http_dates(value: str, expected: float) -> None
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "²", "١٢", "-5", "1.5", "9" * 11, "9" * 5000, "soon", "Wed, 99 Foo 2015 07:28:00 GMT",
-     "Wed, 21 Oct 99999 07:28:00 GMT", "x" * 100_000, "\x00"],
+    [
+        None,
+        "",
+        "²",
+        "١٢",
+        "-5",
+        "1.5",
+        "9" * 11,
+        "9" * 5000,
+        "soon",
+        "Wed, 99 Foo 2015 07:28:00 GMT",
+        "Wed, 21 Oct 99999 07:28:00 GMT",
+        "x" * 100_000,
+        "\x00",
+    ],
 )
 def test_retry_after_that_is_not_a_delay_counts_as_absent(value: str | None) -> None:
     assert parse_retry_after(value, NOW) is None
@@ -191,12 +204,13 @@ def test_depth_limit_is_exact() -> None:
 
 
 def test_brackets_inside_strings_do_not_count() -> None:
-    assert json_depth(json.dumps({"a": "[[[[{{{{\\\"]]", "b": [1, [2]]})) == 3
+    assert json_depth(json.dumps({"a": '[[[[{{{{\\"]]', "b": [1, [2]]})) == 3
 
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(), children, max_size=3),
     max_leaves=20,
 )
 
@@ -262,8 +276,13 @@ def test_good_token_and_headers_pass_unchanged() -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("X-Secret", "s3cr3t-value\r\nInjected: 1"), ("X-Secret", "s3cr3t-välue"),
-     ("X-Secret", " s3cr3t-value"), ("Bad Name", "s3cr3t-value"), ("X\nY", "s3cr3t-value")],
+    [
+        ("X-Secret", "s3cr3t-value\r\nInjected: 1"),
+        ("X-Secret", "s3cr3t-välue"),
+        ("X-Secret", " s3cr3t-value"),
+        ("Bad Name", "s3cr3t-value"),
+        ("X\nY", "s3cr3t-value"),
+    ],
 )
 def test_bad_header_is_refused_without_showing_its_value(name: str, value: str) -> None:
     with pytest.raises(ValueError) as caught:
@@ -285,7 +304,9 @@ def test_url_credentials_are_refused() -> None:
 def test_sharing_url_encoding_matches_graph_example() -> None:
     # The permission grant page's recipe, applied to its example URL.
     url = "https://onedrive.live.com/redir?resid=1231244193912!12&authKey=1201919!12921!1"
-    expected = "u!" + base64.b64encode(url.encode()).decode().rstrip("=").replace("/", "_").replace("+", "-")
+    expected = "u!" + base64.b64encode(url.encode()).decode().rstrip("=").replace("/", "_").replace(
+        "+", "-"
+    )
     assert encode_sharing_url(url) == expected
     assert "=" not in expected and decode_sharing_url(expected) == url
 
@@ -338,8 +359,143 @@ def test_cae_claims_are_decoded() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Basic realm=x", 'Bearer realm="x"', claims_header("{}", error="invalid_token"),
-     'Bearer claims="***not base64***"', "Bearer " + "a=b, " * 10_000],
+    [
+        "",
+        "Basic realm=x",
+        'Bearer realm="x"',
+        claims_header("{}", error="invalid_token"),
+        'Bearer claims="***not base64***"',
+        "Bearer " + "a=b, " * 10_000,
+    ],
 )
 def test_other_challenges_have_no_claims(header: str) -> None:
     assert claims_challenge(header) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions after each attempt
+
+
+class Policy:
+    """RetryPolicy's fields, with the defaults the client uses."""
+
+    def __init__(self, **changes: Any) -> None:
+        self.max_retries = 3
+        self.backoff_base = 0.5
+        self.backoff_max = 30.0
+        self.max_retry_after = 180.0
+        self.retry_statuses = frozenset({429, 503})
+        self.retry_processed = False
+        vars(self).update(changes)
+
+
+def top(low: float, high: float) -> float:
+    """A jitter draw that always takes the ceiling (deterministic)."""
+    return high
+
+
+def decide(status: int, headers: dict[str, str] | None = None, attempt: int = 0, **kw: Any) -> Any:
+    clock = kw.pop("clock", FakeClock())
+    deadline = kw.pop("deadline", Deadline(clock, None))
+    refresh = kw.pop("refresh_allowed", False)
+    return after_answer(
+        Policy(**kw),
+        attempt,
+        status,
+        headers or {},
+        now=clock.time(),
+        deadline=deadline,
+        refresh_allowed=refresh,
+        draw=top,
+    )
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_throttling_waits_what_retry_after_says(status: int) -> None:
+    decision = decide(status, {"Retry-After": "17"})
+    assert isinstance(decision, Wait) and decision.seconds == 17.0
+
+
+def test_http_date_retry_after_is_read_on_the_injected_clock() -> None:
+    clock = FakeClock()
+    when = format_datetime(datetime.fromtimestamp(clock.time() + 42, timezone.utc), usegmt=True)
+    decision = decide(429, {"Retry-After": when}, clock=clock)
+    assert isinstance(decision, Wait) and decision.seconds == 42.0
+
+
+def test_retry_after_above_the_maximum_stops_at_once_with_the_delay() -> None:
+    decision = decide(429, {"Retry-After": "400"})
+    assert isinstance(decision, Finish) and decision.retry_after == 400.0
+    assert "max_retry_after" in decision.reason
+    assert isinstance(decide(429, {"Retry-After": "180"}), Wait)  # the maximum itself is waited
+
+
+def test_without_retry_after_backoff_doubles_up_to_its_cap() -> None:
+    waits = [decide(503, attempt=attempt, max_retries=10).seconds for attempt in range(8)]
+    assert waits == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+
+
+def test_retries_stop_after_max_retries_keeping_retry_after() -> None:
+    decision = decide(429, {"Retry-After": "5"}, attempt=3)
+    assert isinstance(decision, Finish) and decision.retry_after == 5.0
+
+
+def test_a_wait_past_the_deadline_is_not_started() -> None:
+    clock = FakeClock()
+    deadline = Deadline(clock, 60.0)
+    assert isinstance(decide(429, {"Retry-After": "59"}, clock=clock, deadline=deadline), Wait)
+    clock.advance(30.0)
+    decision = decide(429, {"Retry-After": "59"}, clock=clock, deadline=deadline)
+    assert isinstance(decision, Finish) and "deadline" in decision.reason
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_server_errors_are_retried_only_when_duplicates_are_accepted(status: int) -> None:
+    assert isinstance(decide(status), Finish)
+    assert isinstance(decide(status, retry_processed=True), Wait)
+
+
+@pytest.mark.parametrize("status", [200, 201, 204, 207, 400, 403, 404, 412])
+def test_other_answers_finish(status: int) -> None:
+    assert isinstance(decide(status, {"Retry-After": "1"}), Finish)
+
+
+def test_401_refreshes_once_with_cae_claims() -> None:
+    claims = '{"access_token":{"nbf":{"essential":true,"value":"1"}}}'
+    decision = decide(401, {"WWW-Authenticate": claims_header(claims)}, refresh_allowed=True)
+    assert isinstance(decision, Refresh) and decision.claims == claims
+    plain = decide(401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}, refresh_allowed=True)
+    assert isinstance(plain, Refresh) and plain.claims is None
+    assert isinstance(decide(401, refresh_allowed=False), Finish)
+
+
+def test_transport_failures_are_resent_only_when_not_sent() -> None:
+    deadline = Deadline(FakeClock(), None)
+    assert isinstance(after_failure(Policy(), 0, True, deadline, draw=top), Wait)
+    assert after_failure(Policy(), 0, False, deadline, draw=top) is None
+    assert isinstance(
+        after_failure(Policy(retry_processed=True), 0, False, deadline, draw=top), Wait
+    )
+    assert after_failure(Policy(), 3, True, deadline, draw=top) is None
+
+
+@given(
+    status=st.sampled_from([429, 503]),
+    retry_after=st.one_of(st.none(), st.integers(0, 1000)),
+    attempt=st.integers(0, 5),
+    elapsed=st.floats(0, 120),
+)
+def test_no_decision_waits_past_the_maximum_or_the_deadline(
+    status: int, retry_after: int | None, attempt: int, elapsed: float
+) -> None:
+    clock = FakeClock()
+    deadline = Deadline(clock, 120.0)
+    clock.advance(elapsed)
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    decision = decide(status, headers, attempt=attempt, clock=clock, deadline=deadline)
+    if isinstance(decision, Wait):
+        assert decision.seconds <= 180.0 and decision.seconds < deadline.remaining()  # type: ignore[operator]
+        assert attempt < 3
+    else:
+        assert isinstance(decision, Finish)
+        assert decision.retry_after == (None if retry_after is None else float(retry_after))

@@ -113,9 +113,9 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "BodyProblem",
     "aread_chunks",
+    "declared_too_large",
     "decode_json",
     "decode_text",
-    "declared_too_large",
     "json_depth",
     "read_chunks",
 ]

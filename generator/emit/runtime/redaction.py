@@ -44,7 +44,9 @@ def check_token(token: object) -> str:
 def check_header(name: object, value: object) -> tuple[str, str]:
     """A (name, value) pair safe to send; a `ValueError` naming the header (never its value)."""
     if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
-        raise ValueError("a header name must be an RFC 9110 token (letters, digits, !#$%&'*+-.^_`|~)")
+        raise ValueError(
+            "a header name must be an RFC 9110 token (letters, digits, !#$%&'*+-.^_`|~)"
+        )
     if not isinstance(value, str):
         raise TypeError(f"header {name!r} must be a string")
     for position, character in enumerate(value):
