@@ -237,6 +237,14 @@ MODEL_BY_COMPONENT = {
     "inviteRequest": (MODELS["InviteRequest"], VALIDATORS["validate_invite_request"]),
     "inviteResponse": (MODELS["InviteResponse"], VALIDATORS["validate_invite_response"]),
     "odataError": (MODELS["OdataError"], VALIDATORS["validate_odata_error"]),
+    "permission": (MODELS["Permission"], VALIDATORS["validate_permission"]),
+    "permissionCollection": (
+        MODELS["PermissionCollection"],
+        VALIDATORS["validate_permission_collection"],
+    ),
+    "permissionUpdate": (MODELS["PermissionUpdate"], VALIDATORS["validate_permission_update"]),
+    "createLinkRequest": (MODELS["CreateLinkRequest"], VALIDATORS["validate_create_link_request"]),
+    "grantRequest": (MODELS["GrantRequest"], VALIDATORS["validate_grant_request"]),
 }
 
 

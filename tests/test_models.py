@@ -10,12 +10,16 @@ import graph_invite.models as models
 import pytest
 from graph_invite import (
     UNSET,
+    CreateLinkRequest,
+    GrantRequest,
     GraphDateTime,
     InviteRequest,
     InviteResponse,
     OdataError,
     Permission,
+    PermissionCollection,
     PermissionRole,
+    PermissionUpdate,
     SharingLinkType,
     ValidationError,
 )
@@ -27,6 +31,11 @@ MODEL_BY_COMPONENT = {
     "inviteRequest": InviteRequest,
     "inviteResponse": InviteResponse,
     "odataError": OdataError,
+    "permission": Permission,
+    "permissionCollection": PermissionCollection,
+    "permissionUpdate": PermissionUpdate,
+    "createLinkRequest": CreateLinkRequest,
+    "grantRequest": GrantRequest,
 }
 
 
@@ -67,11 +76,11 @@ def test_unknown_properties_and_odata_type_survive() -> None:
 
 
 def test_open_enums_keep_unknown_values() -> None:
-    data = {"id": "x", "roles": ["write", "sp.owner"], "link": {"type": "review", "scope": "users"}}
+    data = {"id": "x", "roles": ["write", "sp.owner"], "link": {"type": "tenantOnly", "scope": "users"}}
     permission = Permission.from_dict(data)
     assert permission.roles == [PermissionRole.WRITE, "sp.owner"]
     assert isinstance(permission.roles, list) and permission.roles[0] is PermissionRole.WRITE
-    assert permission.link and permission.link.type_ == "review"
+    assert permission.link and permission.link.type_ == "tenantOnly"
     assert not isinstance(permission.link.type_, SharingLinkType)
     assert permission.to_dict() == data
     assert json.loads(json.dumps(permission.to_dict())) == data

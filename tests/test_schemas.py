@@ -20,6 +20,11 @@ FILE_BY_COMPONENT = {
     "inviteRequest": "invite_request",
     "inviteResponse": "invite_response",
     "odataError": "odata_error",
+    "permission": "permission",
+    "permissionCollection": "permission_collection",
+    "permissionUpdate": "permission_update",
+    "createLinkRequest": "create_link_request",
+    "grantRequest": "grant_request",
 }
 
 

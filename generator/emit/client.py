@@ -48,7 +48,18 @@ def template_environment(
 
 RUNTIME_ROOT = Path(__file__).parent / "runtime"
 # Runtime modules copied into every generated package, verbatim (the writer adds the header).
-RUNTIME_MODULES = ("errors.py", "request_info.py", "results.py", "transport.py", "types.py")
+RUNTIME_MODULES = (
+    "decisions.py",
+    "errors.py",
+    "graph.py",
+    "reading.py",
+    "redaction.py",
+    "request_info.py",
+    "results.py",
+    "throttle.py",
+    "transport.py",
+    "types.py",
+)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REQUEST_HELPERS = ("path_segment", "query_pairs", "header_value", "cookie_pair")
 
