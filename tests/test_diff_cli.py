@@ -61,7 +61,7 @@ def test_breaking_edit_without_major_bump_is_refused_and_leaves_output(
 def test_major_bump_allows_breaking_edit_and_appends_changelog(project: Path) -> None:
     spec = project / "spec" / SPEC.name
     _edit(spec, "maxLength: 2000", "maxLength: 1000")
-    _edit(spec, "version: 1.1.0", "version: 2.0.0")
+    _edit(spec, "version: 1.2.0", "version: 2.0.0")
     assert _generate(project) == 0
     changelog = (project / "generated" / "CHANGELOG.md").read_text()
     assert "2.0.0" in changelog and "max-length-decreased" in changelog

@@ -76,7 +76,11 @@ def test_unknown_properties_and_odata_type_survive() -> None:
 
 
 def test_open_enums_keep_unknown_values() -> None:
-    data = {"id": "x", "roles": ["write", "sp.owner"], "link": {"type": "tenantOnly", "scope": "users"}}
+    data = {
+        "id": "x",
+        "roles": ["write", "sp.owner"],
+        "link": {"type": "tenantOnly", "scope": "users"},
+    }
     permission = Permission.from_dict(data)
     assert permission.roles == [PermissionRole.WRITE, "sp.owner"]
     assert isinstance(permission.roles, list) and permission.roles[0] is PermissionRole.WRITE

@@ -22,7 +22,6 @@ from graph_invite.graph import (
     decode_sharing_url,
     encode_sharing_url,
     item_path,
-    path_segments,
     qualified,
 )
 from graph_invite.reading import (
@@ -35,6 +34,7 @@ from graph_invite.reading import (
     read_chunks,
 )
 from graph_invite.redaction import check_header, check_no_credentials, check_token
+from graph_invite.request_info import multi_segment
 from graph_invite.throttle import Deadline, parse_retry_after
 from hypothesis import given
 from hypothesis import strategies as st
@@ -334,7 +334,7 @@ def test_item_path_keeps_slashes_and_encodes_each_segment() -> None:
 @pytest.mark.parametrize("path", ["", "/", "a//b", "a/../b", "./a", "a/."])
 def test_item_path_refuses_empty_and_dot_segments(path: str) -> None:
     with pytest.raises(ValueError):
-        path_segments("item-id", path)
+        multi_segment("item-id", path)
 
 
 def test_qualified_action_name_replaces_the_last_segment() -> None:

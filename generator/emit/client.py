@@ -60,8 +60,19 @@ RUNTIME_MODULES = (
     "transport.py",
     "types.py",
 )
+# The error classes the package exports (runtime module `errors`).
+_ERROR_NAMES = (
+    "GraphDecodeError",
+    "GraphError",
+    "GraphResponseTooLargeError",
+    "GraphResponseValidationError",
+    "GraphThrottledError",
+    "GraphTimeoutError",
+    "GraphVersionError",
+    "ValidationError",
+)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_REQUEST_HELPERS = ("path_segment", "query_pairs", "header_value", "cookie_pair")
+_REQUEST_HELPERS = ("path_segment", "multi_segment", "query_pairs", "header_value", "cookie_pair")
 
 
 def runtime_files() -> dict[PurePosixPath, str]:
@@ -152,7 +163,9 @@ def _client_imports(
     lines += _import_line("requests", [op.build_name for op in operations])
     if results or any(op.result_class == "ApiResult" for op in operations):
         lines += _import_line("results", ["ApiResult"])
-    lines += _import_line("transport", ["AsyncBaseClient", "BaseClient", "ResponseTable"])
+    lines += _import_line(
+        "transport", ["AsyncBaseClient", "BaseClient", "CallOptions", "ResponseTable"]
+    )
     uses_unset = any(result.error_field for result in results)
     lines += _import_line(
         "types",
@@ -192,8 +205,10 @@ def emit_client(
             "AsyncGraphClient",
             "ApiResult",
             "RetryPolicy",
-            "GraphError",
-            "ValidationError",
+            "CallOptions",
+            *_ERROR_NAMES,
+            "encode_sharing_url",
+            "item_path",
             "RequestInfo",
             "UNSET",
             "Unset",
@@ -213,6 +228,7 @@ def emit_client(
         "operations": operations,
         "bodies": bodies,
         "default_base_url": py_literal(default_base_url(api)),
+        "user_agent": py_literal(f"graph-invite/{api.version} invitegen/{api.generator_version}"),
         "request_imports": _request_imports(api, operations, bodies),
         "client_imports": _client_imports(api, operations, results),
         "init_imports": [
@@ -220,11 +236,12 @@ def emit_client(
                 "client",
                 ["AsyncGraphClient", "GraphClient", *(result.class_name for result in results)],
             ),
-            *_import_line("errors", ["GraphError", "ValidationError"]),
+            *_import_line("errors", _ERROR_NAMES),
+            *_import_line("graph", ["encode_sharing_url", "item_path"]),
             *_import_line("models", _type_names(api)),
             *_import_line("request_info", ["RequestInfo"]),
             *_import_line("results", ["ApiResult"]),
-            *_import_line("transport", ["RetryPolicy"]),
+            *_import_line("transport", ["CallOptions", "RetryPolicy"]),
             *_import_line("types", ["UNSET", "GraphDateTime", "Unset"]),
         ],
         "init_exports": import_order(exports),

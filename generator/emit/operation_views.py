@@ -96,6 +96,8 @@ def _value(parameter: Parameter) -> str:
 
 
 def _path_value(parameter: Parameter) -> str:
+    if parameter.multi_segment:
+        return f"multi_segment({py_literal(parameter.wire_name)}, {parameter.python_name})"
     simple_string = parameter.type.kind == "string" and not parameter.type.nullable
     if parameter.style == "simple" and simple_string and not parameter.content_type:
         return parameter.python_name  # encoded (and checked) by RequestInfo itself
@@ -207,7 +209,10 @@ def _result_view(api: Api, name: str, body_class: str) -> ResultView:
         (
             field
             for field in body.fields
-            if field.type.kind == "array"
+            # Only a required, non-null array is the answer's collection (`value`).
+            if field.required
+            and not field.type.nullable
+            and field.type.kind == "array"
             and field.type.item is not None
             and field.type.item.kind == "model"
         ),
@@ -272,8 +277,9 @@ def operation_view(api: Api, operation: Operation, results: dict[str, ResultView
         method_parameters=(
             "self",
             *(argument.text for argument in positional),
-            *(["*"] if keyword else []),
+            "*",
             *(argument.text for argument in keyword),
+            "options: CallOptions | None = None",
         ),
         call_arguments=(
             *(argument.python_name for argument in positional),
@@ -308,6 +314,11 @@ def _extra_arguments(operation: Operation) -> tuple[tuple[str, str], ...]:
     accept = _accept(operation)
     if accept != "application/json":
         arguments.append(("accept", py_literal(accept)))
+    if any(operation.server_prefixes):
+        prefixes = "".join(f"{py_literal(prefix)}, " for prefix in operation.server_prefixes)
+        arguments.append(("servers", f"({prefixes.rstrip()})"))
+    if operation.extensions:
+        arguments.append(("extensions", py_literal(dict(operation.extensions))))
     return tuple(arguments)
 
 

@@ -239,7 +239,8 @@ def operation_from_spec(
     body_model = body.model if body is not None else ""
     # The generated method calls `build_<method>` and the build function `<body model>_body`:
     # a parameter with either name would shadow it.
-    reserved = {f"build_{method_name}"} | {
+    # `options` is the per-call options argument every generated method takes.
+    reserved = {f"build_{method_name}", "options"} | {
         f"{model.snake_name}_body"
         for model in schemas.models.values()
         if model.class_name == body_model
@@ -267,6 +268,13 @@ def operation_from_spec(
         body=body,
         tags=tuple(str(tag) for tag in spec.get("tags") or [] if isinstance(tag, str)),
         security=_security(context.resolved.data, spec),
+        extensions=tuple(
+            sorted(
+                (str(k), v)
+                for k, v in spec.items()
+                if str(k).startswith("x-") and isinstance(v, str)
+            )
+        ),
     )
 
 
@@ -385,6 +393,7 @@ def _parameter(
         allow_reserved=parameter.get("allowReserved") is True,
         content_type=content_type,
         pointer=at,
+        multi_segment=location == "path" and parameter.get("x-multi-segment") is True,
     )
 
 

@@ -227,6 +227,7 @@ class Parameter:
     allow_reserved: bool = False
     content_type: str = ""
     pointer: str = ""
+    multi_segment: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,15 @@ class Operation:
     body: Body | None = None
     tags: tuple[str, ...] = ()
     security: tuple[tuple[str, ...], ...] = ()
+    # The operation's string-valued `x-` extensions, sorted (passed on to the runtime).
+    extensions: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def server_prefixes(self) -> tuple[str, ...]:
+        """The path part of each server URL (`/v1.0`, `/beta`), in the spec's order."""
+        from urllib.parse import urlsplit
+
+        return tuple(urlsplit(url).path.rstrip("/") for url in self.server_urls)
 
     @property
     def url_template(self) -> str:

@@ -15,6 +15,8 @@ import binascii
 import re
 from urllib.parse import quote
 
+from .request_info import Segment, multi_segment
+
 # One auth-param of a challenge: name="quoted value" or name=token.
 _AUTH_PARAM = re.compile(r'([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -44,24 +46,13 @@ def decode_sharing_url(token: str) -> str:
     raise ValueError(message)
 
 
-def path_segments(name: str, path: str) -> str:
-    """A relative path as percent-encoded segments joined by `/`; empty, `.` and `..` refused."""
-    if not isinstance(path, str) or not path.strip("/"):
-        raise ValueError(f"path parameter {name!r} must be a non-empty path")
-    segments = path.strip("/").split("/")
-    for segment in segments:
-        if segment in ("", ".", ".."):
-            raise ValueError(f"path parameter {name!r} has an empty, '.' or '..' segment")
-    return "/".join(quote(segment, safe="") for segment in segments)
-
-
-def item_path(path: str, parent: str = "root") -> str:
+def item_path(path: str, parent: str = "root") -> Segment:
     """An item id addressing `path` under `parent` (the drive root by default): `root:/a/b.docx:`.
 
     Pass it wherever an operation takes `item-id`; the client sends it as is (its slashes kept,
     each segment encoded), which is how Graph resolves a driveItem by path.
     """
-    return f"{quote(parent, safe='')}:/{path_segments('item-id', path)}:"
+    return Segment(f"{quote(parent, safe='')}:/{multi_segment('item-id', path)}:")
 
 
 def qualified(url_template: str, qualified_name: str) -> str:
@@ -95,6 +86,5 @@ __all__ = [
     "decode_sharing_url",
     "encode_sharing_url",
     "item_path",
-    "path_segments",
     "qualified",
 ]

@@ -28,19 +28,23 @@ class RequestInfo(FrozenRecord):
 
     `query` holds encoded `name=value` pairs in order; `headers` the header parameters (cookies
     included as one `Cookie` header); `content_type` how `body` goes on the wire. Immutable;
-    `repr` leaves the body out (it can hold personal data).
+    `repr` leaves the body out (it can hold personal data). `servers` are the path prefixes of the
+    servers that serve the operation (the first is in `url_template`); `extensions` the
+    operation's string-valued `x-` spec extensions.
     """
 
     __slots__ = (
         "accept",
         "body",
         "content_type",
+        "extensions",
         "headers",
         "method",
         "operation_id",
         "path_parameters",
         "query",
         "security",
+        "servers",
         "url_template",
     )
     _fields: ClassVar[tuple[str, ...]] = (
@@ -54,6 +58,8 @@ class RequestInfo(FrozenRecord):
         "content_type",
         "accept",
         "security",
+        "servers",
+        "extensions",
     )
     _repr_hidden: ClassVar[frozenset[str]] = frozenset({"body"})
     operation_id: str
@@ -66,6 +72,8 @@ class RequestInfo(FrozenRecord):
     content_type: str
     accept: str
     security: tuple[tuple[str, ...], ...]
+    servers: tuple[str, ...]
+    extensions: Mapping[str, str]
 
     def __init__(
         self,
@@ -79,6 +87,8 @@ class RequestInfo(FrozenRecord):
         content_type: str = "application/json",
         accept: str = "application/json",
         security: tuple[tuple[str, ...], ...] = (),
+        servers: tuple[str, ...] = (),
+        extensions: Mapping[str, str] | None = None,
     ) -> None:
         # Refuse a bad parameter when the request is built, not later when it is sent.
         for name, value in path_parameters.items():
@@ -96,6 +106,8 @@ class RequestInfo(FrozenRecord):
             content_type=content_type,
             accept=accept,
             security=security,
+            servers=tuple(servers),
+            extensions=dict(extensions or {}),
         )
 
     @property
@@ -105,6 +117,19 @@ class RequestInfo(FrozenRecord):
         for name, value in self.path_parameters.items():
             path = path.replace("{" + name + "}", encode_segment(name, value))
         return path + ("?" + "&".join(self.query) if self.query else "")
+
+
+def multi_segment(name: str, value: str) -> Segment:
+    """A path parameter whose slashes separate segments (`x-multi-segment`): each segment encoded.
+
+    Empty, `.` and `..` segments are refused: they would change which resource the URL names.
+    """
+    if not isinstance(value, str) or not value.strip("/"):
+        raise ValueError(f"path parameter {name!r} must be a non-empty path")
+    segments = value.strip("/").split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise ValueError(f"path parameter {name!r} has an empty, '.' or '..' segment")
+    return Segment("/".join(quote(segment, safe="") for segment in segments))
 
 
 def encode_segment(name: str, value: str) -> str:

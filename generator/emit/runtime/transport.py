@@ -1,9 +1,13 @@
-"""Sending requests: retries, token refresh, body encodings, and reading answers by status.
+"""Sending requests: retries, deadlines, token refresh, body encodings, and reading answers.
 
 Retries are idempotency-aware: a POST may have effects (an invitation sends e-mail), so a request
 is sent again only when the service provably did not process it (the connection never carried
 the request; 429 or 503, throttling answers). A 500/502/504 or a failure after the body was sent
-is retried only when `RetryPolicy(retry_processed=True)` says the caller accepts duplicates.
+is retried only when `RetryPolicy(retry_processed=True)` says the caller accepts duplicates. The
+rules themselves are in `decisions`; time comes from an injectable `Clock` and sleeper. Answers
+are read streamed, capped at `max_response_bytes` and within the call's deadline (`reading`).
+Errors are raised outside the `except` blocks that saw the HTTP library's exception, so no
+traceback or `__context__` holds the request with its token.
 httpx (and asyncio, uuid, random, email.utils, json, ipaddress) are imported where first used:
 httpx alone takes several times longer to import than the rest of a generated package.
 """
@@ -15,23 +19,51 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from .errors import GraphError
+from .decisions import Finish, Refresh, Wait, after_answer, after_failure
+from .errors import (
+    GraphDecodeError,
+    GraphError,
+    GraphResponseTooLargeError,
+    GraphResponseValidationError,
+    GraphTimeoutError,
+    GraphVersionError,
+)
+from .graph import qualified
+from .reading import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    BodyProblem,
+    aread_chunks,
+    declared_too_large,
+    decode_json,
+    decode_text,
+    read_chunks,
+)
+from .redaction import check_header, check_no_credentials, check_token
 from .request_info import RequestInfo
 from .results import ApiResult, Headers
+from .throttle import SYSTEM_CLOCK, Clock, Deadline
 from .types import UNSET, FrozenRecord, Unset
+from .validators import ValidationError
 
 if TYPE_CHECKING:
     import httpx
 
 # 30 s, 10 s to connect: made on first access by `__getattr__` below, since it needs httpx.
 DEFAULT_TIMEOUT: httpx.Timeout
-TokenSource = str | Callable[[], str]
+# A whole call (every attempt, wait and read) ends after this many seconds unless told otherwise.
+DEFAULT_DEADLINE = 300.0
+TokenSource = str | Callable[..., str]
 # Parses decoded body data into its typed form: `parser(data, validate=...)`.
 Parser = Callable[..., Any]
 # Status key ("200", "2XX", "default") -> (body kind: json, text, bytes or none; parser or None).
 ResponseTable = Mapping[str, tuple[str, Parser | None]]
 ResultT = TypeVar("ResultT", bound=ApiResult[Any])
-SERVER_ERRORS = frozenset({500, 502, 504})
+# Headers the client sets itself; custom headers may not replace them.
+RESERVED_HEADERS = frozenset(
+    {"authorization", "client-request-id", "content-type", "content-length", "host"}
+)
+# What a model raises when data that failed validation does not even have the model's shape.
+_SHAPE_ERRORS = (TypeError, KeyError, AttributeError, ValueError, IndexError, RecursionError)
 
 
 def __getattr__(name: str) -> Any:
@@ -56,7 +88,11 @@ def _not_sent(error: Exception) -> bool:
 
 
 class RetryPolicy(FrozenRecord):
-    """When and how long to wait before sending a request again (immutable, hashable)."""
+    """When and how long to wait before sending a request again (immutable, hashable).
+
+    `max_retry_after` (180 s, as Microsoft's SDKs): a `Retry-After` above it is not waited out;
+    the call raises at once with `retry_after` on the error.
+    """
 
     _fields: ClassVar[tuple[str, ...]] = (
         "max_retries",
@@ -86,7 +122,7 @@ class RetryPolicy(FrozenRecord):
         max_retries: int = 3,
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
-        max_retry_after: float = 300.0,
+        max_retry_after: float = 180.0,
         retry_statuses: frozenset[int] = frozenset({429, 503}),
         retry_processed: bool = False,
     ) -> None:
@@ -99,52 +135,45 @@ class RetryPolicy(FrozenRecord):
             retry_processed=retry_processed,
         )
 
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds to wait: `Retry-After` when given, else exponential backoff with full jitter."""
-        given = parse_retry_after(retry_after)
-        if given is not None:
-            return min(given, self.max_retry_after)
-        import random
 
-        ceiling = min(self.backoff_max, self.backoff_base * 2**attempt)
-        return random.uniform(0, ceiling)  # noqa: S311 - jitter spreads retries; not security
+class CallOptions(FrozenRecord):
+    """Per-call settings: API version, extra headers, deadline (seconds; None: none), request id."""
 
-    def retry_delay(
-        self, attempt: int, status: int | None, headers: Mapping[str, str], error: Exception | None
-    ) -> float | None:
-        """The wait before attempt `attempt + 1`, or None when the request must not be repeated."""
-        if attempt >= self.max_retries:
-            return None
-        if error is not None:
-            safe = _not_sent(error) or self.retry_processed
-            return self.delay(attempt, None) if safe else None
-        retryable = status in self.retry_statuses or (
-            self.retry_processed and status in SERVER_ERRORS
+    __slots__ = ("api_version", "client_request_id", "deadline", "headers")
+    _fields: ClassVar[tuple[str, ...]] = ("api_version", "headers", "deadline", "client_request_id")
+    api_version: str | None
+    headers: Mapping[str, str]
+    deadline: float | Unset | None
+    client_request_id: str | None
+
+    def __init__(
+        self,
+        api_version: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | Unset | None = UNSET,
+        client_request_id: str | None = None,
+    ) -> None:
+        checked = dict(check_header(name, value) for name, value in (headers or {}).items())
+        if client_request_id is not None:
+            check_header("client-request-id", client_request_id)
+        self._init(
+            api_version=api_version,
+            headers=checked,
+            deadline=deadline,
+            client_request_id=client_request_id,
         )
-        return self.delay(attempt, headers.get("Retry-After")) if retryable else None
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """`Retry-After` as seconds: a delay in seconds or an HTTP date; None when absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    import email.utils
-
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def check_base_url(base_url: str) -> str:
-    """The service root without a trailing slash; plain http is refused except for loopback hosts."""
+    """The service root without a trailing slash; plain http is refused except for loopback hosts.
+
+    Credentials in the URL (`user:password@`) are refused: they would go out as Basic auth and
+    show in reprs.
+    """
     import httpx
 
     url = httpx.URL(base_url)
+    check_no_credentials(url.userinfo.decode("ascii", "replace"))
     if url.scheme == "https" or (url.scheme == "http" and _is_loopback(url.host)):
         return str(url).rstrip("/")
     raise ValueError(
@@ -178,7 +207,13 @@ def media_kind(content_type: str) -> str:
 def _json_bytes(body: Any) -> bytes:
     import json
 
-    return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # Raised outside the handler: UnicodeEncodeError.object is the whole body (passwords too).
+        position = error.start
+    raise ValueError(f"the request body holds a lone surrogate (character {position} of its JSON)")
 
 
 def _form_bytes(body: Any) -> bytes:
@@ -227,37 +262,6 @@ _BODY_WRITERS: dict[str, Callable[[Any], bytes]] = {
 }
 
 
-def _read_json(response: httpx.Response) -> Any:
-    return response.json()
-
-
-def _read_text(response: httpx.Response) -> Any:
-    return response.text
-
-
-def _read_bytes(response: httpx.Response) -> Any:
-    return response.content
-
-
-def _read_none(response: httpx.Response) -> Any:
-    return None
-
-
-_BODY_READERS: dict[str, Callable[[httpx.Response], Any]] = {
-    "json": _read_json,
-    "text": _read_text,
-    "bytes": _read_bytes,
-    "none": _read_none,
-}
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
 def _match(table: ResponseTable, status: int) -> tuple[str, Parser | None] | None:
     """The table entry for a status: exact code, then its `NXX` range, then `default`."""
     for key in (str(status), f"{status // 100}XX", "default"):
@@ -266,8 +270,91 @@ def _match(table: ResponseTable, status: int) -> tuple[str, Parser | None] | Non
     return None
 
 
+def _accepts_claims(source: Callable[..., str]) -> bool:
+    """Whether a token callable takes `claims=` (then it hears a CAE challenge's claims)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(source).parameters
+    except (TypeError, ValueError):
+        return False
+    return "claims" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
+
+
+class Answer:
+    """The call's final answer: status, headers, the body as read (capped), and the call's facts."""
+
+    __slots__ = ("attempts", "client_request_id", "content", "headers", "retry_after", "status")
+
+    def __init__(
+        self,
+        status: int,
+        headers: Headers,
+        content: bytes,
+        attempts: int,
+        client_request_id: str,
+        retry_after: float | None,
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.content = content
+        self.attempts = attempts
+        self.client_request_id = client_request_id
+        self.retry_after = retry_after
+
+    def facts(self) -> dict[str, Any]:
+        """The keyword arguments every `GraphError` about this answer carries."""
+        return {
+            "status_code": self.status,
+            "request_id": self.headers.get("request-id", ""),
+            "client_request_id": self.client_request_id,
+            "attempts": self.attempts,
+            "headers": self.headers,
+            "retry_after": self.retry_after,
+            "raw": self.content,
+        }
+
+
+_PROBLEMS: dict[str, type[GraphError]] = {
+    "too_large": GraphResponseTooLargeError,
+    "deadline": GraphTimeoutError,
+    "encoding": GraphDecodeError,
+    "json": GraphDecodeError,
+}
+
+
+def _problem_error(
+    problem: BodyProblem,
+    status: int | None,
+    headers: Mapping[str, str],
+    client_request_id: str,
+    attempts: int,
+) -> GraphError:
+    return _PROBLEMS[problem.kind](
+        problem.message,
+        status_code=status,
+        request_id=headers.get("request-id", ""),
+        client_request_id=client_request_id,
+        attempts=attempts,
+        headers=headers,
+    )
+
+
+def _transport_failure(name: str, attempts: int, client_request_id: str) -> GraphError:
+    """An error naming only the failure's type: its message could hold the request's headers."""
+    kind = GraphTimeoutError if name.endswith("Timeout") else GraphError
+    return kind(
+        f"{name}: the request could not be completed",
+        status_code=None,
+        client_request_id=client_request_id,
+        attempts=attempts,
+    )
+
+
 class Settings:
-    """What both clients share: base URL, token source, retry policy, validation switches."""
+    """What both clients share: base URL, token source, policies, headers, limits, clock."""
 
     def __init__(
         self,
@@ -276,36 +363,96 @@ class Settings:
         retry: RetryPolicy,
         validate_requests: bool,
         validate_responses: bool,
+        *,
+        api_version: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent: str = "",
+        qualified_action_names: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        if not (isinstance(token, str) or callable(token)):
+        if isinstance(token, str):
+            check_token(token)
+        elif not callable(token):
             raise TypeError("token must be a string or a callable returning one")
         self._token = token
+        self._claims = callable(token) and _accepts_claims(token)
         self.base_url = check_base_url(base_url)
         self.retry = retry
         self.validate_requests = validate_requests
         self.validate_responses = validate_responses
+        self.api_version = api_version
+        self.headers = self.custom_headers(headers or {})
+        Deadline(clock, deadline)  # refuses a deadline that is not a positive number
+        self.deadline = deadline
+        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be a positive integer")
+        self.max_response_bytes = max_response_bytes
+        self.user_agent = check_header("User-Agent", user_agent)[1] if user_agent else ""
+        self.qualified_action_names = qualified_action_names
+        self.clock = clock
+
+    @staticmethod
+    def custom_headers(headers: Mapping[str, str]) -> dict[str, str]:
+        """Checked extra headers; the ones the client sets itself are refused."""
+        checked = dict(check_header(name, value) for name, value in headers.items())
+        reserved = sorted(name for name in checked if name.lower() in RESERVED_HEADERS)
+        if reserved:
+            raise ValueError(f"the client sets {', '.join(reserved)} itself")
+        return checked
 
     @property
     def can_refresh(self) -> bool:
         """A callable token source can be asked again after a 401."""
         return callable(self._token)
 
-    def token(self) -> str:
-        """The current bearer token."""
-        token = self._token() if callable(self._token) else self._token
-        if not isinstance(token, str) or not token:
-            raise TypeError("the token source returned no token")
-        return token
+    def token(self, claims: str | None = None) -> str:
+        """The current bearer token (the CAE claims passed on when the source takes them)."""
+        source = self._token
+        if isinstance(source, str):
+            return source
+        token = source(claims=claims) if self._claims and claims is not None else source()
+        return check_token(token)
+
+    def deadline_for(self, options: CallOptions) -> Deadline:
+        """The call's deadline on the settings' clock."""
+        seconds = self.deadline if isinstance(options.deadline, Unset) else options.deadline
+        return Deadline(self.clock, seconds)
+
+    def url(self, request: RequestInfo, options: CallOptions) -> str:
+        """The request's URL under the chosen API version; `GraphVersionError` if it has none."""
+        version = options.api_version or self.api_version
+        path = request.path
+        servers = request.servers
+        if version is not None and servers:
+            prefix = "/" + version.strip("/")
+            if prefix not in servers:
+                served = ", ".join(server.strip("/") for server in servers)
+                raise GraphVersionError(
+                    f"{request.operation_id} is not served by API version {version!r} "
+                    f"(served by: {served})",
+                    status_code=None,
+                )
+            path = prefix + path.removeprefix(servers[0])
+        if self.qualified_action_names and request.extensions.get("x-graph-qualified-name"):
+            path, _, query = path.partition("?")
+            path = qualified(path, str(request.extensions["x-graph-qualified-name"]))
+            path += f"?{query}" if query else ""
+        return self.base_url + path
 
     def prepare(
-        self, request: RequestInfo, token: str, client_request_id: str
-    ) -> tuple[str, dict[str, str], bytes | None]:
-        """URL, headers and body bytes for one attempt."""
+        self, request: RequestInfo, token: str, client_request_id: str, extra: Mapping[str, str]
+    ) -> tuple[dict[str, str], bytes | None]:
+        """Headers and body bytes for one attempt."""
         headers = {
-            "Authorization": f"Bearer {token}",
             "Accept": request.accept,
-            "client-request-id": client_request_id,
+            **({"User-Agent": self.user_agent} if self.user_agent else {}),
+            **self.headers,
             **request.headers,
+            **extra,
+            "Authorization": f"Bearer {token}",
+            "client-request-id": client_request_id,
         }
         content = None
         if request.body is not None:
@@ -319,87 +466,206 @@ class Settings:
                 content = _multipart(request.body, boundary)
             else:
                 content = _BODY_WRITERS[kind](request.body)
-        return self.base_url + request.path, headers, content
+        return headers, content
 
-    def failure(self, response: httpx.Response, attempts: int, model: Any = None) -> GraphError:
-        """The `GraphError` for a 4xx/5xx answer."""
-        return GraphError.from_response(
-            response.status_code,
-            _json_or_none(response),
-            response.headers,
-            attempts=attempts,
-            model=model,
+    def timeout(self, configured: httpx.Timeout, deadline: Deadline) -> httpx.Timeout:
+        """The attempt's timeouts, none longer than the time the call has left."""
+        import httpx
+
+        left = deadline.remaining()
+        if left is None:
+            return configured
+
+        def cap(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cap(configured.connect),
+            read=cap(configured.read),
+            write=cap(configured.write),
+            pool=cap(configured.pool),
         )
 
-    def result(
-        self, response: httpx.Response, table: ResponseTable, result: type[ResultT]
-    ) -> ResultT:
+    def failure(self, answer: Answer, model: Any = None) -> GraphError:
+        """The `GraphError` for a 4xx/5xx answer (its body read leniently)."""
+        try:
+            body = decode_json(answer.content) if answer.content else None
+        except BodyProblem:
+            body = None
+        return GraphError.from_response(
+            answer.status,
+            body,
+            answer.headers,
+            attempts=answer.attempts,
+            model=model,
+            client_request_id=answer.client_request_id,
+            retry_after=answer.retry_after,
+            raw=answer.content,
+        )
+
+    def result(self, answer: Answer, table: ResponseTable, result: type[ResultT]) -> ResultT:
         """The typed result of a documented non-error answer; a `GraphError` for anything else.
 
         Error statuses the spec types carry their parsed body on `GraphError.model` (None when the
         body does not fit: an error answer never fails to become an error).
         """
-        entry = _match(table, response.status_code)
-        if response.status_code >= 400:
-            raise self.failure(response, 1, self._error_model(response, entry))
+        entry = _match(table, answer.status)
+        if answer.status >= 400:
+            raise self.failure(answer, self._error_model(answer, entry))
         if entry is None:
-            raise GraphError(
-                f"unexpected HTTP {response.status_code} for this operation",
-                status_code=response.status_code,
-                body=_json_or_none(response),
-            )
+            error = self.failure(answer)
+            error.message = f"unexpected HTTP {answer.status} for this operation"
+            error.args = (error.message,)
+            raise error
         kind, parser = entry
-        data = _BODY_READERS[kind](response)
-        body = data if parser is None else parser(data, validate=self.validate_responses)
-        return result(
-            response.status_code, body, response.headers.get("request-id", ""), response.headers
+        body = self._body(answer, kind, parser)
+        return result(answer.status, body, answer.headers.get("request-id", ""), answer.headers)
+
+    def _decoded(self, answer: Answer, kind: str) -> Any:
+        problem: BodyProblem | None = None
+        try:
+            if kind == "json":
+                return decode_json(answer.content)
+            if kind == "text":
+                return decode_text(answer.content)
+        except BodyProblem as caught:
+            problem = caught
+        if problem is not None:
+            raise GraphDecodeError(problem.message, **answer.facts())
+        return None if kind == "none" else answer.content
+
+    def _body(self, answer: Answer, kind: str, parser: Parser | None) -> Any:
+        """The parsed body: validated; kept as it came (lenient) unless `validate_responses`."""
+        data = self._decoded(answer, kind)
+        if parser is None:
+            return data
+        failed: tuple[ValidationError, ...] = ()
+        try:
+            return parser(data, validate=True)
+        except ValidationError as error:
+            failed = (error,)
+        if not self.validate_responses:
+            try:
+                return parser(data, validate=False)
+            except _SHAPE_ERRORS:
+                pass  # not even the model's shape: reported below with the validation error
+        raise GraphResponseValidationError(
+            f"the HTTP {answer.status} answer does not fit the spec: {failed[0]}",
+            errors=failed,
+            **answer.facts(),
         )
 
-    def _error_model(
-        self, response: httpx.Response, entry: tuple[str, Parser | None] | None
-    ) -> Any:
+    def _error_model(self, answer: Answer, entry: tuple[str, Parser | None] | None) -> Any:
         if entry is None or entry[1] is None or entry[0] != "json":
             return None
         try:
-            return entry[1](response.json(), validate=True)
-        except ValueError:  # not JSON, or not this model (ValidationError is a ValueError)
+            return entry[1](decode_json(answer.content), validate=True)
+        except (ValueError, BodyProblem):  # not JSON, or not this model
             return None
 
 
-def _transport_failure(
-    error: httpx.TransportError, attempts: int, client_request_id: str
-) -> GraphError:
-    return GraphError(
-        f"{type(error).__name__}: the request could not be completed",
-        status_code=None,
-        client_request_id=client_request_id,
-        attempts=attempts,
-    )
+class _Call:
+    """One call's state across attempts: deadline, request id, token, counters (sync and async)."""
+
+    def __init__(
+        self, settings: Settings, request: RequestInfo, options: CallOptions | None
+    ) -> None:
+        import uuid
+
+        self.settings = settings
+        self.options = options or CallOptions()
+        self.url = settings.url(request, self.options)  # a version error is raised before sending
+        self.deadline = settings.deadline_for(self.options)
+        self.client_request_id = self.options.client_request_id or str(uuid.uuid4())
+        self.token = settings.token()
+        self.attempt = 0
+        self.sent = 0
+        self.refreshed = False
+
+    def start_attempt(self) -> None:
+        """Count an attempt; a `GraphTimeoutError` once the deadline has passed."""
+        if self.deadline.expired():
+            raise GraphTimeoutError(
+                "the call's deadline passed before the next attempt",
+                status_code=None,
+                client_request_id=self.client_request_id,
+                attempts=self.sent,
+            )
+        self.sent += 1
+
+    def decide(self, status: int, headers: Mapping[str, str]) -> Wait | Refresh | Finish:
+        """What to do after an answer's status and headers."""
+        settings = self.settings
+        decision = after_answer(
+            settings.retry,
+            self.attempt,
+            status,
+            headers,
+            now=settings.clock.time(),
+            deadline=self.deadline,
+            refresh_allowed=settings.can_refresh and not self.refreshed,
+        )
+        if isinstance(decision, Refresh):
+            self.refreshed = True
+            self.token = settings.token(decision.claims)
+        elif isinstance(decision, Wait):
+            self.attempt += 1
+        return decision
+
+    def after_failure(self, name: str, not_sent: bool) -> float:
+        """The wait before resending after a transport failure; raises when there is none."""
+        wait = after_failure(self.settings.retry, self.attempt, not_sent, self.deadline)
+        if wait is None:
+            raise _transport_failure(name, self.sent, self.client_request_id)
+        self.attempt += 1
+        return wait.seconds
+
+    def too_large(self, status: int, headers: Headers) -> bool:
+        """True when the answer announces more bytes than the cap (nothing is read then)."""
+        return declared_too_large(headers, self.settings.max_response_bytes)
+
+    def answer(self, status: int, headers: Headers, content: bytes, decision: Finish) -> Answer:
+        """The final answer of the call."""
+        return Answer(
+            status, headers, content, self.sent, self.client_request_id, decision.retry_after
+        )
+
+    def body_error(self, problem: BodyProblem, status: int, headers: Headers) -> GraphError:
+        """The `GraphError` for a body that could not be read."""
+        return _problem_error(problem, status, headers, self.client_request_id, self.sent)
 
 
 class BaseClient:
     """Synchronous client base: `send` with retries; generated subclasses add one method per operation.
 
-    `token` is a bearer token or a callable returning one (asked again once after a 401).
-    `base_url` is the service root (left out: the spec's first server); each operation adds the
-    path its server gives.
+    `token` is a bearer token or a callable returning one (asked again once after a 401, with
+    `claims=` when it takes them and the 401 is a CAE challenge). `base_url` is the service root
+    (left out: the spec's first server); each operation adds the path its server gives, or the
+    one `api_version` names. `sleep` and `clock` replace `time.sleep` and the system clocks.
     """
 
     DEFAULT_BASE_URL: ClassVar[str] = ""
+    USER_AGENT: ClassVar[str] = ""
 
     def __init__(
         self,
         token: TokenSource,
         base_url: str | None = None,
         *,
+        api_version: str | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | Unset = UNSET,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
         validate_requests: bool = True,
-        validate_responses: bool = True,
+        validate_responses: bool = False,
+        qualified_action_names: bool = False,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
+        """`timeout` is seconds or an `httpx.Timeout` per attempt; left out, `DEFAULT_TIMEOUT`."""
         import httpx
 
         self._settings = Settings(
@@ -408,11 +674,17 @@ class BaseClient:
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
+            api_version=api_version,
+            headers=headers,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            user_agent=self.USER_AGENT,
+            qualified_action_names=qualified_action_names,
+            clock=clock,
         )
+        self._timeout = _default_timeout() if timeout is UNSET else httpx.Timeout(timeout)
         self._http = httpx.Client(
-            timeout=_default_timeout() if timeout is UNSET else timeout,
-            transport=transport,
-            follow_redirects=False,
+            timeout=self._timeout, transport=transport, follow_redirects=False
         )
         self._sleep = sleep or time.sleep
 
@@ -429,76 +701,110 @@ class BaseClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send(self, request: RequestInfo) -> httpx.Response:
+    def send(self, request: RequestInfo, options: CallOptions | None = None) -> Answer:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
-        response, sent = self._exchange(request)
-        if response.status_code >= 400:
-            raise self._settings.failure(response, sent)
-        return response
+        answer = self._exchange(request, options)
+        if answer.status >= 400:
+            raise self._settings.failure(answer)
+        return answer
 
-    def _call(self, request: RequestInfo, table: ResponseTable, result: type[ResultT]) -> ResultT:
-        response, sent = self._exchange(request)
-        try:
-            return self._settings.result(response, table, result)
-        except GraphError as error:
-            error.attempts = sent
-            raise
+    def _call(
+        self,
+        request: RequestInfo,
+        table: ResponseTable,
+        result: type[ResultT],
+        options: CallOptions | None = None,
+    ) -> ResultT:
+        return self._settings.result(self._exchange(request, options), table, result)
 
-    def _exchange(self, request: RequestInfo) -> tuple[httpx.Response, int]:
-        """The final answer after retries and one token refresh, and how many requests were sent."""
-        import uuid
-
+    def _exchange(self, request: RequestInfo, options: CallOptions | None) -> Answer:
+        """The final answer after retries and one token refresh."""
         import httpx
 
-        settings = self._settings
-        token = settings.token()
-        # One id per call, kept across retries: the service's logs (and the caller's) tie the attempts together.
-        client_request_id = str(uuid.uuid4())
-        # `attempt` counts retries (the backoff exponent); `sent` counts every request, 401 refresh included.
-        attempt, sent, refreshed = 0, 0, False
+        call = _Call(self._settings, request, options)
         while True:
-            url, headers, content = settings.prepare(request, token, client_request_id)
-            sent += 1
-            try:
-                response = self._http.request(request.method, url, headers=headers, content=content)
-            except httpx.TransportError as error:
-                delay = settings.retry.retry_delay(attempt, None, {}, error)
-                if delay is None:
-                    raise _transport_failure(error, sent, client_request_id) from error
-                self._sleep(delay)
-                attempt += 1
-                continue
-            if response.status_code == 401 and settings.can_refresh and not refreshed:
-                # An expired token is rejected before anything is processed: ask for a new one once.
-                refreshed, token = True, settings.token()
-                continue
-            delay = settings.retry.retry_delay(
-                attempt, response.status_code, response.headers, None
+            call.start_attempt()
+            headers, content = self._settings.prepare(
+                request, call.token, call.client_request_id, call.options.headers
             )
-            if delay is None:
-                return response, sent
-            self._sleep(delay)
-            attempt += 1
+            failure: tuple[str, bool] | None = None
+            try:
+                response = self._http.send(
+                    self._http.build_request(
+                        request.method,
+                        call.url,
+                        headers=headers,
+                        content=content,
+                        timeout=self._settings.timeout(self._timeout, call.deadline),
+                    ),
+                    stream=True,
+                )
+            except httpx.TransportError as error:
+                failure = (type(error).__name__, _not_sent(error))
+            if failure is not None:
+                self._sleep(call.after_failure(*failure))
+                continue
+            decision = call.decide(response.status_code, response.headers)
+            if not isinstance(decision, Finish):
+                response.close()
+                if isinstance(decision, Wait):
+                    self._sleep(decision.seconds)
+                continue
+            return call.answer(
+                response.status_code,
+                Headers(response.headers),
+                self._read(call, response),
+                decision,
+            )
+
+    def _read(self, call: _Call, response: httpx.Response) -> bytes:
+        import httpx
+
+        headers = Headers(response.headers)
+        problem: BodyProblem | None = None
+        failure = ""
+        try:
+            if call.too_large(response.status_code, headers):
+                raise BodyProblem("too_large", "the answer announces more than max_response_bytes")
+            return read_chunks(
+                response.iter_bytes(), call.settings.max_response_bytes, call.deadline
+            )
+        except BodyProblem as caught:
+            problem = caught
+        except httpx.HTTPError as error:
+            failure = type(error).__name__
+        finally:
+            response.close()
+        if problem is not None:
+            raise call.body_error(problem, response.status_code, headers)
+        raise _transport_failure(failure, call.sent, call.client_request_id)
 
 
 class AsyncBaseClient:
     """Asynchronous client base: as `BaseClient`, with `await`."""
 
     DEFAULT_BASE_URL: ClassVar[str] = ""
+    USER_AGENT: ClassVar[str] = ""
 
     def __init__(
         self,
         token: TokenSource,
         base_url: str | None = None,
         *,
+        api_version: str | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | Unset = UNSET,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
         validate_requests: bool = True,
-        validate_responses: bool = True,
+        validate_responses: bool = False,
+        qualified_action_names: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        """`timeout` is seconds or an `httpx.Timeout`; left out, `DEFAULT_TIMEOUT`."""
+        """`timeout` is seconds or an `httpx.Timeout` per attempt; left out, `DEFAULT_TIMEOUT`."""
         import asyncio
 
         import httpx
@@ -509,11 +815,17 @@ class AsyncBaseClient:
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
+            api_version=api_version,
+            headers=headers,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            user_agent=self.USER_AGENT,
+            qualified_action_names=qualified_action_names,
+            clock=clock,
         )
+        self._timeout = _default_timeout() if timeout is UNSET else httpx.Timeout(timeout)
         self._http = httpx.AsyncClient(
-            timeout=_default_timeout() if timeout is UNSET else timeout,
-            transport=transport,
-            follow_redirects=False,
+            timeout=self._timeout, transport=transport, follow_redirects=False
         )
         self._sleep = sleep or asyncio.sleep
 
@@ -530,63 +842,90 @@ class AsyncBaseClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def send(self, request: RequestInfo) -> httpx.Response:
+    async def send(self, request: RequestInfo, options: CallOptions | None = None) -> Answer:
         """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
-        response, sent = await self._exchange(request)
-        if response.status_code >= 400:
-            raise self._settings.failure(response, sent)
-        return response
+        answer = await self._exchange(request, options)
+        if answer.status >= 400:
+            raise self._settings.failure(answer)
+        return answer
 
     async def _call(
-        self, request: RequestInfo, table: ResponseTable, result: type[ResultT]
+        self,
+        request: RequestInfo,
+        table: ResponseTable,
+        result: type[ResultT],
+        options: CallOptions | None = None,
     ) -> ResultT:
-        response, sent = await self._exchange(request)
-        try:
-            return self._settings.result(response, table, result)
-        except GraphError as error:
-            error.attempts = sent
-            raise
+        return self._settings.result(await self._exchange(request, options), table, result)
 
-    async def _exchange(self, request: RequestInfo) -> tuple[httpx.Response, int]:
-        """The final answer after retries and one token refresh, and how many requests were sent."""
-        import uuid
-
+    async def _exchange(self, request: RequestInfo, options: CallOptions | None) -> Answer:
+        """The final answer after retries and one token refresh."""
         import httpx
 
-        settings = self._settings
-        token = settings.token()
-        client_request_id = str(uuid.uuid4())
-        attempt, sent, refreshed = 0, 0, False
+        call = _Call(self._settings, request, options)
         while True:
-            url, headers, content = settings.prepare(request, token, client_request_id)
-            sent += 1
+            call.start_attempt()
+            headers, content = self._settings.prepare(
+                request, call.token, call.client_request_id, call.options.headers
+            )
+            failure: tuple[str, bool] | None = None
             try:
-                response = await self._http.request(
-                    request.method, url, headers=headers, content=content
+                response = await self._http.send(
+                    self._http.build_request(
+                        request.method,
+                        call.url,
+                        headers=headers,
+                        content=content,
+                        timeout=self._settings.timeout(self._timeout, call.deadline),
+                    ),
+                    stream=True,
                 )
             except httpx.TransportError as error:
-                delay = settings.retry.retry_delay(attempt, None, {}, error)
-                if delay is None:
-                    raise _transport_failure(error, sent, client_request_id) from error
-                await self._sleep(delay)
-                attempt += 1
+                failure = (type(error).__name__, _not_sent(error))
+            if failure is not None:
+                await self._sleep(call.after_failure(*failure))
                 continue
-            if response.status_code == 401 and settings.can_refresh and not refreshed:
-                refreshed, token = True, settings.token()
+            decision = call.decide(response.status_code, response.headers)
+            if not isinstance(decision, Finish):
+                await response.aclose()
+                if isinstance(decision, Wait):
+                    await self._sleep(decision.seconds)
                 continue
-            delay = settings.retry.retry_delay(
-                attempt, response.status_code, response.headers, None
+            content_read = await self._read(call, response)
+            return call.answer(
+                response.status_code, Headers(response.headers), content_read, decision
             )
-            if delay is None:
-                return response, sent
-            await self._sleep(delay)
-            attempt += 1
+
+    async def _read(self, call: _Call, response: httpx.Response) -> bytes:
+        import httpx
+
+        headers = Headers(response.headers)
+        problem: BodyProblem | None = None
+        failure = ""
+        try:
+            if call.too_large(response.status_code, headers):
+                raise BodyProblem("too_large", "the answer announces more than max_response_bytes")
+            return await aread_chunks(
+                response.aiter_bytes(), call.settings.max_response_bytes, call.deadline
+            )
+        except BodyProblem as caught:
+            problem = caught
+        except httpx.HTTPError as error:
+            failure = type(error).__name__
+        finally:
+            await response.aclose()
+        if problem is not None:
+            raise call.body_error(problem, response.status_code, headers)
+        raise _transport_failure(failure, call.sent, call.client_request_id)
 
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "Answer",
     "ApiResult",
     "AsyncBaseClient",
     "BaseClient",
+    "CallOptions",
     "Headers",
     "ResponseTable",
     "RetryPolicy",
