@@ -82,6 +82,9 @@ from graph_invite.types import UNSET, Unset
 DEFAULT_BASE_URL = "https://graph.microsoft.com"
 # Sent as `User-Agent`: this package and the generator that wrote it.
 USER_AGENT = "graph-invite/1.2.0 invitegen/0.2.0"
+# The API version operations use unless the client or the call names another (the path of the
+# first operation's first server).
+DEFAULT_API_VERSION: str | None = "v1.0"
 
 
 class InviteResult(ApiResult[InviteResponse]):
@@ -772,6 +775,7 @@ class GraphClient(BaseClient):
 
     DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
     USER_AGENT: ClassVar[str] = USER_AGENT
+    DEFAULT_API_VERSION: ClassVar[str | None] = DEFAULT_API_VERSION
 
     def drive_items_invite(
         self,
@@ -1623,6 +1627,7 @@ class AsyncGraphClient(AsyncBaseClient):
 
     DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
     USER_AGENT: ClassVar[str] = USER_AGENT
+    DEFAULT_API_VERSION: ClassVar[str | None] = DEFAULT_API_VERSION
 
     async def drive_items_invite(
         self,

@@ -174,6 +174,12 @@ def _client_imports(
     return lines
 
 
+def default_api_version(api: Api) -> str | None:
+    """The path of the first operation's first server (`v1.0`), or None when it has none."""
+    prefixes = api.operations[0].server_prefixes if api.operations else ()
+    return prefixes[0].strip("/") or None if prefixes else None
+
+
 def default_base_url(api: Api) -> str:
     """The origin of the first absolute server URL (`https://graph.microsoft.com`), or ``."""
     for operation in api.operations:
@@ -228,6 +234,7 @@ def emit_client(
         "operations": operations,
         "bodies": bodies,
         "default_base_url": py_literal(default_base_url(api)),
+        "default_api_version": py_literal(default_api_version(api)),
         "user_agent": py_literal(f"graph-invite/{api.version} invitegen/{api.generator_version}"),
         "request_imports": _request_imports(api, operations, bodies),
         "client_imports": _client_imports(api, operations, results),

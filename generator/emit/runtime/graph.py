@@ -24,12 +24,15 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _MAX_CHALLENGE_LENGTH = 16 * 1024
 
 
-def encode_sharing_url(url: str) -> str:
-    """`u!` + the unpadded base64url of the URL's UTF-8 bytes, as `/shares/{encoded-sharing-url}` takes."""
+def encode_sharing_url(url: str) -> Segment:
+    """`u!` + the unpadded base64url of the URL's UTF-8 bytes, as `/shares/{encoded-sharing-url}` takes.
+
+    A `Segment`: sent as it is (`!` is allowed in a path segment; Graph's pages show it raw).
+    """
     if not isinstance(url, str) or not url.strip():
         raise ValueError("a sharing URL must be a non-empty string")
     encoded = base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii").rstrip("=")
-    return "u!" + encoded
+    return Segment("u!" + encoded)
 
 
 def decode_sharing_url(token: str) -> str:

@@ -646,6 +646,8 @@ class BaseClient:
 
     DEFAULT_BASE_URL: ClassVar[str] = ""
     USER_AGENT: ClassVar[str] = ""
+    # The API version (a server's path, `v1.0`) operations use unless told otherwise.
+    DEFAULT_API_VERSION: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -674,7 +676,7 @@ class BaseClient:
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
-            api_version=api_version,
+            api_version=self.DEFAULT_API_VERSION if api_version is None else api_version,
             headers=headers,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -785,6 +787,8 @@ class AsyncBaseClient:
 
     DEFAULT_BASE_URL: ClassVar[str] = ""
     USER_AGENT: ClassVar[str] = ""
+    # The API version (a server's path, `v1.0`) operations use unless told otherwise.
+    DEFAULT_API_VERSION: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -815,7 +819,7 @@ class AsyncBaseClient:
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
-            api_version=api_version,
+            api_version=self.DEFAULT_API_VERSION if api_version is None else api_version,
             headers=headers,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
