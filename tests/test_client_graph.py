@@ -12,12 +12,11 @@ import json
 import logging
 import traceback
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
-
 from graph_invite import (
     AsyncGraphClient,
     CallOptions,
@@ -27,12 +26,12 @@ from graph_invite import (
     GraphResponseTooLargeError,
     GraphResponseValidationError,
     GraphThrottledError,
-    GraphTimeoutError,
     GraphVersionError,
     RetryPolicy,
     encode_sharing_url,
     item_path,
 )
+
 from tests.scripted_http import Reply, ScriptedServer
 
 TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ0b3Atc2VjcmV0LXRva2VuIn0.c2lnbmF0dXJlLXNlY3JldA"

@@ -15,6 +15,7 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
 from schemathesis.filters import HasAPIOperation
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from generator.mock.server import MockServer, MockService
 from tests.conftest import ROOT, SPEC
@@ -49,6 +50,10 @@ def mock_url() -> Iterator[str]:
         yield server.url
 
 
+# A random `If-Match` tag rightly gets the documented 412, which this check counts as rejecting
+# valid data (it accepts only 2xx, 3xx, 401, 403, 404, 409, 429 and 5xx).
+EXCLUDED = [positive_data_acceptance]
+
 CONTRACT_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
@@ -61,17 +66,28 @@ CONTRACT_SETTINGS = settings(
 @V1.parametrize()
 @CONTRACT_SETTINGS
 def test_v1_operations_conform(case: schemathesis.Case, mock_url: str) -> None:
-    case.call_and_validate(base_url=mock_url + "/v1.0", headers=AUTHORIZATION, timeout=10)
+    case.call_and_validate(
+        base_url=mock_url + "/v1.0", headers=AUTHORIZATION, timeout=10, excluded_checks=EXCLUDED
+    )
 
 
 @BETA.parametrize()
 @CONTRACT_SETTINGS
 def test_beta_operations_conform(case: schemathesis.Case, mock_url: str) -> None:
-    case.call_and_validate(base_url=mock_url + "/beta", headers=AUTHORIZATION, timeout=10)
+    case.call_and_validate(
+        base_url=mock_url + "/beta", headers=AUTHORIZATION, timeout=10, excluded_checks=EXCLUDED
+    )
 
 
 def test_every_operation_is_checked_under_each_of_its_servers() -> None:
-    served = {(path, server["url"]) for path in _PATHS for server in _PATHS[path]["servers"]}
+    # One check per operation (method) and server: a path can hold several operations.
+    served = {
+        (path, method, server["url"])
+        for path, item in _PATHS.items()
+        for method in item
+        if method in {"get", "put", "post", "patch", "delete"}
+        for server in item["servers"]
+    }
     counted = V1.statistic.operations.selected + BETA.statistic.operations.selected
     assert counted == len(served) > len(_PATHS)
 

@@ -754,14 +754,16 @@ class BaseClient:
                 if isinstance(decision, Wait):
                     self._sleep(decision.seconds)
                 continue
+            content_read, failed = self._read(call, response)
+            if failed:  # the answer broke off: resent only when duplicates are acceptable
+                self._sleep(call.after_failure(failed, False))
+                continue
             return call.answer(
-                response.status_code,
-                Headers(response.headers),
-                self._read(call, response),
-                decision,
+                response.status_code, Headers(response.headers), content_read, decision
             )
 
-    def _read(self, call: _Call, response: httpx.Response) -> bytes:
+    def _read(self, call: _Call, response: httpx.Response) -> tuple[bytes, str]:
+        """The capped body and "", or b"" and the name of the transport error that cut it."""
         import httpx
 
         headers = Headers(response.headers)
@@ -770,8 +772,9 @@ class BaseClient:
         try:
             if call.too_large(response.status_code, headers):
                 raise BodyProblem("too_large", "the answer announces more than max_response_bytes")
-            return read_chunks(
-                response.iter_bytes(), call.settings.max_response_bytes, call.deadline
+            return (
+                read_chunks(response.iter_bytes(), call.settings.max_response_bytes, call.deadline),
+                "",
             )
         except BodyProblem as caught:
             problem = caught
@@ -781,7 +784,7 @@ class BaseClient:
             response.close()
         if problem is not None:
             raise call.body_error(problem, response.status_code, headers)
-        raise _transport_failure(failure, call.sent, call.client_request_id)
+        return b"", failure
 
 
 class AsyncBaseClient:
@@ -897,12 +900,16 @@ class AsyncBaseClient:
                 if isinstance(decision, Wait):
                     await self._sleep(decision.seconds)
                 continue
-            content_read = await self._read(call, response)
+            content_read, failed = await self._read(call, response)
+            if failed:  # the answer broke off: resent only when duplicates are acceptable
+                await self._sleep(call.after_failure(failed, False))
+                continue
             return call.answer(
                 response.status_code, Headers(response.headers), content_read, decision
             )
 
-    async def _read(self, call: _Call, response: httpx.Response) -> bytes:
+    async def _read(self, call: _Call, response: httpx.Response) -> tuple[bytes, str]:
+        """The capped body and "", or b"" and the name of the transport error that cut it."""
         import httpx
 
         headers = Headers(response.headers)
@@ -911,8 +918,11 @@ class AsyncBaseClient:
         try:
             if call.too_large(response.status_code, headers):
                 raise BodyProblem("too_large", "the answer announces more than max_response_bytes")
-            return await aread_chunks(
-                response.aiter_bytes(), call.settings.max_response_bytes, call.deadline
+            return (
+                await aread_chunks(
+                    response.aiter_bytes(), call.settings.max_response_bytes, call.deadline
+                ),
+                "",
             )
         except BodyProblem as caught:
             problem = caught
@@ -922,7 +932,7 @@ class AsyncBaseClient:
             await response.aclose()
         if problem is not None:
             raise call.body_error(problem, response.status_code, headers)
-        raise _transport_failure(failure, call.sent, call.client_request_id)
+        return b"", failure
 
 
 __all__ = [
