@@ -71,6 +71,8 @@ _ERROR_NAMES = (
     "GraphVersionError",
     "ValidationError",
 )
+# Characters a User-Agent product token may not hold (RFC 9110 tchar is the rest).
+_NOT_TOKEN = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REQUEST_HELPERS = ("path_segment", "multi_segment", "query_pairs", "header_value", "cookie_pair")
 
@@ -174,6 +176,15 @@ def _client_imports(
     return lines
 
 
+def user_agent(api: Api) -> str:
+    """`graph-invite/<spec version> invitegen/<generator version>`, as RFC 9110 product tokens."""
+
+    def token(text: str) -> str:
+        return _NOT_TOKEN.sub("_", text) or "0"
+
+    return f"graph-invite/{token(api.version)} invitegen/{token(api.generator_version)}"
+
+
 def default_api_version(api: Api) -> str | None:
     """The path of the first operation's first server (`v1.0`), or None when it has none."""
     prefixes = api.operations[0].server_prefixes if api.operations else ()
@@ -235,7 +246,7 @@ def emit_client(
         "bodies": bodies,
         "default_base_url": py_literal(default_base_url(api)),
         "default_api_version": py_literal(default_api_version(api)),
-        "user_agent": py_literal(f"graph-invite/{api.version} invitegen/{api.generator_version}"),
+        "user_agent": py_literal(user_agent(api)),
         "request_imports": _request_imports(api, operations, bodies),
         "client_imports": _client_imports(api, operations, results),
         "init_imports": [
