@@ -130,6 +130,12 @@ class _Builder:
         if builder is None:
             self.fail(node, pointer, f"unsupported YAML node {type(node).__name__}")
             return None
+        expected = _COLLECTION_TAGS.get(type(node))
+        if expected is not None and node.tag != expected:
+            # `!!set {a, b}` or `!!python/object/apply:os.system [...]`: a tag on a collection
+            # is refused as on a scalar, never read as the plain mapping or list under it.
+            self.fail(node, pointer, f"YAML tag {node.tag!r} has no JSON equivalent")
+            return None
         return builder(self, node, pointer, depth)
 
     def build_mapping(self, node: Node, pointer: str, depth: int) -> dict[str, Any]:
@@ -194,6 +200,11 @@ class _TooLarge(Exception):
     """The document exceeds a safety bound; carries the message."""
 
 
+# The only tags a mapping or a sequence may carry: the ones YAML gives untagged collections.
+_COLLECTION_TAGS: dict[type[Node], str] = {
+    MappingNode: "tag:yaml.org,2002:map",
+    SequenceNode: "tag:yaml.org,2002:seq",
+}
 _NODE_BUILDERS: dict[type[Node], Callable[[_Builder, Node, str, int], Any]] = {
     MappingNode: _Builder.build_mapping,
     SequenceNode: _Builder.build_sequence,
