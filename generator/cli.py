@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import SchemaCompileError, SpecErrors
 from generator.output.formatting import cache_dir
-from generator.output.writer import CHANGELOG_FILE, read_tree, write_tree
+from generator.output.writer import (
+    CHANGELOG_FILE,
+    OutputFolderError,
+    check_output_folder,
+    read_tree,
+    write_tree,
+)
 from generator.pipeline import Generation, build
 from generator.version import __version__
 from generator.vocabulary import DIALECTS
@@ -73,6 +79,8 @@ def _changelog_files(out: Path, gate: VersionGate | None) -> dict[PurePosixPath,
 
 def command_generate(arguments: argparse.Namespace) -> int:
     """Build everything in memory, then replace the output folder atomically."""
+    # Refuse an output folder that is not ours before any work; checked again when writing.
+    check_output_folder(arguments.out, (arguments.spec,))
     # Build first: a spec with errors gets its located errors, not a breaking-change verdict.
     generation = build(
         arguments.spec,
@@ -84,7 +92,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
         print(gate.refusal, file=sys.stderr)
         return 1
     files = {**generation.files, **_changelog_files(arguments.out, gate)}
-    report = write_tree(files, arguments.out)
+    report = write_tree(files, arguments.out, (arguments.spec,))
     print(_summary(generation))
     if gate is not None:
         print(f"  compared with {arguments.previous}: {gate.report.summary()}")
@@ -372,6 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = arguments.handler
     try:
         return handler(arguments)
+    except OutputFolderError as failure:
+        print(f"invitegen: --out {failure}; nothing was written", file=sys.stderr)
+        return 1
     except SpecErrors as failure:
         for error in failure.errors:
             print(error, file=sys.stderr)

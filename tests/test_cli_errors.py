@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.output.writer import MARKER_FILE
 from tests.conftest import ROOT
 
 CASES = ROOT / "tests" / "specs_with_errors"
@@ -23,6 +24,7 @@ def test_bad_spec_reports_errors_and_keeps_output(
     out = tmp_path / "generated"
     out.mkdir()
     (out / "keep.txt").write_text("previous generation\n")
+    (out / MARKER_FILE).write_text("")  # a folder invitegen made: it may be replaced
 
     spec = f"tests/specs_with_errors/{case}.yaml"
     code = main(["generate", "--spec", spec, "--out", str(out), "--previous", "none"])
@@ -30,7 +32,7 @@ def test_bad_spec_reports_errors_and_keeps_output(
     captured = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in captured.err
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER_FILE, "keep.txt"]
     assert (out / "keep.txt").read_text() == "previous generation\n"
     assert not list(tmp_path.glob(".generated.*")), "a staging folder was left behind"
     snapshot = SNAPSHOTS / f"{case}.txt"

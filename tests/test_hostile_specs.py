@@ -27,7 +27,7 @@ from generator.cli import main
 from generator.errors import SpecErrors
 from generator.ir.model import Api, Model, TypeRef
 from generator.output import writer
-from generator.output.writer import write_tree
+from generator.output.writer import MARKER_FILE, write_tree
 from generator.pipeline import Generation, build
 from generator.spec.loader import MAX_SPEC_BYTES
 from tests.conftest import ROOT
@@ -756,11 +756,12 @@ def test_built_bad_spec_is_refused_within_bounds(case: str, tmp_path: Path) -> N
     out = tmp_path / "generated"
     out.mkdir()
     (out / "keep.txt").write_text("previous generation\n")
+    (out / MARKER_FILE).write_text("")  # a folder invitegen made: it may be replaced
 
     code, stderr, measured = _cli_in_subprocess(spec, out, tmp_path)
 
     assert code == 1
-    assert [path.name for path in out.iterdir()] == ["keep.txt"]
+    assert sorted(path.name for path in out.iterdir()) == [MARKER_FILE, "keep.txt"]
     assert measured["seconds"] < 30, measured
     assert measured["peak_mb"] < 400, measured
     _snapshot(case, stderr)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -13,6 +16,17 @@ from generator.output.formatting import format_sources
 
 # Relative to the output folder. History, not generated code: carried over between generations.
 CHANGELOG_FILE = PurePosixPath("CHANGELOG.md")
+# Written first into every output folder: only a folder holding it is ever replaced (issue 18 M6).
+# Hidden, so `read_tree` (golden test, `invitegen check`) does not count it as generated code.
+MARKER_FILE = ".invitegen-output"
+MARKER_TEXT = (
+    "This folder is written by `invitegen generate`, which replaces all of it on every run.\n"
+    "Do not keep anything else here.\n"
+)
+
+
+class OutputFolderError(Exception):
+    """The output folder cannot be (safely) replaced; the message says why, nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -88,21 +102,55 @@ def _ignored(relative: PurePosixPath) -> bool:
     )
 
 
-def write_tree(files: dict[PurePosixPath, bytes], out_dir: Path) -> WriteReport:
-    """Replace `out_dir` with exactly `files`: built beside it, then swapped in by rename.
+def check_output_folder(out_dir: Path, protected: tuple[Path, ...] = ()) -> None:
+    """Raise `OutputFolderError` unless `out_dir` may be replaced whole.
+
+    It may when it does not exist, is an empty folder, or holds invitegen's marker file; never
+    when it holds a `protected` path (the spec) or is the folder the command runs in.
+    """
+    target = out_dir.resolve()
+    if target == Path.cwd().resolve() or target.parent == target:
+        raise OutputFolderError(f"{out_dir}: refusing to replace the current or the root folder")
+    for path in protected:
+        if path.resolve().is_relative_to(target):
+            raise OutputFolderError(f"{out_dir}: refusing to replace a folder that holds {path}")
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        raise OutputFolderError(f"{out_dir}: exists and is not a folder")
+    if (out_dir / MARKER_FILE).is_file() or not any(out_dir.iterdir()):
+        return
+    raise OutputFolderError(
+        f"{out_dir}: not empty and not made by invitegen (no {MARKER_FILE} file); "
+        "choose another --out, or empty it first"
+    )
+
+
+def write_tree(
+    files: dict[PurePosixPath, bytes], out_dir: Path, protected: tuple[Path, ...] = ()
+) -> WriteReport:
+    """Replace `out_dir` with exactly `files` (+ the marker): built beside it, swapped by rename.
 
     If anything fails before the swap, the previous tree is untouched and the staging folder is
-    removed; the swap itself is two renames in the same parent folder.
+    removed; the swap itself is two renames in the same parent folder. The folder keeps its
+    permission bits. Staging folders a killed run left behind are removed first.
     """
+    check_output_folder(out_dir, protected)
     previous = read_tree(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out_dir)
+    mode = _folder_mode(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for relative, content in files.items():
-            target = staging.joinpath(*relative.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        _swap(staging, out_dir)
+        with (staging / MARKER_FILE).open("w", encoding="utf-8") as marker:
+            _hold(marker.fileno())  # a live run's staging folder is locked: never "stale"
+            marker.write(MARKER_TEXT)
+            for relative, content in files.items():
+                target = staging.joinpath(*relative.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            staging.chmod(mode)
+            _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -111,6 +159,49 @@ def write_tree(files: dict[PurePosixPath, bytes], out_dir: Path) -> WriteReport:
         unchanged=tuple(str(p) for p in files if previous.get(p) == files[p]),
         removed=tuple(str(p) for p in sorted(previous) if p not in files),
     )
+
+
+def _folder_mode(out_dir: Path) -> int:
+    """The permission bits to give the new tree: the old folder's, or what mkdir would give."""
+    try:
+        return stat.S_IMODE(out_dir.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def _hold(descriptor: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: stale folders are then left alone
+        return
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Remove `.<name>.new-*` / `.<name>.old-*` folders of killed runs (their marker is unlocked)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    # A left-over `.old-*` is the previous tree only while `out_dir` is missing: then it stays.
+    patterns = [f".{out_dir.name}.new-*"] + ([f".{out_dir.name}.old-*"] if out_dir.is_dir() else [])
+    for pattern in patterns:
+        for folder in out_dir.parent.glob(pattern):
+            marker = folder / MARKER_FILE
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            if not marker.is_file():
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # killed before its marker was written: empty
+                continue
+            with marker.open("rb") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # another run is writing it now
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
