@@ -236,3 +236,34 @@ def test_enum_value_count_is_bounded(tmp_path: Path) -> None:
     [error] = failure.value.errors
     assert error.pointer == "#/components/schemas/kind/enum"
     assert error.message == f"{MAX_ENUM_VALUES + 1} values; the limit is {MAX_ENUM_VALUES}"
+
+
+def _inline(property_type: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {"c": {"type": property_type}}}
+
+
+def test_inline_model_validators_read_their_own_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 M1: `x%41` was URL-unquoted to `xA`; a newline in a name lost its target."""
+    monkeypatch.setattr(writer, "format_sources", list)
+    spec = spec_with(
+        {}, {"x%41": _inline("integer"), "xA": _inline("string"), "n\nl": _inline("boolean")}
+    )
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    namespace: dict[str, Any] = {}
+    source = generation.files[writer.PurePosixPath("graph_invite/validators.py")].decode()
+    exec(compile(source, "validators.py", "exec"), namespace)
+    by_wire = {model.schema_pointer: model.snake_name for model in generation.api.models}
+    encoded = {pointer: name for pointer, name in by_wire.items() if "x%2541" in pointer}
+    [x41] = encoded.values()
+    [xa] = [name for pointer, name in by_wire.items() if pointer.endswith("/xA")]
+    [newline] = [name for pointer, name in by_wire.items() if pointer.endswith("/n%0Al")]
+    namespace[f"validate_{x41}"]({"c": 1})
+    with pytest.raises(namespace["ValidationError"]):
+        namespace[f"validate_{x41}"]({"c": "str"})
+    namespace[f"validate_{xa}"]({"c": "str"})
+    namespace[f"validate_{newline}"]({"c": True})
+    with pytest.raises(namespace["ValidationError"]):
+        namespace[f"validate_{newline}"]({"c": 1})

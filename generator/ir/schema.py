@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from generator.errors import SpecError, escape_pointer_token, join_pointer
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef
@@ -231,7 +232,7 @@ class SchemaBuilder:
             tuple(fields),
             extra,
             pointer,
-            BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :],
+            fragment_reference(BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :]),
         )
         self.models[key] = model
 
@@ -324,6 +325,13 @@ class SchemaBuilder:
             return self.models[key].class_name
         self.fail(pointer, "a body schema must be a $ref to an object schema in components/schemas")
         return ""
+
+
+def fragment_reference(pointer: str) -> str:
+    """A JSON pointer as URI fragment text: `%`, whitespace and other non-URI characters
+    percent-encoded, since a `$ref` fragment is URL-unquoted before it is read as a pointer
+    (`x%41` must not become `xA`, a newline must not be stripped; issue 18 M1)."""
+    return "#" + quote(pointer[1:], safe="/~!$&'()*+,;=:@-._")
 
 
 def _scalar(kind: str) -> Callable[[SchemaBuilder, dict[str, Any], str, str], TypeRef]:
