@@ -15,6 +15,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -348,3 +349,89 @@ def test_cli_serves_a_petstore_on_port_0() -> None:
         process.terminate()
         process.communicate(timeout=15)
     assert process.returncode == 0
+
+
+def _flow_operations(service: MockService) -> dict[str, Any] | None:
+    """Invite, list, get and delete operations on one item path of a Graph spec, if it has them."""
+    layer = service.layer
+    by_kind: dict[str, list[Any]] = {}
+    for operation in service.api.operations:
+        shape = getattr(layer, "shapes", {}).get(operation.pointer)
+        if shape is not None:
+            by_kind.setdefault(shape.kind, []).append(operation)
+    for invite in by_kind.get("invite", []):
+        item = invite.path.rsplit("/", 1)[0]
+        found = {"invite": invite}
+        for kind, tail in (
+            ("list", "/permissions"),
+            ("get", "/permissions/{"),
+            ("delete", "/permissions/{"),
+        ):
+            match = [op for op in by_kind.get(kind, []) if op.path.startswith(item + tail)]
+            if match and set(invite.prefixes) & set(match[0].prefixes):
+                found[kind] = match[0]
+        if len(found) == 4:
+            return found
+    return None
+
+
+def _concrete(path: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def test_the_project_spec_flow_invite_list_get_delete(
+    service: MockService, server: MockServer
+) -> None:
+    found = _flow_operations(service)
+    if found is None:
+        pytest.skip("the spec has no list/get/delete permission operations yet (issue #14)")
+    prefix = sorted(set(found["invite"].prefixes) & set(found["list"].prefixes))[0]
+    values = {
+        parameter.name: "p1"
+        for op in found.values()
+        for parameter in op.parameters
+        if parameter.location == "path"
+    }
+    with httpx.Client(base_url=server.url + prefix, headers=AUTH, timeout=10) as client:
+        invited = client.post(_concrete(found["invite"].path, values), json=BODY)
+        assert invited.status_code == 200, invited.text
+        (permission,) = invited.json()["value"]
+        listed = client.get(_concrete(found["list"].path, values))
+        assert [p["id"] for p in listed.json()["value"]] == [permission["id"]]
+        permission_name = found["get"].path.rsplit("{", 1)[1].rstrip("}")
+        one = _concrete(found["get"].path, {**values, permission_name: permission["id"]})
+        assert client.get(one).json()["id"] == permission["id"]
+        delete_name = found["delete"].path.rsplit("{", 1)[1].rstrip("}")
+        gone = _concrete(found["delete"].path, {**values, delete_name: permission["id"]})
+        assert client.delete(gone).status_code == 204
+        assert client.get(one).status_code == 404
+
+
+def test_the_flow_finder_finds_the_fixture_flow() -> None:
+    found = _flow_operations(MockService.from_spec(SHARING))
+    assert found is not None
+    assert [found[kind].operation_id for kind in ("invite", "list", "get", "delete")] == [
+        "invite",
+        "listPermissions",
+        "getPermission",
+        "deletePermission",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/drive/items/i", "/me/drive/items/i"),
+        ("/me/drive/root", "/me/drive/items/root"),
+        ("/drives/d/root", "/drives/d/items/root"),
+        ("/me/drive/root:/a%2Fb.docx:", "/me/drive/items/root:%2Fa%2Fb.docx:"),
+        ("/drives/d/items/root:%2Fa%2Fb.docx:", "/drives/d/items/root:%2Fa%2Fb.docx:"),
+        ("/drives/d/root:%2Fa%2Fb.docx:", "/drives/d/items/root:%2Fa%2Fb.docx:"),
+    ],
+)
+def test_one_key_per_item_however_the_path_spells_it(path: str, key: str) -> None:
+    from generator.mock.graph_state import normalise_item
+
+    assert normalise_item(path) == key

@@ -319,6 +319,8 @@ def _update(call: GraphCall) -> Reply:
 
 
 def _delete(call: GraphCall) -> Reply:
+    if call.store.get(call.item, call.permission_id()) is None:
+        return call.not_found()
     condition = call.exchange.incoming.headers.get("if-match")
     if condition is not None and condition.strip() not in ("*", call.store.etag(call.item)):
         message = "The item has changed since the given ETag was read (If-Match)."

@@ -153,6 +153,18 @@ def normalise_item(key: str) -> str:
     segments = [segment for segment in key.split("/") if segment]
     if segments[:1] == ["drive"]:
         segments = ["me", *segments]
+    # Path-based addressing, `root:/a/b.docx:` as two segments (a `root:/{path}:` template) or as
+    # one item id: one key, `items/root:%2Fa%2Fb.docx:`.
+    for index in range(len(segments)):
+        if segments[index] == "root:" and segments[index + 1 : index + 2][-1:] != [""]:
+            following = segments[index + 1] if index + 1 < len(segments) else ""
+            if following.endswith(":"):
+                segments[index : index + 2] = ["root:%2F" + following]
+        if index >= len(segments):
+            break
+        if segments[index].startswith("root:%2F") and segments[index - 1 : index] != ["items"]:
+            segments.insert(index, "items")
+            break
     at_root = segments[-1:] == ["root"] and (
         segments[-2:-1] == ["drive"] or (len(segments) == 3 and segments[0] == "drives")
     )

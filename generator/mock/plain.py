@@ -1,6 +1,6 @@
 """The layer for any spec: answers from the spec, errors as `{"error": ...}`, and one piece of state:
-a path deleted with a successful DELETE answers 404 (to any method but POST) until a PUT or a
-reset, as a real service's deleted resource does."""
+a path deleted with a successful DELETE answers 404 (to any method but POST) until a PUT to it, a
+POST to its collection, or a reset, as a real service's deleted resource does."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ class DeletedPaths:
             while len(self._paths) > MAX_DELETED:
                 self._paths.pop(next(iter(self._paths)))
 
+    def forget_under(self, prefix: str) -> None:
+        """A POST to a collection may create any of its members again."""
+        with self._lock:
+            for path in [path for path in self._paths if path.startswith(prefix)]:
+                del self._paths[path]
+
     def discard(self, path: str) -> None:
         """A PUT created it again."""
         with self._lock:
@@ -60,6 +66,7 @@ class PlainLayer:
         assert isinstance(state, DeletedPaths)
         method, path = exchange.incoming.method, exchange.path
         if method == "POST":
+            state.forget_under(path.rstrip("/") + "/")
             return None
         if path in state:
             if method != "PUT":
