@@ -299,11 +299,6 @@ class Operation:
         return self.version_prefix + self.path
 
     @property
-    def success_statuses(self) -> tuple[str, ...]:
-        """The 2xx status codes."""
-        return tuple(response.status for response in self.responses if response.status[0] == "2")
-
-    @property
     def path_parameters(self) -> tuple[Parameter, ...]:
         """Parameters in the URL path, in template order."""
         return tuple(p for p in self.parameters if p.location == "path")

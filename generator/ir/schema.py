@@ -313,18 +313,6 @@ class SchemaBuilder:
     def type_string(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
         return TypeRef("datetime" if schema.get("format") == "date-time" else "string")
 
-    def model_for_body(self, schema: Any, pointer: str) -> str:
-        """The class name a request/response body parses into; bodies must `$ref` a model component."""
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-        key = (
-            ref[len(COMPONENT_PREFIX) :]
-            if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
-            else ""
-        )
-        if key in self.models:
-            return self.models[key].class_name
-        self.fail(pointer, "a body schema must be a $ref to an object schema in components/schemas")
-        return ""
 
 
 def fragment_reference(pointer: str) -> str:
