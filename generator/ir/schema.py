@@ -314,7 +314,6 @@ class SchemaBuilder:
         return TypeRef("datetime" if schema.get("format") == "date-time" else "string")
 
 
-
 def fragment_reference(pointer: str) -> str:
     """A JSON pointer as URI fragment text: `%`, whitespace and other non-URI characters
     percent-encoded, since a `$ref` fragment is URL-unquoted before it is read as a pointer
