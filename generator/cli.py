@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import keyword
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -86,7 +87,11 @@ def command_generate(arguments: argparse.Namespace) -> int:
         arguments.spec,
         project_root=arguments.out.resolve().parent,
         template_cache=cache_dir("jinja"),
+        strict_formats=arguments.strict_formats,
+        package=arguments.package,
     )
+    for warning in generation.api.warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
     gate = _version_gate(arguments)
     if gate is not None and gate.refusal is not None and not arguments.allow_breaking:
         print(gate.refusal, file=sys.stderr)
@@ -136,6 +141,8 @@ def command_check(arguments: argparse.Namespace) -> int:
         arguments.spec,
         project_root=arguments.out.resolve().parent,
         template_cache=cache_dir("jinja"),
+        strict_formats=arguments.strict_formats,
+        package=arguments.package,
     )
     on_disk = read_tree(arguments.out)
     on_disk.pop(CHANGELOG_FILE, None)  # history carried over by generate, not generated
@@ -253,6 +260,12 @@ def command_mock(arguments: argparse.Namespace) -> int:
         return 2
 
 
+def _package_argument(text: str) -> str:
+    if not (text.isascii() and text.isidentifier()) or keyword.iskeyword(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Python package name")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="invitegen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"invitegen {__version__}")
@@ -269,6 +282,18 @@ def _parser() -> argparse.ArgumentParser:
             "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})"
         )
         sub.set_defaults(handler=handler)
+        sub.add_argument(
+            "--package",
+            type=_package_argument,
+            default=None,
+            help="import name of the generated package (default: [tool.invitegen] package for the "
+            "project's spec, else derived from info.title)",
+        )
+        sub.add_argument(
+            "--strict-formats",
+            action="store_true",
+            help="make unknown `format` values errors (default: warnings; kept as annotations)",
+        )
         if name == "generate":
             sub.add_argument(
                 "--previous",

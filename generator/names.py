@@ -108,6 +108,12 @@ def _identifier_base(text: str, fallback: str) -> str:
     return name
 
 
+def package_name(title: str) -> str:
+    """An importable package name from an API title: `Swagger Petstore` -> `swagger_petstore`."""
+    name = python_identifier(title, fallback="api")
+    return name if name.isascii() and not name.endswith("_") else f"{name.rstrip('_')}_api"
+
+
 def _class_base(text: str) -> str:
     name = "".join(word.capitalize() for word in words(text)) or "Model"
     if name[0].isdigit():

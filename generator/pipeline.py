@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 
-from generator.emit.client import PACKAGE, emit_client
+from generator.emit.client import emit_client
 from generator.emit.schemas import emit_schemas
 from generator.emit.strategies import emit_strategies
 from generator.emit.validators import compile_validators
@@ -43,14 +44,14 @@ def validator_entry_points(api: Api) -> list[tuple[str, str]]:
 
 
 def emit_validators(api: Api) -> dict[PurePosixPath, str]:
-    """`graph_invite/validators.py`: one compiled `validate_<name>` per schema."""
+    """`<package>/validators.py`: one compiled `validate_<name>` per schema."""
     source = compile_validators(
         api.schema_bundle,
         validator_entry_points(api),
         assert_formats=True,
         module_doc=f"Compiled validators for {api.title}: one validate_<name> per JSON Schema.",
     )
-    return {PurePosixPath(PACKAGE, "validators.py"): source}
+    return {PurePosixPath(api.package, "validators.py"): source}
 
 
 def spec_label(spec_path: Path, project_root: Path) -> str:
@@ -62,8 +63,40 @@ def spec_label(spec_path: Path, project_root: Path) -> str:
         return spec_path.name
 
 
+def project_settings(project_root: Path) -> dict[str, Any]:
+    """`[tool.invitegen]` of the project's pyproject.toml (`spec`, `package`); {} when absent."""
+    path = project_root / "pyproject.toml"
+    try:
+        import tomllib
+
+        with path.open("rb") as stream:
+            tool = tomllib.load(stream).get("tool", {})
+    except (ImportError, OSError, ValueError):  # Python 3.10, no file, or not TOML
+        return {}
+    settings = tool.get("invitegen", {}) if isinstance(tool, dict) else {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def package_for(spec_path: Path, project_root: Path, package: str | None, derived: str) -> str:
+    """The generated package's name: `--package`, else the project's setting when the spec is the
+    project's own (`[tool.invitegen] spec`), else the name derived from `info.title`."""
+    if package:
+        return package
+    settings = project_settings(project_root)
+    configured, own_spec = settings.get("package"), settings.get("spec")
+    if isinstance(configured, str) and isinstance(own_spec, str):
+        if (project_root / own_spec).resolve() == spec_path.resolve():
+            return configured
+    return derived
+
+
 def build(
-    spec_path: Path, *, project_root: Path | None = None, template_cache: Path | None = None
+    spec_path: Path,
+    *,
+    project_root: Path | None = None,
+    template_cache: Path | None = None,
+    strict_formats: bool = False,
+    package: str | None = None,
 ) -> Generation:
     """Run every stage; raise `SpecErrors` (all problems, located) when the spec is not usable.
 
@@ -72,8 +105,12 @@ def build(
     """
     resolved = resolve_spec(spec_path)
     # Name the spec the same way wherever the command runs from: output must not depend on cwd.
+    root = project_root or Path.cwd()
+    api = api_from_spec(resolved, strict_formats=strict_formats)
     api = replace(
-        api_from_spec(resolved), spec_path=spec_label(spec_path, project_root or Path.cwd())
+        api,
+        spec_path=spec_label(spec_path, root),
+        package=package_for(spec_path, root, package, api.package),
     )
     bytecode_cache = _bytecode_cache(template_cache)
     files: dict[PurePosixPath, str] = {}

@@ -13,6 +13,9 @@ from generator.output.writer import read_tree, write_tree
 from generator.pipeline import build
 from tests.conftest import GENERATED, ROOT, SPEC
 
+# The project copy has no pyproject.toml: the package name comes from the command line.
+PACKAGE = ["--package", "graph_invite"]
+
 
 def _diff(expected: dict[Path, bytes], actual: dict[Path, bytes]) -> str:
     lines: list[str] = []
@@ -82,10 +85,10 @@ def test_check_passes_on_the_committed_tree_and_fails_after_a_one_word_edit(
     shutil.copytree(
         GENERATED, project / "generated", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
     )
-    assert main(["check", "--spec", str(spec), "--out", str(project / "generated")]) == 0
+    assert main(["check", "--spec", str(spec), "--out", str(project / "generated"), *PACKAGE]) == 0
     text = spec.read_text()
     spec.write_text(text.replace("Send a sharing invitation", "Send a sharing invite", 1))
-    assert main(["check", "--spec", str(spec), "--out", str(project / "generated")]) == 1
+    assert main(["check", "--spec", str(spec), "--out", str(project / "generated"), *PACKAGE]) == 1
     captured = capsys.readouterr()
     assert "is stale" in captured.err and "+++ generated from spec/" in captured.out
 

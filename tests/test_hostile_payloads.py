@@ -353,7 +353,10 @@ def recursion_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
 
     folder = tmp_path_factory.mktemp("recursive")
     (folder / "spec.json").write_text(json.dumps(RECURSIVE_SPEC), encoding="utf-8")
-    write_tree(build(folder / "spec.json", project_root=folder).files, folder / "out")
+    write_tree(
+        build(folder / "spec.json", project_root=folder, package="graph_invite").files,
+        folder / "out",
+    )
     completed = subprocess.run(
         [sys.executable, "-I", "-c", RECURSION_PROBE, str(folder / "out")],
         capture_output=True,

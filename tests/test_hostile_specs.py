@@ -260,7 +260,7 @@ def generate(spec: dict[str, Any], folder: Path, *, as_json: bool) -> Generation
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
     else:
         spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    generation = build(spec_path, project_root=folder)
+    generation = build(spec_path, project_root=folder, package="graph_invite")
     write_tree(generation.files, folder / "out")
     return generation
 
@@ -641,7 +641,7 @@ def test_malformed_specs_fail_with_located_errors(
     # black only formats what already compiles; skipping it keeps 100 examples at ~5 seconds.
     monkeypatch.setattr(writer, "format_sources", list)
     try:
-        generation = build(spec_path, project_root=spec_path.parent)
+        generation = build(spec_path, project_root=spec_path.parent, package="graph_invite")
     except SpecErrors as failure:
         assert failure.errors
         for error in failure.errors:
@@ -815,7 +815,7 @@ def test_spec_file_name_cannot_inject_code_into_headers(tmp_path: Path) -> None:
     """The header line `# Code generated ... from <spec name>` must not end at a newline in it."""
     name = 'x\nimport os; os.system("touch pwned") #.json'
     (tmp_path / name).write_text(json.dumps(VALID), encoding="utf-8")
-    generation = build(tmp_path / name, project_root=tmp_path / "elsewhere")
+    generation = build(tmp_path / name, project_root=tmp_path / "elsewhere", package="graph_invite")
     source = generation.files[PurePosixPath("graph_invite", "types.py")].decode()
     assert "\nimport os" not in source
 
@@ -825,7 +825,7 @@ def test_pyproject_stays_valid_toml_with_any_title(tmp_path: Path) -> None:
     spec = json.loads(json.dumps(VALID))
     spec["info"]["title"] = 'Invites 📨 "quoted" \\ \x7f'
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    generation = build(tmp_path / "spec.json", project_root=tmp_path, package="graph_invite")
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads(generation.files[PurePosixPath("pyproject.toml")].decode())
     assert spec["info"]["title"] in project["project"]["description"]

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from generator.emit.strategies import STRATEGIES_PATH, emit_strategies
+from generator.emit.strategies import emit_strategies, strategies_path
 from generator.emit.validators import compile_validators
 from generator.errors import SchemaCompileError
 from generator.ir.model import Api
@@ -201,7 +201,7 @@ def module_from_source(source: str, name: str) -> ModuleType:
 def emitted(bundle: dict[str, Any]) -> str:
     """The strategies module the emitter writes for a bundle (spec IR with that bundle)."""
     api: Api = replace(spec_api(), schema_bundle=bundle, schema_files=(), operations=(), models=())
-    return emit_strategies(api)[STRATEGIES_PATH]
+    return emit_strategies(api)[strategies_path(api)]
 
 
 @cache

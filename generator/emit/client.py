@@ -1,4 +1,4 @@
-"""Emit stage: IR -> the `graph_invite` package text (models, runtime, client) and its packaging."""
+"""Emit stage: IR -> the generated package's text (models, runtime, client) and its packaging."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from generator.emit.operation_views import OperationView, ResultView, operation_
 from generator.ir.model import Api
 from generator.names import docstring, import_order, py_literal, toml_string
 
-PACKAGE = "graph_invite"
 TEMPLATE_ROOTS = (
     Path(__file__).parent.parent / "templates",  # installed wheel (force-included)
     Path(__file__).parent.parent.parent / "templates",  # source checkout
@@ -77,10 +76,10 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REQUEST_HELPERS = ("path_segment", "multi_segment", "query_pairs", "header_value", "cookie_pair")
 
 
-def runtime_files() -> dict[PurePosixPath, str]:
+def runtime_files(package: str) -> dict[PurePosixPath, str]:
     """The spec-independent modules, read from `generator/emit/runtime/` and copied as they are."""
     return {
-        PurePosixPath(PACKAGE, name): (RUNTIME_ROOT / name).read_text(encoding="utf-8")
+        PurePosixPath(package, name): (RUNTIME_ROOT / name).read_text(encoding="utf-8")
         for name in RUNTIME_MODULES
     }
 
@@ -91,9 +90,9 @@ def _used(names: Iterable[str], texts: Iterable[str]) -> list[str]:
     return sorted(set(names) & words)
 
 
-def _import_line(module: str, names: Iterable[str]) -> list[str]:
+def _import_line(package: str, module: str, names: Iterable[str]) -> list[str]:
     ordered = import_order(names)
-    return [f"from {PACKAGE}.{module} import {', '.join(ordered)}"] if ordered else []
+    return [f"from {package}.{module} import {', '.join(ordered)}"] if ordered else []
 
 
 def _type_names(api: Api) -> list[str]:
@@ -136,11 +135,15 @@ def _request_imports(
     if lines:
         lines.append("")
     lines += _import_line(
-        "models", {*(b["class_name"] for b in bodies), *_used(_type_names(api), texts)}
+        api.package, "models", {*(b["class_name"] for b in bodies), *_used(_type_names(api), texts)}
     )
-    lines += _import_line("request_info", {"RequestInfo", *_used(_REQUEST_HELPERS, texts)})
-    lines += _import_line("types", _used(["UNSET", "Unset", "GraphDateTime", "enum_value"], texts))
-    lines += _import_line("validators", {b["validator"] for b in bodies})
+    lines += _import_line(
+        api.package, "request_info", {"RequestInfo", *_used(_REQUEST_HELPERS, texts)}
+    )
+    lines += _import_line(
+        api.package, "types", _used(["UNSET", "Unset", "GraphDateTime", "enum_value"], texts)
+    )
+    lines += _import_line(api.package, "validators", {b["validator"] for b in bodies})
     return lines
 
 
@@ -161,15 +164,16 @@ def _client_imports(
     if _used(["Mapping"], texts):
         lines.append("from collections.abc import Mapping")
     lines += [f"from typing import {', '.join(typing)}", ""]
-    lines += _import_line("models", _used(_type_names(api), texts))
-    lines += _import_line("requests", [op.build_name for op in operations])
+    lines += _import_line(api.package, "models", _used(_type_names(api), texts))
+    lines += _import_line(api.package, "requests", [op.build_name for op in operations])
     if results or any(op.result_class == "ApiResult" for op in operations):
-        lines += _import_line("results", ["ApiResult"])
+        lines += _import_line(api.package, "results", ["ApiResult"])
     lines += _import_line(
-        "transport", ["AsyncBaseClient", "BaseClient", "CallOptions", "ResponseTable"]
+        api.package, "transport", ["AsyncBaseClient", "BaseClient", "CallOptions", "ResponseTable"]
     )
     uses_unset = any(result.error_field for result in results)
     lines += _import_line(
+        api.package,
         "types",
         {*_used(["UNSET", "Unset", "GraphDateTime"], texts), *(["UNSET"] if uses_unset else [])},
     )
@@ -199,6 +203,13 @@ def default_base_url(api: Api) -> str:
             if parts.scheme and parts.netloc:
                 return f"{parts.scheme}://{parts.netloc}"
     return ""
+
+
+def _example_call(operation: OperationView) -> str:
+    """`method("drive-id-value", body)`: the first operation called with placeholder arguments."""
+    names = [name.split(":")[0] for name in operation.build_parameters]
+    arguments = [f"{name}=..." if name == "body" else "..." for name in names[: names.index("*")]]
+    return f"{operation.method_name}({', '.join(arguments)})"
 
 
 def _server_label(urls: tuple[str, ...]) -> str:
@@ -236,9 +247,10 @@ def emit_client(
     )
     context: dict[str, Any] = {
         "api": api,
-        "package": PACKAGE,
+        "package": api.package,
+        "distribution": api.distribution,
         "package_version": package_version,
-        "imports": model_imports(api, PACKAGE),
+        "imports": model_imports(api, api.package),
         "models": [model_view(model) for model in api.models],
         "enums": [enum_view(enum, open_names) for enum in api.enums],
         "results": results,
@@ -251,27 +263,28 @@ def emit_client(
         "client_imports": _client_imports(api, operations, results),
         "init_imports": [
             *_import_line(
+                api.package,
                 "client",
                 ["AsyncGraphClient", "GraphClient", *(result.class_name for result in results)],
             ),
-            *_import_line("errors", _ERROR_NAMES),
-            *_import_line("graph", ["encode_sharing_url", "item_path"]),
-            *_import_line("models", _type_names(api)),
-            *_import_line("request_info", ["RequestInfo"]),
-            *_import_line("results", ["ApiResult"]),
-            *_import_line("transport", ["CallOptions", "RetryPolicy"]),
-            *_import_line("types", ["UNSET", "GraphDateTime", "Unset"]),
+            *_import_line(api.package, "errors", _ERROR_NAMES),
+            *_import_line(api.package, "graph", ["encode_sharing_url", "item_path"]),
+            *_import_line(api.package, "models", _type_names(api)),
+            *_import_line(api.package, "request_info", ["RequestInfo"]),
+            *_import_line(api.package, "results", ["ApiResult"]),
+            *_import_line(api.package, "transport", ["CallOptions", "RetryPolicy"]),
+            *_import_line(api.package, "types", ["UNSET", "GraphDateTime", "Unset"]),
         ],
         "init_exports": import_order(exports),
-        "example_operation": api.operations[0] if api.operations else None,
+        "example_call": _example_call(operations[0]) if operations else "",
         "server_labels": {op.operation_id: _server_label(op.server_urls) for op in api.operations},
     }
     outputs = {
-        "models.py": f"{PACKAGE}/models.py",
-        "requests.py": f"{PACKAGE}/requests.py",
-        "client.py": f"{PACKAGE}/client.py",
-        "__init__.py": f"{PACKAGE}/__init__.py",
-        "py.typed": f"{PACKAGE}/py.typed",
+        "models.py": f"{api.package}/models.py",
+        "requests.py": f"{api.package}/requests.py",
+        "client.py": f"{api.package}/client.py",
+        "__init__.py": f"{api.package}/__init__.py",
+        "py.typed": f"{api.package}/py.typed",
         "pyproject.toml": "pyproject.toml",
         "README.md": "README.md",
     }
@@ -279,4 +292,4 @@ def emit_client(
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
-    return {**runtime_files(), **rendered}
+    return {**runtime_files(api.package), **rendered}

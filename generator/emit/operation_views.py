@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
 from generator.names import docstring, py_literal, python_identifier
 
+# Names `client.py` imports or defines besides the result classes.
+_CLIENT_MODULE_NAMES = frozenset(
+    {"ApiResult", "AsyncBaseClient", "AsyncGraphClient", "BaseClient", "GraphClient"}
+    | {"ResponseTable", "ClassVar", "Any", "Mapping", "UNSET", "Unset", "GraphDateTime"}
+)
+
 
 @dataclass(frozen=True)
 class ArgumentView:
@@ -192,6 +198,7 @@ def result_views(api: Api) -> dict[str, ResultView]:
     """Body class -> named result class, for every body model some operation returns alone."""
     results: dict[str, ResultView] = {}
     taken = {model.class_name for model in api.models} | {enum.class_name for enum in api.enums}
+    taken |= _CLIENT_MODULE_NAMES
     for body_class in sorted({result_body_class(op) for op in api.operations} - {""}):
         base = body_class.removesuffix("Response") or body_class
         name = python_identifier(base, taken=()) and f"{base}Result"

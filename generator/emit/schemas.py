@@ -28,7 +28,8 @@ def schema_document(api: Api, schema_file: SchemaFile) -> dict[str, Any]:
     if schema_file.description:
         document["description"] = schema_file.description
     document["$ref"] = f"#/$defs/{schema_file.entry}"
-    document["$defs"] = {name: api.schema_bundle["$defs"][name] for name in schema_file.defs}
+    bundle = api.annotated_bundle or api.schema_bundle  # unknown formats kept as annotations
+    document["$defs"] = {name: bundle["$defs"][name] for name in schema_file.defs}
     return document
 
 

@@ -1,4 +1,4 @@
-"""Emit stage: IR -> `graph_invite/strategies.py`, one Hypothesis strategy function per schema.
+"""Emit stage: IR -> `<package>/strategies.py`, one Hypothesis strategy function per schema.
 
 The strategies are built from the portable schema bundle (`api.schema_bundle`), the same
 schemas the validators are compiled from, by `strategy_builder`; this module names the
@@ -12,17 +12,16 @@ from pathlib import PurePosixPath
 
 import jinja2
 
-from generator.emit.client import PACKAGE, template_environment
+from generator.emit.client import template_environment
 from generator.errors import join_pointer
 from generator.ir.model import Api
 from generator.ir.schema import BUNDLE_PREFIX
 from generator.names import UniqueNames
 from generator.strategies.builder import UNBOUNDED_EXTRA_ITEMS, StrategyBuilder
 
-STRATEGIES_PATH = PurePosixPath(PACKAGE, "strategies.py")
 # Names the generated module defines or imports; strategy functions may not take them.
 MODULE_NAMES = frozenset(
-    {"st", "provisional", "cache", "copy", "re", "Any", "Mapping", "SearchStrategy"}
+    {"st", "provisional", "cache", "copy", "re", "Any", "Mapping", "SearchStrategy", "error"}
 )
 # Hints for components whose instances all have one JSON type; others are `Any`.
 RETURN_HINTS = {
@@ -113,22 +112,21 @@ def example_function(api: Api, builder: StrategyBuilder) -> str:
         model.schema_pointer for model in bodies if model.schema_pointer.startswith(BUNDLE_PREFIX)
     ]
     components = [builder.component(pointer, pointer) for pointer in pointers]
-    return (
-        builder.function_names[components[0]]
-        if components
-        else min(builder.function_names.values())
-    )
+    if components:
+        return builder.function_names[components[0]]
+    return min(builder.function_names.values(), default="")
 
 
 def emit_strategies(
     api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
 ) -> dict[PurePosixPath, str]:
-    """`graph_invite/strategies.py`: path -> unformatted text."""
+    """`<package>/strategies.py`: path -> unformatted text."""
     builder = StrategyBuilder(api.schema_bundle, strategy_function_names(api))
     functions = strategy_functions(api, builder)
     context = {
         "api": api,
-        "package": PACKAGE,
+        "package": api.package,
+        "distribution": api.distribution,
         "functions": functions,
         "helpers": sorted(builder.helpers),
         "imports": module_imports(builder, functions),
@@ -137,4 +135,9 @@ def emit_strategies(
         "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,
     }
     template = template_environment(bytecode_cache).get_template("client/strategies.py.jinja")
-    return {STRATEGIES_PATH: template.render(context)}
+    return {strategies_path(api): template.render(context)}
+
+
+def strategies_path(api: Api) -> PurePosixPath:
+    """`<package>/strategies.py`."""
+    return PurePosixPath(api.package, "strategies.py")

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from generator.errors import SpecError, SpecErrors, join_pointer
 from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
-from generator.ir.schema import SchemaBuilder, schema_files_from_components
-from generator.names import python_identifier
+from generator.ir.schema import SchemaBuilder, checked_bundle, schema_files_from_components
+from generator.names import package_name, python_identifier
+from generator.spec.normalize import normalize
 from generator.spec.refs import ResolvedSpec
 from generator.version import __version__
 
@@ -100,8 +101,13 @@ class _Context:
         self.errors.append(self.resolved.error(pointer, message))
 
 
-def api_from_spec(resolved: ResolvedSpec) -> Api:
-    """Build the whole IR from a resolved spec; raise `SpecErrors` with every problem found."""
+def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Api:
+    """Build the whole IR from a resolved spec; raise `SpecErrors` with every problem found.
+
+    Unknown formats are warnings on `Api.warnings` (errors with `strict_formats`), as are the
+    parts of a document that are read but not generated: webhooks, callbacks and links.
+    """
+    resolved = normalize(resolved)  # 3.0 read natively; Swagger 2.0 and non-OpenAPI refused
     context = _Context(resolved)
     data = resolved.data
     _check_document(context, data)
@@ -109,11 +115,11 @@ def api_from_spec(resolved: ResolvedSpec) -> Api:
         _check_shape(context, data, "#", _DOCUMENT, set())
     if context.errors:
         raise SpecErrors([*context.errors, *_schema_errors(resolved)])
-    schemas = SchemaBuilder(resolved)
+    schemas = SchemaBuilder(resolved, strict_formats=strict_formats)
     schemas.build_components()
     operations = tuple(_operations_from_paths(context, schemas))
-    if not operations and not context.errors:
-        context.fail("#/paths", "the document defines no operations")
+    if not operations and not schemas.components and not _webhooks(data) and not context.errors:
+        context.fail("#/paths", "the document defines no operations, webhooks or schemas")
     context.errors.extend(schemas.errors)
     if context.errors:
         raise SpecErrors(context.errors)
@@ -129,20 +135,50 @@ def api_from_spec(resolved: ResolvedSpec) -> Api:
         models=tuple(sorted(schemas.models.values(), key=lambda model: model.class_name)),
         enums=tuple(sorted(schemas.enums.values(), key=lambda enum: enum.class_name)),
         schema_files=schema_files_from_components(schemas),
-        schema_bundle=schemas.bundle,
+        schema_bundle=checked_bundle(schemas.bundle),
+        annotated_bundle=schemas.bundle,
+        warnings=tuple(sorted([*schemas.warnings, *_not_generated(resolved)])),
+        webhooks=tuple(sorted(_webhooks(data))),
+        package=package_name(str(info.get("title", ""))),
     )
 
 
+def _not_generated(resolved: ResolvedSpec) -> Iterator[SpecError]:
+    """Warnings for what the document describes but the client does not generate."""
+    data = resolved.data
+    for name in sorted(_webhooks(data)):
+        message = f"webhook {name!r}: not generated (requests the API sends; its schemas are)"
+        yield resolved.error(join_pointer("#/webhooks", name), message)
+    for path, raw in sorted((data.get("paths") or {}).items()):
+        item, _ = resolved.deref(raw, join_pointer("#/paths", path))
+        for method in _HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            pointer = join_pointer("#/paths", path, method)
+            if operation.get("callbacks"):
+                yield resolved.error(
+                    join_pointer(pointer, "callbacks"), "callbacks are not generated"
+                )
+            for status, response in sorted((operation.get("responses") or {}).items()):
+                if isinstance(response, dict) and response.get("links"):
+                    at = join_pointer(pointer, "responses", status, "links")
+                    yield resolved.error(at, "links are not generated")
+
+
+def _webhooks(data: dict[str, Any]) -> dict[str, Any]:
+    webhooks = data.get("webhooks")
+    return webhooks if isinstance(webhooks, dict) else {}
+
+
 def _check_document(context: _Context, data: dict[str, Any]) -> None:
-    version = data.get("openapi")
-    if not (isinstance(version, str) and version.startswith("3.1")):
-        context.fail(
-            "#/openapi", f"expected an OpenAPI 3.1 document (openapi: 3.1.x), got {version!r}"
-        )
     if not isinstance(data.get("info"), dict):
         context.fail("#/info", "the document has no info object")
-    if not isinstance(data.get("paths"), dict) or not data.get("paths"):
-        context.fail("#/paths", "the document defines no paths")
+    components = data.get("components")
+    if "paths" in data and not isinstance(data["paths"], dict):
+        context.fail("#/paths", "must be an object")
+    elif not (data.get("paths") or _webhooks(data) or components):
+        context.fail("#", "the document defines no paths, webhooks or components")
 
 
 def _schema_errors(resolved: ResolvedSpec) -> list[SpecError]:
@@ -193,7 +229,7 @@ def _operations_from_paths(context: _Context, schemas: SchemaBuilder) -> Iterato
     taken: set[str] = set(_CLIENT_METHODS) | {
         f"{model.snake_name}_body".removeprefix("build_") for model in schemas.models.values()
     }
-    for path in sorted(context.resolved.data["paths"]):
+    for path in sorted(context.resolved.data.get("paths") or {}):
         path_pointer = join_pointer("#/paths", path)
         item, _ = context.resolved.deref(context.resolved.data["paths"][path], path_pointer)
         for method in _HTTP_METHODS:

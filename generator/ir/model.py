@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import SpecError
 from generator.names import constant_name
 
 # The kinds a TypeRef can have, with the Python type hint each stands for.
@@ -329,7 +330,19 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     schema_files: tuple[SchemaFile, ...]
+    # What validators and strategies are compiled from: unknown formats left out.
     schema_bundle: dict[str, Any]
+    # What the JSON Schema files hold: unknown formats kept as annotations (None: same bundle).
+    annotated_bundle: dict[str, Any] | None = None
+    warnings: tuple[SpecError, ...] = ()
+    webhooks: tuple[str, ...] = ()
+    # The generated package's import name (`graph_invite`); the distribution name uses dashes.
+    package: str = "api_client"
+
+    @property
+    def distribution(self) -> str:
+        """The package's name on an index: `graph-invite`."""
+        return self.package.replace("_", "-")
 
     def model(self, class_name: str) -> Model:
         """The model with this class name."""

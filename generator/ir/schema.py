@@ -73,6 +73,8 @@ SUPPORTED_FORMATS = (
     "uri-reference",
     "uuid",
 )
+# OpenAPI's own formats: annotations on types the IR already maps (int, float, str, bytes).
+OPENAPI_FORMATS = ("int32", "int64", "float", "double", "byte", "binary", "password")
 # Non-model components (`list of list of ...`) are inlined into the type that uses them; deeper
 # nesting than this is refused instead of exhausting the interpreter's recursion limit.
 MAX_ALIAS_DEPTH = 64
@@ -90,8 +92,10 @@ _HINTS = {
 class SchemaBuilder:
     """Turns `components/schemas` into models, enums and a `$defs` bundle, collecting errors."""
 
-    def __init__(self, resolved: ResolvedSpec) -> None:
+    def __init__(self, resolved: ResolvedSpec, *, strict_formats: bool = False) -> None:
         self.resolved = resolved
+        self.strict_formats = strict_formats
+        self.warnings: list[SpecError] = []
         self.components: dict[str, Any] = resolved.data.get("components", {}).get("schemas", {})
         self.errors: list[SpecError] = []
         self.models: dict[str, Model] = {}
@@ -106,6 +110,9 @@ class SchemaBuilder:
 
     def fail(self, pointer: str, message: str) -> None:
         self.errors.append(self.resolved.error(pointer, message))
+
+    def warn(self, pointer: str, message: str) -> None:
+        self.warnings.append(self.resolved.error(pointer, message))
 
     def build_components(self) -> None:
         """Name every component first (so references resolve in any order), then build each."""
@@ -186,9 +193,15 @@ class SchemaBuilder:
             pointer.endswith("/format")
             and isinstance(value, str)
             and value not in SUPPORTED_FORMATS
+            and value not in OPENAPI_FORMATS
         ):
-            expected = ", ".join(SUPPORTED_FORMATS)
-            self.fail(pointer, f"unknown format {value!r} (expected one of: {expected})")
+            # OpenAPI: tools must not fail on unknown formats. Kept as an annotation in the
+            # JSON Schema files; not checked by validators or drawn by strategies.
+            expected = ", ".join(SUPPORTED_FORMATS + OPENAPI_FORMATS)
+            message = f"unknown format {value!r} (expected one of: {expected})"
+            (self.fail if self.strict_formats else self.warn)(
+                pointer, f"{message}; kept as an annotation, not checked"
+            )
         return value
 
     def enum_from_schema(self, key: str, schema: dict[str, Any], pointer: str) -> Enum:
@@ -419,3 +432,26 @@ def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ..
             SchemaFile(builder.snake_names[key], key, title, description, tuple(sorted(closure)))
         )
     return tuple(files)
+
+
+def checked_bundle(schema: Any) -> Any:
+    """The bundle without the formats validators and strategies do not know (annotations only)."""
+    if isinstance(schema, list):
+        return [checked_bundle(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result: dict[str, Any] = {}
+    for keyword, value in schema.items():
+        if keyword == "format" and isinstance(value, str) and value not in SUPPORTED_FORMATS:
+            continue
+        if keyword in SCHEMA_MAPS or keyword == "$defs":
+            result[keyword] = (
+                {name: checked_bundle(item) for name, item in value.items()}
+                if isinstance(value, dict)
+                else value
+            )
+        elif keyword in SCHEMA_LISTS or keyword in SCHEMA_VALUES:
+            result[keyword] = checked_bundle(value)
+        else:
+            result[keyword] = value  # data (enum, const, default, examples): left as written
+    return result

@@ -1,0 +1,125 @@
+"""OpenAPI 3.0 -> the 3.1 / JSON Schema 2020-12 model the later stages read.
+
+3.0 documents are read natively and rewritten schema by schema: `nullable: true` becomes a
+`"null"` type (or an `anyOf` with `{"type": "null"}` where the schema has no `type`), boolean
+`exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 keywords. `example` needs no
+rewrite (the IR drops it from the portable schemas as an OpenAPI-only keyword). Swagger 2.0 and
+documents that are not OpenAPI at all are refused with one located error, before anything else
+reads them. Pointers are unchanged except inside a rewritten `nullable`, so errors still locate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from generator.errors import SpecErrors
+from generator.spec.refs import ResolvedSpec
+
+OPENAPI_VERSION = re.compile(r"3\.[01]\.\d+(-.+)?")
+# Keywords whose value is one schema, a list of schemas, or a map of name -> schema.
+_ONE_SCHEMA = ("items", "additionalProperties", "not")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_SCHEMA_MAPS = ("properties",)
+# Object members (outside schemas) whose value is a schema.
+_SCHEMA_MEMBERS = frozenset({"schema"})
+
+
+def openapi_version(resolved: ResolvedSpec) -> str:
+    """`3.0` or `3.1`; raise `SpecErrors` (one located error) for Swagger 2.0 or non-OpenAPI input."""
+    data = resolved.data
+    if isinstance(data, dict) and "swagger" in data:
+        message = (
+            f"Swagger {data['swagger']!s} is not supported: convert the document to OpenAPI 3 "
+            "first (for example with swagger2openapi)"
+        )
+        raise SpecErrors([resolved.error("#/swagger", message)])
+    version = data.get("openapi") if isinstance(data, dict) else None
+    if not (isinstance(version, str) and OPENAPI_VERSION.fullmatch(version)):
+        message = (
+            f"expected an OpenAPI 3.0 or 3.1 document (openapi: 3.0.x or 3.1.x), got {version!r}"
+        )
+        raise SpecErrors([resolved.error("#/openapi", message)])
+    return version[:3]
+
+
+def normalize(resolved: ResolvedSpec) -> ResolvedSpec:
+    """The document in the 3.1 model: 3.0 schemas rewritten, 3.1 documents returned as they are."""
+    if openapi_version(resolved) == "3.1":
+        return resolved
+    return replace(resolved, data=_document(resolved.data))
+
+
+def _document(node: Any) -> Any:
+    """Walk the document outside schemas; convert each schema found under a `schema` member."""
+    if isinstance(node, list):
+        return [_document(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key.startswith("x-") or key in ("example", "examples"):
+            result[key] = value  # extensions and examples are data, never schemas
+        elif key in _SCHEMA_MEMBERS:
+            result[key] = schema_30_to_31(value)
+        elif key == "components" and isinstance(value, dict):
+            result[key] = _components(value)
+        else:
+            result[key] = _document(value)
+    return result
+
+
+def _components(components: dict[str, Any]) -> dict[str, Any]:
+    result = _document({key: value for key, value in components.items() if key != "schemas"})
+    if "schemas" in components:
+        schemas = components["schemas"]
+        result["schemas"] = (
+            {name: schema_30_to_31(schema) for name, schema in schemas.items()}
+            if isinstance(schemas, dict)
+            else schemas
+        )
+    return {key: result[key] for key in components}  # keep the document's key order
+
+
+def schema_30_to_31(schema: Any) -> Any:
+    """One OpenAPI 3.0 schema object (and its subschemas) in JSON Schema 2020-12 form."""
+    if not isinstance(schema, dict):
+        return schema
+    result = {key: _subschemas(key, value) for key, value in schema.items()}
+    for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        flag = result.get(keyword)
+        if isinstance(flag, bool):
+            del result[keyword]
+            if flag and bound in result:
+                result[keyword] = result.pop(bound)
+    nullable = result.pop("nullable", None)
+    if nullable is not True:
+        if nullable is not None and not isinstance(nullable, bool):
+            result["nullable"] = nullable  # malformed: left for the IR to report where it is
+        return result
+    return _nullable(result)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], None]
+        return schema
+    if isinstance(kind, list):
+        schema["type"] = kind if "null" in kind else [*kind, "null"]
+        return schema
+    # No `type` to extend (a `$ref`, an `allOf`, ...): null or whatever the schema allows.
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _subschemas(keyword: str, value: Any) -> Any:
+    if keyword in _ONE_SCHEMA:
+        return schema_30_to_31(value)
+    if keyword in _SCHEMA_LISTS and isinstance(value, list):
+        return [schema_30_to_31(item) for item in value]
+    if keyword in _SCHEMA_MAPS and isinstance(value, dict):
+        return {name: schema_30_to_31(item) for name, item in value.items()}
+    return value

@@ -1,0 +1,151 @@
+"""Public OpenAPI 3.0/3.1 documents (tests/public_specs/, licences in LICENSES.md there) generate
+packages that import without side effects, pass `mypy --strict`, have one client method per
+operation, and whose models round-trip what their own strategies draw."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.emit.strategies import strategy_function_names
+from generator.output.writer import write_tree
+from generator.pipeline import Generation, build
+from generator.spec.loader import load_document
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "tests" / "public_specs"
+SPECS = sorted(CORPUS.glob("*.yaml"))
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def package_of(spec: Path) -> str:
+    """A distinct package name per document (two of them are both titled `Swagger Petstore`)."""
+    return "corpus_" + spec.stem.replace("-", "_").replace(".", "_")
+
+
+def operation_count(spec: Path) -> int:
+    paths = load_document(spec).data.get("paths") or {}
+    return sum(1 for item in paths.values() for method in METHODS if method in item)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generation, Path]]:
+    """Every document generated once, each into its own folder."""
+    generated: dict[str, tuple[Generation, Path]] = {}
+    root = tmp_path_factory.mktemp("corpus")
+    for spec in SPECS:
+        generation = build(spec, project_root=CORPUS, package=package_of(spec))
+        out = root / spec.stem
+        write_tree(generation.files, out)
+        generated[spec.name] = (generation, out)
+    return generated
+
+
+def client_methods(source: bytes) -> list[str]:
+    """Public method names of `GraphClient` in a generated client module."""
+    tree = ast.parse(source)
+    client = next(
+        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "GraphClient"
+    )
+    return [
+        node.name
+        for node in client.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+
+
+def test_the_corpus_holds_3_0_and_3_1_documents() -> None:
+    versions = {str(load_document(spec).data["openapi"])[:3] for spec in SPECS}
+    assert versions == {"3.0", "3.1"} and len(SPECS) >= 10
+    assert (CORPUS / "LICENSES.md").is_file()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+def test_one_client_method_per_operation(
+    spec: Path, corpus: dict[str, tuple[Generation, Path]]
+) -> None:
+    generation, _ = corpus[spec.name]
+    package = package_of(spec)
+    methods = client_methods(generation.files[PurePosixPath(package, "client.py")])
+    assert len(methods) == len(set(methods)) == operation_count(spec)
+    assert len(generation.api.operations) == operation_count(spec)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+def test_imports_without_side_effects(
+    spec: Path, corpus: dict[str, tuple[Generation, Path]]
+) -> None:
+    _, out = corpus[spec.name]
+    package = package_of(spec)
+    before = sorted(path.relative_to(out) for path in out.rglob("*"))
+    code = (
+        f"import sys, {package}, {package}.client, {package}.models, {package}.validators\n"
+        "assert 'httpx' not in sys.modules, 'httpx imported at import time'\n"
+        "print('ok')"
+    )
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(out)}
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert completed.stdout.strip() == "ok", completed.stderr[-3000:]
+    assert sorted(path.relative_to(out) for path in out.rglob("*")) == before
+
+
+def test_every_package_passes_mypy_strict(
+    corpus: dict[str, tuple[Generation, Path]], tmp_path: Path
+) -> None:
+    """One mypy run over all packages (their names are distinct), on a fresh cache."""
+    folders = [str(out) for _, out in corpus.values()]
+    arguments = [item for spec in SPECS for item in ("-p", package_of(spec))]
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path), *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MYPYPATH": os.pathsep.join(folders)},
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+def test_models_round_trip_their_strategies(
+    spec: Path, corpus: dict[str, tuple[Generation, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generation, out = corpus[spec.name]
+    monkeypatch.syspath_prepend(str(out))
+    package = package_of(spec)
+    models = importlib.import_module(f"{package}.models")
+    strategies = importlib.import_module(f"{package}.strategies")
+    names = strategy_function_names(generation.api)
+    pairs: list[tuple[Any, Any]] = [
+        (getattr(models, model.class_name), getattr(strategies, names[model.name]))
+        for model in generation.api.models
+        if model.name in names
+    ]
+    if not pairs:
+        pytest.skip("the document has no object schemas in components")
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def round_trip(data: st.DataObject) -> None:
+        for model, strategy in pairs:
+            payload = data.draw(strategy())
+            assert model.from_dict(payload).to_dict() == payload
+
+    round_trip()
