@@ -170,7 +170,7 @@ def test_an_allof_of_itself_is_drawn_by_a_recursive_helper(
         {"x": {"type": "object", "properties": {"p": {"allOf": [_ref("x")]}}}}, {"x": _ref("x")}
     )
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    generation = build(tmp_path / "spec.json", project_root=tmp_path, package="graph_invite")
     strategies = generation.files[writer.PurePosixPath("graph_invite/strategies.py")].decode()
     assert "def x() ->" in strategies
     compile(strategies, "strategies.py", "exec")
