@@ -30,7 +30,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def generate(out: str, spec: str = "spec.json") -> int:
-    return main(["generate", "--spec", spec, "--out", out, "--previous", "none"])
+    arguments = ["generate", "--spec", spec, "--out", out, "--previous", "none"]
+    return main([*arguments, "--package", "graph_invite"])
 
 
 def test_a_foreign_folder_is_refused_and_kept(
