@@ -251,7 +251,7 @@ def test_inline_model_validators_read_their_own_schema(
         {}, {"x%41": _inline("integer"), "xA": _inline("string"), "n\nl": _inline("boolean")}
     )
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    generation = build(tmp_path / "spec.json", project_root=tmp_path)
+    generation = build(tmp_path / "spec.json", project_root=tmp_path, package="graph_invite")
     namespace: dict[str, Any] = {}
     source = generation.files[writer.PurePosixPath("graph_invite/validators.py")].decode()
     exec(compile(source, "validators.py", "exec"), namespace)
