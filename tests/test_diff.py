@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -139,15 +140,28 @@ def _pair(tmp_path: Path, case: Case) -> tuple[ResolvedSpec, ResolvedSpec]:
     return old, new
 
 
-def _rules(report: DiffReport) -> set[tuple[str, str]]:
-    return {(change.rule, change.level.value) for change in report.changes}
+# oasdiff's versioning policy adds one of these to any ERR case (both sides are 1.0.0); the
+# cases check them on their own (`versioning-policy-*`), the others leave them out.
+POLICY_RULES = frozenset(
+    {"api-version-not-bumped", "api-version-decreased", "api-major-version-not-bumped"}
+)
+
+
+def _rules(report: DiffReport, policy: bool = False) -> set[tuple[str, str]]:
+    return {
+        (change.rule, change.level.value)
+        for change in report.changes
+        if policy or change.rule not in POLICY_RULES
+    }
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda case: case.id)
 def test_case_forward_and_backward(tmp_path: Path, case: Case) -> None:
     old, new = _pair(tmp_path, case)
-    assert _rules(diff_specs(old, new)) == case.forward
-    assert _rules(diff_specs(new, old)) == case.backward
+    policy = case.id.startswith("versioning-policy")
+    today = date(2026, 1, 1)  # x-sunset cases are dated around it
+    assert _rules(diff_specs(old, new, today), policy) == case.forward
+    assert _rules(diff_specs(new, old, today), policy) == case.backward
 
 
 def test_the_cases_cover_at_least_forty_kinds_and_use_catalogued_rules() -> None:
@@ -184,7 +198,8 @@ def test_property_paths_go_through_refs_arrays_and_nullable_wrappers(
 ) -> None:
     case = next(case for case in _cases() if case.id == case_id)
     report = diff_specs(*_pair(tmp_path, case))
-    assert report.changes and all(path in change.message for change in report.changes)
+    located = [change for change in report.changes if change.operation]
+    assert located and all(path in change.message for change in located)
 
 
 def test_warn_changes_name_the_property_path(tmp_path: Path) -> None:
@@ -259,7 +274,9 @@ def test_structurally_equal_specs_have_no_changes(
 ) -> None:
     old = _resolve(_edited(), tmp_path, "old")
     new = _resolve(_edited(edits), tmp_path, "new")
-    assert diff_specs(old, new).changes == ()
+    changes = diff_specs(old, new).changes
+    # A renamed component is, as in oasdiff, one component schema removed (INFO) and no more.
+    assert [change.rule for change in changes] in ([], ["api-schema-removed"])
 
 
 def test_multi_file_specs_compare_through_relative_refs() -> None:
@@ -289,7 +306,7 @@ def test_report_order_is_by_level_and_deterministic(tmp_path: Path) -> None:
     ranks = [change.level.rank for change in report.changes]
     assert ranks == sorted(ranks)
     assert report.changes == _report(tmp_path).changes
-    assert report.summary() == "1 ERR, 1 WARN, 2 INFO"  # distinct changes, not per operation
+    assert report.summary() == "1 ERR, 1 WARN, 3 INFO"  # distinct changes, not per operation
 
 
 def test_render_json_and_yaml_carry_grouped_changes(tmp_path: Path) -> None:
@@ -298,7 +315,7 @@ def test_render_json_and_yaml_carry_grouped_changes(tmp_path: Path) -> None:
     assert yaml.safe_load(report.render_yaml()) == document
     assert document["breaking"] is True
     assert document["old"]["version"] == "1.0.0" and document["new"]["version"] == "1.1.0"
-    assert document["summary"] == {"ERR": 1, "WARN": 1, "INFO": 2}
+    assert document["summary"] == {"ERR": 1, "WARN": 1, "INFO": 3}
     first = document["changes"][0]
     assert set(first) == {
         "rule",
@@ -325,7 +342,7 @@ def test_render_markdown_lists_each_change_once_with_its_operations(tmp_path: Pa
         for heading in (
             "## Breaking changes (ERR) (1)",
             "## Possibly breaking changes (WARN) (1)",
-            "## Other changes (INFO) (2)",
+            "## Other changes (INFO) (3)",
         )
     ]
     assert order == sorted(order)
@@ -344,7 +361,7 @@ def test_render_text_lines_start_with_a_location(tmp_path: Path) -> None:
         for line in text.splitlines()
         if line.startswith("  ") and not line.startswith("      ")
     ]
-    assert len(changes) == 4
+    assert len(changes) == 5  # api-major-version-not-bumped: 1.0.0 -> 1.1.0 with an ERR change
     assert all(".yaml:" in line.split(": ", 1)[0] for line in changes)
     operations = [line for line in text.splitlines() if line.startswith("      in ")]
     assert len(operations) == 3
@@ -476,3 +493,30 @@ def test_version_gate_refuses_then_allows_a_major_bump(tmp_path: Path) -> None:
     assert version_gate(old, major).refusal is None
     unchanged = version_gate(old, old, "# Changelog\n")
     assert unchanged.refusal is None and unchanged.changelog is None
+
+
+@pytest.mark.parametrize(
+    ("case_id", "side", "pointer"),
+    [
+        ("request-pattern-added", "new", "/driveRecipient/properties/objectId/pattern"),
+        ("request-enum-value-removed", "old", "/permissionRole/enum/1"),
+        ("request-became-enum", "new", "/driveRecipient/properties/objectId/enum"),
+        ("request-became-not-nullable", "new", "/inviteRequest/properties/message/type"),
+        ("request-property-became-required", "new", "/inviteRequest/required/1"),
+        ("response-became-optional", "old", "/permission/required/0"),
+        ("request-additional-properties-closed", "new", "/driveRecipient/additionalProperties"),
+        ("response-property-removed", "old", "/permission/properties/shareId"),
+        ("parameter-became-required", "new", "/parameters/0/required"),
+        ("response-header-became-optional", "new", "/headers/X-Request-Id/required"),
+    ],
+)
+def test_changes_are_located_at_the_keyword_that_changed(
+    tmp_path: Path, case_id: str, side: str, pointer: str
+) -> None:
+    case = next(case for case in _cases() if case.id == case_id)
+    report = diff_specs(*_pair(tmp_path, case))
+    api = [
+        change for change in report.changes if change.category.value == "api" and change.operation
+    ]
+    assert api and all(change.pointer.endswith(pointer) for change in api), api
+    assert all(f"{side}.yaml:" in change.location for change in api)

@@ -204,6 +204,7 @@ def test_an_all_of_fan_out_is_compared_in_linear_work(tmp_path: Path, levels: in
     assert len(log.old_views.cache) <= levels + 4
     assert len(log.new_views.cache) <= levels + 4
     assert log.comparisons <= 3 * 2 * 4
+    assert len(log.all_of_results) <= 2 * (levels + 4)
 
 
 # ---- Markdown and text output -----------------------------------------------------------------------

@@ -52,10 +52,32 @@ def _common_media_types(
             detail = f"{owner} media type {plain(media_type)} added"
             spot = new_spot(new_content[media_type][1])
             log.add(f"{prefix}-media-type-added", pair.label, detail, spot)
-        else:
+        elif _schema_presence(log, pair, media_type, old_content, new_content, prefix=prefix):
             old_schema = media_schema(*old_content[media_type])
             common.append((media_type, old_schema, media_schema(*new_content[media_type])))
     return common
+
+
+def _schema_presence(
+    log: ChangeLog,
+    pair: OperationPair,
+    media_type: str,
+    old_content: dict[str, Located],
+    new_content: dict[str, Located],
+    *,
+    prefix: str,
+) -> bool:
+    """Report a schema added to or removed from a media type; True when both have one."""
+    old_media, new_media = old_content[media_type], new_content[media_type]
+    before, after = "schema" in old_media[0], "schema" in new_media[0]
+    if before == after:
+        return before
+    stem = "request-body" if prefix == "request-body" else "response-body"
+    verb = "added" if after else "removed"
+    spot = new_spot(new_media[1]) if after else old_spot(old_media[1])
+    detail = f"schema {verb} for media type {plain(media_type)}"
+    log.add(f"{stem}-media-type-schema-{verb}", pair.label, detail, spot)
+    return False
 
 
 def _request_body(spec: ResolvedSpec, operation: Operation) -> Located | None:

@@ -7,8 +7,9 @@ their ids, levels (oasdiff's ERR/WARN/INFO) and categories are in `rules.RULES`:
 | module | job |
 |---|---|
 | `source` | file or `git:REV:path` -> `ResolvedSpec` (OpenAPI 3.x only) |
+| `document` | info.version, webhooks, components, oasdiff's versioning policy |
 | `operations`, `bodies`, `access` | operations, parameters, bodies, responses, headers, security |
-| `schema`, `schema_checks`, `schema_view` | two schemas -> located keyword-level changes |
+| `schema`, `schema_branches`, `schema_checks`, `schema_view` | two schemas -> keyword changes |
 | `report` | `DiffReport`, grouped, as text / Markdown / JSON / YAML |
 | `version` | semver policy: `is_major_bump`, `changelog_entry`, `breaking_refusal` |
 """
@@ -16,10 +17,19 @@ their ids, levels (oasdiff's ERR/WARN/INFO) and categories are in `rules.RULES`:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.diff.access import compare_global_security
-from generator.diff.model import Change, ChangeLog, code, new_spot, old_spot
+from generator.diff.document import (
+    apply_versioning_policy,
+    compare_component_schemas,
+    compare_info,
+    compare_security_schemes,
+    compare_webhooks,
+    spec_version,
+)
+from generator.diff.model import Change, ChangeLog
 from generator.diff.operations import compare_operations
 from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
 from generator.diff.rules import RULES, Category, Level, Rule
@@ -31,7 +41,7 @@ from generator.diff.version import (
     merge_changelog,
     next_major,
 )
-from generator.errors import SpecError, SpecErrors, join_pointer
+from generator.errors import SpecError, SpecErrors
 from generator.output.writer import CHANGELOG_FILE
 from generator.spec.refs import ResolvedSpec
 
@@ -58,44 +68,25 @@ __all__ = [
 ]
 
 
-def spec_version(spec: ResolvedSpec) -> str:
-    """The spec's `info.version`, or an empty string when it has none."""
-    info = spec.data.get("info")
-    version = info.get("version") if isinstance(info, dict) else None
-    return str(version) if version is not None else ""
+DOCUMENT_COMPARERS = (
+    compare_info,
+    compare_global_security,
+    compare_security_schemes,
+    compare_webhooks,
+    compare_component_schemas,
+    compare_operations,
+    apply_versioning_policy,  # last: it judges the ERR changes the others found
+)
 
 
-def compare_info(log: ChangeLog) -> None:
-    """`info.version` changed: a note, and the input of the versioning policy."""
-    before, after = spec_version(log.old), spec_version(log.new)
-    if before != after:
-        detail = f"info.version changed from {code(before)} to {code(after)}"
-        log.add("api-version-changed", "", detail, new_spot("#/info/version"))
+def diff_specs(old: ResolvedSpec, new: ResolvedSpec, today: date | None = None) -> DiffReport:
+    """Compare two resolved specs: every change, located, leveled and sorted.
 
-
-def _webhooks(spec: ResolvedSpec) -> dict[str, object]:
-    webhooks = spec.data.get("webhooks")
-    return webhooks if isinstance(webhooks, dict) else {}
-
-
-def compare_webhooks(log: ChangeLog) -> None:
-    """OpenAPI 3.1 `webhooks` added or removed, by name."""
-    old, new = _webhooks(log.old), _webhooks(log.new)
-    for name in sorted(old.keys() - new.keys()):
-        spot = old_spot(join_pointer("#/webhooks", name))
-        log.add("webhook-removed", "", f"webhook {code(name)} removed", spot)
-    for name in sorted(new.keys() - old.keys()):
-        spot = new_spot(join_pointer("#/webhooks", name))
-        log.add("webhook-added", "", f"webhook {code(name)} added", spot)
-
-
-def diff_specs(old: ResolvedSpec, new: ResolvedSpec) -> DiffReport:
-    """Compare two resolved specs: every change, located, leveled and sorted."""
-    log = ChangeLog(old, new)
-    compare_info(log)
-    compare_global_security(log)
-    compare_webhooks(log)
-    compare_operations(log)
+    `today` dates `x-sunset` checks (a deprecated operation removed before its sunset is ERR).
+    """
+    log = ChangeLog(old, new, today=today or date.today())
+    for comparer in DOCUMENT_COMPARERS:
+        comparer(log)
     return DiffReport(
         sorted_changes(log.changes),
         SpecSummary(old.root.display_path, spec_version(old)),
@@ -114,7 +105,7 @@ def diff_paths(old: str | Path, new: str | Path) -> DiffReport:
             errors.extend(failure.errors)
     if errors:
         raise SpecErrors(errors)
-    return diff_specs(*loaded)
+    return diff_specs(loaded[0], loaded[1])
 
 
 @dataclass(frozen=True)

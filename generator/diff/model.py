@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from generator.diff.rules import RULES, Category, Level
@@ -74,10 +75,14 @@ class ChangeLog:
     old: ResolvedSpec
     new: ResolvedSpec
     changes: list[Change] = field(default_factory=list)
+    # "Now" for `x-sunset` dates (removing a deprecated operation before its sunset is ERR).
+    today: date = field(default_factory=date.today)
     # Pairs of schemas compared: the work a diff does, linear in the specs' size (a test checks).
     comparisons: int = 0
     # (old pointer, new pointer) -> schema.PairResult: each pair of schemas is compared once.
     pair_results: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # (old pointer, new pointer) -> the allOf findings of that pair, its members' included.
+    all_of_results: dict[tuple[str, str], Any] = field(default_factory=dict)
     old_views: SchemaViews = field(init=False)
     new_views: SchemaViews = field(init=False)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from generator.diff.access import compare_security, compare_servers
 from generator.diff.bodies import Located, compare_request_body, compare_responses, header_schema
@@ -59,6 +60,9 @@ def compare_deprecation(log: ChangeLog, pair: OperationPair) -> None:
     if before != after:
         if not after:
             log.add("endpoint-reactivated", pair.label, "operation no longer deprecated", spot)
+        elif _sunset(pair.new) is not None and parse_sunset(_sunset(pair.new)) is None:
+            detail = f"operation deprecated with x-sunset {code(str(_sunset(pair.new)))}: no date"
+            log.add("api-deprecated-sunset-parse", pair.label, detail, spot)
         elif _sunset(pair.new) is not None:
             detail = f"operation deprecated (sunset {code(str(_sunset(pair.new)))})"
             log.add("endpoint-deprecated-with-sunset", pair.label, detail, spot)
@@ -79,6 +83,30 @@ def compare_deprecation(log: ChangeLog, pair: OperationPair) -> None:
         detail = f"x-sunset moved earlier, from {code(old_sunset)} to {code(new_sunset)}"
         spot = new_spot(join_pointer(pair.new.pointer, "x-sunset"))
         log.add("api-sunset-date-changed-too-small", pair.label, detail, spot)
+
+
+STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
+
+
+def compare_stability(log: ChangeLog, pair: OperationPair) -> None:
+    """`x-stability-level` (draft < alpha < beta < stable): decreased, increased or invalid."""
+    before, after = pair.old.data.get("x-stability-level"), pair.new.data.get("x-stability-level")
+    if before == after or after is None:
+        return
+    spot = new_spot(join_pointer(pair.new.pointer, "x-stability-level"))
+    if after not in STABILITY_LEVELS:
+        detail = f"x-stability-level {code(str(after))} is not one of {', '.join(STABILITY_LEVELS)}"
+        log.add("api-invalid-stability-level", pair.label, detail, spot)
+        return
+    if before not in STABILITY_LEVELS:
+        return
+    verb = (
+        "decreased"
+        if STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before)
+        else "increased"
+    )
+    detail = f"x-stability-level {verb} from {code(str(before))} to {code(str(after))}"
+    log.add(f"api-stability-{verb}", pair.label, detail, spot)
 
 
 def _tags(operation: Operation) -> set[str]:
@@ -152,6 +180,8 @@ def _compare_parameter(
             if deprecated
             else "request-parameter-removed"
         )
+        if deprecated and _future_sunset(old[0], log.today):
+            rule = "request-parameter-removed-before-sunset"
         log.add(rule, pair.label, f"{subject} removed", old_spot(old[1]))
         detail = f"{subject} removed; the generated argument goes"
         log.add("client-argument-removed", pair.label, detail, old_spot(old[1]))
@@ -160,12 +190,14 @@ def _compare_parameter(
         return
     required = new[0].get("required") is True
     if old is None:
+        requiredness = "required" if required else "optional"
         if key[0] == "path":
             rule = "new-request-path-parameter"
+        elif new[1].startswith(f"{pair.new.path_pointer}/parameters/"):
+            # oasdiff's name for a parameter of the whole path item (every method gets it)
+            rule = f"new-{requiredness}-request-default-parameter-to-existing-path"
         else:
-            rule = (
-                "new-required-request-parameter" if required else "new-optional-request-parameter"
-            )
+            rule = f"new-{requiredness}-request-parameter"
         detail = f"{subject} added{' as required' if required else ''}"
         log.add(rule, pair.label, detail, new_spot(new[1]))
         return
@@ -187,6 +219,7 @@ def _compare_parameter(
 OPERATION_COMPARERS: tuple[Callable[[ChangeLog, OperationPair], None], ...] = (
     compare_operation_id,
     compare_deprecation,
+    compare_stability,
     compare_tags,
     compare_parameters,
     compare_request_body,
@@ -212,11 +245,31 @@ def compare_operations(log: ChangeLog) -> None:
                 comparer(log, pair)
 
 
+def _future_sunset(owner: dict[str, Any], today: date) -> bool:
+    """Whether `owner` has an `x-sunset` date that is still to come."""
+    sunset = parse_sunset(owner.get("x-sunset"))
+    return sunset is not None and sunset > today
+
+
+def parse_sunset(value: Any) -> date | None:
+    """An `x-sunset` value (`2027-01-01`, or an RFC 3339 date-time) -> its date; None if not one."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def _report_removed(log: ChangeLog, old: Operation, *, path_removed: bool) -> None:
     """`api-path-removed-*` when the whole path went, `api-removed-*` for one method of it."""
     deprecated = old.data.get("deprecated") is True
     stem = "api-path-removed" if path_removed else "api-removed"
     rule = f"{stem}-with-deprecation" if deprecated else f"{stem}-without-deprecation"
+    if deprecated and _future_sunset(old.data, log.today):
+        rule = f"{stem}-before-sunset"  # its users were promised it until then
     what = "path and operation" if path_removed else "operation"
     status = "deprecated " if deprecated else ""
     detail = f"{status}{what} removed" + ("" if deprecated else " without deprecation")

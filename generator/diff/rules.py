@@ -143,6 +143,12 @@ SCHEMA_RULES: Mapping[str, Row] = {
     "unevaluated-properties-added": (ERR, INFO, "unevaluatedProperties: false added"),
     "unevaluated-properties-removed": (INFO, ERR, "unevaluatedProperties: false removed"),
     "one-of-added": (INFO, ERR, "oneOf branch added"),
+    "wrapped-in-one-of": (ERR, ERR, "the schema became a oneOf with the old schema as a branch"),
+    "all-of-added": (ERR, INFO, "allOf member added"),
+    "all-of-removed": (WARN, INFO, "allOf member removed"),
+    "all-of-added-annotation-only": (INFO, INFO, "allOf member with annotations only added"),
+    "all-of-removed-annotation-only": (INFO, INFO, "allOf member with annotations only removed"),
+    "x-extensible-enum-value-removed": (ERR, INFO, "x-extensible-enum value removed"),
     "one-of-removed": (ERR, INFO, "oneOf branch removed"),
     "any-of-added": (INFO, INFO, "anyOf branch added"),
     "any-of-removed": (ERR, INFO, "anyOf branch removed"),
@@ -178,12 +184,18 @@ SCHEMA_RULES: Mapping[str, Row] = {
 }
 
 # Where a schema sits -> its rule-id prefix and direction. Nested properties of a parameter's
-# schema use `request-property`.
-REQUEST_PREFIXES = ("request-body", "request-property", "request-parameter")
+# schema use `request-parameter-property`.
+REQUEST_PREFIXES = (
+    "request-body",
+    "request-property",
+    "request-parameter",
+    "request-parameter-property",
+)
 RESPONSE_PREFIXES = ("response-body", "response-property", "response-header")
 # Under a readOnly property in a request, or a writeOnly property in a response, nothing the
 # schema says reaches the other side: every change is INFO (oasdiff's `request-read-only-property-*`).
 READ_ONLY_PREFIX = "request-read-only-property"
+PARAMETER_PROPERTY = "request-parameter-property"
 WRITE_ONLY_PREFIX = "response-write-only-property"
 
 PROPERTY_RULES: Mapping[str, tuple[Level, str]] = {
@@ -200,6 +212,15 @@ PROPERTY_RULES: Mapping[str, tuple[Level, str]] = {
     "response-required-write-only-property-removed": (INFO, "writeOnly property removed"),
     "response-property-became-optional": (ERR, "response property became optional"),
     "response-property-became-required": (INFO, "response property became required"),
+    "new-required-request-property-with-default": (ERR, "required property with a default added"),
+    "request-property-became-required-with-default": (
+        ERR,
+        "property with a default became required",
+    ),
+    "response-optional-write-only-property-added": (INFO, "optional writeOnly property added"),
+    "response-required-write-only-property-added": (INFO, "required writeOnly property added"),
+    "response-write-only-property-became-optional": (INFO, "writeOnly property became optional"),
+    "response-write-only-property-became-required": (INFO, "writeOnly property became required"),
     "request-property-deprecated": (INFO, "request property deprecated"),
     "request-property-reactivated": (INFO, "request property no longer deprecated"),
     "response-property-deprecated": (INFO, "response property deprecated"),
@@ -238,7 +259,25 @@ OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
     "api-operation-id-added": (INFO, "operationId added"),
     "api-tag-added": (INFO, "tag added to an operation"),
     "api-tag-removed": (INFO, "tag removed from an operation"),
+    "api-removed-before-sunset": (ERR, "deprecated operation removed before its x-sunset date"),
+    "api-path-removed-before-sunset": (ERR, "deprecated path removed before its x-sunset date"),
+    "api-deprecated-sunset-parse": (ERR, "operation deprecated with an x-sunset that is no date"),
+    "api-stability-decreased": (
+        ERR,
+        "x-stability-level decreased (stable -> beta -> alpha -> draft)",
+    ),
+    "api-stability-increased": (INFO, "x-stability-level increased"),
+    "api-invalid-stability-level": (ERR, "x-stability-level is not draft, alpha, beta or stable"),
     "new-optional-request-parameter": (INFO, "optional parameter added"),
+    "new-required-request-default-parameter-to-existing-path": (
+        ERR,
+        "required path-level parameter added to an existing path",
+    ),
+    "new-optional-request-default-parameter-to-existing-path": (
+        INFO,
+        "optional path-level parameter added to an existing path",
+    ),
+    "request-parameter-removed-before-sunset": (ERR, "parameter removed before its x-sunset date"),
     "new-required-request-parameter": (ERR, "required parameter added"),
     "new-request-path-parameter": (ERR, "path parameter added"),
     "request-parameter-removed": (WARN, "parameter removed"),
@@ -254,6 +293,10 @@ OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
     "request-body-became-optional": (INFO, "request body became optional"),
     "request-body-media-type-added": (INFO, "request media type added"),
     "request-body-media-type-removed": (ERR, "request media type removed"),
+    "request-body-media-type-schema-added": (ERR, "schema added to a request media type"),
+    "request-body-media-type-schema-removed": (INFO, "schema removed from a request media type"),
+    "response-body-media-type-schema-added": (INFO, "schema added to a response media type"),
+    "response-body-media-type-schema-removed": (WARN, "schema removed from a response media type"),
     "response-success-status-added": (INFO, "success (2xx) status added"),
     "response-non-success-status-added": (INFO, "non-success status added"),
     "response-success-status-removed": (ERR, "success (2xx) status removed"),
@@ -275,6 +318,18 @@ OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
     "api-server-added": (INFO, "server added (invitegen; oasdiff has no server rules)"),
     "api-server-removed": (WARN, "server removed (invitegen; oasdiff has no server rules)"),
     "api-version-changed": (INFO, "info.version changed (invitegen)"),
+    "api-version-not-bumped": (INFO, "the API changed but info.version did not"),
+    "api-version-decreased": (INFO, "info.version decreased"),
+    "api-major-version-not-bumped": (INFO, "ERR changes without a major info.version bump"),
+    "api-schema-removed": (INFO, "component schema removed"),
+    "api-security-component-added": (INFO, "security scheme added"),
+    "api-security-component-removed": (INFO, "security scheme removed"),
+    "api-security-component-type-changed": (INFO, "security scheme type changed"),
+    "api-security-component-oauth-url-changed": (INFO, "OAuth authorizationUrl changed"),
+    "api-security-component-oauth-token-url-changed": (INFO, "OAuth tokenUrl changed"),
+    "api-security-component-oauth-scope-added": (INFO, "OAuth scope added to a scheme"),
+    "api-security-component-oauth-scope-removed": (INFO, "OAuth scope removed from a scheme"),
+    "api-security-component-oauth-scope-changed": (INFO, "OAuth scope description changed"),
     "webhook-added": (INFO, "webhook added"),
     "webhook-removed": (ERR, "webhook removed"),
 }
@@ -291,6 +346,9 @@ CLIENT_RULES: Mapping[str, tuple[Level, str]] = {
 # oasdiff rates a parameter's default higher than a body's: the server fills it in for callers
 # that leave the parameter out, so a new or changed default changes what those calls mean.
 PREFIX_OVERRIDES: Mapping[str, Level] = {
+    # oasdiff: a nested parameter property's type change may still serialise the same way.
+    "request-parameter-property-type-changed": WARN,
+    "request-parameter-property-type-specialized": ERR,
     "request-parameter-default-value-added": ERR,
     "request-parameter-default-value-removed": ERR,
     "request-parameter-default-value-changed": ERR,
@@ -301,7 +359,7 @@ def _directed(prefixes: tuple[str, ...], response: bool) -> Iterator[Rule]:
     """One rule per prefix and schema row, at the row's request or response level."""
     for prefix in prefixes:
         for suffix, (request_level, response_level, summary) in SCHEMA_RULES.items():
-            if suffix == "type-specialized" and not response:
+            if suffix == "type-specialized" and not response and prefix != PARAMETER_PROPERTY:
                 continue  # a narrowed request type is `type-changed`, as in oasdiff
             rule_id = f"{prefix}-{suffix}"
             level = response_level if response else request_level

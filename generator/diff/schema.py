@@ -13,23 +13,22 @@ ends at a pair already seen.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from generator.diff.model import ChangeLog, code, new_spot, old_spot
-from generator.diff.rules import READ_ONLY_PREFIX, WRITE_ONLY_PREFIX
+from generator.diff.rules import PARAMETER_PROPERTY, READ_ONLY_PREFIX, WRITE_ONLY_PREFIX
+from generator.diff.schema_branches import Child, branch_list, compare_all_of, compare_branches
 from generator.diff.schema_checks import SCHEMA_CHECKS, SHAPE_FREE_CHECKS, Finding, unrelated
-from generator.diff.schema_view import BRANCH_KEYWORDS, Node, SchemaView, canonical
+from generator.diff.schema_view import BRANCH_KEYWORDS, Node, SchemaView
 from generator.errors import join_pointer
 
 Direction = Literal["request", "response"]
 RootKind = Literal["body", "parameter", "header"]
 PropertyPath = tuple[str, ...]
 ITEMS_TOKEN = "[]"  # noqa: S105 - a path token, not a password
-_COMPONENT = re.compile(r"#/components/schemas/[^/]+")
 
 
 @dataclass(frozen=True)
@@ -41,17 +40,6 @@ class SchemaScope:
     root_subject: str
     context: str = ""
     kind: RootKind = "body"
-
-
-@dataclass(frozen=True)
-class Child:
-    """A pair of sub-schemas to compare next, the path token leading to it, and its visibility."""
-
-    old: Node
-    new: Node
-    token: str
-    read_only: bool = False
-    write_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,8 +80,8 @@ def _compare_views(log: ChangeLog, old: SchemaView, new: SchemaView) -> PairResu
     for keyword in BRANCH_KEYWORDS:
         if keyword not in old.branches and keyword not in new.branches:
             continue
-        before = _branch_list(log, "old", old, keyword)
-        after = _branch_list(log, "new", new, keyword)
+        before = branch_list(log, "old", old, keyword)
+        after = branch_list(log, "new", new, keyword)
         if before is None or after is None:
             wrapped = True  # one side has no such keyword at all: it is the other's only branch
             before = before or ((True, old.pointer),)
@@ -102,9 +90,11 @@ def _compare_views(log: ChangeLog, old: SchemaView, new: SchemaView) -> PairResu
             old = log.old_views.without(old.pointer, keyword)
         elif keyword not in new.branches:
             new = log.new_views.without(new.pointer, keyword)
-        _compare_branches(
+        compare_branches(
             log, keyword, (old, new), (before, after), findings=findings, children=children
         )
+    if not wrapped:
+        compare_all_of(log, old, new, findings)
     checks = SHAPE_FREE_CHECKS if wrapped else tuple(SCHEMA_CHECKS)
     findings[:0] = [finding for name in checks for finding in SCHEMA_CHECKS[name](old, new)]
     if not wrapped and not unrelated(old, new):
@@ -114,17 +104,6 @@ def _compare_views(log: ChangeLog, old: SchemaView, new: SchemaView) -> PairResu
             *_structural_children(old, new),
         ]
     return PairResult(tuple(findings), tuple(children))
-
-
-def _branch_list(
-    log: ChangeLog, side: str, view: SchemaView, keyword: str
-) -> tuple[Node, ...] | None:
-    """The view's branches for `keyword`: kept ones, the one it merged, or None when it has none."""
-    if keyword in view.branches:
-        return view.branches[keyword]
-    views = log.old_views if side == "old" else log.new_views
-    sole = views.sole_branch(view.pointer, keyword)
-    return (sole,) if sole is not None else None
 
 
 def _compare_properties(
@@ -150,7 +129,18 @@ def _compare_properties(
             required = name in new.required
             detail = "added as required" if required else "added"
             spot = new_spot(new.properties[name][1])
-            findings.append(Finding("property-added", detail, spot, name, required))
+            added = log.new_views.view(*new.properties[name])
+            findings.append(
+                Finding(
+                    "property-added",
+                    detail,
+                    spot,
+                    name,
+                    required,
+                    write_only=added.flag("writeOnly"),
+                    has_default="default" in added.keywords,
+                )
+            )
             continue
         before = log.old_views.view(*old.properties[name])
         after = log.new_views.view(*new.properties[name])
@@ -178,7 +168,16 @@ def _property_facts(
     if (name in old.required) != required:
         became = "required" if required else "optional"
         spot = new_spot(new.required[name]) if required else old_spot(old.required[name])
-        findings.append(Finding(f"property-became-{became}", f"became {became}", spot, name))
+        findings.append(
+            Finding(
+                f"property-became-{became}",
+                f"became {became}",
+                spot,
+                name,
+                write_only=after.flag("writeOnly"),
+                has_default="default" in after.keywords,
+            )
+        )
     for flag, stem in (("readOnly", "read-only"), ("writeOnly", "write-only")):
         if before.flag(flag) != after.flag(flag):
             suffix = f"became-{stem}" if after.flag(flag) else f"became-not-{stem}"
@@ -218,72 +217,6 @@ def _structural_children(old: SchemaView, new: SchemaView) -> Iterator[Child]:
         yield Child(
             old.pattern_properties[pattern], new.pattern_properties[pattern], f"/{pattern}/"
         )
-
-
-def _compare_branches(
-    log: ChangeLog,
-    keyword: str,
-    views: tuple[SchemaView, SchemaView],
-    branches: tuple[tuple[Node, ...], tuple[Node, ...]],
-    *,
-    findings: list[Finding],
-    children: list[Child],
-) -> None:
-    """oneOf/anyOf branch by branch: matched pairs are walked, the rest added or removed."""
-    old, new = views
-    before, after = branches
-    pairs, removed, added = _match_branches(log, before, after, old, new)
-    stem = "one-of" if keyword == "oneOf" else "any-of"
-    for index in removed:
-        spot = old_spot(before[index][1])
-        findings.append(Finding(f"{stem}-removed", f"{keyword} branch {index} removed", spot))
-    for index in added:
-        spot = new_spot(after[index][1])
-        findings.append(Finding(f"{stem}-added", f"{keyword} branch {index} added", spot))
-    for old_index, new_index in pairs:
-        if before[old_index][1] == old.pointer and after[new_index][1] == new.pointer:
-            continue
-        children.append(Child(before[old_index], after[new_index], f"{keyword}[{new_index}]"))
-
-
-def _match_branches(
-    log: ChangeLog,
-    before: tuple[Node, ...],
-    after: tuple[Node, ...],
-    old: SchemaView,
-    new: SchemaView,
-) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-    """Pairs of (old index, new index), then the old indexes removed and new ones added."""
-
-    def view(side: str, node: Node, whole: SchemaView) -> SchemaView:
-        if node[1] == whole.pointer:
-            return whole
-        views = log.old_views if side == "old" else log.new_views
-        return views.view(*node)
-
-    old_views = [view("old", node, old) for node in before]
-    new_views = [view("new", node, new) for node in after]
-    keys = (
-        lambda view, node: view.pointer if _COMPONENT.fullmatch(view.pointer) else None,
-        lambda view, node: canonical(node[0]),
-        lambda view, node: tuple(sorted(view.types)) if view.types is not None else None,
-    )
-    pairs: list[tuple[int, int]] = []
-    free_old, free_new = list(range(len(before))), list(range(len(after)))
-    for key in keys:
-        for old_index in list(free_old):
-            wanted = key(old_views[old_index], before[old_index])
-            if wanted is None:
-                continue
-            match = next(
-                (index for index in free_new if key(new_views[index], after[index]) == wanted),
-                None,
-            )
-            if match is not None:
-                pairs.append((old_index, match))
-                free_old.remove(old_index)
-                free_new.remove(match)
-    return sorted(pairs), free_old, free_new
 
 
 PendingPair = tuple[Node, Node, PropertyPath, str]
@@ -336,29 +269,22 @@ class SchemaWalk:
                 self.add(rule, child_path, finding)
             return
         suffix = finding.suffix
+        prefix = hidden or self.prefix(path)
         if suffix == "type-specialized" and self.scope.direction == "request" and not hidden:
-            suffix = "type-changed"  # oasdiff has no request-*-type-specialized
-        self.add(f"{hidden or self.prefix(path)}-{suffix}", path, finding)
+            if prefix != PARAMETER_PROPERTY:
+                suffix = "type-changed"  # oasdiff has no request-*-type-specialized
+        self.add(f"{prefix}-{suffix}", path, finding)
 
     def property_rules(self, finding: Finding) -> list[str]:
         """Rule ids of a property-level finding (oasdiff names these without a depth prefix)."""
-        direction, kind = self.scope.direction, finding.suffix
-        requiredness = "required" if finding.required else "optional"
+        kind = finding.suffix
         if kind.startswith("mutability:"):
-            return [f"{direction}-{requiredness}-property-{kind.split(':', 1)[1]}"]
-        if kind == "property-added":
-            if direction == "request":
-                return [f"new-{requiredness}-request-property"]
-            return [f"response-{requiredness}-property-added"]
-        if kind == "property-removed":
-            if direction == "request":
-                api = "request-property-removed"
-            elif finding.write_only:
-                api = f"response-{requiredness}-write-only-property-removed"
-            else:
-                api = f"response-{requiredness}-property-removed"
-            return [api, "client-attribute-removed"]
-        return [f"{direction}-{kind}"]
+            requiredness = "required" if finding.required else "optional"
+            suffix = kind.split(":", 1)[1]
+            return [f"{self.scope.direction}-{requiredness}-property-{suffix}"]
+        if self.scope.direction == "request":
+            return _request_property_rules(kind, finding)
+        return _response_property_rules(kind, finding)
 
     def add(self, rule: str, path: PropertyPath, finding: Finding) -> None:
         message = f"{self.subject(path)} {finding.detail}"
@@ -369,6 +295,8 @@ class SchemaWalk:
     def prefix(self, path: PropertyPath) -> str:
         """Rule-id prefix: `request-body`, `request-parameter`, `response-header`, `*-property`."""
         if path:
+            if self.scope.kind == "parameter":
+                return PARAMETER_PROPERTY
             return f"{self.scope.direction}-property"
         if self.scope.kind == "parameter":
             return "request-parameter"
@@ -386,6 +314,30 @@ class SchemaWalk:
             else f"{self.scope.direction} property"
         )
         return f"{owner} {code(render_path(path))}"
+
+
+def _request_property_rules(kind: str, finding: Finding) -> list[str]:
+    requiredness = "required" if finding.required else "optional"
+    if kind == "property-added":
+        default = "-with-default" if finding.required and finding.has_default else ""
+        return [f"new-{requiredness}-request-property{default}"]
+    if kind == "property-became-required" and finding.has_default:
+        return ["request-property-became-required-with-default"]
+    if kind == "property-removed":
+        return ["request-property-removed", "client-attribute-removed"]
+    return [f"request-{kind}"]
+
+
+def _response_property_rules(kind: str, finding: Finding) -> list[str]:
+    requiredness = "required" if finding.required else "optional"
+    write_only = "-write-only" if finding.write_only else ""
+    if kind == "property-added":
+        return [f"response-{requiredness}{write_only}-property-added"]
+    if kind.startswith("property-became-") and finding.write_only:
+        return [f"response-write-only-{kind}"]
+    if kind == "property-removed":
+        return [f"response-{requiredness}{write_only}-property-removed", "client-attribute-removed"]
+    return [f"response-{kind}"]
 
 
 def compare_schemas(log: ChangeLog, scope: SchemaScope, old: Node, new: Node) -> None:

@@ -31,6 +31,7 @@ class Finding:
     child: str | None = None
     required: bool = False
     write_only: bool = False
+    has_default: bool = False
 
 
 Check = Callable[[SchemaView, SchemaView], Iterator[Finding]]
@@ -90,9 +91,9 @@ def check_nullable(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
     if not (old.nullability_known and new.nullability_known) or old.nullable == new.nullable:
         return
     if new.nullable:
-        yield Finding("became-nullable", "became nullable", new_spot(new.pointer))
+        yield Finding("became-nullable", "became nullable", new_spot(new.spot("type")))
     else:
-        yield Finding("became-not-nullable", "is no longer nullable", new_spot(new.pointer))
+        yield Finding("became-not-nullable", "is no longer nullable", _spot(old, new, "type"))
 
 
 def check_enum(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
@@ -101,12 +102,12 @@ def check_enum(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
         return
     if old.enum is None and new.enum is not None:
         values = ", ".join(code(value) for value in sorted(new.enum))
-        spot = new_spot(join_pointer(new.pointer, "enum"))
-        yield Finding("became-enum", f"restricted to the values {values}", spot)
+        yield Finding("became-enum", f"restricted to the values {values}", _spot(old, new, "enum"))
     elif new.enum is None and old.enum is not None:
         values = ", ".join(code(value) for value in sorted(old.enum))
-        spot = new_spot(new.pointer)
-        yield Finding("became-not-enum", f"no longer restricted to {values}", spot)
+        yield Finding(
+            "became-not-enum", f"no longer restricted to {values}", _spot(old, new, "enum")
+        )
     elif old.enum is not None and new.enum is not None:
         for value in sorted(old.enum.keys() - new.enum.keys()):
             spot = old_spot(old.enum[value])
@@ -114,6 +115,17 @@ def check_enum(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
         for value in sorted(new.enum.keys() - old.enum.keys()):
             spot = new_spot(new.enum[value])
             yield Finding("enum-value-added", f"enum value {code(value)} added", spot)
+
+
+def check_extensible_enum(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
+    """`x-extensible-enum` values removed (adding one is what the extension is for)."""
+    if old.extensible_enum is None:
+        return
+    after = new.extensible_enum or {}
+    for value in sorted(old.extensible_enum.keys() - after.keys()):
+        spot = old_spot(old.extensible_enum[value])
+        detail = f"x-extensible-enum value {code(value)} removed"
+        yield Finding("x-extensible-enum-value-removed", detail, spot)
 
 
 def check_bound(bound: BoundRule, old: SchemaView, new: SchemaView) -> Iterator[Finding]:
@@ -161,7 +173,10 @@ def check_additional_properties(old: SchemaView, new: SchemaView) -> Iterator[Fi
             yield Finding("additional-properties-opened", "now accepts unknown properties", spot)
     if old.unevaluated_closed != new.unevaluated_closed:
         verb = "added" if new.unevaluated_closed else "removed"
-        spot = new_spot(join_pointer(new.pointer, "unevaluatedProperties"))
+        side, pointer = (
+            (new_spot, new.pointer) if new.unevaluated_closed else (old_spot, old.pointer)
+        )
+        spot = side(join_pointer(pointer, "unevaluatedProperties"))
         detail = f"`unevaluatedProperties: false` {verb}"
         yield Finding(f"unevaluated-properties-{verb}", detail, spot)
 
@@ -172,7 +187,8 @@ def check_dependent_required(old: SchemaView, new: SchemaView) -> Iterator[Findi
     for name in sorted(before.keys() | after.keys()):
         subject = f"dependentRequired for {code(name)}"
         if name not in after:
-            yield Finding("dependent-required-removed", f"{subject} removed", new_spot(new.pointer))
+            spot = old_spot(join_pointer(old.pointer, "dependentRequired", name))
+            yield Finding("dependent-required-removed", f"{subject} removed", spot)
         elif name not in before:
             spot = new_spot(join_pointer(new.pointer, "dependentRequired", name))
             yield Finding("dependent-required-added", f"{subject} added", spot)
@@ -186,9 +202,11 @@ def check_discriminator(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
     before, after = old.discriminator, new.discriminator
     spot = new_spot(join_pointer(new.pointer, "discriminator"))
     if before is None or after is None:
-        if before != after:
-            verb = "added" if after is not None else "removed"
-            yield Finding(f"discriminator-{verb}", f"discriminator {verb}", spot)
+        if after is not None:
+            yield Finding("discriminator-added", "discriminator added", spot)
+        elif before is not None:
+            spot = old_spot(join_pointer(old.pointer, "discriminator"))
+            yield Finding("discriminator-removed", "discriminator removed", spot)
         return
     if before[0] != after[0]:
         detail = f"discriminator propertyName changed from {code(before[0])} to {code(after[0])}"
@@ -267,6 +285,7 @@ SCHEMA_CHECKS: dict[str, Check] = {
     "type": check_type,
     "nullable": check_nullable,
     "enum": check_enum,
+    "x-extensible-enum": check_extensible_enum,
     **{bound.keyword: partial(check_bound, bound) for bound in BOUNDS},
     "pattern": partial(check_value_keyword, "pattern", "pattern"),
     "format": partial(check_value_keyword, "format", "format"),

@@ -50,6 +50,8 @@ SUBSCHEMA_KEYWORDS = (
 )
 FLAG_KEYWORDS = ("readOnly", "writeOnly", "deprecated")
 BRANCH_KEYWORDS = ("oneOf", "anyOf")
+# Keywords compared through other view fields whose location is still worth keeping.
+LOCATED = ("type", "enum", "additionalProperties", "unevaluatedProperties")
 # Bounds recursion through `allOf` chains; the cache makes each schema's view cost one build.
 MAX_VIEW_DEPTH = 64
 
@@ -78,6 +80,8 @@ class SchemaView:
     dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     discriminator: tuple[str, Mapping[str, str]] | None = None
     subschemas: Mapping[str, Node] = field(default_factory=dict)
+    all_of: tuple[Node, ...] = ()  # this schema's own allOf members (their facts are merged)
+    extensible_enum: Mapping[str, str] | None = None  # `x-extensible-enum`, like `enum`
     dependent_schemas: Mapping[str, Node] = field(default_factory=dict)
     branches: Mapping[str, tuple[Node, ...]] = field(default_factory=dict)
     null_branch: bool = False
@@ -221,7 +225,7 @@ def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
         types=_own_types(schema),
         enum=_own_enum(schema, pointer),
         keywords=keywords,
-        owners=dict.fromkeys(keywords, pointer),
+        owners=dict.fromkeys([*keywords, *(key for key in LOCATED if key in schema)], pointer),
         properties=_schema_map(schema, pointer, "properties"),
         required=_own_required(schema, pointer),
         items=_schema_at(schema, pointer, "items"),
@@ -245,6 +249,11 @@ def _own_view(schema: dict[str, Any], pointer: str) -> SchemaView:
             if (node := _schema_at(schema, pointer, keyword)) is not None
         },
         dependent_schemas=_schema_map(schema, pointer, "dependentSchemas"),
+        all_of=tuple(
+            (member, join_pointer(pointer, "allOf", index))
+            for index, member in enumerate(_members(schema, "allOf"))
+        ),
+        extensible_enum=_own_enum(schema, pointer, "x-extensible-enum"),
     )
 
 
@@ -309,12 +318,12 @@ def _own_types(schema: dict[str, Any]) -> frozenset[str] | None:
     return frozenset(types)
 
 
-def _own_enum(schema: dict[str, Any], pointer: str) -> dict[str, str] | None:
-    values = schema.get("enum")
+def _own_enum(schema: dict[str, Any], pointer: str, keyword: str = "enum") -> dict[str, str] | None:
+    values = schema.get(keyword)
     if not isinstance(values, list):
         return None
     return {
-        canonical(value): join_pointer(pointer, "enum", index)
+        canonical(value): join_pointer(pointer, keyword, index)
         for index, value in enumerate(values)
         if value is not None
     }
@@ -374,6 +383,9 @@ def _intersect(first: SchemaView, second: SchemaView) -> SchemaView:
         discriminator=first.discriminator or second.discriminator,
         subschemas={**second.subschemas, **first.subschemas},
         dependent_schemas={**second.dependent_schemas, **first.dependent_schemas},
+        extensible_enum=(
+            first.extensible_enum if first.extensible_enum is not None else second.extensible_enum
+        ),
         branches={**second.branches, **first.branches},
         null_branch=first.null_branch or second.null_branch,
     )
