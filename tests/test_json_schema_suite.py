@@ -30,32 +30,17 @@ SUITE = Path(__file__).parent / "json_schema_test_suite"
 DRAFTS = ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
 REMOTE_BASE = "http://localhost:1234/"
 
-REGEX = "ECMA-262 regex syntax Python's `re` lacks (\\p{..}, \\c): refused (issue #17)"
 FORMAT = "format not implemented: refused when asserted (issue #17)"
 NO_DEPENDENCIES = "2019-09+ has no `dependencies` keyword: ignored as the specification says"
 ONE_IS_INTEGER = "1.0 is an integer here in every draft (draft 4 alone says it is not)"
 CONTENT = "contentMediaType/contentEncoding are annotations, never asserted"
 HOSTNAME = "hostname: RFC 1123 syntax; IDNA A-label checks are not implemented (issue #17)"
-ECMA_SEMANTICS = "patterns run on Python `re`: \\d, \\w, \\s and $ differ from ECMA-262 (issue #17)"
 FORMAT_VOCABULARY = (
     "the format-assertion vocabulary does not switch format assertion on (issue #17)"
 )
 
 # (draft or "*", file, group description or "*") -> why the compiler refuses it.
 REFUSED: dict[tuple[str, str, str], str] = {
-    ("*", "pattern.json", "pattern with Unicode property escape requires unicode mode"): REGEX,
-    ("*", "patternProperties.json", "patternProperties with Unicode property escape"): REGEX,
-    **{
-        ("*", "optional/ecmascript-regex.json", description): REGEX
-        for description in (
-            "ECMA 262 regex escapes control codes with \\c and lower letter",
-            "ECMA 262 regex escapes control codes with \\c and upper letter",
-            "pattern with non-ASCII digits",
-            "patternProperties with non-ASCII digits",
-            "patterns always use unicode semantics with pattern",
-            "patterns always use unicode semantics with patternProperties",
-        )
-    },
     **{
         ("*", f"optional/format/{name}.json", "*"): FORMAT
         for name in (
@@ -78,8 +63,6 @@ KNOWN_WRONG: dict[tuple[str, str, str], str] = {
     ("*", "optional/zeroTerminatedFloats.json", "*"): ONE_IS_INTEGER,
     ("*", "optional/content.json", "*"): CONTENT,
     ("*", "optional/format/hostname.json", "*"): HOSTNAME,
-    ("*", "optional/ecmascript-regex.json", "*"): ECMA_SEMANTICS,
-    ("*", "optional/format/ecmascript-regex.json", "*"): ECMA_SEMANTICS,
     ("*", "optional/format-assertion.json", "*"): FORMAT_VOCABULARY,
 }
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from generator.errors import SchemaCompileError
+from generator.jsonschema.ecma_regex import ecma_to_python
 from generator.jsonschema.node import Node
 
 # How each JSON type is tested in emitted code. `type(x) is int` first: the common case costs
@@ -145,14 +145,14 @@ def expect_string_list(value: Any, pointer: str, keyword: str) -> list[str]:
 
 
 def expect_pattern(value: Any, pointer: str) -> str:
-    """A regular expression Python's `re` accepts (ECMA-262 differences: see check_pattern)."""
+    """An ECMA-262 regular expression -> the equivalent Python `re` pattern (`ecma_regex`);
+    invalid ECMA syntax, or what `re` cannot express, is a compile error naming it."""
     if not isinstance(value, str):
         raise SchemaCompileError(pointer, "a pattern must be a string")
     try:
-        re.compile(value)
-    except re.error as error:
+        return ecma_to_python(value)
+    except ValueError as error:
         raise SchemaCompileError(pointer, f"invalid regular expression: {error}") from None
-    return value
 
 
 def plural(count: int, noun: str, plural_noun: str = "") -> str:

@@ -120,7 +120,8 @@ def _patterns(node: Node) -> dict[str, Any]:
 
 def _regex(node: Node, pattern: str) -> str:
     """Module constant holding the compiled pattern (requested only when code uses it)."""
-    return node.constant("PROPERTY_PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
+    translated = expect_pattern(pattern, node.at("patternProperties", pattern))
+    return node.constant("PROPERTY_PATTERN", f"re.compile({string_literal(translated)})", ("re",))
 
 
 def _emit_key_loop(node: Node, key: str, item: str, body_writer: CodeWriter) -> None:

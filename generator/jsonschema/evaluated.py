@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.errors import join_pointer
+from generator.jsonschema.checks import expect_pattern
 from generator.jsonschema.node import Compiler, Scope, Target, Variant
 from generator.jsonschema.resources import Resources
 from generator.jsonschema.writer import CodeWriter, comment_text, string_literal
@@ -222,8 +223,10 @@ def _properties(emitter: _Emitter) -> None:
 
 def _pattern_properties(emitter: _Emitter) -> None:
     for pattern in emitter.schema["patternProperties"]:
+        where = join_pointer(emitter.location, "patternProperties", pattern)
+        translated = expect_pattern(pattern, where)
         regex = emitter.scope.compiler.constant(
-            "_PROPERTY_PATTERN", f"re.compile({string_literal(pattern)})", ("re",)
+            "_PROPERTY_PATTERN", f"re.compile({string_literal(translated)})", ("re",)
         )
         emitter.scope.writer.line(f"evaluated.update(key for key in data if {regex}.search(key))")
 

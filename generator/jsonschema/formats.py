@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.jsonschema import ecma_regex
 from generator.jsonschema.runtime import Helper
 from generator.jsonschema.writer import string_literal
 
@@ -46,7 +47,7 @@ FORMATS: dict[str, FormatCheck] = {
     "hostname": FormatCheck("_is_hostname", "a host name"),
     "ipv4": FormatCheck("_is_ipv4", "an IPv4 address"),
     "ipv6": FormatCheck("_is_ipv6", "an IPv6 address"),
-    "regex": FormatCheck("_is_regex", "a regular expression"),
+    "regex": FormatCheck("_is_regex", "an ECMA-262 regular expression"),
     "time": FormatCheck("_is_time", "a time (RFC 3339 full-time)"),
     "uri": FormatCheck(
         "_is_uri",
@@ -382,16 +383,15 @@ def _is_uri_reference(text: str) -> bool:
         imports=("re", "functools"),
     ),
     "_is_regex": Helper(
-        '''
+        f"""
+{ecma_regex.runtime_source()}
+
+
 def _is_regex(text: str) -> bool:
-    """Whether Python's `re` compiles the pattern (close to, not exactly, ECMA-262 syntax)."""
-    try:
-        re.compile(text)
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return True
-''',
-        imports=("re",),
+    \"\"\"Whether the text is an ECMA-262 regular expression (Unicode mode).\"\"\"
+    return _is_ecma_regex(text)
+""",
+        imports=("re", "collections.abc:Callable"),
     ),
 }
 

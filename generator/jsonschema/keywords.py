@@ -110,15 +110,10 @@ def check_max_length(node: Node, value: Any) -> None:
 
 
 def check_pattern(node: Node, value: Any) -> None:
-    """`pattern`: Python `re.search` (unanchored, as ECMA-262 `test`).
-
-    Python and ECMA-262 regexes differ at the edges: `\\d` and `\\w` match non-ASCII digits
-    and letters in Python, `$` also matches before a final newline, and `\\p{...}` classes
-    are not supported (a compile error).
-    """
-    pattern = expect_pattern(value, node.at("pattern"))
-    regex = node.constant("PATTERN", f"re.compile({string_literal(pattern)})", ("re",))
-    description = f"must match pattern {short_repr(pattern)}"
+    """`pattern`: ECMA-262 semantics (translated to Python `re`), unanchored `search`."""
+    translated = expect_pattern(value, node.at("pattern"))
+    regex = node.constant("PATTERN", f"re.compile({string_literal(translated)})", ("re",))
+    description = f"must match pattern {short_repr(value)}"
     condition = f"{regex}.search({node.value}) is None"
     node.fail_if(condition, node.at("pattern"), "pattern", string_literal(description))
 
