@@ -110,6 +110,7 @@ class Dialect:
     items_array: bool = False  # drafts <= 2019-09: `items` may be an array (with additionalItems)
     anchors: bool = False  # 2019-09+: `$anchor`; earlier drafts spell anchors `$id: "#name"`
     contains_annotations: bool = False  # 2020-12: `contains` marks items as evaluated
+    format_assertion: bool = False  # a meta-schema names the 2020-12 format-assertion vocabulary
 
     def with_vocabularies(self, vocabularies: dict[str, bool]) -> Dialect:
         """The dialect with only the keywords of the vocabularies a `$vocabulary` names."""
@@ -117,7 +118,10 @@ class Dialect:
         keywords: set[str] = set()
         for uri in vocabularies:
             keywords |= known.get(uri, frozenset())
-        return replace(self, keywords=frozenset(keywords) & self.keywords)
+        assertion = "https://json-schema.org/draft/2020-12/vocab/format-assertion" in vocabularies
+        return replace(
+            self, keywords=frozenset(keywords) & self.keywords, format_assertion=assertion
+        )
 
     def subschema_keywords(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """(one schema, map of schemas, list of schemas) keywords; `items` also holds lists

@@ -203,3 +203,23 @@ def test_dynamic_ref_extends_a_recursive_schema() -> None:
     assert error.path == ("children", 0)
     # The plain tree allows the extra key: the dynamic scope decides what #node means.
     assert verdicts(compiled(tree), [bad]) == [True]
+
+
+@pytest.mark.parametrize(
+    ("name", "valid", "invalid"),
+    [
+        ("email", ["a@example.com"], ["a@example.com.", "a@.example.com"]),
+        ("hostname", ["example.com", "xn--bcher-kva.example"], ["example.com.", "xn--x.com"]),
+        ("idn-hostname", ["b\u00fccher.example"], ["-b\u00fccher.example", "\u0300a.com"]),
+        ("idn-email", ["\u00fcser@b\u00fccher.example"], ["user@", "@x.com"]),
+        ("duration", ["P1Y2M3DT4H5M6S", "P2W"], ["P1Y2W", "PT", "P1D\n"]),
+        ("json-pointer", ["", "/a~0b/~1"], ["a", "/~2"]),
+        ("relative-json-pointer", ["0#", "1/a"], ["-1", "01"]),
+        ("uri-template", ["http://x/{a}/{+b*}"], ["{a", "{}"]),
+        ("iri", ["http://b\u00fccher.example/\u00e9"], ["b\u00fccher", "http://x/ y"]),
+        ("iri-reference", ["/\u00e9t\u00e9", ""], ["\\\\x"]),
+    ],
+)
+def test_formats_of_2020_12_are_asserted(name: str, valid: list[str], invalid: list[str]) -> None:
+    module = compiled({"format": name}, assert_formats=True)
+    assert verdicts(module, valid + invalid) == [True] * len(valid) + [False] * len(invalid)

@@ -30,40 +30,18 @@ SUITE = Path(__file__).parent / "json_schema_test_suite"
 DRAFTS = ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
 REMOTE_BASE = "http://localhost:1234/"
 
-FORMAT = "format not implemented: refused when asserted (issue #17)"
 NO_DEPENDENCIES = "2019-09+ has no `dependencies` keyword: ignored as the specification says"
 ONE_IS_INTEGER = "1.0 is an integer here in every draft (draft 4 alone says it is not)"
 CONTENT = "contentMediaType/contentEncoding are annotations, never asserted"
-HOSTNAME = "hostname: RFC 1123 syntax; IDNA A-label checks are not implemented (issue #17)"
-FORMAT_VOCABULARY = (
-    "the format-assertion vocabulary does not switch format assertion on (issue #17)"
-)
 
 # (draft or "*", file, group description or "*") -> why the compiler refuses it.
-REFUSED: dict[tuple[str, str, str], str] = {
-    **{
-        ("*", f"optional/format/{name}.json", "*"): FORMAT
-        for name in (
-            "duration",
-            "idn-email",
-            "idn-hostname",
-            "iri",
-            "iri-reference",
-            "json-pointer",
-            "relative-json-pointer",
-            "unknown",
-            "uri-template",
-        )
-    },
-}
+REFUSED: dict[tuple[str, str, str], str] = {}
 # (draft or "*", file, group description or "*") -> why some verdicts differ (optional tests
 # only). Each entry must match at least one group with a wrong verdict (no stale entries).
 KNOWN_WRONG: dict[tuple[str, str, str], str] = {
     ("*", "optional/dependencies-compatibility.json", "*"): NO_DEPENDENCIES,
     ("*", "optional/zeroTerminatedFloats.json", "*"): ONE_IS_INTEGER,
     ("*", "optional/content.json", "*"): CONTENT,
-    ("*", "optional/format/hostname.json", "*"): HOSTNAME,
-    ("*", "optional/format-assertion.json", "*"): FORMAT_VOCABULARY,
 }
 
 

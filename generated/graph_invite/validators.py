@@ -9,6 +9,7 @@ import functools
 import re
 import reprlib
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import repeat
 
@@ -199,16 +200,122 @@ def _is_ipv6(text: str) -> bool:
     return True
 
 
-_HOSTNAME_PATTERN = re.compile(
-    "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:[.][A-"
-    "Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*[.]?"
-)
+_LDH_LABEL = re.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_IDNA_DISALLOWED = frozenset("\u0640\u07fa\u302e\u302f\u3031\u3032\u3033\u3034\u3035\u303b")
+_IDNA_PVALID = frozenset("\u00df\u03c2\u06fd\u06fe\u0f0b\u3007")
+_IDNA_CATEGORIES = frozenset({"Ll", "Lo", "Lm", "Mn", "Mc", "Nd"})
+_JOINING_SCRIPTS = frozenset({"ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "MANDAIC", "MANICHAEAN"})
+
+
+def _script_of(character: str) -> str:
+    """First word of the character's Unicode name (GREEK, HEBREW, KATAKANA, CJK, ...)."""
+    return unicodedata.name(character, "").partition(" ")[0]
+
+
+def _joins(characters: str) -> bool:
+    """Whether the first non-mark character is a letter of a joining script (Arabic, Syriac,
+    N'Ko, Mongolian, ...): RFC 5892's Joining_Type test, approximated from character names."""
+    for character in characters:
+        if unicodedata.category(character) == "Mn":
+            continue
+        return _script_of(character) in _JOINING_SCRIPTS and character.isalpha()
+    return False
+
+
+def _zero_width(label: str, index: int) -> bool:
+    """ZWJ / ZWNJ: after a virama (combining class 9); a ZWNJ also between joining letters."""
+    before = label[index - 1] if index else ""
+    if before and unicodedata.combining(before) == 9:
+        return True
+    if label[index] == "\u200d":
+        return False
+    return _joins(label[:index][::-1]) and _joins(label[index + 1 :])
+
+
+def _middle_dot(label: str, index: int) -> bool:
+    """MIDDLE DOT: between two l (Catalan)."""
+    return 0 < index < len(label) - 1 and label[index - 1] == label[index + 1] == "l"
+
+
+def _keraia(label: str, index: int) -> bool:
+    """GREEK LOWER NUMERAL SIGN: followed by a Greek character."""
+    return index + 1 < len(label) and _script_of(label[index + 1]) == "GREEK"
+
+
+def _geresh(label: str, index: int) -> bool:
+    """HEBREW GERESH / GERSHAYIM: after a Hebrew character."""
+    return index > 0 and _script_of(label[index - 1]) == "HEBREW"
+
+
+def _katakana_dot(label: str, index: int) -> bool:
+    """KATAKANA MIDDLE DOT: the label also holds Hiragana, Katakana or Han."""
+    scripts = {_script_of(other) for other in label if other != "\u30fb"}
+    return bool(scripts & {"HIRAGANA", "KATAKANA", "CJK"})
+
+
+# RFC 5892 appendix A: CONTEXTJ / CONTEXTO code points and their rule.
+_IDNA_CONTEXT = {
+    "\u200c": _zero_width,
+    "\u200d": _zero_width,
+    "\u00b7": _middle_dot,
+    "\u0375": _keraia,
+    "\u05f3": _geresh,
+    "\u05f4": _geresh,
+    "\u30fb": _katakana_dot,
+}
+
+
+def _idna_allowed(label: str, index: int) -> bool:
+    """Whether the code point at `index` may stand there (PVALID, or CONTEXT and its rule)."""
+    character = label[index]
+    if character in _IDNA_CONTEXT:
+        return _IDNA_CONTEXT[character](label, index)
+    if character in _IDNA_DISALLOWED:
+        return False
+    if character == "-" or character in _IDNA_PVALID:
+        return True
+    stable = unicodedata.normalize("NFKC", character.casefold()) == character
+    return stable and unicodedata.category(character) in _IDNA_CATEGORIES
+
+
+def _is_u_label(label: str) -> bool:
+    """Whether a label is a valid IDNA 2008 U-label (or an all-LDH one)."""
+    if not label:
+        return False
+    shape = (
+        unicodedata.normalize("NFC", label) == label
+        and label[0] != "-"
+        and label[-1] != "-"
+        and label[2:4] != "--"
+        and not unicodedata.category(label[0]).startswith("M")
+    )
+    arabic = any("\u0660" <= character <= "\u0669" for character in label)
+    mixed = arabic and any("\u06f0" <= character <= "\u06f9" for character in label)
+    return shape and not mixed and all(_idna_allowed(label, index) for index in range(len(label)))
+
+
+def _is_a_label(label: str) -> bool:
+    """An `xn--` label that decodes to a valid U-label and encodes back to itself."""
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    if decoded.isascii() or not _is_u_label(decoded):
+        return False
+    return "xn--" + decoded.encode("punycode").decode("ascii") == label.lower()
 
 
 def _is_hostname(text: str) -> bool:
-    """RFC 1123 host name: labels of 1-63 letters, digits, inner hyphens; 253 characters max."""
-    # One trailing dot (the DNS root) is allowed and not counted.
-    return len(text.removesuffix(".")) <= 253 and _HOSTNAME_PATTERN.fullmatch(text) is not None
+    """RFC 1123 host name (labels of 1-63 letters, digits, inner hyphens; 253 characters at
+    most); a label starting `xn--` must be a valid IDNA A-label (RFC 5890)."""
+    if not text or len(text) > 253 or not text.isascii():
+        return False
+    for label in text.split("."):
+        if _LDH_LABEL.fullmatch(label) is None:
+            return False
+        if label[:4].lower() == "xn--" and not _is_a_label(label):
+            return False
+    return True
 
 
 _EMAIL_FAST_PATTERN = re.compile(
@@ -220,7 +327,7 @@ _EMAIL_PATTERN = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
     "+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za"
     "-z0-9])?(?:[.][A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0"
-    "-9])?)+[.]?"
+    "-9])?)+"
 )
 _EMAIL_LOCAL_PATTERN = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
@@ -402,7 +509,8 @@ _IDENTITY_KNOWN_KEYS = frozenset({"@odata.type", "displayName", "id", "tenantId"
 _IDENTITY_SET_KNOWN_KEYS = frozenset({"@odata.type", "application", "device", "user"})
 _INNER_ERROR_KNOWN_KEYS = frozenset({"client-request-id", "code", "date", "request-id"})
 _INNER_ERROR_DATE_PATTERN = re.compile(
-    "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z" "|[+-]\\d{2}:\\d{2})?$"
+    "^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9"
+    "]{2}(\\.[0-9]+)?(Z|[\\+\\-][0-9]{2}:[0-9]{2})?\\Z"
 )
 _INVITE_RECIPIENT_ERROR_KNOWN_KEYS = frozenset(
     {"code", "fixItUrl", "innererror", "localizedMessage", "message"}

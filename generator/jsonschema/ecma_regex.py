@@ -93,16 +93,17 @@ _PROPERTY = re.compile(r"(?:(General_Category|gc|Script|sc|Script_Extensions|scx
 _GROUP_NAME = re.compile(r"[A-Za-z_$][\w$]*")
 
 
+_LITERAL_ESCAPES = frozenset("()[]{}?*+-|^$\\.&~#")
+
+
 def _code(character: str) -> str:
-    """One code point as an escape that is literal in and out of a Python class."""
+    """One code point as text that is literal in and out of a Python class."""
     point = ord(character)
-    if character.isalnum() and point < 128:
-        return character
-    return (
-        f"\\x{point:02x}"
-        if point < 256
-        else f"\\u{point:04x}" if point < 65536 else f"\\U{point:08x}"
-    )
+    if 32 < point < 127:
+        return "\\" + character if character in _LITERAL_ESCAPES else character
+    if point < 256:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 65536 else f"\\U{point:08x}"
 
 
 class _Translator:

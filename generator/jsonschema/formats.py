@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.jsonschema import ecma_regex
+from generator.jsonschema import ecma_regex, idn
 from generator.jsonschema.runtime import Helper
 from generator.jsonschema.writer import string_literal
 
@@ -45,6 +45,14 @@ FORMATS: dict[str, FormatCheck] = {
         lines="_EMAIL_LINES_PATTERN",
     ),
     "hostname": FormatCheck("_is_hostname", "a host name"),
+    "idn-hostname": FormatCheck("_is_idn_hostname", "an internationalized host name"),
+    "idn-email": FormatCheck("_is_idn_email", "an internationalized email address"),
+    "duration": FormatCheck("_is_duration", "a duration (RFC 3339 appendix A)"),
+    "json-pointer": FormatCheck("_is_json_pointer", "a JSON pointer"),
+    "relative-json-pointer": FormatCheck("_is_relative_json_pointer", "a relative JSON pointer"),
+    "uri-template": FormatCheck("_is_uri_template", "a URI template"),
+    "iri": FormatCheck("_is_iri", "an absolute IRI"),
+    "iri-reference": FormatCheck("_is_iri_reference", "an IRI reference"),
     "ipv4": FormatCheck("_is_ipv4", "an IPv4 address"),
     "ipv6": FormatCheck("_is_ipv6", "an IPv6 address"),
     "regex": FormatCheck("_is_regex", "an ECMA-262 regular expression"),
@@ -70,8 +78,9 @@ _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL_LOCAL = f'{_ATOM}(?:[.]{_ATOM})*|"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"'
 _HOSTNAME_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOSTNAME = f"{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})*[.]?"
-_EMAIL_COMMON = f"{_ATOM}(?:[.]{_ATOM})*@{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})+[.]?"
+# No trailing dot: `a@example.com.` is no address, and the suite says `example.com.` is no
+# host name (the DNS root's dot belongs to the zone file, not to a name written in data).
+_EMAIL_COMMON = f"{_ATOM}(?:[.]{_ATOM})*@{_HOSTNAME_LABEL}(?:[.]{_HOSTNAME_LABEL})+"
 
 # RFC 3986 appendix A, ASCII only.
 _PERCENT = "%[0-9A-Fa-f]{2}"
@@ -138,6 +147,34 @@ _DATE_TIME_FAST = (
 _RELATIVE_REFERENCE = (
     f"(?://{_AUTHORITY}{_PATH_ABEMPTY}|{_PATH_ABSOLUTE}"
     f"|(?:[{_SAFE}@]|{_PERCENT})+{_PATH_ABEMPTY})?{_TAIL}"
+)
+
+
+# RFC 3987: ucschar (and iprivate, accepted everywhere here) extend RFC 3986's unreserved set.
+_UCS = "\\xa0-\\ud7ff\\uf900-\\ufdcf\\ufdf0-\\uffef\\U00010000-\\U0010fffd\\ue000-\\uf8ff"
+_IRI = _URI.replace(_SAFE, _SAFE + _UCS)
+_IRELATIVE_REFERENCE = _RELATIVE_REFERENCE.replace(_SAFE, _SAFE + _UCS)
+_IDN_EMAIL_LOCAL = (
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\x80-\\U0010ffff-]+(?:[.][A-Za-z0-9!#$%&'*+/=?^_`{|}~"
+    '\\x80-\\U0010ffff-]+)*|"(?:[ !#-\\[\\]-~\\x80-\\U0010ffff]|\\\\[ -~])*"'
+)
+_DIGITS = "[0-9]+"
+_DURATION_TIME = (
+    f"T(?:{_DIGITS}H(?:{_DIGITS}M(?:{_DIGITS}S)?)?|{_DIGITS}M(?:{_DIGITS}S)?|{_DIGITS}S)"
+)
+_DURATION = (
+    f"P(?:(?:{_DIGITS}D|{_DIGITS}M(?:{_DIGITS}D)?|{_DIGITS}Y(?:{_DIGITS}M(?:{_DIGITS}D)?)?)"
+    f"(?:{_DURATION_TIME})?|{_DURATION_TIME}|{_DIGITS}W)"
+)
+_JSON_POINTER = "(?:/(?:[^~/]|~[01])*)*"
+# RFC 6570: literals (any character but CTL, space and "%<>\\^`{|}, or a percent-escape; the
+# suite takes the apostrophe as a literal, as RFC 6570's erratum 6937 does) and
+# expressions `{[operator]varspec,...}` with `name[.name]` names and `:1-9999` / `*` modifiers.
+_VARCHAR = "(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})"
+_VARSPEC = f"{_VARCHAR}+(?:[.]{_VARCHAR}+)*(?::[1-9][0-9]{{0,3}}|[*])?"
+_URI_TEMPLATE = (
+    '(?:[^\\x00-\\x20"%<>\\\\^`{|}\\x7f]|%[0-9A-Fa-f]{2}'
+    f"|\\{{[+#./;?&=,!@|]?{_VARSPEC}(?:,{_VARSPEC})*\\}})*"
 )
 
 
@@ -298,17 +335,72 @@ def _is_ipv6(text: str) -> bool:
     return True
 ''',
     ),
-    "_is_hostname": Helper(
+    "_idn_labels": Helper(idn.runtime_source("labels"), imports=("re", "unicodedata")),
+    "_is_hostname": Helper(idn.runtime_source("hostname"), requires=("_idn_labels",)),
+    "_is_idn_hostname": Helper(
+        idn.runtime_source("idn-hostname"), imports=("re",), requires=("_idn_labels",)
+    ),
+    "_is_idn_email": Helper(
         f'''
-_HOSTNAME_PATTERN = re.compile({string_literal(_HOSTNAME)})
+_IDN_EMAIL_LOCAL_PATTERN = re.compile({string_literal(_IDN_EMAIL_LOCAL)})
 
 
-def _is_hostname(text: str) -> bool:
-    """RFC 1123 host name: labels of 1-63 letters, digits, inner hyphens; 253 characters max."""
-    # One trailing dot (the DNS root) is allowed and not counted.
-    return len(text.removesuffix(".")) <= 253 and _HOSTNAME_PATTERN.fullmatch(text) is not None
+def _is_idn_email(text: str) -> bool:
+    """RFC 6531 mailbox: a local part that may hold any non-ASCII character, an IDN host."""
+    local, separator, domain = text.rpartition("@")
+    if not separator or len(local) > 64 or _IDN_EMAIL_LOCAL_PATTERN.fullmatch(local) is None:
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        literal = domain[1:-1]
+        if literal[:5].lower() == "ipv6:":
+            return _is_ipv6(literal[5:])
+        return _is_ipv4(literal)
+    # The suite (and RFC 6531's use of RFC 5890 lookup) accepts a domain not yet in NFC.
+    return _is_idn_hostname(unicodedata.normalize("NFC", domain))
 ''',
-        imports=("re",),
+        imports=("re", "unicodedata"),
+        requires=("_is_ipv4", "_is_ipv6", "_is_idn_hostname"),
+    ),
+    "_is_duration": _pattern_helper(
+        "_DURATION_PATTERN", _DURATION, "_is_duration", "RFC 3339 appendix A duration (ISO 8601)."
+    ),
+    "_is_json_pointer": _pattern_helper(
+        "_JSON_POINTER_PATTERN", _JSON_POINTER, "_is_json_pointer", "RFC 6901 JSON pointer."
+    ),
+    "_is_relative_json_pointer": _pattern_helper(
+        "_RELATIVE_JSON_POINTER_PATTERN",
+        f"(?:0|[1-9][0-9]*)(?:#|{_JSON_POINTER})",
+        "_is_relative_json_pointer",
+        "Relative JSON pointer: a non-negative integer, then '#' or a JSON pointer.",
+    ),
+    "_is_uri_template": _pattern_helper(
+        "_URI_TEMPLATE_PATTERN", _URI_TEMPLATE, "_is_uri_template", "RFC 6570 URI template."
+    ),
+    "_is_iri": Helper(
+        f'''
+@functools.cache
+def _iri_pattern() -> re.Pattern[str]:
+    return re.compile({string_literal(_IRI)})
+
+
+def _is_iri(text: str) -> bool:
+    """RFC 3987 absolute IRI: an RFC 3986 URI whose unreserved characters include ucschar."""
+    return _iri_pattern().fullmatch(text) is not None
+''',
+        imports=("re", "functools"),
+    ),
+    "_is_iri_reference": Helper(
+        f'''
+@functools.cache
+def _iri_reference_pattern() -> re.Pattern[str]:
+    return re.compile({string_literal(f"{_IRI}|{_IRELATIVE_REFERENCE}")})
+
+
+def _is_iri_reference(text: str) -> bool:
+    """RFC 3987 IRI reference: an absolute IRI or a relative one."""
+    return _iri_reference_pattern().fullmatch(text) is not None
+''',
+        imports=("re", "functools"),
     ),
     "_is_email": Helper(
         f'''
