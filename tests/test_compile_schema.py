@@ -206,13 +206,14 @@ KEYWORD_CASES: list[tuple[str, Any, Any, str | None]] = [
         "any-of",
         {"anyOf": [{"type": "string"}, {"type": "null"}]},
         1,
-        "(root): must match at least one schema in anyOf",
+        "(root): must match at least one schema in anyOf"
+        " (0: (root): must be a string; 1: (root): must be null)",
     ),
     (
         "one-of",
         {"oneOf": [{"minimum": 0}, {"maximum": 5}]},
         3,
-        "(root): must match exactly one schema in oneOf",
+        "(root): must match exactly one schema in oneOf (branches 0, 1 all match)",
     ),
     ("not", {"not": {"type": "null"}}, None, "(root): must not match the schema in not"),
     (

@@ -223,3 +223,13 @@ def test_dynamic_ref_extends_a_recursive_schema() -> None:
 def test_formats_of_2020_12_are_asserted(name: str, valid: list[str], invalid: list[str]) -> None:
     module = compiled({"format": name}, assert_formats=True)
     assert verdicts(module, valid + invalid) == [True] * len(valid) + [False] * len(invalid)
+
+
+def test_messages_stay_short_with_huge_keys_and_many_branches() -> None:
+    module = compiled(
+        {"additionalProperties": {"anyOf": [{"type": "string", "maxLength": 1}] * 50}}
+    )
+    key = "k" * 1_000_000
+    [error] = list(module.iter_errors({key: "long string"}))
+    assert error.path == (key,)
+    assert len(str(error)) < 600

@@ -85,12 +85,14 @@ def _render_path(path: tuple[str | int, ...]) -> str:
     for item in path:
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item.isidentifier():
-            parts.append(f".{item}" if parts else item)
+            continue
+        key = item if len(item) <= 40 else item[:37] + "..."  # a 10 MB key: a short message
+        if key.isidentifier():
+            parts.append(f".{key}" if parts else key)
         else:
             import json  # here, not at the top: importing json is a sixth of the package's import
 
-            parts.append(f"[{json.dumps(item)}]")
+            parts.append(f"[{json.dumps(key)}]")
     if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
         parts[6:-6] = [f"...({len(parts) - 12} more)"]
     return "".join(parts)

@@ -29,8 +29,32 @@ def schema_document(api: Api, schema_file: SchemaFile) -> dict[str, Any]:
         document["description"] = schema_file.description
     document["$ref"] = f"#/$defs/{schema_file.entry}"
     bundle = api.annotated_bundle or api.schema_bundle  # unknown formats kept as annotations
-    document["$defs"] = {name: bundle["$defs"][name] for name in schema_file.defs}
+    document["$defs"] = {name: strict_required(bundle["$defs"][name]) for name in schema_file.defs}
     return document
+
+
+# Keywords whose value is instance data, never a schema: left exactly as written.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "example"})
+
+
+def strict_required(schema: Any) -> Any:
+    """The schema with every key a `required` lists also under that object's `properties`
+    (as `true` where it was missing): same instances, and ajv's strict mode (`strictRequired`)
+    accepts it, e.g. for `anyOf` branches that hold only `required`."""
+    if isinstance(schema, list):
+        return [strict_required(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {
+        key: value if key in _DATA_KEYWORDS else strict_required(value)
+        for key, value in schema.items()
+    }
+    required = result.get("required")
+    if isinstance(required, list) and isinstance(result.get("properties", {}), dict):
+        missing = [name for name in required if name not in result.get("properties", {})]
+        if missing:
+            result["properties"] = {**result.get("properties", {}), **dict.fromkeys(missing, True)}
+    return result
 
 
 def emit_schemas(api: Api) -> dict[PurePosixPath, str]:

@@ -70,7 +70,13 @@ def compile_schema(
         raise SchemaCompileError("#", "schema nests too deeply to compile") from None
     dialect = resources.place("#").dialect.name
     doc = f"Validator compiled from a JSON Schema ({dialect})."
-    return _compile_module(resources, [("", "#")], assert_formats=assert_formats, module_doc=doc)
+    return _compile_module(
+        resources,
+        [("", "#")],
+        assert_formats=assert_formats,
+        module_doc=doc,
+        explain_branches=True,
+    )
 
 
 def compile_validators(
@@ -97,9 +103,19 @@ def compile_validators(
 
 
 def _compile_module(
-    resources: Resources, entries: list[tuple[str, str]], *, assert_formats: bool, module_doc: str
+    resources: Resources,
+    entries: list[tuple[str, str]],
+    *,
+    assert_formats: bool,
+    module_doc: str,
+    explain_branches: bool = False,
 ) -> str:
-    """Compile passes until reference targets and recursion are known, then render."""
+    """Compile passes until reference targets and recursion are known, then render.
+
+    `explain_branches`: anyOf/oneOf errors carry each branch's first error (a first-error
+    function per branch: the standalone compiler's default; the generated package, whose
+    import time counts, keeps the short message).
+    """
     knowledge = Knowledge()
     checking = True
     for _ in range(_MAX_PASSES):
@@ -109,6 +125,7 @@ def _compile_module(
             knowledge=knowledge,
             checking=checking,
             reserved=_HELPER_NAMES,
+            explain_branches=explain_branches,
         )
         try:
             roots = _queue_entries(compiler, entries, checking=checking)

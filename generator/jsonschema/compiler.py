@@ -102,8 +102,10 @@ class ModuleCompiler:
         knowledge: Knowledge,
         checking: bool,
         reserved: frozenset[str],
+        explain_branches: bool = False,
     ) -> None:
         self.resources = resources
+        self.explain_branches = explain_branches
         self.assert_formats = assert_formats
         self.knowledge = knowledge
         self.checking = checking

@@ -24,7 +24,7 @@ from generator.jsonschema.checks import (
 from generator.jsonschema.deferral import emit_deferred_format
 from generator.jsonschema.formats import FORMATS
 from generator.jsonschema.inline import negate, operand
-from generator.jsonschema.node import Node
+from generator.jsonschema.node import Node, Variant
 from generator.jsonschema.writer import CodeWriter, python_literal, short_repr, string_literal
 
 
@@ -268,7 +268,23 @@ def check_any_of(node: Node, value: Any) -> None:
         terms[-1] = node.predicate(node.at("anyOf", live[-1]), node.value, tail=True)
     if node.fast and _calls(terms[-1]) and _inline_last(node, schemas[live[-1]], live, terms):
         return
+    description = _why(node, "anyOf", schemas, description)
     node.fail_if(negate(" or ".join(terms)), node.at("anyOf"), "anyOf", description)
+
+
+def _why(node: Node, keyword: str, schemas: list[Any], description: str) -> str:
+    """Error walks: the description, then why each branch failed (or which ones matched),
+    from each branch's first error; built only when the check fails."""
+    if node.fast or not node.compiler.explain_branches:
+        return description
+    failures = []
+    for index, schema in enumerate(schemas):
+        if isinstance(schema, bool):
+            failures.append("None" if schema else string_literal("is not allowed"))
+        else:
+            where = node.at(keyword, index)
+            failures.append(node.compiler.call(node.scope, where, Variant.FIRST, node.target))
+    return f"{node.compiler.helper('_why')}({description}, ({', '.join(failures)},))"
 
 
 def _inline_last(node: Node, schema: Any, live: list[int], terms: list[str]) -> bool:
@@ -309,6 +325,7 @@ def check_one_of(node: Node, value: Any) -> None:
     else:
         condition = negate(live[0]) if len(live) == 1 else " + ".join(map(operand, live)) + " != 1"
     if condition:
+        description = _why(node, "oneOf", schemas, description)
         node.fail_if(condition, node.at("oneOf"), "oneOf", description)
 
 

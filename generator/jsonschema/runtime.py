@@ -94,12 +94,14 @@ def _render_path(path: tuple[str | int, ...]) -> str:
     for item in path:
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item.isidentifier():
-            parts.append(f".{item}" if parts else item)
+            continue
+        key = item if len(item) <= 40 else item[:37] + "..."  # a 10 MB key: a short message
+        if key.isidentifier():
+            parts.append(f".{key}" if parts else key)
         else:
             import json  # here, not at the top: importing json is a sixth of the package's import
 
-            parts.append(f"[{json.dumps(item)}]")
+            parts.append(f"[{json.dumps(key)}]")
     if len(parts) > 16:  # messages stay short; the full path is in ValidationError.path
         parts[6:-6] = [f"...({len(parts) - 12} more)"]
     return "".join(parts)
@@ -120,6 +122,25 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 ''',
     imports=("reprlib",),
+)
+
+HELPERS["_why"] = Helper(
+    '''
+def _why(description: str, failures: tuple[object, ...]) -> str:
+    """An anyOf/oneOf description, then why each branch failed (its first error), or which
+    branches all matched; at most about 400 characters."""
+    matched = [str(index) for index, failure in enumerate(failures) if failure is None]
+    if len(matched) > 1:
+        listed = ", ".join(matched[:10]) + (", ..." if len(matched) > 10 else "")
+        return f"{description} (branches {listed} all match)"
+    reasons = []
+    for index, failure in enumerate(failures):
+        if failure is not None:
+            text = str(failure)
+            reasons.append(f"{index}: {text if len(text) <= 80 else text[:77] + '...'}")
+    joined = "; ".join(reasons)
+    return f"{description} ({joined if len(joined) <= 300 else joined[:297] + '...'})"
+''',
 )
 
 HELPERS["_is_str"] = Helper("""
