@@ -20,7 +20,7 @@ from generator.emit.validators import compile_validators
 from generator.errors import SchemaCompileError, SpecError, SpecErrors
 from generator.ir.build import api_from_spec
 from generator.ir.model import Api
-from generator.ir.schema import BUNDLE_PREFIX, COMPONENT_PREFIX
+from generator.ir.schema import BUNDLE_PREFIX, COMPONENT_PREFIX, fragment_reference
 from generator.output.writer import Header, finalize
 from generator.spec.refs import ResolvedSpec, resolve_spec
 
@@ -40,6 +40,11 @@ def validator_entry_points(api: Api) -> list[tuple[str, str]]:
     }
     for model in api.models:
         entries.setdefault(model.snake_name, model.schema_pointer)
+    for union in api.unions:
+        for name, pointer in union.entry_points:
+            entries.setdefault(name, pointer)
+    for name, pointer in api.one_of_checks:
+        entries.setdefault(name, fragment_reference(pointer))
     return sorted(entries.items())
 
 

@@ -10,7 +10,13 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from generator.emit.model_views import enum_view, model_imports, model_view, open_enums
+from generator.emit.model_views import (
+    api_unions,
+    enum_view,
+    model_imports,
+    model_view,
+    open_enums,
+)
 from generator.emit.operation_views import OperationView, ResultView, operation_view, result_views
 from generator.ir.model import Api
 from generator.names import docstring, import_order, py_literal, toml_string
@@ -99,6 +105,11 @@ def _type_names(api: Api) -> list[str]:
     return [*(m.class_name for m in api.models), *(e.class_name for e in api.enums)]
 
 
+def _model_names(api: Api) -> list[str]:
+    """What the other modules may import from `models.py`: classes and union decoders."""
+    return [*_type_names(api), *(union.decoder for union in api.unions)]
+
+
 def _body_functions(api: Api) -> list[dict[str, str]]:
     names = sorted({op.body_model for op in api.operations if op.body_model})
     return [
@@ -135,13 +146,17 @@ def _request_imports(
     if lines:
         lines.append("")
     lines += _import_line(
-        api.package, "models", {*(b["class_name"] for b in bodies), *_used(_type_names(api), texts)}
+        api.package,
+        "models",
+        {*(b["class_name"] for b in bodies), *_used(_model_names(api), texts)},
     )
     lines += _import_line(
         api.package, "request_info", {"RequestInfo", *_used(_REQUEST_HELPERS, texts)}
     )
     lines += _import_line(
-        api.package, "types", _used(["UNSET", "Unset", "GraphDateTime", "enum_value"], texts)
+        api.package,
+        "types",
+        _used(["UNSET", "Unset", "GraphDateTime", "enum_value", "json_value"], texts),
     )
     lines += _import_line(api.package, "validators", {b["validator"] for b in bodies})
     return lines
@@ -164,7 +179,7 @@ def _client_imports(
     if _used(["Mapping"], texts):
         lines.append("from collections.abc import Mapping")
     lines += [f"from typing import {', '.join(typing)}", ""]
-    lines += _import_line(api.package, "models", _used(_type_names(api), texts))
+    lines += _import_line(api.package, "models", _used(_model_names(api), texts))
     lines += _import_line(api.package, "requests", [op.build_name for op in operations])
     if results or any(op.result_class == "ApiResult" for op in operations):
         lines += _import_line(api.package, "results", ["ApiResult"])
@@ -175,7 +190,10 @@ def _client_imports(
     lines += _import_line(
         api.package,
         "types",
-        {*_used(["UNSET", "Unset", "GraphDateTime"], texts), *(["UNSET"] if uses_unset else [])},
+        {
+            *_used(["UNSET", "Unset", "GraphDateTime", "json_value"], texts),
+            *(["UNSET"] if uses_unset else []),
+        },
     )
     return lines
 
@@ -253,6 +271,7 @@ def emit_client(
         "imports": model_imports(api, api.package),
         "models": [model_view(model) for model in api.models],
         "enums": [enum_view(enum, open_names) for enum in api.enums],
+        "unions": api_unions(api),
         "results": results,
         "operations": operations,
         "bodies": bodies,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Api, Enum, Field, Model, enum_members_name
+from generator.ir.model import Api, Enum, Field, Model, TypeRef, Union, enum_members_name
 from generator.names import docstring, import_order, py_literal
 
 
@@ -68,6 +68,87 @@ class EnumView:
     members_by_value: str
 
 
+@dataclass(frozen=True)
+class BranchView:
+    """One union branch: the test that data is of it (JSON type, then its validator), and
+    the expression decoding it; `tags` is the discriminator values naming it (a tuple literal)."""
+
+    test: str
+    decode: str
+    tags: str
+
+
+@dataclass(frozen=True)
+class UnionView:
+    """One `decode_<name>` function of the models module."""
+
+    decoder: str
+    hint: str
+    docstring: str
+    discriminator: str
+    tagged: tuple[BranchView, ...]
+    branches: tuple[BranchView, ...]
+    mismatch: str
+
+
+# The Python type a JSON value of each kind arrives as (`isinstance` narrows `Any` for mypy).
+_JSON_CLASSES = {
+    "string": "str",
+    "datetime": "str",
+    "enum": "str",
+    "integer": "int",
+    "number": "(int, float)",
+    "boolean": "bool",
+    "array": "list",
+    "object": "dict",
+    "map": "dict",
+    "model": "dict",
+}
+
+
+def branch_test(type_ref: TypeRef, check: str) -> str:
+    """`isinstance(data, dict) and next(iter_errors_cat(data), None) is None`."""
+    matches = f"next(iter_errors_{check}(data), None) is None"
+    json_class = _JSON_CLASSES.get(type_ref.kind)
+    return f"isinstance(data, {json_class}) and {matches}" if json_class else matches
+
+
+def union_view(union: Union) -> UnionView:
+    """Union IR -> its decoder function's view."""
+    branches = tuple(
+        BranchView(
+            branch_test(branch.type, branch.check),
+            branch.type.decode("data"),
+            _tuple_literal(list(branch.tags)) if branch.tags else "",
+        )
+        for branch in union.branches
+    )
+    names = ", ".join(branch.type.base_hint for branch in union.branches)
+    how = (
+        f"the branch its {union.discriminator!r} property names, else "
+        if union.discriminator
+        else ""
+    )
+    return UnionView(
+        decoder=union.decoder,
+        hint=union.hint,
+        docstring=docstring(f"Valid JSON -> {names}: {how}the first branch it matches."),
+        discriminator=py_literal(union.discriminator),
+        tagged=tuple(
+            view
+            for view, branch in zip(branches, union.branches, strict=True)
+            if branch.tags and branch.type.kind == "model"
+        ),
+        branches=branches,
+        mismatch=py_literal(f"data matches none of {names}"),
+    )
+
+
+def api_unions(api: Api) -> list[UnionView]:
+    """Every union decoder, sorted by name."""
+    return [union_view(union) for union in api.unions]
+
+
 def field_view(field: Field) -> FieldView:
     """Field IR -> what the model template prints for it."""
     wire = py_literal(field.wire_name)
@@ -119,10 +200,10 @@ def model_view(model: Model) -> ModelView:
 
 
 def open_enums(api: Api) -> list[str]:
-    """Enum class names some model field decodes as an open enum, sorted."""
-    return sorted(
-        {name for model in api.models for field in model.fields for name in field.type.open_enums()}
-    )
+    """Enum class names some model field or union decodes as an open enum, sorted."""
+    types = [field.type for model in api.models for field in model.fields]
+    types += [branch.type for union in api.unions for branch in union.branches]
+    return sorted({name for type_ref in types for name in type_ref.open_enums()})
 
 
 def enum_view(enum: Enum, open_names: list[str]) -> EnumView:
@@ -140,12 +221,17 @@ def enum_view(enum: Enum, open_names: list[str]) -> EnumView:
 def model_imports(api: Api, package: str) -> list[str]:
     """The import lines of `models.py`: only the names its classes use."""
     hints = " ".join(field.type_hint for model in api.models for field in model.fields)
+    hints += " ".join(union.hint for union in api.unions)
     types_names = import_order(
         {"UNSET", "Record", "Unset"}
         | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
         | ({"enum_value"} if open_enums(api) else set())
+        | ({"json_value"} if api.unions else set())
     )
-    validators = sorted({model.validator_name for model in api.models})
+    validators = sorted(
+        {model.validator_name for model in api.models}
+        | {f"iter_errors_{b.check}" for union in api.unions for b in union.branches}
+    )
     lines = ["from collections.abc import Mapping"]
     if api.enums:
         lines.append("from enum import Enum")

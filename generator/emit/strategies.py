@@ -121,7 +121,11 @@ def emit_strategies(
     api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
 ) -> dict[PurePosixPath, str]:
     """`<package>/strategies.py`: path -> unformatted text."""
-    builder = StrategyBuilder(api.schema_bundle, strategy_function_names(api))
+    builder = StrategyBuilder(
+        api.schema_bundle,
+        strategy_function_names(api),
+        one_of_checks={pointer: name for name, pointer in api.one_of_checks},
+    )
     functions = strategy_functions(api, builder)
     context = {
         "api": api,
@@ -130,6 +134,7 @@ def emit_strategies(
         "functions": functions,
         "helpers": sorted(builder.helpers),
         "imports": module_imports(builder, functions),
+        "validator_imports": sorted(builder.validator_imports),
         "exports": sorted(function.name for function in functions if function.component),
         "example": example_function(api, builder),
         "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,

@@ -139,6 +139,8 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
         annotated_bundle=schemas.bundle,
         warnings=tuple(sorted([*schemas.warnings, *_not_generated(resolved)])),
         webhooks=tuple(sorted(_webhooks(data))),
+        unions=schemas.unions,
+        one_of_checks=schemas.one_of_checks(),
         package=package_name(str(info.get("title", ""))),
     )
 

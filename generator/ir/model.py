@@ -7,6 +7,7 @@ code text that follow from a type (`type_hint`, `decode`, `encode`), so template
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,7 @@ class TypeRef:
     item: TypeRef | None = None
     target: str = ""
     open: bool = False
+    union: Union | None = None
 
     @property
     def base_hint(self) -> str:
@@ -53,6 +55,12 @@ class TypeRef:
         if self.kind == "array":
             assert self.item is not None
             return f"list[{self.item.type_hint}]"
+        if self.kind == "map":
+            assert self.item is not None
+            return f"dict[str, {self.item.type_hint}]"
+        if self.kind == "union":
+            assert self.union is not None
+            return self.union.hint
         if self.kind == "enum":
             return f"{self.target} | str" if self.open else self.target
         if self.kind == "model":
@@ -67,7 +75,7 @@ class TypeRef:
     @property
     def is_identity(self) -> bool:
         """True when the JSON value is used as the Python value unchanged (and back)."""
-        if self.kind == "array":
+        if self.kind in ("array", "map"):
             assert self.item is not None
             return self.item.is_identity
         return self.kind in IDENTITY_KINDS
@@ -85,7 +93,11 @@ class TypeRef:
             return (
                 expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
             )
+        if self.kind == "map":
+            assert self.item is not None
+            return self._map(expression, self.item.decode_nullable, depth)
         decoders = {
+            "union": f"{self.union.decoder if self.union else ''}({{0}})",
             "datetime": "GraphDateTime({0})",
             "model": f"{self.target}._from_valid({{0}})",
             "enum": (
@@ -114,7 +126,11 @@ class TypeRef:
             return (
                 expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
             )
+        if self.kind == "map":
+            assert self.item is not None
+            return self._map(expression, self.item.encode_nullable, depth)
         encoders = {
+            "union": "json_value({})",
             "datetime": "str({})",
             "model": "{}.to_dict()",
             "enum": "enum_value({})" if self.open else "{}.value",
@@ -128,19 +144,67 @@ class TypeRef:
             return encoded
         return f"None if {expression} is None else {encoded}"
 
+    def _map(self, expression: str, convert: Callable[[str, int], str], depth: int) -> str:
+        """`{key: convert(value) ...}` over a JSON object (the identity when values are plain)."""
+        assert self.item is not None
+        if self.item.is_identity:
+            return expression
+        key, value = f"key{depth}", f"value{depth}"
+        return f"{{{key}: {convert(value, depth + 1)} for {key}, {value} in {expression}.items()}}"
+
+    def children(self) -> tuple[TypeRef, ...]:
+        """The types nested directly inside this one: an array's item, a union's members."""
+        if self.union is not None:
+            return tuple(branch.type for branch in self.union.branches)
+        return (self.item,) if self.item is not None else ()
+
     def open_enums(self) -> frozenset[str]:
         """Enum class names this type decodes as open enums (through `enum_members_name`)."""
-        if self.kind == "array":
-            assert self.item is not None
-            return self.item.open_enums()
-        return frozenset({self.target}) if self.kind == "enum" and self.open else frozenset()
+        own = frozenset({self.target}) if self.kind == "enum" and self.open else frozenset()
+        return own.union(*(child.open_enums() for child in self.children()))
 
     def references(self) -> frozenset[str]:
         """Model and enum class names this type refers to."""
-        if self.kind == "array":
-            assert self.item is not None
-            return self.item.references()
-        return frozenset({self.target}) if self.target else frozenset()
+        own = frozenset({self.target}) if self.target else frozenset()
+        return own.union(*(child.references() for child in self.children()))
+
+    def unions(self) -> tuple[Union, ...]:
+        """The unions this type decodes through, itself first, then nested ones."""
+        own = (self.union,) if self.union is not None else ()
+        return own + tuple(union for child in self.children() for union in child.unions())
+
+
+@dataclass(frozen=True)
+class UnionBranch:
+    """One `oneOf`/`anyOf` member: its type, the validator telling whether data matches it, and
+    the discriminator values that name it."""
+
+    type: TypeRef
+    check: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Union:
+    """A `oneOf`/`anyOf` decoded by one function: the branch the discriminator property names,
+    else the first branch whose schema the data matches."""
+
+    name: str
+    description: str
+    branches: tuple[UnionBranch, ...]
+    discriminator: str = ""
+    # The branch schemas' validator entry points: (name, bundle pointer).
+    entry_points: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def decoder(self) -> str:
+        """The models module's function turning valid JSON into one of the branch types."""
+        return f"decode_{self.name}"
+
+    @property
+    def hint(self) -> str:
+        """`Cat | Dog`: the branches' hints, each once (null is the union's `nullable`)."""
+        return " | ".join(dict.fromkeys(branch.type.base_hint for branch in self.branches))
 
 
 @dataclass(frozen=True)
@@ -336,6 +400,11 @@ class Api:
     annotated_bundle: dict[str, Any] | None = None
     warnings: tuple[SpecError, ...] = ()
     webhooks: tuple[str, ...] = ()
+    # `oneOf`/`anyOf` unions some type decodes through, sorted by name.
+    unions: tuple[Union, ...] = ()
+    # (validator name, JSON pointer) of every `oneOf` in the bundle: strategies filter draws
+    # of branches that may overlap through these.
+    one_of_checks: tuple[tuple[str, str], ...] = ()
     # The generated package's import name (`graph_invite`); the distribution name uses dashes.
     package: str = "api_client"
 

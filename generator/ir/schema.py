@@ -8,7 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.errors import SpecError, escape_pointer_token, join_pointer
-from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef
+from generator.ir.compose import component_key, object_parts, union_members, union_type
+from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
 from generator.names import UniqueNames
 from generator.spec.refs import ResolvedSpec
 
@@ -106,7 +107,52 @@ class SchemaBuilder:
         # One namespace each for model/enum classes and for snake names (files, validators).
         self.class_namespace = UniqueNames()
         self.snake_namespace = UniqueNames()
+        # Union decoders (`decode_<name>`), one per `oneOf`/`anyOf` node, by the node's pointer.
+        self.union_names = UniqueNames()
+        self.union_types: dict[str, TypeRef] = {}
         self._alias_stack: list[str] = []
+
+    @property
+    def unions(self) -> tuple[Union, ...]:
+        """Every union some type decodes through, sorted by name."""
+        found = {u.name: u for t in self.union_types.values() for u in t.unions()}
+        return tuple(found[name] for name in sorted(found))
+
+    def one_of_checks(self) -> tuple[tuple[str, str], ...]:
+        """(validator name, bundle pointer) for every `oneOf` node of the bundle."""
+        return tuple(
+            (self.snake_namespace.identifier(f"one of {index}", fallback="schema"), pointer)
+            for index, pointer in enumerate(one_of_pointers(self.bundle), start=1)
+        )
+
+    def remember_union(self, pointer: str, type_ref: TypeRef) -> TypeRef:
+        """Record the type built for the `oneOf`/`anyOf` node at `pointer`, and return it."""
+        self.union_types[pointer] = type_ref
+        return type_ref
+
+    def branch_check(
+        self, member: Any, pointer: str, label: str, branch_type: TypeRef
+    ) -> tuple[str, str] | None:
+        """(validator name, new entry point or ``) telling whether data matches a union member.
+
+        A component or a model has its validator already; another inline member inside a
+        component gets one at its place in the bundle. None when it is not in the bundle at all.
+        """
+        key = component_key(member.get("$ref")) if isinstance(member, dict) else ""
+        if key in self.snake_names:
+            return self.snake_names[key], ""
+        if branch_type.kind == "model" and pointer in self.models:
+            return self.models[pointer].snake_name, ""
+        if not pointer.startswith(COMPONENT_PREFIX):
+            return None
+        name = self.snake_namespace.identifier(label, fallback="schema")
+        return name, fragment_reference(BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :])
+
+    def is_object(self, schema: Any, pointer: str) -> bool:
+        """True for an object schema (also through `allOf`) that is not a choice of types."""
+        if not isinstance(schema, dict) or "$ref" in schema or union_members(schema):
+            return False
+        return object_parts(self, schema, pointer).is_object
 
     def fail(self, pointer: str, message: str) -> None:
         self.errors.append(self.resolved.error(pointer, message))
@@ -124,7 +170,8 @@ class SchemaBuilder:
                     COMPONENT_PREFIX + escape_pointer_token(key),
                     f"component name {key!r} must match {COMPONENT_NAME.pattern} (OpenAPI 3.1)",
                 )
-            if _is_enum(self.components[key]) or _is_object(self.components[key]):
+            pointer = COMPONENT_PREFIX + escape_pointer_token(key)
+            if _is_enum(self.components[key]) or self.is_object(self.components[key], pointer):
                 self.class_names[key] = self.class_namespace.class_name(key)
             self.snake_names[key] = self.snake_namespace.identifier(key, fallback="schema")
         for key in sorted(self.components):
@@ -133,7 +180,7 @@ class SchemaBuilder:
             self.bundle["$defs"][key] = self.portable(schema, pointer)
             if _is_enum(schema):
                 self.enums[key] = self.enum_from_schema(key, schema, pointer)
-            elif _is_object(schema):
+            elif key in self.class_names:
                 self.add_model(key, self.class_names[key], schema, pointer)
 
     def portable(self, schema: Any, pointer: str) -> Any:
@@ -212,14 +259,13 @@ class SchemaBuilder:
         return Enum(key, self.class_names[key], description, tuple(members), pointer)
 
     def add_model(self, key: str, name: str, schema: dict[str, Any], pointer: str) -> None:
-        """Register the model for an object schema at `pointer` (component or inline)."""
+        """Register the model for an object schema at `pointer` (component or inline); `allOf`
+        members' properties are its own."""
         # `portable` reported a malformed `required` or `properties`; build what can be built.
-        required = {name for name in _list(schema.get("required")) if isinstance(name, str)}
-        properties = schema.get("properties")
+        parts = object_parts(self, schema, pointer)
         fields: list[Field] = []
         field_names = UniqueNames()
-        for wire_name, prop in (properties if isinstance(properties, dict) else {}).items():
-            at = join_pointer(pointer, "properties", wire_name)
+        for wire_name, prop, at in parts.properties:
             python_name = field_names.identifier(wire_name)
             field_type = self.type_from_schema(prop, at, f"{name} {wire_name}")
             description = str(prop.get("description", "")) if isinstance(prop, dict) else ""
@@ -229,21 +275,20 @@ class SchemaBuilder:
                     wire_name,
                     python_name,
                     field_type,
-                    wire_name in required,
+                    wire_name in parts.required,
                     description,
                     at,
                     secret,
                 )
             )
-        extra = schema.get("additionalProperties", True) is not False
         snake = self.snake_names.get(key) or self.snake_namespace.identifier(name)
         model = Model(
             key,
             name,
             snake,
-            str(schema.get("description", "")),
+            str(schema.get("description", "")) or parts.description,
             tuple(fields),
-            extra,
+            parts.extra_allowed,
             pointer,
             fragment_reference(BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :]),
         )
@@ -255,15 +300,11 @@ class SchemaBuilder:
             return TypeRef("any")
         if isinstance(schema.get("$ref"), str):
             return self.type_from_ref(schema["$ref"])
-        for combinator in ("anyOf", "oneOf"):
-            if isinstance(schema.get(combinator), list):
-                return self.type_from_union(
-                    schema[combinator], join_pointer(pointer, combinator), owner
-                )
-        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-            return self.type_from_schema(
-                schema["allOf"][0], join_pointer(pointer, "allOf", 0), owner
-            )
+        union = union_type(self, schema, pointer, owner)
+        if union is not None:
+            return union
+        if isinstance(schema.get("allOf"), list):
+            return self.type_from_all_of(schema, pointer, owner)
         types = _types(schema)
         nullable = "null" in types
         rest = [kind for kind in types if kind != "null"] or (
@@ -292,18 +333,18 @@ class SchemaBuilder:
         finally:
             self._alias_stack.pop()
 
-    def type_from_union(self, members: list[Any], pointer: str, owner: str) -> TypeRef:
-        nullable = any(member == {"type": "null"} for member in members)
-        rest = [member for member in members if member != {"type": "null"}]
-        if len(rest) == 1:
-            single = self.type_from_schema(rest[0], join_pointer(pointer, 0), owner)
-            return TypeRef(
-                single.kind, nullable or single.nullable, single.item, single.target, single.open
-            )
-        if len(rest) == 2 and rest[1] == {"type": "string"} and isinstance(rest[0], dict):
-            known = self.type_from_ref(str(rest[0].get("$ref", "")))
-            if known.kind == "enum":
-                return TypeRef("enum", nullable, target=known.target, open=True)
+    def type_from_all_of(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
+        """`allOf`: one member alone is that member's type; an object composition is one model;
+        otherwise the first member with a known type (the others only constrain it)."""
+        members = schema["allOf"]
+        if len(members) == 1 and "properties" not in schema:
+            return self.type_from_schema(members[0], join_pointer(pointer, "allOf", 0), owner)
+        if object_parts(self, schema, pointer).is_object:
+            return self.type_object(schema, pointer, owner)
+        for index, member in enumerate(members):
+            found = self.type_from_schema(member, join_pointer(pointer, "allOf", index), owner)
+            if found.kind != "any":
+                return found
         return TypeRef("any")
 
     def type_array(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
@@ -313,7 +354,14 @@ class SchemaBuilder:
         return TypeRef("array", item=item)
 
     def type_object(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
-        if not schema.get("properties") or not pointer.startswith(COMPONENT_PREFIX):
+        extra = schema.get("additionalProperties")
+        if not object_parts(self, schema, pointer).properties:
+            if isinstance(extra, dict) and extra:
+                # A map: `additionalProperties` with a schema and no named properties.
+                at = join_pointer(pointer, "additionalProperties")
+                return TypeRef("map", item=self.type_from_schema(extra, at, f"{owner} value"))
+            return TypeRef("object")
+        if not pointer.startswith(COMPONENT_PREFIX):
             return TypeRef("object")
         if pointer in self.models:
             # One model per schema node, however many aliases reach it: building it again on
@@ -394,13 +442,6 @@ def _is_enum(schema: Any) -> bool:
     return isinstance(values, list) and bool(values) and all(isinstance(v, str) for v in values)
 
 
-def _is_object(schema: Any) -> bool:
-    if not isinstance(schema, dict) or "$ref" in schema:
-        return False
-    types = _types(schema)
-    return "object" in types or (not types and "properties" in schema)
-
-
 def _refs_in(schema: Any) -> Iterator[str]:
     if isinstance(schema, dict):
         ref = schema.get("$ref")
@@ -455,3 +496,21 @@ def checked_bundle(schema: Any) -> Any:
         else:
             result[keyword] = value  # data (enum, const, default, examples): left as written
     return result
+
+
+def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[str]:
+    """The JSON pointer of every `oneOf` schema in a bundle, in document order."""
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("oneOf"), list):
+        yield pointer
+    for keyword, value in schema.items():
+        at = join_pointer(pointer, keyword)
+        if (keyword in SCHEMA_MAPS or keyword == "$defs") and isinstance(value, dict):
+            for name, item in value.items():
+                yield from one_of_pointers(item, join_pointer(at, name))
+        elif keyword in SCHEMA_LISTS and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from one_of_pointers(item, join_pointer(at, index))
+        elif keyword in SCHEMA_VALUES:
+            yield from one_of_pointers(value, at)

@@ -64,6 +64,10 @@ class StrategyBuilder:
     merged_functions: dict[str, str] = field(default_factory=dict)  # name -> expression
     merged_in_progress: set[str] = field(default_factory=set)
     components_by_key: dict[str, str] = field(init=False)
+    # `oneOf` pointer -> validator entry point deciding it: branches whose instances may overlap
+    # are drawn from every branch and filtered through it (the validator names used are kept).
+    one_of_checks: Mapping[str, str] = field(default_factory=dict)
+    validator_imports: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # One oracle for the whole module: each component's types are worked out once.
@@ -239,14 +243,23 @@ def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
 def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """oneOf: as anyOf, for branches whose instance types differ (so no two can both hold)."""
     resolved = [builder.json_types(branch) for branch in branches(schema, "oneOf", pointer)]
-    for index, types in enumerate(resolved):
-        for other in resolved[index + 1 :]:
-            if types is None or other is None or types & other:
-                raise SchemaCompileError(
-                    join_pointer(pointer, "oneOf"),
-                    "oneOf branches that may both match are not supported (only disjoint types)",
-                )
-    return one_of(alternatives(builder, schema, "oneOf", pointer))
+    disjoint = all(
+        types is not None and other is not None and not types & other
+        for index, types in enumerate(resolved)
+        for other in resolved[index + 1 :]
+    )
+    drawn = one_of(alternatives(builder, schema, "oneOf", pointer))
+    if disjoint:
+        return drawn
+    check = builder.one_of_checks.get(pointer)
+    if check is None:
+        raise SchemaCompileError(
+            join_pointer(pointer, "oneOf"),
+            "oneOf branches that may both match are not supported (only disjoint types)",
+        )
+    # A draw from one branch may match another too; the schema's validator keeps the others.
+    builder.validator_imports.add(f"iter_errors_{check}")
+    return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 
 def branches(schema: dict[str, Any], keyword: str, pointer: str) -> list[Any]:

@@ -84,6 +84,20 @@ def enum_value(value: enum.Enum | str) -> str:
     return str(value._value_) if isinstance(value, enum.Enum) else value
 
 
+def json_value(value: Any) -> Any:
+    """The JSON value of a model, an enum member, a list or dict of them, or plain JSON (as is)."""
+    if isinstance(value, enum.Enum):
+        return value._value_
+    if value is None or isinstance(value, (str, int, float)):
+        return value  # bool is an int; GraphDateTime is a str holding its original text
+    if isinstance(value, list):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    to_dict = getattr(value, "to_dict", None)  # a generated model
+    return to_dict() if callable(to_dict) else value
+
+
 class Record:
     """Base of the generated models: `repr` and `==` over the fields, like a dataclass.
 
