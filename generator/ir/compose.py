@@ -24,6 +24,7 @@ class SchemaBuilder(Protocol):
     components: dict[str, Any]
     union_types: dict[str, TypeRef]
     union_names: UniqueNames
+    object_parts_cache: dict[str, ObjectParts]
 
     def type_from_schema(self, schema: Any, pointer: str, owner: str) -> TypeRef: ...
 
@@ -166,53 +167,67 @@ class ObjectParts:
     """An object schema flattened through `allOf`: properties with their pointers, and the rest."""
 
     properties: list[tuple[str, Any, str]] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)  # wire name -> index in properties
     required: set[str] = field(default_factory=set)
     extra_allowed: bool = True
     description: str = ""
     is_object: bool = False
 
 
-def object_parts(
-    builder: SchemaBuilder, schema: Any, pointer: str, seen: frozenset[str] = frozenset()
-) -> ObjectParts:
+def object_parts(builder: SchemaBuilder, schema: Any, pointer: str) -> ObjectParts:
     """Every property of `schema` and of its `allOf` members (through `$ref`s), in order.
 
     A later member's property of the same name replaces the type of an earlier one but keeps its
-    place; `required` and `additionalProperties: false` of any member hold for the whole.
+    place; `required` and `additionalProperties: false` of any member hold for the whole. Each
+    node is flattened once (`builder.object_parts_cache`): a diamond of `allOf`s costs linear work.
     """
+    cached = builder.object_parts_cache.get(pointer)
+    if cached is not None:
+        return cached
     parts = ObjectParts()
-    _collect(builder, schema, pointer, parts, seen)
+    builder.object_parts_cache[pointer] = parts  # a cycle back here sees what is known so far
+    _collect(builder, schema, pointer, parts)
     return parts
 
 
-def _collect(
-    builder: SchemaBuilder, schema: Any, pointer: str, parts: ObjectParts, seen: frozenset[str]
-) -> None:
-    if not isinstance(schema, dict) or pointer in seen:
+def _merge(parts: ObjectParts, other: ObjectParts) -> None:
+    for entry in other.properties:
+        _add_property(parts, entry)
+    parts.required |= other.required
+    parts.extra_allowed = parts.extra_allowed and other.extra_allowed
+    parts.description = parts.description or other.description
+    parts.is_object = parts.is_object or other.is_object
+
+
+def _add_property(parts: ObjectParts, entry: tuple[str, Any, str]) -> None:
+    index = parts.positions.setdefault(entry[0], len(parts.properties))
+    if index == len(parts.properties):
+        parts.properties.append(entry)
+    else:
+        parts.properties[index] = entry
+
+
+def _collect(builder: SchemaBuilder, schema: Any, pointer: str, parts: ObjectParts) -> None:
+    if not isinstance(schema, dict):
         return
-    seen = seen | {pointer}
     key = component_key(schema.get("$ref"))
     if key and key in builder.components:
-        _collect(builder, builder.components[key], str(schema["$ref"]), parts, seen)
+        ref = str(schema["$ref"])
+        _merge(parts, object_parts(builder, builder.components[key], ref))
     members = schema.get("allOf")
     for index, member in enumerate(members if isinstance(members, list) else []):
-        _collect(builder, member, join_pointer(pointer, "allOf", index), parts, seen)
+        at = join_pointer(pointer, "allOf", index)
+        _merge(parts, object_parts(builder, member, at))
     types = schema.get("type")
     parts.is_object = parts.is_object or "properties" in schema or types == "object"
     parts.is_object = parts.is_object or (isinstance(types, list) and "object" in types)
     properties = schema.get("properties")
-    positions = {wire: index for index, (wire, _, _) in enumerate(parts.properties)}
     for wire_name, prop in (properties if isinstance(properties, dict) else {}).items():
-        entry = (wire_name, prop, join_pointer(pointer, "properties", wire_name))
-        if wire_name in positions:
-            parts.properties[positions[wire_name]] = entry
-        else:
-            parts.properties.append(entry)
+        _add_property(parts, (wire_name, prop, join_pointer(pointer, "properties", wire_name)))
     required = schema.get("required")
-    parts.required.update(
-        n for n in (required if isinstance(required, list) else []) if isinstance(n, str)
-    )
+    names = required if isinstance(required, list) else []
+    parts.required.update(name for name in names if isinstance(name, str))
     if schema.get("additionalProperties", True) is False:
         parts.extra_allowed = False
-    if not parts.description and isinstance(schema.get("description"), str):
+    if isinstance(schema.get("description"), str):
         parts.description = schema["description"]

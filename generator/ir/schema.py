@@ -8,7 +8,13 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.errors import SpecError, escape_pointer_token, join_pointer
-from generator.ir.compose import component_key, object_parts, union_members, union_type
+from generator.ir.compose import (
+    ObjectParts,
+    component_key,
+    object_parts,
+    union_members,
+    union_type,
+)
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
 from generator.names import UniqueNames
 from generator.spec.refs import ResolvedSpec
@@ -110,6 +116,7 @@ class SchemaBuilder:
         # Union decoders (`decode_<name>`), one per `oneOf`/`anyOf` node, by the node's pointer.
         self.union_names = UniqueNames()
         self.union_types: dict[str, TypeRef] = {}
+        self.object_parts_cache: dict[str, ObjectParts] = {}
         self._alias_stack: list[str] = []
 
     @property
@@ -286,7 +293,7 @@ class SchemaBuilder:
             key,
             name,
             snake,
-            str(schema.get("description", "")) or parts.description,
+            parts.description,
             tuple(fields),
             parts.extra_allowed,
             pointer,
