@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from generator.emit.strategies import strategy_function_names
 from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
+from tests.body_round_trip import check_bodies_round_trip
 from tests.conftest import ROOT
 
 SPEC = ROOT / "tests" / "data" / "composition.yaml"
@@ -127,3 +128,23 @@ def test_the_package_passes_mypy_strict(generated: tuple[Generation, Path], tmp_
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
+
+
+def test_inline_bodies_are_named_models(models: ModuleType) -> None:
+    request = models.RenameOwnerRequest.from_dict({"name": "n", "address": {"city": "c"}})
+    assert request.address == models.RenameOwnerRequestAddress(city="c")
+    response = models.RenameOwner200Response.from_dict(
+        {"labels": {"a": {"text": "t"}}, "history": ["2024-01-01T00:00:00Z", 3]}
+    )
+    assert response.labels == {"a": models.RenameOwner200ResponseLabelsValue(text="t")}
+    assert response.history == ["2024-01-01T00:00:00Z", 3]
+    assert type(response.history[0]).__name__ == "GraphDateTime"
+
+
+def test_every_body_round_trips(
+    generated: tuple[Generation, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generation, out = generated
+    monkeypatch.syspath_prepend(str(out))
+    count = check_bodies_round_trip(generation.api, PACKAGE, importlib.import_module, 40)
+    assert count == 5  # addPet request and 201, listPets 200, renameOwner request and 200

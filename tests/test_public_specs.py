@@ -20,6 +20,7 @@ from generator.emit.strategies import strategy_function_names
 from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
 from generator.spec.loader import load_document
+from tests.body_round_trip import check_bodies_round_trip
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "public_specs"
@@ -149,3 +150,17 @@ def test_models_round_trip_their_strategies(
             assert model.from_dict(payload).to_dict() == payload
 
     round_trip()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+def test_every_json_body_round_trips(
+    spec: Path, corpus: dict[str, tuple[Generation, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every JSON request and response body, decoded and encoded as the client does it."""
+    generation, out = corpus[spec.name]
+    monkeypatch.syspath_prepend(str(out))
+    count = check_bodies_round_trip(
+        generation.api, package_of(spec), importlib.import_module, examples=10
+    )
+    if not count:
+        pytest.skip("the document has no JSON bodies with a schema")

@@ -203,6 +203,10 @@ def open_enums(api: Api) -> list[str]:
     """Enum class names some model field or union decodes as an open enum, sorted."""
     types = [field.type for model in api.models for field in model.fields]
     types += [branch.type for union in api.unions for branch in union.branches]
+    bodies = [op.body for op in api.operations] + [
+        response.body for op in api.operations for response in op.responses
+    ]
+    types += [body.type for body in bodies if body is not None]
     return sorted({name for type_ref in types for name in type_ref.open_enums()})
 
 

@@ -460,7 +460,7 @@ def _request_body(
     media = content[media_type] if isinstance(content[media_type], dict) else {}
     schema_at = join_pointer(at, "content", media_type, "schema")
     kind = media_kind(media_type)
-    type_ref = _body_type(schemas, media.get("schema"), schema_at, kind, f"{owner} request")
+    type_ref, key = _body_type(schemas, media.get("schema"), schema_at, kind, f"{owner} request")
     return Body(
         media_type=media_type,
         kind=kind,
@@ -468,16 +468,20 @@ def _request_body(
         required=body.get("required") is True,
         model=type_ref.target if type_ref.kind == "model" and not type_ref.nullable else "",
         schema_pointer=schema_at if "schema" in media else "",
+        bundle_key=key,
     )
 
 
-def _body_type(schemas: SchemaBuilder, schema: Any, pointer: str, kind: str, owner: str) -> TypeRef:
-    """The Python type of a body: bytes and text bodies are `bytes`/`str` whatever the schema."""
+def _body_type(
+    schemas: SchemaBuilder, schema: Any, pointer: str, kind: str, owner: str
+) -> tuple[TypeRef, str]:
+    """The Python type of a body and its `$defs` key: bytes and text bodies are `bytes`/`str`
+    whatever the schema (and have no key)."""
     if kind in ("bytes", "text"):
-        return TypeRef(kind)
+        return TypeRef(kind), ""
     if schema is None:
-        return TypeRef("any")
-    return schemas.type_from_schema(schema, pointer, owner)
+        return TypeRef("any"), ""
+    return schemas.body_type(schema, pointer, owner)
 
 
 def _responses(
@@ -502,12 +506,18 @@ def _responses(
             kind = media_kind(media_type)
             kind = kind if kind in ("json", "text") else "bytes"
             schema_at = join_pointer(at, "content", media_type, "schema")
-            type_ref = _body_type(
+            type_ref, key = _body_type(
                 schemas, media.get("schema"), schema_at, kind, f"{owner} {status} response"
             )
             model = type_ref.target if type_ref.kind == "model" and not type_ref.nullable else ""
             body = Body(
-                media_type, kind, type_ref, True, model, schema_at if "schema" in media else ""
+                media_type,
+                kind,
+                type_ref,
+                True,
+                model,
+                schema_at if "schema" in media else "",
+                bundle_key=key,
             )
         headers = response.get("headers") or {}
         header_types = tuple(

@@ -309,6 +309,8 @@ class Body:
     required: bool = True
     model: str = ""
     schema_pointer: str = ""
+    # The body schema's `$defs` key in the bundle (a component's, or an inline body's own).
+    bundle_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from generator.ir.compose import (
     union_type,
 )
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
-from generator.names import UniqueNames
+from generator.names import UniqueNames, snake_case
 from generator.spec.refs import ResolvedSpec
 
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -103,7 +103,12 @@ class SchemaBuilder:
         self.resolved = resolved
         self.strict_formats = strict_formats
         self.warnings: list[SpecError] = []
-        self.components: dict[str, Any] = resolved.data.get("components", {}).get("schemas", {})
+        components = resolved.data.get("components", {}).get("schemas", {})
+        self.components: dict[str, Any] = (
+            {key: discriminated_any_of(value) for key, value in components.items()}
+            if isinstance(components, dict)
+            else components
+        )
         self.errors: list[SpecError] = []
         self.models: dict[str, Model] = {}
         self.enums: dict[str, Enum] = {}
@@ -118,6 +123,10 @@ class SchemaBuilder:
         self.union_types: dict[str, TypeRef] = {}
         self.object_parts_cache: dict[str, ObjectParts] = {}
         self._alias_stack: list[str] = []
+        # Inline body schemas bundled as `$defs` entries: spec pointer -> `$defs` key.
+        self.inline_roots: dict[str, str] = {}
+        self._inline_schemas: dict[str, Any] = {}
+        self._inline_keys = UniqueNames()
 
     @property
     def unions(self) -> tuple[Union, ...]:
@@ -150,10 +159,43 @@ class SchemaBuilder:
             return self.snake_names[key], ""
         if branch_type.kind == "model" and pointer in self.models:
             return self.models[pointer].snake_name, ""
-        if not pointer.startswith(COMPONENT_PREFIX):
+        bundled = self.bundle_pointer(pointer)
+        if bundled is None:
             return None
         name = self.snake_namespace.identifier(label, fallback="schema")
-        return name, fragment_reference(BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :])
+        return name, fragment_reference(bundled)
+
+    def bundle_pointer(self, pointer: str) -> str | None:
+        """The bundle's pointer for a spec pointer inside a component or a bundled body schema."""
+        if pointer.startswith(COMPONENT_PREFIX):
+            return BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :]
+        end = pointer.find("/schema")
+        while end != -1:
+            root = pointer[: end + len("/schema")]
+            if root in self.inline_roots and pointer[len(root) : len(root) + 1] in ("", "/"):
+                key = escape_pointer_token(self.inline_roots[root])
+                return BUNDLE_PREFIX + key + pointer[len(root) :]
+            end = pointer.find("/schema", end + 1)
+        return None
+
+    def body_type(self, schema: Any, pointer: str, owner: str) -> tuple[TypeRef, str]:
+        """(type, `$defs` key) of a request or response body schema.
+
+        A bare `$ref` is its component; any other schema is bundled under a key no component
+        can have (it holds a colon), so inline objects become models, unions get validators,
+        and strategies draw it like a component.
+        """
+        key = component_key(schema.get("$ref")) if isinstance(schema, dict) else ""
+        if key and len(schema) == 1 and key in self.components:
+            return self.type_from_schema(schema, pointer, owner), key
+        if pointer not in self.inline_roots and isinstance(schema, (dict, bool)):
+            # A shared `components/responses` body is bundled once, under its first user's name.
+            self._inline_schemas[pointer] = discriminated_any_of(schema)
+            key = self._inline_keys.distinct(f"{snake_case(owner) or 'inline'}:body")
+            self.inline_roots[pointer] = key
+            self.bundle["$defs"][key] = self.portable(self._inline_schemas[pointer], pointer)
+        schema = self._inline_schemas.get(pointer, schema)
+        return self.type_from_schema(schema, pointer, owner), self.inline_roots.get(pointer, "")
 
     def is_object(self, schema: Any, pointer: str) -> bool:
         """True for an object schema (also through `allOf`) that is not a choice of types."""
@@ -297,7 +339,7 @@ class SchemaBuilder:
             tuple(fields),
             parts.extra_allowed,
             pointer,
-            fragment_reference(BUNDLE_PREFIX + pointer[len(COMPONENT_PREFIX) :]),
+            fragment_reference(self.bundle_pointer(pointer) or BUNDLE_PREFIX),
         )
         self.models[key] = model
 
@@ -368,7 +410,7 @@ class SchemaBuilder:
                 at = join_pointer(pointer, "additionalProperties")
                 return TypeRef("map", item=self.type_from_schema(extra, at, f"{owner} value"))
             return TypeRef("object")
-        if not pointer.startswith(COMPONENT_PREFIX):
+        if self.bundle_pointer(pointer) is None:
             return TypeRef("object")
         if pointer in self.models:
             # One model per schema node, however many aliases reach it: building it again on
@@ -464,7 +506,7 @@ def _refs_in(schema: Any) -> Iterator[str]:
 def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ...]:
     """One standalone schema file per component, bundling the closure of what it references."""
     files: list[SchemaFile] = []
-    for key in sorted(builder.bundle["$defs"]):
+    for key in sorted(builder.components):
         closure: set[str] = set()
         pending = [key]
         while pending:
@@ -521,3 +563,27 @@ def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[str]:
                 yield from one_of_pointers(item, join_pointer(at, index))
         elif keyword in SCHEMA_VALUES:
             yield from one_of_pointers(value, at)
+
+
+def discriminated_any_of(schema: Any) -> Any:
+    """`schema` with every `oneOf` that has a `discriminator` read as `anyOf`.
+
+    OpenAPI lets the discriminator pick the branch; branches that overlap (`Cat` and `Dog` both
+    open objects with a `petType` string) would make strict `oneOf` reject every instance, so
+    validators and strategies check that some branch matches and decoders follow the tag.
+    """
+    if isinstance(schema, list):
+        return [discriminated_any_of(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    rename = "discriminator" in schema and "oneOf" in schema and "anyOf" not in schema
+    result: dict[str, Any] = {}
+    for keyword, value in schema.items():
+        name = "anyOf" if rename and keyword == "oneOf" else keyword
+        if keyword in SCHEMA_MAPS and isinstance(value, dict):
+            result[name] = {key: discriminated_any_of(item) for key, item in value.items()}
+        elif keyword in SCHEMA_LISTS or keyword in SCHEMA_VALUES:
+            result[name] = discriminated_any_of(value)
+        else:
+            result[name] = value
+    return result
