@@ -267,3 +267,14 @@ def test_inline_model_validators_read_their_own_schema(
     namespace[f"validate_{newline}"]({"c": True})
     with pytest.raises(namespace["ValidationError"]):
         namespace[f"validate_{newline}"]({"c": 1})
+
+
+def test_an_integer_beyond_the_float_range_is_a_located_error(tmp_path: Path) -> None:
+    """Issue 18 M2: a 400-digit `maximum` made the validator compiler raise OverflowError."""
+    spec = spec_with({}, {"n": {"type": "integer", "maximum": int("9" * 400)}})
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(SpecErrors) as failure:
+        build(tmp_path / "spec.json", project_root=tmp_path)
+    [error] = failure.value.errors
+    assert error.pointer == "#/components/schemas/request/properties/n/maximum"
+    assert error.message == "integer with 400 digits is beyond the float range"

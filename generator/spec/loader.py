@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ _FastJsonLoader: type[Any] | None = (
     else None
 )
 
+_LARGEST_FLOAT = int(sys.float_info.max)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
@@ -182,6 +184,11 @@ class _Builder:
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, pointer, f"{node.value!r} is not a JSON number")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_FLOAT:
+            # Validators compare numbers as floats too; past the float range that overflows.
+            message = f"integer with {len(str(abs(value)))} digits is beyond the float range"
+            self.fail(node, pointer, message)
             return None
         if isinstance(value, str) and _SURROGATE.search(value):
             return self.join_surrogates(node, pointer, value)
