@@ -327,7 +327,12 @@ def test_identical_hostile_specs_have_no_changes(tmp_path: Path) -> None:
     assert diff_specs(load_spec(old), load_spec(old)).changes == ()
 
 
-def test_a_5000_digit_integer_or_a_nul_in_a_ref_is_a_located_error(tmp_path: Path) -> None:
+def test_a_huge_integer_or_a_nul_in_a_ref_is_a_located_error(tmp_path: Path) -> None:
+    """A 400-digit (past the float range) or 5,000-digit (past int()'s limit) integer is refused.
+
+    The old spec keeps a 308-digit integer, the largest size inside the float range, so the one
+    error reported is always the new spec's, at its own line.
+    """
     template = (
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n"
         "      parameters: [{name: q, in: query, schema: {type: string, maxLength: %s}}]\n"
@@ -336,14 +341,18 @@ def test_a_5000_digit_integer_or_a_nul_in_a_ref_is_a_located_error(tmp_path: Pat
         "components: {schemas: {Y: {type: string}}}\n"
     )
     good = tmp_path / "good.yaml"
-    good.write_text(template % ("9" * 400, "#/components/schemas/Y"), encoding="utf-8")
-    for name, values in {
-        "long.yaml": ("9" * 5000, "#/components/schemas/Y"),
-        "nul.yaml": ("5", "#/components/schemas/Y\\0"),
-    }.items():
+    good.write_text(template % ("9" * 308, "#/components/schemas/Y"), encoding="utf-8")
+    expected = {
+        "wide.yaml": (("9" * 400, "#/components/schemas/Y"), 6, "beyond the float range"),
+        "long.yaml": (("9" * 5000, "#/components/schemas/Y"), 6, "too long"),
+        "nul.yaml": (("5", "#/components/schemas/Y\\0"), 7, "unresolvable $ref"),
+    }
+    for name, (values, line, words) in expected.items():
         bad = tmp_path / name
         bad.write_text(template % values, encoding="utf-8")
         with pytest.raises(SpecErrors) as failure:
             diff_paths(good, bad)
-        assert [error.line for error in failure.value.errors] == [6 if "long" in name else 7]
+        [error] = failure.value.errors
+        assert (Path(error.file).name, error.line) == (name, line)
+        assert words in error.message
     assert diff_paths(good, good).changes == ()
