@@ -76,6 +76,7 @@ class BranchView:
     test: str
     decode: str
     tags: str
+    matches: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def union_view(union: Union) -> UnionView:
             branch_test(branch.type, branch.check),
             branch.type.decode("data"),
             _tuple_literal(list(branch.tags)) if branch.tags else "",
+            f"next(iter_errors_{branch.check}(data), None) is None",
         )
         for branch in union.branches
     )
@@ -139,7 +141,9 @@ def union_view(union: Union) -> UnionView:
             for view, branch in zip(branches, union.branches, strict=True)
             if branch.tags and branch.type.kind == "model"
         ),
-        branches=branches,
+        branches=tuple(
+            view for view, branch in zip(branches, union.branches, strict=True) if branch.structural
+        ),
         mismatch=py_literal(f"data matches none of {names}"),
     )
 

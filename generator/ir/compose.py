@@ -34,6 +34,8 @@ class SchemaBuilder(Protocol):
 
     def remember_union(self, pointer: str, type_ref: TypeRef) -> TypeRef: ...
 
+    def model_check(self, key: str) -> str: ...
+
 
 COMPONENT_PREFIX = "#/components/schemas/"
 # A `oneOf`/`anyOf` member with one of these says what its instances are; members with none
@@ -140,6 +142,52 @@ def union_type(
         )
         result = TypeRef("union", nullable, union=union)
     return builder.remember_union(pointer, result)
+
+
+def subtypes(components: dict[str, Any]) -> dict[str, list[str]]:
+    """Component key -> every component that includes it through `allOf` (at any depth), sorted."""
+    parents: dict[str, set[str]] = {}
+    for key, schema in components.items():
+        members = schema.get("allOf") if isinstance(schema, dict) else None
+        for member in members if isinstance(members, list) else []:
+            parent = component_key(member.get("$ref")) if isinstance(member, dict) else ""
+            if parent and parent != key:
+                parents.setdefault(parent, set()).add(key)
+    result: dict[str, list[str]] = {}
+    for parent in parents:
+        found: set[str] = set()
+        pending = [parent]
+        while pending:
+            for child in parents.get(pending.pop(), ()):
+                if child not in found and child != parent:
+                    found.add(child)
+                    pending.append(child)
+        result[parent] = sorted(found)
+    return result
+
+
+def inheritance_type(
+    builder: SchemaBuilder, key: str, family: list[tuple[str, TypeRef]]
+) -> TypeRef:
+    """A model with a `discriminator` and subtypes that include it through `allOf`: the union of
+    the subtypes (chosen by tag only) and the base itself (for any other tag)."""
+    pointer = COMPONENT_PREFIX + key
+    if pointer in builder.union_types:
+        return builder.union_types[pointer]
+    schema = builder.components[key]
+    members = [{"$ref": COMPONENT_PREFIX + child} for child, _ in family]
+    property_name, tags = discriminator_tags(schema, members)
+    branches = [
+        UnionBranch(child_type, builder.model_check(child), tuple(tags[index]), child == key)
+        for index, (child, child_type) in enumerate(family)
+    ]
+    union = Union(
+        builder.union_names.identifier(f"any {key}", fallback="union"),
+        str(schema.get("description", "")),
+        tuple(branches),
+        property_name,
+    )
+    return builder.remember_union(pointer, TypeRef("union", union=union))
 
 
 def _without_null(type_ref: TypeRef) -> TypeRef:

@@ -182,6 +182,9 @@ class UnionBranch:
     type: TypeRef
     check: str
     tags: tuple[str, ...] = ()
+    # False for a subtype reached only through its tag (OpenAPI's allOf inheritance): data of
+    # any subtype also matches the base schema, so only the base is tried without a tag.
+    structural: bool = True
 
 
 @dataclass(frozen=True)

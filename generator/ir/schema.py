@@ -11,7 +11,9 @@ from generator.errors import SpecError, escape_pointer_token, join_pointer
 from generator.ir.compose import (
     ObjectParts,
     component_key,
+    inheritance_type,
     object_parts,
+    subtypes,
     union_members,
     union_type,
 )
@@ -114,6 +116,7 @@ class SchemaBuilder:
         self.enums: dict[str, Enum] = {}
         self.class_names: dict[str, str] = {}
         self.snake_names: dict[str, str] = {}
+        self.subtypes = subtypes(self.components) if isinstance(self.components, dict) else {}
         self.bundle: dict[str, Any] = {"$defs": {}}
         # One namespace each for model/enum classes and for snake names (files, validators).
         self.class_namespace = UniqueNames()
@@ -197,6 +200,10 @@ class SchemaBuilder:
         schema = self._inline_schemas.get(pointer, schema)
         return self.type_from_schema(schema, pointer, owner), self.inline_roots.get(pointer, "")
 
+    def model_check(self, key: str) -> str:
+        """The validator name of a component."""
+        return self.snake_names[key]
+
     def is_object(self, schema: Any, pointer: str) -> bool:
         """True for an object schema (also through `allOf`) that is not a choice of types."""
         if not isinstance(schema, dict) or "$ref" in schema or union_members(schema):
@@ -252,6 +259,9 @@ class SchemaBuilder:
                 self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
                 continue
             result[keyword] = converter(self, value, at)
+        one_way = _one_way_properties(schema)
+        if one_way and isinstance(result.get("required"), list):
+            result["required"] = [name for name in result["required"] if name not in one_way]
         return result
 
     def convert_ref(self, value: Any, pointer: str) -> Any:
@@ -303,7 +313,8 @@ class SchemaBuilder:
     def enum_from_schema(self, key: str, schema: dict[str, Any], pointer: str) -> Enum:
         """A string enum component -> `Enum` with distinct UPPER_SNAKE member names."""
         names = UniqueNames()
-        members = [EnumMember(names.constant(value), value) for value in schema["enum"]]
+        values = [value for value in schema["enum"] if isinstance(value, str)]
+        members = [EnumMember(names.constant(value), value) for value in values]
         description = str(schema.get("description", ""))
         return Enum(key, self.class_names[key], description, tuple(members), pointer)
 
@@ -324,7 +335,7 @@ class SchemaBuilder:
                     wire_name,
                     python_name,
                     field_type,
-                    wire_name in parts.required,
+                    wire_name in parts.required and not _one_way(prop),
                     description,
                     at,
                     secret,
@@ -354,7 +365,7 @@ class SchemaBuilder:
             return union
         if isinstance(schema.get("allOf"), list):
             return self.type_from_all_of(schema, pointer, owner)
-        types = _types(schema)
+        types = _types(schema) or _value_types(schema)
         nullable = "null" in types
         rest = [kind for kind in types if kind != "null"] or (
             ["object"] if "properties" in schema else []
@@ -367,9 +378,20 @@ class SchemaBuilder:
     def type_from_ref(self, ref: str) -> TypeRef:
         key = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ""
         if key in self.class_names:
-            return TypeRef(
-                "enum" if _is_enum(self.components[key]) else "model", target=self.class_names[key]
-            )
+            schema = self.components[key]
+            if _is_enum(schema):
+                nullable = None in schema["enum"] and "null" in (_types(schema) or ["null"])
+                return TypeRef("enum", nullable, target=self.class_names[key])
+            model = TypeRef("model", target=self.class_names[key])
+            # Subtypes that are not object schemas (so have no class) cannot carry the tag.
+            family = [
+                (child, TypeRef("model", target=self.class_names[child]))
+                for child in self.subtypes.get(key, ())
+                if child in self.class_names and not _is_enum(self.components[child])
+            ]
+            if family and isinstance(schema.get("discriminator"), dict):
+                return inheritance_type(self, key, [*family, (key, model)])
+            return model
         if key not in self.components or key in self._alias_stack:
             return TypeRef("any")  # a recursive alias has no finite Python type
         if len(self._alias_stack) >= MAX_ALIAS_DEPTH:
@@ -487,8 +509,47 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def _is_enum(schema: Any) -> bool:
+    """A string enum (null may be among its values: a nullable enum, as 3.0 `nullable` writes)."""
     values = schema.get("enum") if isinstance(schema, dict) else None
-    return isinstance(values, list) and bool(values) and all(isinstance(v, str) for v in values)
+    return (
+        isinstance(values, list)
+        and any(isinstance(v, str) for v in values)
+        and all(isinstance(v, str) or v is None for v in values)
+    )
+
+
+def _one_way_properties(schema: dict[str, Any]) -> frozenset[str]:
+    """Properties marked `readOnly` or `writeOnly`: each travels in one direction only, so
+    `required` cannot hold for it both ways (absent from requests, or from responses)."""
+    properties = schema.get("properties")
+    items = properties.items() if isinstance(properties, dict) else ()
+    return frozenset(name for name, prop in items if _one_way(prop))
+
+
+def _one_way(prop: Any) -> bool:
+    return isinstance(prop, dict) and (
+        prop.get("readOnly") is True or prop.get("writeOnly") is True
+    )
+
+
+def _value_kind(value: Any) -> str:
+    """The JSON type name of a value (`bool` is not an integer here)."""
+    if isinstance(value, bool):
+        return "boolean"
+    kinds = {str: "string", int: "integer", float: "number", type(None): "null"}
+    return kinds.get(type(value), "array" if isinstance(value, list) else "object")
+
+
+def _value_types(schema: dict[str, Any]) -> list[str]:
+    """Without `type`: the JSON types of `const` or of the `enum` values (integers and numbers
+    together are numbers)."""
+    if "const" in schema:
+        return [_value_kind(schema["const"])]
+    values = schema.get("enum")
+    kinds = {_value_kind(value) for value in values} if isinstance(values, list) else set()
+    if {"integer", "number"} <= kinds:
+        kinds.discard("integer")
+    return sorted(kinds)
 
 
 def _refs_in(schema: Any) -> Iterator[str]:
