@@ -97,6 +97,25 @@ _DRAFT2020 = (_DRAFT2019 - {"additionalItems", "$recursiveRef"}) | {"prefixItems
 _OPENAPI30 = (_COMMON - {"items"}) | {"items", "nullable"}
 
 
+# Formats the compiler asserts (`generator.jsonschema.formats.FORMATS` has one check per name) and
+# the IR keeps in the validated bundle; any other format only describes.
+ASSERTED_FORMATS = (
+    "date",
+    "date-time",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "regex",
+    "time",
+    "uri",
+    "uri-reference",
+    "uuid",
+)
+# OpenAPI's own formats: annotations on types the IR already maps (int, float, str, bytes).
+OPENAPI_FORMATS = ("int32", "int64", "float", "double", "byte", "binary", "password")
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What one dialect means by a schema object."""
@@ -240,3 +259,23 @@ for _uri, _name in (
     META_SCHEMAS[_uri] = META_SCHEMAS[_uri + "#"] = _name
     if _uri.startswith("http://"):  # the https spelling is common in the wild
         META_SCHEMAS["https" + _uri[4:]] = META_SCHEMAS["https" + _uri[4:] + "#"] = _name
+
+# OpenAPI 3.1 keywords the portable bundle (`generated/schemas`, validators, strategies) refuses,
+# each with the hint its error shows; `nullable` is OpenAPI 3.0's word.
+PORTABLE_REFUSED: dict[str, str] = {
+    "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
+    "$dynamicRef": "dynamic references are not supported",
+    "unevaluatedProperties": "not supported by the validator compiler; use additionalProperties",
+    "unevaluatedItems": "not supported by the validator compiler; use items",
+    "definitions": "not a 2020-12 keyword; put shared schemas in components/schemas",
+    "contentSchema": "not supported in portable schemas",
+}
+# Every keyword a portable schema may hold: OpenAPI 3.1's (2020-12) plus annotations, less the refused.
+PORTABLE_KEYWORDS = (DIALECTS["openapi3.1"].keywords | ANNOTATIONS) - PORTABLE_REFUSED.keys()
+# Where subschemas sit in a portable schema; every other keyword's value is data, kept as written.
+PORTABLE_SCHEMA_MAPS = SCHEMA_MAPS_2020 & PORTABLE_KEYWORDS
+PORTABLE_SCHEMA_LISTS = SCHEMA_LISTS_2020 & PORTABLE_KEYWORDS
+PORTABLE_SCHEMA_VALUES = SCHEMA_VALUES_2020 & PORTABLE_KEYWORDS
+PORTABLE_VALUES = PORTABLE_KEYWORDS - (
+    PORTABLE_SCHEMA_MAPS | PORTABLE_SCHEMA_LISTS | PORTABLE_SCHEMA_VALUES | {"$ref"}
+)

@@ -3,5 +3,6 @@
 
 `model` holds the dataclasses, `build` turns a resolved spec into them, `schema` reads one schema
 object (the keyword vocabulary). Produces no text.
-May import: `generator.spec`, `generator.errors`, `generator.names`, `generator.version`.
+May import: `generator.spec`, `generator.errors`, `generator.names`, `generator.version`,
+`generator.vocabulary` (the keyword tables it shares with the compiler).
 """

@@ -20,82 +20,27 @@ from generator.ir.compose import (
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
 from generator.names import UniqueNames, snake_case
 from generator.spec.refs import ResolvedSpec
+from generator.vocabulary import (
+    ASSERTED_FORMATS,
+    OPENAPI_ANNOTATIONS,
+    OPENAPI_FORMATS,
+    PORTABLE_REFUSED,
+    PORTABLE_SCHEMA_LISTS,
+    PORTABLE_SCHEMA_MAPS,
+    PORTABLE_SCHEMA_VALUES,
+    PORTABLE_VALUES,
+)
 
 COMPONENT_PREFIX = "#/components/schemas/"
 BUNDLE_PREFIX = "#/$defs/"
 # OpenAPI 3.1 requires every key of `components/*` to match this.
 COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9\.\-_]+$")
-# OpenAPI keywords with no JSON Schema meaning: dropped from the portable schemas.
-OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "example"})
-# Keywords whose value is a map of name -> schema, a list of schemas, or one schema.
-SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
-SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-SCHEMA_VALUES = frozenset(
-    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
-)
-# Keywords whose value is data, kept as written.
-VALUE_KEYWORDS = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "required",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minProperties",
-        "maxProperties",
-        "dependentRequired",
-        "minContains",
-        "maxContains",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$comment",
-        "contentMediaType",
-        "contentEncoding",
-    }
-)
-SUPPORTED_FORMATS = (
-    "date",
-    "date-time",
-    "email",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "regex",
-    "time",
-    "uri",
-    "uri-reference",
-    "uuid",
-)
-# OpenAPI's own formats: annotations on types the IR already maps (int, float, str, bytes).
-OPENAPI_FORMATS = ("int32", "int64", "float", "double", "byte", "binary", "password")
 # Non-model components (`list of list of ...`) are inlined into the type that uses them; deeper
 # nesting than this is refused instead of exhausting the interpreter's recursion limit.
 MAX_ALIAS_DEPTH = 64
 # Every enum value becomes a member, a mapping entry, a validator constant and a strategy value,
 # and black formats about a thousand such lines a second: a bound keeps generation in seconds.
 MAX_ENUM_VALUES = 5_000
-_HINTS = {
-    "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
-    "$dynamicRef": "dynamic references are not supported",
-    "unevaluatedProperties": "not supported by the validator compiler; use additionalProperties",
-    "unevaluatedItems": "not supported by the validator compiler; use items",
-}
 
 
 class SchemaBuilder:
@@ -252,10 +197,10 @@ class SchemaBuilder:
         for keyword, value in schema.items():
             at = join_pointer(pointer, keyword)
             converter = _CONVERTERS.get(keyword)
-            if keyword.startswith("x-") or keyword in OPENAPI_ONLY:
+            if keyword.startswith("x-") or keyword in OPENAPI_ANNOTATIONS:
                 continue
             if converter is None:
-                hint = _HINTS.get(keyword, "not a supported JSON Schema keyword")
+                hint = PORTABLE_REFUSED.get(keyword, "not a supported JSON Schema keyword")
                 self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
                 continue
             result[keyword] = converter(self, value, at)
@@ -298,12 +243,12 @@ class SchemaBuilder:
         if (
             pointer.endswith("/format")
             and isinstance(value, str)
-            and value not in SUPPORTED_FORMATS
+            and value not in ASSERTED_FORMATS
             and value not in OPENAPI_FORMATS
         ):
             # OpenAPI: tools must not fail on unknown formats. Kept as an annotation in the
             # JSON Schema files; not checked by validators or drawn by strategies.
-            expected = ", ".join(SUPPORTED_FORMATS + OPENAPI_FORMATS)
+            expected = ", ".join(ASSERTED_FORMATS + OPENAPI_FORMATS)
             message = f"unknown format {value!r} (expected one of: {expected})"
             (self.fail if self.strict_formats else self.warn)(
                 pointer, f"{message}; kept as an annotation, not checked"
@@ -467,10 +412,10 @@ _TYPE_BUILDERS: dict[str, Callable[[SchemaBuilder, dict[str, Any], str, str], Ty
 }
 _CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
     "$ref": SchemaBuilder.convert_ref,
-    **{keyword: SchemaBuilder.convert_map for keyword in SCHEMA_MAPS},
-    **{keyword: SchemaBuilder.convert_list for keyword in SCHEMA_LISTS},
-    **{keyword: SchemaBuilder.portable for keyword in SCHEMA_VALUES},
-    **{keyword: SchemaBuilder.convert_value for keyword in VALUE_KEYWORDS},
+    **{keyword: SchemaBuilder.convert_map for keyword in PORTABLE_SCHEMA_MAPS},
+    **{keyword: SchemaBuilder.convert_list for keyword in PORTABLE_SCHEMA_LISTS},
+    **{keyword: SchemaBuilder.portable for keyword in PORTABLE_SCHEMA_VALUES},
+    **{keyword: SchemaBuilder.convert_value for keyword in PORTABLE_VALUES},
 }
 
 
@@ -593,15 +538,15 @@ def checked_bundle(schema: Any) -> Any:
         return schema
     result: dict[str, Any] = {}
     for keyword, value in schema.items():
-        if keyword == "format" and isinstance(value, str) and value not in SUPPORTED_FORMATS:
+        if keyword == "format" and isinstance(value, str) and value not in ASSERTED_FORMATS:
             continue
-        if keyword in SCHEMA_MAPS or keyword == "$defs":
+        if keyword in PORTABLE_SCHEMA_MAPS:
             result[keyword] = (
                 {name: checked_bundle(item) for name, item in value.items()}
                 if isinstance(value, dict)
                 else value
             )
-        elif keyword in SCHEMA_LISTS or keyword in SCHEMA_VALUES:
+        elif keyword in PORTABLE_SCHEMA_LISTS or keyword in PORTABLE_SCHEMA_VALUES:
             result[keyword] = checked_bundle(value)
         else:
             result[keyword] = value  # data (enum, const, default, examples): left as written

@@ -24,15 +24,17 @@ from generator.errors import (
 )
 from generator.jsonschema.formats import FORMATS
 from generator.spec.refs import ResolvedSpec, pointer_get
+from generator.vocabulary import (
+    OPENAPI_ANNOTATIONS,
+    SCHEMA_LISTS_2020,
+    SCHEMA_MAPS_2020,
+    SCHEMA_VALUES_2020,
+)
 
 COMPONENT_PREFIX = "#/components/schemas/"
 BUNDLE_PREFIX = "#/$defs/"
-OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "nullable", "example"})
-SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
-SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-SCHEMA_VALUES = frozenset(
-    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
-)
+# OpenAPI words a JSON Schema validator does not know (`nullable` is translated first).
+OPENAPI_ONLY = OPENAPI_ANNOTATIONS | {"nullable"}
 
 
 class SchemaViolation(Protocol):
@@ -123,15 +125,15 @@ class SchemaBundle:
                     if isinstance(sub, dict)
                     and (sub.get("writeOnly") is True or sub.get("format") == "password")
                 )
-            if keyword in SCHEMA_MAPS and isinstance(value, dict):
+            if keyword in SCHEMA_MAPS_2020 and isinstance(value, dict):
                 result[keyword] = {
                     name: self.convert(sub, join_pointer(at, name)) for name, sub in value.items()
                 }
-            elif keyword in SCHEMA_LISTS and isinstance(value, list):
+            elif keyword in SCHEMA_LISTS_2020 and isinstance(value, list):
                 result[keyword] = [
                     self.convert(sub, join_pointer(at, index)) for index, sub in enumerate(value)
                 ]
-            elif keyword in SCHEMA_VALUES:
+            elif keyword in SCHEMA_VALUES_2020:
                 result[keyword] = self.convert(value, at)
             elif keyword == "format" and value not in FORMATS:
                 continue  # a format the compiler cannot assert only describes
