@@ -3,18 +3,26 @@
 invite -> list -> update -> delete, with Hypothesis drawing the recipients, the roles, the API
 version and throttling on the way (`X-Mock-Fail`, which the client answers by waiting on its
 injected clock). Each example runs on a fresh item, so examples never see each other's state.
+The async client walks the same flow plus createLink and grant, in process (httpx's ASGI
+transport into the mock application, a fresh store per example), on every path family.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 
-from graph_invite import CallOptions, GraphClient, GraphError
+import httpx
+import pytest
+from graph_invite import AsyncGraphClient, CallOptions, GraphClient, GraphError
+from graph_invite.graph import encode_sharing_url
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.mock.app import MockApp
 from generator.mock.server import MockServer
+from generator.mock.service import MockService
 
 TOKEN = "flow-token"
 ITEMS = itertools.count()
@@ -95,3 +103,89 @@ def test_invite_list_update_delete(
             assert error.status_code == 404
         else:
             raise AssertionError("a deleted permission is still there")
+
+
+# (method name prefix, the owner arguments before the item id) for each path family with the
+# whole permission surface.
+FAMILIES = st.sampled_from(
+    [
+        ("drives_items", ("flow-drive",)),
+        ("groups_drive_items", ("flow-group",)),
+        ("sites_drive_items", ("flow-site",)),
+        ("users_drive_items", ("flow-user",)),
+        ("me_drive_items", ()),
+    ]
+)
+
+
+class AsyncClock(Clock):
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+async def _async_flow(
+    app: MockApp, family: tuple[str, tuple[str, ...]], emails: list[str], role: str, throttle: bool
+) -> None:
+    prefix, owner = family
+    clock = AsyncClock()
+    faults = {"X-Mock-Fail": "503;retry-after=3;times=1"} if throttle else {}
+    async with AsyncGraphClient(
+        TOKEN,
+        "https://graph.microsoft.com",
+        transport=httpx.ASGITransport(app=app),
+        clock=clock,
+        sleep=clock.async_sleep,
+    ) as graph:
+
+        def call(operation: str) -> Any:
+            return getattr(graph, f"{prefix}_{operation}")
+
+        body = {"recipients": [{"email": e} for e in emails], "roles": [role]}
+        invited = await call("invite")(*owner, "item", body, options=CallOptions(headers=faults))
+        assert clock.sleeps == ([3.0] if throttle else [])
+        created = [permission.id_ for permission in invited.body.value]
+        assert len(set(created)) == len(emails)
+        listed = await call("list_permissions")(*owner, "item")
+        assert sorted(p.id_ for p in listed.body.value) == sorted(created)
+
+        first = created[0]
+        fetched = await call("get_permission")(*owner, "item", first)
+        assert fetched.body.to_dict()["roles"] == [role]
+        updated = await call("update_permission")(*owner, "item", first, {"roles": ["owner"]})
+        assert updated.body.to_dict()["roles"] == ["owner"]
+
+        link = await call("create_link")(*owner, "item", {"type": "edit", "scope": "users"})
+        again = await call("create_link")(*owner, "item", {"type": "edit", "scope": "users"})
+        assert (link.status_code, again.status_code) == (201, 200)
+        assert again.body.id_ == link.body.id_
+        share = encode_sharing_url(str(link.body.link.web_url))
+        granted = await graph.shares_permission_grant(
+            str(share), {"recipients": [{"email": "guest@example.com"}], "roles": ["read"]}
+        )
+        (grant,) = granted.body.value
+
+        deleted = await call("delete_permission")(*owner, "item", first)
+        assert deleted.status_code == 204
+        left = {p.id_ for p in (await call("list_permissions")(*owner, "item")).body.value}
+        assert left == (set(created) - {first}) | {link.body.id_, grant.id_}
+        with pytest.raises(GraphError) as gone:
+            await call("get_permission")(*owner, "item", first)
+        assert gone.value.status_code == 404
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    family=FAMILIES,
+    emails=st.lists(EMAILS, min_size=1, max_size=3, unique=True),
+    role=ROLES,
+    throttle=st.booleans(),
+)
+def test_async_client_flow_on_every_family(
+    service: MockService,
+    family: tuple[str, tuple[str, ...]],
+    emails: list[str],
+    role: str,
+    throttle: bool,
+) -> None:
+    app = MockApp(service)  # a fresh store: examples never see each other's permissions
+    asyncio.run(_async_flow(app, family, emails, role, throttle))
