@@ -4,8 +4,8 @@ Every schema the mock checks (parameters, request and response bodies) becomes a
 one bundle `{"$defs": ...}`: `#/components/schemas/<name>` is `#/$defs/<name>`, any other `$ref`
 target or inline schema gets a `$defs` entry named by its spec pointer. OpenAPI 3.0's dialect is
 translated (`nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`, `example`); OpenAPI-only
-words (`discriminator`, `xml`, `externalDocs`) are dropped, and so are formats the compiler cannot
-assert (`int32`, `binary`, ...), which then only describe. The bundle goes through the project's
+words (`discriminator`, `xml`, `externalDocs`) are dropped; `int32`/`int64` become the bounds they
+mean; other formats the compiler cannot assert (`binary`, `double`, ...) only describe. The bundle goes through the project's
 own JSON Schema compiler (`generator.jsonschema`), as `generated/` validators do.
 """
 
@@ -35,6 +35,8 @@ COMPONENT_PREFIX = "#/components/schemas/"
 BUNDLE_PREFIX = "#/$defs/"
 # OpenAPI words a JSON Schema validator does not know (`nullable` is translated first).
 OPENAPI_ONLY = OPENAPI_ANNOTATIONS | {"nullable"}
+# The ranges OpenAPI's integer formats name (signed 32 and 64 bits).
+INTEGER_FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 class SchemaViolation(Protocol):
@@ -139,7 +141,8 @@ class SchemaBundle:
                 continue  # a format the compiler cannot assert only describes
             else:
                 result[keyword] = value
-        return _legacy_words(schema, result) if self.legacy else _example_words(schema, result)
+        converted = _legacy_words(schema, result) if self.legacy else _example_words(schema, result)
+        return _format_bounds(schema, converted)
 
     def _ref(self, ref: str, pointer: str) -> str:
         if not ref.startswith("#"):
@@ -147,6 +150,21 @@ class SchemaBundle:
                 [self.error(pointer, f"unresolved $ref {ref!r} (the loader bundles files)")]
             )
         return self.bundle_pointer(ref)
+
+
+def _format_bounds(schema: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI's `int32`/`int64` formats as the `minimum`/`maximum` they mean (the compiler
+    asserts no such format): the tighter of the declared bound and the format's range."""
+    bounds = INTEGER_FORMAT_RANGES.get(str(schema.get("format")))
+    if bounds is None:
+        return result
+    low, high = bounds
+    minimum, maximum = result.get("minimum"), result.get("maximum")
+    if not isinstance(minimum, (int, float)) or isinstance(minimum, bool) or minimum < low:
+        result["minimum"] = low
+    if not isinstance(maximum, (int, float)) or isinstance(maximum, bool) or maximum > high:
+        result["maximum"] = high
+    return result
 
 
 def _example_words(schema: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
@@ -204,6 +222,13 @@ class CompiledSchemas:
         """The converted schema of entry `name` (its `$ref`s point into `self.document`)."""
         pointer = next(p for p, entry in self.bundle.entries.items() if entry == name)
         return pointer_get(self.document, self.bundle.bundle_pointer(pointer))
+
+    def resolve(self, reference: str) -> Any:
+        """The converted schema a `$ref` of the bundle names (`#/$defs/...`); True when none."""
+        try:
+            return pointer_get(self.document, reference)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return True
 
     def errors(self, name: str, instance: object) -> list[SchemaViolation]:
         """Every violation of entry `name` by `instance`, in schema order (empty when valid)."""

@@ -24,7 +24,7 @@ from generator.mock.faults import (
     retry_after_value,
 )
 from generator.mock.operations import NO_EXAMPLE
-from generator.mock.parameters import NOT_CHECKED, coerce, raw_values
+from generator.mock.parameters import Request, raw_values, readings
 from generator.mock.schemas import SchemaViolation
 
 JSON_MEDIA_TYPE = "application/json"
@@ -264,20 +264,27 @@ FAULT_ACTIONS: dict[str, Callable[[Exchange, MockState, Fault], Reply | None]] =
 def check_parameters(service: Served, exchange: Exchange, state: MockState) -> Reply | None:
     """400 for a missing required parameter or one whose value breaks its schema."""
     assert exchange.operation is not None and exchange.match is not None
-    query = exchange.raw_path.partition("?")[2]
-    for parameter in exchange.operation.parameters:
-        values = raw_values(parameter, exchange.match.parameters, query, exchange.incoming.headers)
-        if values is None:
+    parameters = exchange.operation.parameters
+    for parameter in parameters:
+        request = Request(
+            exchange.match.parameters,
+            exchange.raw_path.partition("?")[2],
+            exchange.incoming.headers,
+            frozenset(p.name for p in parameters if p.location == "query" and p is not parameter),
+        )
+        if parameter.schema is None:
+            found = raw_values(parameter, request)
+        else:
+            schema = service.schemas.schema(parameter.schema)
+            found = readings(parameter, request, schema, service.schemas.resolve)
+        if found is None:
             if parameter.required:
                 message = f"Missing required {parameter.location} parameter {parameter.name!r}."
                 return exchange.error(400, "invalidRequest", message, target=parameter.name)
             continue
         if parameter.schema is None:
             continue
-        value = coerce(parameter, values, service.schemas.schema(parameter.schema))
-        if value is NOT_CHECKED:
-            continue
-        violations = service.schemas.errors(parameter.schema, value)
+        violations = _first_valid_reading(service, parameter.schema, found)
         if violations:
             details = [ErrorDetail("invalidRequest", v.message, parameter.name) for v in violations]
             message = f"Invalid {parameter.location} parameter {parameter.name!r}: {violations[0].message}"
@@ -285,6 +292,18 @@ def check_parameters(service: Served, exchange: Exchange, state: MockState) -> R
                 400, "invalidRequest", message, target=parameter.name, details=details
             )
     return None
+
+
+def _first_valid_reading(service: Served, entry: str, found: list[Any]) -> list[Any]:
+    """No violations when some reading of the value is valid; else the first reading's."""
+    first: list[Any] = []
+    for index, value in enumerate(found):
+        violations = service.schemas.errors(entry, value)
+        if not violations:
+            return []
+        if index == 0:
+            first = list(violations)
+    return first
 
 
 def check_body(service: Served, exchange: Exchange, state: MockState) -> Reply | None:
