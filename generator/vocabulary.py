@@ -97,8 +97,9 @@ _DRAFT2020 = (_DRAFT2019 - {"additionalItems", "$recursiveRef"}) | {"prefixItems
 _OPENAPI30 = (_COMMON - {"items"}) | {"items", "nullable"}
 
 
-# Formats the compiler asserts (`generator.jsonschema.formats.FORMATS` has one check per name) and
-# the IR keeps in the validated bundle; any other format only describes.
+# Formats the IR keeps in the validated bundle: the compiler asserts each
+# (`generator.jsonschema.formats.FORMATS`) and the strategy emitter draws each
+# (`generator.strategies.scalars.FORMAT_STRATEGIES`); in generated code any other format describes.
 ASSERTED_FORMATS = (
     "date",
     "date-time",
