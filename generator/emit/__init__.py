@@ -2,7 +2,8 @@
 
 `client` (package modules through `templates/client/`, rendering the views of `model_views` and
 `operation_views`, plus the spec-independent modules of `runtime/`, copied verbatim), `schemas` (standalone JSON Schemas),
-`validators` (compiled validators, through `generator.jsonschema`), `strategies` (Hypothesis
+`validators` (compiled validators, through `generator.jsonschema`; the module frame is
+`templates/validators/validators.py.jinja` rendering a `ValidatorModuleView`), `strategies` (Hypothesis
 strategies, through `generator.strategies`). Emitters return text and never touch the disk.
 May import: `generator.ir`, `generator.names`, `generator.errors`, and the libraries
 `generator.jsonschema` and `generator.strategies`.

@@ -20,8 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import jinja2
+
+from generator.emit.client import template_environment
 from generator.errors import SchemaCompileError
 from generator.jsonschema.compiler import Knowledge, ModuleCompiler
 from generator.jsonschema.deferral import DEFERRAL_HELPERS
@@ -164,24 +169,43 @@ def _queue_entries(
     return roots
 
 
-def _entry_functions(compiler: ModuleCompiler, suffix: str, pointer: str, root: str) -> list[str]:
-    """Public `validate<suffix>` and `iter_errors<suffix>` for one entry point."""
-    depth = ", 0" if root in compiler.knowledge.recursive else ""
-    errors = compiler.function_name(root, Variant.ERRORS)
-    first = compiler.function_name(root, Variant.FIRST)
-    where = comment_text(pointer)
-    condition = f"(error := {first}(instance, (){depth}))"
-    return [
-        f"def validate{suffix}(instance: object) -> None:",
-        f'    """Raise the first ValidationError if instance does not match {where}."""',
-        f"    if {condition} is not None:",
-        "        raise error",
-        "",
-        "",
-        f"def iter_errors{suffix}(instance: object) -> Iterator[ValidationError]:",
-        f'    """Every ValidationError of instance against {where}, in schema order."""',
-        f"    yield from {errors}(instance, (){depth})",
-    ]
+@dataclass(frozen=True)
+class EntryPointView:
+    """One entry point's public pair, `validate<suffix>` and `iter_errors<suffix>`."""
+
+    suffix: str
+    where: str  # the schema pointer, as docstring-safe text
+    first: str  # the first-error function it calls
+    errors: str  # the all-errors function it calls
+    depth: str  # `, 0` when the function takes a recursion depth, else empty
+
+
+@dataclass(frozen=True)
+class ValidatorModuleView:
+    """What `templates/validators/validators.py.jinja` prints: every piece already decided."""
+
+    exemptions: tuple[str, ...]  # ruff codes the module's checks exceed on purpose
+    docstring: str  # the quoted module docstring
+    imports: tuple[str, ...]  # import lines, in isort order
+    blocks: tuple[str, ...]  # helpers, then the constants, then the compiled functions
+    entries: tuple[EntryPointView, ...]
+
+
+def _entry_view(compiler: ModuleCompiler, suffix: str, pointer: str, root: str) -> EntryPointView:
+    """The public pair for one entry point."""
+    return EntryPointView(
+        suffix=suffix,
+        where=comment_text(pointer),
+        first=compiler.function_name(root, Variant.FIRST),
+        errors=compiler.function_name(root, Variant.ERRORS),
+        depth=", 0" if root in compiler.knowledge.recursive else "",
+    )
+
+
+@lru_cache(maxsize=1)
+def _module_template() -> jinja2.Template:
+    """The module frame, parsed once per process (the mock and compile-schema render it often)."""
+    return template_environment().get_template("validators/validators.py.jinja")
 
 
 _IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
@@ -207,14 +231,16 @@ def _reachable(functions: list[str], roots: list[str]) -> list[str]:
 def _render(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
 ) -> str:
-    """Assemble the module: docstring, imports, helpers, constants, functions, entry points."""
+    """Decide the module's pieces (docstring, imports, helpers, constants, functions, entry
+    points) into a `ValidatorModuleView` and render the template with it."""
     compiler.use_import("collections.abc:Iterator")
-    entry_blocks = [
-        "\n".join(_entry_functions(compiler, suffix, pointer, root))
+    entry_views = tuple(
+        _entry_view(compiler, suffix, pointer, root)
         for (suffix, pointer), root in zip(entries, roots, strict=True)
-    ]
+    )
     functions = _reachable(
-        ["\n".join(lines) for lines in compiler.functions.values()], entry_blocks
+        ["\n".join(lines) for lines in compiler.functions.values()],
+        [f"{entry.first} {entry.errors}" for entry in entry_views],
     )
     used = set(_IDENTIFIER.findall("\n".join(functions)))
     constants = [
@@ -233,13 +259,15 @@ def _render(
     blocks = [_ALL_HELPERS[name].source.strip("\n") for name in helpers]
     if constants:
         blocks.append("\n".join(constants))
-    blocks += functions + entry_blocks
+    blocks += functions
     text = docstring(module_doc or "Compiled JSON Schema validators.")
-    quoted = f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""'
-    body = "\n\n\n".join(blocks) + "\n"
-    head = [quoted, "", "from __future__ import annotations", "", *render_imports(imports), "", ""]
-    exemptions = lint_exemptions(blocks)
-    if exemptions:
-        # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded.
-        head.insert(0, f"# ruff: noqa: {', '.join(exemptions)}")
-    return "\n".join(head) + "\n" + body
+    view = ValidatorModuleView(
+        # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded
+        # (the entry points are two-line functions that never need it).
+        exemptions=tuple(lint_exemptions(blocks)),
+        docstring=f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""',
+        imports=tuple(render_imports(imports)),
+        blocks=tuple(blocks),
+        entries=entry_views,
+    )
+    return _module_template().render(module=view)
