@@ -7,8 +7,9 @@ test of its own over the operations its servers list (v1.0 and beta), with that 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -29,15 +30,20 @@ SCHEMA = schemathesis.openapi.from_path(SPEC)
 _PATHS = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["paths"]
 
 
-def served_from(prefix: str) -> schemathesis.BaseSchema:
-    """The operations whose path lists the server `https://graph.microsoft.com<prefix>`."""
+def served_check(prefix: str) -> Callable[[HasAPIOperation], bool]:
+    """Whether an operation's path lists the server `https://graph.microsoft.com<prefix>`."""
 
     def is_served(context: HasAPIOperation) -> bool:
         servers = _PATHS[context.operation.path].get("servers", [])
         return any(server["url"] == GRAPH + prefix for server in servers)
 
     is_served.__name__ = f"served_from_{prefix.strip('/').replace('.', '_')}"
-    return SCHEMA.include(is_served)
+    return is_served
+
+
+def served_from(prefix: str) -> schemathesis.BaseSchema:
+    """The operations whose path lists the server `https://graph.microsoft.com<prefix>`."""
+    return SCHEMA.include(served_check(prefix))
 
 
 V1 = served_from("/v1.0")
@@ -138,3 +144,79 @@ def test_stateful_links_against_the_mock(spec: Path, prefix: str) -> None:
         operations.update(entry.operation_id for entry in server.requests)
     expected = {op.operation_id for op in MockService.from_spec(spec).api.operations}
     assert operations == expected
+
+
+# The project spec declares no OpenAPI links, so its stateful walk adds the ones Graph's sharing
+# semantics give (here, not in spec/: a link in the spec would become part of the published
+# contract): on one item, invite and list name permissions that get, update and delete take;
+# createLink names a permission and the sharing URL grant takes.
+_PERMISSION_IDS = {"invite": "/value/0/id", "list": "/value/0/id", "create_link": "/id"}
+
+
+def _linked_project_spec() -> dict[str, object]:
+    """The project spec with links between the sharing operations of each item path."""
+    data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    service = MockService.from_spec(SPEC)
+    shapes = getattr(service.layer, "shapes")  # noqa: B009 (the Graph layer's table)
+    kinds = {op.pointer: shapes[op.pointer].kind for op in service.api.operations}
+    item_of = {
+        op.pointer: op.path.rsplit("/", 2 if op.path.endswith("}") else 1)[0]
+        for op in service.api.operations
+    }
+    grant = next(op for op in service.api.operations if kinds[op.pointer] == "grant")
+    for source in service.api.operations:
+        pointer = _PERMISSION_IDS.get(kinds[source.pointer])
+        if pointer is None:
+            continue
+        links: dict[str, object] = {}
+        for target in service.api.operations:
+            if kinds[target.pointer] in ("get", "update", "delete") and (
+                item_of[target.pointer] == item_of[source.pointer]
+            ):
+                names = [p.name for p in target.parameters if p.location == "path"]
+                parameters = {name: f"$request.path.{name}" for name in names[:-1]}
+                parameters[names[-1]] = f"$response.body#{pointer}"
+                links[target.operation_id] = {
+                    "operationId": target.operation_id,
+                    "parameters": parameters,
+                }
+        if kinds[source.pointer] == "create_link":
+            links[grant.operation_id] = {
+                "operationId": grant.operation_id,
+                "parameters": {"encoded-sharing-url": "$response.body#/shareId"},
+            }
+        status = "201" if kinds[source.pointer] == "create_link" else "200"
+        responses = data["paths"][source.path][source.method.lower()]["responses"]
+        response = responses[status]
+        if "$ref" in response:  # a reference may not carry links: inline the response
+            name = response["$ref"].rsplit("/", 1)[1]
+            response = dict(data["components"]["responses"][name])
+        responses[status] = {**response, "links": links}
+    return dict(data)
+
+
+def test_stateful_links_across_the_project_spec() -> None:
+    schema = schemathesis.openapi.from_dict(_linked_project_spec(), config=STATEFUL_CONFIG)
+    machine = schema.include(served_check("/v1.0")).as_state_machine()
+    service = MockService.from_spec(SPEC)
+    shapes = getattr(service.layer, "shapes")  # noqa: B009 (the Graph layer's table)
+    kind_of = {f"{op.method} {op.path}": shapes[op.pointer].kind for op in service.api.operations}
+    answered: set[tuple[str, int]] = set()  # (kind, status class) over every scenario
+    with MockServer(service) as server:
+
+        class Machine(machine):  # type: ignore[misc, valid-type]
+            def setup(self) -> None:
+                server.state.reset()  # each scenario on an empty store (see above)
+
+            def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+                return {"base_url": server.url + "/v1.0", "headers": AUTHORIZATION, "timeout": 10}
+
+            def after_call(self, response: Any, case: schemathesis.Case) -> None:
+                answered.add((kind_of[case.operation.label], response.status_code // 100))
+
+        Machine.run(settings=STATEFUL_SETTINGS)
+    # Every kind of sharing operation was called, and links were followed: only a followed link
+    # gives get/update/delete the id of a permission that exists, and grant a real sharing URL.
+    assert {kind for kind, _ in answered} == set(kind_of.values()), answered
+    assert {("get", 2), ("update", 2), ("delete", 2)} & answered, answered
+    assert ("grant", 2) in answered, answered
