@@ -561,13 +561,13 @@ def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[str]:
         yield pointer
     for keyword, value in schema.items():
         at = join_pointer(pointer, keyword)
-        if (keyword in SCHEMA_MAPS or keyword == "$defs") and isinstance(value, dict):
+        if (keyword in PORTABLE_SCHEMA_MAPS or keyword == "$defs") and isinstance(value, dict):
             for name, item in value.items():
                 yield from one_of_pointers(item, join_pointer(at, name))
-        elif keyword in SCHEMA_LISTS and isinstance(value, list):
+        elif keyword in PORTABLE_SCHEMA_LISTS and isinstance(value, list):
             for index, item in enumerate(value):
                 yield from one_of_pointers(item, join_pointer(at, index))
-        elif keyword in SCHEMA_VALUES:
+        elif keyword in PORTABLE_SCHEMA_VALUES:
             yield from one_of_pointers(value, at)
 
 
@@ -586,9 +586,9 @@ def discriminated_any_of(schema: Any) -> Any:
     result: dict[str, Any] = {}
     for keyword, value in schema.items():
         name = "anyOf" if rename and keyword == "oneOf" else keyword
-        if keyword in SCHEMA_MAPS and isinstance(value, dict):
+        if keyword in PORTABLE_SCHEMA_MAPS and isinstance(value, dict):
             result[name] = {key: discriminated_any_of(item) for key, item in value.items()}
-        elif keyword in SCHEMA_LISTS or keyword in SCHEMA_VALUES:
+        elif keyword in PORTABLE_SCHEMA_LISTS or keyword in PORTABLE_SCHEMA_VALUES:
             result[name] = discriminated_any_of(value)
         else:
             result[name] = value
