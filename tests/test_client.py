@@ -76,10 +76,12 @@ def client(handler: Handler, **options: Any) -> GraphClient:
 def test_request_is_built_separately_and_encodes_segments() -> None:
     request = build_drives_items_invite("b!drive/../x", "..", BODY)
     assert request.method == "POST"
-    assert request.path == "/v1.0/drives/b%21drive%2F..%2Fx/items/%2E%2E/invite"
+    # The operation's path; the server (and so `/v1.0`) is chosen when the request is sent.
+    assert request.path == "/drives/b%21drive%2F..%2Fx/items/%2E%2E/invite"
+    assert request.servers[0] == "https://graph.microsoft.com/v1.0"
     assert request.body == BODY
     hostile = build_me_drive_following_children_invite("a b?c#d", "%2F", BODY)
-    assert hostile.path == "/beta/me/drive/following/a%20b%3Fc%23d/children/%252F/invite"
+    assert hostile.path == "/me/drive/following/a%20b%3Fc%23d/children/%252F/invite"
     with pytest.raises(ValueError, match="non-empty"):
         build_drives_items_invite("", "item", BODY)
 

@@ -56,6 +56,7 @@ from graph_invite.models import (
 )
 from graph_invite.request_info import RequestInfo
 from graph_invite.results import ApiResult
+from graph_invite.security import MissingCredentialsError
 from graph_invite.transport import CallOptions, RetryPolicy
 from graph_invite.types import UNSET, GraphDateTime, Unset
 
@@ -89,6 +90,7 @@ __all__ = [
     "InviteResult",
     "ItemReference",
     "MainError",
+    "MissingCredentialsError",
     "OdataError",
     "Permission",
     "PermissionCollection",

@@ -76,6 +76,8 @@ from graph_invite.requests import (
     build_workbooks_invite,
 )
 from graph_invite.results import ApiResult
+from graph_invite.security import SchemeTable
+from graph_invite.servers import ServerTable
 from graph_invite.transport import AsyncBaseClient, BaseClient, CallOptions, ResponseTable
 from graph_invite.types import UNSET, Unset
 
@@ -85,6 +87,17 @@ USER_AGENT = "graph-invite/1.2.0 invitegen/0.2.0"
 # The API version operations use unless the client or the call names another (the path of the
 # first operation's first server).
 DEFAULT_API_VERSION: str | None = "v1.0"
+# Security scheme name -> (kind: bearer, basic, api_key or "" when not applied; where; name).
+SECURITY_SCHEMES: SchemeTable = {
+    "oauth2": ("bearer", "", ""),
+}
+# Every server URL template -> its variables -> (default, allowed values).
+SERVERS: ServerTable = {
+    "https://graph.microsoft.com/v1.0": {},
+    "https://graph.microsoft.com/beta": {},
+}
+# The document's top-level servers: what `server=<index>` picks from.
+TOP_LEVEL_SERVERS: tuple[str, ...] = ("https://graph.microsoft.com/v1.0",)
 
 
 class InviteResult(ApiResult[InviteResponse]):
@@ -768,14 +781,28 @@ _WORKBOOKS_INVITE_RESPONSES: ResponseTable = {
 class GraphClient(BaseClient):
     """Synchronous client: one method per operation.
 
-    `token` is a bearer token or a callable returning one (asked again once after a 401).
-    `base_url` is the service root (default `DEFAULT_BASE_URL`); each operation adds the path its
-    server gives.
+    Credentials (each request applies its operation's security requirement: the first
+    alternative whose credentials were given): `token` is a bearer token or a callable returning
+    one (asked again once after a 401), `api_key` a key (or scheme name -> key), `basic_auth` a
+    (user, password) pair.
+
+    Security schemes:
+    - oauth2: token
+
+    `base_url` replaces the origin of every server (left out: each operation's server URL);
+    `server` picks a top-level server by index (or any server by URL template) and
+    `server_variables` sets the servers' `{variables}` (checked against their allowed values).
+
+    Servers:
+    - 0: https://graph.microsoft.com/v1.0
     """
 
     DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
     USER_AGENT: ClassVar[str] = USER_AGENT
     DEFAULT_API_VERSION: ClassVar[str | None] = DEFAULT_API_VERSION
+    SECURITY_SCHEMES: ClassVar[SchemeTable] = SECURITY_SCHEMES
+    SERVERS: ClassVar[ServerTable] = SERVERS
+    TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = TOP_LEVEL_SERVERS
 
     def drive_items_invite(
         self,
@@ -1620,14 +1647,28 @@ class GraphClient(BaseClient):
 class AsyncGraphClient(AsyncBaseClient):
     """Asynchronous client: one method per operation.
 
-    `token` is a bearer token or a callable returning one (asked again once after a 401).
-    `base_url` is the service root (default `DEFAULT_BASE_URL`); each operation adds the path its
-    server gives.
+    Credentials (each request applies its operation's security requirement: the first
+    alternative whose credentials were given): `token` is a bearer token or a callable returning
+    one (asked again once after a 401), `api_key` a key (or scheme name -> key), `basic_auth` a
+    (user, password) pair.
+
+    Security schemes:
+    - oauth2: token
+
+    `base_url` replaces the origin of every server (left out: each operation's server URL);
+    `server` picks a top-level server by index (or any server by URL template) and
+    `server_variables` sets the servers' `{variables}` (checked against their allowed values).
+
+    Servers:
+    - 0: https://graph.microsoft.com/v1.0
     """
 
     DEFAULT_BASE_URL: ClassVar[str] = DEFAULT_BASE_URL
     USER_AGENT: ClassVar[str] = USER_AGENT
     DEFAULT_API_VERSION: ClassVar[str | None] = DEFAULT_API_VERSION
+    SECURITY_SCHEMES: ClassVar[SchemeTable] = SECURITY_SCHEMES
+    SERVERS: ClassVar[ServerTable] = SERVERS
+    TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = TOP_LEVEL_SERVERS
 
     async def drive_items_invite(
         self,

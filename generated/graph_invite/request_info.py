@@ -30,9 +30,10 @@ class RequestInfo(FrozenRecord):
 
     `query` holds encoded `name=value` pairs in order; `headers` the header parameters (cookies
     included as one `Cookie` header); `content_type` how `body` goes on the wire. Immutable;
-    `repr` leaves the body out (it can hold personal data). `servers` are the path prefixes of the
-    servers that serve the operation (the first is in `url_template`); `extensions` the
-    operation's string-valued `x-` spec extensions.
+    `repr` leaves the body out (it can hold personal data). `url_template` is the operation's path;
+    `servers` the URL templates of the servers that serve it (the client picks one and fills in
+    its variables); `security` its security alternatives (None: the spec states none, see
+    `security`); `extensions` the operation's string-valued `x-` spec extensions.
     """
 
     __slots__ = (
@@ -73,7 +74,7 @@ class RequestInfo(FrozenRecord):
     headers: Mapping[str, str]
     content_type: str
     accept: str
-    security: tuple[tuple[str, ...], ...]
+    security: tuple[tuple[str, ...], ...] | None
     servers: tuple[str, ...]
     extensions: Mapping[str, str]
 
@@ -88,7 +89,7 @@ class RequestInfo(FrozenRecord):
         headers: Mapping[str, str] | None = None,
         content_type: str = "application/json",
         accept: str = "application/json",
-        security: tuple[tuple[str, ...], ...] = (),
+        security: tuple[tuple[str, ...], ...] | None = None,
         servers: tuple[str, ...] = (),
         extensions: Mapping[str, str] | None = None,
     ) -> None:

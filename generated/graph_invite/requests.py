@@ -65,12 +65,13 @@ def build_drive_items_invite(
     return RequestInfo(
         operation_id="drive_items_invite",
         method="POST",
-        url_template="/v1.0/drive/items/{item-id}/invite",
+        url_template="/drive/items/{item-id}/invite",
         path_parameters={
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/v1.0",),
+        servers=("https://graph.microsoft.com/v1.0",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -82,13 +83,14 @@ def build_drives_following_invite(
     return RequestInfo(
         operation_id="drives_following_invite",
         method="POST",
-        url_template="/beta/drives/{drive-id}/following/{item-id}/invite",
+        url_template="/drives/{drive-id}/following/{item-id}/invite",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -104,16 +106,17 @@ def build_drives_items_create_link(
     return RequestInfo(
         operation_id="drives_items_create_link",
         method="POST",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/createLink",
+        url_template="/drives/{drive-id}/items/{item-id}/createLink",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
         },
         body=create_link_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.createLink"},
     )
 
@@ -125,16 +128,17 @@ def build_drives_items_invite(
     return RequestInfo(
         operation_id="drives_items_invite",
         method="POST",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/invite",
+        url_template="/drives/{drive-id}/items/{item-id}/invite",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -157,7 +161,7 @@ def build_drives_items_list_permissions(
     return RequestInfo(
         operation_id="drives_items_list_permissions",
         method="GET",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/permissions",
+        url_template="/drives/{drive-id}/items/{item-id}/permissions",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
@@ -166,9 +170,10 @@ def build_drives_items_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -187,7 +192,7 @@ def build_drives_items_get_permission(
     return RequestInfo(
         operation_id="drives_items_get_permission",
         method="GET",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
+        url_template="/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
@@ -196,9 +201,10 @@ def build_drives_items_get_permission(
         body=None,
         query=tuple(query),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -218,7 +224,7 @@ def build_drives_items_delete_permission(
     return RequestInfo(
         operation_id="drives_items_delete_permission",
         method="DELETE",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
+        url_template="/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
@@ -227,9 +233,10 @@ def build_drives_items_delete_permission(
         body=None,
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -249,7 +256,7 @@ def build_drives_items_update_permission(
     return RequestInfo(
         operation_id="drives_items_update_permission",
         method="PATCH",
-        url_template="/v1.0/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
+        url_template="/drives/{drive-id}/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
@@ -258,9 +265,10 @@ def build_drives_items_update_permission(
         body=permission_update_body(body, validate=validate),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -271,12 +279,13 @@ def build_drives_root_invite(
     return RequestInfo(
         operation_id="drives_root_invite",
         method="POST",
-        url_template="/beta/drives/{drive-id}/root/invite",
+        url_template="/drives/{drive-id}/root/invite",
         path_parameters={
             "drive-id": drive_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -288,13 +297,14 @@ def build_drives_special_invite(
     return RequestInfo(
         operation_id="drives_special_invite",
         method="POST",
-        url_template="/beta/drives/{drive-id}/special/{item-id}/invite",
+        url_template="/drives/{drive-id}/special/{item-id}/invite",
         path_parameters={
             "drive-id": drive_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -310,16 +320,17 @@ def build_groups_drive_items_create_link(
     return RequestInfo(
         operation_id="groups_drive_items_create_link",
         method="POST",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/createLink",
+        url_template="/groups/{group-id}/drive/items/{item-id}/createLink",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
         },
         body=create_link_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.createLink"},
     )
 
@@ -331,16 +342,17 @@ def build_groups_drive_items_invite(
     return RequestInfo(
         operation_id="groups_drive_items_invite",
         method="POST",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/invite",
+        url_template="/groups/{group-id}/drive/items/{item-id}/invite",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -364,7 +376,7 @@ def build_groups_drive_items_list_permissions(
     return RequestInfo(
         operation_id="groups_drive_items_list_permissions",
         method="GET",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/permissions",
+        url_template="/groups/{group-id}/drive/items/{item-id}/permissions",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
@@ -373,9 +385,10 @@ def build_groups_drive_items_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -395,7 +408,7 @@ def build_groups_drive_items_get_permission(
     return RequestInfo(
         operation_id="groups_drive_items_get_permission",
         method="GET",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
@@ -404,9 +417,10 @@ def build_groups_drive_items_get_permission(
         body=None,
         query=tuple(query),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -426,7 +440,7 @@ def build_groups_drive_items_delete_permission(
     return RequestInfo(
         operation_id="groups_drive_items_delete_permission",
         method="DELETE",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
@@ -435,9 +449,10 @@ def build_groups_drive_items_delete_permission(
         body=None,
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -458,7 +473,7 @@ def build_groups_drive_items_update_permission(
     return RequestInfo(
         operation_id="groups_drive_items_update_permission",
         method="PATCH",
-        url_template="/v1.0/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/groups/{group-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "group-id": group_id,
             "item-id": item_id,
@@ -467,9 +482,10 @@ def build_groups_drive_items_update_permission(
         body=permission_update_body(body, validate=validate),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -487,14 +503,15 @@ def build_me_drive_following_analytics_item_activity_stats_activities_drive_item
     return RequestInfo(
         operation_id="me_drive_following_analytics_item_activity_stats_activities_drive_item_invite",
         method="POST",
-        url_template="/beta/me/drive/following/{item-id}/analytics/itemActivityStats/{item-activity-stat-id}/activities/{item-activity-id}/driveItem/invite",
+        url_template="/me/drive/following/{item-id}/analytics/itemActivityStats/{item-activity-stat-id}/activities/{item-activity-id}/driveItem/invite",
         path_parameters={
             "item-id": item_id,
             "item-activity-stat-id": item_activity_stat_id,
             "item-activity-id": item_activity_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -506,13 +523,14 @@ def build_me_drive_following_children_invite(
     return RequestInfo(
         operation_id="me_drive_following_children_invite",
         method="POST",
-        url_template="/beta/me/drive/following/{item-id}/children/{item-id1}/invite",
+        url_template="/me/drive/following/{item-id}/children/{item-id1}/invite",
         path_parameters={
             "item-id": item_id,
             "item-id1": item_id1,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -524,12 +542,13 @@ def build_me_drive_following_invite(
     return RequestInfo(
         operation_id="me_drive_following_invite",
         method="POST",
-        url_template="/beta/me/drive/following/{item-id}/invite",
+        url_template="/me/drive/following/{item-id}/invite",
         path_parameters={
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -541,12 +560,13 @@ def build_me_drive_following_list_item_drive_item_invite(
     return RequestInfo(
         operation_id="me_drive_following_list_item_drive_item_invite",
         method="POST",
-        url_template="/beta/me/drive/following/{item-id}/listItem/driveItem/invite",
+        url_template="/me/drive/following/{item-id}/listItem/driveItem/invite",
         path_parameters={
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -558,15 +578,16 @@ def build_me_drive_items_create_link(
     return RequestInfo(
         operation_id="me_drive_items_create_link",
         method="POST",
-        url_template="/v1.0/me/drive/items/{item-id}/createLink",
+        url_template="/me/drive/items/{item-id}/createLink",
         path_parameters={
             "item-id": item_id,
         },
         body=create_link_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.createLink"},
     )
 
@@ -578,15 +599,16 @@ def build_me_drive_items_invite(
     return RequestInfo(
         operation_id="me_drive_items_invite",
         method="POST",
-        url_template="/v1.0/me/drive/items/{item-id}/invite",
+        url_template="/me/drive/items/{item-id}/invite",
         path_parameters={
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -608,7 +630,7 @@ def build_me_drive_items_list_permissions(
     return RequestInfo(
         operation_id="me_drive_items_list_permissions",
         method="GET",
-        url_template="/v1.0/me/drive/items/{item-id}/permissions",
+        url_template="/me/drive/items/{item-id}/permissions",
         path_parameters={
             "item-id": item_id,
         },
@@ -616,9 +638,10 @@ def build_me_drive_items_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -632,7 +655,7 @@ def build_me_drive_items_get_permission(
     return RequestInfo(
         operation_id="me_drive_items_get_permission",
         method="GET",
-        url_template="/v1.0/me/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/me/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "item-id": item_id,
             "perm-id": perm_id,
@@ -640,9 +663,10 @@ def build_me_drive_items_get_permission(
         body=None,
         query=tuple(query),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -656,7 +680,7 @@ def build_me_drive_items_delete_permission(
     return RequestInfo(
         operation_id="me_drive_items_delete_permission",
         method="DELETE",
-        url_template="/v1.0/me/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/me/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "item-id": item_id,
             "perm-id": perm_id,
@@ -664,9 +688,10 @@ def build_me_drive_items_delete_permission(
         body=None,
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -685,7 +710,7 @@ def build_me_drive_items_update_permission(
     return RequestInfo(
         operation_id="me_drive_items_update_permission",
         method="PATCH",
-        url_template="/v1.0/me/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/me/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "item-id": item_id,
             "perm-id": perm_id,
@@ -693,9 +718,10 @@ def build_me_drive_items_update_permission(
         body=permission_update_body(body, validate=validate),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -706,10 +732,11 @@ def build_me_drive_root_invite(
     return RequestInfo(
         operation_id="me_drive_root_invite",
         method="POST",
-        url_template="/beta/me/drive/root/invite",
+        url_template="/me/drive/root/invite",
         path_parameters={},
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -731,7 +758,7 @@ def build_me_drive_root_path_list_permissions(
     return RequestInfo(
         operation_id="me_drive_root_path_list_permissions",
         method="GET",
-        url_template="/v1.0/me/drive/root:/{path}:/permissions",
+        url_template="/me/drive/root:/{path}:/permissions",
         path_parameters={
             "path": multi_segment("path", path),
         },
@@ -739,9 +766,10 @@ def build_me_drive_root_path_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -752,12 +780,13 @@ def build_me_drive_special_invite(
     return RequestInfo(
         operation_id="me_drive_special_invite",
         method="POST",
-        url_template="/beta/me/drive/special/{item-id}/invite",
+        url_template="/me/drive/special/{item-id}/invite",
         path_parameters={
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -775,13 +804,14 @@ def build_me_followed_sites_items_shared_drive_item_drive_item_invite(
     return RequestInfo(
         operation_id="me_followed_sites_items_shared_drive_item_drive_item_invite",
         method="POST",
-        url_template="/beta/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/driveItem/invite",
+        url_template="/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/driveItem/invite",
         path_parameters={
             "site-id": site_id,
             "base-item-id": base_item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -800,14 +830,15 @@ def build_me_followed_sites_items_shared_drive_item_items_invite(
     return RequestInfo(
         operation_id="me_followed_sites_items_shared_drive_item_items_invite",
         method="POST",
-        url_template="/beta/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/items/{item-id}/invite",
+        url_template="/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/items/{item-id}/invite",
         path_parameters={
             "site-id": site_id,
             "base-item-id": base_item_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -825,13 +856,14 @@ def build_me_followed_sites_items_shared_drive_item_root_invite(
     return RequestInfo(
         operation_id="me_followed_sites_items_shared_drive_item_root_invite",
         method="POST",
-        url_template="/beta/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/root/invite",
+        url_template="/me/followedSites/{site-id}/items/{base-item-id}/microsoft.graph.sharedDriveItem/root/invite",
         path_parameters={
             "site-id": site_id,
             "base-item-id": base_item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -843,15 +875,16 @@ def build_shares_permission_grant(
     return RequestInfo(
         operation_id="shares_permission_grant",
         method="POST",
-        url_template="/v1.0/shares/{encoded-sharing-url}/permission/grant",
+        url_template="/shares/{encoded-sharing-url}/permission/grant",
         path_parameters={
             "encoded-sharing-url": encoded_sharing_url,
         },
         body=grant_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.grant"},
     )
 
@@ -863,12 +896,13 @@ def build_shares_drive_item_invite(
     return RequestInfo(
         operation_id="shares_drive_item_invite",
         method="POST",
-        url_template="/beta/shares/{share-id}/driveItem/invite",
+        url_template="/shares/{share-id}/driveItem/invite",
         path_parameters={
             "share-id": share_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -880,13 +914,14 @@ def build_shares_items_invite(
     return RequestInfo(
         operation_id="shares_items_invite",
         method="POST",
-        url_template="/beta/shares/{share-id}/items/{item-id}/invite",
+        url_template="/shares/{share-id}/items/{item-id}/invite",
         path_parameters={
             "share-id": share_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -898,12 +933,13 @@ def build_shares_root_invite(
     return RequestInfo(
         operation_id="shares_root_invite",
         method="POST",
-        url_template="/beta/shares/{share-id}/root/invite",
+        url_template="/shares/{share-id}/root/invite",
         path_parameters={
             "share-id": share_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -919,16 +955,17 @@ def build_sites_drive_items_create_link(
     return RequestInfo(
         operation_id="sites_drive_items_create_link",
         method="POST",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/createLink",
+        url_template="/sites/{site-id}/drive/items/{item-id}/createLink",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
         },
         body=create_link_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.createLink"},
     )
 
@@ -940,16 +977,17 @@ def build_sites_drive_items_invite(
     return RequestInfo(
         operation_id="sites_drive_items_invite",
         method="POST",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/invite",
+        url_template="/sites/{site-id}/drive/items/{item-id}/invite",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -973,7 +1011,7 @@ def build_sites_drive_items_list_permissions(
     return RequestInfo(
         operation_id="sites_drive_items_list_permissions",
         method="GET",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/permissions",
+        url_template="/sites/{site-id}/drive/items/{item-id}/permissions",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
@@ -982,9 +1020,10 @@ def build_sites_drive_items_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1003,7 +1042,7 @@ def build_sites_drive_items_get_permission(
     return RequestInfo(
         operation_id="sites_drive_items_get_permission",
         method="GET",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
@@ -1012,9 +1051,10 @@ def build_sites_drive_items_get_permission(
         body=None,
         query=tuple(query),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1034,7 +1074,7 @@ def build_sites_drive_items_delete_permission(
     return RequestInfo(
         operation_id="sites_drive_items_delete_permission",
         method="DELETE",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
@@ -1043,9 +1083,10 @@ def build_sites_drive_items_delete_permission(
         body=None,
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1066,7 +1107,7 @@ def build_sites_drive_items_update_permission(
     return RequestInfo(
         operation_id="sites_drive_items_update_permission",
         method="PATCH",
-        url_template="/v1.0/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/sites/{site-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "site-id": site_id,
             "item-id": item_id,
@@ -1075,9 +1116,10 @@ def build_sites_drive_items_update_permission(
         body=permission_update_body(body, validate=validate),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1092,16 +1134,17 @@ def build_users_drive_items_create_link(
     return RequestInfo(
         operation_id="users_drive_items_create_link",
         method="POST",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/createLink",
+        url_template="/users/{user-id}/drive/items/{item-id}/createLink",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
         },
         body=create_link_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.createLink"},
     )
 
@@ -1113,16 +1156,17 @@ def build_users_drive_items_invite(
     return RequestInfo(
         operation_id="users_drive_items_invite",
         method="POST",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/invite",
+        url_template="/users/{user-id}/drive/items/{item-id}/invite",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -1146,7 +1190,7 @@ def build_users_drive_items_list_permissions(
     return RequestInfo(
         operation_id="users_drive_items_list_permissions",
         method="GET",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/permissions",
+        url_template="/users/{user-id}/drive/items/{item-id}/permissions",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
@@ -1155,9 +1199,10 @@ def build_users_drive_items_list_permissions(
         query=tuple(query),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1176,7 +1221,7 @@ def build_users_drive_items_get_permission(
     return RequestInfo(
         operation_id="users_drive_items_get_permission",
         method="GET",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
@@ -1185,9 +1230,10 @@ def build_users_drive_items_get_permission(
         body=None,
         query=tuple(query),
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1207,7 +1253,7 @@ def build_users_drive_items_delete_permission(
     return RequestInfo(
         operation_id="users_drive_items_delete_permission",
         method="DELETE",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
@@ -1216,9 +1262,10 @@ def build_users_drive_items_delete_permission(
         body=None,
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1239,7 +1286,7 @@ def build_users_drive_items_update_permission(
     return RequestInfo(
         operation_id="users_drive_items_update_permission",
         method="PATCH",
-        url_template="/v1.0/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
+        url_template="/users/{user-id}/drive/items/{item-id}/permissions/{perm-id}",
         path_parameters={
             "user-id": user_id,
             "item-id": item_id,
@@ -1248,9 +1295,10 @@ def build_users_drive_items_update_permission(
         body=permission_update_body(body, validate=validate),
         headers=headers,
         servers=(
-            "/v1.0",
-            "/beta",
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta",
         ),
+        security=(("oauth2",),),
     )
 
 
@@ -1265,13 +1313,14 @@ def build_workbooks_children_invite(
     return RequestInfo(
         operation_id="workbooks_children_invite",
         method="POST",
-        url_template="/beta/workbooks/{workbook-id}/children/{item-id}/invite",
+        url_template="/workbooks/{workbook-id}/children/{item-id}/invite",
         path_parameters={
             "workbook-id": workbook_id,
             "item-id": item_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )
 
@@ -1283,11 +1332,12 @@ def build_workbooks_invite(
     return RequestInfo(
         operation_id="workbooks_invite",
         method="POST",
-        url_template="/beta/workbooks/{workbook-id}/invite",
+        url_template="/workbooks/{workbook-id}/invite",
         path_parameters={
             "workbook-id": workbook_id,
         },
         body=invite_request_body(body, validate=validate),
-        servers=("/beta",),
+        servers=("https://graph.microsoft.com/beta",),
+        security=(("oauth2",),),
         extensions={"x-graph-qualified-name": "microsoft.graph.invite"},
     )

@@ -18,7 +18,7 @@ from generator.emit.model_views import (
     open_enums,
 )
 from generator.emit.operation_views import OperationView, ResultView, operation_view, result_views
-from generator.ir.model import Api
+from generator.ir.model import Api, Server
 from generator.names import docstring, import_order, py_literal, toml_string
 
 TEMPLATE_ROOTS = (
@@ -61,6 +61,8 @@ RUNTIME_MODULES = (
     "redaction.py",
     "request_info.py",
     "results.py",
+    "security.py",
+    "servers.py",
     "throttle.py",
     "transport.py",
     "types.py",
@@ -76,9 +78,12 @@ _ERROR_NAMES = (
     "GraphVersionError",
     "ValidationError",
 )
+# Raised by the runtime module `security`, exported with the errors.
+_SECURITY_NAMES = ("MissingCredentialsError",)
 # Characters a User-Agent product token may not hold (RFC 9110 tchar is the rest).
 _NOT_TOKEN = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VARIABLE = re.compile(r"\{([^{}]*)\}")
 _REQUEST_HELPERS = ("path_segment", "multi_segment", "query_pairs", "header_value", "cookie_pair")
 
 
@@ -183,6 +188,8 @@ def _client_imports(
     lines += _import_line(api.package, "requests", [op.build_name for op in operations])
     if results or any(op.result_class == "ApiResult" for op in operations):
         lines += _import_line(api.package, "results", ["ApiResult"])
+    lines += _import_line(api.package, "security", ["SchemeTable"])
+    lines += _import_line(api.package, "servers", ["ServerTable"])
     lines += _import_line(
         api.package, "transport", ["AsyncBaseClient", "BaseClient", "CallOptions", "ResponseTable"]
     )
@@ -208,19 +215,68 @@ def user_agent(api: Api) -> str:
 
 
 def default_api_version(api: Api) -> str | None:
-    """The path of the first operation's first server (`v1.0`), or None when it has none."""
-    prefixes = api.operations[0].server_prefixes if api.operations else ()
+    """For a Graph document, the path of the first operation's first server (`v1.0`): Graph
+    serves API versions under paths. None for other documents (their servers are picked)."""
+    prefixes = api.operations[0].server_prefixes if api.operations and api.graph else ()
     return prefixes[0].strip("/") or None if prefixes else None
 
 
+def _expanded(server: Server) -> str:
+    defaults = {variable.name: variable.default for variable in server.variables}
+    return _VARIABLE.sub(lambda match: defaults.get(match.group(1), match.group(0)), server.url)
+
+
 def default_base_url(api: Api) -> str:
-    """The origin of the first absolute server URL (`https://graph.microsoft.com`), or ``."""
-    for operation in api.operations:
-        for url in operation.server_urls:
-            parts = urlsplit(url)
-            if parts.scheme and parts.netloc:
-                return f"{parts.scheme}://{parts.netloc}"
+    """The origin of the first absolute server URL, variables at their defaults, or ``."""
+    for server in api.all_servers:
+        parts = urlsplit(_expanded(server))
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
     return ""
+
+
+def security_table(api: Api) -> str:
+    """`SECURITY_SCHEMES`: scheme name -> (kind, location, parameter), as a Python literal."""
+    entries = "".join(
+        f"{py_literal(s.name)}: ({py_literal(s.kind)}, {py_literal(s.location)}, "
+        f"{py_literal(s.parameter)}), "
+        for s in api.security_schemes
+    )
+    return f"{{{entries}}}"
+
+
+def server_table(api: Api) -> str:
+    """`SERVERS`: URL template -> variable -> (default, allowed values), as a Python literal."""
+    entries = []
+    for server in api.all_servers:
+        variables = "".join(
+            f"{py_literal(v.name)}: ({py_literal(v.default)}, "
+            f"({''.join(f'{py_literal(value)}, ' for value in v.enum)})), "
+            for v in server.variables
+        )
+        entries.append(f"{py_literal(server.url)}: {{{variables}}}, ")
+    return f"{{{''.join(entries)}}}"
+
+
+def _server_docs(api: Api) -> list[str]:
+    lines = []
+    for index, server in enumerate(api.servers):
+        variables = ", ".join(
+            f"{{{v.name}}} = {v.default}" + (f" (one of {', '.join(v.enum)})" if v.enum else "")
+            for v in server.variables
+        )
+        lines.append(f"{index}: {server.url}" + (f"; {variables}" if variables else ""))
+    return lines
+
+
+def _security_docs(api: Api) -> list[str]:
+    takes = {"bearer": "token", "basic": "basic_auth", "api_key": "api_key"}
+    lines = []
+    for scheme in api.security_schemes:
+        where = f" ({scheme.location} {scheme.parameter})" if scheme.kind == "api_key" else ""
+        argument = takes.get(scheme.kind, "not applied by this client")
+        lines.append(f"{scheme.name}: {argument}{where}")
+    return lines
 
 
 def _example_call(operation: OperationView) -> str:
@@ -253,6 +309,7 @@ def emit_client(
             "RetryPolicy",
             "CallOptions",
             *_ERROR_NAMES,
+            *_SECURITY_NAMES,
             "encode_sharing_url",
             "item_path",
             "RequestInfo",
@@ -278,6 +335,11 @@ def emit_client(
         "default_base_url": py_literal(default_base_url(api)),
         "default_api_version": py_literal(default_api_version(api)),
         "user_agent": py_literal(user_agent(api)),
+        "security_schemes": security_table(api),
+        "servers": server_table(api),
+        "top_level_servers": "".join(f"{py_literal(s.url)}, " for s in api.servers),
+        "server_docs": _server_docs(api),
+        "security_docs": _security_docs(api),
         "request_imports": _request_imports(api, operations, bodies),
         "client_imports": _client_imports(api, operations, results),
         "init_imports": [
@@ -291,6 +353,7 @@ def emit_client(
             *_import_line(api.package, "models", _type_names(api)),
             *_import_line(api.package, "request_info", ["RequestInfo"]),
             *_import_line(api.package, "results", ["ApiResult"]),
+            *_import_line(api.package, "security", _SECURITY_NAMES),
             *_import_line(api.package, "transport", ["CallOptions", "RetryPolicy"]),
             *_import_line(api.package, "types", ["UNSET", "GraphDateTime", "Unset"]),
         ],

@@ -271,7 +271,7 @@ def operation_view(api: Api, operation: Operation, results: dict[str, ResultView
         operation_id_literal=py_literal(operation.operation_id),
         http_method_literal=py_literal(operation.http_method),
         url_template=operation.url_template,
-        url_template_literal=py_literal(operation.url_template),
+        url_template_literal=py_literal(operation.path),
         summary=operation.summary,
         build_docstring=docstring(build_doc),
         method_docstring=docstring(f"{summary}{operation.http_method} {operation.url_template}"),
@@ -321,9 +321,15 @@ def _extra_arguments(operation: Operation) -> tuple[tuple[str, str], ...]:
     accept = _accept(operation)
     if accept != "application/json":
         arguments.append(("accept", py_literal(accept)))
-    if any(operation.server_prefixes):
-        prefixes = "".join(f"{py_literal(prefix)}, " for prefix in operation.server_prefixes)
-        arguments.append(("servers", f"({prefixes.rstrip()})"))
+    urls = tuple(server.url for server in operation.servers)
+    if urls:
+        arguments.append(("servers", f"({''.join(f'{py_literal(url)}, ' for url in urls)})"))
+    if operation.security is not None:
+        alternatives = "".join(
+            f"({''.join(f'{py_literal(name)}, ' for name in alternative)}), "
+            for alternative in operation.security
+        )
+        arguments.append(("security", f"({alternatives})"))
     if operation.extensions:
         arguments.append(("extensions", py_literal(dict(operation.extensions))))
     return tuple(arguments)

@@ -9,7 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import SpecError, SpecErrors, join_pointer
-from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
+from generator.ir.access import (
+    declares_security,
+    is_graph_spec,
+    operation_security,
+    security_schemes_from_spec,
+    servers_from_spec,
+)
+from generator.ir.model import Api, Body, Operation, Parameter, Response, Server, TypeRef
 from generator.ir.schema import SchemaBuilder, checked_bundle, schema_files_from_components
 from generator.names import package_name, python_identifier
 from generator.spec.normalize import normalize
@@ -96,9 +103,19 @@ _DOCUMENT = _Shape(
 class _Context:
     resolved: ResolvedSpec
     errors: list[SpecError] = field(default_factory=list)
+    warnings: set[SpecError] = field(default_factory=set)
+    # Declared security scheme names, and whether any requirement is stated at all.
+    schemes: frozenset[str] = frozenset()
+    declares_security: bool = False
 
     def fail(self, pointer: str, message: str) -> None:
         self.errors.append(self.resolved.error(pointer, message))
+
+    def warn(self, pointer: str, message: str) -> None:
+        self.warnings.add(self.resolved.error(pointer, message))
+
+    def servers(self, raw: Any, pointer: str) -> tuple[Server, ...]:
+        return servers_from_spec(raw, pointer, self.warn, self.fail)
 
 
 def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Api:
@@ -117,6 +134,9 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
         raise SpecErrors([*context.errors, *_schema_errors(resolved)])
     schemas = SchemaBuilder(resolved, strict_formats=strict_formats)
     schemas.build_components()
+    security_schemes = security_schemes_from_spec(data, resolved.deref, context.warn, context.fail)
+    context.schemes = frozenset(scheme.name for scheme in security_schemes)
+    context.declares_security = declares_security(data, list(_operation_specs(resolved)))
     operations = tuple(_operations_from_paths(context, schemas))
     if not operations and not schemas.components and not _webhooks(data) and not context.errors:
         context.fail("#/paths", "the document defines no operations, webhooks or schemas")
@@ -124,6 +144,8 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
     if context.errors:
         raise SpecErrors(context.errors)
     info = data["info"]
+    top_servers = context.servers(data.get("servers"), "#/servers")
+    graph = is_graph_spec(data, [*top_servers, *(s for op in operations for s in op.servers)])
     return Api(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
@@ -137,12 +159,25 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
         schema_files=schema_files_from_components(schemas),
         schema_bundle=checked_bundle(schemas.bundle),
         annotated_bundle=schemas.bundle,
-        warnings=tuple(sorted([*schemas.warnings, *_not_generated(resolved)])),
+        warnings=tuple(sorted({*schemas.warnings, *_not_generated(resolved), *context.warnings})),
         webhooks=tuple(sorted(_webhooks(data))),
         unions=schemas.unions,
         one_of_checks=schemas.one_of_checks(),
         package=package_name(str(info.get("title", ""))),
+        security_schemes=security_schemes,
+        servers=top_servers,
+        graph=graph,
     )
+
+
+def _operation_specs(resolved: ResolvedSpec) -> Iterator[dict[str, Any]]:
+    """Every operation object of the document's paths."""
+    for path, raw in sorted((resolved.data.get("paths") or {}).items()):
+        item, _ = resolved.deref(raw, join_pointer("#/paths", path))
+        for method in _HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict):
+                yield operation
 
 
 def _not_generated(resolved: ResolvedSpec) -> Iterator[SpecError]:
@@ -286,8 +321,8 @@ def operation_from_spec(
     parameters = _parameters(
         context, schemas, path=path, item=item, spec=spec, pointer=pointer, reserved=reserved
     )
-    servers = spec.get("servers") or item.get("servers") or context.resolved.data.get("servers")
-    server_urls = tuple(str(server.get("url", "")) for server in servers or [{"url": "/"}])
+    servers = _operation_servers(context, item, spec, pointer)
+    server_urls = tuple(server.url for server in servers) or ("/",)
     responses = tuple(_responses(context, schemas, spec, pointer, operation_id))
     return Operation(
         operation_id=operation_id,
@@ -305,7 +340,12 @@ def operation_from_spec(
         pointer=pointer,
         body=body,
         tags=tuple(str(tag) for tag in spec.get("tags") or [] if isinstance(tag, str)),
-        security=_security(context.resolved.data, spec),
+        security=(
+            operation_security(context.resolved.data, spec, pointer, context.schemes, context.warn)
+            if context.declares_security
+            else None
+        ),
+        servers=servers,
         extensions=tuple(
             sorted(
                 (str(k), v)
@@ -314,6 +354,17 @@ def operation_from_spec(
             )
         ),
     )
+
+
+def _operation_servers(
+    context: _Context, item: dict[str, Any], spec: dict[str, Any], pointer: str
+) -> tuple[Server, ...]:
+    """The operation's own servers, else its path's, else the document's (OpenAPI's override)."""
+    path_pointer = pointer.rsplit("/", 1)[0]
+    for owner, at in ((spec, pointer), (item, path_pointer), (context.resolved.data, "#")):
+        if owner.get("servers"):
+            return context.servers(owner["servers"], join_pointer(at, "servers"))
+    return ()
 
 
 def _version_prefix(context: _Context, urls: tuple[str, ...], pointer: str) -> str:
@@ -553,14 +604,6 @@ def media_kind(media_type: str) -> str:
     if essence.startswith("multipart/"):
         return "multipart"
     return "text" if essence.startswith("text/") else "bytes"
-
-
-def _security(data: dict[str, Any], spec: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
-    """The operation's security alternatives (each a set of scheme names), as the spec gives them."""
-    requirements = spec.get("security", data.get("security")) or []
-    return tuple(
-        tuple(sorted(requirement)) for requirement in requirements if isinstance(requirement, dict)
-    )
 
 
 def _scopes(data: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:

@@ -334,6 +334,43 @@ class Response:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    """One `components/securitySchemes` entry as the client applies it.
+
+    `kind` is `bearer` (HTTP bearer, OAuth 2, OpenID Connect: a token), `basic` (HTTP basic),
+    `api_key` (`location` header, query or cookie, under the name `parameter`), or `` for a
+    scheme the client cannot apply (mutual TLS, other HTTP schemes): an alternative needing it is
+    never chosen.
+    """
+
+    name: str
+    kind: str
+    location: str = ""
+    parameter: str = ""
+    description: str = ""
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """One `{name}` of a server URL: its default and, when the spec lists them, allowed values."""
+
+    name: str
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    """One server object: its URL template (`https://{region}.example.com/v1`) and variables."""
+
+    url: str
+    description: str = ""
+    variables: tuple[ServerVariable, ...] = ()
+
+
+@dataclass(frozen=True)
 class Operation:
     """One HTTP operation: where it lives, what it takes and what it returns."""
 
@@ -352,7 +389,12 @@ class Operation:
     pointer: str
     body: Body | None = None
     tags: tuple[str, ...] = ()
-    security: tuple[tuple[str, ...], ...] = ()
+    # Alternatives, each the scheme names it needs (all of them); `()` means no authentication
+    # (`security: []`), an empty alternative that it is optional. None: the spec declares no
+    # security requirement anywhere (the client then sends a token when it was given one).
+    security: tuple[tuple[str, ...], ...] | None = None
+    # The servers that serve the operation (its own, its path's or the document's), in order.
+    servers: tuple[Server, ...] = ()
     # The operation's string-valued `x-` extensions, sorted (passed on to the runtime).
     extensions: tuple[tuple[str, str], ...] = ()
 
@@ -412,6 +454,20 @@ class Api:
     one_of_checks: tuple[tuple[str, str], ...] = ()
     # The generated package's import name (`graph_invite`); the distribution name uses dashes.
     package: str = "api_client"
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    # The document's top-level servers (what a client picks from), in the spec's order.
+    servers: tuple[Server, ...] = ()
+    # A Microsoft Graph document (`generator.ir.access.is_graph_spec`): the package gets the
+    # Graph layer (sharing URLs, item paths, qualified action names, API versions).
+    graph: bool = False
+
+    @property
+    def all_servers(self) -> tuple[Server, ...]:
+        """Every distinct server object (top level, path, operation), first occurrence first."""
+        seen: dict[str, Server] = {}
+        for server in (*self.servers, *(s for op in self.operations for s in op.servers)):
+            seen.setdefault(server.url, server)
+        return tuple(seen.values())
 
     @property
     def distribution(self) -> str:

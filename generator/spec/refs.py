@@ -7,6 +7,7 @@ Relative-file references (`schemas.yaml#/permission`) are pulled into the root d
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Iterator
@@ -143,6 +144,8 @@ class _Bundler:
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 result[key] = self.rewrite_ref(document, value, join_pointer(pointer, key), bundled)
+            elif is_extension(pointer, key):
+                result[key] = copy.deepcopy(value)  # free-form: its `$ref`s are not followed
             else:
                 child, child_bundled = join_pointer(pointer, key), join_pointer(bundled, key)
                 result[key] = self.copy(document, value, child, child_bundled)
@@ -294,14 +297,36 @@ def _combined_hash(root: SpecDocument, others: dict[Path, SpecDocument]) -> str:
     return digest.hexdigest()
 
 
+# Objects whose keys are names the spec's author chose: an `x-` key there is a name (a property
+# `x-id`, a response header `x-rate-limit`), not a specification extension.
+_NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+        "schemas", "responses", "parameters", "examples", "requestBodies", "headers",
+        "securitySchemes", "links", "callbacks", "pathItems", "content", "encoding",
+        "webhooks", "mapping", "variables", "scopes",
+    }
+)  # fmt: skip
+
+
+def is_extension(pointer: str, key: object) -> bool:
+    """Whether `key` of the object at `pointer` is a specification extension (`x-...`).
+
+    Extensions are free-form: a `$ref` inside one is not followed, bundled or checked.
+    """
+    parent = pointer.rsplit("/", 1)[-1]
+    return isinstance(key, str) and key.startswith("x-") and parent not in _NAME_MAPS
+
+
 def iter_refs(node: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
-    """Every (`$ref` value, pointer of the object holding it) in a tree."""
+    """Every (`$ref` value, pointer of the object holding it) in a tree, outside extensions."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield ref, pointer
         for key, value in node.items():
-            yield from iter_refs(value, join_pointer(pointer, key))
+            if not is_extension(pointer, key):
+                yield from iter_refs(value, join_pointer(pointer, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from iter_refs(item, join_pointer(pointer, index))

@@ -26,7 +26,6 @@ from .errors import (
     GraphResponseTooLargeError,
     GraphResponseValidationError,
     GraphTimeoutError,
-    GraphVersionError,
 )
 from .graph import qualified
 from .reading import (
@@ -38,9 +37,11 @@ from .reading import (
     decode_text,
     read_chunks,
 )
-from .redaction import check_header, check_no_credentials, check_token
+from .redaction import check_header, check_no_credentials
 from .request_info import RequestInfo
 from .results import ApiResult, Headers
+from .security import Applied, Credentials, SchemeTable, TokenSource, uses_token
+from .servers import ServerTable, check_variables, choose_server, pick_server
 from .throttle import SYSTEM_CLOCK, Clock, Deadline
 from .types import UNSET, FrozenRecord, Unset
 from .validators import ValidationError
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT: httpx.Timeout
 # A whole call (every attempt, wait and read) ends after this many seconds unless told otherwise.
 DEFAULT_DEADLINE = 300.0
-TokenSource = str | Callable[..., str]
 # Parses decoded body data into its typed form: `parser(data, validate=...)`.
 Parser = Callable[..., Any]
 # Status key ("200", "2XX", "default") -> (body kind: json, text, bytes or none; parser or None).
@@ -270,19 +270,6 @@ def _match(table: ResponseTable, status: int) -> tuple[str, Parser | None] | Non
     return None
 
 
-def _accepts_claims(source: Callable[..., str]) -> bool:
-    """Whether a token callable takes `claims=` (then it hears a CAE challenge's claims)."""
-    import inspect
-
-    try:
-        parameters = inspect.signature(source).parameters
-    except (TypeError, ValueError):
-        return False
-    return "claims" in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )
-
-
 class Answer:
     """The call's final answer: status, headers, the body as read (capped), and the call's facts."""
 
@@ -354,17 +341,20 @@ def _transport_failure(name: str, attempts: int, client_request_id: str) -> Grap
 
 
 class Settings:
-    """What both clients share: base URL, token source, policies, headers, limits, clock."""
+    """What both clients share: base URL, credentials, servers, policies, headers, limits, clock."""
 
     def __init__(
         self,
-        token: TokenSource,
-        base_url: str,
+        credentials: Credentials,
+        base_url: str | None,
         retry: RetryPolicy,
         validate_requests: bool,
         validate_responses: bool,
         *,
         api_version: str | None = None,
+        servers: ServerTable | None = None,
+        server: str | None = None,
+        server_variables: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -372,17 +362,16 @@ class Settings:
         qualified_action_names: bool = False,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        if isinstance(token, str):
-            check_token(token)
-        elif not callable(token):
-            raise TypeError("token must be a string or a callable returning one")
-        self._token = token
-        self._claims = callable(token) and _accepts_claims(token)
-        self.base_url = check_base_url(base_url)
+        self.credentials = credentials
+        # None: each operation goes to the origin its (expanded) server URL names.
+        self.base_url = None if base_url is None else check_base_url(base_url)
         self.retry = retry
         self.validate_requests = validate_requests
         self.validate_responses = validate_responses
         self.api_version = api_version
+        self.servers = servers or {}
+        self.server = server
+        self.server_variables = dict(server_variables or {})
         self.headers = self.custom_headers(headers or {})
         Deadline(clock, deadline)  # refuses a deadline that is not a positive number
         self.deadline = deadline
@@ -402,58 +391,44 @@ class Settings:
             raise ValueError(f"the client sets {', '.join(reserved)} itself")
         return checked
 
-    @property
-    def can_refresh(self) -> bool:
-        """A callable token source can be asked again after a 401."""
-        return callable(self._token)
-
-    def token(self, claims: str | None = None) -> str:
-        """The current bearer token (the CAE claims passed on when the source takes them)."""
-        source = self._token
-        if isinstance(source, str):
-            return source
-        token = source(claims=claims) if self._claims and claims is not None else source()
-        return check_token(token)
-
     def deadline_for(self, options: CallOptions) -> Deadline:
         """The call's deadline on the settings' clock."""
         seconds = self.deadline if isinstance(options.deadline, Unset) else options.deadline
         return Deadline(self.clock, seconds)
 
     def url(self, request: RequestInfo, options: CallOptions) -> str:
-        """The request's URL under the chosen API version; `GraphVersionError` if it has none."""
+        """The request's URL: its server (by API version, the client's pick, or its first) with
+        variables filled in, `base_url` in place of the server's origin when given."""
         version = options.api_version or self.api_version
+        origin, prefix = choose_server(
+            request, self.servers, version, self.server, self.server_variables
+        )
+        if self.base_url is None and not origin:
+            raise ValueError(
+                f"{request.operation_id}: the spec gives this operation a relative server URL; "
+                "pass base_url to the client"
+            )
+        base = self.base_url if self.base_url is not None else check_base_url(origin)
         path = request.path
-        servers = request.servers
-        if version is not None and servers:
-            prefix = "/" + version.strip("/")
-            if prefix not in servers:
-                served = ", ".join(server.strip("/") for server in servers)
-                raise GraphVersionError(
-                    f"{request.operation_id} is not served by API version {version!r} "
-                    f"(served by: {served})",
-                    status_code=None,
-                )
-            path = prefix + path.removeprefix(servers[0])
         if self.qualified_action_names and request.extensions.get("x-graph-qualified-name"):
             path, _, query = path.partition("?")
             path = qualified(path, str(request.extensions["x-graph-qualified-name"]))
             path += f"?{query}" if query else ""
-        return self.base_url + path
+        return base + prefix + path
 
     def prepare(
-        self, request: RequestInfo, token: str, client_request_id: str, extra: Mapping[str, str]
-    ) -> tuple[dict[str, str], bytes | None]:
-        """Headers and body bytes for one attempt."""
+        self, request: RequestInfo, call: _Call, extra: Mapping[str, str]
+    ) -> tuple[str, dict[str, str], bytes | None]:
+        """URL (with any API key in the query), headers and body bytes for one attempt."""
         headers = {
             "Accept": request.accept,
             **({"User-Agent": self.user_agent} if self.user_agent else {}),
             **self.headers,
             **request.headers,
             **extra,
-            "Authorization": f"Bearer {token}",
-            "client-request-id": client_request_id,
+            "client-request-id": call.client_request_id,
         }
+        url = self.credentials.apply(call.auth, call.token, headers, call.url)
         content = None
         if request.body is not None:
             kind = media_kind(request.content_type)
@@ -466,7 +441,7 @@ class Settings:
                 content = _multipart(request.body, boundary)
             else:
                 content = _BODY_WRITERS[kind](request.body)
-        return headers, content
+        return url, headers, content
 
     def timeout(self, configured: httpx.Timeout, deadline: Deadline) -> httpx.Timeout:
         """The attempt's timeouts, none longer than the time the call has left."""
@@ -577,7 +552,10 @@ class _Call:
         self.url = settings.url(request, self.options)  # a version error is raised before sending
         self.deadline = settings.deadline_for(self.options)
         self.client_request_id = self.options.client_request_id or str(uuid.uuid4())
-        self.token = settings.token()
+        self.auth: tuple[Applied, ...] = settings.credentials.choose(
+            request.operation_id, request.security
+        )
+        self.token = settings.credentials.token() if uses_token(self.auth) else ""
         self.attempt = 0
         self.sent = 0
         self.refreshed = False
@@ -603,11 +581,13 @@ class _Call:
             headers,
             now=settings.clock.time(),
             deadline=self.deadline,
-            refresh_allowed=settings.can_refresh and not self.refreshed,
+            refresh_allowed=(
+                uses_token(self.auth) and settings.credentials.refreshable and not self.refreshed
+            ),
         )
         if isinstance(decision, Refresh):
             self.refreshed = True
-            self.token = settings.token(decision.claims)
+            self.token = settings.credentials.token(decision.claims)
         elif isinstance(decision, Wait):
             self.attempt += 1
         return decision
@@ -648,12 +628,21 @@ class BaseClient:
     USER_AGENT: ClassVar[str] = ""
     # The API version (a server's path, `v1.0`) operations use unless told otherwise.
     DEFAULT_API_VERSION: ClassVar[str | None] = None
+    # The API's security schemes, every server URL template with its variables, and the
+    # document's top-level server URLs (what `server=<index>` picks from).
+    SECURITY_SCHEMES: ClassVar[SchemeTable] = {}
+    SERVERS: ClassVar[ServerTable] = {}
+    TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
-        token: TokenSource,
+        token: TokenSource | None = None,
         base_url: str | None = None,
         *,
+        api_key: str | Mapping[str, str] | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        server: int | str | None = None,
+        server_variables: Mapping[str, str] | None = None,
         api_version: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | Unset = UNSET,
@@ -671,12 +660,15 @@ class BaseClient:
         import httpx
 
         self._settings = Settings(
-            token,
-            self.DEFAULT_BASE_URL if base_url is None else base_url,
+            Credentials(self.SECURITY_SCHEMES, token, api_key, basic_auth),
+            base_url,
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
             api_version=self.DEFAULT_API_VERSION if api_version is None else api_version,
+            servers=self.SERVERS,
+            server=pick_server(self.SERVERS, self.TOP_LEVEL_SERVERS, server),
+            server_variables=check_variables(self.SERVERS, server_variables or {}),
             headers=headers,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -691,7 +683,8 @@ class BaseClient:
         self._sleep = sleep or time.sleep
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
+        base_url = self._settings.base_url or self.DEFAULT_BASE_URL
+        return f"{type(self).__name__}(base_url={base_url!r})"
 
     def close(self) -> None:
         """Close the underlying HTTP connections."""
@@ -726,15 +719,13 @@ class BaseClient:
         call = _Call(self._settings, request, options)
         while True:
             call.start_attempt()
-            headers, content = self._settings.prepare(
-                request, call.token, call.client_request_id, call.options.headers
-            )
+            url, headers, content = self._settings.prepare(request, call, call.options.headers)
             failure: tuple[str, bool] | None = None
             try:
                 response = self._http.send(
                     self._http.build_request(
                         request.method,
-                        call.url,
+                        url,
                         headers=headers,
                         content=content,
                         timeout=self._settings.timeout(self._timeout, call.deadline),
@@ -792,12 +783,21 @@ class AsyncBaseClient:
     USER_AGENT: ClassVar[str] = ""
     # The API version (a server's path, `v1.0`) operations use unless told otherwise.
     DEFAULT_API_VERSION: ClassVar[str | None] = None
+    # The API's security schemes, every server URL template with its variables, and the
+    # document's top-level server URLs (what `server=<index>` picks from).
+    SECURITY_SCHEMES: ClassVar[SchemeTable] = {}
+    SERVERS: ClassVar[ServerTable] = {}
+    TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
-        token: TokenSource,
+        token: TokenSource | None = None,
         base_url: str | None = None,
         *,
+        api_key: str | Mapping[str, str] | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        server: int | str | None = None,
+        server_variables: Mapping[str, str] | None = None,
         api_version: str | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | Unset = UNSET,
@@ -817,12 +817,15 @@ class AsyncBaseClient:
         import httpx
 
         self._settings = Settings(
-            token,
-            self.DEFAULT_BASE_URL if base_url is None else base_url,
+            Credentials(self.SECURITY_SCHEMES, token, api_key, basic_auth),
+            base_url,
             retry or RetryPolicy(),
             validate_requests,
             validate_responses,
             api_version=self.DEFAULT_API_VERSION if api_version is None else api_version,
+            servers=self.SERVERS,
+            server=pick_server(self.SERVERS, self.TOP_LEVEL_SERVERS, server),
+            server_variables=check_variables(self.SERVERS, server_variables or {}),
             headers=headers,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -837,7 +840,8 @@ class AsyncBaseClient:
         self._sleep = sleep or asyncio.sleep
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
+        base_url = self._settings.base_url or self.DEFAULT_BASE_URL
+        return f"{type(self).__name__}(base_url={base_url!r})"
 
     async def close(self) -> None:
         """Close the underlying HTTP connections."""
@@ -872,15 +876,13 @@ class AsyncBaseClient:
         call = _Call(self._settings, request, options)
         while True:
             call.start_attempt()
-            headers, content = self._settings.prepare(
-                request, call.token, call.client_request_id, call.options.headers
-            )
+            url, headers, content = self._settings.prepare(request, call, call.options.headers)
             failure: tuple[str, bool] | None = None
             try:
                 response = await self._http.send(
                     self._http.build_request(
                         request.method,
-                        call.url,
+                        url,
                         headers=headers,
                         content=content,
                         timeout=self._settings.timeout(self._timeout, call.deadline),
