@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
+COMPILED := build/compiled
 
 .DEFAULT_GOAL := help
-.PHONY: help venv generate regen check-generated test test-deep lint typecheck bench demo clean
+.PHONY: help venv generate regen check-generated test test-deep lint typecheck bench compiled demo clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,6 +44,12 @@ typecheck: $(STAMP)  ## mypy --strict on generator/, bench/ and generated/
 	$(BIN)/mypy --strict generator bench
 	MYPYPATH=generated $(BIN)/mypy --strict -p graph_invite
 
+compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build/compiled), then the differential test
+	rm -rf $(COMPILED)
+	HATCH_BUILD_HOOK_ENABLE_CUSTOM=true nice -n 19 $(BIN)/pip wheel --quiet --no-build-isolation --no-deps --wheel-dir $(COMPILED) ./generated
+	$(BIN)/python -m zipfile -e $(COMPILED)/*.whl $(COMPILED)/site
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q -p no:cacheprovider tests/test_compiled_differential.py
+
 demo: $(STAMP)  ## start the mock Graph service, send a 200 and a 207 invite with the generated client, stop it
 	$(BIN)/python demo/run_demo.py
 
@@ -51,4 +58,4 @@ bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never
 	$(BIN)/python -m bench
 
 clean:  ## remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,7 +2,8 @@
 
 Decoding turns a parsed dict into typed objects; encoding turns them back. `to_dict` and pydantic's
 `model_dump` get an object decoded beforehand, so only the encoding is timed. Only valid payloads
-are decoded (every model here refuses the broken ones).
+are decoded (every model here refuses the broken ones). `from_dict(compiled)` is `from_dict` with the
+validators of the opt-in mypyc build (`bench/compiled.py`), timed only when `make compiled` left one.
 """
 
 from __future__ import annotations
@@ -16,13 +17,21 @@ from typing import Any
 from graph_invite.models import InviteRequest, InviteResponse
 
 from bench import peers, pydantic_models
+from bench.compiled import load_compiled
 from bench.corpus import Kind, Payload
 from bench.floor import floor_rebuild, floor_walk
 from bench.timing import Contender
 
 OURS: dict[Kind, Any] = {"request": InviteRequest, "response": InviteResponse}
 PEER_CLASS: dict[Kind, str] = {"request": "InviteRequest", "response": "InviteResponse"}
-DECODERS = ("floor", "from_dict", "from_dict(validate=False)", "pydantic", "msgspec")
+DECODERS = (
+    "floor",
+    "from_dict",
+    "from_dict(validate=False)",
+    "from_dict(compiled)",
+    "pydantic",
+    "msgspec",
+)
 ENCODERS = ("rebuild", "to_dict", "model_dump")
 
 
@@ -32,12 +41,16 @@ class ModelSetup:
 
     pydantic: dict[Kind, Any] = field(default_factory=dict)
     msgspec: dict[Kind, Any] = field(default_factory=dict)
+    compiled: dict[Kind, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
 def load_models(folder: Path, corpus: list[Payload]) -> ModelSetup:
     """Generate the peer modules into `folder` (in parallel) and keep the classes that work."""
     setup = ModelSetup()
+    build = load_compiled([])  # the validation part notes a missing build
+    if build is not None:
+        setup.compiled = {kind: getattr(build.models, cls.__name__) for kind, cls in OURS.items()}
     spec = pydantic_models.prepare_spec(folder)
     outputs = {
         pydantic_models.PYDANTIC: folder / "pydantic_models.py",
@@ -88,6 +101,8 @@ def _decoders(payload: Payload, setup: ModelSetup) -> dict[str, Callable[[], obj
         "from_dict": lambda: ours.from_dict(data),
         "from_dict(validate=False)": lambda: ours.from_dict(data, validate=False),
     }
+    if payload.kind in setup.compiled:
+        calls["from_dict(compiled)"] = lambda: setup.compiled[payload.kind].from_dict(data)
     if payload.kind in setup.pydantic:
         calls["pydantic"] = lambda: setup.pydantic[payload.kind].model_validate(data)
     msgspec = peers.optional_module("msgspec")
@@ -119,6 +134,9 @@ def round_trips(payload: Payload, setup: ModelSetup) -> dict[str, bool]:
     """Whether decoding then encoding gives back the payload exactly (ours; pydantic)."""
     ours = OURS[payload.kind].from_dict(payload.data).to_dict() == payload.data
     result = {"to_dict": ours}
+    if payload.kind in setup.compiled:
+        compiled = setup.compiled[payload.kind].from_dict(payload.data).to_dict()
+        result["to_dict(compiled)"] = compiled == payload.data
     if payload.kind in setup.pydantic:
         model = setup.pydantic[payload.kind].model_validate(payload.data)
         result["model_dump"] = model.model_dump(by_alias=True, exclude_unset=True) == payload.data

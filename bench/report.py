@@ -6,7 +6,7 @@ Every table is drawn on one clock: wall time (`perf_counter_ns`, the default) or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bench import models, validation
 from bench.corpus import node_count
@@ -35,10 +35,23 @@ def _times(ratio: float | None) -> str:
     return "-" if ratio is None else f"{ratio:.2f}x"
 
 
+def _measured(timings: Mapping[str, Mapping[str, object]], name: str) -> bool:
+    return any(name in by_name for by_name in timings.values())
+
+
 def validation_table(results: Results, clock: Clock) -> str:
-    """Per payload: the floor in µs, every validator as a multiple of it, ours vs each peer."""
-    names = [name for name in validation.NAMES if name != "floor"]
-    headers = ["payload", "nodes", "floor µs", *names, *(f"{peer}/ours" for peer in PEERS)]
+    """Per payload: the floor in µs, every validator as a multiple of it, ours vs each peer.
+
+    The compiled build's columns (`compiled`, `jsonschema-rs/compiled`) appear only when it ran.
+    """
+    compiled = _measured(results.validation, "compiled")
+    names = [
+        name for name in validation.NAMES if name != "floor" and (compiled or name != "compiled")
+    ]
+    pairs = [(peer, "ours") for peer in PEERS] + (
+        [("jsonschema-rs", "compiled")] if compiled else []
+    )
+    headers = ["payload", "nodes", "floor µs", *names, *(f"{peer}/{ours}" for peer, ours in pairs)]
     rows = []
     for payload in results.payloads:
         timings = results.validation.get(payload.name, {})
@@ -46,7 +59,7 @@ def validation_table(results: Results, clock: Clock) -> str:
             continue
         ratios = [results.ratio("validation", payload.name, name, "floor", clock) for name in names]
         speedups = [
-            results.ratio("validation", payload.name, peer, "ours", clock) for peer in PEERS
+            results.ratio("validation", payload.name, peer, ours, clock) for peer, ours in pairs
         ]
         floor = f"{clocked(timings['floor'], clock) / 1000:,.1f}"
         cells = [_times(ratio) for ratio in (*ratios, *speedups)]
@@ -56,9 +69,16 @@ def validation_table(results: Results, clock: Clock) -> str:
 
 def models_table(results: Results, clock: Clock) -> str:
     """Decoding as a multiple of the floor walk, encoding as a multiple of the floor rebuild."""
-    decoders = [name for name in models.DECODERS if name != "floor"]
+    compiled = _measured(results.models, "from_dict(compiled)")
+    decoders = [
+        name
+        for name in models.DECODERS
+        if name != "floor" and (compiled or name != "from_dict(compiled)")
+    ]
     encoders = [name for name in models.ENCODERS if name != "rebuild"]
-    headers = ["payload", "floor µs", *decoders, "pydantic/from_dict", "rebuild µs", *encoders]
+    bases = ["from_dict", *(["from_dict(compiled)"] if compiled else [])]
+    speedups = [f"pydantic/{base}" for base in bases]
+    headers = ["payload", "floor µs", *decoders, *speedups, "rebuild µs", *encoders]
     rows = []
     for payload in results.payloads:
         timings = results.models.get(payload.name, {})
@@ -66,7 +86,7 @@ def models_table(results: Results, clock: Clock) -> str:
             continue
         ratio = results.ratio
         decoded = [ratio("models", payload.name, name, "floor", clock) for name in decoders]
-        decoded.append(ratio("models", payload.name, "pydantic", "from_dict", clock))
+        decoded += [ratio("models", payload.name, "pydantic", base, clock) for base in bases]
         encoded = [ratio("models", payload.name, name, "rebuild", clock) for name in encoders]
         floor = f"{clocked(timings['floor'], clock) / 1000:,.1f}"
         rebuild = f"{clocked(timings['rebuild'], clock) / 1000:,.1f}"

@@ -1,5 +1,8 @@
 """Validation contenders: our compiled validators, jsonschema, fastjsonschema, jsonschema-rs, floor.
 
+`compiled` is the same validator from the opt-in mypyc build (`bench/compiled.py`), timed only
+when `make compiled` left one.
+
 Every contender is a `Check`: payload -> verdict (True = valid). Peers run in their first-error
 mode (`validate`, which raises the first error) like our `validate_<name>`; `ours-all` collects
 every error with `list(iter_errors_<name>(...))`. Each check is run once on every payload before
@@ -11,12 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from graph_invite import validators
 from graph_invite.validators import ValidationError
 
 from bench import peers
+from bench.compiled import load_compiled
 from bench.corpus import Kind, Payload
 from bench.draft7 import Draft7Unsupported, to_draft7
 from bench.floor import floor_walk
@@ -25,7 +30,7 @@ from bench.timing import Contender
 Check = Callable[[Any], bool]
 KINDS: tuple[Kind, ...] = ("request", "response")
 # Column order of the validation table.
-NAMES = ("floor", "ours", "ours-all", "jsonschema", "fastjsonschema", "jsonschema-rs")
+NAMES = ("floor", "ours", "ours-all", "compiled", "jsonschema", "fastjsonschema", "jsonschema-rs")
 
 
 @dataclass
@@ -41,15 +46,16 @@ def _floor(data: Any) -> bool:
     return True
 
 
-def _ours(kind: Kind) -> tuple[Check, Check]:
-    """(first-error, all-errors) checks from graph_invite.validators."""
-    validate = getattr(validators, f"validate_{peers.schema_name(kind)}")
-    iter_errors = getattr(validators, f"iter_errors_{peers.schema_name(kind)}")
+def _ours(kind: Kind, module: ModuleType = validators) -> tuple[Check, Check]:
+    """(first-error, all-errors) checks from graph_invite.validators (or the compiled build)."""
+    validate = getattr(module, f"validate_{peers.schema_name(kind)}")
+    iter_errors = getattr(module, f"iter_errors_{peers.schema_name(kind)}")
+    error: type[ValidationError] = module.ValidationError
 
     def first_error(data: Any) -> bool:
         try:
             validate(data)
-        except ValidationError:
+        except error:
             return False
         return True
 
@@ -119,6 +125,7 @@ def load_validation() -> ValidationSetup:
         "code): it compiles a draft-7 form of our schemas ($defs -> definitions, $ref siblings "
         "-> allOf; any 2019+ keyword would stop it), with use_default=False"
     )
+    build = load_compiled(setup.notes)
     for kind in KINDS:
         path = peers.SCHEMA_DIR / f"{peers.schema_name(kind)}.schema.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -127,6 +134,7 @@ def load_validation() -> ValidationSetup:
             "floor": _floor,
             "ours": first_error,
             "ours-all": all_errors,
+            "compiled": None if build is None else _ours(kind, build.validators)[0],
             **_peer_checks(schema, setup.notes),
         }
         setup.checks[kind] = {name: check for name, check in checks.items() if check is not None}

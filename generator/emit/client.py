@@ -52,6 +52,8 @@ def template_environment(
 
 
 RUNTIME_ROOT = Path(__file__).parent / "runtime"
+PACKAGING_ROOT = Path(__file__).parent / "packaging"
+PACKAGING_FILES = ("hatch_build.py",)
 # Runtime modules copied into every generated package, verbatim (the writer adds the header).
 RUNTIME_MODULES = (
     "decisions.py",
@@ -92,6 +94,14 @@ def runtime_files(package: str) -> dict[PurePosixPath, str]:
     return {
         PurePosixPath(package, name): (RUNTIME_ROOT / name).read_text(encoding="utf-8")
         for name in RUNTIME_MODULES
+    }
+
+
+def packaging_files() -> dict[PurePosixPath, str]:
+    """Build helpers beside pyproject.toml (the opt-in mypyc hook), copied as they are."""
+    return {
+        PurePosixPath(name): (PACKAGING_ROOT / name).read_text(encoding="utf-8")
+        for name in PACKAGING_FILES
     }
 
 
@@ -374,4 +384,4 @@ def emit_client(
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
-    return {**runtime_files(api.package), **rendered}
+    return {**runtime_files(api.package), **rendered, **packaging_files()}
