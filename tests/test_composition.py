@@ -153,7 +153,8 @@ def test_every_body_round_trips(
     generation, out = generated
     monkeypatch.syspath_prepend(str(out))
     count = check_bodies_round_trip(generation.api, PACKAGE, importlib.import_module, 40)
-    assert count == 5  # addPet request and 201, listPets 200, renameOwner request and 200
+    # addPet request and 201, listPets 200, renameOwner request and 200, putAccount request
+    assert count == 6
 
 
 def test_enums_consts_and_one_way_properties(models: ModuleType) -> None:
@@ -184,3 +185,21 @@ def test_allof_inheritance_decodes_subtypes_by_tag(models: ModuleType) -> None:
     assert [type(v).__name__ for v in garage.vehicles] == ["Car", "Bike", "Bike", "Vehicle"]
     assert garage.vehicles[3].additional_properties == {"sails": 2}
     assert garage.to_dict() == payload
+
+
+def test_requests_leave_read_only_properties_out(
+    generated: tuple[Generation, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(generated[1]))
+    requests = importlib.import_module(f"{PACKAGE}.requests")
+    received = {"id": "a1", "level": 3, "mood": "sad", "flag": True, "kind": "account"}
+    account = importlib.import_module(f"{PACKAGE}.models").Account.from_dict(received)
+    account.password = "secret"
+    sent = requests.build_put_account(account).body
+    assert sent == {
+        "password": "secret",
+        "level": 3,
+        "mood": "sad",
+        "flag": True,
+        "kind": "account",
+    }

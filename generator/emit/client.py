@@ -132,9 +132,16 @@ def _body_functions(api: Api) -> list[dict[str, str]]:
             "class_name": name,
             "function": f"{api.model(name).snake_name}_body",
             "validator": api.model(name).validator_name,
+            "read_only": _read_only(api, name),
         }
         for name in names
     ]
+
+
+def _read_only(api: Api, class_name: str) -> str:
+    """The readOnly wire names a request body leaves out, as a list literal (`` for none)."""
+    names = [f.wire_name for f in api.model(class_name).fields if f.read_only]
+    return py_literal(names) if names else ""
 
 
 def _request_imports(

@@ -222,6 +222,8 @@ class Field:
     pointer: str
     # writeOnly properties (the invitation password) are kept out of reprs and logs.
     secret: bool = False
+    # readOnly properties: set by the server, left out of request bodies.
+    read_only: bool = False
 
     @property
     def type_hint(self) -> str:

@@ -284,6 +284,7 @@ class SchemaBuilder:
                     description,
                     at,
                     secret,
+                    isinstance(prop, dict) and prop.get("readOnly") is True,
                 )
             )
         snake = self.snake_names.get(key) or self.snake_namespace.identifier(name)
