@@ -31,7 +31,7 @@ from generator.version import __version__
 from generator.vocabulary import DIALECTS
 
 if TYPE_CHECKING:
-    from generator.diff.compare import VersionGate
+    from generator.diff.compare import GitSource, VersionGate
 
 # generator.diff.compare (and its rule tables) is imported by the commands that compare specs only: it
 # is a third of the import time of `generate --previous none` (issue #6).
@@ -40,7 +40,8 @@ FAIL_LEVELS = ("ERR", "WARN")  # generator.diff.rules.Level (a test checks)
 CATEGORIES = ("api", "generated-client")  # generator.diff.rules.Category (a test checks)
 DEFAULT_SPEC = Path("spec/driveitem-invite.yaml")
 DEFAULT_OUT = Path("generated")
-DEFAULT_PREVIOUS = f"git:HEAD:{DEFAULT_SPEC.as_posix()}"
+# `--previous` default: the --spec file itself as committed at git HEAD (skipped when untracked).
+DEFAULT_PREVIOUS_TEXT = "the --spec file at git HEAD, when git tracks it"
 MAX_DIFF_LINES = 200
 
 
@@ -53,17 +54,36 @@ def _summary(generation: Generation) -> str:
     )
 
 
-def _version_gate(arguments: argparse.Namespace) -> VersionGate | None:
-    """Diff the previous spec against --spec; None (with a note) when there is none to read."""
+def _previous_source(arguments: argparse.Namespace) -> str | GitSource | None:
+    """What to compare --spec with: `--previous` as given, else the --spec file at git HEAD; None
+    (with a one-line note) when the default has nothing to read."""
     if arguments.previous == "none":
         return None
+    if arguments.previous is not None:
+        return str(arguments.previous)
+    from generator.diff.compare import head_source
+
+    source = head_source(arguments.spec)
+    if source is None:
+        print(
+            f"invitegen: note: {arguments.spec} is not committed in a git repository; "
+            "generating without the breaking-change check",
+            file=sys.stderr,
+        )
+    return source
+
+
+def _version_gate(
+    arguments: argparse.Namespace, source: str | GitSource, label: str
+) -> VersionGate | None:
+    """Diff the previous spec against --spec; None (with a note) when it cannot be read."""
     from generator.diff.compare import load_spec, version_gate
 
     try:
-        previous = load_spec(arguments.previous)
+        previous = load_spec(source)
     except SpecErrors as failure:
-        reason = failure.errors[0] if failure.errors else arguments.previous
-        print(f"invitegen: not comparing with {arguments.previous}: {reason}", file=sys.stderr)
+        reason = failure.errors[0] if failure.errors else label
+        print(f"invitegen: not comparing with {label}: {reason}", file=sys.stderr)
         return None
     changelog_path = arguments.out / CHANGELOG_FILE
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else ""
@@ -92,7 +112,9 @@ def command_generate(arguments: argparse.Namespace) -> int:
     )
     for warning in generation.api.warnings:
         print(f"{warning} (warning)", file=sys.stderr)
-    gate = _version_gate(arguments)
+    source = _previous_source(arguments)
+    label = source if isinstance(source, str) else source.label if source else ""
+    gate = None if source is None else _version_gate(arguments, source, label)
     if gate is not None and gate.refusal is not None and not arguments.allow_breaking:
         print(gate.refusal, file=sys.stderr)
         return 1
@@ -100,7 +122,7 @@ def command_generate(arguments: argparse.Namespace) -> int:
     report = write_tree(files, arguments.out, (arguments.spec,))
     print(_summary(generation))
     if gate is not None:
-        print(f"  compared with {arguments.previous}: {gate.report.summary()}")
+        print(f"  compared with {label}: {gate.report.summary()}")
     print(
         f"  {arguments.out}/: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed"
@@ -297,9 +319,10 @@ def _parser() -> argparse.ArgumentParser:
         if name == "generate":
             sub.add_argument(
                 "--previous",
-                default=DEFAULT_PREVIOUS,
+                default=None,
                 help="spec to compare with for CHANGELOG.md and the breaking-change check: a file "
-                f"or git:REV:path (default {DEFAULT_PREVIOUS}; `none` skips the comparison)",
+                f"or git:REV:path (default: {DEFAULT_PREVIOUS_TEXT}; otherwise the check is "
+                "skipped with a note; `none` skips it)",
             )
             sub.add_argument(
                 "--allow-breaking",

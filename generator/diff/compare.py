@@ -33,7 +33,7 @@ from generator.diff.model import Change, ChangeLog
 from generator.diff.operations import compare_operations
 from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
 from generator.diff.rules import RULES, Category, Level, Rule
-from generator.diff.source import load_spec
+from generator.diff.source import GitSource, head_source, load_spec
 from generator.diff.version import (
     breaking_refusal,
     changelog_entry,
@@ -52,6 +52,7 @@ __all__ = [
     "Category",
     "Change",
     "DiffReport",
+    "GitSource",
     "Level",
     "Rule",
     "VersionGate",
@@ -59,6 +60,7 @@ __all__ = [
     "changelog_entry",
     "diff_paths",
     "diff_specs",
+    "head_source",
     "is_major_bump",
     "load_spec",
     "merge_changelog",

@@ -38,6 +38,9 @@ class GitSource:
 
     revision: str
     path: str
+    # Where git runs (the working directory when None): the folder of a spec named by the default
+    # `--previous`, so `generate` compares a spec with its own HEAD from any working directory.
+    directory: Path | None = None
 
     @property
     def label(self) -> str:
@@ -57,10 +60,27 @@ def parse_git_source(argument: str) -> GitSource | None:
     return GitSource(revision, path)
 
 
-def load_spec(argument: str | Path) -> ResolvedSpec:
+def head_source(spec: Path) -> GitSource | None:
+    """The spec file as committed at git HEAD; None when git cannot say (git missing, the file
+    outside a repository, untracked, or no commit yet)."""
+    folder = spec.resolve().parent
+    try:
+        git = _git_runner(folder)
+        top_level = Path(git("rev-parse", "--show-toplevel").decode().strip()).resolve()
+        path = spec.resolve().relative_to(top_level).as_posix()
+        git("cat-file", "-e", f"HEAD:{path}")
+    except (_GitError, OSError, ValueError):
+        return None
+    return GitSource("HEAD", str(spec), directory=folder)
+
+
+def load_spec(argument: str | Path | GitSource) -> ResolvedSpec:
     """Load and resolve a spec file or `git:REV:path`; raise `SpecErrors` when it is unusable."""
-    source = parse_git_source(argument) if isinstance(argument, str) else None
-    resolved = resolve_spec(Path(argument)) if source is None else _load_from_git(source)
+    if isinstance(argument, GitSource):
+        resolved = _load_from_git(argument)
+    else:
+        source = parse_git_source(argument) if isinstance(argument, str) else None
+        resolved = resolve_spec(Path(argument)) if source is None else _load_from_git(source)
     problem = openapi_version_problem(resolved.data)
     if problem is not None:
         pointer, message = problem
@@ -97,7 +117,7 @@ def _load_from_git(source: GitSource) -> ResolvedSpec:
             "or contain spaces or control characters",
         )
     try:
-        git = _git_runner()
+        git = _git_runner(source.directory)
         repository_path = _repository_path(git, source.path)
     except _GitError as error:
         raise _git_failure(source.label, str(error)) from None
@@ -123,7 +143,7 @@ def _git_failure(label: str, message: str) -> SpecErrors:
     return SpecErrors([SpecError(label, 1, 1, "#", f"cannot read spec from git: {message}")])
 
 
-def _git_runner() -> Callable[..., bytes]:
+def _git_runner(directory: Path | None = None) -> Callable[..., bytes]:
     executable = shutil.which("git")
     if executable is None:
         raise _GitError("git is not installed (not found on PATH)")
@@ -131,7 +151,7 @@ def _git_runner() -> Callable[..., bytes]:
     def run(*arguments: str) -> bytes:
         # Arguments are a fixed git subcommand plus the user's own revision and path; no shell.
         completed = subprocess.run(  # noqa: S603
-            [executable, *arguments], capture_output=True, check=False
+            [executable, *arguments], capture_output=True, check=False, cwd=directory
         )
         if completed.returncode != 0:
             raise _GitError(completed.stderr.decode("utf-8", "replace").strip() or "git failed")
