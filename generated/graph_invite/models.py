@@ -3,7 +3,7 @@
 """Typed models for Microsoft Graph driveItem sharing.
 
 One class per object schema (slots, keyword-only `__init__`, `repr` and `==` over the fields:
-dataclass-like without importing `dataclasses`) and one enum per string enum. `from_dict` validates with the
+dataclass-like without importing `dataclasses`) and one enum per enum schema. `from_dict` validates with the
 compiled validators first, so data the validators reject never parses silently; `to_dict` writes back
 exactly what was read: absent stays absent, null stays null, unknown properties are kept.
 """

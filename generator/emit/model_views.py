@@ -66,6 +66,9 @@ class EnumView:
     docstring: str
     members: tuple[EnumMemberView, ...]
     members_by_value: str
+    # `str, Enum`, `int, Enum` or `Enum`: the class's bases.
+    bases: str
+    value_hint: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,6 @@ class UnionView:
 _JSON_CLASSES = {
     "string": "str",
     "datetime": "str",
-    "enum": "str",
     "integer": "int",
     "number": "(int, float)",
     "boolean": "bool",
@@ -111,6 +113,9 @@ def branch_test(type_ref: TypeRef, check: str) -> str:
     """`isinstance(data, dict) and next(iter_errors_cat(data), None) is None`."""
     matches = f"next(iter_errors_{check}(data), None) is None"
     json_class = _JSON_CLASSES.get(type_ref.kind)
+    if type_ref.kind == "enum":
+        # A plain `Enum` of mixed JSON values has no one class: its validator decides.
+        json_class = type_ref.enum_base or None
     return f"isinstance(data, {json_class}) and {matches}" if json_class else matches
 
 
@@ -223,6 +228,8 @@ def enum_view(enum: Enum, open_names: list[str]) -> EnumView:
         members_by_value=(
             enum_members_name(enum.class_name) if enum.class_name in open_names else ""
         ),
+        bases=f"{enum.base}, Enum" if enum.base else "Enum",
+        value_hint=enum.base or "Any",
     )
 
 

@@ -469,7 +469,7 @@ def _parameter(
         media = content[content_type] if isinstance(content[content_type], dict) else {}
         schema = media.get("schema", {})
         schema_at = join_pointer(at, "content", content_type, "schema")
-    type_ref = schemas.type_from_schema(schema, schema_at, f"{name} parameter")
+    type_ref = schemas.parameter_type(schema, schema_at, f"{name} parameter")
     return Parameter(
         wire_name=name,
         python_name=python_identifier(name, taken=taken, fallback="param"),
@@ -589,7 +589,7 @@ def _header_type(context: _Context, schemas: SchemaBuilder, header: Any, pointer
     header, pointer = context.resolved.deref(header, pointer)
     if not isinstance(header, dict):
         return TypeRef("string")
-    return schemas.type_from_schema(
+    return schemas.parameter_type(
         header.get("schema", {"type": "string"}), join_pointer(pointer, "schema"), "header"
     )
 

@@ -10,7 +10,7 @@ May import: `generator.errors`, `generator.ir.model`, `generator.names` (the bui
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from generator.errors import join_pointer
@@ -191,9 +191,7 @@ def inheritance_type(
 
 
 def _without_null(type_ref: TypeRef) -> TypeRef:
-    return TypeRef(
-        type_ref.kind, False, type_ref.item, type_ref.target, type_ref.open, type_ref.union
-    )
+    return replace(type_ref, nullable=False)
 
 
 def _collapsed(branches: list[UnionBranch], nullable: bool) -> TypeRef | None:
@@ -202,11 +200,12 @@ def _collapsed(branches: list[UnionBranch], nullable: bool) -> TypeRef | None:
         return TypeRef("any")
     if len(branches) == 1:
         only = branches[0].type
-        return TypeRef(only.kind, nullable, only.item, only.target, only.open, only.union)
+        return replace(only, nullable=nullable)
     kinds = [branch.type for branch in branches]
-    if len(kinds) == 2 and kinds[0].kind == "enum" and kinds[1].kind == "string":
-        # `anyOf: [$ref knownValues, string]`: an open enum (unknown strings kept as str).
-        return TypeRef("enum", nullable, target=kinds[0].target, open=True)
+    if len(kinds) == 2 and kinds[0].kind == "enum" and kinds[0].enum_base == "str":
+        if kinds[1].kind == "string":
+            # `anyOf: [$ref knownValues, string]`: an open enum (unknown strings kept as str).
+            return replace(kinds[0], nullable=nullable, open=True)
     return None
 
 

@@ -48,6 +48,9 @@ class TypeRef:
     target: str = ""
     open: bool = False
     union: Union | None = None
+    # An enum's value type, its class's mixin: `str`, `int`, or `` (a plain `Enum` whose members
+    # hold JSON values of several types, or numbers).
+    enum_base: str = "str"
 
     @property
     def base_hint(self) -> str:
@@ -62,7 +65,7 @@ class TypeRef:
             assert self.union is not None
             return self.union.hint
         if self.kind == "enum":
-            return f"{self.target} | str" if self.open else self.target
+            return f"{self.target} | {self.enum_base}" if self.open else self.target
         if self.kind == "model":
             return self.target
         return _SCALAR_HINTS[self.kind]
@@ -260,21 +263,27 @@ class Model:
 
 @dataclass(frozen=True)
 class EnumMember:
-    """One known enum value and its member name."""
+    """One known enum value (a JSON string, integer, number or boolean) and its member name."""
 
     name: str
-    value: str
+    value: Any
 
 
 @dataclass(frozen=True)
 class Enum:
-    """A string enum component; open enums also accept unknown strings where they are used."""
+    """An enum schema (a component, or inline in a property or body: then named after its owner);
+    open string enums also accept unknown strings where they are used.
+
+    `base` is the class's mixin: `str` (string values), `int` (integer values), or `` for a plain
+    `Enum` whose member values are the JSON values themselves (numbers, booleans, mixed types).
+    """
 
     name: str
     class_name: str
     description: str
     members: tuple[EnumMember, ...]
     pointer: str
+    base: str = "str"
 
 
 @dataclass(frozen=True)

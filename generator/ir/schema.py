@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -75,6 +76,8 @@ class SchemaBuilder:
         self.inline_roots: dict[str, str] = {}
         self._inline_schemas: dict[str, Any] = {}
         self._inline_keys = UniqueNames()
+        # Set while typing parameters and headers: their inline enums stay plain values.
+        self.plain_enums = False
 
     @property
     def unions(self) -> tuple[Union, ...]:
@@ -256,12 +259,17 @@ class SchemaBuilder:
         return value
 
     def enum_from_schema(self, key: str, schema: dict[str, Any], pointer: str) -> Enum:
-        """A string enum component -> `Enum` with distinct UPPER_SNAKE member names."""
-        names = UniqueNames()
-        values = [value for value in schema["enum"] if isinstance(value, str)]
-        members = [EnumMember(names.constant(value), value) for value in values]
-        description = str(schema.get("description", ""))
-        return Enum(key, self.class_names[key], description, tuple(members), pointer)
+        """An enum component -> `Enum` with distinct UPPER_SNAKE member names."""
+        return _enum(key, self.class_names[key], schema, pointer)
+
+    def type_inline_enum(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
+        """An enum written inline (in a property, an item, a body): an `Enum` class named after
+        its owner (`Account level` -> `AccountLevel`), one per schema node however it is reached."""
+        if pointer not in self.enums:
+            name = self.class_namespace.class_name(owner)
+            self.enums[pointer] = _enum(owner, name, schema, pointer)
+        enum = self.enums[pointer]
+        return TypeRef("enum", _enum_nullable(schema), target=enum.class_name, enum_base=enum.base)
 
     def add_model(self, key: str, name: str, schema: dict[str, Any], pointer: str) -> None:
         """Register the model for an object schema at `pointer` (component or inline); `allOf`
@@ -311,6 +319,8 @@ class SchemaBuilder:
             return union
         if isinstance(schema.get("allOf"), list):
             return self.type_from_all_of(schema, pointer, owner)
+        if _is_enum(schema) and not self.plain_enums:
+            return self.type_inline_enum(schema, pointer, owner)
         types = _types(schema) or _value_types(schema)
         nullable = "null" in types
         rest = [kind for kind in types if kind != "null"] or (
@@ -319,15 +329,26 @@ class SchemaBuilder:
         if len(rest) != 1 or rest[0] not in _TYPE_BUILDERS:
             return TypeRef("any")
         base = _TYPE_BUILDERS[rest[0]](self, schema, pointer, owner)
-        return TypeRef(base.kind, nullable, base.item, base.target, base.open)
+        return replace(base, nullable=nullable)
+
+    def parameter_type(self, schema: Any, pointer: str, owner: str) -> TypeRef:
+        """`type_from_schema` for a parameter or header: inline enums stay plain values (a
+        class per operation argument would name the same choice many times)."""
+        self.plain_enums = True
+        try:
+            return self.type_from_schema(schema, pointer, owner)
+        finally:
+            self.plain_enums = False
 
     def type_from_ref(self, ref: str) -> TypeRef:
         key = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ""
         if key in self.class_names:
             schema = self.components[key]
             if _is_enum(schema):
-                nullable = None in schema["enum"] and "null" in (_types(schema) or ["null"])
-                return TypeRef("enum", nullable, target=self.class_names[key])
+                base = _enum_base(schema["enum"]) or ""
+                return TypeRef(
+                    "enum", _enum_nullable(schema), target=self.class_names[key], enum_base=base
+                )
             model = TypeRef("model", target=self.class_names[key])
             # Subtypes that are not object schemas (so have no class) cannot carry the tag.
             family = [
@@ -455,13 +476,39 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 
 
 def _is_enum(schema: Any) -> bool:
-    """A string enum (null may be among its values: a nullable enum, as 3.0 `nullable` writes)."""
+    """An enum a Python `Enum` class can hold losslessly (null may be among its values: a
+    nullable enum, as 3.0 `nullable` writes)."""
     values = schema.get("enum") if isinstance(schema, dict) else None
-    return (
-        isinstance(values, list)
-        and any(isinstance(v, str) for v in values)
-        and all(isinstance(v, str) or v is None for v in values)
-    )
+    return isinstance(values, list) and _enum_base(values) is not None
+
+
+def _enum_base(values: list[Any]) -> str | None:
+    """The enum class's mixin for these values: `str`, `int`, `` (plain `Enum`), or None when no
+    class fits: no value but null, arrays or objects, or values Python counts equal (`1`, `1.0`
+    and `true` would become one member, so decoding would not give back what was read)."""
+    present = [value for value in values if value is not None]
+    if not present or not all(isinstance(v, (str, int, float)) for v in present):
+        return None
+    kinds = {_value_kind(value) for value in present}
+    if kinds == {"string"}:
+        return "str"
+    if len(set(present)) != len(present):
+        return None
+    return "int" if kinds == {"integer"} else ""
+
+
+def _enum_nullable(schema: dict[str, Any]) -> bool:
+    return None in schema["enum"] and "null" in (_types(schema) or ["null"])
+
+
+def _enum(name: str, class_name: str, schema: dict[str, Any], pointer: str) -> Enum:
+    """An enum schema -> `Enum` with distinct UPPER_SNAKE member names (`1` -> `VALUE_1`)."""
+    names = UniqueNames()
+    values = [value for value in schema["enum"] if value is not None]
+    members = [EnumMember(names.constant(str(value)), value) for value in values]
+    description = str(schema.get("description", ""))
+    base = _enum_base(schema["enum"]) or ""
+    return Enum(name, class_name, description, tuple(members), pointer, base)
 
 
 def _one_way_properties(schema: dict[str, Any]) -> frozenset[str]:
