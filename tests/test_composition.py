@@ -183,8 +183,9 @@ def test_every_body_round_trips(
     generation, out = generated
     monkeypatch.syspath_prepend(str(out))
     count = check_bodies_round_trip(generation.api, PACKAGE, importlib.import_module, 40)
-    # addPet request and 201, listPets 200, renameOwner request and 200, putAccount request
-    assert count == 6
+    # addPet request and 201, listPets 200, renameOwner request and 200, putAccount request,
+    # getSettings 200
+    assert count == 7
 
 
 def test_enums_consts_and_one_way_properties(models: ModuleType) -> None:
@@ -241,6 +242,33 @@ def test_enums_of_any_json_type_are_classes(models: ModuleType) -> None:
     validators = importlib.import_module(f"{PACKAGE}.validators")
     with pytest.raises(validators.ValidationError):
         models.Account.from_dict({**payload, "priority": 3})
+
+
+def test_required_properties_default_to_the_spec_default(models: ModuleType) -> None:
+    settings = models.Settings()
+    assert settings.page_size == 20 and settings.unit is models.SettingsUnit.IN
+    assert settings.label is None and settings.tier is models.Priority.VALUE_10
+    # Optional properties stay absent (the server applies its default), and so do defaults no
+    # literal can hold (a list is mutable; `high` is no integer).
+    assert settings.theme is models.UNSET and settings.limits is models.UNSET
+    assert settings.to_dict() == {"pageSize": 20, "unit": "in", "label": None, "tier": 10}
+    # Reading stays lossless: what was absent stays absent.
+    payload = {"pageSize": 3, "unit": "cm", "label": "x", "tier": 1}
+    assert models.Settings.from_dict(payload).to_dict() == payload
+
+
+def test_required_parameters_default_to_the_spec_default(
+    generated: tuple[Generation, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(generated[1]))
+    requests = importlib.import_module(f"{PACKAGE}.requests")
+    assert requests.build_get_settings().query == ("limit=10", "tier=5")
+    request = requests.build_get_settings(limit=3, sort="desc", tier=models_priority(1))
+    assert request.query == ("limit=3", "tier=1", "sort=desc")
+
+
+def models_priority(value: int) -> Any:
+    return importlib.import_module(f"{PACKAGE}.models").Priority(value)
 
 
 def test_allof_inheritance_decodes_subtypes_by_tag(models: ModuleType) -> None:

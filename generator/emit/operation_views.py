@@ -237,9 +237,17 @@ def _arguments(api: Api, operation: Operation) -> tuple[list[ArgumentView], list
     positional = [
         ArgumentView(p.python_name, _argument_hint(p.type), "")
         for p in operation.parameters
-        if p.required
+        if p.required and not p.default_code
     ]
+    # A required parameter with a `default` is keyword-only and defaults to it (it is sent: the
+    # spec requires a value); an optional one defaults to UNSET and is not sent, so the server
+    # applies its own default (README, "Defaults").
     keyword = [
+        ArgumentView(p.python_name, _argument_hint(p.type), f" = {p.default_code}")
+        for p in operation.parameters
+        if p.required and p.default_code
+    ]
+    keyword += [
         ArgumentView(
             p.python_name,
             f"{p.type.base_hint} | Unset" + (" | None" if p.type.nullable else ""),

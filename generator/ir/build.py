@@ -483,6 +483,7 @@ def _parameter(
         content_type=content_type,
         pointer=at,
         multi_segment=location == "path" and parameter.get("x-multi-segment") is True,
+        default_code=schemas.default_code(schema, type_ref),
     )
 
 

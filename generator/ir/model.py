@@ -227,6 +227,8 @@ class Field:
     secret: bool = False
     # readOnly properties: set by the server, left out of request bodies.
     read_only: bool = False
+    # The Python expression of the schema's `default` (`""`: none, or none a literal can hold).
+    default_code: str = ""
 
     @property
     def type_hint(self) -> str:
@@ -238,8 +240,9 @@ class Field:
 
     @property
     def default_literal(self) -> str:
-        """`UNSET` for optional properties; empty for required ones (no default)."""
-        return "" if self.required else "UNSET"
+        """`UNSET` for optional properties (absent: the server applies its default); the spec's
+        `default` for a required property that has one; else empty (no default)."""
+        return self.default_code if self.required else "UNSET"
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,8 @@ class Parameter:
     content_type: str = ""
     pointer: str = ""
     multi_segment: bool = False
+    # The Python expression of the schema's `default` (`""`: none, or none a literal can hold).
+    default_code: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from generator.ir.compose import (
     union_type,
 )
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
-from generator.names import UniqueNames, snake_case
+from generator.names import UniqueNames, py_literal, snake_case
 from generator.spec.refs import ResolvedSpec
 from generator.vocabulary import (
     ASSERTED_FORMATS,
@@ -293,6 +293,7 @@ class SchemaBuilder:
                     at,
                     secret,
                     isinstance(prop, dict) and prop.get("readOnly") is True,
+                    self.default_code(prop, field_type),
                 )
             )
         snake = self.snake_names.get(key) or self.snake_namespace.identifier(name)
@@ -330,6 +331,28 @@ class SchemaBuilder:
             return TypeRef("any")
         base = _TYPE_BUILDERS[rest[0]](self, schema, pointer, owner)
         return replace(base, nullable=nullable)
+
+    def default_code(self, schema: Any, type_ref: TypeRef) -> str:
+        """The Python expression for a schema's `default` as a value of `type_ref`: a literal, an
+        enum member, None; empty when there is no default or no literal holds it (a list, an
+        object, a date-time, a union, a value of the wrong type)."""
+        if not isinstance(schema, dict) or "default" not in schema:
+            return ""
+        value = schema["default"]
+        if value is None:
+            return "None" if type_ref.nullable else ""
+        if type_ref.kind == "enum":
+            return self._enum_default(type_ref, value)
+        accepts = _DEFAULT_TYPES.get(type_ref.kind, ())
+        fits = isinstance(value, accepts) and not (isinstance(value, bool) and bool not in accepts)
+        return py_literal(value) if fits else ""
+
+    def _enum_default(self, type_ref: TypeRef, value: Any) -> str:
+        enum = next(e for e in self.enums.values() if e.class_name == type_ref.target)
+        for member in enum.members:
+            if member.value == value and type(member.value) is type(value):
+                return f"{enum.class_name}.{member.name}"
+        return py_literal(value) if type_ref.open and isinstance(value, str) else ""
 
     def parameter_type(self, schema: Any, pointer: str, owner: str) -> TypeRef:
         """`type_from_schema` for a parameter or header: inline enums stay plain values (a
@@ -431,6 +454,15 @@ _TYPE_BUILDERS: dict[str, Callable[[SchemaBuilder, dict[str, Any], str, str], Ty
     "boolean": _scalar("boolean"),
     "array": SchemaBuilder.type_array,
     "object": SchemaBuilder.type_object,
+}
+# The Python types a `default` may have for each scalar kind (bool only where named: JSON
+# `true` is no integer).
+_DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "text": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
 }
 _CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
     "$ref": SchemaBuilder.convert_ref,
