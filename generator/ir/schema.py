@@ -313,15 +313,9 @@ class SchemaBuilder:
         """The `TypeRef` for a property schema; inline objects become models named after `owner`."""
         if not isinstance(schema, dict):
             return TypeRef("any")
-        if isinstance(schema.get("$ref"), str):
-            return self.type_from_ref(schema["$ref"])
-        union = union_type(self, schema, pointer, owner)
-        if union is not None:
-            return union
-        if isinstance(schema.get("allOf"), list):
-            return self.type_from_all_of(schema, pointer, owner)
-        if _is_enum(schema) and not self.plain_enums:
-            return self.type_inline_enum(schema, pointer, owner)
+        named = self.named_type(schema, pointer, owner)
+        if named is not None:
+            return named
         types = _types(schema) or _value_types(schema)
         nullable = "null" in types
         rest = [kind for kind in types if kind != "null"] or (
@@ -362,6 +356,19 @@ class SchemaBuilder:
             return self.type_from_schema(schema, pointer, owner)
         finally:
             self.plain_enums = False
+
+    def named_type(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef | None:
+        """The type of a `$ref`, a union, an `allOf` or an enum; None for other schemas."""
+        if isinstance(schema.get("$ref"), str):
+            return self.type_from_ref(schema["$ref"])
+        union = union_type(self, schema, pointer, owner)
+        if union is not None:
+            return union
+        if isinstance(schema.get("allOf"), list):
+            return self.type_from_all_of(schema, pointer, owner)
+        if _is_enum(schema) and not self.plain_enums:
+            return self.type_inline_enum(schema, pointer, owner)
+        return None
 
     def type_from_ref(self, ref: str) -> TypeRef:
         key = ref[len(COMPONENT_PREFIX) :] if ref.startswith(COMPONENT_PREFIX) else ""
