@@ -53,9 +53,9 @@ compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build
 demo: $(STAMP)  ## start the mock Graph service, send a 200 and a 207 invite with the generated client, stop it
 	$(BIN)/python demo/run_demo.py
 
-bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json
+bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json; PART=scale runs one part
 	$(BIN)/pip install -q -r requirements-bench.txt
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(PART),--part $(PART),)
 
 clean:  ## remove .venv and caches
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -19,6 +19,7 @@ from bench import (
     processes,
     pydantic_models,
     report,
+    scale,
     validation,
 )
 from bench.corpus import build_corpus
@@ -27,7 +28,7 @@ from bench.targets import judge_all
 from bench.timing import Budget, measure
 
 DEFAULT_OUTPUT = peers.ROOT / "bench" / "results.json"
-PARTS = ("validation", "models", "generation", "imports")
+PARTS = ("validation", "models", "generation", "imports", "scale")
 # Whole-process budgets (seconds) and (min, max) rounds; in-process ones live in timing.Budget.
 GENERATION_BUDGET_S, GENERATION_ROUNDS = 20, (3, 7)
 IMPORT_BUDGET_S, IMPORT_ROUNDS = 8, (5, 15)
@@ -98,6 +99,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--budget", type=float, default=1.0, help="time budget factor (1.0)")
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="leave out")
+    parser.add_argument("--part", action="append", choices=PARTS, default=[], help="run only")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="results file")
     parser.add_argument(
         "--clock", choices=("wall", "cpu"), default="wall", help="clock of the tables (wall)"
@@ -108,6 +110,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the parts, print the report, write results.json; always 0 (a benchmark never fails)."""
     arguments = parse_arguments(argv)
+    if arguments.part:
+        arguments.skip = [part for part in PARTS if part not in arguments.part]
     progress = Progress()
     budget = Budget().scaled(arguments.budget)
     results = Results(machine.describe(), peers.versions(), build_corpus())
@@ -124,17 +128,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_generation(results, arguments.budget, scratch, progress)
         if "imports" not in arguments.skip:
             run_imports(results, arguments.budget, scratch, progress)
+        scale_rows: list[dict[str, object]] = []
+        hostile_rows: list[dict[str, object]] = []
+        if "scale" not in arguments.skip:
+            progress("scale: generation of a synthesised spec at 1/4, 1/2 and 1x (500 operations)")
+            scale_rows = scale.run(scratch / "scale")
+            progress("scale: hostile shapes (allOf fan-out, rings, a 60,000-value enum)")
+            hostile_rows = scale.run_hostile(scratch / "hostile")
     results.elapsed_s = progress.elapsed_s()
     results.machine["cpu_pressure_end"] = machine.cpu_pressure()
     clock: Clock = arguments.clock
     targets = judge_all(results, clock)
     other_targets = judge_all(results, "cpu" if clock == "wall" else "wall")
     print(report.full_report(results, clock, targets, other_targets))
+    if scale_rows:
+        print("\nGeneration against spec size (seconds, fresh process, empty black cache):\n")
+        print(scale.report(scale_rows))
+        print("\nHostile shapes (issue 18; seconds, fresh processes):\n")
+        print(scale.hostile_report(hostile_rows))
     wall, cpu = (targets, other_targets) if clock == "wall" else (other_targets, targets)
     document = {
         **results.as_json(),
         "targets": [target.as_json() for target in wall],
         "targets_cpu_time": [target.as_json() for target in cpu],
+        "scale": scale_rows,
+        "hostile": hostile_rows,
     }
     arguments.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {arguments.output}")

@@ -24,6 +24,12 @@ from generator.ir.schema import BUNDLE_PREFIX, COMPONENT_PREFIX, fragment_refere
 from generator.output.writer import Header, finalize
 from generator.spec.refs import ResolvedSpec, resolve_spec
 
+# The generated tree is refused above this size, before formatting and before anything is
+# written: black formats a megabyte of Python in about seven seconds of CPU, so a bound on the
+# text bounds the run. The invite spec's tree is about 0.7 MB; a synthetic spec with 500
+# operations and 1,000 schemas about 26 MB (validators.py is most of it).
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Generation:
@@ -126,8 +132,22 @@ def build(
     except SchemaCompileError as error:
         raise SpecErrors([_compile_error(resolved, error)]) from None
     files.update(emit_client(api, bytecode_cache))
+    _check_output_size(resolved, files)
     header = Header(api.spec_path, api.spec_sha256, api.generator_version)
     return Generation(api, finalize(files, header))
+
+
+def _check_output_size(resolved: ResolvedSpec, files: dict[PurePosixPath, str]) -> None:
+    """A located error (at the document, `#`) when the files would exceed `MAX_OUTPUT_BYTES`."""
+    sizes = {path: len(text.encode("utf-8")) for path, text in files.items()}
+    total = sum(sizes.values())
+    if total > MAX_OUTPUT_BYTES:
+        largest = max(sorted(sizes), key=sizes.__getitem__)
+        message = (
+            f"the generated files would total {total:,} bytes (largest: {largest}, "
+            f"{sizes[largest]:,}); the limit is {MAX_OUTPUT_BYTES:,}"
+        )
+        raise SpecErrors([resolved.error("#", message)])
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:

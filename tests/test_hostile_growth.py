@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator.diff.compare import diff_specs, load_spec
 from generator.errors import SpecErrors
 from generator.ir.schema import MAX_ENUM_VALUES
 from generator.output import writer
@@ -278,3 +279,63 @@ def test_an_integer_beyond_the_float_range_is_a_located_error(tmp_path: Path) ->
     [error] = failure.value.errors
     assert error.pointer == "#/components/schemas/request/properties/n/maximum"
     assert error.message == "integer with 400 digits is beyond the float range"
+
+
+def _ring(count: int, max_length: int) -> dict[str, Any]:
+    """`s{i}.next` is `s{i+1}`, the last one's is `s0`: every schema reaches every other."""
+    schemas = {
+        f"s{index}": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": max_length},
+                "next": _ref(f"s{(index + 1) % count}"),
+            },
+        }
+        for index in range(count)
+    }
+    return spec_with(schemas, {"ring": _ref("s0")})
+
+
+def count_diff_calls(old: dict[str, Any], new: dict[str, Any], folder: Path) -> int:
+    """Calls into `generator/` while `invitegen diff` compares two specs (loading included)."""
+    (folder / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (folder / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    calls = 0
+
+    def profile(frame: FrameType, event: str, argument: object) -> None:
+        nonlocal calls
+        calls += event == "call" and frame.f_code.co_filename.startswith(GENERATOR)
+
+    sys.setprofile(profile)
+    try:
+        report = diff_specs(load_spec(folder / "old.json"), load_spec(folder / "new.json"))
+    finally:
+        sys.setprofile(None)
+    assert report.changes, "the edit must be reported"
+    return calls
+
+
+def test_a_ring_of_schemas_is_diffed_in_linear_work(tmp_path: Path) -> None:
+    """Issue 18 H2 for `invitegen diff`: three times the ring costs under four times the calls."""
+    small = count_diff_calls(_ring(50, 10), _ring(50, 5), tmp_path)
+    large = count_diff_calls(_ring(150, 10), _ring(150, 5), tmp_path)
+    assert large <= 4 * small
+
+
+@pytest.mark.parametrize("levels", [10, 30])
+def test_an_all_of_fan_out_is_diffed_in_linear_work(tmp_path: Path, levels: int) -> None:
+    """The red team's fan-out through the whole `invitegen diff` path (loader included)."""
+    base = count_diff_calls(
+        SHAPES["allOf_diamond"](5), _edited(SHAPES["allOf_diamond"](5)), tmp_path
+    )
+    calls = count_diff_calls(
+        SHAPES["allOf_diamond"](levels), _edited(SHAPES["allOf_diamond"](levels)), tmp_path
+    )
+    assert calls <= base * (1 + levels / 5)
+
+
+def _edited(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with the request's `email` limited to 5 characters (a breaking change)."""
+    edited = json.loads(json.dumps(spec))
+    edited["components"]["schemas"]["request"]["properties"]["email"]["maxLength"] = 5
+    return edited

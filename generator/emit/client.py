@@ -317,7 +317,7 @@ def emit_client(
     operations = [operation_view(api, op, result_by_body) for op in api.operations]
     bodies = _body_functions(api)
     open_names = open_enums(api)
-    package_version = f"{api.version}+invitegen.{api.generator_version}"
+    package_version = api.package_version
     exports = sorted(
         {
             "GraphClient",

@@ -12,13 +12,21 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # `$id` names the schema; it is not a download location (`.invalid` can never resolve), so no
 # implementation will try to fetch it, and bundled `$defs` make every file self-contained.
 ID_BASE = "https://invitegen.invalid/schemas/graph-invite/"
+# When bundles would grow with the square of the schema count (`SchemaFile.shared`), every
+# definition is written once, here, and each file's root is a `$ref` into it, relative to its
+# `$id`. A dash never appears in a component's file name (a Python identifier), so no clash.
+SHARED_DEFS = "shared-defs.schema.json"
 
 
-def schema_document(api: Api, schema_file: SchemaFile) -> dict[str, Any]:
-    """The JSON document for one schema file: root `$ref`s its entry in the bundled `$defs`.
+def schema_document(
+    api: Api, schema_file: SchemaFile, definitions: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON document for one schema file: root `$ref`s its entry in the bundled `$defs`
+    (or, for a `shared` file, in `shared-defs.schema.json`).
 
     Every component keeps the same `#/$defs/<name>` pointer in every file, so a validator error's
-    `schema_path` is a valid pointer into any file that bundles that component.
+    `schema_path` is a valid pointer into any file that bundles that component (and into the
+    shared definitions file).
     """
     document: dict[str, Any] = {
         "$schema": DIALECT,
@@ -27,10 +35,29 @@ def schema_document(api: Api, schema_file: SchemaFile) -> dict[str, Any]:
     }
     if schema_file.description:
         document["description"] = schema_file.description
+    if schema_file.shared:
+        document["$ref"] = f"{SHARED_DEFS}#/$defs/{schema_file.entry}"
+        return document
     document["$ref"] = f"#/$defs/{schema_file.entry}"
-    bundle = api.annotated_bundle or api.schema_bundle  # unknown formats kept as annotations
-    document["$defs"] = {name: strict_required(bundle["$defs"][name]) for name in schema_file.defs}
+    definitions = definitions if definitions is not None else strict_definitions(api)
+    document["$defs"] = {name: definitions[name] for name in schema_file.defs}
     return document
+
+
+def shared_document(api: Api, definitions: dict[str, Any]) -> dict[str, Any]:
+    """`shared-defs.schema.json`: every definition once, for the `shared` schema files."""
+    return {
+        "$schema": DIALECT,
+        "$id": f"{ID_BASE}{SHARED_DEFS}",
+        "title": f"{api.title}: shared definitions",
+        "$defs": definitions,
+    }
+
+
+def strict_definitions(api: Api) -> dict[str, Any]:
+    """Every `$defs` entry of the bundle the files hold, each through `strict_required` once."""
+    bundle = api.annotated_bundle or api.schema_bundle  # unknown formats kept as annotations
+    return {name: strict_required(schema) for name, schema in bundle["$defs"].items()}
 
 
 # Keywords whose value is instance data, never a schema: left exactly as written.
@@ -58,11 +85,18 @@ def strict_required(schema: Any) -> Any:
 
 
 def emit_schemas(api: Api) -> dict[PurePosixPath, str]:
-    """`schemas/<name>.schema.json` for every schema file in the IR (text, sorted keys kept stable)."""
-    return {
-        PurePosixPath("schemas", f"{schema_file.name}.schema.json"): json.dumps(
-            schema_document(api, schema_file), indent=2, ensure_ascii=False
+    """`schemas/<name>.schema.json` for every schema file in the IR (text, sorted keys kept stable),
+    and `schemas/shared-defs.schema.json` when the files share their definitions."""
+    definitions = strict_definitions(api)
+    documents = {
+        PurePosixPath("schemas", f"{schema_file.name}.schema.json"): schema_document(
+            api, schema_file, definitions
         )
-        + "\n"
         for schema_file in api.schema_files
+    }
+    if any(schema_file.shared for schema_file in api.schema_files):
+        documents[PurePosixPath("schemas", SHARED_DEFS)] = shared_document(api, definitions)
+    return {
+        path: json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        for path, document in documents.items()
     }

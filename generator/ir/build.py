@@ -16,7 +16,17 @@ from generator.ir.access import (
     security_schemes_from_spec,
     servers_from_spec,
 )
-from generator.ir.model import Api, Body, Operation, Parameter, Response, Server, TypeRef
+from generator.ir.model import (
+    Api,
+    Body,
+    Operation,
+    Parameter,
+    Response,
+    Server,
+    TypeRef,
+    is_pep440,
+    pep440_parts,
+)
 from generator.ir.schema import SchemaBuilder, checked_bundle, schema_files_from_components
 from generator.names import package_name, python_identifier
 from generator.spec.normalize import normalize
@@ -211,6 +221,13 @@ def _webhooks(data: dict[str, Any]) -> dict[str, Any]:
 def _check_document(context: _Context, data: dict[str, Any]) -> None:
     if not isinstance(data.get("info"), dict):
         context.fail("#/info", "the document has no info object")
+    elif "version" in data["info"]:
+        version = str(data["info"]["version"])
+        if not is_pep440(version):
+            public, local = pep440_parts(version)
+            package = f"{public}+{'.'.join(local)}.invitegen.{__version__}"
+            message = f"not a PEP 440 version; the generated package's version is {package}"
+            context.warn("#/info/version", message)
     components = data.get("components")
     if "paths" in data and not isinstance(data["paths"], dict):
         context.fail("#/paths", "must be an object")

@@ -7,9 +7,12 @@ code text that follow from a type (`type_hint`, `decode`, `encode`), so template
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from packaging.version import Version
 
 from generator.errors import SpecError
 from generator.names import constant_name
@@ -432,15 +435,36 @@ class Operation:
         return tuple(p for p in self.parameters if p.location == "path")
 
 
+def is_pep440(version: str) -> bool:
+    """Whether `version` is a PEP 440 version (`1.2.0`, `v1.0`, `2.0rc1`; not `2023-10-16`)."""
+    try:
+        Version(version)
+    except ValueError:  # InvalidVersion, or a number over Python's 4,300-digit int limit
+        return False
+    return True
+
+
+def pep440_parts(version: str) -> tuple[str, list[str]]:
+    """(public version, local segments) of `version` in PEP 440 normal form; ("0", ["spec",
+    ...]) with its lower-case letters and digits when it is not a PEP 440 version."""
+    if not is_pep440(version):
+        words = re.findall(r"[a-z0-9]+", version.lower())[:16]
+        return "0", ["spec", *(word[:32] for word in words)]
+    parsed = Version(version)
+    return parsed.public, [parsed.local] if parsed.local else []
+
+
 @dataclass(frozen=True)
 class SchemaFile:
-    """One standalone JSON Schema file: its entry component and the components it bundles."""
+    """One standalone JSON Schema file: its entry component and the components it bundles, or
+    (`shared`) none: its entry is then a `$ref` into the shared definitions file."""
 
     name: str
     entry: str
     title: str
     description: str
     defs: tuple[str, ...]
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -484,6 +508,14 @@ class Api:
         for server in (*self.servers, *(s for op in self.operations for s in op.servers)):
             seen.setdefault(server.url, server)
         return tuple(seen.values())
+
+    @property
+    def package_version(self) -> str:
+        """The generated pyproject.toml's version: `info.version` in PEP 440 normal form plus
+        `+invitegen.<generator version>`; `0+spec.<letters and digits>.invitegen...` when
+        `info.version` is not PEP 440 (a date, `1.0-SNAPSHOT`; the IR warns at `#/info/version`)."""
+        public, local = pep440_parts(self.version)
+        return f"{public}+{'.'.join([*local, 'invitegen', self.generator_version])}"
 
     @property
     def distribution(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -42,6 +43,11 @@ MAX_ALIAS_DEPTH = 64
 # Every enum value becomes a member, a mapping entry, a validator constant and a strategy value,
 # and black formats about a thousand such lines a second: a bound keeps generation in seconds.
 MAX_ENUM_VALUES = 5_000
+# Standalone schema files bundle the definitions they reach while all bundles together stay
+# within this many times the size of every definition; past that (a ring or a dense web of
+# references, where bundles grow with the square of the schema count: issue 18 H2) every file
+# refers to one shared definitions file instead. The invite spec's bundles are about 3.2 times.
+BUNDLE_FACTOR = 8
 
 
 class SchemaBuilder:
@@ -597,24 +603,45 @@ def _refs_in(schema: Any) -> Iterator[str]:
 
 
 def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ...]:
-    """One standalone schema file per component, bundling the closure of what it references."""
+    """One standalone schema file per component, bundling the closure of what it references;
+    every file refers to the shared definitions instead (`shared`) when bundling would write
+    more than `BUNDLE_FACTOR` times the size of all definitions."""
+    definitions = builder.bundle["$defs"]
+    references = {name: set(_refs_in(schema)) for name, schema in definitions.items()}
+    sizes = {name: len(json.dumps(schema)) for name, schema in definitions.items()}
+    budget = BUNDLE_FACTOR * sum(sizes.values())
+    closures: dict[str, tuple[str, ...]] = {}
+    for key in sorted(builder.components):
+        closure = _closure(key, references)
+        budget -= sum(sizes[name] for name in closure)
+        if budget < 0:  # a ring or a dense web: stop before the work grows with the square
+            closures = {}
+            break
+        closures[key] = tuple(sorted(closure))
     files: list[SchemaFile] = []
     for key in sorted(builder.components):
-        closure: set[str] = set()
-        pending = [key]
-        while pending:
-            current = pending.pop()
-            if current in closure or current not in builder.bundle["$defs"]:
-                continue
-            closure.add(current)
-            pending.extend(_refs_in(builder.bundle["$defs"][current]))
         schema = builder.components[key]
         title = str(schema.get("title", key)) if isinstance(schema, dict) else key
         description = str(schema.get("description", "")) if isinstance(schema, dict) else ""
-        files.append(
-            SchemaFile(builder.snake_names[key], key, title, description, tuple(sorted(closure)))
-        )
+        name = builder.snake_names[key]
+        if closures:
+            files.append(SchemaFile(name, key, title, description, closures[key]))
+        else:
+            files.append(SchemaFile(name, key, title, description, (), shared=True))
     return tuple(files)
+
+
+def _closure(key: str, references: dict[str, set[str]]) -> set[str]:
+    """`key` and every definition it reaches through `$ref`s."""
+    closure: set[str] = set()
+    pending = [key]
+    while pending:
+        current = pending.pop()
+        if current in closure or current not in references:
+            continue
+        closure.add(current)
+        pending.extend(references[current])
+    return closure
 
 
 def checked_bundle(schema: Any) -> Any:
