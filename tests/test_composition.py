@@ -6,6 +6,7 @@ with a schema is a typed map. Models round-trip their strategies' payloads both 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -184,8 +187,8 @@ def test_every_body_round_trips(
     monkeypatch.syspath_prepend(str(out))
     count = check_bodies_round_trip(generation.api, PACKAGE, importlib.import_module, 40)
     # addPet request and 201, listPets 200, renameOwner request and 200, putAccount request,
-    # getSettings 200
-    assert count == 7
+    # getSettings 200, listCats 200
+    assert count == 8
 
 
 def test_enums_consts_and_one_way_properties(models: ModuleType) -> None:
@@ -269,6 +272,53 @@ def test_required_parameters_default_to_the_spec_default(
 
 def models_priority(value: int) -> Any:
     return importlib.import_module(f"{PACKAGE}.models").Priority(value)
+
+
+def test_inline_body_schemas_have_schema_files(generated: tuple[Generation, Path]) -> None:
+    _, out = generated
+    names = {path.name for path in (out / "schemas").glob("*.schema.json")}
+    # An object body is named like its model; other bodies after the operation and status.
+    inline = {
+        "rename_owner_request",
+        "rename_owner200_response",
+        "list_pets_200_response",
+        "add_pet_201_response",
+        "list_cats_200_response",
+    }
+    assert {f"{name}.schema.json" for name in inline} <= names
+    document = json.loads((out / "schemas" / "list_cats_200_response.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(document)
+    assert validator.is_valid([{"petType": "kitty", "name": "n", "lives": 9}])
+    assert not validator.is_valid([{"petType": "kitty", "name": "n", "lives": "nine"}])
+    assert not validator.is_valid([{"petType": "kitty"}])
+
+
+def _cats_client(generated: tuple[Generation, Path], body: Any, *, strict: bool) -> Any:
+    client = importlib.import_module(f"{PACKAGE}.client")
+    return client.GraphClient(
+        base_url="https://pets.example",
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)),
+        validate_responses=strict,
+    )
+
+
+def test_non_model_response_bodies_are_validated(
+    generated: tuple[Generation, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(generated[1]))
+    errors = importlib.import_module(f"{PACKAGE}.errors")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    off_schema = [{"petType": "kitty", "name": "n", "lives": "nine"}]
+    with _cats_client(generated, off_schema, strict=True) as strict:
+        with pytest.raises(errors.GraphResponseValidationError) as raised:
+            strict.list_cats()
+    assert raised.value.errors[0].path == (0, "lives")
+    # Lenient (the default): kept as it came, as for a model body.
+    with _cats_client(generated, off_schema, strict=False) as lenient:
+        assert lenient.list_cats().body[0].lives == "nine"
+    valid = [{"petType": "kitty", "name": "n", "lives": 9}]
+    with _cats_client(generated, valid, strict=True) as strict:
+        assert strict.list_cats().body == [models.Cat(pet_type="kitty", name="n", lives=9)]
 
 
 def test_allof_inheritance_decodes_subtypes_by_tag(models: ModuleType) -> None:

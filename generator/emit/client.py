@@ -215,10 +215,17 @@ def _client_imports(
         api.package,
         "types",
         {
-            *_used(["UNSET", "Unset", "GraphDateTime", "json_value"], texts),
+            *_used(["UNSET", "Unset", "GraphDateTime", "json_value", "validating"], texts),
             *(["UNSET"] if uses_unset else []),
         },
     )
+    validators = {
+        f"validate_{response.body.validator}"
+        for operation in api.operations
+        for response in operation.responses
+        if response.body is not None and response.body.validator
+    }
+    lines += _import_line(api.package, "validators", _used(validators, texts))
     return lines
 
 

@@ -8,6 +8,7 @@ documented status is read back (the response table the runtime matches by code, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
@@ -156,9 +157,14 @@ def _parser(response: Response) -> str:
         return "None"
     if body.model:
         return f"{body.model}.from_dict"
-    if body.type.is_identity:
-        return "None"
-    return f"lambda data, validate: {body.type.decode_nullable('data')}"
+    decoded = body.type.decode_nullable("data")
+    if body.validator:
+        # Checked like a model body: strict with `validate_responses`, else kept as it came.
+        call = re.fullmatch(r"([\w.]+)\(data\)", decoded)
+        function = call.group(1) if call else f"lambda data: {decoded}"
+        decode = "" if body.type.is_identity else f", {function}"
+        return f"validating(validate_{body.validator}{decode})"
+    return "None" if body.type.is_identity else f"lambda data, validate: {decoded}"
 
 
 def _entry(response: Response) -> ResponseEntryView:

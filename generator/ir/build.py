@@ -538,6 +538,7 @@ def _request_body(
         model=type_ref.target if type_ref.kind == "model" and not type_ref.nullable else "",
         schema_pointer=schema_at if "schema" in media else "",
         bundle_key=key,
+        validator=schemas.validator_name(key) if key else "",
     )
 
 
@@ -587,6 +588,7 @@ def _responses(
                 model,
                 schema_at if "schema" in media else "",
                 bundle_key=key,
+                validator=schemas.validator_name(key) if key else "",
             )
         headers = response.get("headers") or {}
         header_types = tuple(

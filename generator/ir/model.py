@@ -333,6 +333,8 @@ class Body:
     schema_pointer: str = ""
     # The body schema's `$defs` key in the bundle (a component's, or an inline body's own).
     bundle_key: str = ""
+    # Its validator, `validate_<validator>` (`""`: the body has no schema).
+    validator: str = ""
 
 
 @dataclass(frozen=True)

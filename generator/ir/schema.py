@@ -82,6 +82,8 @@ class SchemaBuilder:
         self.inline_roots: dict[str, str] = {}
         self._inline_schemas: dict[str, Any] = {}
         self._inline_keys = UniqueNames()
+        # `$defs` key of an inline body -> its schema file and validator name (`validate_<name>`).
+        self.inline_names: dict[str, str] = {}
         # Set while typing parameters and headers: their inline enums stay plain values.
         self.plain_enums = False
 
@@ -152,7 +154,19 @@ class SchemaBuilder:
             self.inline_roots[pointer] = key
             self.bundle["$defs"][key] = self.portable(self._inline_schemas[pointer], pointer)
         schema = self._inline_schemas.get(pointer, schema)
-        return self.type_from_schema(schema, pointer, owner), self.inline_roots.get(pointer, "")
+        type_ref = self.type_from_schema(schema, pointer, owner)
+        key = self.inline_roots.get(pointer, "")
+        if key and key not in self.inline_names:
+            # An object body's model already named its validator; any other body gets one.
+            model = self.models.get(pointer)
+            self.inline_names[key] = (
+                model.snake_name if model else self.snake_namespace.identifier(owner)
+            )
+        return type_ref, key
+
+    def validator_name(self, key: str) -> str:
+        """The `validate_<name>` suffix of a `$defs` key (a component or an inline body)."""
+        return self.snake_names.get(key) or self.inline_names.get(key, "")
 
     def model_check(self, key: str) -> str:
         """The validator name of a component."""
@@ -603,15 +617,18 @@ def _refs_in(schema: Any) -> Iterator[str]:
 
 
 def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ...]:
-    """One standalone schema file per component, bundling the closure of what it references;
-    every file refers to the shared definitions instead (`shared`) when bundling would write
-    more than `BUNDLE_FACTOR` times the size of all definitions."""
+    """One standalone schema file per component and per inline body schema, bundling the
+    closure of what it references; every file refers to the shared definitions instead
+    (`shared`) when bundling would write more than `BUNDLE_FACTOR` times the size of all
+    definitions."""
     definitions = builder.bundle["$defs"]
     references = {name: set(_refs_in(schema)) for name, schema in definitions.items()}
     sizes = {name: len(json.dumps(schema)) for name, schema in definitions.items()}
     budget = BUNDLE_FACTOR * sum(sizes.values())
+    roots = [(key, builder.snake_names[key]) for key in sorted(builder.components)]
+    roots += sorted(builder.inline_names.items())
     closures: dict[str, tuple[str, ...]] = {}
-    for key in sorted(builder.components):
+    for key, _ in roots:
         closure = _closure(key, references)
         budget -= sum(sizes[name] for name in closure)
         if budget < 0:  # a ring or a dense web: stop before the work grows with the square
@@ -619,11 +636,10 @@ def schema_files_from_components(builder: SchemaBuilder) -> tuple[SchemaFile, ..
             break
         closures[key] = tuple(sorted(closure))
     files: list[SchemaFile] = []
-    for key in sorted(builder.components):
-        schema = builder.components[key]
+    for key, name in roots:
+        schema = builder.components.get(key, definitions[key])
         title = str(schema.get("title", key)) if isinstance(schema, dict) else key
         description = str(schema.get("description", "")) if isinstance(schema, dict) else ""
-        name = builder.snake_names[key]
         if closures:
             files.append(SchemaFile(name, key, title, description, closures[key]))
         else:

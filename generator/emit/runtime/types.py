@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -82,6 +83,20 @@ def enum_value(value: enum.Enum | str) -> str:
     """The wire string of a known member or of an unknown value kept as a string."""
     # `_value_` is the plain attribute behind the `value` property, read at a third of its cost.
     return str(value._value_) if isinstance(value, enum.Enum) else value
+
+
+def validating(
+    check: Callable[[Any], object], decode: Callable[[Any], Any] | None = None
+) -> Callable[..., Any]:
+    """A response parser for a body that is not one model (an array, a map, a union, a scalar):
+    its compiled validator first when asked (raising `ValidationError`), then `decode`."""
+
+    def parse(data: Any, validate: bool = True) -> Any:
+        if validate:
+            check(data)
+        return data if decode is None else decode(data)
+
+    return parse
 
 
 def json_value(value: Any) -> Any:
