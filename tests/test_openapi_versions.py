@@ -26,6 +26,10 @@ WARNING = "#/components/schemas/request/properties/email/format: unknown format 
             {"$ref": "#/components/schemas/x", "nullable": True},
             {"anyOf": [{"$ref": "#/components/schemas/x"}, {"type": "null"}]},
         ),
+        (
+            {"$ref": "#/components/schemas/x", "type": "number", "minimum": 1, "description": "d"},
+            {"$ref": "#/components/schemas/x", "description": "d"},
+        ),
         ({"type": "integer", "nullable": False}, {"type": "integer"}),
         (
             {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 9},

@@ -24,7 +24,7 @@ from tests.body_round_trip import check_bodies_round_trip
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "public_specs"
-SPECS = sorted(CORPUS.glob("*.yaml"))
+SPECS = sorted([*CORPUS.glob("*.yaml"), *CORPUS.glob("*.json")])
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -147,6 +147,8 @@ def test_models_round_trip_their_strategies(
     def round_trip(data: st.DataObject) -> None:
         for model, strategy in pairs:
             payload = data.draw(strategy())
+            if payload is None:
+                continue  # a nullable component: null is a field's value, not a model's
             assert model.from_dict(payload).to_dict() == payload
 
     round_trip()

@@ -33,7 +33,7 @@ RETURN_HINTS = {
     frozenset({"null"}): "None",
 }
 # Helper blocks of the template that use `Any` / `Mapping` in their signatures.
-_HELPERS_USING_ANY = frozenset({"json_values", "objects"})
+_HELPERS_USING_ANY = frozenset({"json_values", "objects", "unique_key"})
 
 
 @dataclass(frozen=True)

@@ -399,6 +399,8 @@ class SchemaBuilder:
                 return TypeRef(
                     "enum", _enum_nullable(schema), target=self.class_names[key], enum_base=base
                 )
+            # A nullable component (`type: [object, "null"]`) is nullable wherever it is named.
+            nullable = "null" in _types(schema)
             model = TypeRef("model", target=self.class_names[key])
             # Subtypes that are not object schemas (so have no class) cannot carry the tag.
             family = [
@@ -407,8 +409,9 @@ class SchemaBuilder:
                 if child in self.class_names and not _is_enum(self.components[child])
             ]
             if family and isinstance(schema.get("discriminator"), dict):
-                return inheritance_type(self, key, [*family, (key, model)])
-            return model
+                union = inheritance_type(self, key, [*family, (key, model)])
+                return replace(union, nullable=nullable)
+            return replace(model, nullable=nullable)
         if key not in self.components or key in self._alias_stack:
             return TypeRef("any")  # a recursive alias has no finite Python type
         if len(self._alias_stack) >= MAX_ALIAS_DEPTH:

@@ -2,7 +2,8 @@
 
 3.0 documents are read natively and rewritten schema by schema: `nullable: true` becomes a
 `"null"` type (or an `anyOf` with `{"type": "null"}` where the schema has no `type`), boolean
-`exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 keywords. `example` needs no
+`exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 keywords, and the validation
+keywords beside a `$ref` are dropped (3.0 ignores a Reference Object's siblings). `example` needs no
 rewrite (the IR drops it from the portable schemas as an OpenAPI-only keyword). Swagger 2.0 and
 documents that are not OpenAPI at all are refused with one located error, before anything else
 reads them. Pointers are unchanged except inside a rewritten `nullable`, so errors still locate.
@@ -24,6 +25,25 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
 _SCHEMA_MAPS = ("properties",)
 # Object members (outside schemas) whose value is a schema.
 _SCHEMA_MEMBERS = frozenset({"schema"})
+# In 3.0 a Reference Object's other members "SHALL be ignored": `{$ref: Amount, type: number}`
+# means Amount. Annotations are kept (harmless), and so is `nullable`, which many 3.0 documents
+# put beside a `$ref` to say "this Amount or null" (honouring it only widens what is accepted).
+_REF_SIBLINGS_KEPT = frozenset(
+    {
+        "$ref",
+        "description",
+        "title",
+        "summary",
+        "example",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "nullable",
+    }
+)
 
 
 def openapi_version(resolved: ResolvedSpec) -> str:
@@ -86,6 +106,12 @@ def schema_30_to_31(schema: Any) -> Any:
     """One OpenAPI 3.0 schema object (and its subschemas) in JSON Schema 2020-12 form."""
     if not isinstance(schema, dict):
         return schema
+    if isinstance(schema.get("$ref"), str):
+        schema = {
+            key: value
+            for key, value in schema.items()
+            if key in _REF_SIBLINGS_KEPT or str(key).startswith("x-")
+        }
     result = {key: _subschemas(key, value) for key, value in schema.items()}
     for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         flag = result.get(keyword)

@@ -16,7 +16,7 @@ from typing import Any
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.ir.schema import BUNDLE_PREFIX
 from generator.names import py_literal, python_identifier
-from generator.strategies.merge import TypeOracle, allows_type, merge_schemas
+from generator.strategies.merge import EmptySchema, TypeOracle, allows_type, merge_schemas
 from generator.strategies.scalars import (
     NUMBER_KEYWORDS,
     FormatStrategy,
@@ -40,7 +40,7 @@ MAX_INLINE_MERGED = 240
 # The keywords each instance type's strategy reads; they constrain only instances of that type.
 TYPE_KEYWORDS: dict[str, frozenset[str]] = {
     "object": frozenset({"properties", "required", "additionalProperties"}),
-    "array": frozenset({"items", "minItems", "maxItems"}),
+    "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
     "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
     "number": NUMBER_KEYWORDS,
     "integer": NUMBER_KEYWORDS,
@@ -152,6 +152,24 @@ class StrategyBuilder:
             raise SchemaCompileError(pointer, f"$ref to a missing definition {reference!r}")
         return name
 
+    def nested(self, reference: Any) -> Any:
+        """The schema a `$ref` into a definition names (`#/$defs/A/properties/b`); None for any
+        other reference. Such a target has no function of its own: it is drawn inline."""
+        if not isinstance(reference, str) or not reference.startswith(BUNDLE_PREFIX):
+            return None
+        tokens = [unescape_pointer_token(token) for token in reference.split("/")[2:]]
+        if len(tokens) < 2:
+            return None
+        node: Any = self.bundle.get("$defs", {})
+        for token in tokens:
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                return None
+        return node
+
     def resolve(self, reference: str) -> Any:
         """The schema a (checked) `$ref` points at."""
         return self.bundle["$defs"][self.component(reference, "#")]
@@ -170,7 +188,11 @@ class StrategyBuilder:
         reference = schema["$ref"]
         if reference in seen:
             raise SchemaCompileError(pointer, f"{reference!r} includes itself: cannot merge")
-        target = self.bundle["$defs"][self.component(reference, pointer)]
+        nested = self.nested(reference)
+        if nested is not None:
+            target = nested
+        else:
+            target = self.bundle["$defs"][self.component(reference, pointer)]
         rest = {key: value for key, value in schema.items() if key != "$ref"}
         return self.merge(self.inline(target, pointer, seen | {reference}), rest, pointer)
 
@@ -242,12 +264,13 @@ def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
 
 def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """oneOf: as anyOf, for branches whose instance types differ (so no two can both hold)."""
-    resolved = [builder.json_types(branch) for branch in branches(schema, "oneOf", pointer)]
+    listed = branches(schema, "oneOf", pointer)
+    resolved = [builder.json_types(branch) for branch in listed]
     disjoint = all(
         types is not None and other is not None and not types & other
         for index, types in enumerate(resolved)
         for other in resolved[index + 1 :]
-    )
+    ) or _disjoint_values(builder, listed, pointer)
     drawn = one_of(alternatives(builder, schema, "oneOf", pointer))
     if disjoint:
         return drawn
@@ -260,6 +283,36 @@ def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
     # A draw from one branch may match another too; the schema's validator keeps the others.
     builder.validator_imports.add(f"iter_errors_{check}")
     return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
+
+
+def _disjoint_values(builder: StrategyBuilder, listed: list[Any], pointer: str) -> bool:
+    """Every branch a `const` or `enum` and no value in two of them (`oneOf: [{const: A},
+    {const: B}]`, a common way to document each value): no instance matches two branches."""
+    seen: list[str] = []
+    for index, branch in enumerate(listed):
+        inlined = builder.inline(branch, join_pointer(pointer, "oneOf", index))
+        if "const" in inlined:
+            values = [inlined["const"]]
+        elif isinstance(inlined.get("enum"), list):
+            values = inlined["enum"]
+        else:
+            return False
+        # Equal JSON values (1 and 1.0) print alike once integral floats are integers.
+        texts = {json.dumps(_integral(value), sort_keys=True) for value in values}
+        if texts & set(seen):
+            return False
+        seen.extend(texts)
+    return True
+
+
+def _integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _integral(item) for name, item in value.items()}
+    return value
 
 
 def branches(schema: dict[str, Any], keyword: str, pointer: str) -> list[Any]:
@@ -276,19 +329,26 @@ def alternatives(
     """One strategy per anyOf/oneOf branch; sibling keywords are merged into every branch."""
     siblings = builder.inline(validation_keywords(schema, keyword), pointer)
     expressions = []
+    empty: EmptySchema | None = None
     for index, branch in enumerate(branches(schema, keyword, pointer)):
         branch_pointer = join_pointer(pointer, keyword, index)
-        if siblings:
-            merged = builder.merge(siblings, builder.inline(branch, branch_pointer), branch_pointer)
-            expressions.append(builder.merged(merged, branch_pointer))
-        else:
+        if not siblings:
             expressions.append(builder.strategy(branch, branch_pointer))
+            continue
+        try:
+            merged = builder.merge(siblings, builder.inline(branch, branch_pointer), branch_pointer)
+        except EmptySchema as error:
+            empty = error  # this branch allows nothing beside its siblings: never drawn
+            continue
+        expressions.append(builder.merged(merged, branch_pointer))
+    if not expressions and empty is not None:
+        raise empty
     return expressions
 
 
 def shape_reference(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """$ref: a call of the component's strategy function (merged when it has siblings)."""
-    if validation_keywords(schema, "$ref"):
+    if validation_keywords(schema, "$ref") or builder.nested(schema["$ref"]) is not None:
         return builder.merged(builder.inline(schema, pointer), pointer)
     name = builder.component(schema["$ref"], join_pointer(pointer, "$ref"))
     return f"{builder.function_names[name]}()"
@@ -333,6 +393,9 @@ def strategy_array(builder: StrategyBuilder, schema: dict[str, Any], pointer: st
     # Without maxItems, long lists of nested objects (permissions of identity sets of identities)
     # make every draw slow and show nothing a few items do not; the declared bounds are kept.
     arguments.append(f"max_size={low + UNBOUNDED_EXTRA_ITEMS if high is None else high}")
+    if schema.get("uniqueItems") is True:
+        builder.helpers.add("unique_key")
+        arguments.append("unique_by=_unique_key")
     return f"st.lists({', '.join(arguments)})"
 
 

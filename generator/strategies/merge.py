@@ -12,6 +12,12 @@ from typing import Any
 
 from generator.errors import SchemaCompileError
 
+
+class EmptySchema(SchemaCompileError):
+    """Two merged schemas that no instance satisfies (different `const`s, disjoint types or
+    enums): an `anyOf`/`oneOf` branch like that is dropped; anywhere else it is an error."""
+
+
 # JSON types and the Python values `json.loads` gives for them (bool is not an integer).
 JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
@@ -33,13 +39,49 @@ def _intersect_types(first: Any, second: Any, pointer: str) -> list[str]:
     first_types, second_types = _type_set(first), _type_set(second)
     common = [name for name in JSON_TYPES if name in first_types and name in second_types]
     if not common:
-        raise SchemaCompileError(pointer, f"types {first!r} and {second!r} share no instance")
+        raise EmptySchema(pointer, f"types {first!r} and {second!r} share no instance")
     return common
 
 
 def _type_set(declared: Any) -> frozenset[str]:
     names = frozenset([declared] if isinstance(declared, str) else declared)
     return names | {"integer"} if "number" in names else names
+
+
+def _both_schemas(first: Any, second: Any, pointer: str) -> Any:
+    """Two subschemas of one keyword (`items`): instances valid against both, an `allOf`."""
+    return {"allOf": [first, second]}
+
+
+def _additional_properties(first: Any, second: Any, pointer: str) -> Any:
+    """`false` wins; two schemas both apply (the closed-object check ran before)."""
+    if first is False or second is False:
+        return False
+    if first is True or first == {}:
+        return second
+    if second is True or second == {}:
+        return first
+    return {"allOf": [first, second]}
+
+
+def _either(first: Any, second: Any, pointer: str) -> Any:
+    """`uniqueItems`: unique when either schema says so."""
+    return bool(first) or bool(second)
+
+
+def _same_const(first: Any, second: Any, pointer: str) -> Any:
+    """Two different `const` values (they reach here unequal): no instance is both."""
+    raise EmptySchema(pointer, f"const {first!r} and const {second!r} share no instance")
+
+
+def _common_values(first: Any, second: Any, pointer: str) -> Any:
+    """Two `enum` lists: the values in both, in the first list's order."""
+    if not isinstance(first, list) or not isinstance(second, list):
+        raise SchemaCompileError(pointer, "enum must be a list")
+    common = [value for value in first if value in second]
+    if not common:
+        raise EmptySchema(pointer, "the enums share no value")
+    return common
 
 
 def _larger(first: Any, second: Any, pointer: str) -> Any:
@@ -60,6 +102,11 @@ MERGERS: dict[str, Callable[[Any, Any, str], Any]] = {
     "exclusiveMinimum": _larger,
     "maxLength": _smaller,
     "maxItems": _smaller,
+    "items": _both_schemas,
+    "additionalProperties": _additional_properties,
+    "uniqueItems": _either,
+    "const": _same_const,
+    "enum": _common_values,
     "maximum": _smaller,
     "exclusiveMaximum": _smaller,
 }

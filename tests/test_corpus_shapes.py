@@ -1,0 +1,124 @@
+"""Shapes met in public specs (tests/data/corpus_shapes.yaml): each generates, is typed as the
+spec says, and what the strategies draw is valid and round-trips."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from generator.errors import SchemaCompileError
+from generator.output.writer import write_tree
+from generator.pipeline import Generation, build
+from generator.strategies.merge import EmptySchema, merge_schemas
+from generator.vocabulary import ANNOTATIONS
+from tests.conftest import ROOT
+
+SPEC = ROOT / "tests" / "data" / "corpus_shapes.yaml"
+PACKAGE = "corpus_shapes"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Generation, Path]:
+    generation = build(SPEC, project_root=SPEC.parent, package=PACKAGE)
+    out = tmp_path_factory.mktemp("shapes")
+    write_tree(generation.files, out)
+    return generation, out
+
+
+@pytest.fixture
+def package(
+    generated: tuple[Generation, Path], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, ModuleType]:
+    monkeypatch.syspath_prepend(str(generated[1]))
+    return {
+        name: importlib.import_module(f"{PACKAGE}.{name}")
+        for name in ("models", "strategies", "validators")
+    }
+
+
+def test_a_ref_to_a_nullable_object_is_a_nullable_field(
+    generated: tuple[Generation, Path], package: dict[str, ModuleType]
+) -> None:
+    sender = generated[0].api.model("Sender")
+    webhook = next(field for field in sender.fields if field.wire_name == "webhook")
+    assert webhook.type.nullable
+    models = package["models"]
+    parsed = models.Sender.from_dict({"webhook": None})
+    assert parsed.webhook is None and parsed.to_dict() == {"webhook": None}
+
+
+def test_validation_keywords_beside_a_ref_are_ignored_in_3_0(
+    package: dict[str, ModuleType],
+) -> None:
+    """`rate: {$ref: Amount, type: number}` is an Amount: 3.0 ignores a Reference's siblings."""
+    models = package["models"]
+    parsed = models.Sender.from_dict({"rate": {"value": 1.5}})
+    assert parsed.rate.value == 1.5
+    with pytest.raises(ValueError):
+        models.Sender.from_dict({"rate": 2})
+
+
+def _drawn(strategy: Any, count: int = 40) -> list[Any]:
+    found: list[Any] = []
+
+    @settings(max_examples=count, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(value: Any) -> None:
+        found.append(value)
+
+    collect()
+    return found
+
+
+def test_unique_items_are_drawn_unique_as_json_values(package: dict[str, ModuleType]) -> None:
+    validators = package["validators"]
+    for sender in _drawn(package["strategies"].sender()):
+        validators.validate_sender(sender)
+        tags = sender.get("tags", [])
+        canonical = [json.dumps(tag, sort_keys=True) for tag in tags]
+        assert len(set(canonical)) == len(canonical)
+        assert package["models"].Sender.from_dict(sender).to_dict() == sender
+
+
+def test_all_of_narrows_items_through_a_ref_into_a_property(
+    package: dict[str, ModuleType],
+) -> None:
+    """`items: {allOf: [{$ref: Events/properties/events/items}, {category: const INVOICE}]}`:
+    the const leaves one of the `oneOf` values; every draw is valid and says INVOICE."""
+    validators = package["validators"]
+    drawn = _drawn(package["strategies"].created_events())
+    assert any(value["events"] for value in drawn)
+    for value in drawn:
+        validators.validate_created_events(value)
+        assert {event["category"] for event in value["events"]} <= {"INVOICE"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ({"items": {"type": "string"}}, {"items": {"minLength": 1}},
+         {"items": {"allOf": [{"type": "string"}, {"minLength": 1}]}}),
+        ({"uniqueItems": False}, {"uniqueItems": True}, {"uniqueItems": True}),
+        ({"enum": ["a", "b", "c"]}, {"enum": ["c", "a"]}, {"enum": ["a", "c"]}),
+        ({"additionalProperties": True}, {"additionalProperties": {"type": "integer"}},
+         {"additionalProperties": {"type": "integer"}}),
+    ],
+)  # fmt: skip
+def test_merges(first: dict[str, Any], second: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert merge_schemas(first, second, "#", ANNOTATIONS) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [({"const": "a"}, {"const": "b"}), ({"enum": [1]}, {"enum": [2]}), ({"type": "object"}, {"type": "number"})],
+)  # fmt: skip
+def test_merges_that_allow_nothing_say_so(first: dict[str, Any], second: dict[str, Any]) -> None:
+    with pytest.raises(EmptySchema):
+        merge_schemas(first, second, "#", ANNOTATIONS)
+    assert issubclass(EmptySchema, SchemaCompileError)  # outside anyOf/oneOf: a located error
