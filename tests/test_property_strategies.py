@@ -252,7 +252,6 @@ def build(schema: Any) -> str:
         ("not", {"type": "null"}),
         ("patternProperties", {"^x": {}}),
         ("propertyNames", {"maxLength": 3}),
-        ("uniqueItems", True),
         ("contains", {"type": "string"}),
         ("prefixItems", [{"type": "string"}]),
         ("multipleOf", 2),

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import validators  # type: ignore[import-untyped]
@@ -30,6 +29,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT7, specification_with
 
 from generator.emit.validators import compile_schema
+from generator.spec.loader import load_document
 from tests.strategies_differential import reference_paths
 from tests.strategies_mutation import apply_at, instance_paths
 from tests.test_compile_schema import load
@@ -108,7 +108,8 @@ def samples(name: str) -> list[tuple[str, Any]]:
     version = {"openapi-3.0": "3.0.", "openapi-3.1": "3.1.", "openapi-3.1-schema-base": "3.1."}
     if name in version:
         for path in sorted(PUBLIC_SPECS.glob("*.yaml")):
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # The project's loader: YAML timestamps in examples stay strings, as in JSON.
+            spec = load_document(path).data
             if str(spec.get("openapi", "")).startswith(version[name]):
                 found.append((f"public_specs/{path.name}", spec))
     return found
