@@ -41,6 +41,9 @@ _RESERVED = frozenset(
     # Module-level names of the generated package: a model or enum called `ClassVar`, `Enum` or
     # `GraphClient` would shadow them (a shadowed `ClassVar` silently turns `_wire_names` into a field).
     | {
+        "ApiClient",
+        "ApiError",
+        "AsyncApiClient",
         "AsyncBaseClient",
         "AsyncGraphClient",
         "Awaitable",
@@ -60,6 +63,7 @@ _RESERVED = frozenset(
         "Record",
         "RequestInfo",
         "RetryPolicy",
+        "ServiceRules",
         "TokenSource",
         "TypeVar",
         "ValidationError",

@@ -295,7 +295,7 @@ def test_inline_body_schemas_have_schema_files(generated: tuple[Generation, Path
 
 def _cats_client(generated: tuple[Generation, Path], body: Any, *, strict: bool) -> Any:
     client = importlib.import_module(f"{PACKAGE}.client")
-    return client.GraphClient(
+    return client.ApiClient(
         base_url="https://pets.example",
         transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)),
         validate_responses=strict,
@@ -310,7 +310,7 @@ def test_non_model_response_bodies_are_validated(
     models = importlib.import_module(f"{PACKAGE}.models")
     off_schema = [{"petType": "kitty", "name": "n", "lives": "nine"}]
     with _cats_client(generated, off_schema, strict=True) as strict:
-        with pytest.raises(errors.GraphResponseValidationError) as raised:
+        with pytest.raises(errors.ApiResponseValidationError) as raised:
             strict.list_cats()
     assert raised.value.errors[0].path == (0, "lives")
     # Lenient (the default): kept as it came, as for a model body.

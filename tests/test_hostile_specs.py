@@ -82,6 +82,7 @@ NASTY = [
     "😀",
     "ClassVar",
     "Enum",
+    "ApiClient",
     "GraphClient",
     "UNSET",
     "additional_properties",
@@ -105,7 +106,18 @@ component_name = st.one_of(
     st.sampled_from(
         [
             *("class", "None", "__init__", "0day", "fooBar", "foo_bar", "FooBar", "ClassVar"),
-            *("Enum", "GraphClient", "inviteResult", "UNSET", "list", "self", "-", ".", ".."),
+            *(
+                "Enum",
+                "ApiClient",
+                "GraphClient",
+                "inviteResult",
+                "UNSET",
+                "list",
+                "self",
+                "-",
+                ".",
+                "..",
+            ),
             *("_", "a.b-c"),
         ]
     ),
@@ -178,7 +190,7 @@ for operation in plan["operations"]:
         assert request.url.path.startswith(operation["prefix"]), request.url.path
         assert json.loads(request.content) == operation["body"]
         return httpx.Response(200, json=operation["response"])
-    graph = client.GraphClient("token", "https://graph.test", transport=httpx.MockTransport(answer))
+    graph = client.ApiClient("token", "https://graph.test", transport=httpx.MockTransport(answer))
     result = getattr(graph, operation["method"])(*operation["arguments"], operation["body"])
     assert result.body.to_dict() == operation["response"]
     graph.close()
@@ -495,7 +507,7 @@ def test_colliding_names_become_distinct_identifiers(colliding: tuple[Path, Gene
     api = generation.api
     classes = [model.class_name for model in api.models] + [enum.class_name for enum in api.enums]
     assert len(set(classes)) == len(classes)
-    runtime = {"ClassVar", "Enum", "GraphClient", "GraphDateTime", "InviteResult"}
+    runtime = {"ApiClient", "ClassVar", "Enum", "GraphClient", "GraphDateTime", "InviteResult"}
     assert not runtime & set(classes), "a model shadows a name the package defines"
     methods = [operation.method_name for operation in api.operations]
     assert len(set(methods)) == len(methods) and not {"send", "close"} & set(methods)

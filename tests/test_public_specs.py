@@ -52,10 +52,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generati
 
 
 def client_methods(source: bytes) -> list[str]:
-    """Public method names of `GraphClient` in a generated client module."""
+    """Public method names of `ApiClient` in a generated client module."""
     tree = ast.parse(source)
     client = next(
-        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "GraphClient"
+        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "ApiClient"
     )
     return [
         node.name

@@ -398,6 +398,7 @@ def decide(status: int, headers: dict[str, str] | None = None, attempt: int = 0,
     clock = kw.pop("clock", FakeClock())
     deadline = kw.pop("deadline", Deadline(clock, None))
     refresh = kw.pop("refresh_allowed", False)
+    kw_challenge = kw.pop("read_challenge", claims_challenge)
     return after_answer(
         Policy(**kw),
         attempt,
@@ -407,6 +408,7 @@ def decide(status: int, headers: dict[str, str] | None = None, attempt: int = 0,
         deadline=deadline,
         refresh_allowed=refresh,
         draw=top,
+        read_challenge=kw_challenge,
     )
 
 
@@ -464,6 +466,11 @@ def test_401_refreshes_once_with_cae_claims() -> None:
     claims = '{"access_token":{"nbf":{"essential":true,"value":"1"}}}'
     decision = decide(401, {"WWW-Authenticate": claims_header(claims)}, refresh_allowed=True)
     assert isinstance(decision, Refresh) and decision.claims == claims
+    # Without Graph's challenge reader (a generic package) a 401 refreshes without claims.
+    generic = decide(
+        401, {"WWW-Authenticate": claims_header(claims)}, refresh_allowed=True, read_challenge=None
+    )
+    assert isinstance(generic, Refresh) and generic.claims is None
     plain = decide(401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}, refresh_allowed=True)
     assert isinstance(plain, Refresh) and plain.claims is None
     assert isinstance(decide(401, refresh_allowed=False), Finish)

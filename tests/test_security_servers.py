@@ -134,7 +134,7 @@ def port_of(server: ScriptedServer) -> str:
 
 
 def client(package: ModuleType, server: ScriptedServer, **credentials: Any) -> Any:
-    return package.GraphClient(base_url=server.url, **credentials)
+    return package.ApiClient(base_url=server.url, **credentials)
 
 
 def test_the_top_level_bearer_requirement_and_security_none(
@@ -229,13 +229,13 @@ def test_missing_credentials_raise_before_sending(
 
 def test_credentials_the_api_does_not_take_are_refused(package: ModuleType) -> None:
     with pytest.raises(ValueError, match="not an API-key security scheme"):
-        package.GraphClient(api_key={"basicAuth": KEY})
+        package.ApiClient(api_key={"basicAuth": KEY})
     with pytest.raises(ValueError, match="newline"):
-        package.GraphClient(api_key=KEY + "\n")
+        package.ApiClient(api_key=KEY + "\n")
     with pytest.raises(ValueError, match="':'"):
-        package.GraphClient(basic_auth=("a:b", PASSWORD))
+        package.ApiClient(basic_auth=("a:b", PASSWORD))
     with pytest.raises(TypeError, match="basic_auth"):
-        package.GraphClient(basic_auth=PASSWORD)
+        package.ApiClient(basic_auth=PASSWORD)
 
 
 def test_secrets_stay_out_of_reprs_errors_and_logs(
@@ -245,7 +245,7 @@ def test_secrets_stay_out_of_reprs_errors_and_logs(
     with caplog.at_level(logging.DEBUG):
         with client(package, server, api_key=KEY, basic_auth=("ann", PASSWORD)) as api:
             api.query_key()
-            with pytest.raises(package.GraphError) as caught:
+            with pytest.raises(package.ApiError) as caught:
                 api.basic()
             shown = [repr(api), repr(api._settings.credentials), str(caught.value)]
     assert server.received[0].path.endswith(f"api_key={KEY}")  # it was sent
@@ -257,11 +257,11 @@ def test_secrets_stay_out_of_reprs_errors_and_logs(
 def test_server_variables_on_the_wire(package: ModuleType, server: ScriptedServer) -> None:
     server.reply(Reply(204), Reply(204), Reply(204))
     port = port_of(server)
-    with package.GraphClient(token=TOKEN, server_variables={"port": port}) as api:
+    with package.ApiClient(token=TOKEN, server_variables={"port": port}) as api:
         api.default_auth()  # http://127.0.0.1:<port>/v2 from the defaults and the port
         api.per_op()  # the operation's own server
     variables = {"port": port, "basePath": "v1", "stage": "b"}
-    with package.GraphClient(token=TOKEN, server_variables=variables) as api:
+    with package.ApiClient(token=TOKEN, server_variables=variables) as api:
         api.per_op()
     assert [r.path for r in server.received] == [
         "/v2/default",
@@ -272,21 +272,21 @@ def test_server_variables_on_the_wire(package: ModuleType, server: ScriptedServe
 
 def test_server_choice_and_checked_variables(package: ModuleType, server: ScriptedServer) -> None:
     server.reply(Reply(204))
-    with package.GraphClient(token=TOKEN, base_url=server.url, server=1) as api:
+    with package.ApiClient(token=TOKEN, base_url=server.url, server=1) as api:
         api.default_auth()  # https://api.example.com/v1, its origin replaced by base_url
     assert server.received[0].path == "/v1/default"
     with pytest.raises(ValueError, match="must be one of v1, v2"):
-        package.GraphClient(server_variables={"basePath": "v3"})
+        package.ApiClient(server_variables={"basePath": "v3"})
     with pytest.raises(ValueError, match="not declared"):
-        package.GraphClient(server_variables={"region": "eu"})
+        package.ApiClient(server_variables={"region": "eu"})
     with pytest.raises(ValueError, match="out of range"):
-        package.GraphClient(server=2)
+        package.ApiClient(server=2)
     with pytest.raises(ValueError, match="without spaces"):
-        package.GraphClient(server_variables={"port": "1/x?y"})
+        package.ApiClient(server_variables={"port": "1/x?y"})
 
 
 def test_plain_http_servers_other_than_loopback_are_refused(package: ModuleType) -> None:
-    with package.GraphClient(token=TOKEN, server_variables={"host": "example.com"}) as api:
+    with package.ApiClient(token=TOKEN, server_variables={"host": "example.com"}) as api:
         with pytest.raises(ValueError, match="https"):
             api.default_auth()
 
@@ -308,14 +308,14 @@ def test_a_spec_without_requirements_sends_a_given_token(
     spec["paths"] = {"/default": _get(operationId="default_auth")}
     package, _ = generate(tmp_path, spec, "access_open")
     server.reply(Reply(204), Reply(204))
-    with package.GraphClient(TOKEN, server.url) as api:
+    with package.ApiClient(TOKEN, server.url) as api:
         api.default_auth()
-    with package.GraphClient(base_url=server.url) as api:
+    with package.ApiClient(base_url=server.url) as api:
         api.default_auth()
     assert server.received[0].headers["authorization"] == f"Bearer {TOKEN}"
     assert "authorization" not in server.received[1].headers
     with pytest.raises(ValueError, match="no security scheme that takes api_key"):
-        package.GraphClient(api_key=KEY)
+        package.ApiClient(api_key=KEY)
 
 
 def test_refs_inside_extensions_are_not_followed(tmp_path: Path) -> None:

@@ -2,10 +2,13 @@
 # spec sha256: d41b82139682bc8c1837d5bb5476c88d28cc0c3113e7c8d3644780ecf6b8af15; generator 0.2.0
 """Sync and async clients for Microsoft Graph driveItem sharing over httpx.
 
-`GraphClient` and `AsyncGraphClient` add one method per operation to the runtime's `BaseClient`
+`ApiClient` and `AsyncApiClient` add one method per operation to the runtime's `BaseClient`
 and `AsyncBaseClient` (module `transport`: sending, retries, token refresh, reading answers by
 status). Each method builds its request with `requests.build_<method>` and reads the answer with
 the operation's response table: documented statuses by code, `NXX` range or `default`.
+
+This is a Microsoft Graph API: the clients follow Graph's rules (`graph.GRAPH_RULES`) and are
+also named `GraphClient` and `AsyncGraphClient`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from graph_invite.graph import GRAPH_RULES
 from graph_invite.models import (
     CreateLinkRequest,
     GrantRequest,
@@ -78,6 +82,7 @@ from graph_invite.requests import (
 from graph_invite.results import ApiResult
 from graph_invite.security import SchemeTable
 from graph_invite.servers import ServerTable
+from graph_invite.service import ServiceRules
 from graph_invite.transport import AsyncBaseClient, BaseClient, CallOptions, ResponseTable
 from graph_invite.types import UNSET, Unset
 
@@ -778,7 +783,7 @@ _WORKBOOKS_INVITE_RESPONSES: ResponseTable = {
 }
 
 
-class GraphClient(BaseClient):
+class ApiClient(BaseClient):
     """Synchronous client: one method per operation.
 
     Credentials (each request applies its operation's security requirement: the first
@@ -803,6 +808,7 @@ class GraphClient(BaseClient):
     SECURITY_SCHEMES: ClassVar[SchemeTable] = SECURITY_SCHEMES
     SERVERS: ClassVar[ServerTable] = SERVERS
     TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = TOP_LEVEL_SERVERS
+    SERVICE: ClassVar[ServiceRules] = GRAPH_RULES
 
     def drive_items_invite(
         self,
@@ -1644,7 +1650,7 @@ class GraphClient(BaseClient):
         return self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult, options)
 
 
-class AsyncGraphClient(AsyncBaseClient):
+class AsyncApiClient(AsyncBaseClient):
     """Asynchronous client: one method per operation.
 
     Credentials (each request applies its operation's security requirement: the first
@@ -1669,6 +1675,7 @@ class AsyncGraphClient(AsyncBaseClient):
     SECURITY_SCHEMES: ClassVar[SchemeTable] = SECURITY_SCHEMES
     SERVERS: ClassVar[ServerTable] = SERVERS
     TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = TOP_LEVEL_SERVERS
+    SERVICE: ClassVar[ServiceRules] = GRAPH_RULES
 
     async def drive_items_invite(
         self,
@@ -2526,3 +2533,8 @@ class AsyncGraphClient(AsyncBaseClient):
             workbook_id, body, validate=self._settings.validate_requests
         )
         return await self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult, options)
+
+
+# The names the clients of Graph packages have always had.
+GraphClient = ApiClient
+AsyncGraphClient = AsyncApiClient

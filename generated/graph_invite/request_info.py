@@ -122,6 +122,12 @@ class RequestInfo(FrozenRecord):
         return path + ("?" + "&".join(self.query) if self.query else "")
 
 
+def qualified(url_template: str, qualified_name: str) -> str:
+    """The URL template with its last segment (the action) replaced by the qualified name."""
+    head, _, _last = url_template.rpartition("/")
+    return f"{head}/{qualified_name}"
+
+
 def multi_segment(name: str, value: str) -> Segment:
     """A path parameter whose slashes separate segments (`x-multi-segment`): each segment encoded.
 

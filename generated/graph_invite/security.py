@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
-from .errors import GraphError
+from .errors import ApiError
 from .redaction import check_token
 
 TokenSource = str | Callable[..., str]
@@ -36,7 +36,7 @@ _ARGUMENT = {"bearer": "token", "basic": "basic_auth", "api_key": "api_key"}
 _MASK = "[redacted]"
 
 
-class MissingCredentialsError(GraphError):
+class MissingCredentialsError(ApiError):
     """No alternative of the operation's security requirement can be met with the credentials
     the client was given (raised before sending; `status_code` is None)."""
 

@@ -58,27 +58,36 @@ PACKAGING_FILES = ("hatch_build.py",)
 RUNTIME_MODULES = (
     "decisions.py",
     "errors.py",
-    "graph.py",
     "reading.py",
     "redaction.py",
     "request_info.py",
     "results.py",
     "security.py",
     "servers.py",
+    "service.py",
     "throttle.py",
     "transport.py",
     "types.py",
 )
+# Copied only into packages of Microsoft Graph documents (`Api.graph`).
+GRAPH_MODULE = "graph.py"
 # The error classes the package exports (runtime module `errors`).
 _ERROR_NAMES = (
-    "GraphDecodeError",
-    "GraphError",
-    "GraphResponseTooLargeError",
-    "GraphResponseValidationError",
-    "GraphThrottledError",
-    "GraphTimeoutError",
-    "GraphVersionError",
+    "ApiDecodeError",
+    "ApiError",
+    "ApiResponseTooLargeError",
+    "ApiResponseValidationError",
+    "ApiThrottledError",
+    "ApiTimeoutError",
+    "ApiVersionError",
     "ValidationError",
+)
+# What a Graph package exports from the runtime module `graph`: its helpers and the Graph names
+# of the error classes (aliases; the clients are aliased in `client.py`).
+_GRAPH_NAMES = (
+    "encode_sharing_url",
+    "item_path",
+    *(name.replace("Api", "Graph", 1) for name in _ERROR_NAMES if name.startswith("Api")),
 )
 # Raised by the runtime module `security`, exported with the errors.
 _SECURITY_NAMES = ("MissingCredentialsError",)
@@ -89,11 +98,13 @@ _VARIABLE = re.compile(r"\{([^{}]*)\}")
 _REQUEST_HELPERS = ("path_segment", "multi_segment", "query_pairs", "header_value", "cookie_pair")
 
 
-def runtime_files(package: str) -> dict[PurePosixPath, str]:
-    """The spec-independent modules, read from `generator/emit/runtime/` and copied as they are."""
+def runtime_files(package: str, graph: bool = False) -> dict[PurePosixPath, str]:
+    """The spec-independent modules, read from `generator/emit/runtime/` and copied as they are
+    (the Graph layer only when `graph`)."""
+    names = (*RUNTIME_MODULES, GRAPH_MODULE) if graph else RUNTIME_MODULES
     return {
         PurePosixPath(package, name): (RUNTIME_ROOT / name).read_text(encoding="utf-8")
-        for name in RUNTIME_MODULES
+        for name in names
     }
 
 
@@ -201,12 +212,14 @@ def _client_imports(
     if _used(["Mapping"], texts):
         lines.append("from collections.abc import Mapping")
     lines += [f"from typing import {', '.join(typing)}", ""]
+    lines += _import_line(api.package, "graph", ["GRAPH_RULES"] if api.graph else [])
     lines += _import_line(api.package, "models", _used(_model_names(api), texts))
     lines += _import_line(api.package, "requests", [op.build_name for op in operations])
     if results or any(op.result_class == "ApiResult" for op in operations):
         lines += _import_line(api.package, "results", ["ApiResult"])
     lines += _import_line(api.package, "security", ["SchemeTable"])
     lines += _import_line(api.package, "servers", ["ServerTable"])
+    lines += _import_line(api.package, "service", ["ServiceRules"] if api.graph else [])
     lines += _import_line(
         api.package, "transport", ["AsyncBaseClient", "BaseClient", "CallOptions", "ResponseTable"]
     )
@@ -230,12 +243,15 @@ def _client_imports(
 
 
 def user_agent(api: Api) -> str:
-    """`graph-invite/<spec version> invitegen/<generator version>`, as RFC 9110 product tokens."""
+    """`<distribution>/<spec version> invitegen/<generator version>` (`graph-invite/1.2.0
+    invitegen/0.2.0`), as RFC 9110 product tokens."""
 
     def token(text: str) -> str:
         return _NOT_TOKEN.sub("_", text) or "0"
 
-    return f"graph-invite/{token(api.version)} invitegen/{token(api.generator_version)}"
+    return (
+        f"{token(api.distribution)}/{token(api.version)} invitegen/{token(api.generator_version)}"
+    )
 
 
 def default_api_version(api: Api) -> str | None:
@@ -325,17 +341,17 @@ def emit_client(
     bodies = _body_functions(api)
     open_names = open_enums(api)
     package_version = api.package_version
+    client_names = ["ApiClient", "AsyncApiClient"]
+    client_names += ["AsyncGraphClient", "GraphClient"] if api.graph else []
     exports = sorted(
         {
-            "GraphClient",
-            "AsyncGraphClient",
+            *client_names,
             "ApiResult",
             "RetryPolicy",
             "CallOptions",
             *_ERROR_NAMES,
             *_SECURITY_NAMES,
-            "encode_sharing_url",
-            "item_path",
+            *(_GRAPH_NAMES if api.graph else ()),
             "RequestInfo",
             "UNSET",
             "Unset",
@@ -359,6 +375,7 @@ def emit_client(
         "default_base_url": py_literal(default_base_url(api)),
         "default_api_version": py_literal(default_api_version(api)),
         "user_agent": py_literal(user_agent(api)),
+        "user_agent_text": user_agent(api),
         "security_schemes": security_table(api),
         "servers": server_table(api),
         "top_level_servers": "".join(f"{py_literal(s.url)}, " for s in api.servers),
@@ -370,10 +387,10 @@ def emit_client(
             *_import_line(
                 api.package,
                 "client",
-                ["AsyncGraphClient", "GraphClient", *(result.class_name for result in results)],
+                [*client_names, *(result.class_name for result in results)],
             ),
             *_import_line(api.package, "errors", _ERROR_NAMES),
-            *_import_line(api.package, "graph", ["encode_sharing_url", "item_path"]),
+            *_import_line(api.package, "graph", _GRAPH_NAMES if api.graph else []),
             *_import_line(api.package, "models", _type_names(api)),
             *_import_line(api.package, "request_info", ["RequestInfo"]),
             *_import_line(api.package, "results", ["ApiResult"]),
@@ -398,4 +415,4 @@ def emit_client(
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
-    return {**runtime_files(api.package), **rendered, **packaging_files()}
+    return {**runtime_files(api.package, api.graph), **rendered, **packaging_files()}

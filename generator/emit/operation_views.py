@@ -16,7 +16,8 @@ from generator.names import docstring, py_literal, python_identifier
 
 # Names `client.py` imports or defines besides the result classes.
 _CLIENT_MODULE_NAMES = frozenset(
-    {"ApiResult", "AsyncBaseClient", "AsyncGraphClient", "BaseClient", "GraphClient"}
+    {"ApiClient", "ApiResult", "AsyncApiClient", "AsyncBaseClient", "BaseClient", "ServiceRules"}
+    | {"AsyncGraphClient", "GraphClient"}
     | {"ResponseTable", "ClassVar", "Any", "Mapping", "UNSET", "Unset", "GraphDateTime"}
 )
 

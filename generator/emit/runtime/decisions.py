@@ -2,7 +2,7 @@
 
 Pure functions of the answer's status and headers, the attempt count, the policy and the time
 left, so the sync and async clients share them and tests check them without any HTTP. The rules
-follow Microsoft Graph's throttling guidance and its SDKs' retry handler:
+follow Microsoft Graph's throttling guidance and its SDKs' retry handler, which suit any HTTP API:
 
 - 429 and 503 are retried after `Retry-After` (seconds or HTTP-date), or after exponential backoff
   with full jitter when the header is absent. A `Retry-After` above `max_retry_after` is not
@@ -11,8 +11,8 @@ follow Microsoft Graph's throttling guidance and its SDKs' retry handler:
   never carried the request; a throttling answer) unless `retry_processed` says duplicates are
   acceptable: an invitation sends e-mail, a createLink creates a link.
 - No wait may run past the call's deadline: when the next wait would, the call stops.
-- A 401 is answered once by asking the token source again, with the claims of a Continuous
-  Access Evaluation challenge when the answer carries one.
+- A 401 is answered once by asking the token source again, with the claims the service's
+  challenge reader finds in `WWW-Authenticate` (Graph: a Continuous Access Evaluation challenge).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from .graph import claims_challenge
 from .throttle import Deadline, parse_retry_after
 
 SERVER_ERRORS = frozenset({500, 502, 504})
@@ -94,10 +93,14 @@ def after_answer(
     deadline: Deadline,
     refresh_allowed: bool,
     draw: Callable[[float, float], float] = random.uniform,
+    read_challenge: Callable[[str], str | None] | None = None,
 ) -> Decision:
-    """The step after an answer with `status` on retry number `attempt` (0 for the first send)."""
+    """The step after an answer with `status` on retry number `attempt` (0 for the first send).
+
+    `read_challenge` finds the claims a 401's `WWW-Authenticate` asks for (None: never any)."""
     if status == 401 and refresh_allowed:
-        return Refresh(claims_challenge(headers.get("WWW-Authenticate", "")))
+        challenge = headers.get("WWW-Authenticate", "")
+        return Refresh(read_challenge(challenge) if read_challenge else None)
     retry_after = parse_retry_after(headers.get("Retry-After"), now)
     throttled = status in policy.retry_statuses
     if not throttled and not (policy.retry_processed and status in SERVER_ERRORS):

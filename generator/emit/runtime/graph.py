@@ -1,11 +1,18 @@
 """The Microsoft Graph layer of the runtime: what only Graph does, kept out of the general client.
 
+Emitted only into packages generated from a Graph document (`x-invitegen: {graph: true}`, or a
+server on a Graph host such as graph.microsoft.com); their clients use `GRAPH_RULES`.
+
 - `encode_sharing_url`: the `u!` form `/shares/{encoded-sharing-url}` takes.
 - `item_path`: path-based addressing (`items/root:/Documents/report.docx:`) as an item id.
 - `qualified`: the namespace-qualified action name (`.../microsoft.graph.invite`) Graph accepts
   in place of the short one; operations name it with the spec extension `x-graph-qualified-name`.
 - `claims_challenge`: the claims of a Continuous Access Evaluation challenge
   (`WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`).
+- `graph_error_fields`: Graph's error shape, `{"error": {"code", "message", "innerError":
+  {"request-id", "client-request-id", "date", "code"?, "innerError"?}}}`.
+- `GraphError`, `GraphThrottledError`, ...: the names earlier Graph packages exported, bound to
+  the general `ApiError` classes (an `except GraphError` catches every error of a call).
 """
 
 from __future__ import annotations
@@ -13,9 +20,22 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 from urllib.parse import quote
 
-from .request_info import Segment, multi_segment
+from .errors import (
+    ApiDecodeError,
+    ApiError,
+    ApiResponseTooLargeError,
+    ApiResponseValidationError,
+    ApiThrottledError,
+    ApiTimeoutError,
+    ApiVersionError,
+    ErrorFields,
+    error_fields,
+)
+from .request_info import Segment, multi_segment, qualified
+from .service import ServiceRules
 
 # One auth-param of a challenge: name="quoted value" or name=token.
 _AUTH_PARAM = re.compile(r'([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
@@ -58,12 +78,6 @@ def item_path(path: str, parent: str = "root") -> Segment:
     return Segment(f"{quote(parent, safe='')}:/{multi_segment('item-id', path)}:")
 
 
-def qualified(url_template: str, qualified_name: str) -> str:
-    """The URL template with its last segment (the action) replaced by the qualified name."""
-    head, _, _last = url_template.rpartition("/")
-    return f"{head}/{qualified_name}"
-
-
 def claims_challenge(www_authenticate: str) -> str | None:
     """The decoded claims of a CAE `insufficient_claims` challenge, or None when it is not one."""
     if not www_authenticate or len(www_authenticate) > _MAX_CHALLENGE_LENGTH:
@@ -84,10 +98,56 @@ def claims_challenge(www_authenticate: str) -> str | None:
         return None
 
 
+def graph_error_fields(body: Any) -> ErrorFields:
+    """The generic fields plus what Graph puts in `innerError`: request ids and the date."""
+    fields = error_fields(body)
+    envelope = body.get("error") if isinstance(body, dict) else None
+    inner = (
+        envelope.get("innerError", envelope.get("innererror"))
+        if isinstance(envelope, dict)
+        else None
+    )
+    if isinstance(inner, dict):
+        for key, name in (
+            ("request-id", "request_id"),
+            ("client-request-id", "client_request_id"),
+            ("date", "date"),
+        ):
+            if isinstance(inner.get(key), str):
+                fields[name] = inner[key]
+    return fields
+
+
+# Graph's per-call `client-request-id` (kept across a call's retries, always on its errors), its
+# error shape, and CAE claims challenges handed to the token source.
+GRAPH_RULES = ServiceRules(
+    request_id_header="client-request-id",
+    read_error=graph_error_fields,
+    read_challenge=claims_challenge,
+)
+
+# The names Graph packages have always exported.
+GraphError = ApiError
+GraphThrottledError = ApiThrottledError
+GraphResponseValidationError = ApiResponseValidationError
+GraphDecodeError = ApiDecodeError
+GraphResponseTooLargeError = ApiResponseTooLargeError
+GraphTimeoutError = ApiTimeoutError
+GraphVersionError = ApiVersionError
+
 __all__ = [
+    "GRAPH_RULES",
+    "GraphDecodeError",
+    "GraphError",
+    "GraphResponseTooLargeError",
+    "GraphResponseValidationError",
+    "GraphThrottledError",
+    "GraphTimeoutError",
+    "GraphVersionError",
     "claims_challenge",
     "decode_sharing_url",
     "encode_sharing_url",
+    "graph_error_fields",
     "item_path",
     "qualified",
 ]

@@ -5,7 +5,7 @@ The client sends every request in streaming mode and reads the body here chunk b
 timeout alone never reaches while bytes keep trickling in). Decoding refuses invalid UTF-8,
 text that is not JSON and JSON nested deeper than `MAX_JSON_DEPTH` (which would otherwise end as
 `RecursionError` in `json`, a model or a validator). Problems are `BodyProblem`s; the client turns
-them into `GraphError` subclasses that carry the status, headers and request ids.
+them into `ApiError` subclasses that carry the status, headers and request ids.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .errors import GraphVersionError
+from .errors import ApiVersionError
 from .request_info import RequestInfo
 
 # URL template -> variable name -> (default, allowed values; empty: any value).
@@ -107,7 +107,7 @@ def choose_server(
     picked: str | None,
     values: Mapping[str, str],
 ) -> tuple[str, str]:
-    """(origin, path prefix) of the server the request goes to; `GraphVersionError` when the
+    """(origin, path prefix) of the server the request goes to; `ApiVersionError` when the
     chosen API version does not serve the operation."""
     templates = request.servers or ("",)
     expanded = [split_server(expand(url, table.get(url, {}), values)) for url in templates]
@@ -116,7 +116,7 @@ def choose_server(
         wanted = "/" + version.strip("/")
         if wanted not in prefixes:
             served = ", ".join(prefix.strip("/") for prefix in prefixes)
-            raise GraphVersionError(
+            raise ApiVersionError(
                 f"{request.operation_id} is not served by API version {version!r} "
                 f"(served by: {served})",
                 status_code=None,

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .decisions import Finish, Refresh, Wait, after_answer, after_failure
 from .errors import (
-    GraphDecodeError,
-    GraphError,
-    GraphResponseTooLargeError,
-    GraphResponseValidationError,
-    GraphTimeoutError,
+    ApiDecodeError,
+    ApiError,
+    ApiResponseTooLargeError,
+    ApiResponseValidationError,
+    ApiTimeoutError,
+    request_id,
 )
-from .graph import qualified
 from .reading import (
     DEFAULT_MAX_RESPONSE_BYTES,
     BodyProblem,
@@ -38,10 +38,11 @@ from .reading import (
     read_chunks,
 )
 from .redaction import check_header, check_no_credentials
-from .request_info import RequestInfo
+from .request_info import RequestInfo, qualified
 from .results import ApiResult, Headers
 from .security import Applied, Credentials, SchemeTable, TokenSource, uses_token
 from .servers import ServerTable, check_variables, choose_server, pick_server
+from .service import DEFAULT_RULES, ServiceRules
 from .throttle import SYSTEM_CLOCK, Clock, Deadline
 from .types import UNSET, FrozenRecord, Unset
 from .validators import ValidationError
@@ -58,10 +59,9 @@ Parser = Callable[..., Any]
 # Status key ("200", "2XX", "default") -> (body kind: json, text, bytes or none; parser or None).
 ResponseTable = Mapping[str, tuple[str, Parser | None]]
 ResultT = TypeVar("ResultT", bound=ApiResult[Any])
-# Headers the client sets itself; custom headers may not replace them.
-RESERVED_HEADERS = frozenset(
-    {"authorization", "client-request-id", "content-type", "content-length", "host"}
-)
+# Headers the client sets itself (and the service's request id header); custom headers may not
+# replace them.
+RESERVED_HEADERS = frozenset({"authorization", "content-type", "content-length", "host"})
 # What a model raises when data that failed validation does not even have the model's shape.
 _SHAPE_ERRORS = (TypeError, KeyError, AttributeError, ValueError, IndexError, RecursionError)
 
@@ -292,10 +292,10 @@ class Answer:
         self.retry_after = retry_after
 
     def facts(self) -> dict[str, Any]:
-        """The keyword arguments every `GraphError` about this answer carries."""
+        """The keyword arguments every `ApiError` about this answer carries."""
         return {
             "status_code": self.status,
-            "request_id": self.headers.get("request-id", ""),
+            "request_id": request_id(self.headers),
             "client_request_id": self.client_request_id,
             "attempts": self.attempts,
             "headers": self.headers,
@@ -304,11 +304,11 @@ class Answer:
         }
 
 
-_PROBLEMS: dict[str, type[GraphError]] = {
-    "too_large": GraphResponseTooLargeError,
-    "deadline": GraphTimeoutError,
-    "encoding": GraphDecodeError,
-    "json": GraphDecodeError,
+_PROBLEMS: dict[str, type[ApiError]] = {
+    "too_large": ApiResponseTooLargeError,
+    "deadline": ApiTimeoutError,
+    "encoding": ApiDecodeError,
+    "json": ApiDecodeError,
 }
 
 
@@ -318,20 +318,20 @@ def _problem_error(
     headers: Mapping[str, str],
     client_request_id: str,
     attempts: int,
-) -> GraphError:
+) -> ApiError:
     return _PROBLEMS[problem.kind](
         problem.message,
         status_code=status,
-        request_id=headers.get("request-id", ""),
+        request_id=request_id(headers),
         client_request_id=client_request_id,
         attempts=attempts,
         headers=headers,
     )
 
 
-def _transport_failure(name: str, attempts: int, client_request_id: str) -> GraphError:
+def _transport_failure(name: str, attempts: int, client_request_id: str) -> ApiError:
     """An error naming only the failure's type: its message could hold the request's headers."""
-    kind = GraphTimeoutError if name.endswith("Timeout") else GraphError
+    kind = ApiTimeoutError if name.endswith("Timeout") else ApiError
     return kind(
         f"{name}: the request could not be completed",
         status_code=None,
@@ -341,7 +341,8 @@ def _transport_failure(name: str, attempts: int, client_request_id: str) -> Grap
 
 
 class Settings:
-    """What both clients share: base URL, credentials, servers, policies, headers, limits, clock."""
+    """What both clients share: base URL, credentials, servers, policies, headers, limits, clock,
+    and the service's rules (request id header, error shape, auth challenges)."""
 
     def __init__(
         self,
@@ -361,8 +362,10 @@ class Settings:
         user_agent: str = "",
         qualified_action_names: bool = False,
         clock: Clock = SYSTEM_CLOCK,
+        rules: ServiceRules = DEFAULT_RULES,
     ) -> None:
         self.credentials = credentials
+        self.rules = rules
         # None: each operation goes to the origin its (expanded) server URL names.
         self.base_url = None if base_url is None else check_base_url(base_url)
         self.retry = retry
@@ -372,7 +375,7 @@ class Settings:
         self.servers = servers or {}
         self.server = server
         self.server_variables = dict(server_variables or {})
-        self.headers = self.custom_headers(headers or {})
+        self.headers = self.custom_headers(headers or {}, rules.request_id_header)
         Deadline(clock, deadline)  # refuses a deadline that is not a positive number
         self.deadline = deadline
         if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
@@ -383,10 +386,11 @@ class Settings:
         self.clock = clock
 
     @staticmethod
-    def custom_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    def custom_headers(headers: Mapping[str, str], request_id_header: str = "") -> dict[str, str]:
         """Checked extra headers; the ones the client sets itself are refused."""
         checked = dict(check_header(name, value) for name, value in headers.items())
-        reserved = sorted(name for name in checked if name.lower() in RESERVED_HEADERS)
+        own = {*RESERVED_HEADERS, request_id_header.lower()} - {""}
+        reserved = sorted(name for name in checked if name.lower() in own)
         if reserved:
             raise ValueError(f"the client sets {', '.join(reserved)} itself")
         return checked
@@ -426,8 +430,9 @@ class Settings:
             **self.headers,
             **request.headers,
             **extra,
-            "client-request-id": call.client_request_id,
         }
+        if self.rules.request_id_header:
+            headers[self.rules.request_id_header] = call.client_request_id
         url = self.credentials.apply(call.auth, call.token, headers, call.url)
         content = None
         if request.body is not None:
@@ -461,13 +466,13 @@ class Settings:
             pool=cap(configured.pool),
         )
 
-    def failure(self, answer: Answer, model: Any = None) -> GraphError:
-        """The `GraphError` for a 4xx/5xx answer (its body read leniently)."""
+    def failure(self, answer: Answer, model: Any = None) -> ApiError:
+        """The `ApiError` for a 4xx/5xx answer (its body read leniently by the service's rules)."""
         try:
             body = decode_json(answer.content) if answer.content else None
         except BodyProblem:
             body = None
-        return GraphError.from_response(
+        return ApiError.from_response(
             answer.status,
             body,
             answer.headers,
@@ -476,12 +481,13 @@ class Settings:
             client_request_id=answer.client_request_id,
             retry_after=answer.retry_after,
             raw=answer.content,
+            reader=self.rules.read_error,
         )
 
     def result(self, answer: Answer, table: ResponseTable, result: type[ResultT]) -> ResultT:
-        """The typed result of a documented non-error answer; a `GraphError` for anything else.
+        """The typed result of a documented non-error answer; an `ApiError` for anything else.
 
-        Error statuses the spec types carry their parsed body on `GraphError.model` (None when the
+        Error statuses the spec types carry their parsed body on `ApiError.model` (None when the
         body does not fit: an error answer never fails to become an error).
         """
         entry = _match(table, answer.status)
@@ -494,7 +500,7 @@ class Settings:
             raise error
         kind, parser = entry
         body = self._body(answer, kind, parser)
-        return result(answer.status, body, answer.headers.get("request-id", ""), answer.headers)
+        return result(answer.status, body, request_id(answer.headers), answer.headers)
 
     def _decoded(self, answer: Answer, kind: str) -> Any:
         problem: BodyProblem | None = None
@@ -506,7 +512,7 @@ class Settings:
         except BodyProblem as caught:
             problem = caught
         if problem is not None:
-            raise GraphDecodeError(problem.message, **answer.facts())
+            raise ApiDecodeError(problem.message, **answer.facts())
         return None if kind == "none" else answer.content
 
     def _body(self, answer: Answer, kind: str, parser: Parser | None) -> Any:
@@ -524,7 +530,7 @@ class Settings:
                 return parser(data, validate=False)
             except _SHAPE_ERRORS:
                 pass  # not even the model's shape: reported below with the validation error
-        raise GraphResponseValidationError(
+        raise ApiResponseValidationError(
             f"the HTTP {answer.status} answer does not fit the spec: {failed[0]}",
             errors=failed,
             **answer.facts(),
@@ -545,13 +551,11 @@ class _Call:
     def __init__(
         self, settings: Settings, request: RequestInfo, options: CallOptions | None
     ) -> None:
-        import uuid
-
         self.settings = settings
         self.options = options or CallOptions()
         self.url = settings.url(request, self.options)  # a version error is raised before sending
         self.deadline = settings.deadline_for(self.options)
-        self.client_request_id = self.options.client_request_id or str(uuid.uuid4())
+        self.client_request_id = self._request_id(settings.rules, self.options)
         self.auth: tuple[Applied, ...] = settings.credentials.choose(
             request.operation_id, request.security
         )
@@ -560,10 +564,21 @@ class _Call:
         self.sent = 0
         self.refreshed = False
 
+    @staticmethod
+    def _request_id(rules: ServiceRules, options: CallOptions) -> str:
+        """The call's id for the service's request id header: the caller's, else a new UUID."""
+        if not rules.request_id_header:
+            if options.client_request_id is not None:
+                raise ValueError("this API has no request id header: client_request_id is unused")
+            return ""
+        import uuid
+
+        return options.client_request_id or str(uuid.uuid4())
+
     def start_attempt(self) -> None:
-        """Count an attempt; a `GraphTimeoutError` once the deadline has passed."""
+        """Count an attempt; an `ApiTimeoutError` once the deadline has passed."""
         if self.deadline.expired():
-            raise GraphTimeoutError(
+            raise ApiTimeoutError(
                 "the call's deadline passed before the next attempt",
                 status_code=None,
                 client_request_id=self.client_request_id,
@@ -584,6 +599,7 @@ class _Call:
             refresh_allowed=(
                 uses_token(self.auth) and settings.credentials.refreshable and not self.refreshed
             ),
+            read_challenge=settings.rules.read_challenge,
         )
         if isinstance(decision, Refresh):
             self.refreshed = True
@@ -610,8 +626,8 @@ class _Call:
             status, headers, content, self.sent, self.client_request_id, decision.retry_after
         )
 
-    def body_error(self, problem: BodyProblem, status: int, headers: Headers) -> GraphError:
-        """The `GraphError` for a body that could not be read."""
+    def body_error(self, problem: BodyProblem, status: int, headers: Headers) -> ApiError:
+        """The `ApiError` for a body that could not be read."""
         return _problem_error(problem, status, headers, self.client_request_id, self.sent)
 
 
@@ -633,6 +649,8 @@ class BaseClient:
     SECURITY_SCHEMES: ClassVar[SchemeTable] = {}
     SERVERS: ClassVar[ServerTable] = {}
     TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = ()
+    # What this service does its own way: request id header, error shape, auth challenges.
+    SERVICE: ClassVar[ServiceRules] = DEFAULT_RULES
 
     def __init__(
         self,
@@ -675,6 +693,7 @@ class BaseClient:
             user_agent=self.USER_AGENT,
             qualified_action_names=qualified_action_names,
             clock=clock,
+            rules=self.SERVICE,
         )
         self._timeout = _default_timeout() if timeout is UNSET else httpx.Timeout(timeout)
         self._http = httpx.Client(
@@ -697,7 +716,7 @@ class BaseClient:
         self.close()
 
     def send(self, request: RequestInfo, options: CallOptions | None = None) -> Answer:
-        """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
+        """Send a built request with retries; a final 4xx/5xx raises `ApiError`."""
         answer = self._exchange(request, options)
         if answer.status >= 400:
             raise self._settings.failure(answer)
@@ -788,6 +807,8 @@ class AsyncBaseClient:
     SECURITY_SCHEMES: ClassVar[SchemeTable] = {}
     SERVERS: ClassVar[ServerTable] = {}
     TOP_LEVEL_SERVERS: ClassVar[tuple[str, ...]] = ()
+    # What this service does its own way: request id header, error shape, auth challenges.
+    SERVICE: ClassVar[ServiceRules] = DEFAULT_RULES
 
     def __init__(
         self,
@@ -832,6 +853,7 @@ class AsyncBaseClient:
             user_agent=self.USER_AGENT,
             qualified_action_names=qualified_action_names,
             clock=clock,
+            rules=self.SERVICE,
         )
         self._timeout = _default_timeout() if timeout is UNSET else httpx.Timeout(timeout)
         self._http = httpx.AsyncClient(
@@ -854,7 +876,7 @@ class AsyncBaseClient:
         await self.close()
 
     async def send(self, request: RequestInfo, options: CallOptions | None = None) -> Answer:
-        """Send a built request with retries; a final 4xx/5xx raises `GraphError`."""
+        """Send a built request with retries; a final 4xx/5xx raises `ApiError`."""
         answer = await self._exchange(request, options)
         if answer.status >= 400:
             raise self._settings.failure(answer)
