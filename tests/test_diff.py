@@ -22,6 +22,7 @@ import yaml
 
 from generator.diff.compare import (
     RULES,
+    DiffPolicy,
     DiffReport,
     Level,
     breaking_refusal,
@@ -55,6 +56,8 @@ class Case:
     old_edits: tuple[tuple[Any, ...], ...]
     forward: frozenset[tuple[str, str]]
     backward: frozenset[tuple[str, str]]
+    # `DiffPolicy` fields (deprecation days), for the sunset-policy cases.
+    policy: tuple[tuple[str, int], ...] = ()
 
 
 @cache
@@ -83,6 +86,7 @@ def _cases() -> list[Case]:
             tuple(tuple(edit) for edit in entry.get("old_edits", ())),
             _expected(entry["forward"]),
             _expected(entry["backward"]),
+            tuple(sorted(entry.get("policy", {}).items())),
         )
         for entry in _table()["cases"]
     ]
@@ -160,8 +164,9 @@ def test_case_forward_and_backward(tmp_path: Path, case: Case) -> None:
     old, new = _pair(tmp_path, case)
     policy = case.id.startswith("versioning-policy")
     today = date(2026, 1, 1)  # x-sunset cases are dated around it
-    assert _rules(diff_specs(old, new, today), policy) == case.forward
-    assert _rules(diff_specs(new, old, today), policy) == case.backward
+    days = DiffPolicy(**dict(case.policy))
+    assert _rules(diff_specs(old, new, today, days), policy) == case.forward
+    assert _rules(diff_specs(new, old, today, days), policy) == case.backward
 
 
 def test_the_cases_cover_at_least_forty_kinds_and_use_catalogued_rules() -> None:

@@ -10,7 +10,7 @@ must be the table `generator.diff.ruledoc` writes.
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import yaml
 
 from generator.diff.compare import RULES, diff_specs, load_spec
 from generator.diff.ruledoc import render_rule_table
-from generator.diff.rules import READ_ONLY_PREFIX, WRITE_ONLY_PREFIX
+from generator.diff.rules import READ_ONLY_PREFIX, WRITE_ONLY_PREFIX, schema_rule_id
 from tests.test_diff import _cases
 
 HERE = Path(__file__).resolve().parent
@@ -48,14 +48,15 @@ def _schema_cases() -> list[dict[str, Json]]:
     return cases
 
 
-def _json_body(schema: Json) -> Json:
-    return {"content": {"application/json": {"schema": schema}}}
+def _body(schema: Json, media: str = "application/json") -> Json:
+    return {"content": {media: {"schema": schema}}}
 
 
-def _template(schema: Json) -> Json:
-    """A spec with `schema` at every position of `POSITIONS`."""
+def _template(schema: Json, media: str = "application/json") -> Json:
+    """A spec with `schema` at every position of `POSITIONS`, bodies under `media`."""
     holder = {"type": "object", "properties": {"p": schema}}
     ok = {"description": "ok"}
+    _json_body = partial(_body, media=media)
 
     def post(**operation: Json) -> Json:
         return {"post": {"responses": {"200": ok}, **operation}}
@@ -100,6 +101,16 @@ def _template(schema: Json) -> Json:
 
 
 def _expected(suffix: str, prefix: str, nested: bool = False) -> str:
+    return schema_rule_id(*_expected_parts(suffix, prefix, nested))
+
+
+def _suffix_at(case: dict[str, Json], direction: str, prefix: str) -> str | None:
+    """The case's suffix for one direction at one position (`<direction>_at` overrides)."""
+    suffix: str | None = case.get(f"{direction}_at", {}).get(prefix, case[direction])
+    return suffix
+
+
+def _expected_parts(suffix: str, prefix: str, nested: bool) -> tuple[str, str]:
     if nested:  # the change is below the position's schema: a property-level rule
         nested = {
             "request-body": "request-property",
@@ -113,14 +124,16 @@ def _expected(suffix: str, prefix: str, nested: bool = False) -> str:
         and prefix.startswith("request-")
         and prefix not in (READ_ONLY_PREFIX, "request-parameter-property")
     ):
-        return f"{prefix}-type-changed"  # oasdiff has no request-*-type-specialized
-    return f"{prefix}-{suffix}"
+        return prefix, "type-changed"  # oasdiff has no request-*-type-specialized
+    return prefix, suffix
 
 
-def _found(tmp_path: Path, old: Json, new: Json) -> dict[str, set[tuple[str, str]]]:
+def _found(
+    tmp_path: Path, old: Json, new: Json, media: str = "application/json"
+) -> dict[str, set[tuple[str, str]]]:
     """Operation path -> the (rule, level) pairs reported there."""
-    (tmp_path / "old.json").write_text(json.dumps(_template(old)), encoding="utf-8")
-    (tmp_path / "new.json").write_text(json.dumps(_template(new)), encoding="utf-8")
+    (tmp_path / "old.json").write_text(json.dumps(_template(old, media)), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(_template(new, media)), encoding="utf-8")
     report = diff_specs(load_spec(tmp_path / "old.json"), load_spec(tmp_path / "new.json"))
     found: dict[str, set[tuple[str, str]]] = {path: set() for path in POSITIONS.values()}
     for change in report.changes:
@@ -133,26 +146,31 @@ def _found(tmp_path: Path, old: Json, new: Json) -> dict[str, set[tuple[str, str
 
 @pytest.mark.parametrize("case", _schema_cases(), ids=lambda case: case["id"])
 def test_schema_rule_examples_at_every_position(tmp_path: Path, case: dict[str, Json]) -> None:
-    for old, new, suffix in (
-        (case["old"], case["new"], case["forward"]),
-        (case["new"], case["old"], case["backward"]),
+    media = case.get("media", "application/json")
+    for old, new, direction in (
+        (case["old"], case["new"], "forward"),
+        (case["new"], case["old"], "backward"),
     ):
-        found = _found(tmp_path, old, new)
-        if suffix is None:  # no rule that way (adding an x-extensible-enum value is its point)
+        found = _found(tmp_path, old, new, media)
+        if (
+            case[direction] is None
+        ):  # no rule that way (adding an x-extensible-enum value is its point)
             assert all(not rules for rules in found.values()), found
             continue
         for prefix, path in POSITIONS.items():
+            suffix = _suffix_at(case, direction, prefix)
+            assert suffix is not None
             rule = _expected(suffix, prefix, case.get("nested", False))
             assert found[path] == {(rule, RULES[rule].level.value)}, (prefix, found[path])
 
 
 def _examples() -> set[str]:
     schema = {
-        _expected(case[direction], prefix, case.get("nested", False))
+        _expected(suffix, prefix, case.get("nested", False))
         for case in _schema_cases()
         for direction in ("forward", "backward")
         for prefix in POSITIONS
-        if case[direction] is not None
+        if (suffix := _suffix_at(case, direction, prefix)) is not None
     }
     operations = {rule for case in _cases() for rule, _ in case.forward | case.backward}
     return schema | operations

@@ -2,7 +2,8 @@
 
 `compare` is the entry point (`diff_specs`, `diff_paths`, `version_gate`); `source` loads files and
 `git:REV:path`; `document`, `operations`, `access`, `bodies`, `schema`, `schema_branches`, `schema_checks`,
-`schema_view` compare;
+`schema_view`,
+`media_types` (response media types renamed) and `lifecycle` (deprecation, sunset, stability) compare;
 `rules` is the rule table (oasdiff's ids and levels) and `ruledoc` renders it as
 `docs/diff-rules.md`; `report` renders text/Markdown/JSON/YAML; `version` holds the semver policy.
 May import: `generator.spec`, `generator.errors`, `generator.output` (nothing imports `diff` but the CLI).

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.diff.lifecycle import stability_of
+from generator.diff.media_types import is_json, rename_media_types
 from generator.diff.model import ChangeLog, code, new_spot, old_spot, plain
 from generator.diff.operation_model import Operation, OperationPair
 from generator.diff.schema import SchemaScope, compare_schemas
@@ -42,6 +44,9 @@ def _common_media_types(
 ) -> list[tuple[str, Node, Node]]:
     """Report media types only one side has; return (media type, old, new schema) for the rest."""
     old_content, new_content = _content(old), _content(new)
+    if prefix == "response":
+        renamed = rename_media_types(log, pair, old_content, new_content, owner)
+        old_content = {renamed.get(name, name): media for name, media in old_content.items()}
     common = []
     for media_type in sorted(old_content.keys() | new_content.keys()):
         if media_type not in new_content:
@@ -105,7 +110,14 @@ def compare_request_body(log: ChangeLog, pair: OperationPair) -> None:
         log.add(f"request-body-became-{became}", pair.label, detail, spot)
     common = _common_media_types(log, pair, old, new, prefix="request-body", owner="request body")
     for media_type, old_schema, new_schema in common:
-        scope = SchemaScope("request", pair.label, "request body", context=plain(media_type))
+        scope = SchemaScope(
+            "request",
+            pair.label,
+            "request body",
+            context=plain(media_type),
+            stability=stability_of(pair.new.data),
+            loose=not is_json(media_type),
+        )
         compare_schemas(log, scope, old_schema, new_schema)
 
 
@@ -165,7 +177,14 @@ def compare_responses(log: ChangeLog, pair: OperationPair) -> None:
         noun = "responses" if len(group.statuses) > 1 else "response"
         statuses = ", ".join(plain(status) for status in group.statuses)
         context = f"{noun} {statuses}; {plain(media_type)}"
-        scope = SchemaScope("response", pair.label, "response body", context)
+        scope = SchemaScope(
+            "response",
+            pair.label,
+            "response body",
+            context,
+            stability=stability_of(pair.new.data),
+            loose=not is_json(media_type),
+        )
         compare_schemas(log, scope, group.old, group.new)
 
 
@@ -212,7 +231,9 @@ def _compare_header(
     if _required(old) and not _required(new):
         spot = new_spot(join_pointer(new[1], "required"))
         log.add("response-header-became-optional", pair.label, f"{subject} became optional", spot)
-    scope = SchemaScope("response", pair.label, subject, kind="header")
+    scope = SchemaScope(
+        "response", pair.label, subject, kind="header", stability=stability_of(pair.new.data)
+    )
     compare_schemas(log, scope, header_schema(*old), header_schema(*new))
 
 

@@ -9,6 +9,7 @@ their ids, levels (oasdiff's ERR/WARN/INFO) and categories are in `rules.RULES`:
 | `source` | file or `git:REV:path` -> `ResolvedSpec` (OpenAPI 3.x only) |
 | `document` | info.version, webhooks, components, oasdiff's versioning policy |
 | `operations`, `bodies`, `access` | operations, parameters, bodies, responses, headers, security |
+| `lifecycle`, `media_types` | deprecation/sunset/stability verdicts (`DiffPolicy`); media type renames |
 | `schema`, `schema_branches`, `schema_checks`, `schema_view` | two schemas -> keyword changes |
 | `report` | `DiffReport`, grouped, as text / Markdown / JSON / YAML |
 | `version` | semver policy: `is_major_bump`, `changelog_entry`, `breaking_refusal` |
@@ -29,6 +30,7 @@ from generator.diff.document import (
     compare_webhooks,
     spec_version,
 )
+from generator.diff.lifecycle import DiffPolicy
 from generator.diff.model import Change, ChangeLog
 from generator.diff.operations import compare_operations
 from generator.diff.report import RENDERERS, DiffReport, SpecSummary, sorted_changes
@@ -51,6 +53,7 @@ __all__ = [
     "RULES",
     "Category",
     "Change",
+    "DiffPolicy",
     "DiffReport",
     "GitSource",
     "Level",
@@ -81,12 +84,19 @@ DOCUMENT_COMPARERS = (
 )
 
 
-def diff_specs(old: ResolvedSpec, new: ResolvedSpec, today: date | None = None) -> DiffReport:
+def diff_specs(
+    old: ResolvedSpec,
+    new: ResolvedSpec,
+    today: date | None = None,
+    policy: DiffPolicy | None = None,
+) -> DiffReport:
     """Compare two resolved specs: every change, located, leveled and sorted.
 
-    `today` dates `x-sunset` checks (a deprecated operation removed before its sunset is ERR).
+    `today` dates `x-sunset` checks (a deprecated operation removed before its sunset is ERR);
+    `policy` says how many days ahead a new deprecation's sunset must be (oasdiff's
+    `--deprecation-days-stable`/`-beta`; 0 by default, as there).
     """
-    log = ChangeLog(old, new, today=today or date.today())
+    log = ChangeLog(old, new, today=today or date.today(), policy=policy or DiffPolicy())
     for comparer in DOCUMENT_COMPARERS:
         comparer(log)
     return DiffReport(
@@ -96,7 +106,7 @@ def diff_specs(old: ResolvedSpec, new: ResolvedSpec, today: date | None = None) 
     )
 
 
-def diff_paths(old: str | Path, new: str | Path) -> DiffReport:
+def diff_paths(old: str | Path, new: str | Path, policy: DiffPolicy | None = None) -> DiffReport:
     """Load both specs (files or `git:REV:path`), reporting the errors of both at once, and diff."""
     errors: list[SpecError] = []
     loaded: list[ResolvedSpec] = []
@@ -107,7 +117,7 @@ def diff_paths(old: str | Path, new: str | Path) -> DiffReport:
             errors.extend(failure.errors)
     if errors:
         raise SpecErrors(errors)
-    return diff_specs(loaded[0], loaded[1])
+    return diff_specs(loaded[0], loaded[1], policy=policy)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from generator.diff.lifecycle import DiffPolicy
 from generator.diff.rules import RULES, Category, Level
 from generator.diff.schema_view import SchemaViews
 from generator.errors import printable
@@ -77,6 +78,8 @@ class ChangeLog:
     changes: list[Change] = field(default_factory=list)
     # "Now" for `x-sunset` dates (removing a deprecated operation before its sunset is ERR).
     today: date = field(default_factory=date.today)
+    # How far ahead the sunset of a newly deprecated operation, parameter or property must be.
+    policy: DiffPolicy = field(default_factory=DiffPolicy)
     # Pairs of schemas compared: the work a diff does, linear in the specs' size (a test checks).
     comparisons: int = 0
     # (old pointer, new pointer) -> schema.PairResult: each pair of schemas is compared once.

@@ -14,7 +14,15 @@ from typing import Any
 
 from generator.diff.access import compare_security, compare_servers
 from generator.diff.bodies import Located, compare_request_body, compare_responses, header_schema
-from generator.diff.model import ChangeLog, code, new_spot, old_spot, plain
+from generator.diff.lifecycle import (
+    STABILITY_LEVELS,
+    deprecation_verdict,
+    parse_sunset,
+    stability_change,
+    stability_of,
+    sunset_change,
+)
+from generator.diff.model import ChangeLog, Spot, code, new_spot, old_spot, plain
 from generator.diff.operation_model import (
     TEMPLATE_PARAMETER,
     Operation,
@@ -48,44 +56,75 @@ def compare_operation_id(log: ChangeLog, pair: OperationPair) -> None:
     log.add("client-method-renamed", pair.label, detail, spot)
 
 
-def _sunset(operation: Operation) -> str | None:
-    sunset = operation.data.get("x-sunset")
-    return str(sunset) if isinstance(sunset, str | date) else None
+_OPERATION_DEPRECATION = {
+    "plain": "endpoint-deprecated",
+    "with-sunset": "endpoint-deprecated-with-sunset",
+    "missing": "api-deprecated-sunset-missing",
+    "invalid": "api-deprecated-sunset-parse",
+    "too-small": "api-sunset-date-too-small",
+}
+_OPERATION_SUNSET_CHANGE = {
+    "deleted": "sunset-deleted",
+    "invalid": "api-deprecated-sunset-parse",
+    "too-small": "api-sunset-date-changed-too-small",
+}
+
+
+def _sunset_text(owner: dict[str, Any]) -> str:
+    return code(str(owner.get("x-sunset")))
 
 
 def compare_deprecation(log: ChangeLog, pair: OperationPair) -> None:
     """`deprecated: true` set or cleared; the `x-sunset` date of a deprecated operation."""
     before, after = pair.old.data.get("deprecated") is True, pair.new.data.get("deprecated") is True
-    spot = new_spot(join_pointer(pair.new.pointer, "deprecated"))
+    stability = stability_of(pair.new.data)
     if before != after:
+        spot = new_spot(join_pointer(pair.new.pointer, "deprecated"))
         if not after:
             log.add("endpoint-reactivated", pair.label, "operation no longer deprecated", spot)
-        elif _sunset(pair.new) is not None and parse_sunset(_sunset(pair.new)) is None:
-            detail = f"operation deprecated with x-sunset {code(str(_sunset(pair.new)))}: no date"
-            log.add("api-deprecated-sunset-parse", pair.label, detail, spot)
-        elif _sunset(pair.new) is not None:
-            detail = f"operation deprecated (sunset {code(str(_sunset(pair.new)))})"
-            log.add("endpoint-deprecated-with-sunset", pair.label, detail, spot)
-        else:
-            log.add("endpoint-deprecated", pair.label, "operation deprecated", spot)
-    old_sunset, new_sunset = _sunset(pair.old), _sunset(pair.new)
-    if not (before and after) or old_sunset is None:
-        return
-    if new_sunset is None:
-        detail = f"x-sunset {code(old_sunset)} removed from a deprecated operation"
-        log.add(
-            "sunset-deleted",
-            pair.label,
-            detail,
-            old_spot(join_pointer(pair.old.pointer, "x-sunset")),
+            return
+        verdict = deprecation_verdict(pair.new.data, log.policy, stability, log.today)
+        detail = _deprecation_detail(
+            "operation", verdict, pair.new.data, log.policy.days(stability)
         )
-    elif new_sunset < old_sunset:
-        detail = f"x-sunset moved earlier, from {code(old_sunset)} to {code(new_sunset)}"
-        spot = new_spot(join_pointer(pair.new.pointer, "x-sunset"))
-        log.add("api-sunset-date-changed-too-small", pair.label, detail, spot)
+        log.add(_OPERATION_DEPRECATION[verdict], pair.label, detail, spot)
+        return
+    if not (before and after):
+        return
+    change = sunset_change(pair.old.data, pair.new.data, log.policy, stability, log.today)
+    if change is not None:
+        detail = _sunset_change_detail("operation", change, pair.old.data, pair.new.data)
+        spot = _sunset_spot(change, pair.old.pointer, pair.new.pointer)
+        log.add(_OPERATION_SUNSET_CHANGE[change], pair.label, detail, spot)
 
 
-STABILITY_LEVELS = ("draft", "alpha", "beta", "stable")
+def _deprecation_detail(subject: str, verdict: str, owner: dict[str, Any], days: int) -> str:
+    """Words for a deprecation verdict (`lifecycle.deprecation_verdict`)."""
+    sunset = _sunset_text(owner)
+    return {
+        "plain": f"{subject} deprecated",
+        "with-sunset": f"{subject} deprecated (sunset {sunset})",
+        "missing": f"{subject} deprecated without an x-sunset (the policy asks for {days} days)",
+        "invalid": f"{subject} deprecated with x-sunset {sunset}: not a date",
+        "too-small": f"{subject} deprecated with x-sunset {sunset}, less than {days} days ahead",
+    }[verdict]
+
+
+def _sunset_change_detail(
+    subject: str, change: str, old: dict[str, Any], new: dict[str, Any]
+) -> str:
+    before, after = _sunset_text(old), _sunset_text(new)
+    return {
+        "deleted": f"x-sunset {before} removed from a deprecated {subject}",
+        "invalid": f"x-sunset of a deprecated {subject} changed from {before} to {after}: not a date",
+        "too-small": f"x-sunset of a deprecated {subject} moved earlier, from {before} to {after}",
+    }[change]
+
+
+def _sunset_spot(change: str, old_pointer: str, new_pointer: str) -> Spot:
+    if change == "deleted":
+        return old_spot(join_pointer(old_pointer, "x-sunset"))
+    return new_spot(join_pointer(new_pointer, "x-sunset"))
 
 
 def compare_stability(log: ChangeLog, pair: OperationPair) -> None:
@@ -94,19 +133,13 @@ def compare_stability(log: ChangeLog, pair: OperationPair) -> None:
     if before == after or after is None:
         return
     spot = new_spot(join_pointer(pair.new.pointer, "x-stability-level"))
-    if after not in STABILITY_LEVELS:
+    verdict = stability_change(before, after)
+    if verdict == "invalid":
         detail = f"x-stability-level {code(str(after))} is not one of {', '.join(STABILITY_LEVELS)}"
         log.add("api-invalid-stability-level", pair.label, detail, spot)
-        return
-    if before not in STABILITY_LEVELS:
-        return
-    verb = (
-        "decreased"
-        if STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before)
-        else "increased"
-    )
-    detail = f"x-stability-level {verb} from {code(str(before))} to {code(str(after))}"
-    log.add(f"api-stability-{verb}", pair.label, detail, spot)
+    elif verdict is not None and before is not None:
+        detail = f"x-stability-level {verdict} from {code(str(before))} to {code(str(after))}"
+        log.add(f"api-stability-{verdict}", pair.label, detail, spot)
 
 
 def _tags(operation: Operation) -> set[str]:
@@ -174,14 +207,7 @@ def _compare_parameter(
     shown = next((str(side[0].get("name")) for side in (new, old) if side is not None), key[1])
     subject = f"{plain(key[0])} parameter {code(shown)}"
     if new is None and old is not None:
-        deprecated = old[0].get("deprecated") is True
-        rule = (
-            "request-parameter-removed-with-deprecation"
-            if deprecated
-            else "request-parameter-removed"
-        )
-        if deprecated and _future_sunset(old[0], log.today):
-            rule = "request-parameter-removed-before-sunset"
+        rule = _removal_rule(old[0], log.today, "request-parameter-removed", "request-parameter")
         log.add(rule, pair.label, f"{subject} removed", old_spot(old[1]))
         detail = f"{subject} removed; the generated argument goes"
         log.add("client-argument-removed", pair.label, detail, old_spot(old[1]))
@@ -207,13 +233,56 @@ def _compare_parameter(
         log.add(
             f"request-parameter-became-{became}", pair.label, f"{subject} became {became}", spot
         )
-    if (old[0].get("deprecated") is True) != (new[0].get("deprecated") is True):
-        deprecated = new[0].get("deprecated") is True
-        rule = "request-parameter-deprecated" if deprecated else "request-parameter-reactivated"
-        detail = f"{subject} {'deprecated' if deprecated else 'no longer deprecated'}"
-        log.add(rule, pair.label, detail, new_spot(join_pointer(new[1], "deprecated")))
-    scope = SchemaScope("request", pair.label, subject, kind="parameter")
+    _compare_parameter_lifecycle(log, pair, subject, old, new)
+    scope = SchemaScope(
+        "request",
+        pair.label,
+        subject,
+        kind="parameter",
+        stability=stability_of(pair.new.data),
+        header=key[0] == "header",
+    )
     compare_schemas(log, scope, header_schema(*old), header_schema(*new))
+
+
+_PARAMETER_DEPRECATION = {
+    "plain": "request-parameter-deprecated",
+    "with-sunset": "request-parameter-deprecated",
+    "missing": "request-parameter-deprecated-sunset-missing",
+    "invalid": "request-parameter-sunset-parse",
+    "too-small": "request-parameter-sunset-date-too-small",
+}
+_PARAMETER_SUNSET_CHANGE = {
+    "deleted": "request-parameter-sunset-deleted",
+    "invalid": "request-parameter-sunset-parse",
+    "too-small": "request-parameter-sunset-date-changed-too-small",
+}
+
+
+def _compare_parameter_lifecycle(
+    log: ChangeLog, pair: OperationPair, subject: str, old: Located, new: Located
+) -> None:
+    """A parameter deprecated (checked against the sunset policy) or reactivated; its x-sunset."""
+    before, after = old[0].get("deprecated") is True, new[0].get("deprecated") is True
+    stability = stability_of(pair.new.data)
+    if before != after:
+        spot = new_spot(join_pointer(new[1], "deprecated"))
+        if not after:
+            log.add(
+                "request-parameter-reactivated", pair.label, f"{subject} no longer deprecated", spot
+            )
+            return
+        verdict = deprecation_verdict(new[0], log.policy, stability, log.today)
+        detail = _deprecation_detail(subject, verdict, new[0], log.policy.days(stability))
+        log.add(_PARAMETER_DEPRECATION[verdict], pair.label, detail, spot)
+        return
+    if not after:
+        return
+    change = sunset_change(old[0], new[0], log.policy, stability, log.today)
+    if change is not None:
+        detail = _sunset_change_detail(subject, change, old[0], new[0])
+        spot = _sunset_spot(change, old[1], new[1])
+        log.add(_PARAMETER_SUNSET_CHANGE[change], pair.label, detail, spot)
 
 
 OPERATION_COMPARERS: tuple[Callable[[ChangeLog, OperationPair], None], ...] = (
@@ -245,31 +314,25 @@ def compare_operations(log: ChangeLog) -> None:
                 comparer(log, pair)
 
 
-def _future_sunset(owner: dict[str, Any], today: date) -> bool:
-    """Whether `owner` has an `x-sunset` date that is still to come."""
-    sunset = parse_sunset(owner.get("x-sunset"))
-    return sunset is not None and sunset > today
-
-
-def parse_sunset(value: Any) -> date | None:
-    """An `x-sunset` value (`2027-01-01`, or an RFC 3339 date-time) -> its date; None if not one."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def _removal_rule(owner: dict[str, Any], today: date, stem: str, parse_stem: str) -> str:
+    """oasdiff's rule for removing something: `<stem>` when it was not deprecated, else
+    `-with-deprecation`, `-before-sunset` (its sunset is still to come) or a sunset parse error."""
+    if owner.get("deprecated") is not True:
+        return stem if stem == "request-parameter-removed" else f"{stem}-without-deprecation"
+    if "x-sunset" not in owner:
+        return f"{stem}-with-deprecation"
+    sunset = parse_sunset(owner["x-sunset"])
+    if sunset is None:
+        return f"{parse_stem}-sunset-parse"
+    return f"{stem}-before-sunset" if sunset > today else f"{stem}-with-deprecation"
 
 
 def _report_removed(log: ChangeLog, old: Operation, *, path_removed: bool) -> None:
     """`api-path-removed-*` when the whole path went, `api-removed-*` for one method of it."""
     deprecated = old.data.get("deprecated") is True
     stem = "api-path-removed" if path_removed else "api-removed"
-    rule = f"{stem}-with-deprecation" if deprecated else f"{stem}-without-deprecation"
-    if deprecated and _future_sunset(old.data, log.today):
-        rule = f"{stem}-before-sunset"  # its users were promised it until then
+    # oasdiff names an unreadable sunset `api-path-sunset-parse` for both kinds of removal.
+    rule = _removal_rule(old.data, log.today, stem, "api-path")
     what = "path and operation" if path_removed else "operation"
     status = "deprecated " if deprecated else ""
     detail = f"{status}{what} removed" + ("" if deprecated else " without deprecation")

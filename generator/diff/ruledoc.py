@@ -8,9 +8,12 @@ from __future__ import annotations
 import sys
 
 from generator.diff.rules import (
+    BEHAVIOUR_NOTES,
     CLIENT_RULES,
+    OASDIFF_DIFFERENCES,
     PREFIX_OVERRIDES,
     READ_ONLY_PREFIX,
+    RENAMED_SCHEMA_RULES,
     REQUEST_PREFIXES,
     RESPONSE_PREFIXES,
     RULES,
@@ -30,6 +33,14 @@ Ids and levels are oasdiff's (`checker/rules.go`) wherever oasdiff has the rule;
 
 `invitegen diff --fail-on ERR` (or `--fail-on-breaking`) exits 1 on an ERR change,
 `--fail-on WARN` on WARN or ERR; `--categories api` leaves out the generated-client rules.
+
+**Deprecation policy** (oasdiff's `--deprecation-days-stable` and `--deprecation-days-beta`;
+`DiffPolicy` in `generator.diff.compare`, 0 days by default as in oasdiff): a newly deprecated
+operation, parameter or property of a `stable` (or unlabelled) or `beta` operation must carry an
+`x-sunset` date at least that many days ahead, else `*-deprecated-sunset-missing` or
+`*-sunset-date-too-small` (ERR); `draft` and `alpha` operations need none. With 0 days a missing
+sunset is fine and only a sunset already past is refused. Sunset dates are read as `YYYY-MM-DD`
+or an RFC 3339 date-time.
 """
 
 
@@ -57,6 +68,36 @@ def _schema_section() -> list[str]:
         lines.append(f"| `{suffix}` | {request.value} | {response.value} | {_escape(summary)} |")
     lines.extend(["", "Exceptions to the table (oasdiff's):", ""])
     lines.extend(f"- `{rule_id}`: {level.value}" for rule_id, level in PREFIX_OVERRIDES.items())
+    lines.extend(
+        f"- `{rule_id}` is spelled `{spelling}`"
+        for rule_id, spelling in RENAMED_SCHEMA_RULES.items()
+    )
+    lines.extend(
+        [
+            "- `type-changed` where values travel as text (a response header, a body that is "
+            "not JSON) is `type-compatible` when the request's new type or the response's old "
+            "type is string; in a parameter it is `type-generalized`.",
+            "- A pattern changed to `.*` is `pattern-generalized`.",
+        ]
+    )
+    return lines
+
+
+def _oasdiff_section() -> list[str]:
+    lines = [
+        "## Differences from oasdiff",
+        "",
+        "Every rule id of oasdiff's `checker/rules.go` (the list is vendored in "
+        "`tests/diff_specs/oasdiff_rules.txt`; a test compares it with this table) is here at "
+        "oasdiff's level" + (", except:" if OASDIFF_DIFFERENCES else "."),
+        "",
+    ]
+    lines.extend(f"- `{rule_id}`: {reason}" for rule_id, reason in OASDIFF_DIFFERENCES.items())
+    if OASDIFF_DIFFERENCES:
+        lines.append("")
+    lines.append("The same change reported differently:")
+    lines.append("")
+    lines.extend(f"- {note}" for note in BEHAVIOUR_NOTES)
     return lines
 
 
@@ -90,7 +131,12 @@ def render_rule_table() -> str:
             for rule_id, (level, summary) in CLIENT_RULES.items()
         ),
     ]
-    sections = [_PREAMBLE.rstrip("\n"), "\n".join(client), "\n".join(_schema_section())]
+    sections = [
+        _PREAMBLE.rstrip("\n"),
+        "\n".join(client),
+        "\n".join(_schema_section()),
+        "\n".join(_oasdiff_section()),
+    ]
     sections.append("\n".join(_index_section()))
     return "\n\n".join(sections) + "\n"
 

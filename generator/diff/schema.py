@@ -18,8 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.diff.lifecycle import STABILITY_LEVELS, deprecation_verdict, stability_change
 from generator.diff.model import ChangeLog, code, new_spot, old_spot
-from generator.diff.rules import PARAMETER_PROPERTY, READ_ONLY_PREFIX, WRITE_ONLY_PREFIX
+from generator.diff.rules import (
+    PARAMETER_PROPERTY,
+    READ_ONLY_PREFIX,
+    WRITE_ONLY_PREFIX,
+    schema_rule_id,
+)
 from generator.diff.schema_branches import Child, branch_list, compare_all_of, compare_branches
 from generator.diff.schema_checks import SCHEMA_CHECKS, SHAPE_FREE_CHECKS, Finding, unrelated
 from generator.diff.schema_view import BRANCH_KEYWORDS, Node, SchemaView
@@ -40,6 +46,12 @@ class SchemaScope:
     root_subject: str
     context: str = ""
     kind: RootKind = "body"
+    # The operation's `x-stability-level` (the sunset policy depends on it).
+    stability: str | None = None
+    # A header parameter: oasdiff names some of its changes `request-header-property-*`.
+    header: bool = False
+    # Values travel as text (a non-JSON media type, a header): see `Finding.loose`.
+    loose: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,7 +200,29 @@ def _property_facts(
         verb = "deprecated" if after.flag("deprecated") else "reactivated"
         detail = "deprecated" if after.flag("deprecated") else "no longer deprecated"
         spot = new_spot(after.spot("deprecated"))
-        findings.append(Finding(f"property-{verb}", detail, spot, name, required))
+        sunset = (after.keywords["x-sunset"],) if "x-sunset" in after.keywords else ()
+        findings.append(Finding(f"property-{verb}", detail, spot, name, required, sunset=sunset))
+    findings.extend(_stability_findings(name, required, before=before, after=after))
+
+
+def _stability_findings(
+    name: str, required: bool, *, before: SchemaView, after: SchemaView
+) -> Iterator[Finding]:
+    """A property's `x-stability-level` (absent: stable) decreased, increased or invalid."""
+    old_level = before.keywords.get("x-stability-level")
+    new_level = after.keywords.get("x-stability-level")
+    verdict = stability_change(old_level, new_level)
+    if verdict is None:
+        return
+    spot = new_spot(after.spot("x-stability-level"))
+    if verdict == "invalid":
+        detail = (
+            f"x-stability-level {code(str(new_level))} is not one of {', '.join(STABILITY_LEVELS)}"
+        )
+    else:
+        shown = code(str(old_level or "stable")), code(str(new_level or "stable"))
+        detail = f"x-stability-level {verdict} from {shown[0]} to {shown[1]}"
+    yield Finding(f"property-stability-{verdict}", detail, spot, name, required)
 
 
 def _structural_children(old: SchemaView, new: SchemaView) -> Iterator[Child]:
@@ -268,21 +302,49 @@ class SchemaWalk:
             for rule in self.property_rules(finding):
                 self.add(rule, child_path, finding)
             return
-        suffix = finding.suffix
         prefix = hidden or self.prefix(path)
-        if suffix == "type-specialized" and self.scope.direction == "request" and not hidden:
+        rule = schema_rule_id(prefix, self.suffix(finding, prefix))
+        if self.scope.header and rule == f"{PARAMETER_PROPERTY}-became-enum":
+            rule = "request-header-property-became-enum"
+        self.add(rule, path, finding)
+
+    def suffix(self, finding: Finding, prefix: str) -> str:
+        """The finding's suffix as oasdiff names it at this position."""
+        suffix = finding.suffix
+        if prefix in (READ_ONLY_PREFIX, WRITE_ONLY_PREFIX):
+            return suffix
+        if suffix == "type-changed" and finding.loose == self.scope.direction:
+            # A scalar parameter is text on the wire: oasdiff calls it generalized.
+            if prefix == "request-parameter":
+                return "type-generalized"
+            if prefix == "response-header" or (self.scope.loose and prefix != PARAMETER_PROPERTY):
+                return "type-compatible"
+        if suffix == "type-specialized" and self.scope.direction == "request":
             if prefix != PARAMETER_PROPERTY:
-                suffix = "type-changed"  # oasdiff has no request-*-type-specialized
-        self.add(f"{prefix}-{suffix}", path, finding)
+                return "type-changed"  # oasdiff has no request-*-type-specialized
+        return suffix
 
     def property_rules(self, finding: Finding) -> list[str]:
         """Rule ids of a property-level finding (oasdiff names these without a depth prefix)."""
         kind = finding.suffix
+        direction = self.scope.direction
         if kind.startswith("mutability:"):
             requiredness = "required" if finding.required else "optional"
             suffix = kind.split(":", 1)[1]
-            return [f"{self.scope.direction}-{requiredness}-property-{suffix}"]
-        if self.scope.direction == "request":
+            return [f"{direction}-{requiredness}-property-{suffix}"]
+        if kind == "property-stability-invalid":
+            return ["api-invalid-stability-level"]
+        if kind == "property-deprecated":
+            owner = {"x-sunset": finding.sunset[0]} if finding.sunset else {}
+            verdict = deprecation_verdict(
+                owner, self.log.policy, self.scope.stability, self.log.today
+            )
+            return [f"{direction}-{PROPERTY_DEPRECATION[verdict]}"]
+        if self.scope.header and (
+            kind == "property-became-required" or (kind == "property-added" and finding.required)
+        ):
+            return [HEADER_PROPERTY_RULES[kind]]
+        if direction == "request":
             return _request_property_rules(kind, finding)
         return _response_property_rules(kind, finding)
 
@@ -314,6 +376,21 @@ class SchemaWalk:
             else f"{self.scope.direction} property"
         )
         return f"{owner} {code(render_path(path))}"
+
+
+# lifecycle.deprecation_verdict -> the rule-id stem after `request-`/`response-`.
+PROPERTY_DEPRECATION = {
+    "plain": "property-deprecated",
+    "with-sunset": "property-deprecated-with-sunset",
+    "missing": "property-deprecated-sunset-missing",
+    "invalid": "property-deprecated-sunset-invalid",
+    "too-small": "property-sunset-date-too-small",
+}
+# A required property added to (or made required in) a header parameter's object schema.
+HEADER_PROPERTY_RULES = {
+    "property-added": "new-required-request-header-property",
+    "property-became-required": "request-header-property-became-required",
+}
 
 
 def _request_property_rules(kind: str, finding: Finding) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from generator.diff.model import Spot, code, new_spot, old_spot
 from generator.diff.rules import BOUNDS, SUBSCHEMA_STEMS, BoundRule
@@ -23,6 +24,9 @@ class Finding:
 
     `child` names the property a property-level finding is about (`removed`, `became-required`);
     `required` says whether that property is required, `write_only` whether it is writeOnly.
+    `sunset` holds a newly deprecated property's `x-sunset` (empty: none). `loose` names the
+    direction in which a type change is harmless where values travel as text (a request whose new
+    type is string, a response whose old type was string: oasdiff's `*-type-compatible`).
     """
 
     suffix: str
@@ -32,6 +36,8 @@ class Finding:
     required: bool = False
     write_only: bool = False
     has_default: bool = False
+    sunset: tuple[Any, ...] = ()
+    loose: str = ""
 
 
 Check = Callable[[SchemaView, SchemaView], Iterator[Finding]]
@@ -76,7 +82,10 @@ def check_type(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
         yield Finding(relation, detail, _spot(old, new, "type"))
         return
     detail = f"type changed from {code(_types_text(before))} to {code(_types_text(after))}"
-    yield Finding(f"type-{relation}", detail, _spot(old, new, "type"))
+    loose = ""
+    if relation == "changed" and before and after:
+        loose = "request" if after == {"string"} else "response" if before == {"string"} else ""
+    yield Finding(f"type-{relation}", detail, _spot(old, new, "type"), loose=loose)
 
 
 def _spot(old: SchemaView, new: SchemaView, keyword: str) -> Spot:
@@ -158,7 +167,9 @@ def check_value_keyword(
         yield Finding(f"{stem}-removed", f"{keyword} {code(str(before))} removed", spot)
     else:
         detail = f"{keyword} changed from {code(str(before))} to {code(str(after))}"
-        yield Finding(f"{stem}-changed", detail, spot)
+        # oasdiff: a pattern that became `.*` accepts anything (`*-pattern-generalized`).
+        generalized = keyword == "pattern" and after == ".*"
+        yield Finding(f"{stem}-{'generalized' if generalized else 'changed'}", detail, spot)
 
 
 def check_additional_properties(old: SchemaView, new: SchemaView) -> Iterator[Finding]:

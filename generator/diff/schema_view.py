@@ -272,8 +272,10 @@ def _own_keywords(schema: dict[str, Any]) -> dict[str, Any]:
     for key in ("default", "const"):
         if key in schema:
             keywords[key] = canonical(schema[key])
-    if isinstance(schema.get("x-sunset"), str):
-        keywords["x-sunset"] = schema["x-sunset"]
+    # Lifecycle extensions, read as they are: `lifecycle` judges what a value means.
+    for key in ("x-sunset", "x-stability-level"):
+        if key in schema:
+            keywords[key] = schema[key]
     return keywords
 
 
