@@ -7,7 +7,7 @@ a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything e
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -163,6 +163,9 @@ class ModuleCompiler:
         # objects whose properties `$ref` the next level twice exponential (issue 18, H1).
         self.too_long_to_inline: set[str] = set()
         self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
+        # Predicates whose inline code was not guards only: (pointer, dynamic scope, known
+        # types, defers, has_depth) -> they are calls of their function.
+        self.called_predicates: set[tuple[str, DynamicScope, frozenset[str], bool, bool]] = set()
 
     def learned(self) -> Knowledge:
         """Reference targets, recursive functions and deferred formats seen in this pass."""
@@ -396,15 +399,21 @@ class ModuleCompiler:
         `tail`: the caller's check fails exactly when this does, so a boolean walk that defers
         formats may defer them here too.
         """
+        defers = tail and scope.defers
+        remembered = (pointer, scope.context, known_types, defers, scope.has_depth)
+        if remembered in self.called_predicates:
+            # Found to need its function before (the caller's other variants ask again): the
+            # inline attempt would be compiled only to be thrown away once more.
+            return self.call(replace(scope, defers=defers), pointer, Variant.FAST, Target(argument))
         # Formats the expression defers are deferred by the function it is written into.
         scratch = Scope(
             self,
             Variant.FAST,
-            scope.pointer,
+            self._predicate_caller(scope, pointer, argument),
             CodeWriter(1),
             scope.has_depth,
             dict(scope.counters),
-            defers=tail and scope.defers,
+            defers=defers,
             deferred=scope.deferred,
             forwards=scope.forwards,
             context=scope.context,
@@ -422,8 +431,27 @@ class ModuleCompiler:
             self.in_predicate -= 1
         expression = guards_expression(scratch.writer.lines, 1)
         if expression is None:
-            return self.call(scratch, pointer, Variant.FAST, target)
+            self.called_predicates.add(remembered)
+            return self.call(replace(scratch, pointer=scope.pointer), pointer, Variant.FAST, target)
         return expression
+
+    def _predicate_caller(self, scope: Scope, pointer: str, argument: str) -> str:
+        """The function that calls made by a predicate's inline code are attributed to.
+
+        The checking pass compiles only the boolean walk, where a branch may be inlined into
+        its caller; the error walks call it as a function (to say why it failed). The calls it
+        makes are attributed to the branch, called by the caller, so that the recursion found
+        in this pass is the one of every walk (else a further pass would be needed to learn it).
+        """
+        if not self.checking:
+            return scope.pointer
+        key = self.function_key(scope, pointer)
+        if self.location(key) != pointer:  # a `$ref` alias: calls go to its target directly
+            return scope.pointer
+        self.edges.add((scope.pointer, key))
+        if argument == "data":
+            self.same_instance_edges.add((scope.pointer, key))
+        return key
 
     def callable_name(self, scope: Scope, pointer: str) -> str | None:
         """Fast function name usable with map() over members, for a subschema that is a `$ref`."""
@@ -454,8 +482,10 @@ class ModuleCompiler:
         """Compile queued functions (and those they queue) until none are left."""
         while self.queue:
             pointer, variant = self.queue.popleft()
-            self.queued.discard((pointer, variant))
+            # Still counted as queued while it compiles: its header asks for its own name, which
+            # queued every function a second time (half of the compile time was spent on that).
             self.functions[(pointer, variant)] = self._compile_function(pointer, variant)
+            self.queued.discard((pointer, variant))
 
     def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
         """Source lines of one function."""

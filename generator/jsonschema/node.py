@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from generator.errors import join_pointer
+from generator.errors import escape_pointer_token
 from generator.jsonschema.resources import ROOT_SCOPE, DynamicScope
 from generator.jsonschema.writer import CodeWriter, name_from_pointer, string_literal
 from generator.vocabulary import DEFAULT_DIALECT, DIALECTS, Dialect
@@ -196,8 +196,15 @@ class Node:
         return self.scope.compiler
 
     def at(self, *tokens: str | int) -> str:
-        """Pointer of a keyword (and deeper tokens) of this node."""
-        return join_pointer(self.pointer, *tokens)
+        """Pointer of a keyword (and deeper tokens) of this node (`join_pointer`, inlined: it is
+        the compiler's most frequent call)."""
+        pointer = self.pointer or "#"
+        for token in tokens:
+            text = token if isinstance(token, str) else str(token)
+            if "~" in text or "/" in text:
+                text = escape_pointer_token(text)
+            pointer = f"{pointer}/{text}"
+        return pointer
 
     def constant(self, kind: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Module constant named after this node's pointer: `_DRIVE_RECIPIENT_EMAIL_PATTERN`."""

@@ -95,6 +95,11 @@ class Resources:
         self.recursive_refs = False  # whether any $recursiveRef exists
         self._keys: dict[str, tuple[str, DynamicScope]] = {}
         self._scopes: dict[DynamicScope, int] = {ROOT_SCOPE: 0}
+        # Lookups by location, remembered: every location is asked for once per function variant
+        # and pass. Indexing a document later adds no place under an already known location.
+        self._schemas: dict[str, Any] = {}
+        self._place_of: dict[str, Place] = {}
+        self._resolved: dict[tuple[str, str], str] = {}
         default = dialect_named(draft or DEFAULT_DIALECT)
         self._add_document("", root, default)
 
@@ -274,16 +279,21 @@ class Resources:
 
     def place(self, location: str) -> Place:
         """Base URI, dialect and resource in effect at `location`."""
+        if location in self._place_of:
+            return self._place_of[location]
         probe = location
         while probe not in self.places:
             head, _, _ = probe.rpartition("/")
             if "#" not in head:  # pragma: no cover - every document root is indexed
                 raise SchemaCompileError(location, "location outside every document")
             probe = head
+        self._place_of[location] = self.places[probe]
         return self.places[probe]
 
     def schema_at(self, location: str) -> Any:
         """The subschema at a location; a missing one is a compile error."""
+        if location in self._schemas:
+            return self._schemas[location]
         document_uri = location.partition("#")[0]
         if document_uri not in self.documents:
             raise SchemaCompileError(location, "reference target does not exist")
@@ -297,10 +307,17 @@ class Resources:
                 current = current[int(token)]
             else:
                 raise SchemaCompileError(location, "reference target does not exist")
+        self._schemas[location] = current
         return current
 
     def resolve(self, reference: str, location: str) -> str:
         """The location a `$ref` written at `location` (the schema holding it) points to."""
+        if (reference, location) not in self._resolved:
+            self._resolved[(reference, location)] = self._resolve(reference, location)
+        return self._resolved[(reference, location)]
+
+    def _resolve(self, reference: str, location: str) -> str:
+        """`resolve`, not remembered."""
         place = self.place(location)
         address, fragment = split_fragment(join_uri(place.base, reference))
         resource = self._resource(address, place.dialect)

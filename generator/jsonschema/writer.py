@@ -6,6 +6,7 @@ import ast
 import re
 import reprlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from generator.errors import SchemaCompileError, unescape_pointer_token
@@ -44,10 +45,10 @@ class CodeWriter:
 
     def uses(self, name: str) -> bool:
         """Whether any line mentions the identifier `name` outside string literals."""
-        pattern = re.compile(rf"\b{re.escape(name)}\b")
         # The substring test first: most lines do not mention the name at all.
         return any(
-            name in text and pattern.search(_STRING_LITERAL.sub("''", text)) for text in self.lines
+            name in text and _word_pattern(name).search(_STRING_LITERAL.sub("''", text))
+            for text in self.lines
         )
 
     def add_block(
@@ -72,11 +73,25 @@ class CodeWriter:
         self.lines.extend(shifted.lines)
 
 
+@lru_cache(maxsize=4096)
+def _word_pattern(name: str) -> re.Pattern[str]:
+    """`name` as a whole word."""
+    return re.compile(rf"\b{re.escape(name)}\b")
+
+
+@lru_cache(maxsize=65536)
 def string_literal(text: str) -> str:
-    """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long."""
+    """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long.
+
+    Cached: every schema location is written into three function variants.
+    """
     literal = ascii(text)
     if len(literal) <= _STRING_PIECE_LENGTH:
         return literal
+    if literal[0] == "'" and len(literal) == len(text) + 2:
+        # Nothing was escaped (the common case): every piece holds the same number of characters.
+        size = _STRING_PIECE_LENGTH - 2
+        return " ".join(f"'{text[start : start + size]}'" for start in range(0, len(text), size))
     pieces: list[str] = []
     start = 0
     while start < len(text):
@@ -110,6 +125,8 @@ def short_repr(value: object, limit: int = 80) -> str:
 
 def comment_text(text: str, limit: int = 72) -> str:
     """Text safe inside a one-line docstring: ASCII escapes, no quotes or backslashes left raw."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return text if len(text) <= limit else text[: limit - 3] + "..."
     # Escaped one character at a time, so a cut never splits an escape (`\\xe9` into `\\xe`).
     pieces = [
         character.encode("unicode_escape").decode("ascii").replace('"', '\\"') for character in text
@@ -126,12 +143,14 @@ def comment_text(text: str, limit: int = 72) -> str:
     return "".join(kept) + "..."
 
 
-def pointer_tokens(pointer: str) -> list[str]:
-    """`#/$defs/a~1b` -> ['$defs', 'a/b']."""
+@lru_cache(maxsize=65536)
+def pointer_tokens(pointer: str) -> tuple[str, ...]:
+    """`#/$defs/a~1b` -> ('$defs', 'a/b')."""
     body = pointer.partition("#")[2] if "#" in pointer else pointer
-    return [unescape_pointer_token(token) for token in body.split("/")[1:]] if body else []
+    return tuple(unescape_pointer_token(token) for token in body.split("/")[1:]) if body else ()
 
 
+@lru_cache(maxsize=65536)
 def name_from_pointer(pointer: str) -> str:
     """`#/$defs/driveRecipient/properties/email` -> `drive_recipient_email`; `#` -> `root`."""
     words = [
