@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -24,6 +25,7 @@ from generator.spec.refs import ResolvedSpec
 from tests.conftest import SPEC
 
 Json = Any
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _write(folder: Path, name: str, data: Json) -> Path:
@@ -148,16 +150,84 @@ def test_mistyped_keywords_give_a_report_or_located_errors_never_a_traceback(
     forward: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
-    broken_path = _write(folder, "broken.json", _mistyped(_invite(), edits))
+    broken_path = folder / "broken.yaml"
+    text = yaml.dump(_mistyped(_invite(), edits), Dumper=_DUMPER, sort_keys=False)
+    broken_path.write_text(text, encoding="utf-8")
     try:
         broken = load_spec(broken_path)
         pair = (_invite_resolved(), broken) if forward else (broken, _invite_resolved())
         report = diff_specs(*pair)
     except SpecErrors as failure:
-        assert failure.errors and all(error.line >= 1 for error in failure.errors)
+        assert failure.errors
+        for error in failure.errors:  # file:line:col: #/pointer: message, inside the file
+            assert error.file.endswith("broken.yaml") and error.pointer.startswith("#")
+            assert 1 <= error.line <= len(text.splitlines()) and error.column >= 1
+            assert str(error).startswith(f"{error.file}:{error.line}:{error.column}: #")
         return
     for render in (report.render_text, report.render_markdown, report.render_json):
         assert render()
+
+
+# ---- mistyped keywords: one located error each ------------------------------------------------------
+
+
+def _first_pointer(data: Json, under: tuple[str | int, ...], key: str) -> tuple[str | int, ...]:
+    """The first path below `under` (document order) whose last token is `key`."""
+    for path in _pointers():
+        if path[: len(under)] == under and path[-1] == key and len(path) > len(under):
+            return path
+    raise AssertionError(f"no {key!r} under {under}")
+
+
+MISTYPED = [
+    ("required", 5, "`required` must be an array of strings, not an integer"),
+    ("properties", [], "`properties` must be an object of schemas, not an array"),
+    ("enum", {}, "`enum` must be an array, not an object"),
+    ("items", 3, "`items` must be a schema (an object or a boolean), not an integer"),
+    ("type", 5, "`type` must be a string or an array of strings, not an integer"),
+    ("maxLength", -1, "`maxLength` must be a non-negative integer, not an integer"),
+    ("additionalProperties", "no", "`additionalProperties` must be a schema"),
+    ("anyOf", {}, "`anyOf` must be an array of schemas, not an object"),
+    ("readOnly", "yes", "`readOnly` must be a boolean, not a string"),
+    ("pattern", 5, "`pattern` must be a string, not an integer"),
+]
+
+
+@pytest.mark.parametrize(("keyword", "value", "message"), MISTYPED)
+def test_a_mistyped_schema_keyword_is_one_located_error(
+    tmp_path: Path, keyword: str, value: Json, message: str
+) -> None:
+    path = _first_pointer(_invite(), ("components", "schemas"), keyword)
+    _check_located(tmp_path, path, value, message)
+
+
+def test_mistyped_operation_keywords_are_located_errors(tmp_path: Path) -> None:
+    for under, keyword, value, message in (
+        (("paths",), "parameters", {}, "`parameters` must be an array of parameter objects"),
+        (("paths",), "responses", [], "`responses` must be an object of response objects"),
+        (("paths",), "requestBody", "x", "`requestBody` must be a request body object"),
+        (("paths",), "security", {"a": 1}, "`security` must be an array of security"),
+        (("components",), "content", 1, "`content` must be an object of media type objects"),
+    ):
+        _check_located(tmp_path, _first_pointer(_invite(), under, keyword), value, message)
+    _check_located(tmp_path, ("paths",), [], "`paths` must be an object of path item objects")
+
+
+def _check_located(tmp_path: Path, path: tuple[str | int, ...], value: Json, message: str) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = yaml.safe_dump(_mistyped(_invite(), [(path, value)]), sort_keys=False)
+    broken.write_text(text, encoding="utf-8")
+    for old, new in ((SPEC, broken), (broken, SPEC)):
+        with pytest.raises(SpecErrors) as failure:
+            diff_paths(old, new)
+        [error] = failure.value.errors
+        assert error.pointer == "#/" + "/".join(
+            str(token).replace("~", "~0").replace("/", "~1") for token in path
+        ), error
+        assert message in error.message, error
+        # The error points at the value: on the keyword's line, or below it for a block value.
+        lines = text.splitlines()[max(error.line - 2, 0) : error.line]
+        assert any(f"{path[-1]}:" in line for line in lines), (error, lines)
 
 
 # ---- linear time -----------------------------------------------------------------------------------
@@ -356,3 +426,17 @@ def test_a_huge_integer_or_a_nul_in_a_ref_is_a_located_error(tmp_path: Path) -> 
         assert (Path(error.file).name, error.line) == (name, line)
         assert words in error.message
     assert diff_paths(good, good).changes == ()
+
+
+PUBLIC_SPECS = sorted(
+    path
+    for path in (Path(__file__).resolve().parent / "public_specs").iterdir()
+    if path.suffix in (".yaml", ".yml", ".json")
+)
+
+
+def test_the_shape_check_refuses_none_of_the_public_specs() -> None:
+    """Valid specs the generator accepts load for diffing unchanged (no false mistyping)."""
+    assert len(PUBLIC_SPECS) >= 30
+    for path in [SPEC, *PUBLIC_SPECS]:
+        assert diff_specs(load_spec(path), load_spec(path)).changes == (), path

@@ -1,4 +1,5 @@
-"""Diff inputs: a spec argument (a file, or `git:REV:path`) -> `ResolvedSpec`.
+"""Diff inputs: a spec argument (a file, or `git:REV:path`) -> `ResolvedSpec` (OpenAPI 3.x, every
+keyword the differ reads of the right JSON type: `shape`).
 
 `git:REV:path` is read with `git show REV:path` into a temporary folder, together with every file
 it references through relative `$ref`s (found by loading each fetched file), so a spec split over
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.diff.shape import shape_errors
 from generator.errors import SpecError, SpecErrors
 from generator.spec.loader import SpecDocument, display_path_for, load_document
 from generator.spec.refs import Origin, ResolvedSpec, iter_refs, resolve_spec
@@ -85,6 +87,10 @@ def load_spec(argument: str | Path | GitSource) -> ResolvedSpec:
     if problem is not None:
         pointer, message = problem
         raise SpecErrors([resolved.error(pointer, message)])
+    # A mistyped keyword would read as absent and the diff would report a change that is not one.
+    errors = shape_errors(resolved)
+    if errors:
+        raise SpecErrors(errors)
     return resolved
 
 
