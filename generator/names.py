@@ -55,6 +55,7 @@ _RESERVED = frozenset(
         "EnumT",
         "Final",
         "FrozenRecord",
+        "DateTimeText",
         "GraphClient",
         "GraphDateTime",
         "GraphError",

@@ -177,7 +177,7 @@ def test_inline_bodies_are_named_models(models: ModuleType) -> None:
     )
     assert response.labels == {"a": models.RenameOwner200ResponseLabelsValue(text="t")}
     assert response.history == ["2024-01-01T00:00:00Z", 3]
-    assert type(response.history[0]).__name__ == "GraphDateTime"
+    assert type(response.history[0]).__name__ == "DateTimeText"
 
 
 def test_every_body_round_trips(

@@ -507,7 +507,7 @@ def test_colliding_names_become_distinct_identifiers(colliding: tuple[Path, Gene
     api = generation.api
     classes = [model.class_name for model in api.models] + [enum.class_name for enum in api.enums]
     assert len(set(classes)) == len(classes)
-    runtime = {"ApiClient", "ClassVar", "Enum", "GraphClient", "GraphDateTime", "InviteResult"}
+    runtime = {"ApiClient", "ClassVar", "DateTimeText", "Enum", "GraphClient", "InviteResult"}
     assert not runtime & set(classes), "a model shadows a name the package defines"
     methods = [operation.method_name for operation in api.operations]
     assert len(set(methods)) == len(methods) and not {"send", "close"} & set(methods)

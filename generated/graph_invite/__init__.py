@@ -27,6 +27,7 @@ from graph_invite.errors import (
     ValidationError,
 )
 from graph_invite.graph import (
+    GraphDateTime,
     GraphDecodeError,
     GraphError,
     GraphResponseTooLargeError,
@@ -70,7 +71,7 @@ from graph_invite.request_info import RequestInfo
 from graph_invite.results import ApiResult
 from graph_invite.security import MissingCredentialsError
 from graph_invite.transport import CallOptions, RetryPolicy
-from graph_invite.types import UNSET, GraphDateTime, Unset
+from graph_invite.types import UNSET, DateTimeText, Unset
 
 __version__ = "1.2.0+invitegen.0.2.0"
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "CallOptions",
     "CreateLinkRequest",
     "CreateLinkScope",
+    "DateTimeText",
     "DriveRecipient",
     "ErrorDetails",
     "GrantRequest",

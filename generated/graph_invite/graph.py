@@ -13,8 +13,9 @@ server on a Graph host such as graph.microsoft.com); their clients use `GRAPH_RU
   (`WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`).
 - `graph_error_fields`: Graph's error shape, `{"error": {"code", "message", "innerError":
   {"request-id", "client-request-id", "date", "code"?, "innerError"?}}}`.
-- `GraphError`, `GraphThrottledError`, ...: the names earlier Graph packages exported, bound to
-  the general `ApiError` classes (an `except GraphError` catches every error of a call).
+- `GraphError`, `GraphThrottledError`, ..., `GraphDateTime`: the names earlier Graph packages
+  exported, bound to the general classes (`ApiError`, ..., `types.DateTimeText`; an
+  `except GraphError` catches every error of a call).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .errors import (
 )
 from .request_info import Segment, multi_segment, qualified
 from .service import ServiceRules
+from .types import DateTimeText
 
 # One auth-param of a challenge: name="quoted value" or name=token.
 _AUTH_PARAM = re.compile(r'([!#$%&\'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
@@ -136,9 +138,11 @@ GraphDecodeError = ApiDecodeError
 GraphResponseTooLargeError = ApiResponseTooLargeError
 GraphTimeoutError = ApiTimeoutError
 GraphVersionError = ApiVersionError
+GraphDateTime = DateTimeText
 
 __all__ = [
     "GRAPH_RULES",
+    "GraphDateTime",
     "GraphDecodeError",
     "GraphError",
     "GraphResponseTooLargeError",

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
-from graph_invite.types import UNSET, GraphDateTime, Record, Unset, enum_value
+from graph_invite.types import UNSET, DateTimeText, Record, Unset, enum_value
 from graph_invite.validators import (
     validate_create_link_request,
     validate_drive_recipient,
@@ -1268,7 +1268,7 @@ class Permission(Record):
     inherited_from: ItemReference | Unset | None
     share_id: str | Unset | None
     has_password: bool | Unset | None
-    expiration_date_time: GraphDateTime | Unset | None
+    expiration_date_time: DateTimeText | Unset | None
     error: InviteRecipientError | Unset | None
     deprecated_granted_to: str | Unset
     deprecated_granted_to_identities: str | Unset
@@ -1289,7 +1289,7 @@ class Permission(Record):
         inherited_from: ItemReference | Unset | None = UNSET,
         share_id: str | Unset | None = UNSET,
         has_password: bool | Unset | None = UNSET,
-        expiration_date_time: GraphDateTime | Unset | None = UNSET,
+        expiration_date_time: DateTimeText | Unset | None = UNSET,
         error: InviteRecipientError | Unset | None = UNSET,
         deprecated_granted_to: str | Unset = UNSET,
         deprecated_granted_to_identities: str | Unset = UNSET,
@@ -1375,7 +1375,7 @@ class Permission(Record):
         instance.has_password = data["hasPassword"] if "hasPassword" in data else UNSET
         if "expirationDateTime" in data:
             value = data["expirationDateTime"]
-            instance.expiration_date_time = None if value is None else GraphDateTime(value)
+            instance.expiration_date_time = None if value is None else DateTimeText(value)
         else:
             instance.expiration_date_time = UNSET
         if "error" in data:
@@ -1522,13 +1522,13 @@ class PermissionUpdate(Record):
     _fields: ClassVar[tuple[str, ...]] = ("roles", "expiration_date_time")
     _wire_names: ClassVar[frozenset[str]] = frozenset(["expirationDateTime", "roles"])
     roles: list[PermissionRole] | Unset
-    expiration_date_time: GraphDateTime | Unset | None
+    expiration_date_time: DateTimeText | Unset | None
 
     def __init__(
         self,
         *,
         roles: list[PermissionRole] | Unset = UNSET,
-        expiration_date_time: GraphDateTime | Unset | None = UNSET,
+        expiration_date_time: DateTimeText | Unset | None = UNSET,
     ) -> None:
         self.roles = roles
         self.expiration_date_time = expiration_date_time
@@ -1550,7 +1550,7 @@ class PermissionUpdate(Record):
             instance.roles = UNSET
         if "expirationDateTime" in data:
             value = data["expirationDateTime"]
-            instance.expiration_date_time = None if value is None else GraphDateTime(value)
+            instance.expiration_date_time = None if value is None else DateTimeText(value)
         else:
             instance.expiration_date_time = UNSET
         return instance

@@ -35,8 +35,9 @@ class Unset(enum.Enum):
 UNSET: Final = Unset.UNSET
 
 
-class GraphDateTime(str):
-    """A date-time kept exactly as Graph wrote it (`Z`, seven fraction digits), readable as a datetime.
+class DateTimeText(str):
+    """A date-time kept exactly as the service wrote it (Graph: `Z`, seven fraction digits),
+    readable as a datetime.
 
     Round-trips byte for byte: `to_dict()` writes back the original text. `to_datetime()` parses it;
     digits past the microsecond are truncated because `datetime` cannot hold them.
@@ -45,15 +46,15 @@ class GraphDateTime(str):
     __slots__ = ()
 
     @classmethod
-    def from_datetime(cls, value: datetime) -> GraphDateTime:
+    def from_datetime(cls, value: datetime) -> DateTimeText:
         """An aware datetime in RFC 3339 form (`Z` for UTC); a naive datetime is refused."""
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("a naive datetime has no UTC offset; Graph needs one")
+            raise ValueError("a naive datetime has no UTC offset; RFC 3339 needs one")
         text = value.isoformat()
         return cls(text[:-6] + "Z" if text.endswith("+00:00") else text)
 
     def to_datetime(self) -> datetime:
-        """The value as an aware datetime (naive only if Graph sent no offset)."""
+        """The value as an aware datetime (naive only if the service sent no offset)."""
         from datetime import datetime, timedelta, timezone
 
         match = _DATE_TIME.fullmatch(self)
@@ -74,7 +75,7 @@ class GraphDateTime(str):
 
 
 def open_enum(kind: type[EnumT], value: str) -> EnumT | str:
-    """The enum member for a known value, or the string itself for a value Graph added later."""
+    """The enum member for a known value, or the string itself for a value the service added later."""
     try:
         return kind(value)
     except ValueError:
@@ -106,7 +107,7 @@ def json_value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value._value_
     if value is None or isinstance(value, (str, int, float)):
-        return value  # bool is an int; GraphDateTime is a str holding its original text
+        return value  # bool is an int; DateTimeText is a str holding its original text
     if isinstance(value, list):
         return [json_value(item) for item in value]
     if isinstance(value, dict):

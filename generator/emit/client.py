@@ -85,6 +85,7 @@ _ERROR_NAMES = (
 # What a Graph package exports from the runtime module `graph`: its helpers and the Graph names
 # of the error classes (aliases; the clients are aliased in `client.py`).
 _GRAPH_NAMES = (
+    "GraphDateTime",
     "encode_sharing_url",
     "item_path",
     *(name.replace("Api", "Graph", 1) for name in _ERROR_NAMES if name.startswith("Api")),
@@ -189,7 +190,7 @@ def _request_imports(
     lines += _import_line(
         api.package,
         "types",
-        _used(["UNSET", "Unset", "GraphDateTime", "enum_value", "json_value"], texts),
+        _used(["UNSET", "Unset", "DateTimeText", "enum_value", "json_value"], texts),
     )
     lines += _import_line(api.package, "validators", {b["validator"] for b in bodies})
     return lines
@@ -228,7 +229,7 @@ def _client_imports(
         api.package,
         "types",
         {
-            *_used(["UNSET", "Unset", "GraphDateTime", "json_value", "validating"], texts),
+            *_used(["UNSET", "Unset", "DateTimeText", "json_value", "validating"], texts),
             *(["UNSET"] if uses_unset else []),
         },
     )
@@ -355,7 +356,7 @@ def emit_client(
             "RequestInfo",
             "UNSET",
             "Unset",
-            "GraphDateTime",
+            "DateTimeText",
             *(result.class_name for result in results),
             *_type_names(api),
         }
@@ -396,7 +397,7 @@ def emit_client(
             *_import_line(api.package, "results", ["ApiResult"]),
             *_import_line(api.package, "security", _SECURITY_NAMES),
             *_import_line(api.package, "transport", ["CallOptions", "RetryPolicy"]),
-            *_import_line(api.package, "types", ["UNSET", "GraphDateTime", "Unset"]),
+            *_import_line(api.package, "types", ["UNSET", "DateTimeText", "Unset"]),
         ],
         "init_exports": import_order(exports),
         "example_call": _example_call(operations[0]) if operations else "",

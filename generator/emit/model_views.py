@@ -239,7 +239,7 @@ def model_imports(api: Api, package: str) -> list[str]:
     hints += " ".join(union.hint for union in api.unions)
     types_names = import_order(
         {"UNSET", "Record", "Unset"}
-        | ({"GraphDateTime"} if "GraphDateTime" in hints else set())
+        | ({"DateTimeText"} if "DateTimeText" in hints else set())
         | ({"enum_value"} if open_enums(api) else set())
         | ({"json_value"} if api.unions else set())
     )

@@ -18,7 +18,7 @@ from generator.names import docstring, py_literal, python_identifier
 _CLIENT_MODULE_NAMES = frozenset(
     {"ApiClient", "ApiResult", "AsyncApiClient", "AsyncBaseClient", "BaseClient", "ServiceRules"}
     | {"AsyncGraphClient", "GraphClient"}
-    | {"ResponseTable", "ClassVar", "Any", "Mapping", "UNSET", "Unset", "GraphDateTime"}
+    | {"ResponseTable", "ClassVar", "Any", "Mapping", "UNSET", "Unset", "DateTimeText"}
 )
 
 

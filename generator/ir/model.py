@@ -23,7 +23,7 @@ _SCALAR_HINTS = {
     "integer": "int",
     "number": "float",
     "boolean": "bool",
-    "datetime": "GraphDateTime",
+    "datetime": "DateTimeText",
     "any": "Any",
     "object": "dict[str, Any]",
     "bytes": "bytes",
@@ -104,7 +104,7 @@ class TypeRef:
             return self._map(expression, self.item.decode_nullable, depth)
         decoders = {
             "union": f"{self.union.decoder if self.union else ''}({{0}})",
-            "datetime": "GraphDateTime({0})",
+            "datetime": "DateTimeText({0})",
             "model": f"{self.target}._from_valid({{0}})",
             "enum": (
                 f"{enum_members_name(self.target)}.get({{0}}, {{0}})"
