@@ -50,7 +50,7 @@ compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build
 	$(BIN)/python -m zipfile -e $(COMPILED)/*.whl $(COMPILED)/site
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q -p no:cacheprovider tests/test_compiled_differential.py
 
-demo: $(STAMP)  ## start the mock Graph service, send a 200 and a 207 invite with the generated client, stop it
+demo: $(STAMP)  ## the mock Graph service and the generated client: invite (200, 207), list, revoke, list
 	$(BIN)/python demo/run_demo.py
 
 bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json; PART=scale runs one part

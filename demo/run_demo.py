@@ -1,11 +1,9 @@
-"""`make demo`: start the mock Graph service; invite (200 and 207) with the generated client, list
-the permissions the mock now holds for the item, revoke one, list again.
+"""`make demo`: start the mock Graph service; with the generated client, invite (200 and 207), list
+the permissions the mock now holds for the item, revoke one, list again, and show that the revoked
+permission is gone (404).
 
 The mock runs as a subprocess (`python -m generator mock --port 0`) on a free loopback port and is
-stopped with SIGINT at the end, whatever happens; its request log is printed last. Listing and
-revoking use the spec's permission operations when it has them (plain HTTP, so the demo does not
-depend on the generated method names); a spec without them answers 404 and the demo lists the
-mock's state through its control path `GET /_mock/state` instead.
+stopped with SIGINT at the end, whatever happens; its request log is printed last.
 """
 
 from __future__ import annotations
@@ -17,8 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
-from graph_invite import GraphClient, InviteResult, Permission
+from graph_invite import GraphClient, GraphError, InviteResult, Permission
 from graph_invite.types import enum_value
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,56 +84,52 @@ def show(title: str, result: InviteResult) -> None:
         print(describe(permission))
 
 
-ITEM_PATH = "/v1.0/drives/b!demo-drive/items/01DEMOITEM"
+DRIVE = "b!demo-drive"  # Graph drive ids start `b!`; the client sends it percent-encoded
+ITEM = "01DEMOITEM"
 TOKEN = "demo-token"  # noqa: S105 (the mock accepts any bearer token not starting with "expired")
 
 
-def list_permissions(http: httpx.Client, title: str) -> list[dict[str, Any]]:
-    """The item's permissions: the spec's list operation, else the mock's state."""
-    response = http.get(f"{ITEM_PATH}/permissions")
-    if response.status_code == 200:
-        source = f"GET {ITEM_PATH}/permissions"
-        permissions: list[dict[str, Any]] = response.json()["value"]
-    else:
-        source = f"GET /_mock/state (the spec has no list operation: {response.status_code})"
-        items = http.get("/_mock/state").json()["items"]
-        permissions = items.get(ITEM_PATH.removeprefix("/v1.0"), [])
-    print(f"\n{title}: {source}")
-    for permission in permissions:
-        who = (permission.get("invitation") or {}).get("email") or permission["id"]
-        print(f"   {who:<32} roles={','.join(permission.get('roles', []))}")
-    return permissions
+def list_permissions(graph: GraphClient, title: str) -> list[Permission]:
+    """The item's permissions, through the spec's list operation."""
+    result = graph.drives_items_list_permissions(DRIVE, ITEM)
+    print(f"\n{title}: drives_items_list_permissions -> HTTP {result.status_code}")
+    for permission in result.body.value:
+        who = getattr(permission.invitation, "email", None) or permission.id_
+        roles = ",".join(enum_value(role) for role in permission.roles or [])
+        print(f"   {who:<32} roles={roles:<6} permission {permission.id_}")
+    return list(result.body.value)
 
 
-def revoke(http: httpx.Client, permission: dict[str, Any]) -> None:
-    """DELETE one permission (204), as the spec's delete operation does."""
-    response = http.delete(f"{ITEM_PATH}/permissions/{permission['id']}")
+def revoke(graph: GraphClient, permission: Permission) -> None:
+    """Delete one permission (204); fetching it afterwards is a 404 `GraphError`."""
+    assert isinstance(permission.id_, str)
+    deleted = graph.drives_items_delete_permission(DRIVE, ITEM, permission.id_)
     print(
-        f"\n4) revoke: DELETE {ITEM_PATH}/permissions/{permission['id']} -> {response.status_code}"
+        f"\n4) revoke: drives_items_delete_permission({permission.id_}) -> HTTP {deleted.status_code}"
     )
-    if response.status_code in (404, 405):
-        print("   (the spec has no delete operation yet, so the mock does not route it)")
+    try:
+        graph.drives_items_get_permission(DRIVE, ITEM, permission.id_)
+    except GraphError as error:
+        print(f"   get it again -> HTTP {error.status_code} {error.code}: {error.message}")
+    else:
+        raise SystemExit("the revoked permission is still there")
 
 
 def run(base_url: str) -> None:
-    """The two invites through the generated client, then list, revoke, list."""
+    """The two invites, then list, revoke, list, all through the generated client."""
     body: dict[str, Any] = {"roles": ["write"], "sendInvitation": True, "requireSignIn": True}
     with GraphClient(token=TOKEN, base_url=base_url) as graph:
         show(
             "1) drives_items_invite: POST /v1.0/drives/{drive-id}/items/{item-id}/invite",
-            graph.drives_items_invite("b!demo-drive", "01DEMOITEM", {**body, "recipients": TEAM}),
+            graph.drives_items_invite(DRIVE, ITEM, {**body, "recipients": TEAM}),
         )
         show(
             "2) drives_items_invite again, one recipient unreachable",
-            graph.drives_items_invite(
-                "b!demo-drive", "01DEMOITEM", {**body, "recipients": WITH_UNREACHABLE}
-            ),
+            graph.drives_items_invite(DRIVE, ITEM, {**body, "recipients": WITH_UNREACHABLE}),
         )
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
-        permissions = list_permissions(http, "3) list the item's permissions")
-        revoke(http, permissions[0])
-        list_permissions(http, "5) list again")
+        permissions = list_permissions(graph, "3) list the item's permissions")
+        revoke(graph, permissions[0])
+        list_permissions(graph, "5) list again")
 
 
 def main() -> int:

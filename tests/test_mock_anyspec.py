@@ -179,3 +179,68 @@ def test_a_deleted_path_is_404_until_reset(petstore: MockService) -> None:
     assert send(app, "GET", "/v2/pets/6").status_code == 200
     send(app, "POST", "/_mock/reset")
     assert send(app, "GET", "/v2/pets/5").status_code == 200
+
+
+def test_undocumented_errors_take_the_specs_usual_error_shape(petstore: MockService) -> None:
+    app = MockApp(petstore)
+    for method, path, status in [("GET", "/v2/nowhere", 404), ("PUT", "/v2/pets/1", 405)]:
+        response = send(app, method, path)
+        assert response.status_code == status
+        # No operation documents these; the petstore's `default` Error is its usual shape.
+        error = response.json()
+        conforms(error, petstore_schema("Error"))
+        assert error["code"] == status and "error" not in error
+        assert response.headers["content-type"].startswith("application/json")
+
+
+def test_without_an_error_schema_errors_are_problem_details(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "get": {"responses": {"200": {"description": "ok"}}},
+            }
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    app = MockApp(MockService.from_spec(path))
+    missing = send(app, "GET", "/nowhere")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert missing.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "The resource could not be found.",
+    }
+    invalid = send(app, "GET", "/things/x")
+    problem = invalid.json()
+    assert invalid.status_code == 400 and problem["title"] == "Bad Request"
+    assert problem["target"] == "id" and "itemNotFound" not in invalid.text
+
+
+@pytest.mark.parametrize(
+    ("setting", "server", "layer"),
+    [
+        (None, "https://petstore.example/v1", "plain"),
+        (None, "https://graph.microsoft.com/v1.0", "graph"),
+        (None, "https://microsoftgraph.chinacloudapi.cn/v1.0", "graph"),
+        (True, "https://petstore.example/v1", "graph"),
+        (False, "https://graph.microsoft.com/v1.0", "plain"),
+    ],
+)
+def test_the_layer_follows_the_generators_graph_rule(
+    tmp_path: Path, setting: bool | None, server: str, layer: str
+) -> None:
+    spec: dict[str, Any] = yaml.safe_load(PETSTORE.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": server}]
+    if setting is not None:
+        spec["x-invitegen"] = {"graph": setting}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    assert MockService.from_spec(path).layer.name == layer

@@ -145,6 +145,15 @@ def test_state_file_fixtures_and_reset(tmp_path: Path) -> None:
             assert client.get("/_mock/state").json() == {
                 "items": {"/drives/d1/items/i1": [{"id": "P1", "roles": ["owner"]}]}
             }
+    # A fixture may percent-encode a Graph drive id (`b%21`); a client may send it either way.
+    state.write_text(json.dumps({"items": {"/drives/b%21x/items/i1": [{"id": "P2"}]}}))
+    fixtures = load_fixtures(state, permission_checker(api))
+    with MockServer(MockService(api, GraphLayer(api, fixtures))) as server:
+        with httpx.Client(base_url=server.url, headers=AUTH, timeout=10) as client:
+            for drive in ("b!x", "b%21x"):
+                listed = client.get(f"/v1.0/drives/{drive}/items/i1/permissions").json()
+                assert [p["id"] for p in listed["value"]] == ["P2"], drive
+            assert list(client.get("/_mock/state").json()["items"]) == ["/drives/b!x/items/i1"]
     state.write_text(json.dumps({"items": {"/drives/d1/items/i1": [{"id": 5}]}}))
     with pytest.raises(
         StateFileError, match=r"state.json: #/items/~1drives~1d1~1items~1i1/0: not a permission"
@@ -428,6 +437,11 @@ def test_the_flow_finder_finds_the_fixture_flow() -> None:
         ("/me/drive/root:/a%2Fb.docx:", "/me/drive/items/root:%2Fa%2Fb.docx:"),
         ("/drives/d/items/root:%2Fa%2Fb.docx:", "/drives/d/items/root:%2Fa%2Fb.docx:"),
         ("/drives/d/root:%2Fa%2Fb.docx:", "/drives/d/items/root:%2Fa%2Fb.docx:"),
+        # Graph drive ids start `b!`: however a client or a fixture encodes it, one key.
+        ("/drives/b%21x/items/01%2C2", "/drives/b!x/items/01,2"),
+        ("/drives/b!x/items/01,2", "/drives/b!x/items/01,2"),
+        ("/drives/b%21x/root:%2Fa%20b.docx:", "/drives/b!x/items/root:%2Fa%20b.docx:"),
+        ("/drives/d/items/%7Bi%7D", "/drives/d/items/%7Bi%7D"),
     ],
 )
 def test_one_key_per_item_however_the_path_spells_it(path: str, key: str) -> None:

@@ -104,6 +104,8 @@ class Layer(Protocol):
     """Service-specific rules on top of the spec-driven core (see `generator.mock.graph`)."""
 
     name: str
+    # The media type of the error bodies `error_body` builds.
+    error_media_type: str
 
     def new_state(self) -> LayerState:
         """Fresh state for one server."""
@@ -184,10 +186,18 @@ class Exchange:
         note: str = "",
     ) -> Reply:
         """An error answer in the layer's shape."""
-        body = self.service.layer.error_body(
+        layer = self.service.layer
+        body = layer.error_body(
             self, code, message, status=status, target=target, details=details[:MAX_ERROR_DETAILS]
         )
-        return Reply(status, body, headers=headers or {}, note=note, error=True)
+        return Reply(
+            status,
+            body,
+            headers=headers or {},
+            note=note,
+            error=True,
+            content_type=layer.error_media_type,
+        )
 
     def seed(self) -> random.Random:
         """A random source that depends only on the request (method, routed path, body)."""

@@ -28,11 +28,16 @@ from generator.mock.graph_permissions import (
     invite_response,
     link_permission,
 )
-from generator.mock.graph_state import PermissionStore, normalise_item
+from generator.mock.graph_state import ITEM_SEGMENT_SAFE, PermissionStore, normalise_item
 from generator.mock.operations import MockApi, MockOperation
 
 GRAPH_HOST = "graph.microsoft.com"
 GRAPH_ROOT = f"https://{GRAPH_HOST}"
+# Microsoft Graph's hosts, the national clouds too (as `generator.ir.access.GRAPH_HOSTS`, which
+# the mock may not import).
+GRAPH_HOSTS = frozenset(
+    {GRAPH_HOST, "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
+)
 GRAPH_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;"
     "IEEE754Compatible=false;charset=utf-8"
@@ -99,9 +104,20 @@ def classify(operation: MockOperation) -> Shape | None:
     return None
 
 
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def is_graph_spec(api: MockApi) -> bool:
-    """Whether the spec describes Microsoft Graph (a server on graph.microsoft.com)."""
+    """Whether the spec describes Microsoft Graph, as the generator decides it: the document's
+    `x-invitegen: {graph: true|false}` when present, else a server on a Graph host."""
     data = api.resolved.data
+    settings = data.get("x-invitegen")
+    if isinstance(settings, dict) and isinstance(settings.get("graph"), bool):
+        return bool(settings["graph"])
     servers = list(data.get("servers") or [])
     for item in (data.get("paths") or {}).values():
         if isinstance(item, dict):
@@ -110,7 +126,7 @@ def is_graph_spec(api: MockApi) -> bool:
                 s for op in item.values() if isinstance(op, dict) for s in op.get("servers") or []
             ]
     return any(
-        isinstance(server, dict) and urlsplit(str(server.get("url", ""))).hostname == GRAPH_HOST
+        isinstance(server, dict) and _host(str(server.get("url", ""))) in GRAPH_HOSTS
         for server in servers
     )
 
@@ -137,6 +153,7 @@ class GraphLayer:
     """Graph's addressing, state, answers and error shapes for the operations it recognises."""
 
     name = "graph"
+    error_media_type = "application/json"  # `finish` gives every body Graph's content type
 
     def __init__(
         self, api: MockApi, fixtures: dict[str, list[dict[str, Any]]] | None = None
@@ -363,7 +380,7 @@ def _item_key(exchange: Exchange, tail_length: int) -> str:
     values = exchange.match.parameters
     segments = exchange.operation.path.split("/")[:-tail_length]
     concrete = [_VARIABLE.sub(lambda found: values.get(found.group(1), ""), s) for s in segments]
-    return normalise_item("/".join(quote(segment, safe=":!$'()*+,;=@") for segment in concrete))
+    return normalise_item("/".join(quote(segment, safe=ITEM_SEGMENT_SAFE) for segment in concrete))
 
 
 def _odata_path(item: str) -> str:

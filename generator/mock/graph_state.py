@@ -1,7 +1,9 @@
 """The Graph layer's state: permissions per drive item, in memory, optionally seeded from a file.
 
 Items are keyed by their path without the version prefix (`/drives/d/items/i`); `/drive/...` is
-`/me/drive/...` and a drive's `root` is the item `root`. An item's ETag changes with every change
+`/me/drive/...` and a drive's `root` is the item `root`. Each segment is written one way whatever
+the request (or a fixture) percent-encoded: decoded, then encoded except RFC 3986's sub-delims,
+`:` and `@` (`b%21x` and `b!x` are the same drive, `b!x`). An item's ETag changes with every change
 to its permissions. `--state FILE` is JSON: `{"items": {"<item key>": [<permission>, ...]}}`.
 """
 
@@ -14,12 +16,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from generator.mock.graph_permissions import decode_sharing_url
 
 # A long-running mock keeps at most this many items (the oldest are forgotten first).
 MAX_ITEMS = 10_000
 MAX_PERMISSIONS_PER_ITEM = 1_000
+# Characters an item key keeps as they are (RFC 3986 pchar minus unreserved, which `quote` keeps).
+ITEM_SEGMENT_SAFE = ":!$'()*+,;=@"
 
 
 class StateFileError(ValueError):
@@ -150,7 +155,7 @@ def load_fixtures(
 
 def normalise_item(key: str) -> str:
     """One key per item however the path spells it (`/drive/root` -> `/me/drive/items/root`)."""
-    segments = [segment for segment in key.split("/") if segment]
+    segments = [canonical_segment(segment) for segment in key.split("/") if segment]
     if segments[:1] == ["drive"]:
         segments = ["me", *segments]
     # Path-based addressing, `root:/a/b.docx:` as two segments (a `root:/{path}:` template) or as
@@ -171,3 +176,8 @@ def normalise_item(key: str) -> str:
     if at_root:
         segments[-1:] = ["items", "root"]
     return "/" + "/".join(segments)
+
+
+def canonical_segment(segment: str) -> str:
+    """One spelling of a path segment: decoded, then encoded but for `ITEM_SEGMENT_SAFE`."""
+    return quote(unquote(segment), safe=ITEM_SEGMENT_SAFE)

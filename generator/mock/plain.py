@@ -1,16 +1,20 @@
-"""The layer for any spec: answers from the spec, errors as `{"error": ...}`, and one piece of state:
-a path deleted with a successful DELETE answers 404 (to any method but POST) until a PUT to it, a
-POST to its collection, or a reset, as a real service's deleted resource does."""
+"""The layer for any spec: answers from the spec, errors in the spec's own error shape or else as
+RFC 9457 problem details, and one piece of state: a path deleted with a successful DELETE answers
+404 (to any method but POST) until a PUT to it, a POST to its collection, or a reset, as a real
+service's deleted resource does."""
 
 from __future__ import annotations
 
 import threading
+from http import HTTPStatus
 from typing import Any
 
 from generator.mock.exchange import Exchange, LayerState, Reply, Served
 
 # A long-running mock remembers at most this many deleted paths.
 MAX_DELETED = 10_000
+# RFC 9457: the media type of a problem details body.
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class DeletedPaths:
@@ -52,6 +56,8 @@ class PlainLayer:
     """Spec-only behaviour: the core answers every operation from the spec."""
 
     name = "plain"
+    # Errors no operation documents are problem details; documented ones take the spec's type.
+    error_media_type = PROBLEM_MEDIA_TYPE
 
     def new_state(self) -> LayerState:
         """No path deleted yet."""
@@ -77,17 +83,28 @@ class PlainLayer:
         return None
 
     def error_body(self, exchange: Exchange, code: str, message: str, **extra: Any) -> Any:
-        """`{"error": {"code", "message", "target"?, "details"?}}` (redrawn to fit the spec's
-        error schema when it declares another shape)."""
-        error: dict[str, Any] = {"code": code, "message": message}
+        """RFC 9457 problem details, `{"type": "about:blank", "title", "status", "detail"}` plus
+        `target` and `errors` (each `{"detail", "target"}`) when there are some. `code` (the
+        Graph-style name the core gives) is left out: this layer is no particular service. The
+        service redraws the body to fit the spec's error schema when it has one."""
+        status = int(extra.get("status") or 500)
+        try:
+            title = HTTPStatus(status).phrase
+        except ValueError:
+            title = "Error"
+        problem: dict[str, Any] = {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": message,
+        }
         if extra.get("target") is not None:
-            error["target"] = extra["target"]
+            problem["target"] = extra["target"]
         if extra.get("details"):
-            error["details"] = [
-                {"code": detail.code, "message": detail.message, "target": detail.target}
-                for detail in extra["details"]
+            problem["errors"] = [
+                {"detail": detail.message, "target": detail.target} for detail in extra["details"]
             ]
-        return {"error": error}
+        return problem
 
     def finish(self, exchange: Exchange, reply: Reply) -> Reply:
         """As it is."""

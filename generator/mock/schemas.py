@@ -213,6 +213,8 @@ class CompiledSchemas:
         # so the mock always checks against the spec it was started with.
         exec(compile(source, "<invitegen mock validators>", "exec"), self._namespace)  # noqa: S102
         self.validation_error = cast(type[Exception], self._namespace["ValidationError"])
+        # Entry name -> spec pointer, for `schema` (one pass, not one per lookup).
+        self._pointers = {name: pointer for pointer, name in bundle.entries.items()}
 
     def entry_for(self, pointer: str) -> str | None:
         """The entry name of the schema at a spec pointer, if it was registered."""
@@ -220,8 +222,7 @@ class CompiledSchemas:
 
     def schema(self, name: str) -> Any:
         """The converted schema of entry `name` (its `$ref`s point into `self.document`)."""
-        pointer = next(p for p, entry in self.bundle.entries.items() if entry == name)
-        return pointer_get(self.document, self.bundle.bundle_pointer(pointer))
+        return pointer_get(self.document, self.bundle.bundle_pointer(self._pointers[name]))
 
     def resolve(self, reference: str) -> Any:
         """The converted schema a `$ref` of the bundle names (`#/$defs/...`); True when none."""

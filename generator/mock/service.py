@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -26,6 +27,7 @@ from generator.mock.steps import STEPS
 from generator.mock.synth import Synthesiser
 from generator.spec.refs import resolve_spec
 
+JSON = "application/json"
 # Graph refuses request payloads over 4 MB; the mock's default limit is the same (4 MiB).
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # Seeds tried before the mock admits it cannot draw a valid body for a schema.
@@ -43,6 +45,9 @@ class MockService:
         self.router = Router(api.operations)
         self.layer: Layer = layer or PlainLayer()
         self.max_body_bytes = max_body_bytes
+        # Errors no operation documents take the spec's usual error shape (plain layer only:
+        # the Graph layer answers with Graph's own).
+        self.error_answer = common_error_answer(api) if self.layer.name == "plain" else None
 
     @classmethod
     def from_spec(
@@ -101,7 +106,7 @@ class MockService:
     def conforming(self, exchange: Exchange, reply: Reply) -> Reply:
         """The reply when it fits the spec's schema for its status; an error body is redrawn to
         fit; any other misfit is a mock bug, answered as a 500."""
-        answer = exchange.operation.answer_for(reply.status) if exchange.operation else None
+        answer = self.answer_for(exchange, reply)
         if answer is None or answer.schema is None or reply.body is None:
             return reply
         violations = self.schemas.errors(answer.schema, reply.body)
@@ -111,22 +116,30 @@ class MockService:
             hints = _error_hints(reply.body)
             body = self.draw(exchange, answer, hints=hints)
             if body is not NO_EXAMPLE:
-                return replace(reply, body=body)
+                return replace(reply, body=body, content_type=answer.media_type or JSON)
         message = f"mock response {reply.status} breaks its schema: {violations[0].message}"
         error = exchange.error(500, "generalException", message, note=f"MOCK BUG: {message}")
-        return replace(error, body=self.fitted_error(exchange, error))
+        return self.fitted_error(exchange, error)
 
-    def fitted_error(self, exchange: Exchange, error: Reply) -> Any:
-        """An error body that fits the spec's 500 schema when it declares one."""
-        answer = exchange.operation.answer_for(error.status) if exchange.operation else None
+    def answer_for(self, exchange: Exchange, reply: Reply) -> Answer | None:
+        """The documented response a reply must fit: its operation's for the status, else, for
+        an error, the spec's usual error response (`common_error_answer`)."""
+        answer = exchange.operation.answer_for(reply.status) if exchange.operation else None
+        return self.error_answer if answer is None and reply.error else answer
+
+    def fitted_error(self, exchange: Exchange, error: Reply) -> Reply:
+        """An error reply whose body fits the spec's schema for it when it declares one."""
+        answer = self.answer_for(exchange, error)
         if (
             answer is None
             or answer.schema is None
             or self.schemas.is_valid(answer.schema, error.body)
         ):
-            return error.body
+            return error
         drawn = self.draw(exchange, answer, hints=_error_hints(error.body))
-        return error.body if drawn is NO_EXAMPLE else drawn
+        if drawn is NO_EXAMPLE:
+            return error
+        return replace(error, body=drawn, content_type=answer.media_type or JSON)
 
     def draw(
         self, exchange: Exchange, answer: Answer, hints: Mapping[str, Any] | None = None
@@ -148,6 +161,30 @@ class MockService:
 
 
 def _error_hints(body: Any) -> dict[str, Any]:
-    """`code`/`message`/`target` of an error body, offered to the synthesiser by property name."""
+    """`code`/`message`/`target` of an error body (a problem's `status` and `detail` as `code`
+    and `message`), offered to the synthesiser by property name."""
     error = body.get("error", body) if isinstance(body, dict) else {}
-    return {key: error[key] for key in ("code", "message", "target") if key in error}
+    hints = {key: error[key] for key in ("code", "message", "target", "detail") if key in error}
+    if "status" in error and "code" not in hints:
+        hints["code"] = error["status"]
+    if "detail" in hints and "message" not in hints:
+        hints["message"] = hints["detail"]
+    return hints
+
+
+def common_error_answer(api: MockApi) -> Answer | None:
+    """The error response the spec documents most often: a JSON body schema under `default`,
+    `4XX`/`5XX` or a 4xx/5xx status, compared by schema text (first found wins a tie); None
+    when the spec documents no error body."""
+    counts: dict[str, int] = {}
+    first: dict[str, Answer] = {}
+    for operation in api.operations:
+        for answer in operation.answers:
+            erroneous = answer.status == "default" or answer.status[:1] in ("4", "5")
+            media_type = answer.media_type or ""
+            if not erroneous or answer.schema is None or "json" not in media_type:
+                continue
+            key = json.dumps(api.schemas.schema(answer.schema), sort_keys=True)
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, answer)
+    return first[max(counts, key=counts.__getitem__)] if counts else None
