@@ -262,15 +262,23 @@ for _uri, _name in (
         META_SCHEMAS["https" + _uri[4:]] = META_SCHEMAS["https" + _uri[4:] + "#"] = _name
 
 # OpenAPI 3.1 keywords the portable bundle (`generated/schemas`, validators, strategies) refuses,
-# each with the hint its error shows; `nullable` is OpenAPI 3.0's word.
+# each with the hint its error shows; `nullable` is OpenAPI 3.0's word (a boolean one is read
+# before this, with a warning; only a malformed one is left to be refused here).
 PORTABLE_REFUSED: dict[str, str] = {
-    "nullable": "`nullable` is OpenAPI 3.0; in 3.1 write type: [T, 'null']",
+    "nullable": "`nullable` is OpenAPI 3.0 and must be true or false",
     "$dynamicRef": "dynamic references are not supported",
-    "unevaluatedProperties": "not supported by the validator compiler; use additionalProperties",
-    "unevaluatedItems": "not supported by the validator compiler; use items",
     "definitions": "not a 2020-12 keyword; put shared schemas in components/schemas",
     "contentSchema": "not supported in portable schemas",
 }
+# Every keyword some JSON Schema dialect or OpenAPI gives a meaning to. A schema keyword outside
+# this set is unknown: JSON Schema 2020-12 reads it as an annotation, and so does the IR (with a
+# warning, and left out of the portable bundle) rather than refusing a document for it.
+KNOWN_KEYWORDS = frozenset().union(
+    *(dialect.keywords for dialect in DIALECTS.values()),
+    ANNOTATIONS,
+    OPENAPI_ANNOTATIONS,
+    {"$schema", "$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$vocabulary", "id"},
+)
 # Every keyword a portable schema may hold: OpenAPI 3.1's (2020-12) plus annotations, less the refused.
 PORTABLE_KEYWORDS = (DIALECTS["openapi3.1"].keywords | ANNOTATIONS) - PORTABLE_REFUSED.keys()
 # Where subschemas sit in a portable schema; every other keyword's value is data, kept as written.

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.pipeline import build
 from generator.spec.normalize import schema_30_to_31
 from tests.conftest import ROOT
 
@@ -76,3 +77,58 @@ def test_openapi_formats_are_no_warning(tmp_path: Path, capsys: pytest.CaptureFi
     out = ["--out", str(tmp_path / "out"), "--previous", "none"]
     assert main(["generate", "--spec", str(spec), *out]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+NULLABLE_31 = """\
+openapi: 3.1.0
+info: {title: kept nullable, version: 1.0.0}
+paths:
+  /items/{item%id}:
+    parameters:
+      - {name: item%id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: get_item
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/item'}
+  /copies/{item%id}:
+    get:
+      operationId: get_copy
+      parameters:
+        - $ref: '#/paths/~1items~1%7Bitem%25id%7D/parameters/0'
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    item:
+      type: object
+      summary: not a JSON Schema keyword
+      properties:
+        name: {type: string, nullable: true}
+        owner: {$ref: '#/components/schemas/owner', nullable: true}
+        size: {type: integer, nullable: false}
+    owner:
+      type: object
+      properties:
+        id: {type: string}
+"""
+
+
+def test_a_3_1_document_may_keep_3_0_nullable_and_unknown_keywords(tmp_path: Path) -> None:
+    """Documents converted from 3.0 keep `nullable` (read as 3.0 reads it, with a warning);
+    an unknown keyword is an annotation (a warning); a `$ref` fragment is percent-decoded."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(NULLABLE_31)
+    api = build(spec, project_root=tmp_path, package="kept").api
+    fields = {field.wire_name: field for field in api.model("Item").fields}
+    assert fields["name"].type.nullable and fields["owner"].type.nullable
+    assert not fields["size"].type.nullable
+    warnings = [str(warning) for warning in api.warnings]
+    assert sum("`nullable` is OpenAPI 3.0" in warning for warning in warnings) == 3
+    assert any("item/summary: unknown keyword 'summary'" in warning for warning in warnings)
+    item = api.schema_bundle["$defs"]["item"]
+    assert "summary" not in item and item["properties"]["name"]["type"] == ["string", "null"]
+    assert [len(operation.parameters) for operation in api.operations] == [1, 1]

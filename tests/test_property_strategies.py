@@ -187,6 +187,49 @@ SYNTHETIC: dict[str, Any] = {
             "maxLength": 2,
         },
         "extras": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "multiples": {
+            "type": "object",
+            "required": ["even", "quarter", "step", "both"],
+            "properties": {
+                "even": {"type": "integer", "multipleOf": 2, "exclusiveMinimum": 0},
+                "quarter": {"type": "number", "multipleOf": 0.25, "minimum": -1, "maximum": 1},
+                "step": {"type": "integer", "multipleOf": 0.5},
+                "both": {"allOf": [{"multipleOf": 0.5}, {"type": "number", "multipleOf": 0.2}]},
+            },
+        },
+        "sized": {
+            "type": "object",
+            "minProperties": 2,
+            "maxProperties": 3,
+            "properties": {"a": {"type": "boolean"}, "b": {"type": "boolean"}},
+        },
+        "listed": {
+            "type": "object",
+            "required": ["code", "level"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "pattern": "^a",
+                    "enum": ["x", "ab", "a"],
+                    "minLength": 2,
+                },
+                "level": {"enum": [1, 2, 3, 4], "multipleOf": 2, "maximum": 3},
+            },
+        },
+        "closed": {
+            "allOf": [{"$ref": "#/$defs/base"}],
+            "properties": {"extra": {"type": "integer"}},
+            "unevaluatedProperties": False,
+        },
+        "closed_choice": {
+            "type": "object",
+            "unevaluatedProperties": False,
+            "anyOf": [
+                {"required": ["card"], "properties": {"card": {"type": "string"}}},
+                {"required": ["bank"], "properties": {"bank": {"type": "integer"}}},
+            ],
+        },
+        "closed_list": {"type": "array", "unevaluatedItems": {"type": "string"}, "maxItems": 3},
     }
 }
 
@@ -254,12 +297,11 @@ def build(schema: Any) -> str:
         ("propertyNames", {"maxLength": 3}),
         ("contains", {"type": "string"}),
         ("prefixItems", [{"type": "string"}]),
-        ("multipleOf", 2),
-        ("minProperties", 1),
         ("dependentRequired", {"a": ["b"]}),
         ("if", {"type": "string"}),
         ("$dynamicRef", "#node"),
-        ("unevaluatedProperties", False),
+        ("minContains", 1),
+        ("maxContains", 1),
     ],
     ids=lambda pair: pair[0],
 )
@@ -282,7 +324,9 @@ def test_an_unsupported_keyword_is_an_error(keyword: tuple[str, Any]) -> None:
         ({"type": "object", "additionalProperties": False, "required": ["x"]}, "nothing to draw"),
         ({"oneOf": [{"type": "string"}, {"type": "string", "maxLength": 2}]}, "may both match"),
         ({"oneOf": [{"type": "integer"}, {"type": "number"}]}, "may both match"),
-        ({"enum": ["a"], "maxLength": 3}, "not supported"),
+        ({"enum": ["a"], "minProperties": 3}, "not supported"),
+        ({"enum": ["abcd"], "maxLength": 3}, "no value has an allowed type"),
+        ({"enum": ["a"], "format": "uuid"}, "enum/const with format is not supported here"),
         ({"type": "integer", "enum": ["a"]}, "no value has an allowed type"),
         ({"$ref": "https://example.com/schema"}, "only #/\\$defs/"),
         ({"$ref": "#/$defs/missing"}, "missing definition"),

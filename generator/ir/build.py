@@ -134,8 +134,9 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
     Unknown formats are warnings on `Api.warnings` (errors with `strict_formats`), as are the
     parts of a document that are read but not generated: webhooks, callbacks and links.
     """
-    resolved = normalize(resolved)  # 3.0 read natively; Swagger 2.0 and non-OpenAPI refused
-    context = _Context(resolved)
+    # 3.0 read natively; Swagger 2.0 and non-OpenAPI refused; 3.1 `nullable` read with a warning
+    resolved, read_as_3_0 = normalize(resolved)
+    context = _Context(resolved, warnings=set(read_as_3_0))
     data = resolved.data
     _check_document(context, data)
     if not context.errors:

@@ -24,6 +24,7 @@ from generator.names import UniqueNames, py_literal, snake_case
 from generator.spec.refs import ResolvedSpec
 from generator.vocabulary import (
     ASSERTED_FORMATS,
+    KNOWN_KEYWORDS,
     OPENAPI_ANNOTATIONS,
     OPENAPI_FORMATS,
     PORTABLE_REFUSED,
@@ -95,10 +96,13 @@ class SchemaBuilder:
 
     def one_of_checks(self) -> tuple[tuple[str, str], ...]:
         """(validator name, bundle pointer) for every `oneOf` node of the bundle."""
-        return tuple(
-            (self.snake_namespace.identifier(f"one of {index}", fallback="schema"), pointer)
-            for index, pointer in enumerate(one_of_pointers(self.bundle), start=1)
-        )
+        counts: dict[str, int] = {}
+        checks = []
+        for label, pointer in one_of_pointers(self.bundle):
+            counts[label] = counts.get(label, 0) + 1
+            name = self.snake_namespace.identifier(f"{label} {counts[label]}", fallback="schema")
+            checks.append((name, pointer))
+        return tuple(checks)
 
     def remember_union(self, pointer: str, type_ref: TypeRef) -> TypeRef:
         """Record the type built for the `oneOf`/`anyOf` node at `pointer`, and return it."""
@@ -221,6 +225,9 @@ class SchemaBuilder:
             at = join_pointer(pointer, keyword)
             converter = _CONVERTERS.get(keyword)
             if keyword.startswith("x-") or keyword in OPENAPI_ANNOTATIONS:
+                continue
+            if converter is None and keyword not in KNOWN_KEYWORDS:
+                self.warn(at, f"unknown keyword {keyword!r}: read as an annotation, not checked")
                 continue
             if converter is None:
                 hint = PORTABLE_REFUSED.get(keyword, "not a supported JSON Schema keyword")
@@ -686,12 +693,19 @@ def checked_bundle(schema: Any) -> Any:
     return result
 
 
-def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[str]:
-    """The JSON pointer of every `oneOf` schema in a bundle, in document order."""
+def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
+    """The JSON pointer of every schema in a bundle whose strategy filters its draws through its
+    validator, in document order: each `oneOf` (a draw from one branch may match another), each
+    string with both an asserted `format` and a `pattern` (drawn from the pattern), and each
+    `enum`/`const` beside an asserted `format` (the listed values may break the format)."""
     if not isinstance(schema, dict):
         return
     if isinstance(schema.get("oneOf"), list):
-        yield pointer
+        yield "one of", pointer
+    if schema.get("format") in ASSERTED_FORMATS and isinstance(schema.get("pattern"), str):
+        yield "pattern and format", pointer
+    elif schema.get("format") in ASSERTED_FORMATS and ("enum" in schema or "const" in schema):
+        yield "values and format", pointer
     for keyword, value in schema.items():
         at = join_pointer(pointer, keyword)
         if (keyword in PORTABLE_SCHEMA_MAPS or keyword == "$defs") and isinstance(value, dict):

@@ -7,6 +7,10 @@ keywords beside a `$ref` are dropped (3.0 ignores a Reference Object's siblings)
 rewrite (the IR drops it from the portable schemas as an OpenAPI-only keyword). Swagger 2.0 and
 documents that are not OpenAPI at all are refused with one located error, before anything else
 reads them. Pointers are unchanged except inside a rewritten `nullable`, so errors still locate.
+
+A 3.1 document that kept 3.0's `nullable` (common in documents converted from 3.0) is read the
+same way, with a warning at each: refusing it would refuse the document for a word whose meaning
+nobody doubts.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from generator.errors import SpecErrors
-from generator.spec.refs import ResolvedSpec
+from generator.errors import SpecError, SpecErrors, join_pointer
+from generator.spec.refs import ResolvedSpec, is_extension
+from generator.vocabulary import SCHEMA_LISTS_2020, SCHEMA_MAPS_2020, SCHEMA_VALUES_2020
 
 OPENAPI_VERSION = re.compile(r"3\.[01]\.\d+(-.+)?")
 # Keywords whose value is one schema, a list of schemas, or a map of name -> schema.
@@ -64,11 +69,70 @@ def openapi_version(resolved: ResolvedSpec) -> str:
     return version[:3]
 
 
-def normalize(resolved: ResolvedSpec) -> ResolvedSpec:
-    """The document in the 3.1 model: 3.0 schemas rewritten, 3.1 documents returned as they are."""
-    if openapi_version(resolved) == "3.1":
-        return resolved
-    return replace(resolved, data=_document(resolved.data))
+def normalize(resolved: ResolvedSpec) -> tuple[ResolvedSpec, tuple[SpecError, ...]]:
+    """The document in the 3.1 model, and warnings: 3.0 schemas rewritten; in 3.1 documents only
+    `nullable` is rewritten (and each one warned about)."""
+    if openapi_version(resolved) == "3.0":
+        return replace(resolved, data=_document(resolved.data)), ()
+    found: list[str] = []
+    data = _document_31(resolved.data, "#", found)
+    if not found:
+        return resolved, ()
+    message = "`nullable` is OpenAPI 3.0, read as type: [T, 'null'] (in 3.1 write that)"
+    warnings = tuple(resolved.error(pointer, message) for pointer in found)
+    return replace(resolved, data=data), warnings
+
+
+def _document_31(node: Any, pointer: str, found: list[str]) -> Any:
+    """A 3.1 document with `nullable` rewritten in every schema; `found` gets their pointers."""
+    if isinstance(node, list):
+        return [
+            _document_31(item, join_pointer(pointer, index), found)
+            for index, item in enumerate(node)
+        ]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        at = join_pointer(pointer, key)
+        if is_extension(pointer, key) or key in ("example", "examples"):
+            result[key] = value
+        elif key in _SCHEMA_MEMBERS:
+            result[key] = _schema_31(value, at, found)
+        elif key == "schemas" and pointer == "#/components" and isinstance(value, dict):
+            result[key] = {
+                name: _schema_31(schema, join_pointer(at, name), found)
+                for name, schema in value.items()
+            }
+        else:
+            result[key] = _document_31(value, at, found)
+    return result
+
+
+def _schema_31(schema: Any, pointer: str, found: list[str]) -> Any:
+    """One 3.1 schema (and its subschemas) with a 3.0 `nullable` read as 3.0 reads it."""
+    if not isinstance(schema, dict):
+        return schema
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        at = join_pointer(pointer, key)
+        if key in SCHEMA_VALUES_2020:
+            result[key] = _schema_31(value, at, found)
+        elif key in SCHEMA_LISTS_2020 and isinstance(value, list):
+            result[key] = [
+                _schema_31(item, join_pointer(at, index), found) for index, item in enumerate(value)
+            ]
+        elif key in SCHEMA_MAPS_2020 and isinstance(value, dict):
+            result[key] = {
+                name: _schema_31(item, join_pointer(at, name), found)
+                for name, item in value.items()
+            }
+        else:
+            result[key] = value
+    if not isinstance(result.get("nullable"), bool):
+        return result  # absent, or malformed: left for the IR to report where it is
+    found.append(join_pointer(pointer, "nullable"))
+    return _nullable(result) if result.pop("nullable") else result
 
 
 def _document(node: Any) -> Any:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from generator.errors import SpecError, SpecErrors, escape_pointer_token, join_pointer
 from generator.spec.loader import MAX_NODES, SpecDocument, load_document
@@ -153,6 +154,11 @@ class _Bundler:
 
     def rewrite_ref(self, document: SpecDocument, ref: str, at: str, bundled: str) -> str:
         file_part, _, fragment = ref.partition("#")
+        if "%" in fragment:
+            # A `$ref` is a URI: its fragment is percent-decoded before it is read as a JSON
+            # pointer (RFC 6901 section 6), so `~1items~1%7Bid%7D` names the path `/items/{id}`.
+            fragment = unquote(fragment)
+            ref = f"{file_part}#{fragment}"
         if file_part:
             return self.rewrite_file_ref(document, ref, at, bundled)
         if document is self.root:

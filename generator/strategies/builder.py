@@ -9,14 +9,22 @@ each allowed instance type (`TYPE_STRATEGIES`). Every drawn instance is valid; a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from generator.errors import SchemaCompileError, join_pointer, unescape_pointer_token
 from generator.ir.schema import BUNDLE_PREFIX
 from generator.names import py_literal, python_identifier
-from generator.strategies.merge import EmptySchema, TypeOracle, allows_type, merge_schemas
+from generator.strategies.merge import (
+    MERGERS,
+    EmptySchema,
+    TypeOracle,
+    allows_type,
+    merge_schemas,
+)
 from generator.strategies.scalars import (
     NUMBER_KEYWORDS,
     FormatStrategy,
@@ -39,8 +47,17 @@ UNBOUNDED_EXTRA_ITEMS = 4
 MAX_INLINE_MERGED = 240
 # The keywords each instance type's strategy reads; they constrain only instances of that type.
 TYPE_KEYWORDS: dict[str, frozenset[str]] = {
-    "object": frozenset({"properties", "required", "additionalProperties"}),
-    "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
+    "object": frozenset(
+        {
+            "properties",
+            "required",
+            "additionalProperties",
+            "unevaluatedProperties",
+            "minProperties",
+            "maxProperties",
+        }
+    ),
+    "array": frozenset({"items", "unevaluatedItems", "minItems", "maxItems", "uniqueItems"}),
     "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
     "number": NUMBER_KEYWORDS,
     "integer": NUMBER_KEYWORDS,
@@ -193,8 +210,11 @@ class StrategyBuilder:
             target = nested
         else:
             target = self.bundle["$defs"][self.component(reference, pointer)]
-        rest = {key: value for key, value in schema.items() if key != "$ref"}
-        return self.merge(self.inline(target, pointer, seen | {reference}), rest, pointer)
+        rest, unevaluated = outer_unevaluated(
+            {key: value for key, value in schema.items() if key != "$ref"}
+        )
+        merged = self.merge(self.inline(target, pointer, seen | {reference}), rest, pointer)
+        return with_unevaluated(merged, unevaluated, pointer)
 
     def merge(self, first: dict[str, Any], second: dict[str, Any], pointer: str) -> dict[str, Any]:
         """One schema for instances valid against both."""
@@ -250,11 +270,35 @@ def validation_keywords(schema: dict[str, Any], *without: str) -> dict[str, Any]
 
 def shape_all_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """allOf: every branch merged into one schema, then drawn."""
-    merged = builder.inline(validation_keywords(schema, "allOf"), pointer)
+    own, unevaluated = outer_unevaluated(validation_keywords(schema, "allOf"))
+    merged = builder.inline(own, pointer)
     for index, branch in enumerate(branches(schema, "allOf", pointer)):
         branch_pointer = join_pointer(pointer, "allOf", index)
         merged = builder.merge(merged, builder.inline(branch, branch_pointer), branch_pointer)
-    return builder.merged(merged, pointer)
+    return builder.merged(with_unevaluated(merged, unevaluated, pointer), pointer)
+
+
+def with_unevaluated(
+    merged: dict[str, Any], unevaluated: dict[str, Any], pointer: str
+) -> dict[str, Any]:
+    """`merged` with the `unevaluated*` keywords of the schema that merged it put back: they see
+    the properties of every merged part, so no part's properties are closed out."""
+    result = dict(merged)
+    for keyword, value in unevaluated.items():
+        present = result.get(keyword, value)
+        result[keyword] = value if present == value else MERGERS[keyword](present, value, pointer)
+    return result
+
+
+def outer_unevaluated(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(`schema` without them, its `unevaluatedProperties`/`unevaluatedItems`): those see what
+    every `allOf` branch, `$ref` and matching `anyOf`/`oneOf` branch evaluated, so they are
+    merged in after everything else (then `additionalProperties`/`items` of the merged schema
+    evaluate before them, as they would have)."""
+    unevaluated = {key: schema[key] for key in UNEVALUATED if key in schema}
+    if not unevaluated:
+        return schema, {}
+    return {key: value for key, value in schema.items() if key not in UNEVALUATED}, unevaluated
 
 
 def shape_any_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
@@ -327,16 +371,18 @@ def alternatives(
     builder: StrategyBuilder, schema: dict[str, Any], keyword: str, pointer: str
 ) -> list[str]:
     """One strategy per anyOf/oneOf branch; sibling keywords are merged into every branch."""
-    siblings = builder.inline(validation_keywords(schema, keyword), pointer)
+    own, unevaluated = outer_unevaluated(validation_keywords(schema, keyword))
+    siblings = builder.inline(own, pointer)
     expressions = []
     empty: EmptySchema | None = None
     for index, branch in enumerate(branches(schema, keyword, pointer)):
         branch_pointer = join_pointer(pointer, keyword, index)
-        if not siblings:
+        if not siblings and not unevaluated:
             expressions.append(builder.strategy(branch, branch_pointer))
             continue
         try:
             merged = builder.merge(siblings, builder.inline(branch, branch_pointer), branch_pointer)
+            merged = with_unevaluated(merged, unevaluated, branch_pointer)
         except EmptySchema as error:
             empty = error  # this branch allows nothing beside its siblings: never drawn
             continue
@@ -356,7 +402,7 @@ def shape_reference(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
 
 def shape_const(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """const: the one value."""
-    return values_strategy(builder, schema, [schema["const"]], join_pointer(pointer, "const"))
+    return values_strategy(builder, schema, [schema["const"]], pointer, "const")
 
 
 def shape_enum(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
@@ -364,31 +410,48 @@ def shape_enum(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -
     values = schema["enum"]
     if not isinstance(values, list) or not values:
         raise SchemaCompileError(join_pointer(pointer, "enum"), "must be a non-empty list")
-    return values_strategy(builder, schema, values, join_pointer(pointer, "enum"))
+    return values_strategy(builder, schema, values, pointer, "enum")
 
 
 def values_strategy(
-    builder: StrategyBuilder, schema: dict[str, Any], values: list[Any], pointer: str
+    builder: StrategyBuilder, schema: dict[str, Any], values: list[Any], node: str, keyword: str
 ) -> str:
-    """Sample from fixed values (enum/const) that also pass `type`, the only sibling supported."""
-    others = validation_keywords(schema, "enum", "const", "type")
+    """Sample from fixed values (enum/const) that also pass `type` and the scalar keywords
+    beside them (`VALUE_CHECKS`); with a `format` beside them, the values the schema's validator
+    accepts (the listed values are the spec's, and may break the format)."""
+    pointer = join_pointer(node, keyword)
+    others = validation_keywords(schema, "enum", "const", "type", "format", *VALUE_CHECKS)
     if others or ("enum" in schema and "const" in schema):
         raise SchemaCompileError(pointer, f"enum/const with {sorted(others)} is not supported")
-    allowed = [value for value in values if allows_type(schema.get("type"), value)]
+    allowed = [
+        value
+        for value in values
+        if allows_type(schema.get("type"), value) and value_fits(schema, value)
+    ]
     if not allowed:
-        raise SchemaCompileError(pointer, "no value has an allowed type: nothing to draw")
+        raise SchemaCompileError(
+            pointer, "no value has an allowed type or passes its siblings: nothing to draw"
+        )
     expression = f"st.sampled_from({py_literal(allowed)})"
     if any(isinstance(value, list | dict) for value in allowed):
         # A container would be shared by every draw: give each draw its own copy.
         builder.imports.add("import copy")
         expression += ".map(copy.deepcopy)"
-    return expression
+    if "format" not in schema:
+        return expression
+    check = builder.one_of_checks.get(node)
+    if check is None:
+        raise SchemaCompileError(pointer, "enum/const with format is not supported here")
+    builder.validator_imports.add(f"iter_errors_{check}")
+    return f"{expression}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 
 def strategy_array(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """Lists of item instances, between minItems and maxItems (or minItems + a few) long."""
     low, high = sizes(schema, ("minItems", "maxItems"), pointer)
-    item = builder.strategy(schema.get("items", True), join_pointer(pointer, "items"))
+    # `unevaluatedItems` decides only the items `items` did not (here: all or none).
+    keyword = "items" if "items" in schema else "unevaluatedItems"
+    item = builder.strategy(schema.get(keyword, True), join_pointer(pointer, keyword))
     arguments = [item] + ([f"min_size={low}"] if low else [])
     # Without maxItems, long lists of nested objects (permissions of identity sets of identities)
     # make every draw slow and show nothing a few items do not; the declared bounds are kept.
@@ -403,10 +466,17 @@ def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
     """Objects: required properties always, optional ones sometimes, extras where allowed."""
     properties = schema.get("properties", {})
     required = schema.get("required", [])
-    extra = schema.get("additionalProperties", True)
+    # `unevaluatedProperties` decides only the properties nothing else evaluated: with no
+    # `additionalProperties` (which evaluates every other name) that is every unknown one.
+    keyword = (
+        "unevaluatedProperties"
+        if "unevaluatedProperties" in schema and "additionalProperties" not in schema
+        else "additionalProperties"
+    )
+    extra = schema.get(keyword, True)
     if not isinstance(properties, dict) or not isinstance(required, list):
         raise SchemaCompileError(pointer, "properties must be an object and required a list")
-    extra_pointer = join_pointer(pointer, "additionalProperties")
+    extra_pointer = join_pointer(pointer, keyword)
     drawn: dict[str, str] = {}
     for name in dict.fromkeys([*required, *properties]):
         if name in properties:
@@ -421,12 +491,34 @@ def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
     known = {name: text for name, text in drawn.items() if name in required}
     optional = {name: text for name, text in drawn.items() if name not in required}
     extra_text = "None" if extra is False else builder.strategy(extra, extra_pointer)
-    return f"_objects({mapping_text(known)}, {mapping_text(optional)}, {extra_text})"
+    drawn_objects = f"_objects({mapping_text(known)}, {mapping_text(optional)}, {extra_text})"
+    low, high = sizes(schema, ("minProperties", "maxProperties"), pointer)
+    if low <= len(known) and (high is None or len(drawn) <= high):
+        return drawn_objects
+    if high is not None and high < len(known):
+        raise SchemaCompileError(
+            pointer, f"maxProperties {high} < {len(known)} required: nothing to draw"
+        )
+    upper = "" if high is None else f" <= {high}"
+    return f"{drawn_objects}.filter(lambda value: {low} <= len(value){upper})"
 
 
 def mapping_text(entries: dict[str, str]) -> str:
     """A dict display of property-name literals to strategy expressions."""
     return "{" + ", ".join(f"{py_literal(name)}: {text}" for name, text in entries.items()) + "}"
+
+
+def strategy_checked_string(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """Strings; with both `format` and `pattern`, strings of the pattern that the schema's
+    validator finds in the format too (neither draw knows the other's rule)."""
+    if "format" not in schema or "pattern" not in schema:
+        return strategy_string(builder, schema, pointer)
+    check = builder.one_of_checks.get(pointer)
+    if check is None:
+        raise SchemaCompileError(pointer, "format together with pattern is not supported here")
+    drawn = strategy_string(builder, validation_keywords(schema, "format"), pointer)
+    builder.validator_imports.add(f"iter_errors_{check}")
+    return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 
 def strategy_boolean(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
@@ -439,6 +531,38 @@ def strategy_null(builder: StrategyBuilder, schema: dict[str, Any], pointer: str
     return "st.none()"
 
 
+def value_fits(schema: dict[str, Any], value: Any) -> bool:
+    """Whether a listed value passes the scalar keywords beside its `enum`/`const`."""
+    return all(
+        check(schema[keyword], value)
+        for keyword, check in VALUE_CHECKS.items()
+        if keyword in schema
+    )
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _multiple(divisor: Any, value: Any) -> bool:
+    if not _numeric(value) or not _numeric(divisor) or divisor <= 0:
+        return not _numeric(value)
+    return Fraction(repr(value)) % Fraction(repr(divisor)) == 0
+
+
+# Keywords beside `enum`/`const` that each listed value is checked against when the module is
+# generated (only values that pass are drawn); each applies to one JSON type and passes others.
+VALUE_CHECKS: dict[str, Callable[[Any, Any], bool]] = {
+    "minLength": lambda bound, value: not isinstance(value, str) or len(value) >= bound,
+    "maxLength": lambda bound, value: not isinstance(value, str) or len(value) <= bound,
+    "pattern": lambda pattern, value: not isinstance(value, str)
+    or re.search(pattern, value, re.ASCII) is not None,
+    "minimum": lambda bound, value: not _numeric(value) or value >= bound,
+    "maximum": lambda bound, value: not _numeric(value) or value <= bound,
+    "exclusiveMinimum": lambda bound, value: not _numeric(value) or value > bound,
+    "exclusiveMaximum": lambda bound, value: not _numeric(value) or value < bound,
+    "multipleOf": _multiple,
+}
 # Checked in this order: allOf merges first, so the others see one schema.
 SHAPE_HANDLERS: dict[str, Handler] = {
     "allOf": shape_all_of,
@@ -453,10 +577,11 @@ TYPE_STRATEGIES: dict[str, Handler] = {
     "boolean": strategy_boolean,
     "integer": strategy_integer,
     "number": strategy_number,
-    "string": strategy_string,
+    "string": strategy_checked_string,
     "array": strategy_array,
     "object": strategy_object,
 }
+UNEVALUATED = ("unevaluatedProperties", "unevaluatedItems")
 SUPPORTED_KEYWORDS = frozenset(
     {"type", *SHAPE_HANDLERS, *(keyword for group in TYPE_KEYWORDS.values() for keyword in group)}
 )

@@ -7,7 +7,9 @@ first. Merging is exact for the keywords below and refuses everything it cannot 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from generator.errors import SchemaCompileError
@@ -84,6 +86,19 @@ def _common_values(first: Any, second: Any, pointer: str) -> Any:
     return common
 
 
+def _common_multiple(first: Any, second: Any, pointer: str) -> Any:
+    """Two `multipleOf`s: their least common multiple, exact for decimals (0.5 and 0.2 give 1)."""
+    try:
+        one, two = Fraction(repr(first)), Fraction(repr(second))
+    except (TypeError, ValueError):
+        raise SchemaCompileError(pointer, "multipleOf must be a number") from None
+    numerator = math.lcm(one.numerator, two.numerator)
+    denominator = math.gcd(one.denominator, two.denominator)
+    if denominator == 1:
+        return numerator
+    return float(Fraction(numerator, denominator))
+
+
 def _larger(first: Any, second: Any, pointer: str) -> Any:
     return max(first, second)
 
@@ -109,6 +124,13 @@ MERGERS: dict[str, Callable[[Any, Any, str], Any]] = {
     "enum": _common_values,
     "maximum": _smaller,
     "exclusiveMaximum": _smaller,
+    "multipleOf": _common_multiple,
+    "minProperties": _larger,
+    "maxProperties": _smaller,
+    # Properties (items) no other keyword of the same schema object evaluated: where a schema
+    # holding it is merged with others, the callers take it off first and put it back after.
+    "unevaluatedProperties": _additional_properties,
+    "unevaluatedItems": _both_schemas,
 }
 
 
@@ -134,14 +156,18 @@ def merge_schemas(
 def _check_closed_objects(
     closed: Mapping[str, Any], other: Mapping[str, Any], pointer: str
 ) -> None:
-    """additionalProperties sees only its own schema's properties: merging may not add any."""
-    if closed.get("additionalProperties", True) is True:
+    """additionalProperties sees only its own schema's properties: merging may not add any (nor
+    may it to a member's unevaluatedProperties, which sees only what that member evaluates)."""
+    if all(closed.get(keyword, True) is True for keyword in _CLOSING):
         return
     added = set(other.get("properties", {})) - set(closed.get("properties", {}))
     if added:
         raise SchemaCompileError(
             pointer, f"cannot combine additionalProperties with other properties {sorted(added)}"
         )
+
+
+_CLOSING = ("additionalProperties", "unevaluatedProperties")
 
 
 def value_type(value: Any) -> str:

@@ -11,12 +11,21 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Protocol
 
 from generator.errors import SchemaCompileError, join_pointer
 from generator.names import py_literal
 
-NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
+NUMBER_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+)
+# Without bounds, multiples of a fractional `multipleOf` are drawn as k * divisor with |k| at most
+# this: a float prints as the exact decimal multiple only while it has few enough digits.
+MAX_FRACTIONAL_FACTOR = 10**9
+# A string's maximum length is drawn as a boundary case only up to this: Hypothesis refuses
+# `min_size` beyond a few thousand, and a spec's 1 MiB limit shows nothing 4 KiB does not.
+MAX_BOUNDARY_LENGTH = 4_096
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,9 @@ def text_strategy(low: int, high: int | None) -> str:
     minimum = f"min_size={low}, " if low else ""
     if high is None:
         return f"st.text({minimum.rstrip(', ')})"
-    options = [f"st.text({minimum}max_size={high})", f"st.text(min_size={high}, max_size={high})"]
+    options = [f"st.text({minimum}max_size={high})"]
+    if high <= MAX_BOUNDARY_LENGTH:
+        options.append(f"st.text(min_size={high}, max_size={high})")
     options.append(f"st.text({minimum}max_size={low})")
     return one_of(list(dict.fromkeys(options)))
 
@@ -126,6 +137,8 @@ def one_of(expressions: list[str]) -> str:
 
 def strategy_number(builder: NeedsRecorder, schema: dict[str, Any], pointer: str) -> str:
     """Numbers: finite floats within the bounds, and the integers among them (if any)."""
+    if "multipleOf" in schema:
+        return multiples(schema, pointer, integral=False)
     low, high = integer_range(schema, pointer)
     floats = floats_strategy(schema, pointer)
     if low is not None and high is not None and low > high:
@@ -133,9 +146,59 @@ def strategy_number(builder: NeedsRecorder, schema: dict[str, Any], pointer: str
     return one_of([strategy_integer(builder, schema, pointer), floats])
 
 
+def multiples(schema: dict[str, Any], pointer: str, *, integral: bool) -> str:
+    """`multipleOf`: k * divisor for the integers k that keep it within the bounds; the divisor
+    as the exact decimal it is written as (0.01 is 1/100), so k * 1 / 100 prints as a decimal the
+    validators' exact check accepts. An integer must be a multiple of the numerator too."""
+    divisor = Fraction(repr(schema["multipleOf"]))
+    if integral or divisor.denominator == 1:
+        divisor = Fraction(divisor.numerator)
+    low, high = _factor_range(schema, pointer, divisor)
+    if divisor.denominator != 1:
+        low = -MAX_FRACTIONAL_FACTOR if low is None else low
+        high = MAX_FRACTIONAL_FACTOR if high is None else high
+    if low is not None and high is not None and low > high:
+        raise SchemaCompileError(pointer, "no multiple lies within the bounds: nothing to draw")
+    arguments = [] if low is None else [f"min_value={low}"]
+    arguments += [] if high is None else [f"max_value={high}"]
+    scale = f"factor * {divisor.numerator}"
+    if divisor.denominator != 1:
+        scale += f" / {divisor.denominator}"
+    return f"st.integers({', '.join(arguments)}).map(lambda factor: {scale})"
+
+
+def _factor_range(
+    schema: dict[str, Any], pointer: str, divisor: Fraction
+) -> tuple[int | None, int | None]:
+    """The smallest and largest k with k * divisor within the bounds (None: unbounded)."""
+    low, high = number_bounds(schema, pointer)
+    smallest = largest = None
+    if low is not None:
+        exact = Fraction(repr(low))
+        smallest = math.ceil(exact / divisor)
+        if schema.get("exclusiveMinimum") == low and smallest * divisor == exact:
+            smallest += 1
+    if high is not None:
+        exact = Fraction(repr(high))
+        largest = math.floor(exact / divisor)
+        if schema.get("exclusiveMaximum") == high and largest * divisor == exact:
+            largest -= 1
+    return smallest, largest
+
+
 def number_bounds(schema: dict[str, Any], pointer: str) -> tuple[float | None, float | None]:
     """The inclusive-or-exclusive lower and upper bounds, checked to be numbers."""
-    for keyword in NUMBER_KEYWORDS & schema.keys():
+    if "multipleOf" in schema:
+        divisor = schema["multipleOf"]
+        if (
+            isinstance(divisor, bool)
+            or not isinstance(divisor, int | float)
+            or not 0 < divisor < math.inf
+        ):
+            raise SchemaCompileError(
+                join_pointer(pointer, "multipleOf"), "must be a number above 0"
+            )
+    for keyword in (NUMBER_KEYWORDS - {"multipleOf"}) & schema.keys():
         value = schema[keyword]
         if (
             isinstance(value, bool)
@@ -159,7 +222,9 @@ def integer_range(schema: dict[str, Any], pointer: str) -> tuple[int | None, int
 
 
 def strategy_integer(builder: NeedsRecorder, schema: dict[str, Any], pointer: str) -> str:
-    """Integers within the bounds."""
+    """Integers within the bounds (multiples of `multipleOf`)."""
+    if "multipleOf" in schema:
+        return multiples(schema, pointer, integral=True)
     low, high = integer_range(schema, pointer)
     if low is not None and high is not None and low > high:
         raise SchemaCompileError(pointer, "no integer lies within the bounds: nothing to draw")
