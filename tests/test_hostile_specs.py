@@ -850,7 +850,7 @@ def test_spec_keys_cannot_forge_error_lines(
     starts a second, forged error line (errors.py `SpecError.__str__`)."""
     spec = json.loads(json.dumps(VALID))
     forged = "x\nspec.json:1:1: #: forged error line"
-    spec["components"]["schemas"]["request"]["properties"][forged] = {"nullable": True}
+    spec["components"]["schemas"]["request"]["properties"][forged] = {"$dynamicRef": "#x"}
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     argv = ["generate", "--spec", str(tmp_path / "spec.json"), "--out", str(tmp_path / "out")]
     assert main([*argv, "--previous", "none"]) == 1
