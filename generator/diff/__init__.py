@@ -4,8 +4,8 @@
 `git:REV:path`, and `shape` refuses mistyped keywords with located errors; `document`,
 `operations`, `access`, `bodies`, `schema`, `schema_branches`, `schema_checks`, `schema_view`,
 `media_types` (response media types renamed) and `lifecycle` (deprecation, sunset, stability)
-compare; `rules` is the rule table (oasdiff's ids and levels) and `ruledoc` renders it as
-`docs/diff-rules.md`; `report` renders text/Markdown/JSON/YAML; `version` holds the semver policy.
+compare; `rules` is the rule table (oasdiff's ids and levels; `levels`, `operation_rules`) and
+`ruledoc` renders it as `docs/diff-rules.md`; `report` renders text/Markdown/JSON/YAML; `version` holds the semver policy.
 May import: `generator.spec`, `generator.errors`, `generator.output`, `generator.vocabulary`
 (nothing imports `diff` but the CLI).
 """

@@ -128,18 +128,22 @@ def _sunset_spot(change: str, old_pointer: str, new_pointer: str) -> Spot:
 
 
 def compare_stability(log: ChangeLog, pair: OperationPair) -> None:
-    """`x-stability-level` (draft < alpha < beta < stable): decreased, increased or invalid."""
+    """`x-stability-level` (draft < alpha < beta < stable; absent is stable, as in oasdiff):
+    decreased, increased, or changed to a value that is no level."""
     before, after = pair.old.data.get("x-stability-level"), pair.new.data.get("x-stability-level")
-    if before == after or after is None:
+    verdict = stability_change(before, after)
+    if verdict is None:
         return
     spot = new_spot(join_pointer(pair.new.pointer, "x-stability-level"))
-    verdict = stability_change(before, after)
     if verdict == "invalid":
         detail = f"x-stability-level {code(str(after))} is not one of {', '.join(STABILITY_LEVELS)}"
         log.add("api-invalid-stability-level", pair.label, detail, spot)
-    elif verdict is not None and before is not None:
-        detail = f"x-stability-level {verdict} from {code(str(before))} to {code(str(after))}"
-        log.add(f"api-stability-{verdict}", pair.label, detail, spot)
+        return
+    if after is None:
+        spot = old_spot(join_pointer(pair.old.pointer, "x-stability-level"))
+    shown = code(str(before or "stable")), code(str(after or "stable"))
+    detail = f"x-stability-level {verdict} from {shown[0]} to {shown[1]}"
+    log.add(f"api-stability-{verdict}", pair.label, detail, spot)
 
 
 def _tags(operation: Operation) -> set[str]:

@@ -9,59 +9,47 @@ saw) is harmless in a request.
 
 A second category, `generated-client`, holds changes that leave the wire contract intact but
 break code written against the generated client (a renamed operationId renames its method).
-`--fail-on` counts the categories it is given.
+`--fail-on` counts the categories it is given. Levels and `Rule` are in `levels`, the
+property, operation and generated-client tables in `operation_rules`; this module joins them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from enum import Enum
 
+from generator.diff.levels import ERR, INFO, LEVELS, WARN, Category, Level, Rule
+from generator.diff.operation_rules import (
+    CLIENT_RULES,
+    OPERATION_RULES,
+    PROPERTY_RULES,
+    mutability_rules,
+)
 
-class Level(str, Enum):
-    """oasdiff's levels: ERR breaks existing clients, WARN may break them, INFO does not."""
-
-    ERR = "ERR"
-    WARN = "WARN"
-    INFO = "INFO"
-
-    @property
-    def rank(self) -> int:
-        """Sort order: ERR first."""
-        return _LEVEL_ORDER.index(self)
-
-    @property
-    def heading(self) -> str:
-        """Section title used by the renderers and the changelog."""
-        return _HEADINGS[self]
-
-
-class Category(str, Enum):
-    """Whom a change breaks: callers of the HTTP API, or code using the generated client."""
-
-    API = "api"
-    CLIENT = "generated-client"
-
-
-_LEVEL_ORDER = (Level.ERR, Level.WARN, Level.INFO)
-_HEADINGS = {
-    Level.ERR: "Breaking changes (ERR)",
-    Level.WARN: "Possibly breaking changes (WARN)",
-    Level.INFO: "Other changes (INFO)",
-}
-LEVELS = _LEVEL_ORDER
-ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One kind of change: its id, level, category and what it means."""
-
-    id: str
-    level: Level
-    summary: str
-    category: Category = Category.API
+__all__ = [
+    "BEHAVIOUR_NOTES",
+    "BOUNDS",
+    "CLIENT_RULES",
+    "LEVELS",
+    "OASDIFF_DIFFERENCES",
+    "OPERATION_RULES",
+    "PARAMETER_PROPERTY",
+    "PREFIX_OVERRIDES",
+    "PROPERTY_RULES",
+    "READ_ONLY_PREFIX",
+    "RENAMED_SCHEMA_RULES",
+    "REQUEST_PREFIXES",
+    "RESPONSE_PREFIXES",
+    "RULES",
+    "SCHEMA_RULES",
+    "SUBSCHEMA_STEMS",
+    "WRITE_ONLY_PREFIX",
+    "BoundRule",
+    "Category",
+    "Level",
+    "Rule",
+    "schema_rule_id",
+]
 
 
 @dataclass(frozen=True)
@@ -205,222 +193,6 @@ READ_ONLY_PREFIX = "request-read-only-property"
 PARAMETER_PROPERTY = "request-parameter-property"
 WRITE_ONLY_PREFIX = "response-write-only-property"
 
-PROPERTY_RULES: Mapping[str, tuple[Level, str]] = {
-    "new-optional-request-property": (INFO, "optional request property added"),
-    "new-required-request-property": (ERR, "required request property added"),
-    "request-property-removed": (WARN, "request property removed"),
-    "request-property-became-required": (ERR, "request property became required"),
-    "request-property-became-optional": (INFO, "request property became optional"),
-    "response-optional-property-added": (INFO, "optional response property added"),
-    "response-required-property-added": (INFO, "required response property added"),
-    "response-optional-property-removed": (WARN, "optional response property removed"),
-    "response-required-property-removed": (ERR, "required response property removed"),
-    "response-optional-write-only-property-removed": (INFO, "writeOnly property removed"),
-    "response-required-write-only-property-removed": (INFO, "writeOnly property removed"),
-    "response-property-became-optional": (ERR, "response property became optional"),
-    "response-property-became-required": (INFO, "response property became required"),
-    "new-required-request-property-with-default": (ERR, "required property with a default added"),
-    "request-property-became-required-with-default": (
-        ERR,
-        "property with a default became required",
-    ),
-    "response-optional-write-only-property-added": (INFO, "optional writeOnly property added"),
-    "response-required-write-only-property-added": (INFO, "required writeOnly property added"),
-    "response-write-only-property-became-optional": (INFO, "writeOnly property became optional"),
-    "response-write-only-property-became-required": (INFO, "writeOnly property became required"),
-    "request-property-deprecated": (INFO, "request property deprecated"),
-    "request-property-reactivated": (INFO, "request property no longer deprecated"),
-    "response-property-deprecated": (INFO, "response property deprecated"),
-    "response-property-reactivated": (INFO, "response property no longer deprecated"),
-    "new-required-request-header-property": (
-        ERR,
-        "required property added to a header parameter's object",
-    ),
-    "request-header-property-became-required": (
-        ERR,
-        "property of a header parameter's object became required",
-    ),
-    "request-header-property-became-enum": (
-        ERR,
-        "property of a header parameter's object restricted to an enum",
-    ),
-    **{
-        f"{direction}-{stem}": (level, f"{direction} {summary}")
-        for direction in ("request", "response")
-        for stem, (level, summary) in {
-            "property-deprecated-with-sunset": (INFO, "property deprecated with an x-sunset date"),
-            "property-deprecated-sunset-missing": (
-                ERR,
-                "property deprecated without the x-sunset the deprecation policy asks for",
-            ),
-            "property-deprecated-sunset-invalid": (
-                ERR,
-                "property deprecated with an x-sunset that is no date",
-            ),
-            "property-sunset-date-too-small": (
-                ERR,
-                "property deprecated with an x-sunset nearer than the policy allows",
-            ),
-            "property-stability-decreased": (ERR, "property x-stability-level decreased"),
-            "property-stability-increased": (INFO, "property x-stability-level increased"),
-        }.items()
-    },
-}
-
-_MUTABILITY = {
-    "became-read-only": "became readOnly",
-    "became-not-read-only": "is no longer readOnly",
-    "became-write-only": "became writeOnly",
-    "became-not-write-only": "is no longer writeOnly",
-}
-
-
-def _mutability_rules() -> Iterator[Rule]:
-    for direction in ("request", "response"):
-        for requiredness in ("optional", "required"):
-            for suffix, summary in _MUTABILITY.items():
-                rule_id = f"{direction}-{requiredness}-property-{suffix}"
-                breaks = rule_id == "response-required-property-became-not-write-only"
-                yield Rule(rule_id, WARN if breaks else INFO, f"{requiredness} property {summary}")
-
-
-OPERATION_RULES: Mapping[str, tuple[Level, str]] = {
-    "endpoint-added": (INFO, "operation added"),
-    "api-path-removed-without-deprecation": (ERR, "path removed without being deprecated first"),
-    "api-path-removed-with-deprecation": (INFO, "deprecated path removed"),
-    "api-removed-without-deprecation": (ERR, "operation removed without being deprecated first"),
-    "api-removed-with-deprecation": (INFO, "deprecated operation removed"),
-    "endpoint-deprecated": (INFO, "operation deprecated"),
-    "endpoint-deprecated-with-sunset": (INFO, "operation deprecated with an x-sunset date"),
-    "endpoint-reactivated": (INFO, "operation no longer deprecated"),
-    "sunset-deleted": (ERR, "x-sunset removed from a deprecated operation"),
-    "api-sunset-date-changed-too-small": (
-        ERR,
-        "x-sunset of a deprecated operation moved earlier, nearer than the policy allows",
-    ),
-    "api-operation-id-removed": (INFO, "operationId removed or changed"),
-    "api-operation-id-added": (INFO, "operationId added"),
-    "api-tag-added": (INFO, "tag added to an operation"),
-    "api-tag-removed": (INFO, "tag removed from an operation"),
-    "api-removed-before-sunset": (ERR, "deprecated operation removed before its x-sunset date"),
-    "api-path-removed-before-sunset": (ERR, "deprecated path removed before its x-sunset date"),
-    "api-deprecated-sunset-parse": (ERR, "operation deprecated with an x-sunset that is no date"),
-    "api-deprecated-sunset-missing": (
-        ERR,
-        "operation deprecated without the x-sunset the deprecation policy asks for",
-    ),
-    "api-sunset-date-too-small": (
-        ERR,
-        "operation deprecated with an x-sunset nearer than the policy allows",
-    ),
-    "api-path-sunset-parse": (ERR, "deprecated operation removed; its x-sunset is no date"),
-    "api-stability-decreased": (
-        ERR,
-        "x-stability-level decreased (stable -> beta -> alpha -> draft)",
-    ),
-    "api-stability-increased": (INFO, "x-stability-level increased"),
-    "api-invalid-stability-level": (ERR, "x-stability-level is not draft, alpha, beta or stable"),
-    "new-optional-request-parameter": (INFO, "optional parameter added"),
-    "new-required-request-default-parameter-to-existing-path": (
-        ERR,
-        "required path-level parameter added to an existing path",
-    ),
-    "new-optional-request-default-parameter-to-existing-path": (
-        INFO,
-        "optional path-level parameter added to an existing path",
-    ),
-    "request-parameter-removed-before-sunset": (ERR, "parameter removed before its x-sunset date"),
-    "new-required-request-parameter": (ERR, "required parameter added"),
-    "new-request-path-parameter": (ERR, "path parameter added"),
-    "request-parameter-removed": (WARN, "parameter removed"),
-    "request-parameter-removed-with-deprecation": (INFO, "deprecated parameter removed"),
-    "request-parameter-became-required": (ERR, "parameter became required"),
-    "request-parameter-became-optional": (INFO, "parameter became optional"),
-    "request-parameter-deprecated": (INFO, "parameter deprecated"),
-    "request-parameter-reactivated": (INFO, "parameter no longer deprecated"),
-    "request-parameter-deprecated-sunset-missing": (
-        ERR,
-        "parameter deprecated without the x-sunset the deprecation policy asks for",
-    ),
-    "request-parameter-sunset-date-too-small": (
-        ERR,
-        "parameter deprecated with an x-sunset nearer than the policy allows",
-    ),
-    "request-parameter-sunset-parse": (ERR, "x-sunset of a deprecated parameter is no date"),
-    "request-parameter-sunset-deleted": (ERR, "x-sunset removed from a deprecated parameter"),
-    "request-parameter-sunset-date-changed-too-small": (
-        ERR,
-        "x-sunset of a deprecated parameter moved earlier, nearer than the policy allows",
-    ),
-    "request-body-added-optional": (INFO, "optional request body added"),
-    "request-body-added-required": (ERR, "required request body added"),
-    "request-body-removed": (ERR, "request body removed"),
-    "request-body-became-required": (ERR, "request body became required"),
-    "request-body-became-optional": (INFO, "request body became optional"),
-    "request-body-media-type-added": (INFO, "request media type added"),
-    "request-body-media-type-removed": (ERR, "request media type removed"),
-    "request-body-media-type-schema-added": (ERR, "schema added to a request media type"),
-    "request-body-media-type-schema-removed": (INFO, "schema removed from a request media type"),
-    "response-body-media-type-schema-added": (INFO, "schema added to a response media type"),
-    "response-body-media-type-schema-removed": (WARN, "schema removed from a response media type"),
-    "response-success-status-added": (INFO, "success (2xx) status added"),
-    "response-non-success-status-added": (INFO, "non-success status added"),
-    "response-success-status-removed": (ERR, "success (2xx) status removed"),
-    "response-non-success-status-removed": (INFO, "non-success status removed"),
-    "response-media-type-added": (INFO, "response media type added"),
-    "response-media-type-removed": (ERR, "response media type removed"),
-    "response-media-type-name-changed": (
-        INFO,
-        "response media type parameters changed (`application/json` -> `...; charset=utf-8`)",
-    ),
-    "response-media-type-name-generalized": (
-        ERR,
-        "response media type made more general (`application/problem+json` -> `application/json`)",
-    ),
-    "response-media-type-name-specialized": (
-        INFO,
-        "response media type made more specific (`application/json` -> `application/problem+json`)",
-    ),
-    "response-header-added": (INFO, "response header added"),
-    "required-response-header-removed": (ERR, "required response header removed"),
-    "optional-response-header-removed": (WARN, "optional response header removed"),
-    "response-header-became-optional": (ERR, "response header became optional"),
-    "api-security-added": (INFO, "operation security requirement added"),
-    "api-security-removed": (INFO, "operation security requirement removed"),
-    "api-security-scope-added": (INFO, "scope added to an operation security requirement"),
-    "api-security-scope-removed": (INFO, "scope removed from an operation security requirement"),
-    "api-global-security-added": (INFO, "global security requirement added"),
-    "api-global-security-removed": (INFO, "global security requirement removed"),
-    "api-global-security-scope-added": (INFO, "scope added to a global security requirement"),
-    "api-global-security-scope-removed": (INFO, "scope removed from a global security requirement"),
-    "api-server-added": (INFO, "server added (invitegen; oasdiff has no server rules)"),
-    "api-server-removed": (WARN, "server removed (invitegen; oasdiff has no server rules)"),
-    "api-version-changed": (INFO, "info.version changed (invitegen)"),
-    "api-version-not-bumped": (INFO, "the API changed but info.version did not"),
-    "api-version-decreased": (INFO, "info.version decreased"),
-    "api-major-version-not-bumped": (INFO, "ERR changes without a major info.version bump"),
-    "api-schema-removed": (INFO, "component schema removed"),
-    "api-security-component-added": (INFO, "security scheme added"),
-    "api-security-component-removed": (INFO, "security scheme removed"),
-    "api-security-component-type-changed": (INFO, "security scheme type changed"),
-    "api-security-component-oauth-url-changed": (INFO, "OAuth authorizationUrl changed"),
-    "api-security-component-oauth-token-url-changed": (INFO, "OAuth tokenUrl changed"),
-    "api-security-component-oauth-scope-added": (INFO, "OAuth scope added to a scheme"),
-    "api-security-component-oauth-scope-removed": (INFO, "OAuth scope removed from a scheme"),
-    "api-security-component-oauth-scope-changed": (INFO, "OAuth scope description changed"),
-    "webhook-added": (INFO, "webhook added"),
-    "webhook-removed": (ERR, "webhook removed"),
-}
-
-# The generated client breaks although the wire contract does not (or less than ERR).
-CLIENT_RULES: Mapping[str, tuple[Level, str]] = {
-    "client-method-renamed": (ERR, "operationId changed: the generated method is renamed"),
-    "client-argument-renamed": (ERR, "path parameter renamed: the generated argument is renamed"),
-    "client-argument-removed": (ERR, "parameter removed: the generated argument goes"),
-    "client-attribute-removed": (ERR, "response property removed: the model attribute goes"),
-}
-
-
 # oasdiff rates a parameter's default higher than a body's: the server fills it in for callers
 # that leave the parameter out, so a new or changed default changes what those calls mean.
 PREFIX_OVERRIDES: Mapping[str, Level] = {
@@ -490,7 +262,7 @@ def _catalogue() -> dict[str, Rule]:
         *_directed(RESPONSE_PREFIXES, response=True),
         *_hidden(READ_ONLY_PREFIX),
         *_hidden(WRITE_ONLY_PREFIX),
-        *_mutability_rules(),
+        *mutability_rules(),
         *(Rule(rule_id, level, summary) for rule_id, (level, summary) in PROPERTY_RULES.items()),
         *(Rule(rule_id, level, summary) for rule_id, (level, summary) in OPERATION_RULES.items()),
         *(
@@ -518,6 +290,4 @@ BEHAVIOUR_NOTES = (
     "A header parameter's own schema becoming an enum is `request-parameter-became-enum` only; "
     "oasdiff also adds `request-header-property-became-enum` for the same change. Properties of "
     "a header parameter's object get the `request-header-property-*` rules.",
-    "`x-stability-level` added to an operation that had none is not reported (oasdiff reads "
-    "an absent level as stable); on properties it is, as in oasdiff.",
 )
