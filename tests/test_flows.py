@@ -1,8 +1,11 @@
 """Sharing flows through the generated client against the stateful Graph mock, as properties.
 
-invite -> list -> update -> delete, with Hypothesis drawing the recipients, the roles, the API
-version and throttling on the way (`X-Mock-Fail`, which the client answers by waiting on its
-injected clock). Each example runs on a fresh item, so examples never see each other's state.
+invite -> list -> update -> delete, with Hypothesis drawing the drive id (Graph's `b!...` too),
+the recipients (some at `fail.example`, whom the mock cannot notify: a 207), whether to notify,
+the roles, the API version, a throttling answer on the way (429 or 503 with `Retry-After`, which
+the client answers by waiting on its injected clock) and a stale `If-Match` on the delete (412,
+then the current ETag works). Each example runs on a fresh item, so examples never see each
+other's state.
 The async client walks the same flow plus createLink and grant, in process (httpx's ASGI
 transport into the mock application, a fresh store per example), on every path family.
 """
@@ -15,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graph_invite import AsyncGraphClient, CallOptions, GraphClient, GraphError
+from graph_invite import UNSET, AsyncGraphClient, CallOptions, GraphClient, GraphError
 from graph_invite.graph import encode_sharing_url
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,58 +54,84 @@ class Clock:
         self.now += seconds
 
 
+# Recipients the mock's 207 rule cannot notify (README: "The mock", 207 rule).
+UNREACHABLE = st.builds(
+    "{}@fail.example".format,
+    st.sampled_from(["hipCheckRequired", "exchangeInvalidUser", "someone"]),
+)
+FAULTS = st.sampled_from([None, "429;retry-after=2;times=1", "503;retry-after=2;times=1"])
+
+
 @settings(max_examples=25)
 @given(
-    emails=st.lists(EMAILS, min_size=1, max_size=4, unique=True),
+    drive=st.sampled_from(["flow-drive", "b!flow-drive"]),
+    emails=st.lists(st.one_of(EMAILS, UNREACHABLE), min_size=1, max_size=4, unique=True),
+    notify=st.booleans(),
     role=ROLES,
     new_role=ROLES,
     version=st.sampled_from(["v1.0", "beta"]),
-    throttle=st.booleans(),
+    fault=FAULTS,
+    stale_if_match=st.booleans(),
 )
 def test_invite_list_update_delete(
-    running: MockServer, emails: list[str], role: str, new_role: str, version: str, throttle: bool
+    running: MockServer,
+    drive: str,
+    emails: list[str],
+    notify: bool,
+    role: str,
+    new_role: str,
+    version: str,
+    fault: str | None,
+    stale_if_match: bool,
 ) -> None:
     clock = Clock()
     item = f"flow-item-{next(ITEMS)}"
-    faults = {"X-Mock-Fail": "429;retry-after=2;times=1"} if throttle else {}
+    faults = {"X-Mock-Fail": fault} if fault else {}
+    unreachable = [email for email in emails if email.endswith("@fail.example")]
     with GraphClient(
         TOKEN, running.url, api_version=version, clock=clock, sleep=clock.sleep
     ) as graph:
         body: dict[str, Any] = {
             "recipients": [{"email": email} for email in emails],
             "roles": [role],
-            "sendInvitation": False,
+            "sendInvitation": notify,
         }
-        invited = graph.drives_items_invite(
-            "flow-drive", item, body, options=CallOptions(headers=faults)
-        )
-        assert invited.status_code == 200
-        assert clock.sleeps == ([2.0] if throttle else [])
+        invited = graph.drives_items_invite(drive, item, body, options=CallOptions(headers=faults))
+        partial = notify and bool(unreachable)
+        assert invited.status_code == (207 if partial else 200) and invited.partial is partial
+        assert clock.sleeps == ([2.0] if fault else [])
+        failed = [p.invitation.email for p in invited.failed if p.invitation]
+        assert sorted(failed) == (sorted(unreachable) if notify else [])
         created = {p.id_ for p in invited.body.value}
         assert len(created) == len(emails)
 
-        listed = graph.drives_items_list_permissions("flow-drive", item)
+        listed = graph.drives_items_list_permissions(drive, item)
+        # Stored permissions carry no notification error, whoever could not be notified.
         assert created <= {p.id_ for p in listed.body.value}
+        assert all(p.error is UNSET for p in listed.body.value)
+        read_etag = listed.headers["ETag"]
         target = invited.body.value[0]
         assert isinstance(target.id_, str)
 
         updated = graph.drives_items_update_permission(
-            "flow-drive", item, target.id_, {"roles": [new_role]}
+            drive, item, target.id_, {"roles": [new_role]}
         )
         assert updated.body.to_dict()["roles"] == [new_role]
-        fetched = graph.drives_items_get_permission("flow-drive", item, target.id_)
+        fetched = graph.drives_items_get_permission(drive, item, target.id_)
         assert fetched.body == updated.body
 
-        deleted = graph.drives_items_delete_permission("flow-drive", item, target.id_)
+        if stale_if_match:  # the update changed the item's ETag: the one read before is stale
+            with pytest.raises(GraphError) as stale:
+                graph.drives_items_delete_permission(drive, item, target.id_, if_match=read_etag)
+            assert (stale.value.status_code, stale.value.code) == (412, "resourceModified")
+        current = graph.drives_items_list_permissions(drive, item).headers["ETag"]
+        deleted = graph.drives_items_delete_permission(drive, item, target.id_, if_match=current)
         assert deleted.status_code == 204
-        after = {p.id_ for p in graph.drives_items_list_permissions("flow-drive", item).body.value}
+        after = {p.id_ for p in graph.drives_items_list_permissions(drive, item).body.value}
         assert target.id_ not in after and created - {target.id_} <= after
-        try:
-            graph.drives_items_get_permission("flow-drive", item, target.id_)
-        except GraphError as error:
-            assert error.status_code == 404
-        else:
-            raise AssertionError("a deleted permission is still there")
+        with pytest.raises(GraphError) as gone:
+            graph.drives_items_get_permission(drive, item, target.id_)
+        assert gone.value.status_code == 404 and gone.value.code == "itemNotFound"
 
 
 # (method name prefix, the owner arguments before the item id) for each path family with the
