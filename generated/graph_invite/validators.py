@@ -102,8 +102,20 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-# isinstance(key, str) as a C function: `all(map(_is_str, data))` checks keys without bytecode.
-_is_str = str.__instancecheck__
+def _has_str_keys(data: dict[Any, Any]) -> bool:
+    """Whether every key is exactly a str (checked before any key is hashed or compared)."""
+    for key in data:
+        if type(key) is not str:
+            return False
+    return True
+
+
+def _keys_within(data: dict[Any, Any], known: frozenset[str]) -> bool:
+    """Whether every key is exactly a str and one of `known` (a closed object's keys)."""
+    for key in data:
+        if type(key) is not str or key not in known:
+            return False
+    return True
 
 
 # Possessive quantifiers (`a++`) came with Python 3.11; before, fast paths are plain greedy ones.
@@ -497,19 +509,11 @@ _CREATE_LINK_REQUEST_KNOWN_KEYS = frozenset(
 )
 _CREATE_LINK_SCOPE_ENUM = frozenset({"anonymous", "organization", "users"})
 _DRIVE_RECIPIENT_KNOWN_KEYS = frozenset({"@odata.type", "alias", "email", "objectId"})
-_ERROR_DETAILS_KNOWN_KEYS = frozenset({"code", "message", "target"})
 _GRANT_REQUEST_KNOWN_KEYS = frozenset({"recipients", "roles"})
-_IDENTITY_KNOWN_KEYS = frozenset({"@odata.type", "displayName", "id", "tenantId"})
-_IDENTITY_SET_KNOWN_KEYS = frozenset({"@odata.type", "application", "device", "user"})
-_INNER_ERROR_KNOWN_KEYS = frozenset({"client-request-id", "code", "date", "request-id"})
 _INNER_ERROR_DATE_PATTERN = re.compile(
     "^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9"
     "]{2}(\\.[0-9]+)?(Z|[\\+\\-][0-9]{2}:[0-9]{2})?\\Z"
 )
-_INVITE_RECIPIENT_ERROR_KNOWN_KEYS = frozenset(
-    {"code", "fixItUrl", "innererror", "localizedMessage", "message"}
-)
-_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS = frozenset({"code"})
 _INVITE_REQUEST_KNOWN_KEYS = frozenset(
     {
         "expirationDateTime",
@@ -522,82 +526,8 @@ _INVITE_REQUEST_KNOWN_KEYS = frozenset(
         "sendInvitation",
     }
 )
-_INVITE_RESPONSE_KNOWN_KEYS = frozenset(
-    {"@odata.context", "@odata.count", "@odata.nextLink", "value"}
-)
-_ITEM_REFERENCE_KNOWN_KEYS = frozenset(
-    {
-        "@odata.type",
-        "driveId",
-        "driveType",
-        "id",
-        "listId",
-        "name",
-        "path",
-        "shareId",
-        "sharepointIds",
-        "siteId",
-    }
-)
-_MAIN_ERROR_KNOWN_KEYS = frozenset({"code", "details", "innerError", "message", "target"})
-_ODATA_ERROR_KNOWN_KEYS = frozenset({"error"})
-_PERMISSION_KNOWN_KEYS = frozenset(
-    {
-        "@deprecated.GrantedTo",
-        "@deprecated.GrantedToIdentities",
-        "@odata.type",
-        "error",
-        "expirationDateTime",
-        "grantedTo",
-        "grantedToIdentities",
-        "grantedToIdentitiesV2",
-        "grantedToV2",
-        "hasPassword",
-        "id",
-        "inheritedFrom",
-        "invitation",
-        "link",
-        "roles",
-        "shareId",
-    }
-)
-_PERMISSION_COLLECTION_KNOWN_KEYS = frozenset({"@odata.context", "@odata.nextLink", "value"})
 _PERMISSION_ROLE_ENUM = frozenset({"owner", "read", "write"})
 _PERMISSION_UPDATE_KNOWN_KEYS = frozenset({"expirationDateTime", "roles"})
-_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS = frozenset(
-    {"@odata.type", "displayName", "id", "principalId", "title"}
-)
-_SHARE_POINT_IDENTITY_KNOWN_KEYS = frozenset({"@odata.type", "displayName", "id", "loginName"})
-_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS = frozenset(
-    {
-        "@odata.type",
-        "application",
-        "device",
-        "group",
-        "sharePointGroup",
-        "siteGroup",
-        "siteUser",
-        "user",
-    }
-)
-_SHAREPOINT_IDS_KNOWN_KEYS = frozenset(
-    {"listId", "listItemId", "listItemUniqueId", "siteId", "siteUrl", "tenantId", "webId"}
-)
-_SHARING_INVITATION_KNOWN_KEYS = frozenset(
-    {"@odata.type", "email", "invitedBy", "redeemedBy", "signInRequired"}
-)
-_SHARING_LINK_KNOWN_KEYS = frozenset(
-    {
-        "@odata.type",
-        "application",
-        "configuratorUrl",
-        "preventsDownload",
-        "scope",
-        "type",
-        "webHtml",
-        "webUrl",
-    }
-)
 _SHARING_LINK_SCOPE_ENUM = frozenset({"anonymous", "existingAccess", "organization", "users"})
 _SHARING_LINK_TYPE_ENUM = frozenset(
     {
@@ -618,10 +548,10 @@ def _first_error_create_link_request(
 ) -> ValidationError | None:
     """First error of data against #/$defs/createLinkRequest, or None."""
     if not (
-        isinstance(data, dict)
+        type(data) is dict
         and (
-            (keys_known_1 := _CREATE_LINK_REQUEST_KNOWN_KEYS.issuperset(data))
-            or all(map(_is_str, data))
+            (keys_known_1 := _keys_within(data, _CREATE_LINK_REQUEST_KNOWN_KEYS))
+            or _has_str_keys(data)
         )
     ):
         return ValidationError(
@@ -637,7 +567,7 @@ def _first_error_create_link_request(
             return error
     if "expirationDateTime" in data:
         value_3 = data["expirationDateTime"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("expirationDateTime",),
@@ -647,7 +577,7 @@ def _first_error_create_link_request(
             )
     if "password" in data:
         value_4 = data["password"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("password",),
@@ -657,7 +587,7 @@ def _first_error_create_link_request(
             )
     if "retainInheritedPermissions" in data:
         value_5 = data["retainInheritedPermissions"]
-        if not (isinstance(value_5, bool) or value_5 is None):
+        if not (type(value_5) is bool or value_5 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("retainInheritedPermissions",),
@@ -667,7 +597,7 @@ def _first_error_create_link_request(
             )
     if "recipients" in data:
         value_6 = data["recipients"]
-        if not isinstance(value_6, list):
+        if type(value_6) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("recipients",),
@@ -695,7 +625,7 @@ def _first_error_create_link_request(
                         return error
     if "sendNotification" in data:
         value_7 = data["sendNotification"]
-        if not (isinstance(value_7, bool) or value_7 is None):
+        if not (type(value_7) is bool or value_7 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("sendNotification",),
@@ -720,16 +650,11 @@ def _errors_create_link_request(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/createLinkRequest, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_CREATE_LINK_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/createLinkRequest/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _CREATE_LINK_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "type" in data:
             value_1 = data["type"]
             yield from _errors_sharing_link_type(value_1, path + ("type",))
@@ -738,7 +663,7 @@ def _errors_create_link_request(
             yield from _errors_create_link_scope(value_2, path + ("scope",))
         if "expirationDateTime" in data:
             value_3 = data["expirationDateTime"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("expirationDateTime",),
@@ -748,7 +673,7 @@ def _errors_create_link_request(
                 )
         if "password" in data:
             value_4 = data["password"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("password",),
@@ -758,7 +683,7 @@ def _errors_create_link_request(
                 )
         if "retainInheritedPermissions" in data:
             value_5 = data["retainInheritedPermissions"]
-            if not (isinstance(value_5, bool) or value_5 is None):
+            if not (type(value_5) is bool or value_5 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("retainInheritedPermissions",),
@@ -768,7 +693,7 @@ def _errors_create_link_request(
                 )
         if "recipients" in data:
             value_6 = data["recipients"]
-            if not isinstance(value_6, list):
+            if type(value_6) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("recipients",),
@@ -776,12 +701,12 @@ def _errors_create_link_request(
                     "type",
                     value_6,
                 )
-            if isinstance(value_6, list):
+            if type(value_6) is list:
                 for index_1, item_1 in enumerate(value_6):
                     yield from _errors_drive_recipient(item_1, path + ("recipients", index_1))
         if "sendNotification" in data:
             value_7 = data["sendNotification"]
-            if not (isinstance(value_7, bool) or value_7 is None):
+            if not (type(value_7) is bool or value_7 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("sendNotification",),
@@ -805,11 +730,11 @@ def _first_error_create_link_scope(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/createLinkScope, or None."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return ValidationError(
             "must be a string", path, "#/$defs/createLinkScope/type", "type", data
         )
-    if data not in _CREATE_LINK_SCOPE_ENUM:
+    if str.__str__(data) not in _CREATE_LINK_SCOPE_ENUM:
         return ValidationError(
             "must be one of: 'anonymous', 'organization', 'users'",
             path,
@@ -822,11 +747,14 @@ def _first_error_create_link_scope(
 
 def _errors_create_link_scope(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/createLinkScope, in schema order."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         yield ValidationError(
             "must be a string", path, "#/$defs/createLinkScope/type", "type", data
         )
-    if not (isinstance(data, str) and data in _CREATE_LINK_SCOPE_ENUM):
+    if not (
+        (type(data) is str or issubclass(type(data), str))
+        and str.__str__(data) in _CREATE_LINK_SCOPE_ENUM
+    ):
         yield ValidationError(
             "must be one of: 'anonymous', 'organization', 'users'",
             path,
@@ -839,10 +767,9 @@ def _errors_create_link_scope(data: Any, path: tuple[str | int, ...]) -> Iterato
 def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/driveRecipient, or None."""
     if not (
-        isinstance(data, dict)
+        type(data) is dict
         and (
-            (keys_known_1 := _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data))
-            or all(map(_is_str, data))
+            (keys_known_1 := _keys_within(data, _DRIVE_RECIPIENT_KNOWN_KEYS)) or _has_str_keys(data)
         )
     ):
         return ValidationError(
@@ -850,7 +777,7 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -860,7 +787,7 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
             )
     if "email" in data:
         value_2 = data["email"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return ValidationError(
                 "must be a string",
                 path + ("email",),
@@ -874,6 +801,8 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
                 (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
                 or _is_email(value_2)
             )
+            if type(value_2) is str
+            else _is_email(str.__str__(value_2))
         ):
             return ValidationError(
                 "must be an email address",
@@ -884,7 +813,7 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
             )
     if "alias" in data:
         value_3 = data["alias"]
-        if not isinstance(value_3, str):
+        if not (type(value_3) is str or issubclass(type(value_3), str)):
             return ValidationError(
                 "must be a string",
                 path + ("alias",),
@@ -894,7 +823,7 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
             )
     if "objectId" in data:
         value_4 = data["objectId"]
-        if not isinstance(value_4, str):
+        if not (type(value_4) is str or issubclass(type(value_4), str)):
             return ValidationError(
                 "must be a string",
                 path + ("objectId",),
@@ -925,19 +854,14 @@ def _first_error_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Vali
 
 def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/driveRecipient, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/driveRecipient/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -947,7 +871,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
         if "email" in data:
             value_2 = data["email"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("email",),
@@ -955,13 +879,15 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, str):
+            if type(value_2) is str or issubclass(type(value_2), str):
                 if not (
                     "@" in value_2
                     and (
                         (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
                         or _is_email(value_2)
                     )
+                    if type(value_2) is str
+                    else _is_email(str.__str__(value_2))
                 ):
                     yield ValidationError(
                         "must be an email address",
@@ -972,7 +898,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     )
         if "alias" in data:
             value_3 = data["alias"]
-            if not isinstance(value_3, str):
+            if not (type(value_3) is str or issubclass(type(value_3), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("alias",),
@@ -982,7 +908,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
         if "objectId" in data:
             value_4 = data["objectId"]
-            if not isinstance(value_4, str):
+            if not (type(value_4) is str or issubclass(type(value_4), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("objectId",),
@@ -1001,9 +927,9 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
                         data,
                     )
     if not (
-        (not (isinstance(data, dict) and all(map(_is_str, data))) or "email" in data)
-        or (not (isinstance(data, dict) and all(map(_is_str, data))) or "alias" in data)
-        or (not (isinstance(data, dict) and all(map(_is_str, data))) or "objectId" in data)
+        (not (type(data) is dict and _has_str_keys(data)) or "email" in data)
+        or (not (type(data) is dict and _has_str_keys(data)) or "alias" in data)
+        or (not (type(data) is dict and _has_str_keys(data)) or "objectId" in data)
     ):
         yield ValidationError(
             "must match at least one schema in anyOf",
@@ -1016,10 +942,7 @@ def _errors_drive_recipient(data: Any, path: tuple[str | int, ...]) -> Iterator[
 
 def _first_error_error_details(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/errorDetails, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/errorDetails/type", "type", data)
     if "code" not in data:
         return ValidationError(
@@ -1034,7 +957,7 @@ def _first_error_error_details(data: Any, path: tuple[str | int, ...]) -> Valida
             data,
         )
     value_1 = data["code"]
-    if not isinstance(value_1, str):
+    if not (type(value_1) is str or issubclass(type(value_1), str)):
         return ValidationError(
             "must be a string",
             path + ("code",),
@@ -1043,7 +966,7 @@ def _first_error_error_details(data: Any, path: tuple[str | int, ...]) -> Valida
             value_1,
         )
     value_2 = data["message"]
-    if not isinstance(value_2, str):
+    if not (type(value_2) is str or issubclass(type(value_2), str)):
         return ValidationError(
             "must be a string",
             path + ("message",),
@@ -1053,7 +976,7 @@ def _first_error_error_details(data: Any, path: tuple[str | int, ...]) -> Valida
         )
     if "target" in data:
         value_3 = data["target"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("target",),
@@ -1066,14 +989,9 @@ def _first_error_error_details(data: Any, path: tuple[str | int, ...]) -> Valida
 
 def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/errorDetails, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/errorDetails/type", "type", data)
-    if isinstance(data, dict) and (
-        _ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "code" not in data:
             yield ValidationError(
                 "'code' is a required property",
@@ -1092,7 +1010,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
             )
         if "code" in data:
             value_1 = data["code"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("code",),
@@ -1102,7 +1020,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                 )
         if "message" in data:
             value_2 = data["message"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("message",),
@@ -1112,7 +1030,7 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                 )
         if "target" in data:
             value_3 = data["target"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("target",),
@@ -1125,10 +1043,8 @@ def _errors_error_details(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
 def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/grantRequest, or None."""
     if not (
-        isinstance(data, dict)
-        and (
-            (keys_known_1 := _GRANT_REQUEST_KNOWN_KEYS.issuperset(data)) or all(map(_is_str, data))
-        )
+        type(data) is dict
+        and ((keys_known_1 := _keys_within(data, _GRANT_REQUEST_KNOWN_KEYS)) or _has_str_keys(data))
     ):
         return ValidationError("must be an object", path, "#/$defs/grantRequest/type", "type", data)
     if "recipients" not in data:
@@ -1140,7 +1056,7 @@ def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> Valida
             data,
         )
     value_1 = data["recipients"]
-    if not isinstance(value_1, list):
+    if type(value_1) is not list:
         return ValidationError(
             "must be an array",
             path + ("recipients",),
@@ -1172,7 +1088,7 @@ def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> Valida
                     return error
     if "roles" in data:
         value_2 = data["roles"]
-        if not isinstance(value_2, list):
+        if type(value_2) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("roles",),
@@ -1205,14 +1121,9 @@ def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> Valida
 
 def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/grantRequest, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_GRANT_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/grantRequest/type", "type", data)
-    if isinstance(data, dict) and (
-        _GRANT_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "recipients" not in data:
             yield ValidationError(
                 "'recipients' is a required property",
@@ -1223,7 +1134,7 @@ def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
             )
         if "recipients" in data:
             value_1 = data["recipients"]
-            if not isinstance(value_1, list):
+            if type(value_1) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("recipients",),
@@ -1231,7 +1142,7 @@ def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                     "type",
                     value_1,
                 )
-            if isinstance(value_1, list):
+            if type(value_1) is list:
                 if len(value_1) < 1:
                     yield ValidationError(
                         "must have at least 1 item",
@@ -1244,7 +1155,7 @@ def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                     yield from _errors_drive_recipient(item_1, path + ("recipients", index_1))
         if "roles" in data:
             value_2 = data["roles"]
-            if not isinstance(value_2, list):
+            if type(value_2) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("roles",),
@@ -1252,7 +1163,7 @@ def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, list):
+            if type(value_2) is list:
                 for index_2, item_2 in enumerate(value_2):
                     yield from _errors_permission_role(item_2, path + ("roles", index_2))
         if not _GRANT_REQUEST_KNOWN_KEYS.issuperset(data):
@@ -1269,14 +1180,11 @@ def _errors_grant_request(data: Any, path: tuple[str | int, ...]) -> Iterator[Va
 
 def _first_error_identity(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/identity, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/identity/type", "type", data)
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -1286,7 +1194,7 @@ def _first_error_identity(data: Any, path: tuple[str | int, ...]) -> ValidationE
             )
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("displayName",),
@@ -1296,7 +1204,7 @@ def _first_error_identity(data: Any, path: tuple[str | int, ...]) -> ValidationE
             )
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("id",),
@@ -1306,7 +1214,7 @@ def _first_error_identity(data: Any, path: tuple[str | int, ...]) -> ValidationE
             )
     if "tenantId" in data:
         value_4 = data["tenantId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("tenantId",),
@@ -1319,17 +1227,12 @@ def _first_error_identity(data: Any, path: tuple[str | int, ...]) -> ValidationE
 
 def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/identity, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/identity/type", "type", data)
-    if isinstance(data, dict) and (
-        _IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -1339,7 +1242,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
                 )
         if "displayName" in data:
             value_2 = data["displayName"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("displayName",),
@@ -1349,7 +1252,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
                 )
         if "id" in data:
             value_3 = data["id"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("id",),
@@ -1359,7 +1262,7 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
                 )
         if "tenantId" in data:
             value_4 = data["tenantId"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("tenantId",),
@@ -1371,14 +1274,11 @@ def _errors_identity(data: Any, path: tuple[str | int, ...]) -> Iterator[Validat
 
 def _first_error_identity_set(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/identitySet, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/identitySet/type", "type", data)
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -1421,17 +1321,12 @@ def _first_error_identity_set(data: Any, path: tuple[str | int, ...]) -> Validat
 
 def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/identitySet, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/identitySet/type", "type", data)
-    if isinstance(data, dict) and (
-        _IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -1473,14 +1368,11 @@ def _errors_identity_set(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
 
 def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/innerError, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/innerError/type", "type", data)
     if "request-id" in data:
         value_1 = data["request-id"]
-        if not (isinstance(value_1, str) or value_1 is None):
+        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("request-id",),
@@ -1490,7 +1382,7 @@ def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> Validati
             )
     if "client-request-id" in data:
         value_2 = data["client-request-id"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("client-request-id",),
@@ -1500,7 +1392,7 @@ def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> Validati
             )
     if "date" in data:
         value_3 = data["date"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("date",),
@@ -1508,7 +1400,7 @@ def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> Validati
                 "type",
                 value_3,
             )
-        if isinstance(value_3, str):
+        if type(value_3) is str or issubclass(type(value_3), str):
             if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
                 return ValidationError(
                     "must match pattern '^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{"
@@ -1520,7 +1412,7 @@ def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> Validati
                 )
     if "code" in data:
         value_4 = data["code"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("code",),
@@ -1533,17 +1425,12 @@ def _first_error_inner_error(data: Any, path: tuple[str | int, ...]) -> Validati
 
 def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/innerError, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/innerError/type", "type", data)
-    if isinstance(data, dict) and (
-        _INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "request-id" in data:
             value_1 = data["request-id"]
-            if not (isinstance(value_1, str) or value_1 is None):
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("request-id",),
@@ -1553,7 +1440,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
                 )
         if "client-request-id" in data:
             value_2 = data["client-request-id"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("client-request-id",),
@@ -1563,7 +1450,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
                 )
         if "date" in data:
             value_3 = data["date"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("date",),
@@ -1571,7 +1458,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
                     "type",
                     value_3,
                 )
-            if isinstance(value_3, str):
+            if type(value_3) is str or issubclass(type(value_3), str):
                 if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
                     yield ValidationError(
                         "must match pattern '^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{"
@@ -1583,7 +1470,7 @@ def _errors_inner_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
                     )
         if "code" in data:
             value_4 = data["code"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("code",),
@@ -1597,16 +1484,13 @@ def _first_error_invite_recipient_error(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/inviteRecipientError, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/inviteRecipientError/type", "type", data
         )
     if "code" in data:
         value_1 = data["code"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("code",),
@@ -1616,7 +1500,7 @@ def _first_error_invite_recipient_error(
             )
     if "message" in data:
         value_2 = data["message"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return ValidationError(
                 "must be a string",
                 path + ("message",),
@@ -1626,7 +1510,7 @@ def _first_error_invite_recipient_error(
             )
     if "localizedMessage" in data:
         value_3 = data["localizedMessage"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("localizedMessage",),
@@ -1636,7 +1520,7 @@ def _first_error_invite_recipient_error(
             )
     if "fixItUrl" in data:
         value_4 = data["fixItUrl"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("fixItUrl",),
@@ -1644,8 +1528,12 @@ def _first_error_invite_recipient_error(
                 "type",
                 value_4,
             )
-        if isinstance(value_4, str):
-            if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
+        if type(value_4) is str or issubclass(type(value_4), str):
+            if not (
+                _URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)
+                if type(value_4) is str
+                else _is_uri(str.__str__(value_4))
+            ):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("fixItUrl",),
@@ -1670,19 +1558,14 @@ def _errors_invite_recipient_error(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/inviteRecipientError, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/inviteRecipientError/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "code" in data:
             value_1 = data["code"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("code",),
@@ -1692,7 +1575,7 @@ def _errors_invite_recipient_error(
                 )
         if "message" in data:
             value_2 = data["message"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("message",),
@@ -1702,7 +1585,7 @@ def _errors_invite_recipient_error(
                 )
         if "localizedMessage" in data:
             value_3 = data["localizedMessage"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("localizedMessage",),
@@ -1712,7 +1595,7 @@ def _errors_invite_recipient_error(
                 )
         if "fixItUrl" in data:
             value_4 = data["fixItUrl"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("fixItUrl",),
@@ -1720,8 +1603,12 @@ def _errors_invite_recipient_error(
                     "type",
                     value_4,
                 )
-            if isinstance(value_4, str):
-                if not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
+            if type(value_4) is str or issubclass(type(value_4), str):
+                if not (
+                    _URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)
+                    if type(value_4) is str
+                    else _is_uri(str.__str__(value_4))
+                ):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("fixItUrl",),
@@ -1745,16 +1632,13 @@ def _first_error_invite_recipient_inner_error(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/inviteRecipientInnerError, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/inviteRecipientInnerError/type", "type", data
         )
     if "code" in data:
         value_1 = data["code"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("code",),
@@ -1769,19 +1653,14 @@ def _errors_invite_recipient_inner_error(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/inviteRecipientInnerError, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/inviteRecipientInnerError/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "code" in data:
             value_1 = data["code"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("code",),
@@ -1794,9 +1673,9 @@ def _errors_invite_recipient_inner_error(
 def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/inviteRequest, or None."""
     if not (
-        isinstance(data, dict)
+        type(data) is dict
         and (
-            (keys_known_1 := _INVITE_REQUEST_KNOWN_KEYS.issuperset(data)) or all(map(_is_str, data))
+            (keys_known_1 := _keys_within(data, _INVITE_REQUEST_KNOWN_KEYS)) or _has_str_keys(data)
         )
     ):
         return ValidationError(
@@ -1811,7 +1690,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             data,
         )
     value_1 = data["recipients"]
-    if not isinstance(value_1, list):
+    if type(value_1) is not list:
         return ValidationError(
             "must be an array",
             path + ("recipients",),
@@ -1843,7 +1722,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                     return error
     if "message" in data:
         value_2 = data["message"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("message",),
@@ -1851,8 +1730,8 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                 "type",
                 value_2,
             )
-        if isinstance(value_2, str):
-            if len(value_2) > 2000:
+        if type(value_2) is str or issubclass(type(value_2), str):
+            if str.__len__(value_2) > 2000:
                 return ValidationError(
                     "must be at most 2000 characters long",
                     path + ("message",),
@@ -1862,7 +1741,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                 )
     if "requireSignIn" in data:
         value_3 = data["requireSignIn"]
-        if not (isinstance(value_3, bool) or value_3 is None):
+        if not (type(value_3) is bool or value_3 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("requireSignIn",),
@@ -1872,7 +1751,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "sendInvitation" in data:
         value_4 = data["sendInvitation"]
-        if not (isinstance(value_4, bool) or value_4 is None):
+        if not (type(value_4) is bool or value_4 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("sendInvitation",),
@@ -1882,7 +1761,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "roles" in data:
         value_5 = data["roles"]
-        if not isinstance(value_5, list):
+        if type(value_5) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("roles",),
@@ -1902,7 +1781,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                     return error
     if "expirationDateTime" in data:
         value_6 = data["expirationDateTime"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("expirationDateTime",),
@@ -1912,7 +1791,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "password" in data:
         value_7 = data["password"]
-        if not (isinstance(value_7, str) or value_7 is None):
+        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("password",),
@@ -1922,7 +1801,7 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "retainInheritedPermissions" in data:
         value_8 = data["retainInheritedPermissions"]
-        if not (isinstance(value_8, bool) or value_8 is None):
+        if not (type(value_8) is bool or value_8 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("retainInheritedPermissions",),
@@ -1945,14 +1824,9 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
 
 def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/inviteRequest, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/inviteRequest/type", "type", data)
-    if isinstance(data, dict) and (
-        _INVITE_REQUEST_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "recipients" not in data:
             yield ValidationError(
                 "'recipients' is a required property",
@@ -1963,7 +1837,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
             )
         if "recipients" in data:
             value_1 = data["recipients"]
-            if not isinstance(value_1, list):
+            if type(value_1) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("recipients",),
@@ -1971,7 +1845,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     "type",
                     value_1,
                 )
-            if isinstance(value_1, list):
+            if type(value_1) is list:
                 if len(value_1) < 1:
                     yield ValidationError(
                         "must have at least 1 item",
@@ -1984,7 +1858,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     yield from _errors_drive_recipient(item_1, path + ("recipients", index_1))
         if "message" in data:
             value_2 = data["message"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("message",),
@@ -1992,8 +1866,8 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, str):
-                if len(value_2) > 2000:
+            if type(value_2) is str or issubclass(type(value_2), str):
+                if str.__len__(value_2) > 2000:
                     yield ValidationError(
                         "must be at most 2000 characters long",
                         path + ("message",),
@@ -2003,7 +1877,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     )
         if "requireSignIn" in data:
             value_3 = data["requireSignIn"]
-            if not (isinstance(value_3, bool) or value_3 is None):
+            if not (type(value_3) is bool or value_3 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("requireSignIn",),
@@ -2013,7 +1887,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "sendInvitation" in data:
             value_4 = data["sendInvitation"]
-            if not (isinstance(value_4, bool) or value_4 is None):
+            if not (type(value_4) is bool or value_4 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("sendInvitation",),
@@ -2023,7 +1897,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "roles" in data:
             value_5 = data["roles"]
-            if not isinstance(value_5, list):
+            if type(value_5) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("roles",),
@@ -2031,12 +1905,12 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     "type",
                     value_5,
                 )
-            if isinstance(value_5, list):
+            if type(value_5) is list:
                 for index_2, item_2 in enumerate(value_5):
                     yield from _errors_permission_role(item_2, path + ("roles", index_2))
         if "expirationDateTime" in data:
             value_6 = data["expirationDateTime"]
-            if not (isinstance(value_6, str) or value_6 is None):
+            if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("expirationDateTime",),
@@ -2046,7 +1920,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "password" in data:
             value_7 = data["password"]
-            if not (isinstance(value_7, str) or value_7 is None):
+            if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("password",),
@@ -2056,7 +1930,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "retainInheritedPermissions" in data:
             value_8 = data["retainInheritedPermissions"]
-            if not (isinstance(value_8, bool) or value_8 is None):
+            if not (type(value_8) is bool or value_8 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("retainInheritedPermissions",),
@@ -2078,10 +1952,7 @@ def _errors_invite_request(data: Any, path: tuple[str | int, ...]) -> Iterator[V
 
 def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/inviteResponse, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/inviteResponse/type", "type", data
         )
@@ -2095,7 +1966,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
         )
     if "@odata.context" in data:
         value_1 = data["@odata.context"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.context",),
@@ -2105,7 +1976,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
             )
     if "@odata.nextLink" in data:
         value_2 = data["@odata.nextLink"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.nextLink",),
@@ -2113,7 +1984,11 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
                 "type",
                 value_2,
             )
-        if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
+        if not (
+            _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
+            if type(value_2) is str
+            else _is_uri(str.__str__(value_2))
+        ):
             return ValidationError(
                 "must be an absolute URI",
                 path + ("@odata.nextLink",),
@@ -2123,11 +1998,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
             )
     if "@odata.count" in data:
         value_3 = data["@odata.count"]
-        if not (
-            type(value_3) is int
-            or (isinstance(value_3, float) and value_3.is_integer())
-            or (isinstance(value_3, int) and not isinstance(value_3, bool))
-        ):
+        if not (type(value_3) is int or (type(value_3) is float and value_3.is_integer())):
             return ValidationError(
                 "must be an integer",
                 path + ("@odata.count",),
@@ -2136,7 +2007,7 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
                 value_3,
             )
     value_4 = data["value"]
-    if not isinstance(value_4, list):
+    if type(value_4) is not list:
         return ValidationError(
             "must be an array",
             path + ("value",),
@@ -2165,16 +2036,11 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
 
 def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/inviteResponse, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/inviteResponse/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _INVITE_RESPONSE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "value" not in data:
             yield ValidationError(
                 "'value' is a required property",
@@ -2185,7 +2051,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
             )
         if "@odata.context" in data:
             value_1 = data["@odata.context"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.context",),
@@ -2195,7 +2061,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
         if "@odata.nextLink" in data:
             value_2 = data["@odata.nextLink"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.nextLink",),
@@ -2203,8 +2069,12 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, str):
-                if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
+            if type(value_2) is str or issubclass(type(value_2), str):
+                if not (
+                    _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
+                    if type(value_2) is str
+                    else _is_uri(str.__str__(value_2))
+                ):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("@odata.nextLink",),
@@ -2214,11 +2084,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     )
         if "@odata.count" in data:
             value_3 = data["@odata.count"]
-            if not (
-                type(value_3) is int
-                or (isinstance(value_3, float) and value_3.is_integer())
-                or (isinstance(value_3, int) and not isinstance(value_3, bool))
-            ):
+            if not (type(value_3) is int or (type(value_3) is float and value_3.is_integer())):
                 yield ValidationError(
                     "must be an integer",
                     path + ("@odata.count",),
@@ -2228,7 +2094,7 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                 )
         if "value" in data:
             value_4 = data["value"]
-            if not isinstance(value_4, list):
+            if type(value_4) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("value",),
@@ -2236,23 +2102,20 @@ def _errors_invite_response(data: Any, path: tuple[str | int, ...]) -> Iterator[
                     "type",
                     value_4,
                 )
-            if isinstance(value_4, list):
+            if type(value_4) is list:
                 for index_1, item_1 in enumerate(value_4):
                     yield from _errors_permission(item_1, path + ("value", index_1))
 
 
 def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/itemReference, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/itemReference/type", "type", data
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -2262,7 +2125,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "driveId" in data:
         value_2 = data["driveId"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("driveId",),
@@ -2272,7 +2135,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "driveType" in data:
         value_3 = data["driveType"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("driveType",),
@@ -2282,7 +2145,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "id" in data:
         value_4 = data["id"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("id",),
@@ -2292,7 +2155,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "listId" in data:
         value_5 = data["listId"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("listId",),
@@ -2302,7 +2165,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "name" in data:
         value_6 = data["name"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("name",),
@@ -2312,7 +2175,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "path" in data:
         value_7 = data["path"]
-        if not (isinstance(value_7, str) or value_7 is None):
+        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("path",),
@@ -2322,7 +2185,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "shareId" in data:
         value_8 = data["shareId"]
-        if not (isinstance(value_8, str) or value_8 is None):
+        if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("shareId",),
@@ -2342,7 +2205,7 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "siteId" in data:
         value_10 = data["siteId"]
-        if not (isinstance(value_10, str) or value_10 is None):
+        if not ((type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("siteId",),
@@ -2355,17 +2218,12 @@ def _first_error_item_reference(data: Any, path: tuple[str | int, ...]) -> Valid
 
 def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/itemReference, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/itemReference/type", "type", data)
-    if isinstance(data, dict) and (
-        _ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -2375,7 +2233,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "driveId" in data:
             value_2 = data["driveId"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("driveId",),
@@ -2385,7 +2243,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "driveType" in data:
             value_3 = data["driveType"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("driveType",),
@@ -2395,7 +2253,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "id" in data:
             value_4 = data["id"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("id",),
@@ -2405,7 +2263,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "listId" in data:
             value_5 = data["listId"]
-            if not (isinstance(value_5, str) or value_5 is None):
+            if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("listId",),
@@ -2415,7 +2273,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "name" in data:
             value_6 = data["name"]
-            if not (isinstance(value_6, str) or value_6 is None):
+            if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("name",),
@@ -2425,7 +2283,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "path" in data:
             value_7 = data["path"]
-            if not (isinstance(value_7, str) or value_7 is None):
+            if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("path",),
@@ -2435,7 +2293,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "shareId" in data:
             value_8 = data["shareId"]
-            if not (isinstance(value_8, str) or value_8 is None):
+            if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("shareId",),
@@ -2455,7 +2313,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "siteId" in data:
             value_10 = data["siteId"]
-            if not (isinstance(value_10, str) or value_10 is None):
+            if not ((type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("siteId",),
@@ -2467,10 +2325,7 @@ def _errors_item_reference(data: Any, path: tuple[str | int, ...]) -> Iterator[V
 
 def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/mainError, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/mainError/type", "type", data)
     if "code" not in data:
         return ValidationError(
@@ -2481,7 +2336,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             "'message' is a required property", path, "#/$defs/mainError/required", "required", data
         )
     value_1 = data["code"]
-    if not isinstance(value_1, str):
+    if not (type(value_1) is str or issubclass(type(value_1), str)):
         return ValidationError(
             "must be a string",
             path + ("code",),
@@ -2490,7 +2345,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             value_1,
         )
     value_2 = data["message"]
-    if not isinstance(value_2, str):
+    if not (type(value_2) is str or issubclass(type(value_2), str)):
         return ValidationError(
             "must be a string",
             path + ("message",),
@@ -2500,7 +2355,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
         )
     if "target" in data:
         value_3 = data["target"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("target",),
@@ -2510,7 +2365,7 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "details" in data:
         value_4 = data["details"]
-        if not isinstance(value_4, list):
+        if type(value_4) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("details",),
@@ -2543,14 +2398,9 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
 
 def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/mainError, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/mainError/type", "type", data)
-    if isinstance(data, dict) and (
-        _MAIN_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "code" not in data:
             yield ValidationError(
                 "'code' is a required property",
@@ -2569,7 +2419,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
             )
         if "code" in data:
             value_1 = data["code"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("code",),
@@ -2579,7 +2429,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "message" in data:
             value_2 = data["message"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("message",),
@@ -2589,7 +2439,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "target" in data:
             value_3 = data["target"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("target",),
@@ -2599,7 +2449,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "details" in data:
             value_4 = data["details"]
-            if not isinstance(value_4, list):
+            if type(value_4) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("details",),
@@ -2607,7 +2457,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     "type",
                     value_4,
                 )
-            if isinstance(value_4, list):
+            if type(value_4) is list:
                 for index_1, item_1 in enumerate(value_4):
                     yield from _errors_error_details(item_1, path + ("details", index_1))
         if "innerError" in data:
@@ -2624,10 +2474,7 @@ def _errors_main_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
 
 def _first_error_odata_error(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/odataError, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/odataError/type", "type", data)
     if "error" not in data:
         return ValidationError(
@@ -2641,14 +2488,9 @@ def _first_error_odata_error(data: Any, path: tuple[str | int, ...]) -> Validati
 
 def _errors_odata_error(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/odataError, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/odataError/type", "type", data)
-    if isinstance(data, dict) and (
-        _ODATA_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "error" not in data:
             yield ValidationError(
                 "'error' is a required property",
@@ -2664,14 +2506,11 @@ def _errors_odata_error(data: Any, path: tuple[str | int, ...]) -> Iterator[Vali
 
 def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/permission, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/permission/type", "type", data)
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -2681,7 +2520,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "id" in data:
         value_2 = data["id"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return ValidationError(
                 "must be a string",
                 path + ("id",),
@@ -2691,7 +2530,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "roles" in data:
         value_3 = data["roles"]
-        if not isinstance(value_3, list):
+        if type(value_3) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("roles",),
@@ -2700,7 +2539,10 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 value_3,
             )
         for index_1, item_1 in enumerate(value_3):
-            if not (isinstance(item_1, str) or _is_valid_permission_role(item_1)):
+            if not (
+                (type(item_1) is str or issubclass(type(item_1), str))
+                or _is_valid_permission_role(item_1)
+            ):
                 return ValidationError(
                     "must match at least one schema in anyOf",
                     path + ("roles", index_1),
@@ -2720,7 +2562,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "grantedToIdentities" in data:
         value_5 = data["grantedToIdentities"]
-        if not (isinstance(value_5, list) or value_5 is None):
+        if not (type(value_5) is list or value_5 is None):
             return ValidationError(
                 "must be an array or null",
                 path + ("grantedToIdentities",),
@@ -2728,7 +2570,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 "type",
                 value_5,
             )
-        if isinstance(value_5, list):
+        if type(value_5) is list:
             if len(value_5) > 0:
                 item_2 = value_5[0]
                 if (
@@ -2755,7 +2597,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "grantedToIdentitiesV2" in data:
         value_7 = data["grantedToIdentitiesV2"]
-        if not (isinstance(value_7, list) or value_7 is None):
+        if not (type(value_7) is list or value_7 is None):
             return ValidationError(
                 "must be an array or null",
                 path + ("grantedToIdentitiesV2",),
@@ -2763,7 +2605,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 "type",
                 value_7,
             )
-        if isinstance(value_7, list):
+        if type(value_7) is list:
             if len(value_7) > 0:
                 item_4 = value_7[0]
                 if (
@@ -2812,7 +2654,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "shareId" in data:
         value_11 = data["shareId"]
-        if not (isinstance(value_11, str) or value_11 is None):
+        if not ((type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("shareId",),
@@ -2822,7 +2664,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "hasPassword" in data:
         value_12 = data["hasPassword"]
-        if not (isinstance(value_12, bool) or value_12 is None):
+        if not (type(value_12) is bool or value_12 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("hasPassword",),
@@ -2832,7 +2674,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "expirationDateTime" in data:
         value_13 = data["expirationDateTime"]
-        if not (isinstance(value_13, str) or value_13 is None):
+        if not ((type(value_13) is str or issubclass(type(value_13), str)) or value_13 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("expirationDateTime",),
@@ -2840,9 +2682,11 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                 "type",
                 value_13,
             )
-        if isinstance(value_13, str):
+        if type(value_13) is str or issubclass(type(value_13), str):
             if not (
                 _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None or _is_date_time(value_13)
+                if type(value_13) is str
+                else _is_date_time(str.__str__(value_13))
             ):
                 return ValidationError(
                     "must be a date-time (RFC 3339)",
@@ -2863,7 +2707,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "@deprecated.GrantedTo" in data:
         value_15 = data["@deprecated.GrantedTo"]
-        if not isinstance(value_15, str):
+        if not (type(value_15) is str or issubclass(type(value_15), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@deprecated.GrantedTo",),
@@ -2873,7 +2717,7 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
     if "@deprecated.GrantedToIdentities" in data:
         value_16 = data["@deprecated.GrantedToIdentities"]
-        if not isinstance(value_16, str):
+        if not (type(value_16) is str or issubclass(type(value_16), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@deprecated.GrantedToIdentities",),
@@ -2886,17 +2730,12 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
 
 def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/permission, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/permission/type", "type", data)
-    if isinstance(data, dict) and (
-        _PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -2906,7 +2745,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "id" in data:
             value_2 = data["id"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("id",),
@@ -2916,7 +2755,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "roles" in data:
             value_3 = data["roles"]
-            if not isinstance(value_3, list):
+            if type(value_3) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("roles",),
@@ -2924,9 +2763,12 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     "type",
                     value_3,
                 )
-            if isinstance(value_3, list):
+            if type(value_3) is list:
                 for index_1, item_1 in enumerate(value_3):
-                    if not (isinstance(item_1, str) or _is_valid_permission_role(item_1)):
+                    if not (
+                        (type(item_1) is str or issubclass(type(item_1), str))
+                        or _is_valid_permission_role(item_1)
+                    ):
                         yield ValidationError(
                             "must match at least one schema in anyOf",
                             path + ("roles", index_1),
@@ -2946,7 +2788,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "grantedToIdentities" in data:
             value_5 = data["grantedToIdentities"]
-            if not (isinstance(value_5, list) or value_5 is None):
+            if not (type(value_5) is list or value_5 is None):
                 yield ValidationError(
                     "must be an array or null",
                     path + ("grantedToIdentities",),
@@ -2954,7 +2796,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     "type",
                     value_5,
                 )
-            if isinstance(value_5, list):
+            if type(value_5) is list:
                 for index_2, item_2 in enumerate(value_5):
                     yield from _errors_identity_set(item_2, path + ("grantedToIdentities", index_2))
         if "grantedToV2" in data:
@@ -2969,7 +2811,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "grantedToIdentitiesV2" in data:
             value_7 = data["grantedToIdentitiesV2"]
-            if not (isinstance(value_7, list) or value_7 is None):
+            if not (type(value_7) is list or value_7 is None):
                 yield ValidationError(
                     "must be an array or null",
                     path + ("grantedToIdentitiesV2",),
@@ -2977,7 +2819,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     "type",
                     value_7,
                 )
-            if isinstance(value_7, list):
+            if type(value_7) is list:
                 for index_3, item_3 in enumerate(value_7):
                     yield from _errors_share_point_identity_set(
                         item_3, path + ("grantedToIdentitiesV2", index_3)
@@ -3014,7 +2856,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "shareId" in data:
             value_11 = data["shareId"]
-            if not (isinstance(value_11, str) or value_11 is None):
+            if not ((type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("shareId",),
@@ -3024,7 +2866,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "hasPassword" in data:
             value_12 = data["hasPassword"]
-            if not (isinstance(value_12, bool) or value_12 is None):
+            if not (type(value_12) is bool or value_12 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("hasPassword",),
@@ -3034,7 +2876,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "expirationDateTime" in data:
             value_13 = data["expirationDateTime"]
-            if not (isinstance(value_13, str) or value_13 is None):
+            if not ((type(value_13) is str or issubclass(type(value_13), str)) or value_13 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("expirationDateTime",),
@@ -3042,10 +2884,12 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                     "type",
                     value_13,
                 )
-            if isinstance(value_13, str):
+            if type(value_13) is str or issubclass(type(value_13), str):
                 if not (
                     _DATE_TIME_FAST_PATTERN.fullmatch(value_13) is not None
                     or _is_date_time(value_13)
+                    if type(value_13) is str
+                    else _is_date_time(str.__str__(value_13))
                 ):
                     yield ValidationError(
                         "must be a date-time (RFC 3339)",
@@ -3066,7 +2910,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "@deprecated.GrantedTo" in data:
             value_15 = data["@deprecated.GrantedTo"]
-            if not isinstance(value_15, str):
+            if not (type(value_15) is str or issubclass(type(value_15), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@deprecated.GrantedTo",),
@@ -3076,7 +2920,7 @@ def _errors_permission(data: Any, path: tuple[str | int, ...]) -> Iterator[Valid
                 )
         if "@deprecated.GrantedToIdentities" in data:
             value_16 = data["@deprecated.GrantedToIdentities"]
-            if not isinstance(value_16, str):
+            if not (type(value_16) is str or issubclass(type(value_16), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@deprecated.GrantedToIdentities",),
@@ -3090,10 +2934,7 @@ def _first_error_permission_collection(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/permissionCollection, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_COLLECTION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/permissionCollection/type", "type", data
         )
@@ -3107,7 +2948,7 @@ def _first_error_permission_collection(
         )
     if "@odata.context" in data:
         value_1 = data["@odata.context"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.context",),
@@ -3117,7 +2958,7 @@ def _first_error_permission_collection(
             )
     if "@odata.nextLink" in data:
         value_2 = data["@odata.nextLink"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.nextLink",),
@@ -3125,7 +2966,11 @@ def _first_error_permission_collection(
                 "type",
                 value_2,
             )
-        if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
+        if not (
+            _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
+            if type(value_2) is str
+            else _is_uri(str.__str__(value_2))
+        ):
             return ValidationError(
                 "must be an absolute URI",
                 path + ("@odata.nextLink",),
@@ -3134,7 +2979,7 @@ def _first_error_permission_collection(
                 value_2,
             )
     value_3 = data["value"]
-    if not isinstance(value_3, list):
+    if type(value_3) is not list:
         return ValidationError(
             "must be an array",
             path + ("value",),
@@ -3165,16 +3010,11 @@ def _errors_permission_collection(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/permissionCollection, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_COLLECTION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/permissionCollection/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _PERMISSION_COLLECTION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "value" not in data:
             yield ValidationError(
                 "'value' is a required property",
@@ -3185,7 +3025,7 @@ def _errors_permission_collection(
             )
         if "@odata.context" in data:
             value_1 = data["@odata.context"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.context",),
@@ -3195,7 +3035,7 @@ def _errors_permission_collection(
                 )
         if "@odata.nextLink" in data:
             value_2 = data["@odata.nextLink"]
-            if not isinstance(value_2, str):
+            if not (type(value_2) is str or issubclass(type(value_2), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.nextLink",),
@@ -3203,8 +3043,12 @@ def _errors_permission_collection(
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, str):
-                if not (_URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)):
+            if type(value_2) is str or issubclass(type(value_2), str):
+                if not (
+                    _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
+                    if type(value_2) is str
+                    else _is_uri(str.__str__(value_2))
+                ):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("@odata.nextLink",),
@@ -3214,7 +3058,7 @@ def _errors_permission_collection(
                     )
         if "value" in data:
             value_3 = data["value"]
-            if not isinstance(value_3, list):
+            if type(value_3) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("value",),
@@ -3222,18 +3066,18 @@ def _errors_permission_collection(
                     "type",
                     value_3,
                 )
-            if isinstance(value_3, list):
+            if type(value_3) is list:
                 for index_1, item_1 in enumerate(value_3):
                     yield from _errors_permission(item_1, path + ("value", index_1))
 
 
 def _first_error_permission_role(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/permissionRole, or None."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return ValidationError(
             "must be a string", path, "#/$defs/permissionRole/type", "type", data
         )
-    if data not in _PERMISSION_ROLE_ENUM:
+    if str.__str__(data) not in _PERMISSION_ROLE_ENUM:
         return ValidationError(
             "must be one of: 'read', 'write', 'owner'",
             path,
@@ -3246,9 +3090,12 @@ def _first_error_permission_role(data: Any, path: tuple[str | int, ...]) -> Vali
 
 def _errors_permission_role(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/permissionRole, in schema order."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         yield ValidationError("must be a string", path, "#/$defs/permissionRole/type", "type", data)
-    if not (isinstance(data, str) and data in _PERMISSION_ROLE_ENUM):
+    if not (
+        (type(data) is str or issubclass(type(data), str))
+        and str.__str__(data) in _PERMISSION_ROLE_ENUM
+    ):
         yield ValidationError(
             "must be one of: 'read', 'write', 'owner'",
             path,
@@ -3263,10 +3110,10 @@ def _first_error_permission_update(
 ) -> ValidationError | None:
     """First error of data against #/$defs/permissionUpdate, or None."""
     if not (
-        isinstance(data, dict)
+        type(data) is dict
         and (
-            (keys_known_1 := _PERMISSION_UPDATE_KNOWN_KEYS.issuperset(data))
-            or all(map(_is_str, data))
+            (keys_known_1 := _keys_within(data, _PERMISSION_UPDATE_KNOWN_KEYS))
+            or _has_str_keys(data)
         )
     ):
         return ValidationError(
@@ -3274,7 +3121,7 @@ def _first_error_permission_update(
         )
     if "roles" in data:
         value_1 = data["roles"]
-        if not isinstance(value_1, list):
+        if type(value_1) is not list:
             return ValidationError(
                 "must be an array",
                 path + ("roles",),
@@ -3302,7 +3149,7 @@ def _first_error_permission_update(
                     return error
     if "expirationDateTime" in data:
         value_2 = data["expirationDateTime"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("expirationDateTime",),
@@ -3310,9 +3157,11 @@ def _first_error_permission_update(
                 "type",
                 value_2,
             )
-        if isinstance(value_2, str):
+        if type(value_2) is str or issubclass(type(value_2), str):
             if not (
                 _DATE_TIME_FAST_PATTERN.fullmatch(value_2) is not None or _is_date_time(value_2)
+                if type(value_2) is str
+                else _is_date_time(str.__str__(value_2))
             ):
                 return ValidationError(
                     "must be a date-time (RFC 3339)",
@@ -3336,19 +3185,14 @@ def _first_error_permission_update(
 
 def _errors_permission_update(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/permissionUpdate, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_UPDATE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/permissionUpdate/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _PERMISSION_UPDATE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "roles" in data:
             value_1 = data["roles"]
-            if not isinstance(value_1, list):
+            if type(value_1) is not list:
                 yield ValidationError(
                     "must be an array",
                     path + ("roles",),
@@ -3356,7 +3200,7 @@ def _errors_permission_update(data: Any, path: tuple[str | int, ...]) -> Iterato
                     "type",
                     value_1,
                 )
-            if isinstance(value_1, list):
+            if type(value_1) is list:
                 if len(value_1) < 1:
                     yield ValidationError(
                         "must have at least 1 item",
@@ -3369,7 +3213,7 @@ def _errors_permission_update(data: Any, path: tuple[str | int, ...]) -> Iterato
                     yield from _errors_permission_role(item_1, path + ("roles", index_1))
         if "expirationDateTime" in data:
             value_2 = data["expirationDateTime"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("expirationDateTime",),
@@ -3377,9 +3221,11 @@ def _errors_permission_update(data: Any, path: tuple[str | int, ...]) -> Iterato
                     "type",
                     value_2,
                 )
-            if isinstance(value_2, str):
+            if type(value_2) is str or issubclass(type(value_2), str):
                 if not (
                     _DATE_TIME_FAST_PATTERN.fullmatch(value_2) is not None or _is_date_time(value_2)
+                    if type(value_2) is str
+                    else _is_date_time(str.__str__(value_2))
                 ):
                     yield ValidationError(
                         "must be a date-time (RFC 3339)",
@@ -3404,16 +3250,13 @@ def _first_error_share_point_group_identity(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharePointGroupIdentity, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/sharePointGroupIdentity/type", "type", data
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -3423,7 +3266,7 @@ def _first_error_share_point_group_identity(
             )
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("displayName",),
@@ -3433,7 +3276,7 @@ def _first_error_share_point_group_identity(
             )
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("id",),
@@ -3443,7 +3286,7 @@ def _first_error_share_point_group_identity(
             )
     if "principalId" in data:
         value_4 = data["principalId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("principalId",),
@@ -3453,7 +3296,7 @@ def _first_error_share_point_group_identity(
             )
     if "title" in data:
         value_5 = data["title"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("title",),
@@ -3468,19 +3311,14 @@ def _errors_share_point_group_identity(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharePointGroupIdentity, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/sharePointGroupIdentity/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -3490,7 +3328,7 @@ def _errors_share_point_group_identity(
                 )
         if "displayName" in data:
             value_2 = data["displayName"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("displayName",),
@@ -3500,7 +3338,7 @@ def _errors_share_point_group_identity(
                 )
         if "id" in data:
             value_3 = data["id"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("id",),
@@ -3510,7 +3348,7 @@ def _errors_share_point_group_identity(
                 )
         if "principalId" in data:
             value_4 = data["principalId"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("principalId",),
@@ -3520,7 +3358,7 @@ def _errors_share_point_group_identity(
                 )
         if "title" in data:
             value_5 = data["title"]
-            if not (isinstance(value_5, str) or value_5 is None):
+            if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("title",),
@@ -3534,16 +3372,13 @@ def _first_error_share_point_identity(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharePointIdentity, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/sharePointIdentity/type", "type", data
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -3553,7 +3388,7 @@ def _first_error_share_point_identity(
             )
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("displayName",),
@@ -3563,7 +3398,7 @@ def _first_error_share_point_identity(
             )
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("id",),
@@ -3573,7 +3408,7 @@ def _first_error_share_point_identity(
             )
     if "loginName" in data:
         value_4 = data["loginName"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("loginName",),
@@ -3588,19 +3423,14 @@ def _errors_share_point_identity(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharePointIdentity, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/sharePointIdentity/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -3610,7 +3440,7 @@ def _errors_share_point_identity(
                 )
         if "displayName" in data:
             value_2 = data["displayName"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("displayName",),
@@ -3620,7 +3450,7 @@ def _errors_share_point_identity(
                 )
         if "id" in data:
             value_3 = data["id"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("id",),
@@ -3630,7 +3460,7 @@ def _errors_share_point_identity(
                 )
         if "loginName" in data:
             value_4 = data["loginName"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("loginName",),
@@ -3644,16 +3474,13 @@ def _first_error_share_point_identity_set(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharePointIdentitySet, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/sharePointIdentitySet/type", "type", data
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -3738,19 +3565,14 @@ def _errors_share_point_identity_set(
     data: Any, path: tuple[str | int, ...]
 ) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharePointIdentitySet, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/sharePointIdentitySet/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -3832,16 +3654,13 @@ def _errors_share_point_identity_set(
 
 def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/sharepointIds, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/sharepointIds/type", "type", data
         )
     if "listId" in data:
         value_1 = data["listId"]
-        if not (isinstance(value_1, str) or value_1 is None):
+        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("listId",),
@@ -3851,7 +3670,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "listItemId" in data:
         value_2 = data["listItemId"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("listItemId",),
@@ -3861,7 +3680,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "listItemUniqueId" in data:
         value_3 = data["listItemUniqueId"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("listItemUniqueId",),
@@ -3871,7 +3690,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "siteId" in data:
         value_4 = data["siteId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("siteId",),
@@ -3881,7 +3700,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "siteUrl" in data:
         value_5 = data["siteUrl"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("siteUrl",),
@@ -3889,8 +3708,12 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
                 "type",
                 value_5,
             )
-        if isinstance(value_5, str):
-            if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
+        if type(value_5) is str or issubclass(type(value_5), str):
+            if not (
+                _URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)
+                if type(value_5) is str
+                else _is_uri(str.__str__(value_5))
+            ):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("siteUrl",),
@@ -3900,7 +3723,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
                 )
     if "tenantId" in data:
         value_6 = data["tenantId"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("tenantId",),
@@ -3910,7 +3733,7 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
             )
     if "webId" in data:
         value_7 = data["webId"]
-        if not (isinstance(value_7, str) or value_7 is None):
+        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("webId",),
@@ -3923,17 +3746,12 @@ def _first_error_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Valid
 
 def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharepointIds, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/sharepointIds/type", "type", data)
-    if isinstance(data, dict) and (
-        _SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "listId" in data:
             value_1 = data["listId"]
-            if not (isinstance(value_1, str) or value_1 is None):
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("listId",),
@@ -3943,7 +3761,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "listItemId" in data:
             value_2 = data["listItemId"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("listItemId",),
@@ -3953,7 +3771,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "listItemUniqueId" in data:
             value_3 = data["listItemUniqueId"]
-            if not (isinstance(value_3, str) or value_3 is None):
+            if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("listItemUniqueId",),
@@ -3963,7 +3781,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "siteId" in data:
             value_4 = data["siteId"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("siteId",),
@@ -3973,7 +3791,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "siteUrl" in data:
             value_5 = data["siteUrl"]
-            if not (isinstance(value_5, str) or value_5 is None):
+            if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("siteUrl",),
@@ -3981,8 +3799,12 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     "type",
                     value_5,
                 )
-            if isinstance(value_5, str):
-                if not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
+            if type(value_5) is str or issubclass(type(value_5), str):
+                if not (
+                    _URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)
+                    if type(value_5) is str
+                    else _is_uri(str.__str__(value_5))
+                ):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("siteUrl",),
@@ -3992,7 +3814,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                     )
         if "tenantId" in data:
             value_6 = data["tenantId"]
-            if not (isinstance(value_6, str) or value_6 is None):
+            if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("tenantId",),
@@ -4002,7 +3824,7 @@ def _errors_sharepoint_ids(data: Any, path: tuple[str | int, ...]) -> Iterator[V
                 )
         if "webId" in data:
             value_7 = data["webId"]
-            if not (isinstance(value_7, str) or value_7 is None):
+            if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("webId",),
@@ -4016,16 +3838,13 @@ def _first_error_sharing_invitation(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharingInvitation, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError(
             "must be an object", path, "#/$defs/sharingInvitation/type", "type", data
         )
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -4035,7 +3854,7 @@ def _first_error_sharing_invitation(
             )
     if "email" in data:
         value_2 = data["email"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("email",),
@@ -4055,7 +3874,7 @@ def _first_error_sharing_invitation(
             )
     if "redeemedBy" in data:
         value_4 = data["redeemedBy"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("redeemedBy",),
@@ -4065,7 +3884,7 @@ def _first_error_sharing_invitation(
             )
     if "signInRequired" in data:
         value_5 = data["signInRequired"]
-        if not (isinstance(value_5, bool) or value_5 is None):
+        if not (type(value_5) is bool or value_5 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("signInRequired",),
@@ -4078,19 +3897,14 @@ def _first_error_sharing_invitation(
 
 def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingInvitation, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError(
             "must be an object", path, "#/$defs/sharingInvitation/type", "type", data
         )
-    if isinstance(data, dict) and (
-        _SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -4100,7 +3914,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
                 )
         if "email" in data:
             value_2 = data["email"]
-            if not (isinstance(value_2, str) or value_2 is None):
+            if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("email",),
@@ -4120,7 +3934,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
                 )
         if "redeemedBy" in data:
             value_4 = data["redeemedBy"]
-            if not (isinstance(value_4, str) or value_4 is None):
+            if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("redeemedBy",),
@@ -4130,7 +3944,7 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
                 )
         if "signInRequired" in data:
             value_5 = data["signInRequired"]
-            if not (isinstance(value_5, bool) or value_5 is None):
+            if not (type(value_5) is bool or value_5 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("signInRequired",),
@@ -4142,14 +3956,11 @@ def _errors_sharing_invitation(data: Any, path: tuple[str | int, ...]) -> Iterat
 
 def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> ValidationError | None:
     """First error of data against #/$defs/sharingLink, or None."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return ValidationError("must be an object", path, "#/$defs/sharingLink/type", "type", data)
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return ValidationError(
                 "must be a string",
                 path + ("@odata.type",),
@@ -4169,7 +3980,10 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
             )
     if "type" in data:
         value_3 = data["type"]
-        if not (isinstance(value_3, str) or _is_valid_sharing_link_type(value_3)):
+        if not (
+            (type(value_3) is str or issubclass(type(value_3), str))
+            or _is_valid_sharing_link_type(value_3)
+        ):
             return ValidationError(
                 "must match at least one schema in anyOf",
                 path + ("type",),
@@ -4179,7 +3993,10 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
             )
     if "scope" in data:
         value_4 = data["scope"]
-        if not (isinstance(value_4, str) or _is_valid_sharing_link_scope(value_4)):
+        if not (
+            (type(value_4) is str or issubclass(type(value_4), str))
+            or _is_valid_sharing_link_scope(value_4)
+        ):
             return ValidationError(
                 "must match at least one schema in anyOf",
                 path + ("scope",),
@@ -4189,7 +4006,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
             )
     if "webHtml" in data:
         value_5 = data["webHtml"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("webHtml",),
@@ -4199,7 +4016,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
             )
     if "webUrl" in data:
         value_6 = data["webUrl"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("webUrl",),
@@ -4207,8 +4024,12 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
                 "type",
                 value_6,
             )
-        if isinstance(value_6, str):
-            if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
+        if type(value_6) is str or issubclass(type(value_6), str):
+            if not (
+                _URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)
+                if type(value_6) is str
+                else _is_uri(str.__str__(value_6))
+            ):
                 return ValidationError(
                     "must be an absolute URI",
                     path + ("webUrl",),
@@ -4218,7 +4039,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
                 )
     if "preventsDownload" in data:
         value_7 = data["preventsDownload"]
-        if not (isinstance(value_7, bool) or value_7 is None):
+        if not (type(value_7) is bool or value_7 is None):
             return ValidationError(
                 "must be a boolean or null",
                 path + ("preventsDownload",),
@@ -4228,7 +4049,7 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
             )
     if "configuratorUrl" in data:
         value_8 = data["configuratorUrl"]
-        if not (isinstance(value_8, str) or value_8 is None):
+        if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
             return ValidationError(
                 "must be a string or null",
                 path + ("configuratorUrl",),
@@ -4241,17 +4062,12 @@ def _first_error_sharing_link(data: Any, path: tuple[str | int, ...]) -> Validat
 
 def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingLink, in schema order."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         yield ValidationError("must be an object", path, "#/$defs/sharingLink/type", "type", data)
-    if isinstance(data, dict) and (
-        _SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data))
-    ):
+    if type(data) is dict and _has_str_keys(data):
         if "@odata.type" in data:
             value_1 = data["@odata.type"]
-            if not isinstance(value_1, str):
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 yield ValidationError(
                     "must be a string",
                     path + ("@odata.type",),
@@ -4271,7 +4087,10 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "type" in data:
             value_3 = data["type"]
-            if not (isinstance(value_3, str) or _is_valid_sharing_link_type(value_3)):
+            if not (
+                (type(value_3) is str or issubclass(type(value_3), str))
+                or _is_valid_sharing_link_type(value_3)
+            ):
                 yield ValidationError(
                     "must match at least one schema in anyOf",
                     path + ("type",),
@@ -4281,7 +4100,10 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "scope" in data:
             value_4 = data["scope"]
-            if not (isinstance(value_4, str) or _is_valid_sharing_link_scope(value_4)):
+            if not (
+                (type(value_4) is str or issubclass(type(value_4), str))
+                or _is_valid_sharing_link_scope(value_4)
+            ):
                 yield ValidationError(
                     "must match at least one schema in anyOf",
                     path + ("scope",),
@@ -4291,7 +4113,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "webHtml" in data:
             value_5 = data["webHtml"]
-            if not (isinstance(value_5, str) or value_5 is None):
+            if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("webHtml",),
@@ -4301,7 +4123,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "webUrl" in data:
             value_6 = data["webUrl"]
-            if not (isinstance(value_6, str) or value_6 is None):
+            if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("webUrl",),
@@ -4309,8 +4131,12 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                     "type",
                     value_6,
                 )
-            if isinstance(value_6, str):
-                if not (_URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)):
+            if type(value_6) is str or issubclass(type(value_6), str):
+                if not (
+                    _URI_FAST_PATTERN.fullmatch(value_6) is not None or _is_uri(value_6)
+                    if type(value_6) is str
+                    else _is_uri(str.__str__(value_6))
+                ):
                     yield ValidationError(
                         "must be an absolute URI",
                         path + ("webUrl",),
@@ -4320,7 +4146,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                     )
         if "preventsDownload" in data:
             value_7 = data["preventsDownload"]
-            if not (isinstance(value_7, bool) or value_7 is None):
+            if not (type(value_7) is bool or value_7 is None):
                 yield ValidationError(
                     "must be a boolean or null",
                     path + ("preventsDownload",),
@@ -4330,7 +4156,7 @@ def _errors_sharing_link(data: Any, path: tuple[str | int, ...]) -> Iterator[Val
                 )
         if "configuratorUrl" in data:
             value_8 = data["configuratorUrl"]
-            if not (isinstance(value_8, str) or value_8 is None):
+            if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
                 yield ValidationError(
                     "must be a string or null",
                     path + ("configuratorUrl",),
@@ -4344,11 +4170,11 @@ def _first_error_sharing_link_scope(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharingLinkScope, or None."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return ValidationError(
             "must be a string", path, "#/$defs/sharingLinkScope/type", "type", data
         )
-    if data not in _SHARING_LINK_SCOPE_ENUM:
+    if str.__str__(data) not in _SHARING_LINK_SCOPE_ENUM:
         return ValidationError(
             "must be one of: 'anonymous', 'organization', 'existing" "Access', 'users'",
             path,
@@ -4361,11 +4187,14 @@ def _first_error_sharing_link_scope(
 
 def _errors_sharing_link_scope(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingLinkScope, in schema order."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         yield ValidationError(
             "must be a string", path, "#/$defs/sharingLinkScope/type", "type", data
         )
-    if not (isinstance(data, str) and data in _SHARING_LINK_SCOPE_ENUM):
+    if not (
+        (type(data) is str or issubclass(type(data), str))
+        and str.__str__(data) in _SHARING_LINK_SCOPE_ENUM
+    ):
         yield ValidationError(
             "must be one of: 'anonymous', 'organization', 'existing" "Access', 'users'",
             path,
@@ -4379,11 +4208,11 @@ def _first_error_sharing_link_type(
     data: Any, path: tuple[str | int, ...]
 ) -> ValidationError | None:
     """First error of data against #/$defs/sharingLinkType, or None."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return ValidationError(
             "must be a string", path, "#/$defs/sharingLinkType/type", "type", data
         )
-    if data not in _SHARING_LINK_TYPE_ENUM:
+    if str.__str__(data) not in _SHARING_LINK_TYPE_ENUM:
         return ValidationError(
             "must be one of: 'view', 'edit', 'embed', 'review', 'bl"
             "ocksDownload', 'createOnly', 'addressBar', 'adminDefau"
@@ -4398,11 +4227,14 @@ def _first_error_sharing_link_type(
 
 def _errors_sharing_link_type(data: Any, path: tuple[str | int, ...]) -> Iterator[ValidationError]:
     """Errors of data against #/$defs/sharingLinkType, in schema order."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         yield ValidationError(
             "must be a string", path, "#/$defs/sharingLinkType/type", "type", data
         )
-    if not (isinstance(data, str) and data in _SHARING_LINK_TYPE_ENUM):
+    if not (
+        (type(data) is str or issubclass(type(data), str))
+        and str.__str__(data) in _SHARING_LINK_TYPE_ENUM
+    ):
         yield ValidationError(
             "must be one of: 'view', 'edit', 'embed', 'review', 'bl"
             "ocksDownload', 'createOnly', 'addressBar', 'adminDefau"
@@ -4416,15 +4248,15 @@ def _errors_sharing_link_type(data: Any, path: tuple[str | int, ...]) -> Iterato
 
 def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/driveRecipient."""
-    if not (isinstance(data, dict) and _DRIVE_RECIPIENT_KNOWN_KEYS.issuperset(data)):
+    if not (type(data) is dict and _keys_within(data, _DRIVE_RECIPIENT_KNOWN_KEYS)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "email" in data:
         value_2 = data["email"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return False
         if pending is not None:
             pending[1].append(value_2)
@@ -4434,15 +4266,17 @@ def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None =
                 (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
                 or _is_email(value_2)
             )
+            if type(value_2) is str
+            else _is_email(str.__str__(value_2))
         ):
             return False
     if "alias" in data:
         value_3 = data["alias"]
-        if not isinstance(value_3, str):
+        if not (type(value_3) is str or issubclass(type(value_3), str)):
             return False
     if "objectId" in data:
         value_4 = data["objectId"]
-        if not isinstance(value_4, str):
+        if not (type(value_4) is str or issubclass(type(value_4), str)):
             return False
     if not ("email" in data or "alias" in data or "objectId" in data):
         return False
@@ -4451,1386 +4285,1503 @@ def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None =
 
 def _is_valid_permission_role(data: Any) -> bool:
     """Whether data is valid against #/$defs/permissionRole."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return False
-    if data not in _PERMISSION_ROLE_ENUM:
+    if str.__str__(data) not in _PERMISSION_ROLE_ENUM:
         return False
     return True
 
 
 def _is_valid_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/identity."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "tenantId" in data:
         value_4 = data["tenantId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     return True
 
 
 def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientInnerError."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "code" in data:
         value_1 = data["code"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     return True
 
 
 def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/permission."""
-    if not (
-        isinstance(data, dict)
-        and (_PERMISSION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "id" in data:
         value_2 = data["id"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return False
     if "roles" in data:
         value_3 = data["roles"]
-        if not isinstance(value_3, list):
+        if type(value_3) is not list:
             return False
         for item_1 in value_3:
-            if not (isinstance(item_1, str) or _is_valid_permission_role(item_1)):
+            if not (
+                (type(item_1) is str or issubclass(type(item_1), str))
+                or _is_valid_permission_role(item_1)
+            ):
                 return False
     if "grantedTo" in data:
         value_4 = data["grantedTo"]
         if value_4 is not None:
-            if not (
-                isinstance(value_4, dict)
-                and (_IDENTITY_SET_KNOWN_KEYS.issuperset(value_4) or all(map(_is_str, value_4)))
-            ):
+            if not (type(value_4) is dict and _has_str_keys(value_4)):
                 return False
             if "@odata.type" in value_4:
                 value_5 = value_4["@odata.type"]
-                if not isinstance(value_5, str):
+                if not (type(value_5) is str or issubclass(type(value_5), str)):
                     return False
             if "application" in value_4:
                 value_6 = value_4["application"]
                 if value_6 is not None:
-                    if not (
-                        isinstance(value_6, dict)
-                        and (_IDENTITY_KNOWN_KEYS.issuperset(value_6) or all(map(_is_str, value_6)))
-                    ):
+                    if not (type(value_6) is dict and _has_str_keys(value_6)):
                         return False
                     if "@odata.type" in value_6:
                         value_7 = value_6["@odata.type"]
-                        if not isinstance(value_7, str):
+                        if not (type(value_7) is str or issubclass(type(value_7), str)):
                             return False
                     if "displayName" in value_6:
                         value_8 = value_6["displayName"]
-                        if not (isinstance(value_8, str) or value_8 is None):
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
                             return False
                     if "id" in value_6:
                         value_9 = value_6["id"]
-                        if not (isinstance(value_9, str) or value_9 is None):
+                        if not (
+                            (type(value_9) is str or issubclass(type(value_9), str))
+                            or value_9 is None
+                        ):
                             return False
                     if "tenantId" in value_6:
                         value_10 = value_6["tenantId"]
-                        if not (isinstance(value_10, str) or value_10 is None):
+                        if not (
+                            (type(value_10) is str or issubclass(type(value_10), str))
+                            or value_10 is None
+                        ):
                             return False
             if "device" in value_4:
                 value_11 = value_4["device"]
                 if value_11 is not None:
-                    if not (
-                        isinstance(value_11, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_11) or all(map(_is_str, value_11))
-                        )
-                    ):
+                    if not (type(value_11) is dict and _has_str_keys(value_11)):
                         return False
                     if "@odata.type" in value_11:
                         value_12 = value_11["@odata.type"]
-                        if not isinstance(value_12, str):
+                        if not (type(value_12) is str or issubclass(type(value_12), str)):
                             return False
                     if "displayName" in value_11:
                         value_13 = value_11["displayName"]
-                        if not (isinstance(value_13, str) or value_13 is None):
+                        if not (
+                            (type(value_13) is str or issubclass(type(value_13), str))
+                            or value_13 is None
+                        ):
                             return False
                     if "id" in value_11:
                         value_14 = value_11["id"]
-                        if not (isinstance(value_14, str) or value_14 is None):
+                        if not (
+                            (type(value_14) is str or issubclass(type(value_14), str))
+                            or value_14 is None
+                        ):
                             return False
                     if "tenantId" in value_11:
                         value_15 = value_11["tenantId"]
-                        if not (isinstance(value_15, str) or value_15 is None):
+                        if not (
+                            (type(value_15) is str or issubclass(type(value_15), str))
+                            or value_15 is None
+                        ):
                             return False
             if "user" in value_4:
                 value_16 = value_4["user"]
                 if value_16 is not None:
-                    if not (
-                        isinstance(value_16, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_16) or all(map(_is_str, value_16))
-                        )
-                    ):
+                    if not (type(value_16) is dict and _has_str_keys(value_16)):
                         return False
                     if "@odata.type" in value_16:
                         value_17 = value_16["@odata.type"]
-                        if not isinstance(value_17, str):
+                        if not (type(value_17) is str or issubclass(type(value_17), str)):
                             return False
                     if "displayName" in value_16:
                         value_18 = value_16["displayName"]
-                        if not (isinstance(value_18, str) or value_18 is None):
+                        if not (
+                            (type(value_18) is str or issubclass(type(value_18), str))
+                            or value_18 is None
+                        ):
                             return False
                     if "id" in value_16:
                         value_19 = value_16["id"]
-                        if not (isinstance(value_19, str) or value_19 is None):
+                        if not (
+                            (type(value_19) is str or issubclass(type(value_19), str))
+                            or value_19 is None
+                        ):
                             return False
                     if "tenantId" in value_16:
                         value_20 = value_16["tenantId"]
-                        if not (isinstance(value_20, str) or value_20 is None):
+                        if not (
+                            (type(value_20) is str or issubclass(type(value_20), str))
+                            or value_20 is None
+                        ):
                             return False
     if "grantedToIdentities" in data:
         value_21 = data["grantedToIdentities"]
-        if not (isinstance(value_21, list) or value_21 is None):
+        if not (type(value_21) is list or value_21 is None):
             return False
-        if isinstance(value_21, list):
+        if type(value_21) is list:
             if not all(map(_is_valid_identity_set, value_21)):
                 return False
     if "grantedToV2" in data:
         value_22 = data["grantedToV2"]
         if value_22 is not None:
-            if not (
-                isinstance(value_22, dict)
-                and (
-                    _SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(value_22)
-                    or all(map(_is_str, value_22))
-                )
-            ):
+            if not (type(value_22) is dict and _has_str_keys(value_22)):
                 return False
             if "@odata.type" in value_22:
                 value_23 = value_22["@odata.type"]
-                if not isinstance(value_23, str):
+                if not (type(value_23) is str or issubclass(type(value_23), str)):
                     return False
             if "application" in value_22:
                 value_24 = value_22["application"]
                 if value_24 is not None:
-                    if not (
-                        isinstance(value_24, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_24) or all(map(_is_str, value_24))
-                        )
-                    ):
+                    if not (type(value_24) is dict and _has_str_keys(value_24)):
                         return False
                     if "@odata.type" in value_24:
                         value_25 = value_24["@odata.type"]
-                        if not isinstance(value_25, str):
+                        if not (type(value_25) is str or issubclass(type(value_25), str)):
                             return False
                     if "displayName" in value_24:
                         value_26 = value_24["displayName"]
-                        if not (isinstance(value_26, str) or value_26 is None):
+                        if not (
+                            (type(value_26) is str or issubclass(type(value_26), str))
+                            or value_26 is None
+                        ):
                             return False
                     if "id" in value_24:
                         value_27 = value_24["id"]
-                        if not (isinstance(value_27, str) or value_27 is None):
+                        if not (
+                            (type(value_27) is str or issubclass(type(value_27), str))
+                            or value_27 is None
+                        ):
                             return False
                     if "tenantId" in value_24:
                         value_28 = value_24["tenantId"]
-                        if not (isinstance(value_28, str) or value_28 is None):
+                        if not (
+                            (type(value_28) is str or issubclass(type(value_28), str))
+                            or value_28 is None
+                        ):
                             return False
             if "device" in value_22:
                 value_29 = value_22["device"]
                 if value_29 is not None:
-                    if not (
-                        isinstance(value_29, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_29) or all(map(_is_str, value_29))
-                        )
-                    ):
+                    if not (type(value_29) is dict and _has_str_keys(value_29)):
                         return False
                     if "@odata.type" in value_29:
                         value_30 = value_29["@odata.type"]
-                        if not isinstance(value_30, str):
+                        if not (type(value_30) is str or issubclass(type(value_30), str)):
                             return False
                     if "displayName" in value_29:
                         value_31 = value_29["displayName"]
-                        if not (isinstance(value_31, str) or value_31 is None):
+                        if not (
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or value_31 is None
+                        ):
                             return False
                     if "id" in value_29:
                         value_32 = value_29["id"]
-                        if not (isinstance(value_32, str) or value_32 is None):
+                        if not (
+                            (type(value_32) is str or issubclass(type(value_32), str))
+                            or value_32 is None
+                        ):
                             return False
                     if "tenantId" in value_29:
                         value_33 = value_29["tenantId"]
-                        if not (isinstance(value_33, str) or value_33 is None):
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
                             return False
             if "user" in value_22:
                 value_34 = value_22["user"]
                 if value_34 is not None:
-                    if not (
-                        isinstance(value_34, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_34) or all(map(_is_str, value_34))
-                        )
-                    ):
+                    if not (type(value_34) is dict and _has_str_keys(value_34)):
                         return False
                     if "@odata.type" in value_34:
                         value_35 = value_34["@odata.type"]
-                        if not isinstance(value_35, str):
+                        if not (type(value_35) is str or issubclass(type(value_35), str)):
                             return False
                     if "displayName" in value_34:
                         value_36 = value_34["displayName"]
-                        if not (isinstance(value_36, str) or value_36 is None):
+                        if not (
+                            (type(value_36) is str or issubclass(type(value_36), str))
+                            or value_36 is None
+                        ):
                             return False
                     if "id" in value_34:
                         value_37 = value_34["id"]
-                        if not (isinstance(value_37, str) or value_37 is None):
+                        if not (
+                            (type(value_37) is str or issubclass(type(value_37), str))
+                            or value_37 is None
+                        ):
                             return False
                     if "tenantId" in value_34:
                         value_38 = value_34["tenantId"]
-                        if not (isinstance(value_38, str) or value_38 is None):
+                        if not (
+                            (type(value_38) is str or issubclass(type(value_38), str))
+                            or value_38 is None
+                        ):
                             return False
             if "group" in value_22:
                 value_39 = value_22["group"]
                 if value_39 is not None:
-                    if not (
-                        isinstance(value_39, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_39) or all(map(_is_str, value_39))
-                        )
-                    ):
+                    if not (type(value_39) is dict and _has_str_keys(value_39)):
                         return False
                     if "@odata.type" in value_39:
                         value_40 = value_39["@odata.type"]
-                        if not isinstance(value_40, str):
+                        if not (type(value_40) is str or issubclass(type(value_40), str)):
                             return False
                     if "displayName" in value_39:
                         value_41 = value_39["displayName"]
-                        if not (isinstance(value_41, str) or value_41 is None):
+                        if not (
+                            (type(value_41) is str or issubclass(type(value_41), str))
+                            or value_41 is None
+                        ):
                             return False
                     if "id" in value_39:
                         value_42 = value_39["id"]
-                        if not (isinstance(value_42, str) or value_42 is None):
+                        if not (
+                            (type(value_42) is str or issubclass(type(value_42), str))
+                            or value_42 is None
+                        ):
                             return False
                     if "tenantId" in value_39:
                         value_43 = value_39["tenantId"]
-                        if not (isinstance(value_43, str) or value_43 is None):
+                        if not (
+                            (type(value_43) is str or issubclass(type(value_43), str))
+                            or value_43 is None
+                        ):
                             return False
             if "siteUser" in value_22:
                 value_44 = value_22["siteUser"]
                 if value_44 is not None:
-                    if not (
-                        isinstance(value_44, dict)
-                        and (
-                            _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_44)
-                            or all(map(_is_str, value_44))
-                        )
-                    ):
+                    if not (type(value_44) is dict and _has_str_keys(value_44)):
                         return False
                     if "@odata.type" in value_44:
                         value_45 = value_44["@odata.type"]
-                        if not isinstance(value_45, str):
+                        if not (type(value_45) is str or issubclass(type(value_45), str)):
                             return False
                     if "displayName" in value_44:
                         value_46 = value_44["displayName"]
-                        if not (isinstance(value_46, str) or value_46 is None):
+                        if not (
+                            (type(value_46) is str or issubclass(type(value_46), str))
+                            or value_46 is None
+                        ):
                             return False
                     if "id" in value_44:
                         value_47 = value_44["id"]
-                        if not (isinstance(value_47, str) or value_47 is None):
+                        if not (
+                            (type(value_47) is str or issubclass(type(value_47), str))
+                            or value_47 is None
+                        ):
                             return False
                     if "loginName" in value_44:
                         value_48 = value_44["loginName"]
-                        if not (isinstance(value_48, str) or value_48 is None):
+                        if not (
+                            (type(value_48) is str or issubclass(type(value_48), str))
+                            or value_48 is None
+                        ):
                             return False
             if "siteGroup" in value_22:
                 value_49 = value_22["siteGroup"]
                 if value_49 is not None:
-                    if not (
-                        isinstance(value_49, dict)
-                        and (
-                            _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_49)
-                            or all(map(_is_str, value_49))
-                        )
-                    ):
+                    if not (type(value_49) is dict and _has_str_keys(value_49)):
                         return False
                     if "@odata.type" in value_49:
                         value_50 = value_49["@odata.type"]
-                        if not isinstance(value_50, str):
+                        if not (type(value_50) is str or issubclass(type(value_50), str)):
                             return False
                     if "displayName" in value_49:
                         value_51 = value_49["displayName"]
-                        if not (isinstance(value_51, str) or value_51 is None):
+                        if not (
+                            (type(value_51) is str or issubclass(type(value_51), str))
+                            or value_51 is None
+                        ):
                             return False
                     if "id" in value_49:
                         value_52 = value_49["id"]
-                        if not (isinstance(value_52, str) or value_52 is None):
+                        if not (
+                            (type(value_52) is str or issubclass(type(value_52), str))
+                            or value_52 is None
+                        ):
                             return False
                     if "loginName" in value_49:
                         value_53 = value_49["loginName"]
-                        if not (isinstance(value_53, str) or value_53 is None):
+                        if not (
+                            (type(value_53) is str or issubclass(type(value_53), str))
+                            or value_53 is None
+                        ):
                             return False
             if "sharePointGroup" in value_22:
                 value_54 = value_22["sharePointGroup"]
                 if value_54 is not None:
-                    if not (
-                        isinstance(value_54, dict)
-                        and (
-                            _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(value_54)
-                            or all(map(_is_str, value_54))
-                        )
-                    ):
+                    if not (type(value_54) is dict and _has_str_keys(value_54)):
                         return False
                     if "@odata.type" in value_54:
                         value_55 = value_54["@odata.type"]
-                        if not isinstance(value_55, str):
+                        if not (type(value_55) is str or issubclass(type(value_55), str)):
                             return False
                     if "displayName" in value_54:
                         value_56 = value_54["displayName"]
-                        if not (isinstance(value_56, str) or value_56 is None):
+                        if not (
+                            (type(value_56) is str or issubclass(type(value_56), str))
+                            or value_56 is None
+                        ):
                             return False
                     if "id" in value_54:
                         value_57 = value_54["id"]
-                        if not (isinstance(value_57, str) or value_57 is None):
+                        if not (
+                            (type(value_57) is str or issubclass(type(value_57), str))
+                            or value_57 is None
+                        ):
                             return False
                     if "principalId" in value_54:
                         value_58 = value_54["principalId"]
-                        if not (isinstance(value_58, str) or value_58 is None):
+                        if not (
+                            (type(value_58) is str or issubclass(type(value_58), str))
+                            or value_58 is None
+                        ):
                             return False
                     if "title" in value_54:
                         value_59 = value_54["title"]
-                        if not (isinstance(value_59, str) or value_59 is None):
+                        if not (
+                            (type(value_59) is str or issubclass(type(value_59), str))
+                            or value_59 is None
+                        ):
                             return False
     if "grantedToIdentitiesV2" in data:
         value_60 = data["grantedToIdentitiesV2"]
-        if not (isinstance(value_60, list) or value_60 is None):
+        if not (type(value_60) is list or value_60 is None):
             return False
-        if isinstance(value_60, list):
+        if type(value_60) is list:
             if not all(map(_is_valid_share_point_identity_set, value_60)):
                 return False
     if "invitation" in data:
         value_61 = data["invitation"]
         if value_61 is not None:
-            if not (
-                isinstance(value_61, dict)
-                and (
-                    _SHARING_INVITATION_KNOWN_KEYS.issuperset(value_61)
-                    or all(map(_is_str, value_61))
-                )
-            ):
+            if not (type(value_61) is dict and _has_str_keys(value_61)):
                 return False
             if "@odata.type" in value_61:
                 value_62 = value_61["@odata.type"]
-                if not isinstance(value_62, str):
+                if not (type(value_62) is str or issubclass(type(value_62), str)):
                     return False
             if "email" in value_61:
                 value_63 = value_61["email"]
-                if not (isinstance(value_63, str) or value_63 is None):
+                if not (
+                    (type(value_63) is str or issubclass(type(value_63), str)) or value_63 is None
+                ):
                     return False
             if "invitedBy" in value_61:
                 value_64 = value_61["invitedBy"]
                 if value_64 is not None:
-                    if not (
-                        isinstance(value_64, dict)
-                        and (
-                            _IDENTITY_SET_KNOWN_KEYS.issuperset(value_64)
-                            or all(map(_is_str, value_64))
-                        )
-                    ):
+                    if not (type(value_64) is dict and _has_str_keys(value_64)):
                         return False
                     if "@odata.type" in value_64:
                         value_65 = value_64["@odata.type"]
-                        if not isinstance(value_65, str):
+                        if not (type(value_65) is str or issubclass(type(value_65), str)):
                             return False
                     if "application" in value_64:
                         value_66 = value_64["application"]
                         if value_66 is not None:
-                            if not (
-                                isinstance(value_66, dict)
-                                and (
-                                    _IDENTITY_KNOWN_KEYS.issuperset(value_66)
-                                    or all(map(_is_str, value_66))
-                                )
-                            ):
+                            if not (type(value_66) is dict and _has_str_keys(value_66)):
                                 return False
                             if "@odata.type" in value_66:
                                 value_67 = value_66["@odata.type"]
-                                if not isinstance(value_67, str):
+                                if not (type(value_67) is str or issubclass(type(value_67), str)):
                                     return False
                             if "displayName" in value_66:
                                 value_68 = value_66["displayName"]
-                                if not (isinstance(value_68, str) or value_68 is None):
+                                if not (
+                                    (type(value_68) is str or issubclass(type(value_68), str))
+                                    or value_68 is None
+                                ):
                                     return False
                             if "id" in value_66:
                                 value_69 = value_66["id"]
-                                if not (isinstance(value_69, str) or value_69 is None):
+                                if not (
+                                    (type(value_69) is str or issubclass(type(value_69), str))
+                                    or value_69 is None
+                                ):
                                     return False
                             if "tenantId" in value_66:
                                 value_70 = value_66["tenantId"]
-                                if not (isinstance(value_70, str) or value_70 is None):
+                                if not (
+                                    (type(value_70) is str or issubclass(type(value_70), str))
+                                    or value_70 is None
+                                ):
                                     return False
                     if "device" in value_64:
                         value_71 = value_64["device"]
                         if value_71 is not None:
-                            if not (
-                                isinstance(value_71, dict)
-                                and (
-                                    _IDENTITY_KNOWN_KEYS.issuperset(value_71)
-                                    or all(map(_is_str, value_71))
-                                )
-                            ):
+                            if not (type(value_71) is dict and _has_str_keys(value_71)):
                                 return False
                             if "@odata.type" in value_71:
                                 value_72 = value_71["@odata.type"]
-                                if not isinstance(value_72, str):
+                                if not (type(value_72) is str or issubclass(type(value_72), str)):
                                     return False
                             if "displayName" in value_71:
                                 value_73 = value_71["displayName"]
-                                if not (isinstance(value_73, str) or value_73 is None):
+                                if not (
+                                    (type(value_73) is str or issubclass(type(value_73), str))
+                                    or value_73 is None
+                                ):
                                     return False
                             if "id" in value_71:
                                 value_74 = value_71["id"]
-                                if not (isinstance(value_74, str) or value_74 is None):
+                                if not (
+                                    (type(value_74) is str or issubclass(type(value_74), str))
+                                    or value_74 is None
+                                ):
                                     return False
                             if "tenantId" in value_71:
                                 value_75 = value_71["tenantId"]
-                                if not (isinstance(value_75, str) or value_75 is None):
+                                if not (
+                                    (type(value_75) is str or issubclass(type(value_75), str))
+                                    or value_75 is None
+                                ):
                                     return False
                     if "user" in value_64:
                         value_76 = value_64["user"]
                         if value_76 is not None:
-                            if not (
-                                isinstance(value_76, dict)
-                                and (
-                                    _IDENTITY_KNOWN_KEYS.issuperset(value_76)
-                                    or all(map(_is_str, value_76))
-                                )
-                            ):
+                            if not (type(value_76) is dict and _has_str_keys(value_76)):
                                 return False
                             if "@odata.type" in value_76:
                                 value_77 = value_76["@odata.type"]
-                                if not isinstance(value_77, str):
+                                if not (type(value_77) is str or issubclass(type(value_77), str)):
                                     return False
                             if "displayName" in value_76:
                                 value_78 = value_76["displayName"]
-                                if not (isinstance(value_78, str) or value_78 is None):
+                                if not (
+                                    (type(value_78) is str or issubclass(type(value_78), str))
+                                    or value_78 is None
+                                ):
                                     return False
                             if "id" in value_76:
                                 value_79 = value_76["id"]
-                                if not (isinstance(value_79, str) or value_79 is None):
+                                if not (
+                                    (type(value_79) is str or issubclass(type(value_79), str))
+                                    or value_79 is None
+                                ):
                                     return False
                             if "tenantId" in value_76:
                                 value_80 = value_76["tenantId"]
-                                if not (isinstance(value_80, str) or value_80 is None):
+                                if not (
+                                    (type(value_80) is str or issubclass(type(value_80), str))
+                                    or value_80 is None
+                                ):
                                     return False
             if "redeemedBy" in value_61:
                 value_81 = value_61["redeemedBy"]
-                if not (isinstance(value_81, str) or value_81 is None):
+                if not (
+                    (type(value_81) is str or issubclass(type(value_81), str)) or value_81 is None
+                ):
                     return False
             if "signInRequired" in value_61:
                 value_82 = value_61["signInRequired"]
-                if not (isinstance(value_82, bool) or value_82 is None):
+                if not (type(value_82) is bool or value_82 is None):
                     return False
     if "link" in data:
         value_83 = data["link"]
         if value_83 is not None:
-            if not (
-                isinstance(value_83, dict)
-                and (_SHARING_LINK_KNOWN_KEYS.issuperset(value_83) or all(map(_is_str, value_83)))
-            ):
+            if not (type(value_83) is dict and _has_str_keys(value_83)):
                 return False
             if "@odata.type" in value_83:
                 value_84 = value_83["@odata.type"]
-                if not isinstance(value_84, str):
+                if not (type(value_84) is str or issubclass(type(value_84), str)):
                     return False
             if "application" in value_83:
                 value_85 = value_83["application"]
                 if value_85 is not None:
-                    if not (
-                        isinstance(value_85, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_85) or all(map(_is_str, value_85))
-                        )
-                    ):
+                    if not (type(value_85) is dict and _has_str_keys(value_85)):
                         return False
                     if "@odata.type" in value_85:
                         value_86 = value_85["@odata.type"]
-                        if not isinstance(value_86, str):
+                        if not (type(value_86) is str or issubclass(type(value_86), str)):
                             return False
                     if "displayName" in value_85:
                         value_87 = value_85["displayName"]
-                        if not (isinstance(value_87, str) or value_87 is None):
+                        if not (
+                            (type(value_87) is str or issubclass(type(value_87), str))
+                            or value_87 is None
+                        ):
                             return False
                     if "id" in value_85:
                         value_88 = value_85["id"]
-                        if not (isinstance(value_88, str) or value_88 is None):
+                        if not (
+                            (type(value_88) is str or issubclass(type(value_88), str))
+                            or value_88 is None
+                        ):
                             return False
                     if "tenantId" in value_85:
                         value_89 = value_85["tenantId"]
-                        if not (isinstance(value_89, str) or value_89 is None):
+                        if not (
+                            (type(value_89) is str or issubclass(type(value_89), str))
+                            or value_89 is None
+                        ):
                             return False
             if "type" in value_83:
                 value_90 = value_83["type"]
-                if not (isinstance(value_90, str) or _is_valid_sharing_link_type(value_90)):
+                if not (
+                    (type(value_90) is str or issubclass(type(value_90), str))
+                    or _is_valid_sharing_link_type(value_90)
+                ):
                     return False
             if "scope" in value_83:
                 value_91 = value_83["scope"]
-                if not (isinstance(value_91, str) or _is_valid_sharing_link_scope(value_91)):
+                if not (
+                    (type(value_91) is str or issubclass(type(value_91), str))
+                    or _is_valid_sharing_link_scope(value_91)
+                ):
                     return False
             if "webHtml" in value_83:
                 value_92 = value_83["webHtml"]
-                if not (isinstance(value_92, str) or value_92 is None):
+                if not (
+                    (type(value_92) is str or issubclass(type(value_92), str)) or value_92 is None
+                ):
                     return False
             if "webUrl" in value_83:
                 value_93 = value_83["webUrl"]
-                if not (isinstance(value_93, str) or value_93 is None):
+                if not (
+                    (type(value_93) is str or issubclass(type(value_93), str)) or value_93 is None
+                ):
                     return False
-                if isinstance(value_93, str):
+                if type(value_93) is str or issubclass(type(value_93), str):
                     if pending is not None:
                         pending[2].append(value_93)
                     elif not (
                         _URI_FAST_PATTERN.fullmatch(value_93) is not None or _is_uri(value_93)
+                        if type(value_93) is str
+                        else _is_uri(str.__str__(value_93))
                     ):
                         return False
             if "preventsDownload" in value_83:
                 value_94 = value_83["preventsDownload"]
-                if not (isinstance(value_94, bool) or value_94 is None):
+                if not (type(value_94) is bool or value_94 is None):
                     return False
             if "configuratorUrl" in value_83:
                 value_95 = value_83["configuratorUrl"]
-                if not (isinstance(value_95, str) or value_95 is None):
+                if not (
+                    (type(value_95) is str or issubclass(type(value_95), str)) or value_95 is None
+                ):
                     return False
     if "inheritedFrom" in data:
         value_96 = data["inheritedFrom"]
         if value_96 is not None:
-            if not (
-                isinstance(value_96, dict)
-                and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(value_96) or all(map(_is_str, value_96)))
-            ):
+            if not (type(value_96) is dict and _has_str_keys(value_96)):
                 return False
             if "@odata.type" in value_96:
                 value_97 = value_96["@odata.type"]
-                if not isinstance(value_97, str):
+                if not (type(value_97) is str or issubclass(type(value_97), str)):
                     return False
             if "driveId" in value_96:
                 value_98 = value_96["driveId"]
-                if not (isinstance(value_98, str) or value_98 is None):
+                if not (
+                    (type(value_98) is str or issubclass(type(value_98), str)) or value_98 is None
+                ):
                     return False
             if "driveType" in value_96:
                 value_99 = value_96["driveType"]
-                if not (isinstance(value_99, str) or value_99 is None):
+                if not (
+                    (type(value_99) is str or issubclass(type(value_99), str)) or value_99 is None
+                ):
                     return False
             if "id" in value_96:
                 value_100 = value_96["id"]
-                if not (isinstance(value_100, str) or value_100 is None):
+                if not (
+                    (type(value_100) is str or issubclass(type(value_100), str))
+                    or value_100 is None
+                ):
                     return False
             if "listId" in value_96:
                 value_101 = value_96["listId"]
-                if not (isinstance(value_101, str) or value_101 is None):
+                if not (
+                    (type(value_101) is str or issubclass(type(value_101), str))
+                    or value_101 is None
+                ):
                     return False
             if "name" in value_96:
                 value_102 = value_96["name"]
-                if not (isinstance(value_102, str) or value_102 is None):
+                if not (
+                    (type(value_102) is str or issubclass(type(value_102), str))
+                    or value_102 is None
+                ):
                     return False
             if "path" in value_96:
                 value_103 = value_96["path"]
-                if not (isinstance(value_103, str) or value_103 is None):
+                if not (
+                    (type(value_103) is str or issubclass(type(value_103), str))
+                    or value_103 is None
+                ):
                     return False
             if "shareId" in value_96:
                 value_104 = value_96["shareId"]
-                if not (isinstance(value_104, str) or value_104 is None):
+                if not (
+                    (type(value_104) is str or issubclass(type(value_104), str))
+                    or value_104 is None
+                ):
                     return False
             if "sharepointIds" in value_96:
                 value_105 = value_96["sharepointIds"]
                 if value_105 is not None:
-                    if not (
-                        isinstance(value_105, dict)
-                        and (
-                            _SHAREPOINT_IDS_KNOWN_KEYS.issuperset(value_105)
-                            or all(map(_is_str, value_105))
-                        )
-                    ):
+                    if not (type(value_105) is dict and _has_str_keys(value_105)):
                         return False
                     if "listId" in value_105:
                         value_106 = value_105["listId"]
-                        if not (isinstance(value_106, str) or value_106 is None):
+                        if not (
+                            (type(value_106) is str or issubclass(type(value_106), str))
+                            or value_106 is None
+                        ):
                             return False
                     if "listItemId" in value_105:
                         value_107 = value_105["listItemId"]
-                        if not (isinstance(value_107, str) or value_107 is None):
+                        if not (
+                            (type(value_107) is str or issubclass(type(value_107), str))
+                            or value_107 is None
+                        ):
                             return False
                     if "listItemUniqueId" in value_105:
                         value_108 = value_105["listItemUniqueId"]
-                        if not (isinstance(value_108, str) or value_108 is None):
+                        if not (
+                            (type(value_108) is str or issubclass(type(value_108), str))
+                            or value_108 is None
+                        ):
                             return False
                     if "siteId" in value_105:
                         value_109 = value_105["siteId"]
-                        if not (isinstance(value_109, str) or value_109 is None):
+                        if not (
+                            (type(value_109) is str or issubclass(type(value_109), str))
+                            or value_109 is None
+                        ):
                             return False
                     if "siteUrl" in value_105:
                         value_110 = value_105["siteUrl"]
-                        if not (isinstance(value_110, str) or value_110 is None):
+                        if not (
+                            (type(value_110) is str or issubclass(type(value_110), str))
+                            or value_110 is None
+                        ):
                             return False
-                        if isinstance(value_110, str):
+                        if type(value_110) is str or issubclass(type(value_110), str):
                             if pending is not None:
                                 pending[2].append(value_110)
                             elif not (
                                 _URI_FAST_PATTERN.fullmatch(value_110) is not None
                                 or _is_uri(value_110)
+                                if type(value_110) is str
+                                else _is_uri(str.__str__(value_110))
                             ):
                                 return False
                     if "tenantId" in value_105:
                         value_111 = value_105["tenantId"]
-                        if not (isinstance(value_111, str) or value_111 is None):
+                        if not (
+                            (type(value_111) is str or issubclass(type(value_111), str))
+                            or value_111 is None
+                        ):
                             return False
                     if "webId" in value_105:
                         value_112 = value_105["webId"]
-                        if not (isinstance(value_112, str) or value_112 is None):
+                        if not (
+                            (type(value_112) is str or issubclass(type(value_112), str))
+                            or value_112 is None
+                        ):
                             return False
             if "siteId" in value_96:
                 value_113 = value_96["siteId"]
-                if not (isinstance(value_113, str) or value_113 is None):
+                if not (
+                    (type(value_113) is str or issubclass(type(value_113), str))
+                    or value_113 is None
+                ):
                     return False
     if "shareId" in data:
         value_114 = data["shareId"]
-        if not (isinstance(value_114, str) or value_114 is None):
+        if not ((type(value_114) is str or issubclass(type(value_114), str)) or value_114 is None):
             return False
     if "hasPassword" in data:
         value_115 = data["hasPassword"]
-        if not (isinstance(value_115, bool) or value_115 is None):
+        if not (type(value_115) is bool or value_115 is None):
             return False
     if "expirationDateTime" in data:
         value_116 = data["expirationDateTime"]
-        if not (isinstance(value_116, str) or value_116 is None):
+        if not ((type(value_116) is str or issubclass(type(value_116), str)) or value_116 is None):
             return False
-        if isinstance(value_116, str):
+        if type(value_116) is str or issubclass(type(value_116), str):
             if pending is not None:
                 pending[0].append(value_116)
             elif not (
                 _DATE_TIME_FAST_PATTERN.fullmatch(value_116) is not None or _is_date_time(value_116)
+                if type(value_116) is str
+                else _is_date_time(str.__str__(value_116))
             ):
                 return False
     if "error" in data:
         value_117 = data["error"]
         if value_117 is not None:
-            if not (
-                isinstance(value_117, dict)
-                and (
-                    _INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(value_117)
-                    or all(map(_is_str, value_117))
-                )
-            ):
+            if not (type(value_117) is dict and _has_str_keys(value_117)):
                 return False
             if "code" in value_117:
                 value_118 = value_117["code"]
-                if not isinstance(value_118, str):
+                if not (type(value_118) is str or issubclass(type(value_118), str)):
                     return False
             if "message" in value_117:
                 value_119 = value_117["message"]
-                if not isinstance(value_119, str):
+                if not (type(value_119) is str or issubclass(type(value_119), str)):
                     return False
             if "localizedMessage" in value_117:
                 value_120 = value_117["localizedMessage"]
-                if not (isinstance(value_120, str) or value_120 is None):
+                if not (
+                    (type(value_120) is str or issubclass(type(value_120), str))
+                    or value_120 is None
+                ):
                     return False
             if "fixItUrl" in value_117:
                 value_121 = value_117["fixItUrl"]
-                if not (isinstance(value_121, str) or value_121 is None):
+                if not (
+                    (type(value_121) is str or issubclass(type(value_121), str))
+                    or value_121 is None
+                ):
                     return False
-                if isinstance(value_121, str):
+                if type(value_121) is str or issubclass(type(value_121), str):
                     if pending is not None:
                         pending[2].append(value_121)
                     elif not (
                         _URI_FAST_PATTERN.fullmatch(value_121) is not None or _is_uri(value_121)
+                        if type(value_121) is str
+                        else _is_uri(str.__str__(value_121))
                     ):
                         return False
             if "innererror" in value_117:
                 value_122 = value_117["innererror"]
                 if value_122 is not None:
-                    if not (
-                        isinstance(value_122, dict)
-                        and (
-                            _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(value_122)
-                            or all(map(_is_str, value_122))
-                        )
-                    ):
+                    if not (type(value_122) is dict and _has_str_keys(value_122)):
                         return False
                     if "code" in value_122:
                         value_123 = value_122["code"]
-                        if not isinstance(value_123, str):
+                        if not (type(value_123) is str or issubclass(type(value_123), str)):
                             return False
     if "@deprecated.GrantedTo" in data:
         value_124 = data["@deprecated.GrantedTo"]
-        if not isinstance(value_124, str):
+        if not (type(value_124) is str or issubclass(type(value_124), str)):
             return False
     if "@deprecated.GrantedToIdentities" in data:
         value_125 = data["@deprecated.GrantedToIdentities"]
-        if not isinstance(value_125, str):
+        if not (type(value_125) is str or issubclass(type(value_125), str)):
             return False
     return True
 
 
 def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharepointIds."""
-    if not (
-        isinstance(data, dict)
-        and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "listId" in data:
         value_1 = data["listId"]
-        if not (isinstance(value_1, str) or value_1 is None):
+        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
             return False
     if "listItemId" in data:
         value_2 = data["listItemId"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "listItemUniqueId" in data:
         value_3 = data["listItemUniqueId"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "siteId" in data:
         value_4 = data["siteId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     if "siteUrl" in data:
         value_5 = data["siteUrl"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return False
-        if isinstance(value_5, str):
+        if type(value_5) is str or issubclass(type(value_5), str):
             if pending is not None:
                 pending[2].append(value_5)
-            elif not (_URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)):
+            elif not (
+                _URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)
+                if type(value_5) is str
+                else _is_uri(str.__str__(value_5))
+            ):
                 return False
     if "tenantId" in data:
         value_6 = data["tenantId"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return False
     if "webId" in data:
         value_7 = data["webId"]
-        if not (isinstance(value_7, str) or value_7 is None):
+        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
             return False
     return True
 
 
 def _is_valid_error_details(data: Any) -> bool:
     """Whether data is valid against #/$defs/errorDetails."""
-    if not (
-        isinstance(data, dict)
-        and (_ERROR_DETAILS_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "code" not in data:
         return False
     if "message" not in data:
         return False
     value_1 = data["code"]
-    if not isinstance(value_1, str):
+    if not (type(value_1) is str or issubclass(type(value_1), str)):
         return False
     value_2 = data["message"]
-    if not isinstance(value_2, str):
+    if not (type(value_2) is str or issubclass(type(value_2), str)):
         return False
     if "target" in data:
         value_3 = data["target"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     return True
 
 
 def _is_valid_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/innerError."""
-    if not (
-        isinstance(data, dict)
-        and (_INNER_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "request-id" in data:
         value_1 = data["request-id"]
-        if not (isinstance(value_1, str) or value_1 is None):
+        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
             return False
     if "client-request-id" in data:
         value_2 = data["client-request-id"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "date" in data:
         value_3 = data["date"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
-        if isinstance(value_3, str):
+        if type(value_3) is str or issubclass(type(value_3), str):
             if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
                 return False
     if "code" in data:
         value_4 = data["code"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     return True
 
 
 def _is_valid_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/identitySet."""
-    if not (
-        isinstance(data, dict)
-        and (_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (
-                isinstance(value_2, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
-            ):
+            if not (type(value_2) is dict and _has_str_keys(value_2)):
                 return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
-                if not isinstance(value_3, str):
+                if not (type(value_3) is str or issubclass(type(value_3), str)):
                     return False
             if "displayName" in value_2:
                 value_4 = value_2["displayName"]
-                if not (isinstance(value_4, str) or value_4 is None):
+                if not (
+                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
+                ):
                     return False
             if "id" in value_2:
                 value_5 = value_2["id"]
-                if not (isinstance(value_5, str) or value_5 is None):
+                if not (
+                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
+                ):
                     return False
             if "tenantId" in value_2:
                 value_6 = value_2["tenantId"]
-                if not (isinstance(value_6, str) or value_6 is None):
+                if not (
+                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
+                ):
                     return False
     if "device" in data:
         value_7 = data["device"]
         if value_7 is not None:
-            if not (
-                isinstance(value_7, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_7) or all(map(_is_str, value_7)))
-            ):
+            if not (type(value_7) is dict and _has_str_keys(value_7)):
                 return False
             if "@odata.type" in value_7:
                 value_8 = value_7["@odata.type"]
-                if not isinstance(value_8, str):
+                if not (type(value_8) is str or issubclass(type(value_8), str)):
                     return False
             if "displayName" in value_7:
                 value_9 = value_7["displayName"]
-                if not (isinstance(value_9, str) or value_9 is None):
+                if not (
+                    (type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None
+                ):
                     return False
             if "id" in value_7:
                 value_10 = value_7["id"]
-                if not (isinstance(value_10, str) or value_10 is None):
+                if not (
+                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
+                ):
                     return False
             if "tenantId" in value_7:
                 value_11 = value_7["tenantId"]
-                if not (isinstance(value_11, str) or value_11 is None):
+                if not (
+                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
+                ):
                     return False
     if "user" in data:
         value_12 = data["user"]
         if value_12 is not None:
-            if not (
-                isinstance(value_12, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_12) or all(map(_is_str, value_12)))
-            ):
+            if not (type(value_12) is dict and _has_str_keys(value_12)):
                 return False
             if "@odata.type" in value_12:
                 value_13 = value_12["@odata.type"]
-                if not isinstance(value_13, str):
+                if not (type(value_13) is str or issubclass(type(value_13), str)):
                     return False
             if "displayName" in value_12:
                 value_14 = value_12["displayName"]
-                if not (isinstance(value_14, str) or value_14 is None):
+                if not (
+                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
+                ):
                     return False
             if "id" in value_12:
                 value_15 = value_12["id"]
-                if not (isinstance(value_15, str) or value_15 is None):
+                if not (
+                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
+                ):
                     return False
             if "tenantId" in value_12:
                 value_16 = value_12["tenantId"]
-                if not (isinstance(value_16, str) or value_16 is None):
+                if not (
+                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
+                ):
                     return False
     return True
 
 
 def _is_valid_share_point_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentitySet."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_SET_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (
-                isinstance(value_2, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
-            ):
+            if not (type(value_2) is dict and _has_str_keys(value_2)):
                 return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
-                if not isinstance(value_3, str):
+                if not (type(value_3) is str or issubclass(type(value_3), str)):
                     return False
             if "displayName" in value_2:
                 value_4 = value_2["displayName"]
-                if not (isinstance(value_4, str) or value_4 is None):
+                if not (
+                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
+                ):
                     return False
             if "id" in value_2:
                 value_5 = value_2["id"]
-                if not (isinstance(value_5, str) or value_5 is None):
+                if not (
+                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
+                ):
                     return False
             if "tenantId" in value_2:
                 value_6 = value_2["tenantId"]
-                if not (isinstance(value_6, str) or value_6 is None):
+                if not (
+                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
+                ):
                     return False
     if "device" in data:
         value_7 = data["device"]
         if value_7 is not None:
-            if not (
-                isinstance(value_7, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_7) or all(map(_is_str, value_7)))
-            ):
+            if not (type(value_7) is dict and _has_str_keys(value_7)):
                 return False
             if "@odata.type" in value_7:
                 value_8 = value_7["@odata.type"]
-                if not isinstance(value_8, str):
+                if not (type(value_8) is str or issubclass(type(value_8), str)):
                     return False
             if "displayName" in value_7:
                 value_9 = value_7["displayName"]
-                if not (isinstance(value_9, str) or value_9 is None):
+                if not (
+                    (type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None
+                ):
                     return False
             if "id" in value_7:
                 value_10 = value_7["id"]
-                if not (isinstance(value_10, str) or value_10 is None):
+                if not (
+                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
+                ):
                     return False
             if "tenantId" in value_7:
                 value_11 = value_7["tenantId"]
-                if not (isinstance(value_11, str) or value_11 is None):
+                if not (
+                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
+                ):
                     return False
     if "user" in data:
         value_12 = data["user"]
         if value_12 is not None:
-            if not (
-                isinstance(value_12, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_12) or all(map(_is_str, value_12)))
-            ):
+            if not (type(value_12) is dict and _has_str_keys(value_12)):
                 return False
             if "@odata.type" in value_12:
                 value_13 = value_12["@odata.type"]
-                if not isinstance(value_13, str):
+                if not (type(value_13) is str or issubclass(type(value_13), str)):
                     return False
             if "displayName" in value_12:
                 value_14 = value_12["displayName"]
-                if not (isinstance(value_14, str) or value_14 is None):
+                if not (
+                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
+                ):
                     return False
             if "id" in value_12:
                 value_15 = value_12["id"]
-                if not (isinstance(value_15, str) or value_15 is None):
+                if not (
+                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
+                ):
                     return False
             if "tenantId" in value_12:
                 value_16 = value_12["tenantId"]
-                if not (isinstance(value_16, str) or value_16 is None):
+                if not (
+                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
+                ):
                     return False
     if "group" in data:
         value_17 = data["group"]
         if value_17 is not None:
-            if not (
-                isinstance(value_17, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_17) or all(map(_is_str, value_17)))
-            ):
+            if not (type(value_17) is dict and _has_str_keys(value_17)):
                 return False
             if "@odata.type" in value_17:
                 value_18 = value_17["@odata.type"]
-                if not isinstance(value_18, str):
+                if not (type(value_18) is str or issubclass(type(value_18), str)):
                     return False
             if "displayName" in value_17:
                 value_19 = value_17["displayName"]
-                if not (isinstance(value_19, str) or value_19 is None):
+                if not (
+                    (type(value_19) is str or issubclass(type(value_19), str)) or value_19 is None
+                ):
                     return False
             if "id" in value_17:
                 value_20 = value_17["id"]
-                if not (isinstance(value_20, str) or value_20 is None):
+                if not (
+                    (type(value_20) is str or issubclass(type(value_20), str)) or value_20 is None
+                ):
                     return False
             if "tenantId" in value_17:
                 value_21 = value_17["tenantId"]
-                if not (isinstance(value_21, str) or value_21 is None):
+                if not (
+                    (type(value_21) is str or issubclass(type(value_21), str)) or value_21 is None
+                ):
                     return False
     if "siteUser" in data:
         value_22 = data["siteUser"]
         if value_22 is not None:
-            if not (
-                isinstance(value_22, dict)
-                and (
-                    _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_22)
-                    or all(map(_is_str, value_22))
-                )
-            ):
+            if not (type(value_22) is dict and _has_str_keys(value_22)):
                 return False
             if "@odata.type" in value_22:
                 value_23 = value_22["@odata.type"]
-                if not isinstance(value_23, str):
+                if not (type(value_23) is str or issubclass(type(value_23), str)):
                     return False
             if "displayName" in value_22:
                 value_24 = value_22["displayName"]
-                if not (isinstance(value_24, str) or value_24 is None):
+                if not (
+                    (type(value_24) is str or issubclass(type(value_24), str)) or value_24 is None
+                ):
                     return False
             if "id" in value_22:
                 value_25 = value_22["id"]
-                if not (isinstance(value_25, str) or value_25 is None):
+                if not (
+                    (type(value_25) is str or issubclass(type(value_25), str)) or value_25 is None
+                ):
                     return False
             if "loginName" in value_22:
                 value_26 = value_22["loginName"]
-                if not (isinstance(value_26, str) or value_26 is None):
+                if not (
+                    (type(value_26) is str or issubclass(type(value_26), str)) or value_26 is None
+                ):
                     return False
     if "siteGroup" in data:
         value_27 = data["siteGroup"]
         if value_27 is not None:
-            if not (
-                isinstance(value_27, dict)
-                and (
-                    _SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(value_27)
-                    or all(map(_is_str, value_27))
-                )
-            ):
+            if not (type(value_27) is dict and _has_str_keys(value_27)):
                 return False
             if "@odata.type" in value_27:
                 value_28 = value_27["@odata.type"]
-                if not isinstance(value_28, str):
+                if not (type(value_28) is str or issubclass(type(value_28), str)):
                     return False
             if "displayName" in value_27:
                 value_29 = value_27["displayName"]
-                if not (isinstance(value_29, str) or value_29 is None):
+                if not (
+                    (type(value_29) is str or issubclass(type(value_29), str)) or value_29 is None
+                ):
                     return False
             if "id" in value_27:
                 value_30 = value_27["id"]
-                if not (isinstance(value_30, str) or value_30 is None):
+                if not (
+                    (type(value_30) is str or issubclass(type(value_30), str)) or value_30 is None
+                ):
                     return False
             if "loginName" in value_27:
                 value_31 = value_27["loginName"]
-                if not (isinstance(value_31, str) or value_31 is None):
+                if not (
+                    (type(value_31) is str or issubclass(type(value_31), str)) or value_31 is None
+                ):
                     return False
     if "sharePointGroup" in data:
         value_32 = data["sharePointGroup"]
         if value_32 is not None:
-            if not (
-                isinstance(value_32, dict)
-                and (
-                    _SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(value_32)
-                    or all(map(_is_str, value_32))
-                )
-            ):
+            if not (type(value_32) is dict and _has_str_keys(value_32)):
                 return False
             if "@odata.type" in value_32:
                 value_33 = value_32["@odata.type"]
-                if not isinstance(value_33, str):
+                if not (type(value_33) is str or issubclass(type(value_33), str)):
                     return False
             if "displayName" in value_32:
                 value_34 = value_32["displayName"]
-                if not (isinstance(value_34, str) or value_34 is None):
+                if not (
+                    (type(value_34) is str or issubclass(type(value_34), str)) or value_34 is None
+                ):
                     return False
             if "id" in value_32:
                 value_35 = value_32["id"]
-                if not (isinstance(value_35, str) or value_35 is None):
+                if not (
+                    (type(value_35) is str or issubclass(type(value_35), str)) or value_35 is None
+                ):
                     return False
             if "principalId" in value_32:
                 value_36 = value_32["principalId"]
-                if not (isinstance(value_36, str) or value_36 is None):
+                if not (
+                    (type(value_36) is str or issubclass(type(value_36), str)) or value_36 is None
+                ):
                     return False
             if "title" in value_32:
                 value_37 = value_32["title"]
-                if not (isinstance(value_37, str) or value_37 is None):
+                if not (
+                    (type(value_37) is str or issubclass(type(value_37), str)) or value_37 is None
+                ):
                     return False
     return True
 
 
 def _is_valid_sharing_invitation(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingInvitation."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_INVITATION_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "email" in data:
         value_2 = data["email"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "invitedBy" in data:
         value_3 = data["invitedBy"]
         if value_3 is not None:
-            if not (
-                isinstance(value_3, dict)
-                and (_IDENTITY_SET_KNOWN_KEYS.issuperset(value_3) or all(map(_is_str, value_3)))
-            ):
+            if not (type(value_3) is dict and _has_str_keys(value_3)):
                 return False
             if "@odata.type" in value_3:
                 value_4 = value_3["@odata.type"]
-                if not isinstance(value_4, str):
+                if not (type(value_4) is str or issubclass(type(value_4), str)):
                     return False
             if "application" in value_3:
                 value_5 = value_3["application"]
                 if value_5 is not None:
-                    if not (
-                        isinstance(value_5, dict)
-                        and (_IDENTITY_KNOWN_KEYS.issuperset(value_5) or all(map(_is_str, value_5)))
-                    ):
+                    if not (type(value_5) is dict and _has_str_keys(value_5)):
                         return False
                     if "@odata.type" in value_5:
                         value_6 = value_5["@odata.type"]
-                        if not isinstance(value_6, str):
+                        if not (type(value_6) is str or issubclass(type(value_6), str)):
                             return False
                     if "displayName" in value_5:
                         value_7 = value_5["displayName"]
-                        if not (isinstance(value_7, str) or value_7 is None):
+                        if not (
+                            (type(value_7) is str or issubclass(type(value_7), str))
+                            or value_7 is None
+                        ):
                             return False
                     if "id" in value_5:
                         value_8 = value_5["id"]
-                        if not (isinstance(value_8, str) or value_8 is None):
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
                             return False
                     if "tenantId" in value_5:
                         value_9 = value_5["tenantId"]
-                        if not (isinstance(value_9, str) or value_9 is None):
+                        if not (
+                            (type(value_9) is str or issubclass(type(value_9), str))
+                            or value_9 is None
+                        ):
                             return False
             if "device" in value_3:
                 value_10 = value_3["device"]
                 if value_10 is not None:
-                    if not (
-                        isinstance(value_10, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_10) or all(map(_is_str, value_10))
-                        )
-                    ):
+                    if not (type(value_10) is dict and _has_str_keys(value_10)):
                         return False
                     if "@odata.type" in value_10:
                         value_11 = value_10["@odata.type"]
-                        if not isinstance(value_11, str):
+                        if not (type(value_11) is str or issubclass(type(value_11), str)):
                             return False
                     if "displayName" in value_10:
                         value_12 = value_10["displayName"]
-                        if not (isinstance(value_12, str) or value_12 is None):
+                        if not (
+                            (type(value_12) is str or issubclass(type(value_12), str))
+                            or value_12 is None
+                        ):
                             return False
                     if "id" in value_10:
                         value_13 = value_10["id"]
-                        if not (isinstance(value_13, str) or value_13 is None):
+                        if not (
+                            (type(value_13) is str or issubclass(type(value_13), str))
+                            or value_13 is None
+                        ):
                             return False
                     if "tenantId" in value_10:
                         value_14 = value_10["tenantId"]
-                        if not (isinstance(value_14, str) or value_14 is None):
+                        if not (
+                            (type(value_14) is str or issubclass(type(value_14), str))
+                            or value_14 is None
+                        ):
                             return False
             if "user" in value_3:
                 value_15 = value_3["user"]
                 if value_15 is not None:
-                    if not (
-                        isinstance(value_15, dict)
-                        and (
-                            _IDENTITY_KNOWN_KEYS.issuperset(value_15) or all(map(_is_str, value_15))
-                        )
-                    ):
+                    if not (type(value_15) is dict and _has_str_keys(value_15)):
                         return False
                     if "@odata.type" in value_15:
                         value_16 = value_15["@odata.type"]
-                        if not isinstance(value_16, str):
+                        if not (type(value_16) is str or issubclass(type(value_16), str)):
                             return False
                     if "displayName" in value_15:
                         value_17 = value_15["displayName"]
-                        if not (isinstance(value_17, str) or value_17 is None):
+                        if not (
+                            (type(value_17) is str or issubclass(type(value_17), str))
+                            or value_17 is None
+                        ):
                             return False
                     if "id" in value_15:
                         value_18 = value_15["id"]
-                        if not (isinstance(value_18, str) or value_18 is None):
+                        if not (
+                            (type(value_18) is str or issubclass(type(value_18), str))
+                            or value_18 is None
+                        ):
                             return False
                     if "tenantId" in value_15:
                         value_19 = value_15["tenantId"]
-                        if not (isinstance(value_19, str) or value_19 is None):
+                        if not (
+                            (type(value_19) is str or issubclass(type(value_19), str))
+                            or value_19 is None
+                        ):
                             return False
     if "redeemedBy" in data:
         value_20 = data["redeemedBy"]
-        if not (isinstance(value_20, str) or value_20 is None):
+        if not ((type(value_20) is str or issubclass(type(value_20), str)) or value_20 is None):
             return False
     if "signInRequired" in data:
         value_21 = data["signInRequired"]
-        if not (isinstance(value_21, bool) or value_21 is None):
+        if not (type(value_21) is bool or value_21 is None):
             return False
     return True
 
 
 def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharingLink."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARING_LINK_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (
-                isinstance(value_2, dict)
-                and (_IDENTITY_KNOWN_KEYS.issuperset(value_2) or all(map(_is_str, value_2)))
-            ):
+            if not (type(value_2) is dict and _has_str_keys(value_2)):
                 return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
-                if not isinstance(value_3, str):
+                if not (type(value_3) is str or issubclass(type(value_3), str)):
                     return False
             if "displayName" in value_2:
                 value_4 = value_2["displayName"]
-                if not (isinstance(value_4, str) or value_4 is None):
+                if not (
+                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
+                ):
                     return False
             if "id" in value_2:
                 value_5 = value_2["id"]
-                if not (isinstance(value_5, str) or value_5 is None):
+                if not (
+                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
+                ):
                     return False
             if "tenantId" in value_2:
                 value_6 = value_2["tenantId"]
-                if not (isinstance(value_6, str) or value_6 is None):
+                if not (
+                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
+                ):
                     return False
     if "type" in data:
         value_7 = data["type"]
-        if not (isinstance(value_7, str) or _is_valid_sharing_link_type(value_7)):
+        if not (
+            (type(value_7) is str or issubclass(type(value_7), str))
+            or _is_valid_sharing_link_type(value_7)
+        ):
             return False
     if "scope" in data:
         value_8 = data["scope"]
-        if not (isinstance(value_8, str) or _is_valid_sharing_link_scope(value_8)):
+        if not (
+            (type(value_8) is str or issubclass(type(value_8), str))
+            or _is_valid_sharing_link_scope(value_8)
+        ):
             return False
     if "webHtml" in data:
         value_9 = data["webHtml"]
-        if not (isinstance(value_9, str) or value_9 is None):
+        if not ((type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None):
             return False
     if "webUrl" in data:
         value_10 = data["webUrl"]
-        if not (isinstance(value_10, str) or value_10 is None):
+        if not ((type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None):
             return False
-        if isinstance(value_10, str):
+        if type(value_10) is str or issubclass(type(value_10), str):
             if pending is not None:
                 pending[2].append(value_10)
-            elif not (_URI_FAST_PATTERN.fullmatch(value_10) is not None or _is_uri(value_10)):
+            elif not (
+                _URI_FAST_PATTERN.fullmatch(value_10) is not None or _is_uri(value_10)
+                if type(value_10) is str
+                else _is_uri(str.__str__(value_10))
+            ):
                 return False
     if "preventsDownload" in data:
         value_11 = data["preventsDownload"]
-        if not (isinstance(value_11, bool) or value_11 is None):
+        if not (type(value_11) is bool or value_11 is None):
             return False
     if "configuratorUrl" in data:
         value_12 = data["configuratorUrl"]
-        if not (isinstance(value_12, str) or value_12 is None):
+        if not ((type(value_12) is str or issubclass(type(value_12), str)) or value_12 is None):
             return False
     return True
 
 
 def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/itemReference."""
-    if not (
-        isinstance(data, dict)
-        and (_ITEM_REFERENCE_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "driveId" in data:
         value_2 = data["driveId"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "driveType" in data:
         value_3 = data["driveType"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "id" in data:
         value_4 = data["id"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     if "listId" in data:
         value_5 = data["listId"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return False
     if "name" in data:
         value_6 = data["name"]
-        if not (isinstance(value_6, str) or value_6 is None):
+        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
             return False
     if "path" in data:
         value_7 = data["path"]
-        if not (isinstance(value_7, str) or value_7 is None):
+        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
             return False
     if "shareId" in data:
         value_8 = data["shareId"]
-        if not (isinstance(value_8, str) or value_8 is None):
+        if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
             return False
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
         if value_9 is not None:
-            if not (
-                isinstance(value_9, dict)
-                and (_SHAREPOINT_IDS_KNOWN_KEYS.issuperset(value_9) or all(map(_is_str, value_9)))
-            ):
+            if not (type(value_9) is dict and _has_str_keys(value_9)):
                 return False
             if "listId" in value_9:
                 value_10 = value_9["listId"]
-                if not (isinstance(value_10, str) or value_10 is None):
+                if not (
+                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
+                ):
                     return False
             if "listItemId" in value_9:
                 value_11 = value_9["listItemId"]
-                if not (isinstance(value_11, str) or value_11 is None):
+                if not (
+                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
+                ):
                     return False
             if "listItemUniqueId" in value_9:
                 value_12 = value_9["listItemUniqueId"]
-                if not (isinstance(value_12, str) or value_12 is None):
+                if not (
+                    (type(value_12) is str or issubclass(type(value_12), str)) or value_12 is None
+                ):
                     return False
             if "siteId" in value_9:
                 value_13 = value_9["siteId"]
-                if not (isinstance(value_13, str) or value_13 is None):
+                if not (
+                    (type(value_13) is str or issubclass(type(value_13), str)) or value_13 is None
+                ):
                     return False
             if "siteUrl" in value_9:
                 value_14 = value_9["siteUrl"]
-                if not (isinstance(value_14, str) or value_14 is None):
+                if not (
+                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
+                ):
                     return False
-                if isinstance(value_14, str):
+                if type(value_14) is str or issubclass(type(value_14), str):
                     if pending is not None:
                         pending[2].append(value_14)
                     elif not (
                         _URI_FAST_PATTERN.fullmatch(value_14) is not None or _is_uri(value_14)
+                        if type(value_14) is str
+                        else _is_uri(str.__str__(value_14))
                     ):
                         return False
             if "tenantId" in value_9:
                 value_15 = value_9["tenantId"]
-                if not (isinstance(value_15, str) or value_15 is None):
+                if not (
+                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
+                ):
                     return False
             if "webId" in value_9:
                 value_16 = value_9["webId"]
-                if not (isinstance(value_16, str) or value_16 is None):
+                if not (
+                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
+                ):
                     return False
     if "siteId" in data:
         value_17 = data["siteId"]
-        if not (isinstance(value_17, str) or value_17 is None):
+        if not ((type(value_17) is str or issubclass(type(value_17), str)) or value_17 is None):
             return False
     return True
 
@@ -5839,120 +5790,109 @@ def _is_valid_invite_recipient_error(
     data: Any, pending: tuple[list[str], ...] | None = None
 ) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientError."""
-    if not (
-        isinstance(data, dict)
-        and (_INVITE_RECIPIENT_ERROR_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "code" in data:
         value_1 = data["code"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "message" in data:
         value_2 = data["message"]
-        if not isinstance(value_2, str):
+        if not (type(value_2) is str or issubclass(type(value_2), str)):
             return False
     if "localizedMessage" in data:
         value_3 = data["localizedMessage"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "fixItUrl" in data:
         value_4 = data["fixItUrl"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
-        if isinstance(value_4, str):
+        if type(value_4) is str or issubclass(type(value_4), str):
             if pending is not None:
                 pending[2].append(value_4)
-            elif not (_URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)):
+            elif not (
+                _URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)
+                if type(value_4) is str
+                else _is_uri(str.__str__(value_4))
+            ):
                 return False
     if "innererror" in data:
         value_5 = data["innererror"]
         if value_5 is not None:
-            if not (
-                isinstance(value_5, dict)
-                and (
-                    _INVITE_RECIPIENT_INNER_ERROR_KNOWN_KEYS.issuperset(value_5)
-                    or all(map(_is_str, value_5))
-                )
-            ):
+            if not (type(value_5) is dict and _has_str_keys(value_5)):
                 return False
             if "code" in value_5:
                 value_6 = value_5["code"]
-                if not isinstance(value_6, str):
+                if not (type(value_6) is str or issubclass(type(value_6), str)):
                     return False
     return True
 
 
 def _is_valid_share_point_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentity."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "loginName" in data:
         value_4 = data["loginName"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     return True
 
 
 def _is_valid_share_point_group_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointGroupIdentity."""
-    if not (
-        isinstance(data, dict)
-        and (_SHARE_POINT_GROUP_IDENTITY_KNOWN_KEYS.issuperset(data) or all(map(_is_str, data)))
-    ):
+    if not (type(data) is dict and _has_str_keys(data)):
         return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
-        if not isinstance(value_1, str):
+        if not (type(value_1) is str or issubclass(type(value_1), str)):
             return False
     if "displayName" in data:
         value_2 = data["displayName"]
-        if not (isinstance(value_2, str) or value_2 is None):
+        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
             return False
     if "id" in data:
         value_3 = data["id"]
-        if not (isinstance(value_3, str) or value_3 is None):
+        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
             return False
     if "principalId" in data:
         value_4 = data["principalId"]
-        if not (isinstance(value_4, str) or value_4 is None):
+        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
             return False
     if "title" in data:
         value_5 = data["title"]
-        if not (isinstance(value_5, str) or value_5 is None):
+        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
             return False
     return True
 
 
 def _is_valid_sharing_link_type(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingLinkType."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return False
-    if data not in _SHARING_LINK_TYPE_ENUM:
+    if str.__str__(data) not in _SHARING_LINK_TYPE_ENUM:
         return False
     return True
 
 
 def _is_valid_sharing_link_scope(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingLinkScope."""
-    if not isinstance(data, str):
+    if not (type(data) is str or issubclass(type(data), str)):
         return False
-    if data not in _SHARING_LINK_SCOPE_ENUM:
+    if str.__str__(data) not in _SHARING_LINK_SCOPE_ENUM:
         return False
     return True
 

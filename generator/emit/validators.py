@@ -10,10 +10,12 @@ construction; tests check it. Where the first-error walk maps a boolean function
 items, that walk queues format checks and runs them in one regex call per format
 (`validator_deferral`).
 
-Instances are Python values as `json.loads` makes them: only a dict with str keys is an object,
-only a list is an array (a tuple is not), int (not bool) is an integer, a finite float or int
-is a number. Anything else (bytes, sets, NaN, ...) is of no JSON type: it fails `type`, `enum`
-and `const` and is ignored by type-specific keywords, and never crashes the validator.
+Instances are Python values as `json.loads` makes them: only a `dict` (not a subclass) with
+exactly-`str` keys is an object, only a `list` is an array (a tuple is not), an `int` (not bool)
+is an integer, a finite `float` or `int` is a number; a `str` or str subclass is a string, read
+by its plain value. Anything else (subclasses of the others, bytes, sets, NaN, ...) is of no
+JSON type: it fails `type`, `enum` and `const` and is ignored by type-specific keywords, and no
+method of its class runs (`generator.jsonschema.checks.TYPE_TESTS`).
 """
 
 from __future__ import annotations

@@ -9,24 +9,29 @@ from generator.errors import SchemaCompileError
 from generator.jsonschema.ecma_regex import ecma_to_python
 from generator.jsonschema.node import Node
 
-# How each JSON type is tested in emitted code. `type(x) is int` first: the common case costs
-# one comparison, while the isinstance fallbacks keep int subclasses in and bool out.
-# Floats count as numbers only when finite (NaN and Infinity are not JSON), as integers only
-# when whole (draft 2020-12: 1.0 is an integer).
+# How each JSON type is tested in emitted code, so that no method an instance's class defines
+# (a lying `__eq__`/`__hash__`, a raising `__iter__`, a `__class__` that claims `str`) runs while
+# it is checked. Containers are exactly `dict` (with exactly-`str` keys) and `list`; numbers
+# exactly `int` and `float` (never bool; NaN and Infinity are not JSON; 1.0 is an integer, as
+# draft 2020-12 says). A `str` subclass (`GraphDateTime`, a str enum) is a string, and every
+# string check reads its plain value (`plain_text`). Anything else (dict, list, int or float
+# subclasses, tuples, sets, bytes, ...) is of no JSON type.
 TYPE_TESTS: dict[str, str] = {
-    "string": "isinstance({value}, str)",
-    "integer": (
-        "(type({value}) is int or (isinstance({value}, float) and {value}.is_integer())"
-        " or (isinstance({value}, int) and not isinstance({value}, bool)))"
-    ),
-    "number": (
-        "(type({value}) is int or (isinstance({value}, float) and isfinite({value}))"
-        " or (isinstance({value}, int) and not isinstance({value}, bool)))"
-    ),
-    "boolean": "isinstance({value}, bool)",
+    "string": "(type({value}) is str or issubclass(type({value}), str))",
+    "integer": "(type({value}) is int or (type({value}) is float and {value}.is_integer()))",
+    "number": "(type({value}) is int or (type({value}) is float and isfinite({value})))",
+    "boolean": "type({value}) is bool",
     "null": "{value} is None",
-    "array": "isinstance({value}, list)",
+    "array": "type({value}) is list",
 }
+
+
+def plain_text(value: str) -> str:
+    """Expression for the plain `str` value of a string instance: `str.__str__` copies a
+    subclass's characters without calling anything the subclass defines (an exact str is
+    returned as it is)."""
+    return f"str.__str__({value})"
+
 
 TYPE_NOUNS: dict[str, str] = {
     "string": "a string",
@@ -43,27 +48,26 @@ def type_test(node: Node, type_name: str, value: str, *, type_keyword: bool = Fa
     """Python condition that `value` is of JSON type `type_name`.
 
     Only a dict with str keys is an object. With `type_keyword` in the fast variant, a schema
-    that forbids unknown keys folds that check in: known str keys imply the keys are strings.
+    that forbids unknown keys folds that check in.
     """
     if type_name != "object":
         if type_name == "number":
             node.compiler.use_import("math:isfinite")
         return TYPE_TESTS[type_name].format(value=value)
-    names = property_names(node)
-    if type_keyword and node.fast and closed_object(node):
-        if not names:
-            return f"(isinstance({value}, dict) and not {value})"
-        return f"(isinstance({value}, dict) and {known_keys(node)}.issuperset({value}))"
-    string_keys = f"all(map({node.compiler.helper('_is_str')}, {value}))"
-    if names and type_keyword and node.stops_at_failure and closed_object(node):
-        # The first-error variant keeps the subset test for `additionalProperties` to reuse.
+    # Keys are checked to be exact strings before anything hashes or compares them.
+    string_keys = f"{node.compiler.helper('_has_str_keys')}({value})"
+    if type_keyword and closed_object(node) and node.stops_at_failure:
+        if not property_names(node):
+            if node.fast:
+                return f"(type({value}) is dict and not {value})"
+            return f"(type({value}) is dict and {string_keys})"
+        within = f"{node.compiler.helper('_keys_within')}({value}, {known_keys(node)})"
+        if node.fast:
+            return f"(type({value}) is dict and {within})"
+        # The first-error variant keeps the verdict for `additionalProperties` to reuse.
         node.keys_known = node.scope.variable("keys_known")
-        string_keys = (
-            f"(({node.keys_known} := {known_keys(node)}.issuperset({value})) or {string_keys})"
-        )
-    elif names:
-        string_keys = f"({known_keys(node)}.issuperset({value}) or {string_keys})"
-    return f"(isinstance({value}, dict) and {string_keys})"
+        return f"(type({value}) is dict and (({node.keys_known} := {within}) or {string_keys}))"
+    return f"(type({value}) is dict and {string_keys})"
 
 
 def property_names(node: Node) -> list[str]:

@@ -513,6 +513,8 @@ class ModuleCompiler:
         # Callers pass queues to the functions the previous pass found deferring: take them.
         if scope.writer.uses(PENDING) or self.knowledge.deferred_by(pointer, variant):
             parameters += f", {PENDING}: {PENDING_TYPE} | None = None"
+        if has_depth:
+            self._guard_recursion(scope)
         return self._function_lines(scope, parameters)
 
     def _function_lines(self, scope: Scope, parameters: str) -> list[str]:
@@ -537,6 +539,29 @@ class ModuleCompiler:
         if not any(line.lstrip().startswith("yield") for line in body):
             body = [*body, "    yield from ()"]
         return [*header, *body]
+
+    def _guard_recursion(self, scope: Scope) -> None:
+        """Wrap a recursive function's body: when the interpreter's stack runs out before
+        MAX_DEPTH (a caller already deep, several frames per level), the deepest function that
+        can still build an error reports its data path instead of raising RecursionError (a
+        frame that cannot build one either passes the RecursionError to its caller, one level
+        up, which tries again)."""
+        if scope.variant is Variant.FAST:
+            handler = "return False"
+        else:
+            description = string_literal("is nested too deeply for the interpreter's stack")
+            location = string_literal(self.location(scope.pointer))
+            error = (
+                f"{self.helper('ValidationError')}({description}, path, {location}, 'depth', data)"
+            )
+            handler = f"{'return' if scope.variant is Variant.FIRST else 'yield'} {error}"
+        body = scope.writer.lines or ["    pass"]
+        scope.writer.lines = [
+            "    try:",
+            *(f"    {line}" for line in body),
+            "    except RecursionError:",
+            f"        {handler}",
+        ]
 
     def _emit_depth_guard(self, scope: Scope) -> None:
         """Recursive functions stop at MAX_DEPTH nested calls: an error, never RecursionError."""

@@ -16,8 +16,8 @@ from generator.jsonschema.writer import INDENT
 _SIMPLE_CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
-_IS_NONE = re.compile(r"[\w.]+ is None")
-_IS_NOT_NONE = re.compile(r"[\w.]+ is not None")
+_IS_NONE = re.compile(r"(?:[\w.]+|type\(\w+\)) is (?:None|\w+)")
+_IS_NOT_NONE = re.compile(r"(?:[\w.]+|type\(\w+\)) is not (?:None|\w+)")
 _NOT_IN = re.compile(r"'(?:[^'\\]|\\.)*' not in [\w.]+")
 
 # Larger bodies stay functions: an inlined expression is repeated text, and past a few tests
@@ -30,11 +30,12 @@ MAX_INLINE_LINES = 200
 
 @lru_cache(maxsize=16384)
 def negate(condition: str) -> str:
-    """`not <condition>`, parenthesised only when needed; `x is None` becomes `x is not None`."""
-    if _IS_NONE.fullmatch(condition):
-        return condition.replace(" is None", " is not None")
+    """`not <condition>`, parenthesised only when needed; `x is None` becomes `x is not None`,
+    `type(x) is str` becomes `type(x) is not str`."""
     if _IS_NOT_NONE.fullmatch(condition):
-        return condition.replace(" is not None", " is None")
+        return condition.replace(" is not ", " is ", 1)
+    if _IS_NONE.fullmatch(condition):
+        return condition.replace(" is ", " is not ", 1)
     if _NOT_IN.fullmatch(condition):
         return condition.replace(" not in ", " in ", 1)
     if condition.startswith("not ") and _is_atom(condition[4:]):

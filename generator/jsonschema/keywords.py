@@ -18,6 +18,7 @@ from generator.jsonschema.checks import (
     expect_schema,
     expect_schema_list,
     number_text,
+    plain_text,
     plural,
     type_test,
 )
@@ -65,9 +66,11 @@ def check_enum(node: Node, value: Any) -> None:
     if all(isinstance(item, str) for item in value):
         members = ", ".join(string_literal(item) for item in sorted(set(value)))
         constant = node.constant("ENUM", f"frozenset({{{members}}})" if members else "frozenset()")
-        condition = f"{node.value} not in {constant}"
+        # The plain value: a str subclass's __hash__/__eq__ would decide membership.
+        text = plain_text(node.value)
+        condition = f"{text} not in {constant}"
         if node.known_types != {"string"}:
-            condition = f"not (isinstance({node.value}, str) and {node.value} in {constant})"
+            condition = f"not ({type_test(node, 'string', node.value)} and {text} in {constant})"
     else:
         freeze = node.compiler.helper("_freeze")
         constant = node.constant("ENUM", f"frozenset(map({freeze}, {literal}))")
@@ -82,8 +85,10 @@ def check_const(node: Node, value: Any) -> None:
     if value is None or isinstance(value, bool):
         condition = f"{node.value} is not {literal}"
     elif isinstance(value, str):
-        # isinstance first: `==` on an arbitrary object may raise or not return a bool.
-        condition = f"not (isinstance({node.value}, str) and {node.value} == {literal})"
+        # The type first (`==` on any other object may raise, lie or not return a bool), then
+        # the plain value (a str subclass's `__eq__` never runs).
+        string = type_test(node, "string", node.value)
+        condition = f"not ({string} and {plain_text(node.value)} == {literal})"
     else:
         freeze = node.compiler.helper("_freeze")
         constant = node.constant("CONST", f"{freeze}({literal})")
@@ -97,7 +102,7 @@ def check_min_length(node: Node, value: Any) -> None:
     count = expect_count(node, "minLength")
     if count:
         description = f"must be at least {plural(count, 'character')} long"
-        condition = f"len({node.value}) < {count}"
+        condition = f"str.__len__({node.value}) < {count}"  # never a subclass's __len__
         node.fail_if(condition, node.at("minLength"), "minLength", string_literal(description))
 
 
@@ -105,7 +110,7 @@ def check_max_length(node: Node, value: Any) -> None:
     """`maxLength`: at most n code points."""
     count = expect_count(node, "maxLength")
     description = f"must be at most {plural(count, 'character')} long"
-    condition = f"len({node.value}) > {count}"
+    condition = f"str.__len__({node.value}) > {count}"
     node.fail_if(condition, node.at("maxLength"), "maxLength", string_literal(description))
 
 
@@ -131,7 +136,12 @@ def check_format(node: Node, value: Any) -> None:
         return
     check = FORMATS[value]
     helper = node.compiler.helper(check.helper)
-    test = check.inline.format(value=node.value) if check.inline else f"{helper}({node.value})"
+    # Helpers read the plain value; an inline head, only an exact str (a subclass's methods
+    # would run in it).
+    test = f"{helper}({plain_text(node.value)})"
+    if check.inline:
+        exact = check.inline.format(value=node.value)
+        test = f"({exact} if type({node.value}) is str else {test})"
     condition = negate(test)
     description = string_literal(f"must be {check.description}")
     if not emit_deferred_format(node, value, condition, description):

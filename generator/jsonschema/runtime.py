@@ -135,27 +135,49 @@ def _why(description: str, failures: tuple[object, ...]) -> str:
 ''',
 )
 
-HELPERS["_is_str"] = Helper("""
-# isinstance(key, str) as a C function: `all(map(_is_str, data))` checks keys without bytecode.
-_is_str = str.__instancecheck__
-""")
+HELPERS["_has_str_keys"] = Helper(
+    '''
+def _has_str_keys(data: dict[Any, Any]) -> bool:
+    """Whether every key is exactly a str (checked before any key is hashed or compared)."""
+    for key in data:
+        if type(key) is not str:
+            return False
+    return True
+''',
+    imports=("typing:Any",),
+)
+
+HELPERS["_keys_within"] = Helper(
+    '''
+def _keys_within(data: dict[Any, Any], known: frozenset[str]) -> bool:
+    """Whether every key is exactly a str and one of `known` (a closed object's keys)."""
+    for key in data:
+        if type(key) is not str or key not in known:
+            return False
+    return True
+''',
+    imports=("typing:Any",),
+)
 
 HELPERS["_freeze"] = Helper(
     '''
 def _freeze_scalar(value: object) -> object:
     """Hashable key of a non-container value; anything outside JSON only equals itself."""
-    if isinstance(value, bool):
+    # Exact types (a str subclass by its plain value): no __eq__ or __hash__ of a subclass runs.
+    if type(value) is bool:
         return ("boolean", value)
-    if value is None or isinstance(value, (str, int)):
+    if value is None or type(value) is str or type(value) is int:
         return value
-    if isinstance(value, float) and isfinite(value):
+    if type(value) is float and isfinite(value):
         return value
+    if issubclass(type(value), str):
+        return str.__str__(value)
     return ("other", id(value))
 
 
 def _freeze(value: object) -> object:
     """JSON value -> hashable key, equal exactly when the values are (1 == 1.0, True != 1)."""
-    if not isinstance(value, (list, dict)):
+    if type(value) is not list and type(value) is not dict:
         return _freeze_scalar(value)
     # A flat token tuple built with an explicit stack: nested tuples would hash and compare
     # recursively, and instances may nest deeper than the interpreter's recursion limit.
@@ -165,11 +187,11 @@ def _freeze(value: object) -> object:
         is_token, item = stack.pop()
         if is_token:
             tokens.append(item)
-        elif isinstance(item, list):
+        elif type(item) is list:
             tokens.append(("[",))
             stack.append((True, ("]",)))
             stack.extend((False, child) for child in reversed(item))
-        elif isinstance(item, dict) and all(isinstance(key, str) for key in item):
+        elif type(item) is dict and all(type(key) is str for key in item):
             tokens.append(("{",))
             stack.append((True, ("}",)))
             for key in sorted(item, reverse=True):  # key order does not matter in JSON
