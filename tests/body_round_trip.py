@@ -52,7 +52,8 @@ def check_bodies_round_trip(
     # One run per body: drawing every body of a large spec in each example overran Hypothesis'
     # buffer, so most examples were thrown away (sendgrid's SSO spec took minutes, not seconds).
     for label, decode, encode, strategy in cases:
-        round_trip_one(label, decode, encode, strategy(), examples)
+        if not strategy().is_empty:  # a schema no instance fits (its docstring says why)
+            round_trip_one(label, decode, encode, strategy(), examples)
     return len(cases)
 
 

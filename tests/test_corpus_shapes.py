@@ -108,6 +108,16 @@ def test_all_of_narrows_items_through_a_ref_into_a_property(
         ({"enum": ["a", "b", "c"]}, {"enum": ["c", "a"]}, {"enum": ["a", "c"]}),
         ({"additionalProperties": True}, {"additionalProperties": {"type": "integer"}},
          {"additionalProperties": {"type": "integer"}}),
+        ({"additionalProperties": False, "properties": {"a": {"type": "string"}}},
+         {"properties": {"a": {"minLength": 1}, "b": {}}},
+         {"additionalProperties": False,
+          "properties": {"a": {"allOf": [{"type": "string"}, {"minLength": 1}]}}}),
+        ({"properties": {"a": {}}, "additionalProperties": {"type": "integer"}},
+         {"additionalProperties": False, "properties": {"a": {"type": "string"}, "b": {}}},
+         {"additionalProperties": False,
+          "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}}),
+        ({"multipleOf": 0.5}, {"multipleOf": 0.2}, {"multipleOf": 1}),
+        ({"multipleOf": 0.25}, {"multipleOf": 0.1}, {"multipleOf": 0.5}),
     ],
 )  # fmt: skip
 def test_merges(first: dict[str, Any], second: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -116,9 +126,48 @@ def test_merges(first: dict[str, Any], second: dict[str, Any], expected: dict[st
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [({"const": "a"}, {"const": "b"}), ({"enum": [1]}, {"enum": [2]}), ({"type": "object"}, {"type": "number"})],
+    [({"const": "a"}, {"const": "b"}), ({"enum": [1]}, {"enum": [2]}), ({"type": "object"}, {"type": "number"}),
+     ({"additionalProperties": False}, {"required": ["x"]})],
 )  # fmt: skip
 def test_merges_that_allow_nothing_say_so(first: dict[str, Any], second: dict[str, Any]) -> None:
     with pytest.raises(EmptySchema):
         merge_schemas(first, second, "#", ANNOTATIONS)
     assert issubclass(EmptySchema, SchemaCompileError)  # outside anyOf/oneOf: a located error
+
+
+def test_one_of_subtypes_of_an_open_parent_reads_as_any_of(
+    generated: tuple[Generation, Path], package: dict[str, ModuleType]
+) -> None:
+    """`oneOf: [Cat, Dog]`, both `allOf: [Pet, {optional property}]`: every Cat is a Dog too, so
+    strictly no instance is valid; the IR reads it as `anyOf` and says so."""
+    warnings = [str(warning) for warning in generated[0].api.warnings]
+    assert any("Owner/properties/pet/oneOf: every branch" in warning for warning in warnings)
+    assert not any("Owner/properties/output" in warning for warning in warnings)
+    validators, models = package["validators"], package["models"]
+    owners = _drawn(package["strategies"].owner())
+    assert any("pet" in owner for owner in owners) and any("counted" in owner for owner in owners)
+    for owner in owners:
+        validators.validate_owner(owner)
+        assert models.Owner.from_dict(owner).to_dict() == owner
+        assert "received" not in owner.get("counted", {})  # Settings is closed: never drawn
+    validators.validate_owner({"pet": {"petType": "Cat", "meows": True}})
+
+
+def test_a_default_may_name_an_enum_component_sorted_after_its_model(
+    generated: tuple[Generation, Path], package: dict[str, ModuleType]
+) -> None:
+    owner = generated[0].api.model("Owner")
+    level = next(field for field in owner.fields if field.wire_name == "level")
+    assert level.default_code == "ZLevel.HIGH"
+    assert package["models"].Owner.from_dict({"level": "high"}).level.value == "high"
+
+
+def test_a_schema_the_strategies_cannot_draw_exactly_is_filtered_by_its_validator(
+    generated: tuple[Generation, Path], package: dict[str, ModuleType]
+) -> None:
+    """`not` stops no generation: `odd()` draws integers and keeps the odd ones; a schema no
+    instance fits gets a strategy that draws nothing, and says why."""
+    strategies = package["strategies"]
+    assert all(value % 2 == 1 for value in _drawn(strategies.odd()))
+    assert "drawn loosely" in (strategies.odd.__doc__ or "")
+    assert strategies.never().is_empty and "share no instance" in (strategies.never.__doc__ or "")

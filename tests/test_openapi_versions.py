@@ -132,3 +132,40 @@ def test_a_3_1_document_may_keep_3_0_nullable_and_unknown_keywords(tmp_path: Pat
     item = api.schema_bundle["$defs"]["item"]
     assert "summary" not in item and item["properties"]["name"]["type"] == ["string", "null"]
     assert [len(operation.parameters) for operation in api.operations] == [1, 1]
+
+
+ELSEWHERE = """\
+openapi: 3.1.0
+info: {title: refs elsewhere, version: 1.0.0}
+paths:
+  /a:
+    post:
+      operationId: post_a
+      responses:
+        '500':
+          description: failed
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [code]
+                properties:
+                  code: {type: integer, minimum: 1}
+        '503':
+          description: unavailable
+          content:
+            application/json:
+              schema:
+                $ref: '#/paths/~1a/post/responses/500/content/application~1json/schema'
+                description: the same body as the 500's (PagerDuty writes its errors so)
+"""
+
+
+def test_a_schema_ref_outside_components_is_inlined(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(ELSEWHERE)
+    api = build(spec, project_root=tmp_path, package="elsewhere").api
+    bodies = {key: value for key, value in api.schema_bundle["$defs"].items() if ":" in key}
+    inlined = [body for body in bodies.values() if "allOf" in body]
+    assert len(bodies) == 2 and len(inlined) == 1
+    assert inlined[0]["allOf"][0]["required"] == ["code"]

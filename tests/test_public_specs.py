@@ -143,6 +143,8 @@ def test_models_round_trip_their_strategies(
 
     # One run per model: drawing them all in each example overran Hypothesis' buffer on large specs.
     for model, strategy in pairs:
+        if strategy().is_empty:
+            continue  # a schema no instance fits: nothing to round-trip (its docstring says why)
 
         @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
         @given(payload=strategy())

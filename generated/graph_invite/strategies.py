@@ -83,13 +83,16 @@ def _objects(
     required: Mapping[str, SearchStrategy[Any]],
     optional: Mapping[str, SearchStrategy[Any]],
     extra: SearchStrategy[Any] | None,
+    names: SearchStrategy[str] | None = None,
 ) -> SearchStrategy[dict[str, Any]]:
-    """Objects: every required property, any optional subset, unknown ones drawn from `extra`."""
+    """Objects: every required property, any optional subset, unknown ones drawn from `extra`
+    (named by `names`, any text by default)."""
     known = st.fixed_dictionaries(dict(required), optional=dict(optional))
     if extra is None:
         return known
-    names = frozenset(required) | frozenset(optional)
-    unknown = st.dictionaries(st.text().filter(lambda name: name not in names), extra, max_size=2)
+    taken = frozenset(required) | frozenset(optional)
+    unknown_names = (st.text() if names is None else names).filter(lambda name: name not in taken)
+    unknown = st.dictionaries(unknown_names, extra, max_size=2)
     return st.builds(_with_unknown, known, unknown)
 
 

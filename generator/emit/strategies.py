@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import jinja2
 
 from generator.emit.client import template_environment
-from generator.errors import join_pointer
+from generator.errors import SchemaCompileError, join_pointer
 from generator.ir.model import Api
 from generator.ir.schema import BUNDLE_PREFIX
 from generator.names import UniqueNames
@@ -33,7 +34,7 @@ RETURN_HINTS = {
     frozenset({"null"}): "None",
 }
 # Helper blocks of the template that use `Any` / `Mapping` in their signatures.
-_HELPERS_USING_ANY = frozenset({"json_values", "objects", "unique_key"})
+_HELPERS_USING_ANY = frozenset({"json_values", "objects", "unique_key", "prefixed"})
 
 
 @dataclass(frozen=True)
@@ -60,24 +61,43 @@ def strategy_function_names(api: Api) -> dict[str, str]:
 def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunction]:
     """One function per `$defs` component, sorted by name (the output must be deterministic)."""
     functions = []
+    checks = {schema_file.entry: schema_file.name for schema_file in api.schema_files}
     for component, name in sorted(builder.function_names.items(), key=lambda item: item[1]):
         schema = api.schema_bundle["$defs"][component]
         pointer = join_pointer(BUNDLE_PREFIX.rstrip("/"), component)
         types = builder.json_types(schema)
-        functions.append(
-            StrategyFunction(
-                name=name,
-                component=component,
-                summary=f"Valid instances of the {component} schema.",
-                return_hint=RETURN_HINTS.get(types or frozenset(), "Any"),
-                expression=builder.strategy(schema, pointer),
-            )
-        )
+        summary = f"Valid instances of the {component} schema."
+        try:
+            expression = builder.strategy(schema, pointer)
+        except SchemaCompileError as error:
+            if component not in checks:
+                raise
+            # A schema the emitter cannot draw exactly (`not`, `if`, a merge it cannot make)
+            # must not stop the generation: its draws go through its validator instead.
+            expression, summary = fallback(builder, schema, component, checks[component], error)
+        hint = RETURN_HINTS.get(types or frozenset(), "Any")
+        functions.append(StrategyFunction(name, component, summary, hint, expression))
     # Merged schemas drawn in more than one place (or that include themselves): private helpers.
     for name, expression in builder.merged_functions.items():
         summary = "Valid instances of a schema merged from allOf branches or $ref siblings."
         functions.append(StrategyFunction(name, "", summary, "Any", expression))
     return functions
+
+
+def fallback(
+    builder: StrategyBuilder, schema: Any, component: str, check: str, error: SchemaCompileError
+) -> tuple[str, str]:
+    """(expression, docstring) for a schema the strict emitter refused: relaxed draws filtered
+    through the schema's validator, or no draws at all when even that cannot be built."""
+    reason = f"{error.pointer}: {error.message}"
+    try:
+        pointer = join_pointer(BUNDLE_PREFIX.rstrip("/"), component)
+        expression = builder.relaxed_strategy(schema, pointer, check)
+    except SchemaCompileError as second:
+        summary = f"No instances: the schema allows none that can be drawn ({second.pointer}: {second.message})."
+        return "st.nothing()", summary
+    summary = f"Valid instances of the {component} schema, drawn loosely and kept when its validator accepts them ({reason})."
+    return expression, summary
 
 
 def module_imports(

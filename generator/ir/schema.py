@@ -20,6 +20,7 @@ from generator.ir.compose import (
     union_type,
 )
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
+from generator.ir.overlap import every_branch_overlaps
 from generator.names import UniqueNames, py_literal, snake_case
 from generator.spec.refs import ResolvedSpec
 from generator.vocabulary import (
@@ -59,8 +60,12 @@ class SchemaBuilder:
         self.strict_formats = strict_formats
         self.warnings: list[SpecError] = []
         components = resolved.data.get("components", {}).get("schemas", {})
+        self.raw_components = components if isinstance(components, dict) else {}
         self.components: dict[str, Any] = (
-            {key: discriminated_any_of(value) for key, value in components.items()}
+            {
+                key: self.any_of_reading(value, COMPONENT_PREFIX + escape_pointer_token(key))
+                for key, value in components.items()
+            }
             if isinstance(components, dict)
             else components
         )
@@ -85,8 +90,23 @@ class SchemaBuilder:
         self._inline_keys = UniqueNames()
         # `$defs` key of an inline body -> its schema file and validator name (`validate_<name>`).
         self.inline_names: dict[str, str] = {}
+        # `$ref`s outside components being inlined into the bundle (a cycle guard).
+        self._inlining: list[str] = []
         # Set while typing parameters and headers: their inline enums stay plain values.
         self.plain_enums = False
+
+    def any_of_reading(self, schema: Any, pointer: str) -> Any:
+        """`discriminated_any_of` of a schema, warning at each `oneOf` read as `anyOf` because
+        its branches overlap."""
+        widened: list[str] = []
+        result = discriminated_any_of(schema, self.raw_components, pointer, widened)
+        for at in widened:
+            message = (
+                "every branch's instances are another branch's too (so strictly none is "
+                "valid): read as anyOf"
+            )
+            self.warn(at, message)
+        return result
 
     @property
     def unions(self) -> tuple[Union, ...]:
@@ -153,7 +173,7 @@ class SchemaBuilder:
             return self.type_from_schema(schema, pointer, owner), key
         if pointer not in self.inline_roots and isinstance(schema, (dict, bool)):
             # A shared `components/responses` body is bundled once, under its first user's name.
-            self._inline_schemas[pointer] = discriminated_any_of(schema)
+            self._inline_schemas[pointer] = self.any_of_reading(schema, pointer)
             key = self._inline_keys.distinct(f"{snake_case(owner) or 'inline'}:body")
             self.inline_roots[pointer] = key
             self.bundle["$defs"][key] = self.portable(self._inline_schemas[pointer], pointer)
@@ -221,6 +241,7 @@ class SchemaBuilder:
             )
             return {}
         result: dict[str, Any] = {}
+        inlined: list[Any] = []
         for keyword, value in schema.items():
             at = join_pointer(pointer, keyword)
             converter = _CONVERTERS.get(keyword)
@@ -233,11 +254,35 @@ class SchemaBuilder:
                 hint = PORTABLE_REFUSED.get(keyword, "not a supported JSON Schema keyword")
                 self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
                 continue
+            if keyword == "$ref" and _outside_components(value):
+                # A reference to a schema elsewhere in the document (another operation's body):
+                # the bundle has no `$defs` entry for it, so its portable form goes in its place.
+                inlined.append(self.inlined_reference(value, at))
+                continue
             result[keyword] = converter(self, value, at)
+        if inlined:
+            result["allOf"] = [*inlined, *result.get("allOf", [])]
         one_way = _one_way_properties(schema)
         if one_way and isinstance(result.get("required"), list):
             result["required"] = [name for name in result["required"] if name not in one_way]
         return result
+
+    def inlined_reference(self, reference: str, pointer: str) -> Any:
+        """The portable form of the schema a local `$ref` outside components names (a cycle
+        through such references is refused: only components can be recursive)."""
+        if reference in self._inlining:
+            self.fail(pointer, f"recursive $ref {reference!r} outside {COMPONENT_PREFIX}...")
+            return {}
+        try:
+            target, at = self.resolved.deref({"$ref": reference}, pointer)
+        except KeyError:
+            self.fail(pointer, f"unresolvable $ref {reference!r}")
+            return {}
+        self._inlining.append(reference)
+        try:
+            return self.portable(target, at)
+        finally:
+            self._inlining.pop()
 
     def convert_ref(self, value: Any, pointer: str) -> Any:
         if not isinstance(value, str) or not value.startswith(COMPONENT_PREFIX):
@@ -369,7 +414,12 @@ class SchemaBuilder:
         return py_literal(value) if fits else ""
 
     def _enum_default(self, type_ref: TypeRef, value: Any) -> str:
-        enum = next(e for e in self.enums.values() if e.class_name == type_ref.target)
+        enum = next((e for e in self.enums.values() if e.class_name == type_ref.target), None)
+        if enum is None:
+            # An enum component sorted after the model whose default names it: built here.
+            key = next(key for key, name in self.class_names.items() if name == type_ref.target)
+            pointer = COMPONENT_PREFIX + escape_pointer_token(key)
+            enum = self.enums[key] = self.enum_from_schema(key, self.components[key], pointer)
         for member in enum.members:
             if member.value == value and type(member.value) is type(value):
                 return f"{enum.class_name}.{member.name}"
@@ -471,6 +521,15 @@ class SchemaBuilder:
 
     def type_string(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
         return TypeRef("datetime" if schema.get("format") == "date-time" else "string")
+
+
+def _outside_components(reference: Any) -> bool:
+    """A local `$ref` that names no component schema (or a part of one)."""
+    return (
+        isinstance(reference, str)
+        and reference.startswith("#/")
+        and not reference.startswith(COMPONENT_PREFIX)
+    )
 
 
 def fragment_reference(pointer: str) -> str:
@@ -718,25 +777,39 @@ def one_of_pointers(schema: Any, pointer: str = "#") -> Iterator[tuple[str, str]
             yield from one_of_pointers(value, at)
 
 
-def discriminated_any_of(schema: Any) -> Any:
-    """`schema` with every `oneOf` that has a `discriminator` read as `anyOf`.
+def discriminated_any_of(
+    schema: Any, components: dict[str, Any], pointer: str = "#", widened: list[str] | None = None
+) -> Any:
+    """`schema` with every `oneOf` that has a `discriminator`, or whose every branch overlaps
+    another (`generator.ir.overlap`), read as `anyOf`; `widened` gets the latter's pointers.
 
     OpenAPI lets the discriminator pick the branch; branches that overlap (`Cat` and `Dog` both
     open objects with a `petType` string) would make strict `oneOf` reject every instance, so
     validators and strategies check that some branch matches and decoders follow the tag.
     """
     if isinstance(schema, list):
-        return [discriminated_any_of(item) for item in schema]
+        return [
+            discriminated_any_of(item, components, join_pointer(pointer, index), widened)
+            for index, item in enumerate(schema)
+        ]
     if not isinstance(schema, dict):
         return schema
-    rename = "discriminator" in schema and "oneOf" in schema and "anyOf" not in schema
+    rename = "oneOf" in schema and "anyOf" not in schema and isinstance(schema["oneOf"], list)
+    if rename and "discriminator" not in schema:
+        rename = every_branch_overlaps(schema["oneOf"], components)
+        if rename and widened is not None:
+            widened.append(join_pointer(pointer, "oneOf"))
     result: dict[str, Any] = {}
     for keyword, value in schema.items():
         name = "anyOf" if rename and keyword == "oneOf" else keyword
+        at = join_pointer(pointer, keyword)
         if keyword in PORTABLE_SCHEMA_MAPS and isinstance(value, dict):
-            result[name] = {key: discriminated_any_of(item) for key, item in value.items()}
+            result[name] = {
+                key: discriminated_any_of(item, components, join_pointer(at, key), widened)
+                for key, item in value.items()
+            }
         elif keyword in PORTABLE_SCHEMA_LISTS or keyword in PORTABLE_SCHEMA_VALUES:
-            result[name] = discriminated_any_of(value)
+            result[name] = discriminated_any_of(value, components, at, widened)
         else:
             result[name] = value
     return result

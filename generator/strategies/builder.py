@@ -55,9 +55,13 @@ TYPE_KEYWORDS: dict[str, frozenset[str]] = {
             "unevaluatedProperties",
             "minProperties",
             "maxProperties",
+            "propertyNames",
+            "patternProperties",
         }
     ),
-    "array": frozenset({"items", "unevaluatedItems", "minItems", "maxItems", "uniqueItems"}),
+    "array": frozenset(
+        {"prefixItems", "items", "unevaluatedItems", "minItems", "maxItems", "uniqueItems"}
+    ),
     "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
     "number": NUMBER_KEYWORDS,
     "integer": NUMBER_KEYWORDS,
@@ -85,10 +89,22 @@ class StrategyBuilder:
     # are drawn from every branch and filtered through it (the validator names used are kept).
     one_of_checks: Mapping[str, str] = field(default_factory=dict)
     validator_imports: set[str] = field(default_factory=set)
+    # Set while drawing a schema the strict rules refused (`relaxed_strategy`): keywords the
+    # emitter cannot draw are left out and conflicting merges keep one side, since the caller
+    # filters every draw through the schema's validator.
+    relaxed: bool = False
 
     def __post_init__(self) -> None:
         # One oracle for the whole module: each component's types are worked out once.
         self.oracle = TypeOracle(self.resolve)
+        # The same checks by what they check: merging `allOf` members (or a `$ref`'s target)
+        # moves a `oneOf` to another pointer, and its validator still decides it there.
+        self.checks_by_content: dict[str, str] = {}
+        for pointer, name in sorted(self.one_of_checks.items(), reverse=True):
+            node = self.node_at(pointer)
+            if isinstance(node, dict):
+                for key in check_keys(node):
+                    self.checks_by_content[key] = name
         # A merged schema equal to a component (`allOf: [$ref x]`) is drawn by x's function.
         self.components_by_key = {
             json.dumps(schema, sort_keys=True): name
@@ -103,7 +119,7 @@ class StrategyBuilder:
         itself) becomes a private function: the work and the text stay linear in the number of
         distinct merged schemas however often nested `allOf`s name the same component.
         """
-        key = json.dumps(schema, sort_keys=True)
+        key = ("relaxed " if self.relaxed else "") + json.dumps(schema, sort_keys=True)
         if key in self.components_by_key:
             return f"{self.function_names[self.components_by_key[key]]}()"
         if key in self.merged_names:
@@ -133,6 +149,29 @@ class StrategyBuilder:
             )
         return self.merged_names[key]
 
+    def node_at(self, pointer: str) -> Any:
+        """The bundle's node at a `#/...` pointer; None when there is none."""
+        node: Any = self.bundle
+        for raw in pointer.split("/")[1:]:
+            token = unescape_pointer_token(raw)
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                return None
+        return node
+
+    def check_name(self, schema: dict[str, Any], pointer: str) -> str | None:
+        """The validator deciding what a draw of `schema` (at `pointer`) must be filtered by: its
+        own node's, or that of the node it was merged from; None when there is none."""
+        check = self.one_of_checks.get(pointer)
+        for key in check_keys(schema):
+            check = check or self.checks_by_content.get(key)
+        if check is not None:
+            self.validator_imports.add(f"iter_errors_{check}")
+        return check
+
     def json_types(self, schema: Any) -> frozenset[str] | None:
         """The JSON types instances of `schema` can have (None: any), memoised per `$ref`."""
         return self.oracle.types(schema)
@@ -141,10 +180,11 @@ class StrategyBuilder:
         """The strategy expression drawing instances valid against `schema` (at `pointer`)."""
         if schema is True or schema == {}:
             return self.any_json()
+        if schema is False:
+            raise EmptySchema(pointer, "allows no instance: there is nothing to draw")
         if not isinstance(schema, dict):
-            message = "allows no instance" if schema is False else "is not a schema"
-            raise SchemaCompileError(pointer, f"{message}: there is nothing to draw")
-        check_keywords(schema, pointer)
+            raise SchemaCompileError(pointer, "is not a schema: there is nothing to draw")
+        check_keywords(schema, pointer, self.relaxed)
         for keyword, handler in SHAPE_HANDLERS.items():
             if keyword in schema:
                 return handler(self, schema, pointer)
@@ -199,7 +239,7 @@ class StrategyBuilder:
             return {}
         if not isinstance(schema, dict):
             raise SchemaCompileError(pointer, "allows no instance: there is nothing to draw")
-        check_keywords(schema, pointer)
+        check_keywords(schema, pointer, self.relaxed)
         if "$ref" not in schema:
             return schema
         reference = schema["$ref"]
@@ -217,8 +257,32 @@ class StrategyBuilder:
         return with_unevaluated(merged, unevaluated, pointer)
 
     def merge(self, first: dict[str, Any], second: dict[str, Any], pointer: str) -> dict[str, Any]:
-        """One schema for instances valid against both."""
-        return merge_schemas(first, second, pointer, ANNOTATIONS)
+        """One schema for instances valid against both (relaxed: at least against `first`'s
+        value of a keyword the two give different values it cannot merge)."""
+        try:
+            return merge_schemas(first, second, pointer, ANNOTATIONS)
+        except EmptySchema:
+            raise
+        except SchemaCompileError:
+            if not self.relaxed:
+                raise
+        return merge_schemas(
+            first,
+            {key: value for key, value in second.items() if key not in first},
+            pointer,
+            ANNOTATIONS,
+        )
+
+    def relaxed_strategy(self, schema: Any, pointer: str, check: str) -> str:
+        """Draws of `schema` the strict rules refused: drawn leaving out what the emitter cannot
+        draw, and kept when the validator `check` accepts them."""
+        self.relaxed = True
+        try:
+            drawn = self.strategy(schema, pointer)
+        finally:
+            self.relaxed = False
+        self.validator_imports.add(f"iter_errors_{check}")
+        return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
     def use(self, format_strategy: FormatStrategy) -> str:
         """Record what a format's expression needs and return the expression."""
@@ -227,8 +291,21 @@ class StrategyBuilder:
         return format_strategy.expression
 
 
-def check_keywords(schema: dict[str, Any], pointer: str) -> None:
-    """Raise for any keyword the emitter would otherwise silently ignore."""
+def check_keys(schema: dict[str, Any]) -> list[str]:
+    """What a filtering check decides, as text, most exact first: the node's validating keywords,
+    then for a `oneOf` its branches alone (a draw from one branch merged with more siblings than
+    the node had is still kept exactly when one branch holds)."""
+    keys = [json.dumps(validation_keywords(schema), sort_keys=True)]
+    if "oneOf" in schema:
+        keys.append(json.dumps({"oneOf": schema["oneOf"]}, sort_keys=True))
+    return keys
+
+
+def check_keywords(schema: dict[str, Any], pointer: str, relaxed: bool = False) -> None:
+    """Raise for any keyword the emitter would otherwise silently ignore (unless `relaxed`: the
+    draws are filtered through the validator, which checks it)."""
+    if relaxed:
+        return
     for keyword in schema:
         if keyword in SUPPORTED_KEYWORDS or keyword in ANNOTATIONS or str(keyword).startswith("x-"):
             continue
@@ -318,14 +395,15 @@ def shape_one_of(builder: StrategyBuilder, schema: dict[str, Any], pointer: str)
     drawn = one_of(alternatives(builder, schema, "oneOf", pointer))
     if disjoint:
         return drawn
-    check = builder.one_of_checks.get(pointer)
+    check = builder.check_name(schema, pointer)
+    if check is None and builder.relaxed:
+        return drawn
     if check is None:
         raise SchemaCompileError(
             join_pointer(pointer, "oneOf"),
             "oneOf branches that may both match are not supported (only disjoint types)",
         )
     # A draw from one branch may match another too; the schema's validator keeps the others.
-    builder.validator_imports.add(f"iter_errors_{check}")
     return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 
@@ -421,7 +499,7 @@ def values_strategy(
     accepts (the listed values are the spec's, and may break the format)."""
     pointer = join_pointer(node, keyword)
     others = validation_keywords(schema, "enum", "const", "type", "format", *VALUE_CHECKS)
-    if others or ("enum" in schema and "const" in schema):
+    if (others or ("enum" in schema and "const" in schema)) and not builder.relaxed:
         raise SchemaCompileError(pointer, f"enum/const with {sorted(others)} is not supported")
     allowed = [
         value
@@ -439,16 +517,19 @@ def values_strategy(
         expression += ".map(copy.deepcopy)"
     if "format" not in schema:
         return expression
-    check = builder.one_of_checks.get(node)
+    check = builder.check_name(schema, node)
+    if check is None and builder.relaxed:
+        return expression
     if check is None:
         raise SchemaCompileError(pointer, "enum/const with format is not supported here")
-    builder.validator_imports.add(f"iter_errors_{check}")
     return f"{expression}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 
 def strategy_array(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """Lists of item instances, between minItems and maxItems (or minItems + a few) long."""
     low, high = sizes(schema, ("minItems", "maxItems"), pointer)
+    if "prefixItems" in schema:
+        return strategy_tuple(builder, schema, pointer, low, high)
     # `unevaluatedItems` decides only the items `items` did not (here: all or none).
     keyword = "items" if "items" in schema else "unevaluatedItems"
     item = builder.strategy(schema.get(keyword, True), join_pointer(pointer, keyword))
@@ -462,10 +543,36 @@ def strategy_array(builder: StrategyBuilder, schema: dict[str, Any], pointer: st
     return f"st.lists({', '.join(arguments)})"
 
 
+def strategy_tuple(
+    builder: StrategyBuilder, schema: dict[str, Any], pointer: str, low: int, high: int | None
+) -> str:
+    """`prefixItems`: a list whose first items match their own schemas and the rest `items`
+    (`unevaluatedItems`), as long as minItems/maxItems allow."""
+    prefix = branches(schema, "prefixItems", pointer)
+    keyword = "items" if "items" in schema else "unevaluatedItems"
+    rest = schema.get(keyword, True)
+    longest = len(prefix) if rest is False else low + len(prefix) + UNBOUNDED_EXTRA_ITEMS
+    longest = longest if high is None else min(high, longest)
+    if low > longest:
+        raise SchemaCompileError(
+            pointer, f"minItems {low} > {longest} items allowed: nothing to draw"
+        )
+    if schema.get("uniqueItems") is True:
+        raise SchemaCompileError(pointer, "prefixItems with uniqueItems is not supported")
+    items = [
+        builder.strategy(item, join_pointer(pointer, "prefixItems", index))
+        for index, item in enumerate(prefix)
+    ]
+    rest_text = "None" if rest is False else builder.strategy(rest, join_pointer(pointer, keyword))
+    builder.helpers.add("prefixed")
+    return f"_prefixed([{', '.join(items)}], {rest_text}, {low}, {longest})"
+
+
 def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """Objects: required properties always, optional ones sometimes, extras where allowed."""
     properties = schema.get("properties", {})
     required = schema.get("required", [])
+    patterns = schema.get("patternProperties", {})
     # `unevaluatedProperties` decides only the properties nothing else evaluated: with no
     # `additionalProperties` (which evaluates every other name) that is every unknown one.
     keyword = (
@@ -474,26 +581,35 @@ def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
         else "additionalProperties"
     )
     extra = schema.get(keyword, True)
-    if not isinstance(properties, dict) or not isinstance(required, list):
+    if not (isinstance(properties, dict) and isinstance(required, list)):
         raise SchemaCompileError(pointer, "properties must be an object and required a list")
-    extra_pointer = join_pointer(pointer, keyword)
+    if not isinstance(patterns, dict):
+        raise SchemaCompileError(join_pointer(pointer, "patternProperties"), "must be an object")
     drawn: dict[str, str] = {}
     for name in dict.fromkeys([*required, *properties]):
-        if name in properties:
-            drawn[name] = builder.strategy(
-                properties[name], join_pointer(pointer, "properties", name)
-            )
-        elif extra is False:
-            raise SchemaCompileError(pointer, f"required {name!r} is not allowed: nothing to draw")
-        else:
-            drawn[name] = builder.strategy(extra, extra_pointer)
+        try:
+            drawn[name] = property_strategy(builder, schema, name, join_pointer(pointer, keyword))
+        except EmptySchema:
+            if name in required:
+                raise
+            # An optional property no value fits: every valid instance leaves it out.
     builder.helpers.add("objects")
     known = {name: text for name, text in drawn.items() if name in required}
     optional = {name: text for name, text in drawn.items() if name not in required}
-    extra_text = "None" if extra is False else builder.strategy(extra, extra_pointer)
-    drawn_objects = f"_objects({mapping_text(known)}, {mapping_text(optional)}, {extra_text})"
+    extra_text = (
+        "None" if extra is False else builder.strategy(extra, join_pointer(pointer, keyword))
+    )
+    arguments = [mapping_text(known), mapping_text(optional), extra_text]
+    names = unknown_names(builder, schema, pointer)
+    if names and extra is not False:
+        arguments.append(names)
+    drawn_objects = with_pattern_properties(
+        builder, schema, f"_objects({', '.join(arguments)})", pointer
+    )
     low, high = sizes(schema, ("minProperties", "maxProperties"), pointer)
-    if low <= len(known) and (high is None or len(drawn) <= high):
+    # Unknown and pattern-named properties come on top of the named ones.
+    more = extra is not False or bool(patterns)
+    if low <= len(known) and (high is None or (len(drawn) <= high and not more)):
         return drawn_objects
     if high is not None and high < len(known):
         raise SchemaCompileError(
@@ -501,6 +617,78 @@ def strategy_object(builder: StrategyBuilder, schema: dict[str, Any], pointer: s
         )
     upper = "" if high is None else f" <= {high}"
     return f"{drawn_objects}.filter(lambda value: {low} <= len(value){upper})"
+
+
+def property_strategy(
+    builder: StrategyBuilder, schema: dict[str, Any], name: str, extra_pointer: str
+) -> str:
+    """A named property's values: its own schema, and every `patternProperties` schema whose
+    pattern matches its name (a required name no schema names is an extra one)."""
+    pointer = extra_pointer.rsplit("/", 1)[0]
+    properties = schema.get("properties", {})
+    schemas = [properties[name]] if name in properties else []
+    for pattern, value in sorted(schema.get("patternProperties", {}).items()):
+        if _search(pattern, name, join_pointer(pointer, "patternProperties", pattern)):
+            schemas.append(value)
+    if schemas:
+        at = join_pointer(pointer, "properties", name)
+        return builder.strategy(schemas[0] if len(schemas) == 1 else {"allOf": schemas}, at)
+    extra = schema.get(extra_pointer.rsplit("/", 1)[-1], True)
+    if extra is False:
+        raise SchemaCompileError(pointer, f"required {name!r} is not allowed: nothing to draw")
+    return builder.strategy(extra, extra_pointer)
+
+
+def _search(pattern: Any, name: str, pointer: str) -> bool:
+    try:
+        return re.search(pattern, name, re.ASCII) is not None
+    except (re.error, TypeError) as error:
+        raise SchemaCompileError(pointer, f"not a regular expression: {error}") from None
+
+
+def unknown_names(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
+    """Names of unknown properties when something restricts them (`propertyNames`; no pattern of
+    `patternProperties` may match them either); empty: any text."""
+    patterns = sorted(schema.get("patternProperties", {}))
+    names = (
+        property_names(builder, schema["propertyNames"], pointer)
+        if "propertyNames" in schema
+        else ""
+    )
+    if not patterns:
+        return names
+    builder.imports.add("import re")
+    unmatched = f"not any(re.search(pattern, name, re.ASCII) for pattern in {py_literal(patterns)})"
+    return f"{names or 'st.text()'}.filter(lambda name: {unmatched})"
+
+
+def with_pattern_properties(
+    builder: StrategyBuilder, schema: dict[str, Any], drawn: str, pointer: str
+) -> str:
+    """`drawn` objects with up to two more properties per `patternProperties` pattern, named by
+    the pattern (and no other pattern, nor a named property) and drawn from its schema."""
+    patterns = sorted(schema.get("patternProperties", {}).items())
+    taken = sorted({*schema.get("properties", {}), *schema.get("required", [])})
+    for pattern, value in patterns:
+        at = join_pointer(pointer, "patternProperties", pattern)
+        _search(pattern, "", at)
+        others = [other for other, _ in patterns if other != pattern]
+        keep = f"name.isprintable() and name not in {py_literal(taken)} and not any(re.search(other, name, re.ASCII) for other in {py_literal(others)})"
+        # Printable names: Python's `$` also matches before a final newline, ECMA's does not
+        # (and Hypothesis may add that newline whatever the alphabet).
+        alphabet = "st.characters(codec='ascii', exclude_categories=['Cc'])"
+        regex = f"re.compile({py_literal(pattern)}, re.ASCII)"
+        names = f"st.from_regex({regex}, alphabet={alphabet}).filter(lambda name: {keep})"
+        values = builder.strategy(value, at)
+        builder.imports.add("import re")
+        drawn = f"st.builds(_with_unknown, {drawn}, st.dictionaries({names}, {values}, max_size=2))"
+    return drawn
+
+
+def property_names(builder: StrategyBuilder, schema: Any, pointer: str) -> str:
+    """Names of unknown properties: the strings `propertyNames` allows."""
+    at = join_pointer(pointer, "propertyNames")
+    return builder.merged(builder.merge(builder.inline(schema, at), {"type": "string"}, at), at)
 
 
 def mapping_text(entries: dict[str, str]) -> str:
@@ -513,11 +701,12 @@ def strategy_checked_string(builder: StrategyBuilder, schema: dict[str, Any], po
     validator finds in the format too (neither draw knows the other's rule)."""
     if "format" not in schema or "pattern" not in schema:
         return strategy_string(builder, schema, pointer)
-    check = builder.one_of_checks.get(pointer)
+    check = builder.check_name(schema, pointer)
+    drawn = strategy_string(builder, validation_keywords(schema, "format"), pointer)
+    if check is None and builder.relaxed:
+        return drawn
     if check is None:
         raise SchemaCompileError(pointer, "format together with pattern is not supported here")
-    drawn = strategy_string(builder, validation_keywords(schema, "format"), pointer)
-    builder.validator_imports.add(f"iter_errors_{check}")
     return f"{drawn}.filter(lambda value: next(iter_errors_{check}(value), None) is None)"
 
 

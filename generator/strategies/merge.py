@@ -138,10 +138,13 @@ def merge_schemas(
     first: Mapping[str, Any], second: Mapping[str, Any], pointer: str, annotations: frozenset[str]
 ) -> dict[str, Any]:
     """One schema whose instances are exactly those valid against both (no `$ref` in either)."""
-    _check_closed_objects(first, second, pointer)
-    _check_closed_objects(second, first, pointer)
     merged = dict(first)
-    for keyword, value in second.items():
+    rest: Mapping[str, Any] = second
+    if _closed(first) or _closed(second):
+        merged = {key: value for key, value in first.items() if key not in _OBJECT_KEYWORDS}
+        merged.update(_merge_closed(first, second, pointer))
+        rest = {key: value for key, value in second.items() if key not in _OBJECT_KEYWORDS}
+    for keyword, value in rest.items():
         if keyword in annotations:
             continue
         if keyword not in merged or merged[keyword] == value:
@@ -153,21 +156,56 @@ def merge_schemas(
     return merged
 
 
-def _check_closed_objects(
-    closed: Mapping[str, Any], other: Mapping[str, Any], pointer: str
-) -> None:
-    """additionalProperties sees only its own schema's properties: merging may not add any (nor
-    may it to a member's unevaluatedProperties, which sees only what that member evaluates)."""
-    if all(closed.get(keyword, True) is True for keyword in _CLOSING):
-        return
-    added = set(other.get("properties", {})) - set(closed.get("properties", {}))
-    if added:
-        raise SchemaCompileError(
-            pointer, f"cannot combine additionalProperties with other properties {sorted(added)}"
+def _closed(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema decides the properties it does not name (`additionalProperties`, or a
+    merged member's own `unevaluatedProperties`)."""
+    return any(schema.get(keyword, True) is not True for keyword in _CLOSING)
+
+
+def _extra(schema: Mapping[str, Any]) -> Any:
+    """The schema a property a schema does not name must match (True: any)."""
+    for keyword in _CLOSING:
+        if keyword in schema:
+            return schema[keyword]
+    return True
+
+
+def _merge_closed(
+    first: Mapping[str, Any], second: Mapping[str, Any], pointer: str
+) -> dict[str, Any]:
+    """`properties`, `required` and `additionalProperties` of two schemas one of which decides the
+    properties it does not name: each property matches both sides' schema for it (its own, else
+    the side's `additionalProperties`); one a side forbids may not be present, so it is left out
+    (and nothing is possible when it is required)."""
+    required = _union_required(first.get("required", []), second.get("required", []), pointer)
+    names = [*dict.fromkeys([*first.get("properties", {}), *second.get("properties", {})])]
+    properties: dict[str, Any] = {}
+    for name in names:
+        schemas = [side.get("properties", {}).get(name, _extra(side)) for side in (first, second)]
+        if False in schemas:
+            if name in required:
+                raise EmptySchema(pointer, f"required property {name!r} is not allowed")
+            continue
+        kept = [schema for schema in schemas if schema is not True and schema != {}]
+        properties[name] = (
+            kept[0]
+            if len(kept) == 1 or (kept and kept[0] == kept[1])
+            else {"allOf": kept} if kept else True
         )
+    merged: dict[str, Any] = {"properties": properties} if properties else {}
+    if required:
+        merged["required"] = required
+    extra = _additional_properties(_extra(first), _extra(second), pointer)
+    if extra is not True:
+        merged["additionalProperties"] = extra
+    missing = set(required) - set(properties)
+    if missing and extra is False:
+        raise EmptySchema(pointer, f"required properties {sorted(missing)} are not allowed")
+    return merged
 
 
 _CLOSING = ("additionalProperties", "unevaluatedProperties")
+_OBJECT_KEYWORDS = frozenset({"properties", "required", *_CLOSING})
 
 
 def value_type(value: Any) -> str:
