@@ -78,6 +78,14 @@ def _schema_section() -> list[str]:
             "not JSON) is `type-compatible` when the request's new type or the response's old "
             "type is string; in a parameter it is `type-generalized`.",
             "- A pattern changed to `.*` is `pattern-generalized`.",
+            "- A `format` set, removed or changed is a type change, as in oasdiff: in a request "
+            "`type-generalized` when the new format accepts every old value (`date` -> "
+            "`date-time`, `int32` -> `int64`, `float` -> `double`, format removed), else "
+            "`type-changed`; in a response `type-specialized` when the old format accepts every "
+            "new value, else `type-changed`.",
+            "- In an object parameter (`request-parameter-property-*`) a type change that breaks "
+            "every serialisation is `type-specialized` (ERR); one that only breaks JSON-typed "
+            "ones (to string) is `type-changed` (WARN), as in oasdiff.",
         ]
     )
     return lines

@@ -103,9 +103,21 @@ def _bound_rows() -> dict[str, Row]:
 
 # suffix -> (level in a request, level in a response, summary)
 SCHEMA_RULES: Mapping[str, Row] = {
-    "type-changed": (ERR, ERR, "type changed to an unrelated type (or narrowed, in a request)"),
-    "type-generalized": (INFO, ERR, "type accepts more (for example integer -> number)"),
-    "type-specialized": (INFO, INFO, "type accepts less (response only; requests: type-changed)"),
+    "type-changed": (
+        ERR,
+        ERR,
+        "type or format changed to an unrelated one (or narrowed, in a request)",
+    ),
+    "type-generalized": (
+        INFO,
+        ERR,
+        "type or format accepts more (integer -> number, date -> date-time, format removed)",
+    ),
+    "type-specialized": (
+        INFO,
+        INFO,
+        "type or format accepts less (response only; requests: type-changed)",
+    ),
     "type-compatible": (
         INFO,
         INFO,
@@ -127,9 +139,6 @@ SCHEMA_RULES: Mapping[str, Row] = {
     "pattern-changed": (WARN, INFO, "pattern changed (may accept other values)"),
     "pattern-removed": (INFO, INFO, "pattern removed"),
     "pattern-generalized": (INFO, INFO, "pattern changed to `.*` (accepts any string)"),
-    "format-added": (ERR, INFO, "format added (invitegen; not in oasdiff)"),
-    "format-changed": (WARN, INFO, "format changed (invitegen; not in oasdiff)"),
-    "format-removed": (INFO, INFO, "format removed (invitegen; not in oasdiff)"),
     "default-value-added": (INFO, INFO, "default value added"),
     "default-value-removed": (INFO, INFO, "default value removed"),
     "default-value-changed": (INFO, INFO, "default value changed"),

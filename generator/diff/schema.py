@@ -311,8 +311,15 @@ class SchemaWalk:
     def suffix(self, finding: Finding, prefix: str) -> str:
         """The finding's suffix as oasdiff names it at this position."""
         suffix = finding.suffix
+        if self.scope.direction == "response" and finding.response_suffix:
+            suffix = finding.response_suffix
         if prefix in (READ_ONLY_PREFIX, WRITE_ONLY_PREFIX):
             return suffix
+        if prefix == PARAMETER_PROPERTY and suffix == "type-changed" and finding.loose != "request":
+            # An object parameter's serialisation is unknown: a change that breaks typed and
+            # untyped readers alike is oasdiff's `-specialized` (ERR), one that breaks only typed
+            # readers stays `-changed` (WARN).
+            return "type-specialized"
         if suffix == "type-changed" and finding.loose == self.scope.direction:
             # A scalar parameter is text on the wire: oasdiff calls it generalized.
             if prefix == "request-parameter":

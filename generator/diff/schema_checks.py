@@ -38,6 +38,8 @@ class Finding:
     has_default: bool = False
     sunset: tuple[Any, ...] = ()
     loose: str = ""
+    # The suffix in a response when it is not `suffix` (a format change reads differently).
+    response_suffix: str = ""
 
 
 Check = Callable[[SchemaView, SchemaView], Iterator[Finding]]
@@ -172,6 +174,46 @@ def check_value_keyword(
         yield Finding(f"{stem}-{'generalized' if generalized else 'changed'}", detail, spot)
 
 
+# oasdiff's `isFormatContained`: (type, narrower, wider) where every value of the narrower format
+# is one of the wider (an int32 is an int64; a date is read as a date-time).
+FORMAT_WIDENINGS = frozenset(
+    {
+        ("number", "float", "double"),
+        ("integer", "int32", "int64"),
+        ("integer", "int32", "bigint"),
+        ("integer", "int64", "bigint"),
+        ("string", "date", "date-time"),
+        ("string", "time", "date-time"),
+    }
+)
+
+
+def _format_covers(types: frozenset[str] | None, wider: Any, narrower: Any) -> bool:
+    """Whether format `wider` accepts every value of `narrower` (no format accepts all)."""
+    if wider is None:
+        return True
+    if types is None or len(types) != 1:
+        return False
+    return (next(iter(types)), narrower, wider) in FORMAT_WIDENINGS
+
+
+def check_format(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
+    """A format set, removed or changed: a type change, as oasdiff reads it.
+
+    In a request the change is generalized when the new format accepts every old value, else
+    changed; in a response specialized when the old format accepts every new value, else changed.
+    """
+    before, after = old.keywords.get("format"), new.keywords.get("format")
+    if before == after:
+        return
+    request = "generalized" if _format_covers(new.value_types, after, before) else "changed"
+    response = "specialized" if _format_covers(old.value_types, before, after) else "changed"
+    shown = code(str(before or "none")), code(str(after or "none"))
+    detail = f"format changed from {shown[0]} to {shown[1]}"
+    spot = _spot(old, new, "format")
+    yield Finding(f"type-{request}", detail, spot, response_suffix=f"type-{response}")
+
+
 def check_additional_properties(old: SchemaView, new: SchemaView) -> Iterator[Finding]:
     """`additionalProperties: false` and `unevaluatedProperties: false` added or removed."""
     if old.closed != new.closed:
@@ -299,7 +341,7 @@ SCHEMA_CHECKS: dict[str, Check] = {
     "x-extensible-enum": check_extensible_enum,
     **{bound.keyword: partial(check_bound, bound) for bound in BOUNDS},
     "pattern": partial(check_value_keyword, "pattern", "pattern"),
-    "format": partial(check_value_keyword, "format", "format"),
+    "format": check_format,
     "default": partial(check_value_keyword, "default", "default-value"),
     "const": partial(check_value_keyword, "const", "const"),
     "additionalProperties": check_additional_properties,
