@@ -486,6 +486,11 @@ def test_a_response_that_would_break_the_spec_becomes_a_500(
 def test_only_loopback_addresses_are_served(service: MockService) -> None:
     with pytest.raises(MockAddressError, match="loopback"):
         MockServer(service, host="0.0.0.0")
+    # --allow-remote is the explicit way to listen on every interface.
+    with MockServer(service, host="0.0.0.0", allow_remote=True) as server:
+        port = server.url.rsplit(":", 1)[1]
+        response = httpx.get(f"http://127.0.0.1:{port}/v1.0/nowhere", timeout=10)
+        assert response.status_code == 404
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

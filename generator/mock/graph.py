@@ -17,7 +17,7 @@ import datetime
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -211,10 +211,12 @@ class GraphLayer:
         return {"error": error}
 
     def finish(self, exchange: Exchange, reply: Reply) -> Reply:
-        """Graph's JSON content type on every body."""
+        """Graph's JSON content type on every body; the `client-request-id` on every answer (the
+        caller's when it sent a sane one, as Graph echoes it)."""
+        headers = {"client-request-id": exchange.client_request_id, **reply.headers}
         if reply.body is None:
-            return reply
-        return Reply(**{**reply.__dict__, "content_type": GRAPH_CONTENT_TYPE})
+            return replace(reply, headers=headers)
+        return replace(reply, headers=headers, content_type=GRAPH_CONTENT_TYPE)
 
 
 @dataclass

@@ -97,10 +97,7 @@ class MockService:
             exchange.client_request_id,
         )
         state.record(entry)
-        headers = {
-            "request-id": exchange.request_id,
-            "client-request-id": exchange.client_request_id,
-        }
+        headers = {"request-id": exchange.request_id}
         return replace(reply, headers={**headers, **reply.headers}), entry
 
     def conforming(self, exchange: Exchange, reply: Reply) -> Reply:
