@@ -20,6 +20,7 @@ from bench import (
     pydantic_models,
     report,
     scale,
+    schemas,
     validation,
 )
 from bench.corpus import build_corpus
@@ -28,7 +29,7 @@ from bench.targets import judge_all
 from bench.timing import Budget, measure
 
 DEFAULT_OUTPUT = peers.ROOT / "bench" / "results.json"
-PARTS = ("validation", "models", "generation", "imports", "scale")
+PARTS = ("validation", "models", "generation", "imports", "scale", "schemas")
 # Whole-process budgets (seconds) and (min, max) rounds; in-process ones live in timing.Budget.
 GENERATION_BUDGET_S, GENERATION_ROUNDS = 20, (3, 7)
 IMPORT_BUDGET_S, IMPORT_ROUNDS = 8, (5, 15)
@@ -135,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             scale_rows = scale.run(scratch / "scale")
             progress("scale: hostile shapes (allOf fan-out, rings, a 60,000-value enum)")
             hostile_rows = scale.run_hostile(scratch / "hostile")
+        schema_rows: list[dict[str, object]] = []
+        if "schemas" not in arguments.skip:
+            progress("schemas: compile time of every tests/schema_corpus schema, fresh processes")
+            schema_rows = schemas.run()
     results.elapsed_s = progress.elapsed_s()
     results.machine["cpu_pressure_end"] = machine.cpu_pressure()
     clock: Clock = arguments.clock
@@ -146,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(scale.report(scale_rows))
         print("\nHostile shapes (issue 18; seconds, fresh processes):\n")
         print(scale.hostile_report(hostile_rows))
+    if schema_rows:
+        print("\nCompile time of real-world schemas (CPU seconds, fresh processes; ratio: the")
+        print("peer's time over invitegen's compile + load, above 1x invitegen is faster):\n")
+        print(schemas.report(schema_rows))
     wall, cpu = (targets, other_targets) if clock == "wall" else (other_targets, targets)
     document = {
         **results.as_json(),
@@ -153,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets_cpu_time": [target.as_json() for target in cpu],
         "scale": scale_rows,
         "hostile": hostile_rows,
+        "schemas": schema_rows,
     }
     arguments.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {arguments.output}")

@@ -14,7 +14,6 @@ replaced, one key removed or one key added at a drawn place.
 from __future__ import annotations
 
 import json
-import os
 import types
 from functools import cache
 from pathlib import Path
@@ -38,8 +37,8 @@ CORPUS = Path(__file__).resolve().parent / "schema_corpus"
 PUBLIC_SPECS = Path(__file__).resolve().parent / "public_specs"
 SCHEMAS = sorted(path.stem for path in (CORPUS / "schemas").glob("*.json"))
 # package.json pulls in ten SchemaStore schemas through the registry (eslint's plugin rules
-# alone are 470 KB) and takes 10-30 s to compile: `make test-deep` runs it, `make bench` times it.
-DEEP_ONLY = {"package"}
+# alone are 470 KB): it compiles in about a second (10-30 s before 0.3; `make bench
+# PART=schemas` times every schema), so it runs with the others.
 # The reference takes 0.15-1.5 s per OpenAPI 3.1 document ($dynamicRef, unevaluatedProperties):
 # fewer drawn instances there (the divisor of the profile's max_examples).
 SLOW_REFERENCE = {"openapi-3.1": 5, "openapi-3.1-schema-base": 5}
@@ -208,30 +207,12 @@ def _without(parent: Any, key: str | int) -> Any:
     return [item for index, item in enumerate(parent) if index != key]
 
 
-def corpus_params() -> list[Any]:
-    """One test per schema; package.json only under the deep profile."""
-    deep = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-    return [
-        (
-            pytest.param(
-                name,
-                marks=pytest.mark.skipif(
-                    not deep, reason="make test-deep (slow compile, see DEEP_ONLY)"
-                ),
-            )
-            if name in DEEP_ONLY
-            else name
-        )
-        for name in SCHEMAS
-    ]
-
-
 def test_the_corpus_is_there() -> None:
     assert len(SCHEMAS) >= 25
     assert sum(len(samples(name)) for name in SCHEMAS) >= 170
 
 
-@pytest.mark.parametrize("name", corpus_params())
+@pytest.mark.parametrize("name", SCHEMAS)
 def test_compiles_and_agrees_with_the_reference(name: str) -> None:
     module = compiled(name)
     assert dialect(module) in REFERENCE_CLASSES
