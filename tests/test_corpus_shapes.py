@@ -171,3 +171,14 @@ def test_a_schema_the_strategies_cannot_draw_exactly_is_filtered_by_its_validato
     assert all(value % 2 == 1 for value in _drawn(strategies.odd()))
     assert "drawn loosely" in (strategies.odd.__doc__ or "")
     assert strategies.never().is_empty and "share no instance" in (strategies.never.__doc__ or "")
+
+
+def test_a_choice_of_a_scalar_and_an_object_beside_properties_is_a_union(
+    generated: tuple[Generation, Path], package: dict[str, ModuleType]
+) -> None:
+    owner = generated[0].api.model("Owner")
+    envelope = next(field for field in owner.fields if field.wire_name == "envelope")
+    assert envelope.type.kind == "union"
+    models = package["models"]
+    for value in (True, {"id": "e1"}):
+        assert models.Owner.from_dict({"envelope": value}).to_dict() == {"envelope": value}

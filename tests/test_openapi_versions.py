@@ -169,3 +169,48 @@ def test_a_schema_ref_outside_components_is_inlined(tmp_path: Path) -> None:
     inlined = [body for body in bodies.values() if "allOf" in body]
     assert len(bodies) == 2 and len(inlined) == 1
     assert inlined[0]["allOf"][0]["required"] == ["code"]
+
+
+def test_path_items_in_their_own_files_keep_their_parameters(tmp_path: Path) -> None:
+    """Redocly's multi-file layout: `paths: {/items: {$ref: paths/items.yaml}}`, whose operations
+    reference parameter files: those are bundled as parameters, not as schemas."""
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "parameters").mkdir()
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: files, version: 1.0.0}\n"
+        "paths:\n  /items:\n    $ref: paths/items.yaml\n"
+    )
+    (tmp_path / "paths" / "items.yaml").write_text(
+        "get:\n  operationId: list_items\n  parameters:\n"
+        "    - $ref: ../parameters/limit.yaml\n"
+        "  responses:\n    '200':\n      description: ok\n"
+    )
+    (tmp_path / "parameters" / "limit.yaml").write_text(
+        "name: limit\nin: query\nrequired: false\nschema: {type: integer, minimum: 1}\n"
+    )
+    api = build(tmp_path / "spec.yaml", project_root=tmp_path, package="files").api
+    [operation] = api.operations
+    assert [parameter.wire_name for parameter in operation.parameters] == ["limit"]
+
+
+def test_references_where_openapi_allows_none_are_inlined(tmp_path: Path) -> None:
+    """DigitalOcean's and Lob's multi-file specs reference whole operations and `content` maps
+    from other files (as `redocly bundle` accepts): those are read in place."""
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: files, version: 1.0.0}\n"
+        "paths:\n  /items/{id}:\n    get:\n      $ref: ops/get.yaml\n"
+    )
+    (tmp_path / "ops" / "get.yaml").write_text(
+        "operationId: get_item\nparameters:\n"
+        "  - {name: id, in: path, required: true, schema: {type: string}}\n"
+        "responses:\n  '200':\n    description: ok\n    content:\n      $ref: content.yaml\n"
+    )
+    (tmp_path / "ops" / "content.yaml").write_text(
+        "application/json:\n  schema:\n    type: object\n    properties:\n"
+        "      name: {type: string}\n"
+    )
+    api = build(tmp_path / "spec.yaml", project_root=tmp_path, package="files").api
+    [operation] = api.operations
+    assert operation.operation_id == "get_item"
+    assert [response.body is not None for response in operation.responses] == [True]

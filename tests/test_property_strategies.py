@@ -372,6 +372,13 @@ def test_an_unsatisfiable_or_unsupported_schema_is_an_error(schema: Any, message
 # The module: names, determinism, imports
 
 
+def test_patterns_are_drawn_with_ecma_semantics() -> None:
+    """ECMA's `.` matches no line terminator and its `$` only the very end: the strategy draws
+    from the pattern the validators use, so `\\r` or a final newline is never drawn."""
+    expression = build({"type": "string", "pattern": "^a.b$"})
+    assert "[^\\\\n\\\\r\\\\u2028\\\\u2029]" in expression and "\\\\Z" in expression
+
+
 def test_hostile_names_still_compile() -> None:
     hostile = 'x"""\\n{{ }}\'\n\u202e'
     bundle = {

@@ -247,8 +247,7 @@ def inner_error() -> SearchStrategy[dict[str, Any]]:
                 "date": st.one_of(
                     st.from_regex(
                         re.compile(
-                            "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?$",
-                            re.ASCII,
+                            "^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[\\+\\-][0-9]{2}:[0-9]{2})?\\Z"
                         ),
                         fullmatch=True,
                     ),

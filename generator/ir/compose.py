@@ -50,8 +50,8 @@ def union_members(schema: dict[str, Any]) -> tuple[str, list[Any]] | None:
     """(`oneOf`|`anyOf`, members) when the schema is a choice between types; None otherwise.
 
     A schema with its own `properties` is a union only when every member names its own shape
-    (`$ref` or `properties`): `properties` + `anyOf: [{type: object, required: [a]}, ...]` is an
-    object with constraints, not a choice.
+    (`$ref` or `properties`) or some member is not an object: `properties` + `anyOf: [{type:
+    object, required: [a]}, ...]` is an object with constraints, not a choice.
     """
     for combinator in ("oneOf", "anyOf"):
         members = schema.get(combinator)
@@ -59,12 +59,22 @@ def union_members(schema: dict[str, Any]) -> tuple[str, list[Any]] | None:
             continue
         if not all(isinstance(m, dict) and _TYPED_KEYWORDS & m.keys() for m in members):
             continue
-        if "properties" in schema and not all(
-            "$ref" in m or "properties" in m or m == _NULL for m in members
+        if (
+            "properties" in schema
+            and not any(_other_than_object(m) for m in members)
+            and not all("$ref" in m or "properties" in m or m == _NULL for m in members)
         ):
             continue
         return combinator, members
     return None
+
+
+def _other_than_object(member: dict[str, Any]) -> bool:
+    """A member whose instances are no objects (nor only null): `oneOf: [{type: boolean},
+    {type: object}]` beside `properties` (Lob's `return_envelope`) is a choice of types."""
+    declared = member.get("type")
+    names = {declared} if isinstance(declared, str) else set(declared or ())
+    return bool(names) and "object" not in names and names != {"null"}
 
 
 def component_key(ref: Any) -> str:

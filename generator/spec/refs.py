@@ -129,6 +129,8 @@ class _Bundler:
     errors: list[SpecError] = field(default_factory=list)
     # Bundled pointers handed out so far, as a set: `unique_name` runs once per referenced node.
     bundled: set[str] = field(default_factory=set)
+    # How many inlined references enclose the node being copied (a cycle stops at the limit).
+    inlining: int = 0
 
     def copy(self, document: SpecDocument, node: Any, pointer: str, bundled: str) -> Any:
         """Deep-copy `node`, rewriting every `$ref` into a local bundled reference."""
@@ -141,6 +143,12 @@ class _Bundler:
             ]
         if not isinstance(node, dict):
             return node
+        if isinstance(node.get("$ref"), str) and not _referenceable(bundled):
+            inlined = self.inline_ref(
+                document, node["$ref"], join_pointer(pointer, "$ref"), bundled
+            )
+            if inlined is not None:
+                return inlined
         result: dict[str, Any] = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
@@ -151,6 +159,35 @@ class _Bundler:
                 child, child_bundled = join_pointer(pointer, key), join_pointer(bundled, key)
                 result[key] = self.copy(document, value, child, child_bundled)
         return result
+
+    def inline_ref(self, document: SpecDocument, ref: str, at: str, bundled: str) -> Any:
+        """The copy of what a `$ref` in another file names, for a place OpenAPI has no Reference
+        Object for (an operation, a `content` map: DigitalOcean's and Lob's multi-file specs
+        write them, as `redocly bundle` accepts); None to keep the reference (the root
+        document's own references, remote ones, and failures, which `rewrite_ref` reports)."""
+        file_part, _, fragment = ref.partition("#")
+        if (not file_part and document is self.root) or "://" in file_part:
+            return None
+        fragment = unquote(fragment)
+        if file_part:
+            target_path = (document.path.parent / file_part).resolve()
+            if not target_path.is_relative_to(self.root.path.resolve().parent):
+                return None
+            target = self.load(target_path, document, at)
+        else:
+            target = document
+        if target is None or target is self.root or self.inlining > MAX_REF_CHAIN:
+            return None
+        try:
+            node = pointer_get(target.data, "#" + fragment)
+        except KeyError:
+            return None
+        self.origins[bundled] = Origin(target, "#" + fragment)
+        self.inlining += 1
+        try:
+            return self.copy(target, node, "#" + fragment, bundled)
+        finally:
+            self.inlining -= 1
 
     def rewrite_ref(self, document: SpecDocument, ref: str, at: str, bundled: str) -> str:
         file_part, _, fragment = ref.partition("#")
@@ -233,16 +270,50 @@ class _Bundler:
 def _section_for(referrer: str) -> str:
     """Which `components` section a referenced node belongs in, judged by where it is used."""
     tokens = referrer[2:].split("/") if referrer.startswith("#/") else []
-    if len(tokens) >= 3 and tokens[0] == "components" and tokens[1] != "schemas":
-        if len(tokens) == 3:
-            return tokens[1]
-    if any(token in _SCHEMA_TOKENS for token in tokens):
+    direct = _direct_section(tokens)
+    if direct:
+        return direct
+    # Names the author chose (a component `items`, a path) are not keywords: skip them.
+    names = {"components": 3, "paths": 2, "webhooks": 2}.get(tokens[0], 0) if tokens else 0
+    if tokens[:2] == ["components", "schemas"] or any(
+        token in _SCHEMA_TOKENS for token in tokens[names:]
+    ):
         return "schemas"
     if tokens and tokens[-1] == "requestBody":
         return "requestBodies"
     if len(tokens) >= 2 and tokens[-2] in _SECTION_BY_PARENT:
         return _SECTION_BY_PARENT[tokens[-2]]
     return "schemas"
+
+
+def _referenceable(bundled: str) -> bool:
+    """Whether OpenAPI allows a Reference Object at this place of the bundled document."""
+    tokens = bundled[2:].split("/") if bundled.startswith("#/") else []
+    if tokens[:2] == ["components", "schemas"] or _direct_section(tokens):
+        return True
+    if tokens and tokens[-1] == "requestBody":
+        return True
+    if len(tokens) >= 2 and tokens[-2] in _REFERENCEABLE_MEMBERS:
+        return True
+    names = {"components": 3, "paths": 2, "webhooks": 2}.get(tokens[0], 0) if tokens else 0
+    return any(token in _SCHEMA_TOKENS for token in tokens[names:])
+
+
+# Maps whose members may be Reference Objects (besides schemas, path items and request bodies).
+_REFERENCEABLE_MEMBERS = frozenset(
+    {"parameters", "responses", "headers", "examples", "links", "callbacks", "securitySchemes"}
+)
+
+
+def _direct_section(tokens: list[str]) -> str:
+    """The section of a node referenced as a whole component or path item; empty otherwise."""
+    if len(tokens) == 2 and tokens[0] in ("paths", "webhooks"):
+        # A path item in its own file (Redocly's multi-file layout): read as a path item, so the
+        # parameters, bodies and responses its operations reference are bundled as such.
+        return "pathItems"
+    if len(tokens) == 3 and tokens[0] == "components" and tokens[1] != "schemas":
+        return tokens[1]
+    return ""
 
 
 def _name_for(document: SpecDocument, pointer: str) -> str:

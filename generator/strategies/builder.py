@@ -29,6 +29,7 @@ from generator.strategies.scalars import (
     NUMBER_KEYWORDS,
     FormatStrategy,
     one_of,
+    python_pattern,
     sizes,
     strategy_integer,
     strategy_number,
@@ -640,16 +641,16 @@ def property_strategy(
 
 
 def _search(pattern: Any, name: str, pointer: str) -> bool:
-    try:
-        return re.search(pattern, name, re.ASCII) is not None
-    except (re.error, TypeError) as error:
-        raise SchemaCompileError(pointer, f"not a regular expression: {error}") from None
+    return re.search(python_pattern(pattern, pointer), name) is not None
 
 
 def unknown_names(builder: StrategyBuilder, schema: dict[str, Any], pointer: str) -> str:
     """Names of unknown properties when something restricts them (`propertyNames`; no pattern of
     `patternProperties` may match them either); empty: any text."""
-    patterns = sorted(schema.get("patternProperties", {}))
+    patterns = [
+        python_pattern(pattern, join_pointer(pointer, "patternProperties", pattern))
+        for pattern in sorted(schema.get("patternProperties", {}))
+    ]
     names = (
         property_names(builder, schema["propertyNames"], pointer)
         if "propertyNames" in schema
@@ -658,7 +659,7 @@ def unknown_names(builder: StrategyBuilder, schema: dict[str, Any], pointer: str
     if not patterns:
         return names
     builder.imports.add("import re")
-    unmatched = f"not any(re.search(pattern, name, re.ASCII) for pattern in {py_literal(patterns)})"
+    unmatched = f"not any(re.search(pattern, name) for pattern in {py_literal(patterns)})"
     return f"{names or 'st.text()'}.filter(lambda name: {unmatched})"
 
 
@@ -667,19 +668,18 @@ def with_pattern_properties(
 ) -> str:
     """`drawn` objects with up to two more properties per `patternProperties` pattern, named by
     the pattern (and no other pattern, nor a named property) and drawn from its schema."""
-    patterns = sorted(schema.get("patternProperties", {}).items())
+    at = join_pointer(pointer, "patternProperties")
+    patterns = [
+        (python_pattern(pattern, join_pointer(at, pattern)), value, join_pointer(at, pattern))
+        for pattern, value in sorted(schema.get("patternProperties", {}).items())
+    ]
     taken = sorted({*schema.get("properties", {}), *schema.get("required", [])})
-    for pattern, value in patterns:
-        at = join_pointer(pointer, "patternProperties", pattern)
-        _search(pattern, "", at)
-        others = [other for other, _ in patterns if other != pattern]
-        keep = f"name.isprintable() and name not in {py_literal(taken)} and not any(re.search(other, name, re.ASCII) for other in {py_literal(others)})"
-        # Printable names: Python's `$` also matches before a final newline, ECMA's does not
-        # (and Hypothesis may add that newline whatever the alphabet).
-        alphabet = "st.characters(codec='ascii', exclude_categories=['Cc'])"
-        regex = f"re.compile({py_literal(pattern)}, re.ASCII)"
-        names = f"st.from_regex({regex}, alphabet={alphabet}).filter(lambda name: {keep})"
-        values = builder.strategy(value, at)
+    for pattern, value, place in patterns:
+        others = [other for other, _, _ in patterns if other != pattern]
+        unmatched = f"not any(re.search(other, name) for other in {py_literal(others)})"
+        keep = f"name not in {py_literal(taken)} and {unmatched}"
+        names = f"st.from_regex(re.compile({py_literal(pattern)}), fullmatch=True).filter(lambda name: {keep})"
+        values = builder.strategy(value, place)
         builder.imports.add("import re")
         drawn = f"st.builds(_with_unknown, {drawn}, st.dictionaries({names}, {values}, max_size=2))"
     return drawn
@@ -745,7 +745,7 @@ VALUE_CHECKS: dict[str, Callable[[Any, Any], bool]] = {
     "minLength": lambda bound, value: not isinstance(value, str) or len(value) >= bound,
     "maxLength": lambda bound, value: not isinstance(value, str) or len(value) <= bound,
     "pattern": lambda pattern, value: not isinstance(value, str)
-    or re.search(pattern, value, re.ASCII) is not None,
+    or re.search(python_pattern(pattern, "#"), value) is not None,
     "minimum": lambda bound, value: not _numeric(value) or value >= bound,
     "maximum": lambda bound, value: not _numeric(value) or value <= bound,
     "exclusiveMinimum": lambda bound, value: not _numeric(value) or value > bound,

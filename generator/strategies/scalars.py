@@ -9,12 +9,12 @@ imports it.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
 from generator.errors import SchemaCompileError, join_pointer
+from generator.jsonschema.ecma_regex import ecma_to_python
 from generator.names import py_literal
 
 NUMBER_KEYWORDS = frozenset(
@@ -109,13 +109,22 @@ def strategy_string(builder: NeedsRecorder, schema: dict[str, Any], pointer: str
 
 
 def pattern_strategy(builder: NeedsRecorder, pattern: Any, pointer: str) -> str:
-    """Strings matching `pattern` in full; ASCII classes (`\\d` is [0-9], as in ECMA-262)."""
-    try:
-        re.compile(pattern)
-    except (re.error, TypeError) as error:
-        raise SchemaCompileError(pointer, f"not a regular expression: {error}") from None
-    expression = f"st.from_regex(re.compile({py_literal(pattern)}, re.ASCII), fullmatch=True)"
+    """Strings matching `pattern` (ECMA-262, as JSON Schema says) in full, drawn from its Python
+    translation: the validators use the same one, so a draw can never be a string Python's `.`
+    or `$` accepts and ECMA's does not (`\\r` for `.`, a final newline for `$`)."""
+    translated = python_pattern(pattern, pointer)
+    expression = f"st.from_regex(re.compile({py_literal(translated)}), fullmatch=True)"
     return builder.use(FormatStrategy(expression, imports=("import re",)))
+
+
+def python_pattern(pattern: Any, pointer: str) -> str:
+    """The Python `re` pattern of an ECMA-262 one; a located error when there is none."""
+    if not isinstance(pattern, str):
+        raise SchemaCompileError(pointer, "not a regular expression: must be a string")
+    try:
+        return ecma_to_python(pattern)
+    except ValueError as error:
+        raise SchemaCompileError(pointer, f"not a regular expression: {error}") from None
 
 
 def text_strategy(low: int, high: int | None) -> str:
