@@ -296,6 +296,9 @@ BEHAVIOUR_NOTES = (
     "charset=utf-8` is a media type removed, ERR, and one added): a client sending the old "
     "`Content-Type` may be refused. oasdiff pairs them silently; response renames are paired "
     "as oasdiff does (`response-media-type-name-*`).",
+    "A path removed whose operations are `draft` or `alpha` is reported like any other "
+    "(`api-path-removed-*`); oasdiff skips such paths (though not such an operation removed "
+    "from a path that stays).",
     "A header parameter's own schema becoming an enum is `request-parameter-became-enum` only; "
     "oasdiff also adds `request-header-property-became-enum` for the same change. Properties of "
     "a header parameter's object get the `request-header-property-*` rules.",
