@@ -80,6 +80,9 @@ def test_user_agent_names_the_package_and_no_request_id_is_sent(
     assert "client-request-id" not in received.headers
     with package.ApiClient(base_url=server.url) as client, pytest.raises(ValueError, match="no"):
         client.find_pets(options=package.CallOptions(client_request_id="c-1"))
+    # Graph-only knobs are refused, not ignored.
+    with pytest.raises(ValueError, match="no qualified action names"):
+        package.ApiClient(base_url=server.url, qualified_action_names=True)
 
 
 @pytest.mark.parametrize(

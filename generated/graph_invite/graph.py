@@ -123,11 +123,12 @@ def graph_error_fields(body: Any) -> ErrorFields:
 
 
 # Graph's per-call `client-request-id` (kept across a call's retries, always on its errors), its
-# error shape, and CAE claims challenges handed to the token source.
+# error shape, CAE claims challenges handed to the token source, and qualified action names.
 GRAPH_RULES = ServiceRules(
     request_id_header="client-request-id",
     read_error=graph_error_fields,
     read_challenge=claims_challenge,
+    qualified_name_extension="x-graph-qualified-name",
 )
 
 # The names Graph packages have always exported.

@@ -384,6 +384,8 @@ class Settings:
             raise ValueError("max_response_bytes must be a positive integer")
         self.max_response_bytes = max_response_bytes
         self.user_agent = check_header("User-Agent", user_agent)[1] if user_agent else ""
+        if qualified_action_names and not rules.qualified_name_extension:
+            raise ValueError("qualified_action_names: this API has no qualified action names")
         self.qualified_action_names = qualified_action_names
         self.clock = clock
 
@@ -416,9 +418,10 @@ class Settings:
             )
         base = self.base_url if self.base_url is not None else check_base_url(origin)
         path = request.path
-        if self.qualified_action_names and request.extensions.get("x-graph-qualified-name"):
+        name = request.extensions.get(self.rules.qualified_name_extension)
+        if self.qualified_action_names and name:
             path, _, query = path.partition("?")
-            path = qualified(path, str(request.extensions["x-graph-qualified-name"]))
+            path = qualified(path, str(name))
             path += f"?{query}" if query else ""
         return base + prefix + path
 
