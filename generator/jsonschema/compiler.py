@@ -163,6 +163,12 @@ class ModuleCompiler:
         # objects whose properties `$ref` the next level twice exponential (issue 18, H1).
         self.too_long_to_inline: set[str] = set()
         self.in_predicate = 0  # predicate expressions keep calls (an anyOf inlines statements)
+        self.deferrable_formats = False
+        # Checking pass: branch functions whose body a predicate already compiled, with the
+        # calls attributed to them (compiled again only if formats could be deferred, which
+        # the inline compile does not record for them).
+        self.precompiled: set[str] = set()
+        self.skipped: list[tuple[str, Variant]] = []
         # Predicates whose inline code was not guards only: (pointer, dynamic scope, known
         # types, defers, has_depth) -> they are calls of their function.
         self.called_predicates: set[tuple[str, DynamicScope, frozenset[str], bool, bool]] = set()
@@ -432,6 +438,8 @@ class ModuleCompiler:
         expression = guards_expression(scratch.writer.lines, 1)
         if expression is None:
             self.called_predicates.add(remembered)
+            if self.checking and scratch.pointer != scope.pointer:
+                self.precompiled.add(scratch.pointer)
             return self.call(replace(scratch, pointer=scope.pointer), pointer, Variant.FAST, target)
         return expression
 
@@ -482,10 +490,17 @@ class ModuleCompiler:
         """Compile queued functions (and those they queue) until none are left."""
         while self.queue:
             pointer, variant = self.queue.popleft()
-            # Still counted as queued while it compiles: its header asks for its own name, which
-            # queued every function a second time (half of the compile time was spent on that).
-            self.functions[(pointer, variant)] = self._compile_function(pointer, variant)
+            if self.checking and variant is Variant.FAST and pointer in self.precompiled:
+                self.skipped.append((pointer, variant))
+            else:
+                # Still counted as queued while it compiles: its header asks for its own name,
+                # which queued every function a second time (half of the compile time).
+                self.functions[(pointer, variant)] = self._compile_function(pointer, variant)
             self.queued.discard((pointer, variant))
+            if not self.queue and self.skipped and self.deferrable_formats:
+                self.precompiled.clear()
+                self.queue.extend(self.skipped)
+                self.skipped.clear()
 
     def _compile_function(self, pointer: str, variant: Variant) -> list[str]:
         """Source lines of one function."""

@@ -69,6 +69,8 @@ def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], b
 def emit_deferred_format(node: Node, name: str, condition: str, description: str) -> bool:
     """Emit `format: name` as "queue the string, or check it now"; False: it cannot be deferred."""
     check = FORMATS[name]
+    if check.lines:
+        node.compiler.deferrable_formats = True
     if not (check.lines and node.scope.defers):
         return False
     slot = node.compiler.format_slot(node.scope, name)

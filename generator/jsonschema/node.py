@@ -58,6 +58,7 @@ class Compiler(Protocol):
     assert_formats: bool
     checking: bool  # first pass: compile everything once, only to find schema errors
     explain_branches: bool  # anyOf/oneOf errors say why each branch failed
+    deferrable_formats: bool  # some asserted format could be deferred (set when one is met)
 
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Name of a module-level constant holding `source` (shared when sources are equal)."""
