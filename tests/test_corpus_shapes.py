@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from generator.errors import SchemaCompileError
+from generator.ir import overlap
 from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
 from generator.strategies.merge import EmptySchema, merge_schemas
@@ -182,3 +183,27 @@ def test_a_choice_of_a_scalar_and_an_object_beside_properties_is_a_union(
     models = package["models"]
     for value in (True, {"id": "e1"}):
         assert models.Owner.from_dict({"envelope": value}).to_dict() == {"envelope": value}
+
+
+def test_comparing_one_of_branches_is_linear_in_all_of_diamonds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`g{i} = allOf: [$ref g{i+1}, $ref g{i+1}]`: each component is summarised once, not
+    2**depth times (issue 18's diamonds, met by a `oneOf` of them)."""
+    depth = 7  # within overlap.MAX_DEPTH (each level is an allOf member and a $ref)
+    components: dict[str, Any] = {
+        f"g{i}": {"allOf": [{"$ref": f"#/components/schemas/g{i + 1}"}] * 2} for i in range(depth)
+    }
+    components[f"g{depth}"] = {"type": "object", "properties": {"a": {"type": "string"}}}
+    calls = 0
+    summarize = overlap.summarize
+
+    def counted(*arguments: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return summarize(*arguments)
+
+    monkeypatch.setattr(overlap, "summarize", counted)
+    branch = {"$ref": "#/components/schemas/g0"}
+    assert overlap.every_branch_overlaps([branch, branch], components)
+    assert calls < 10 * depth

@@ -111,6 +111,7 @@ components:
         owner: {$ref: '#/components/schemas/owner', nullable: true}
         size: {type: integer, nullable: false}
     owner:
+      $schema: https://json-schema.org/draft/2020-12/schema
       type: object
       properties:
         id: {type: string}
@@ -119,7 +120,8 @@ components:
 
 def test_a_3_1_document_may_keep_3_0_nullable_and_unknown_keywords(tmp_path: Path) -> None:
     """Documents converted from 3.0 keep `nullable` (read as 3.0 reads it, with a warning);
-    an unknown keyword is an annotation (a warning); a `$ref` fragment is percent-decoded."""
+    an unknown keyword is an annotation (a warning); a `$ref` fragment is percent-decoded; a
+    `$schema` naming the document's own dialect is no error."""
     spec = tmp_path / "spec.yaml"
     spec.write_text(NULLABLE_31)
     api = build(spec, project_root=tmp_path, package="kept").api
@@ -131,6 +133,7 @@ def test_a_3_1_document_may_keep_3_0_nullable_and_unknown_keywords(tmp_path: Pat
     assert any("item/summary: unknown keyword 'summary'" in warning for warning in warnings)
     item = api.schema_bundle["$defs"]["item"]
     assert "summary" not in item and item["properties"]["name"]["type"] == ["string", "null"]
+    assert "$schema" not in api.schema_bundle["$defs"]["owner"]
     assert [len(operation.parameters) for operation in api.operations] == [1, 1]
 
 

@@ -53,7 +53,8 @@ def every_branch_overlaps(branches: list[Any], components: dict[str, Any]) -> bo
     """True when each branch's instances are (as far as the summary tells) another's too."""
     if len(branches) < 2:
         return False
-    summaries = [summarize(branch, components, 0) for branch in branches]
+    memo: dict[str, Summary | None] = {}
+    summaries = [summarize(branch, components, 0, memo) for branch in branches]
     if any(summary is None for summary in summaries):
         return False
     return all(
@@ -66,8 +67,11 @@ def every_branch_overlaps(branches: list[Any], components: dict[str, Any]) -> bo
     )
 
 
-def summarize(schema: Any, components: dict[str, Any], depth: int) -> Summary | None:
-    """The summary of one schema (following `$ref`s and `allOf`); None when it cannot be read."""
+def summarize(
+    schema: Any, components: dict[str, Any], depth: int, memo: dict[str, Summary | None]
+) -> Summary | None:
+    """The summary of one schema (following `$ref`s and `allOf`); None when it cannot be read.
+    Each component is summarised once (`memo`): `allOf` diamonds stay linear."""
     if schema is True or schema == {}:
         return Summary()
     if not isinstance(schema, dict) or depth > MAX_DEPTH:
@@ -81,10 +85,13 @@ def summarize(schema: Any, components: dict[str, Any], depth: int) -> Summary | 
         key = component_key(schema["$ref"])
         if key not in components:
             return None
-        parts.append(summarize(components[key], components, depth + 1) or _unreadable())
+        if key not in memo:
+            memo[key] = None  # a cycle back to it reads as unreadable
+            memo[key] = summarize(components[key], components, depth + 1, memo)
+        parts.append(memo[key] or _unreadable())
     members = schema.get("allOf", [])
     for member in members if isinstance(members, list) else [None]:
-        parts.append(summarize(member, components, depth + 1) or _unreadable())
+        parts.append(summarize(member, components, depth + 1, memo) or _unreadable())
     if any(part.types == frozenset({"?"}) for part in parts):
         return None
     return _combine(parts)

@@ -26,6 +26,7 @@ from generator.spec.refs import ResolvedSpec
 from generator.vocabulary import (
     ASSERTED_FORMATS,
     KNOWN_KEYWORDS,
+    META_SCHEMAS,
     OPENAPI_ANNOTATIONS,
     OPENAPI_FORMATS,
     PORTABLE_REFUSED,
@@ -247,6 +248,8 @@ class SchemaBuilder:
             converter = _CONVERTERS.get(keyword)
             if keyword.startswith("x-") or keyword in OPENAPI_ANNOTATIONS:
                 continue
+            if keyword == "$schema" and META_SCHEMAS.get(str(value)) in _SAME_DIALECT:
+                continue  # restates the dialect the document uses already
             if converter is None and keyword not in KNOWN_KEYWORDS:
                 self.warn(at, f"unknown keyword {keyword!r}: read as an annotation, not checked")
                 continue
@@ -590,6 +593,8 @@ def _is_type_value(value: Any) -> bool:
     )
 
 
+# `$schema` values a schema may carry in an OpenAPI 3.1 document without changing its meaning.
+_SAME_DIALECT = frozenset({"draft2020-12", "openapi3.1"})
 _JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
 # Keywords the IR reads to decide types and fields: a value of the wrong shape is an error here,
 # before any builder relies on it.
