@@ -19,22 +19,32 @@ from generator.emit.strategies import strategy_function_names
 from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
 from generator.spec.loader import load_document
+from generator.spec.refs import resolve_spec
 from tests.body_round_trip import check_bodies_round_trip
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "public_specs"
-SPECS = sorted([*CORPUS.glob("*.yaml"), *CORPUS.glob("*.json")])
+# Single-file documents, and multi-file ones as a folder with an `openapi.yaml`.
+SPECS = sorted([*CORPUS.glob("*.yaml"), *CORPUS.glob("*.json"), *CORPUS.glob("*/openapi.yaml")])
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def name_of(spec: Path) -> str:
+    """The document's name: its file's, or its folder's for a multi-file document."""
+    return spec.stem if spec.parent == CORPUS else spec.parent.name
 
 
 def package_of(spec: Path) -> str:
     """A distinct package name per document (two of them are both titled `Swagger Petstore`)."""
-    return "corpus_" + spec.stem.replace("-", "_").replace(".", "_")
+    return "corpus_" + name_of(spec).replace("-", "_").replace(".", "_")
 
 
 def operation_count(spec: Path) -> int:
-    paths = load_document(spec).data.get("paths") or {}
-    return sum(1 for item in paths.values() for method in METHODS if method in item)
+    """Operations of the document, path items in other files included."""
+    resolved = resolve_spec(spec)
+    paths = resolved.data.get("paths") or {}
+    items = [resolved.deref(item, "#/paths")[0] for item in paths.values()]
+    return sum(1 for item in items for method in METHODS if method in item)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +54,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generati
     root = tmp_path_factory.mktemp("corpus")
     for spec in SPECS:
         generation = build(spec, project_root=CORPUS, package=package_of(spec))
-        out = root / spec.stem
+        out = root / name_of(spec)
         write_tree(generation.files, out)
-        generated[spec.name] = (generation, out)
+        generated[name_of(spec)] = (generation, out)
     return generated
 
 
@@ -69,22 +79,22 @@ def test_the_corpus_holds_3_0_and_3_1_documents() -> None:
     assert (CORPUS / "LICENSES.md").is_file()
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+@pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
 def test_one_client_method_per_operation(
     spec: Path, corpus: dict[str, tuple[Generation, Path]]
 ) -> None:
-    generation, _ = corpus[spec.name]
+    generation, _ = corpus[name_of(spec)]
     package = package_of(spec)
     methods = client_methods(generation.files[PurePosixPath(package, "client.py")])
     assert len(methods) == len(set(methods)) == operation_count(spec)
     assert len(generation.api.operations) == operation_count(spec)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+@pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
 def test_imports_without_side_effects(
     spec: Path, corpus: dict[str, tuple[Generation, Path]]
 ) -> None:
-    _, out = corpus[spec.name]
+    _, out = corpus[name_of(spec)]
     package = package_of(spec)
     before = sorted(path.relative_to(out) for path in out.rglob("*"))
     code = (
@@ -123,11 +133,11 @@ def test_every_package_passes_mypy_strict(
     assert completed.returncode == 0, completed.stdout[-4000:]
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+@pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
 def test_models_round_trip_their_strategies(
     spec: Path, corpus: dict[str, tuple[Generation, Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    generation, out = corpus[spec.name]
+    generation, out = corpus[name_of(spec)]
     monkeypatch.syspath_prepend(str(out))
     package = package_of(spec)
     models = importlib.import_module(f"{package}.models")
@@ -156,12 +166,12 @@ def test_models_round_trip_their_strategies(
         round_trip()
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+@pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
 def test_every_json_body_round_trips(
     spec: Path, corpus: dict[str, tuple[Generation, Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every JSON request and response body, decoded and encoded as the client does it."""
-    generation, out = corpus[spec.name]
+    generation, out = corpus[name_of(spec)]
     monkeypatch.syspath_prepend(str(out))
     count = check_bodies_round_trip(
         generation.api, package_of(spec), importlib.import_module, examples=10
