@@ -134,6 +134,15 @@ def command_generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _days(text: str) -> int:
+    """A whole number of days, 0 or more; argparse reports anything else."""
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days (0-999999), got {text!r}"
+        )
+    return int(text)
+
+
 def _categories(text: str) -> tuple[str, ...]:
     """`api,generated-client` -> the categories; argparse reports anything else."""
     names = tuple(name.strip() for name in text.split(",") if name.strip())
@@ -147,9 +156,13 @@ def _categories(text: str) -> tuple[str, ...]:
 
 def command_diff(arguments: argparse.Namespace) -> int:
     """Print the API changes from OLD to NEW; exit 1 with --fail-on when a change is that severe."""
-    from generator.diff.compare import RENDERERS, Category, Level, diff_paths
+    from generator.diff.compare import RENDERERS, Category, DiffPolicy, Level, diff_paths
 
-    report = diff_paths(arguments.old, arguments.new).only(
+    policy = DiffPolicy(
+        deprecation_days_stable=arguments.deprecation_days_stable,
+        deprecation_days_beta=arguments.deprecation_days_beta,
+    )
+    report = diff_paths(arguments.old, arguments.new, policy=policy).only(
         Category(name) for name in arguments.categories
     )
     sys.stdout.write(RENDERERS[arguments.format](report))
@@ -361,6 +374,15 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated categories to report and fail on: api (oasdiff's rules), "
         "generated-client (changes that break code using the generated client); default both",
     )
+    for stability in ("stable", "beta"):
+        diff_parser.add_argument(
+            f"--deprecation-days-{stability}",
+            type=_days,
+            default=0,
+            metavar="DAYS",
+            help=f"a newly deprecated {stability} operation, parameter or property needs an "
+            f"x-sunset at least DAYS days ahead (as oasdiff; default 0: no sunset needed)",
+        )
     diff_parser.set_defaults(handler=command_diff)
     compile_parser = commands.add_parser(
         "compile-schema", help="compile a JSON Schema file to a validator module"

@@ -123,3 +123,31 @@ def test_warn_fails_only_with_fail_on_warn(project: Path) -> None:
     _edit(spec, "          format: email\n", "          format: email\n          maxLength: 300\n")
     assert main(["diff", previous, str(spec), "--fail-on", "ERR"]) == 0
     assert main(["diff", previous, str(spec), "--fail-on", "WARN"]) == 1
+
+
+def test_deprecation_days_ask_for_a_sunset_far_enough_ahead(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = project / "spec" / SPEC.name
+    previous = str(project / "previous.yaml")
+    # Deprecated without an x-sunset: fine by default (0 days, as oasdiff), ERR once days are asked.
+    _edit(
+        spec,
+        "      operationId: drive_items_invite\n",
+        "      operationId: drive_items_invite\n      deprecated: true\n",
+    )
+    assert main(["diff", previous, str(spec), "--fail-on", "ERR"]) == 0
+    capsys.readouterr()
+    days = ["--deprecation-days-stable", "30"]
+    assert main(["diff", previous, str(spec), "--fail-on", "ERR", *days]) == 1
+    assert "api-deprecated-sunset-missing" in capsys.readouterr().out
+    # The beta policy does not apply to a stable (unlabelled) operation.
+    assert (
+        main(["diff", previous, str(spec), "--fail-on", "ERR", "--deprecation-days-beta", "30"])
+        == 0
+    )
+    capsys.readouterr()
+    for bad in ("-1", "30.5", "many", "٣"):
+        with pytest.raises(SystemExit):
+            main(["diff", previous, str(spec), "--deprecation-days-stable", bad])
+        assert "whole number of days" in capsys.readouterr().err
