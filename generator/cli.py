@@ -457,11 +457,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in failure.errors:
             print(error, file=sys.stderr)
         count = len(failure.errors)
-        print(
-            f"invitegen: {count} error{'s' if count != 1 else ''}; nothing was written",
-            file=sys.stderr,
-        )
+        outcome = _OUTCOME_OF_ERRORS.get(arguments.command, "nothing was written")
+        print(f"invitegen: {count} error{'s' if count != 1 else ''}; {outcome}", file=sys.stderr)
         return 1
+
+
+# What a located error leaves undone, per command (the default: the writers' promise).
+_OUTCOME_OF_ERRORS = {
+    "diff": "the specs were not compared",
+    "check": "nothing was compared",
+    "mock": "the mock did not start",
+}
 
 
 if __name__ == "__main__":

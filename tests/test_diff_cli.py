@@ -151,3 +151,14 @@ def test_deprecation_days_ask_for_a_sunset_far_enough_ahead(
         with pytest.raises(SystemExit):
             main(["diff", previous, str(spec), "--deprecation-days-stable", bad])
         assert "whole number of days" in capsys.readouterr().err
+
+
+def test_a_refused_spec_says_the_specs_were_not_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    swagger = tmp_path / "swagger.yaml"
+    swagger.write_text('swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n')
+    assert main(["diff", str(swagger), str(SPEC)]) == 1
+    err = capsys.readouterr().err
+    assert "swagger.yaml:1:10: #/swagger: Swagger '2.0' is not supported" in err
+    assert err.rstrip().endswith("invitegen: 1 error; the specs were not compared")
