@@ -63,6 +63,11 @@ def test_a_non_graph_package_has_generic_names_and_no_graph_layer(
     assert "DateTimeText" in package.__all__
     for name in (*GRAPH_NAMES, "GraphDateTime"):
         assert name not in package.__all__ and not hasattr(package, name), name
+    readme = generation.files[PurePosixPath("README.md")]
+    readme_text = readme.decode("utf-8") if isinstance(readme, bytes) else readme
+    # The petstore declares no security scheme: the example passes no credentials.
+    assert "with ApiClient() as client:" in readme_text
+    assert "User-Agent:\npetstore-generic/1.0.0 invitegen/" in readme_text
     for path, content in generation.files.items():
         text = content.decode("utf-8") if isinstance(content, bytes) else content
         assert "GraphClient" not in text and "GraphError" not in text, path

@@ -327,6 +327,21 @@ def _example_call(operation: OperationView) -> str:
     return f"{operation.method_name}({', '.join(arguments)})"
 
 
+# The constructor argument the README's example passes for each kind of security scheme.
+_EXAMPLE_CREDENTIALS = {
+    "bearer": 'token="eyJ..."',
+    "api_key": 'api_key="..."',
+    "basic": 'basic_auth=("user", "password")',
+}
+
+
+def _example_credentials(api: Api) -> str:
+    """The credentials the README's example gives: for the first scheme the client applies
+    (``, no arguments, when the spec declares none)."""
+    kinds = [scheme.kind for scheme in api.security_schemes if scheme.kind in _EXAMPLE_CREDENTIALS]
+    return _EXAMPLE_CREDENTIALS[kinds[0]] if kinds else ""
+
+
 def _server_label(urls: tuple[str, ...]) -> str:
     return ", ".join(f"`{url}`" for url in urls)
 
@@ -401,6 +416,7 @@ def emit_client(
         ],
         "init_exports": import_order(exports),
         "example_call": _example_call(operations[0]) if operations else "",
+        "example_credentials": _example_credentials(api),
         "server_labels": {op.operation_id: _server_label(op.server_urls) for op in api.operations},
     }
     outputs = {

@@ -4,7 +4,7 @@ Grammar: `X-Mock-Fail: <action>[;<name>=<value>]...`, for example `429;retry-aft
 
 | action | effect |
 |---|---|
-| `403`, `429`, `500`, `502`, `503`, `504` | answer that status with a Graph error body |
+| `403`, `429`, `500`, `502`, `503`, `504` | answer that status with an error body in the layer's shape |
 | `claims` | 401 with a Continuous Access Evaluation challenge: `WWW-Authenticate: Bearer ...,
   error="insufficient_claims", claims="<base64 JSON>"` |
 | `hang` | wait `seconds` (default 10, at most 30) before answering normally: a hung server |
@@ -36,7 +36,7 @@ MAX_HANG_SECONDS = 30.0
 MAX_RETRY_AFTER = 86_400.0
 DEFAULT_HANG_SECONDS = 10.0
 DEFAULT_RETRY_AFTER = "1"
-# Graph error code for each status a test can ask for.
+# The error code (Graph's, used by the Graph layer) and message for each status a test can ask for.
 FAULT_STATUSES = {
     403: ("accessDenied", "The caller does not have permission to perform the action."),
     429: ("activityLimitReached", "The app or user has been throttled."),
