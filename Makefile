@@ -53,7 +53,7 @@ compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build
 demo: $(STAMP)  ## the mock Graph service and the generated client: invite (200, 207), list, revoke, list
 	$(BIN)/python demo/run_demo.py
 
-bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json; PART=scale runs one part
+bench: $(STAMP)  ## benchmarks against the peers (requirements-bench.txt); never fails; writes bench/results.json; PART=<part> runs one (validation, models, generation, imports, scale, schemas)
 	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python -m bench $(if $(PART),--part $(PART),)
 
