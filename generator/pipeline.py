@@ -126,15 +126,18 @@ def build(
     bytecode_cache = _bytecode_cache(template_cache)
     files: dict[PurePosixPath, str] = {}
     files.update(emit_schemas(api))
+    loose: list[SchemaCompileError] = []
     try:
         files.update(emit_validators(api))
-        files.update(emit_strategies(api, bytecode_cache))
+        files.update(emit_strategies(api, bytecode_cache, loose))
     except SchemaCompileError as error:
         raise SpecErrors([_compile_error(resolved, error)]) from None
     files.update(emit_client(api, bytecode_cache))
     _check_output_size(resolved, files)
     header = Header(api.spec_path, api.spec_sha256, api.generator_version)
-    return Generation(api, finalize(files, header))
+    # Strategies drawn loosely (filtered through their validator) are warnings, not silence.
+    warnings = api.warnings + tuple(_compile_error(resolved, note) for note in loose)
+    return Generation(replace(api, warnings=warnings), finalize(files, header))
 
 
 def _check_output_size(resolved: ResolvedSpec, files: dict[PurePosixPath, str]) -> None:

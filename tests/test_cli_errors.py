@@ -45,3 +45,44 @@ def test_bad_spec_reports_errors_and_keeps_output(
     first = captured.err.splitlines()[0]
     assert first.startswith(f"tests/specs_with_errors/{case}.yaml:"), first
     assert ": #" in first, "every error names a JSON pointer"
+
+
+LOOSE_SPEC = """\
+openapi: 3.1.0
+info: {title: Loose, version: "1.0"}
+paths:
+  /things:
+    post:
+      operationId: make_thing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        "204": {description: made}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+        kind:
+          type: string
+          not: {const: forbidden}
+"""
+
+
+def test_a_strategy_drawn_loosely_is_a_located_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "loose.yaml"
+    spec.write_text(LOOSE_SPEC)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--previous", "none"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "loose.yaml:21:16: #/components/schemas/Thing/properties/kind/not: " in err
+        and "the test strategies for Thing draw it loosely and keep what its validator accepts"
+        " (warning)" in err
+    ), err
+    assert "Thing" in (out / "loose" / "strategies.py").read_text()

@@ -58,8 +58,13 @@ def strategy_function_names(api: Api) -> dict[str, str]:
     }
 
 
-def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunction]:
-    """One function per `$defs` component, sorted by name (the output must be deterministic)."""
+def strategy_functions(
+    api: Api, builder: StrategyBuilder, notes: list[SchemaCompileError] | None = None
+) -> list[StrategyFunction]:
+    """One function per `$defs` component, sorted by name (the output must be deterministic).
+
+    `notes` receives, for each component drawn loosely (or not at all), why: the command line
+    prints them as warnings located in the spec."""
     functions = []
     checks = {schema_file.entry: schema_file.name for schema_file in api.schema_files}
     for component, name in sorted(builder.function_names.items(), key=lambda item: item[1]):
@@ -75,6 +80,18 @@ def strategy_functions(api: Api, builder: StrategyBuilder) -> list[StrategyFunct
             # A schema the emitter cannot draw exactly (`not`, `if`, a merge it cannot make)
             # must not stop the generation: its draws go through its validator instead.
             expression, summary = fallback(builder, schema, component, checks[component], error)
+            if notes is not None:
+                outcome = (
+                    "draw nothing for it"
+                    if expression == "st.nothing()"
+                    else "draw it loosely and keep what its validator accepts"
+                )
+                notes.append(
+                    SchemaCompileError(
+                        error.pointer,
+                        f"{error.message}: the test strategies for {component} {outcome}",
+                    )
+                )
         hint = RETURN_HINTS.get(types or frozenset(), "Any")
         functions.append(StrategyFunction(name, component, summary, hint, expression))
     # Merged schemas drawn in more than one place (or that include themselves): private helpers.
@@ -138,15 +155,17 @@ def example_function(api: Api, builder: StrategyBuilder) -> str:
 
 
 def emit_strategies(
-    api: Api, bytecode_cache: jinja2.BytecodeCache | None = None
+    api: Api,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
+    notes: list[SchemaCompileError] | None = None,
 ) -> dict[PurePosixPath, str]:
-    """`<package>/strategies.py`: path -> unformatted text."""
+    """`<package>/strategies.py`: path -> unformatted text (`notes`: see `strategy_functions`)."""
     builder = StrategyBuilder(
         api.schema_bundle,
         strategy_function_names(api),
         one_of_checks={pointer: name for name, pointer in api.one_of_checks},
     )
-    functions = strategy_functions(api, builder)
+    functions = strategy_functions(api, builder, notes)
     context = {
         "api": api,
         "package": api.package,
