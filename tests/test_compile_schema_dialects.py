@@ -233,3 +233,18 @@ def test_messages_stay_short_with_huge_keys_and_many_branches() -> None:
     [error] = list(module.iter_errors({key: "long string"}))
     assert error.path == (key,)
     assert len(str(error)) < 600
+
+
+def test_cli_no_format_writes_the_same_validator_unformatted(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    long_enum = [f"value-number-{index}" for index in range(12)]
+    schema.write_text(json.dumps({"properties": {"a": {"enum": long_enum}}, "required": ["a"]}))
+    formatted, raw = tmp_path / "formatted.py", tmp_path / "raw.py"
+    assert main(["compile-schema", str(schema), "-o", str(formatted)]) == 0
+    assert main(["compile-schema", str(schema), "-o", str(raw), "--no-format"]) == 0
+    assert raw.read_text() != formatted.read_text()
+    for path in (formatted, raw):
+        module = types.ModuleType(path.stem)
+        exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
+        samples = [{"a": "value-number-3"}, {"a": "other"}, {}, []]
+        assert verdicts(module, samples) == [True, False, False, True], path.name
