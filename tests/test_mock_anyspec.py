@@ -224,6 +224,33 @@ def test_without_an_error_schema_errors_are_problem_details(tmp_path: Path) -> N
     assert problem["target"] == "id" and "itemNotFound" not in invalid.text
 
 
+def test_an_empty_response_schema_answers_json(tmp_path: Path) -> None:
+    # FastAPI writes `schema: {}` for an untyped answer: any JSON value, not "no body".
+    any_json = {"content": {"application/json": {"schema": {}}}, "description": "ok"}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {"put": {"responses": {"200": any_json}}},
+            "/flags": {
+                "get": {
+                    "responses": {
+                        "200": {**any_json, "content": {"application/json": {"schema": True}}}
+                    }
+                }
+            },
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    app = MockApp(MockService.from_spec(path))
+    for method, route in (("PUT", "/things"), ("GET", "/flags")):
+        answer = send(app, method, route)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("application/json")
+        json.loads(answer.content)  # a JSON document, not an empty body
+
+
 @pytest.mark.parametrize(
     ("setting", "server", "layer"),
     [

@@ -242,8 +242,10 @@ def _answers(
             answers.append(Answer(key, None, None))
             continue
         media = content[media_type]
-        schema = media.get("schema") if isinstance(media, dict) else None
-        entry = bundle.entry(join_pointer(at, "content", media_type, "schema")) if schema else None
+        # `schema: {}` (any value, what FastAPI writes for an untyped answer) is a schema too.
+        has_schema = isinstance(media, dict) and "schema" in media
+        schema_at = join_pointer(at, "content", media_type, "schema")
+        entry = bundle.entry(schema_at) if has_schema else None
         answers.append(Answer(key, media_type, entry, _example(resolved, media)))
     return tuple(answers)
 
