@@ -145,9 +145,20 @@ def _body_functions(api: Api) -> list[dict[str, str]]:
             "function": f"{api.model(name).snake_name}_body",
             "validator": api.model(name).validator_name,
             "read_only": _read_only(api, name),
+            # bytes in a `format: binary` field are checked as the text of their octets
+            "checked": "octets_as_text(data)" if _has_binary(api, name) else "data",
         }
         for name in names
     ]
+
+
+def _has_binary(api: Api, class_name: str) -> bool:
+    """Whether a body model has a `format: binary` field (or array of them): a file part."""
+    kinds = (
+        (f.type.item.kind if f.type.kind == "array" and f.type.item else f.type.kind)
+        for f in api.model(class_name).fields
+    )
+    return "binary" in kinds
 
 
 def _read_only(api: Api, class_name: str) -> str:
@@ -190,7 +201,10 @@ def _request_imports(
     lines += _import_line(
         api.package,
         "types",
-        _used(["UNSET", "Unset", "DateTimeText", "enum_value", "json_value"], texts),
+        _used(
+            ["UNSET", "Unset", "DateTimeText", "enum_value", "json_value", "octets_as_text"],
+            [*texts, *(b["checked"] for b in bodies)],
+        ),
     )
     lines += _import_line(api.package, "validators", {b["validator"] for b in bodies})
     return lines

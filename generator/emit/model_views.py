@@ -99,6 +99,7 @@ class UnionView:
 _JSON_CLASSES = {
     "string": "str",
     "datetime": "str",
+    "binary": "(bytes, str)",
     "integer": "int",
     "number": "(int, float)",
     "boolean": "bool",

@@ -28,10 +28,12 @@ _SCALAR_HINTS = {
     "object": "dict[str, Any]",
     "bytes": "bytes",
     "text": "str",
+    # A `format: binary` string: its text in JSON, or the octets a multipart file part sends.
+    "binary": "bytes | str",
 }
 # Kinds whose JSON value is also their Python value: decoding and encoding are the identity.
 IDENTITY_KINDS = frozenset(
-    {"string", "integer", "number", "boolean", "any", "object", "bytes", "text"}
+    {"string", "integer", "number", "boolean", "any", "object", "bytes", "text", "binary"}
 )
 
 

@@ -523,7 +523,8 @@ class SchemaBuilder:
         return TypeRef("model", target=name)
 
     def type_string(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
-        return TypeRef("datetime" if schema.get("format") == "date-time" else "string")
+        kind = {"date-time": "datetime", "binary": "binary"}.get(schema.get("format"), "string")
+        return TypeRef(kind)
 
 
 def _outside_components(reference: Any) -> bool:

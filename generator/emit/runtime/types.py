@@ -100,6 +100,18 @@ def validating(
     return parse
 
 
+def octets_as_text(data: Any) -> Any:
+    """`data` with every bytes value read as Latin-1 text, one character per octet: what a
+    `format: binary` string (a file part of a multipart body) is to its JSON Schema validator."""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data).decode("latin-1")
+    if isinstance(data, dict):
+        return {key: octets_as_text(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [octets_as_text(value) for value in data]
+    return data
+
+
 def json_value(value: Any) -> Any:
     """The JSON value of a model, an enum member, a list or dict of them, or plain JSON (as is)."""
     if isinstance(value, enum.Enum):
