@@ -523,7 +523,9 @@ class SchemaBuilder:
         return TypeRef("model", target=name)
 
     def type_string(self, schema: dict[str, Any], pointer: str, owner: str) -> TypeRef:
-        kind = {"date-time": "datetime", "binary": "binary"}.get(schema.get("format"), "string")
+        kind = {"date-time": "datetime", "binary": "binary"}.get(
+            str(schema.get("format")), "string"
+        )
         return TypeRef(kind)
 
 
