@@ -225,13 +225,17 @@ def test_without_an_error_schema_errors_are_problem_details(tmp_path: Path) -> N
 
 
 def test_an_empty_response_schema_answers_json(tmp_path: Path) -> None:
-    # FastAPI writes `schema: {}` for an untyped answer: any JSON value, not "no body".
+    # FastAPI writes `schema: {}` for an untyped answer: any JSON value, not "no body"; so is
+    # a JSON media type without a schema.
     any_json = {"content": {"application/json": {"schema": {}}}, "description": "ok"}
     spec = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
         "paths": {
             "/things": {"put": {"responses": {"200": any_json}}},
+            "/notes": {
+                "get": {"responses": {"200": {**any_json, "content": {"application/json": {}}}}}
+            },
             "/flags": {
                 "get": {
                     "responses": {
@@ -244,7 +248,7 @@ def test_an_empty_response_schema_answers_json(tmp_path: Path) -> None:
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
     app = MockApp(MockService.from_spec(path))
-    for method, route in (("PUT", "/things"), ("GET", "/flags")):
+    for method, route in (("PUT", "/things"), ("GET", "/flags"), ("GET", "/notes")):
         answer = send(app, method, route)
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"].startswith("application/json")

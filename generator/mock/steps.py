@@ -23,7 +23,7 @@ from generator.mock.faults import (
     parse_fault,
     retry_after_value,
 )
-from generator.mock.operations import NO_EXAMPLE
+from generator.mock.operations import NO_EXAMPLE, Answer
 from generator.mock.parameters import Request, raw_values, readings
 from generator.mock.schemas import SchemaViolation
 
@@ -371,12 +371,23 @@ def answer(service: Served, exchange: Exchange, state: MockState) -> Reply:
         return Reply(204)
     status = int(documented.status) if documented.status.isdigit() else 200
     if documented.schema is None:
-        return Reply(status, None if documented.example is NO_EXAMPLE else documented.example)
+        return _unchecked_answer(status, documented)
     body = service.draw(exchange, documented)
     if body is NO_EXAMPLE:
         message = f"the mock could not draw a body that fits the {status} schema"
         return exchange.error(500, "generalException", message, note=f"MOCK LIMIT: {message}")
     return Reply(status, body, content_type=documented.media_type or JSON_MEDIA_TYPE)
+
+
+def _unchecked_answer(status: int, documented: Answer) -> Reply:
+    """A documented answer without a schema: its example, `{}` for a JSON media type (any value
+    fits; never an empty body a client cannot decode), else no body."""
+    if documented.example is not NO_EXAMPLE:
+        return Reply(status, documented.example)
+    media_type = (documented.media_type or "").lower()
+    if media_type == JSON_MEDIA_TYPE or media_type.endswith("+json"):
+        return Reply(status, {}, content_type=documented.media_type or JSON_MEDIA_TYPE)
+    return Reply(status, None)
 
 
 STEPS: tuple[Step, ...] = (
