@@ -113,6 +113,16 @@ ASSERTED_FORMATS = (
     "uri-reference",
     "uuid",
 )
+# Microsoft Graph's hosts, the global service and the national clouds: a document with a server on
+# one of them gets the Graph layer (the generator's `ir.access.is_graph_spec`, the mock's layer).
+GRAPH_HOSTS = frozenset(
+    {
+        "graph.microsoft.com",
+        "graph.microsoft.us",
+        "dod-graph.microsoft.us",
+        "microsoftgraph.chinacloudapi.cn",
+    }
+)
 # OpenAPI's own formats: annotations on types the IR already maps (int, float, str, bytes).
 OPENAPI_FORMATS = ("int32", "int64", "float", "double", "byte", "binary", "password")
 

@@ -15,24 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.output.writer import write_tree
 from generator.pipeline import Generation, build
 from tests.conftest import ROOT
 from tests.scripted_http import Reply, ScriptedServer
+from tests.test_security_servers import generate
 
 PETSTORE = ROOT / "tests" / "data" / "mock" / "petstore-expanded.yaml"
 PACKAGE = "petstore_generic"
 GRAPH_NAMES = ("GraphClient", "AsyncGraphClient", "GraphError", "GraphThrottledError")
-
-
-def generate(folder: Path, spec: dict[str, Any], package: str) -> tuple[ModuleType, Generation]:
-    spec_path = folder / "spec.json"
-    spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    generation = build(spec_path, project_root=folder, package=package)
-    write_tree(generation.files, folder / "out")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(folder / "out"))
-        return importlib.import_module(package), generation
 
 
 def petstore_spec() -> dict[str, Any]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import join_pointer
 from generator.ir.model import SecurityScheme, Server, ServerVariable
+from generator.vocabulary import GRAPH_HOSTS
 
 # Report(pointer, message): records an error or a warning at a JSON pointer.
 Report = Callable[[str, str], None]
@@ -160,17 +161,6 @@ def servers_from_spec(raw: Any, pointer: str, warn: Report, fail: Report) -> tup
         for index, item in enumerate(raw)
         if isinstance(item, dict)
     )
-
-
-# Microsoft Graph's hosts: the global service and the national clouds.
-GRAPH_HOSTS = frozenset(
-    {
-        "graph.microsoft.com",
-        "graph.microsoft.us",
-        "dod-graph.microsoft.us",
-        "microsoftgraph.chinacloudapi.cn",
-    }
-)
 
 
 def is_graph_spec(data: dict[str, Any], servers: list[Server]) -> bool:

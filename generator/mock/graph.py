@@ -30,14 +30,10 @@ from generator.mock.graph_permissions import (
 )
 from generator.mock.graph_state import ITEM_SEGMENT_SAFE, PermissionStore, normalise_item
 from generator.mock.operations import MockApi, MockOperation
+from generator.vocabulary import GRAPH_HOSTS
 
 GRAPH_HOST = "graph.microsoft.com"
 GRAPH_ROOT = f"https://{GRAPH_HOST}"
-# Microsoft Graph's hosts, the national clouds too (as `generator.ir.access.GRAPH_HOSTS`, which
-# the mock may not import).
-GRAPH_HOSTS = frozenset(
-    {GRAPH_HOST, "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn"}
-)
 GRAPH_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;"
     "IEEE754Compatible=false;charset=utf-8"

@@ -140,8 +140,7 @@ def check_media_type(service: Served, exchange: Exchange, state: MockState) -> R
         if name.strip().lower() == "charset":
             charset = value.strip().strip('"').lower()
     chosen = _accepted(media_type, bodies)
-    is_json = media_type == JSON_MEDIA_TYPE or media_type.endswith("+json")
-    if chosen is not None and (not is_json or charset in ("utf-8", "utf8")):
+    if chosen is not None and (not _is_json(media_type) or charset in ("utf-8", "utf8")):
         exchange.media_type = chosen
         return None
     accepted = ", ".join(sorted(bodies))
@@ -384,10 +383,14 @@ def _unchecked_answer(status: int, documented: Answer) -> Reply:
     fits; never an empty body a client cannot decode), else no body."""
     if documented.example is not NO_EXAMPLE:
         return Reply(status, documented.example)
-    media_type = (documented.media_type or "").lower()
-    if media_type == JSON_MEDIA_TYPE or media_type.endswith("+json"):
+    if _is_json((documented.media_type or "").lower()):
         return Reply(status, {}, content_type=documented.media_type or JSON_MEDIA_TYPE)
     return Reply(status, None)
+
+
+def _is_json(media_type: str) -> bool:
+    """`application/json` or a `+json` type (`media_type` in lower case, without parameters)."""
+    return media_type == JSON_MEDIA_TYPE or media_type.endswith("+json")
 
 
 STEPS: tuple[Step, ...] = (

@@ -215,18 +215,9 @@ class StrategyBuilder:
         other reference. Such a target has no function of its own: it is drawn inline."""
         if not isinstance(reference, str) or not reference.startswith(BUNDLE_PREFIX):
             return None
-        tokens = [unescape_pointer_token(token) for token in reference.split("/")[2:]]
-        if len(tokens) < 2:
+        if reference.count("/") < 3:  # `#/$defs/A` itself: a definition with its own function
             return None
-        node: Any = self.bundle.get("$defs", {})
-        for token in tokens:
-            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            elif isinstance(node, dict) and token in node:
-                node = node[token]
-            else:
-                return None
-        return node
+        return self.node_at(reference)
 
     def resolve(self, reference: str) -> Any:
         """The schema a (checked) `$ref` points at."""
