@@ -152,6 +152,7 @@ def call_cleanly(function: Callable[[Any], Any], payload: Any) -> Any:
         # The error itself must be usable: message, path and repr.
         assert isinstance(str(error), str) and isinstance(error.path, tuple)
         assert len(str(error)) < 2000, "messages stay short whatever the payload"
+        assert len(repr(error)) < 2000, "repr never prints the value (it may raise or be huge)"
         result = error
     elapsed = time.perf_counter() - start
     assert elapsed < SECONDS_PER_CALL, f"{function.__name__} took {elapsed:.1f} s"
@@ -171,9 +172,11 @@ def test_every_validator_rejects_hostile_payloads_cleanly(payload_name: str) -> 
 def test_every_error_iterator_stays_clean(payload_name: str) -> None:
     payload = PAYLOADS[payload_name]
     for iterate in ERROR_ITERATORS.values():
-        call_cleanly(
+        found = call_cleanly(
             lambda data, errors=iterate: list(itertools.islice(errors(data), 1000)), payload
         )
+        for error in found:
+            assert len(str(error)) < 2000 and len(repr(error)) < 2000
 
 
 @pytest.mark.parametrize("payload_name", sorted(PAYLOADS))

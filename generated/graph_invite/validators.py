@@ -68,6 +68,11 @@ class ValidationError(ValueError):
     def __str__(self) -> str:
         return self.message
 
+    def __repr__(self) -> str:
+        # Not BaseException's repr of `args`: that calls repr() on the failing value, which can
+        # raise (a raising __repr__, an int past 4,300 digits) or print megabytes.
+        return f"{type(self).__name__}({self.message!r}, rule={self.rule!r})"
+
 
 def _render_path(path: tuple[str | int, ...]) -> str:
     """('recipients', 0, 'email') -> 'recipients[0].email'; () -> '(root)'."""

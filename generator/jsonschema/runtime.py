@@ -72,6 +72,11 @@ class ValidationError(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __repr__(self) -> str:
+        # Not BaseException's repr of `args`: that calls repr() on the failing value, which can
+        # raise (a raising __repr__, an int past 4,300 digits) or print megabytes.
+        return f"{type(self).__name__}({self.message!r}, rule={self.rule!r})"
 ''',
     requires=("_render_path",),
 )
