@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from generator.emit.client import emit_client
+from generator.emit.client import emit_client, packaging_files, runtime_files
 from generator.emit.schemas import emit_schemas
 from generator.emit.strategies import emit_strategies
 from generator.emit.validators import compile_validators
@@ -137,7 +137,18 @@ def build(
     header = Header(api.spec_path, api.spec_sha256, api.generator_version)
     # Strategies drawn loosely (filtered through their validator) are warnings, not silence.
     warnings = api.warnings + tuple(_compile_error(resolved, note) for note in loose)
-    return Generation(replace(api, warnings=warnings), finalize(files, header))
+    return Generation(
+        replace(api, warnings=warnings), finalize(files, header, verbatim_copies(api, files))
+    )
+
+
+def verbatim_copies(api: Api, files: dict[PurePosixPath, str]) -> frozenset[PurePosixPath]:
+    """The output files that are the generator's own Python modules, unchanged: black-clean
+    already (`make lint` checks `generator/`), so black is not run on them again."""
+    sources = {**runtime_files(api.package, api.graph), **packaging_files()}
+    return frozenset(
+        path for path, text in sources.items() if path.suffix == ".py" and files.get(path) == text
+    )
 
 
 def _check_output_size(resolved: ResolvedSpec, files: dict[PurePosixPath, str]) -> None:

@@ -156,3 +156,40 @@ def test_no_workers_are_forked_beside_other_threads(
     finally:
         release.set()
         other.join()
+
+
+def test_verbatim_modules_are_black_output_already() -> None:
+    """The generator's own modules that it copies into the output skip black
+    (`pipeline.verbatim_copies`): that is exact only while each is a fixed point of black with
+    the generator's settings, which this checks without any cache."""
+    from generator.emit.client import packaging_files, runtime_files
+
+    copies = {**runtime_files("package", graph=True), **packaging_files()}
+    assert len(copies) > 10
+    for path, text in copies.items():
+        assert formatting._format_one(text) == text, f"{path}: run black on generator/emit"
+
+
+def test_verbatim_copies_skip_black(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A generation sends only the rendered modules to black; the copies land byte for byte."""
+    from generator import pipeline
+    from generator.emit.client import runtime_files
+    from generator.output import writer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    formatted: list[str] = []
+
+    def recording(sources: list[str]) -> list[str]:
+        formatted.extend(sources)
+        return list(sources)
+
+    monkeypatch.setattr(writer, "format_sources", recording)
+    spec = Path(__file__).resolve().parents[1] / "spec" / "driveitem-invite.yaml"
+    generation = pipeline.build(spec)
+    package = generation.api.package
+    copies = runtime_files(package, generation.api.graph)
+    assert set(copies) <= set(generation.files)
+    for path, text in copies.items():
+        assert text not in formatted, path
+        assert generation.files[path].decode("utf-8").endswith(text), path
+    assert any("def validate_" in text for text in formatted)  # rendered modules still are

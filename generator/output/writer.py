@@ -8,6 +8,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,13 +72,21 @@ def _with_header(path: PurePosixPath, text: str, header: Header) -> str:
     return text
 
 
-def finalize(files: dict[PurePosixPath, str], header: Header) -> dict[PurePosixPath, bytes]:
-    """Headers and formatting applied: the exact bytes each file will have on disk."""
+def finalize(
+    files: dict[PurePosixPath, str],
+    header: Header,
+    formatted: Collection[PurePosixPath] = (),
+) -> dict[PurePosixPath, bytes]:
+    """Headers and formatting applied: the exact bytes each file will have on disk.
+
+    `formatted`: Python files that are black's output already (the generator's own modules,
+    copied as they are, which `make lint` keeps black-clean): they skip black and its cache.
+    """
     # Python is formatted before the header goes on top (black leaves leading `# ...` comment
     # lines as they are): the header carries the spec's sha256, so any spec edit would otherwise
     # change every file's text and miss the formatter's whole-file cache.
     texts = dict(sorted(files.items()))
-    python = [path for path in texts if path.suffix == ".py"]
+    python = [path for path in texts if path.suffix == ".py" and path not in formatted]
     texts.update(zip(python, format_sources([texts[path] for path in python]), strict=True))
     return {path: _with_header(path, text, header).encode("utf-8") for path, text in texts.items()}
 
