@@ -166,37 +166,7 @@ class CreateLinkRequest(Record):
         """Parse JSON data, validating it against the `create_link_request` schema unless told not to."""
         if validate:
             validate_create_link_request(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> CreateLinkRequest:
-        instance = object.__new__(cls)
-        if "type" in data:
-            value = data["type"]
-            instance.type_ = SharingLinkType(value)
-        else:
-            instance.type_ = UNSET
-        if "scope" in data:
-            value = data["scope"]
-            instance.scope = CreateLinkScope(value)
-        else:
-            instance.scope = UNSET
-        instance.expiration_date_time = (
-            data["expirationDateTime"] if "expirationDateTime" in data else UNSET
-        )
-        instance.password = data["password"] if "password" in data else UNSET
-        instance.retain_inherited_permissions = (
-            data["retainInheritedPermissions"] if "retainInheritedPermissions" in data else UNSET
-        )
-        if "recipients" in data:
-            value = data["recipients"]
-            instance.recipients = list(map(DriveRecipient._from_valid, value))
-        else:
-            instance.recipients = UNSET
-        instance.send_notification = (
-            data["sendNotification"] if "sendNotification" in data else UNSET
-        )
-        return instance
+        return _decode_CreateLinkRequest(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -216,6 +186,24 @@ class CreateLinkRequest(Record):
         if self.send_notification is not UNSET:
             data["sendNotification"] = self.send_notification
         return data
+
+
+def _decode_CreateLinkRequest(
+    data: Mapping[str, Any], cls: type[CreateLinkRequest] = CreateLinkRequest
+) -> CreateLinkRequest:
+    instance = object.__new__(cls)
+    value: Any
+    value = data.get("type", UNSET)
+    instance.type_ = value if value is UNSET else SharingLinkType(value)
+    value = data.get("scope", UNSET)
+    instance.scope = value if value is UNSET else CreateLinkScope(value)
+    instance.expiration_date_time = data.get("expirationDateTime", UNSET)
+    instance.password = data.get("password", UNSET)
+    instance.retain_inherited_permissions = data.get("retainInheritedPermissions", UNSET)
+    value = data.get("recipients", UNSET)
+    instance.recipients = value if value is UNSET else list(map(_decode_DriveRecipient, value))
+    instance.send_notification = data.get("sendNotification", UNSET)
+    return instance
 
 
 class DriveRecipient(Record):
@@ -250,16 +238,7 @@ class DriveRecipient(Record):
         """Parse JSON data, validating it against the `drive_recipient` schema unless told not to."""
         if validate:
             validate_drive_recipient(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> DriveRecipient:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.email = data["email"] if "email" in data else UNSET
-        instance.alias = data["alias"] if "alias" in data else UNSET
-        instance.object_id = data["objectId"] if "objectId" in data else UNSET
-        return instance
+        return _decode_DriveRecipient(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -273,6 +252,17 @@ class DriveRecipient(Record):
         if self.object_id is not UNSET:
             data["objectId"] = self.object_id
         return data
+
+
+def _decode_DriveRecipient(
+    data: Mapping[str, Any], cls: type[DriveRecipient] = DriveRecipient
+) -> DriveRecipient:
+    instance = object.__new__(cls)
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.email = data.get("email", UNSET)
+    instance.alias = data.get("alias", UNSET)
+    instance.object_id = data.get("objectId", UNSET)
+    return instance
 
 
 class ErrorDetails(Record):
@@ -304,20 +294,7 @@ class ErrorDetails(Record):
         """Parse JSON data, validating it against the `error_details` schema unless told not to."""
         if validate:
             validate_error_details(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> ErrorDetails:
-        instance = object.__new__(cls)
-        instance.code = data["code"]
-        instance.message = data["message"]
-        instance.target = data["target"] if "target" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_ErrorDetails(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -327,6 +304,21 @@ class ErrorDetails(Record):
         if self.target is not UNSET:
             data["target"] = self.target
         return data
+
+
+def _decode_ErrorDetails(
+    data: Mapping[str, Any], cls: type[ErrorDetails] = ErrorDetails
+) -> ErrorDetails:
+    instance = object.__new__(cls)
+    instance.code = data["code"]
+    instance.message = data["message"]
+    instance.target = data.get("target", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class GrantRequest(Record):
@@ -349,18 +341,7 @@ class GrantRequest(Record):
         """Parse JSON data, validating it against the `grant_request` schema unless told not to."""
         if validate:
             validate_grant_request(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> GrantRequest:
-        instance = object.__new__(cls)
-        instance.recipients = list(map(DriveRecipient._from_valid, data["recipients"]))
-        if "roles" in data:
-            value = data["roles"]
-            instance.roles = [PermissionRole(item0) for item0 in value]
-        else:
-            instance.roles = UNSET
-        return instance
+        return _decode_GrantRequest(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -369,6 +350,18 @@ class GrantRequest(Record):
         if self.roles is not UNSET:
             data["roles"] = [item0.value for item0 in self.roles]
         return data
+
+
+def _decode_GrantRequest(
+    data: Mapping[str, Any], cls: type[GrantRequest] = GrantRequest
+) -> GrantRequest:
+    instance = object.__new__(cls)
+    value: Any
+    value = data["recipients"]
+    instance.recipients = list(map(_decode_DriveRecipient, value))
+    value = data.get("roles", UNSET)
+    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    return instance
 
 
 class Identity(Record):
@@ -413,21 +406,7 @@ class Identity(Record):
         """Parse JSON data, validating it against the `identity` schema unless told not to."""
         if validate:
             validate_identity(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> Identity:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.display_name = data["displayName"] if "displayName" in data else UNSET
-        instance.id_ = data["id"] if "id" in data else UNSET
-        instance.tenant_id = data["tenantId"] if "tenantId" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_Identity(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -441,6 +420,20 @@ class Identity(Record):
         if self.tenant_id is not UNSET:
             data["tenantId"] = self.tenant_id
         return data
+
+
+def _decode_Identity(data: Mapping[str, Any], cls: type[Identity] = Identity) -> Identity:
+    instance = object.__new__(cls)
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.display_name = data.get("displayName", UNSET)
+    instance.id_ = data.get("id", UNSET)
+    instance.tenant_id = data.get("tenantId", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class IdentitySet(Record):
@@ -483,33 +476,7 @@ class IdentitySet(Record):
         """Parse JSON data, validating it against the `identity_set` schema unless told not to."""
         if validate:
             validate_identity_set(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> IdentitySet:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        if "application" in data:
-            value = data["application"]
-            instance.application = None if value is None else Identity._from_valid(value)
-        else:
-            instance.application = UNSET
-        if "device" in data:
-            value = data["device"]
-            instance.device = None if value is None else Identity._from_valid(value)
-        else:
-            instance.device = UNSET
-        if "user" in data:
-            value = data["user"]
-            instance.user = None if value is None else Identity._from_valid(value)
-        else:
-            instance.user = UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_IdentitySet(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -523,6 +490,26 @@ class IdentitySet(Record):
         if self.user is not UNSET:
             data["user"] = None if self.user is None else self.user.to_dict()
         return data
+
+
+def _decode_IdentitySet(
+    data: Mapping[str, Any], cls: type[IdentitySet] = IdentitySet
+) -> IdentitySet:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    value = data.get("application", UNSET)
+    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("device", UNSET)
+    instance.device = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("user", UNSET)
+    instance.user = value if value is None or value is UNSET else _decode_Identity(value)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class InnerError(Record):
@@ -566,23 +553,7 @@ class InnerError(Record):
         """Parse JSON data, validating it against the `inner_error` schema unless told not to."""
         if validate:
             validate_inner_error(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> InnerError:
-        instance = object.__new__(cls)
-        instance.request_id = data["request-id"] if "request-id" in data else UNSET
-        instance.client_request_id = (
-            data["client-request-id"] if "client-request-id" in data else UNSET
-        )
-        instance.date = data["date"] if "date" in data else UNSET
-        instance.code = data["code"] if "code" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_InnerError(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -596,6 +567,20 @@ class InnerError(Record):
         if self.code is not UNSET:
             data["code"] = self.code
         return data
+
+
+def _decode_InnerError(data: Mapping[str, Any], cls: type[InnerError] = InnerError) -> InnerError:
+    instance = object.__new__(cls)
+    instance.request_id = data.get("request-id", UNSET)
+    instance.client_request_id = data.get("client-request-id", UNSET)
+    instance.date = data.get("date", UNSET)
+    instance.code = data.get("code", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class InviteRecipientError(Record):
@@ -650,30 +635,7 @@ class InviteRecipientError(Record):
         """Parse JSON data, validating it against the `invite_recipient_error` schema unless told not to."""
         if validate:
             validate_invite_recipient_error(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> InviteRecipientError:
-        instance = object.__new__(cls)
-        instance.code = data["code"] if "code" in data else UNSET
-        instance.message = data["message"] if "message" in data else UNSET
-        instance.localized_message = (
-            data["localizedMessage"] if "localizedMessage" in data else UNSET
-        )
-        instance.fix_it_url = data["fixItUrl"] if "fixItUrl" in data else UNSET
-        if "innererror" in data:
-            value = data["innererror"]
-            instance.innererror = (
-                None if value is None else InviteRecipientInnerError._from_valid(value)
-            )
-        else:
-            instance.innererror = UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_InviteRecipientError(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -689,6 +651,27 @@ class InviteRecipientError(Record):
         if self.innererror is not UNSET:
             data["innererror"] = None if self.innererror is None else self.innererror.to_dict()
         return data
+
+
+def _decode_InviteRecipientError(
+    data: Mapping[str, Any], cls: type[InviteRecipientError] = InviteRecipientError
+) -> InviteRecipientError:
+    instance = object.__new__(cls)
+    value: Any
+    instance.code = data.get("code", UNSET)
+    instance.message = data.get("message", UNSET)
+    instance.localized_message = data.get("localizedMessage", UNSET)
+    instance.fix_it_url = data.get("fixItUrl", UNSET)
+    value = data.get("innererror", UNSET)
+    instance.innererror = (
+        value if value is None or value is UNSET else _decode_InviteRecipientInnerError(value)
+    )
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class InviteRecipientInnerError(Record):
@@ -715,18 +698,7 @@ class InviteRecipientInnerError(Record):
         """Parse JSON data, validating it against the `invite_recipient_inner_error` schema unless told not to."""
         if validate:
             validate_invite_recipient_inner_error(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> InviteRecipientInnerError:
-        instance = object.__new__(cls)
-        instance.code = data["code"] if "code" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_InviteRecipientInnerError(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -734,6 +706,19 @@ class InviteRecipientInnerError(Record):
         if self.code is not UNSET:
             data["code"] = self.code
         return data
+
+
+def _decode_InviteRecipientInnerError(
+    data: Mapping[str, Any], cls: type[InviteRecipientInnerError] = InviteRecipientInnerError
+) -> InviteRecipientInnerError:
+    instance = object.__new__(cls)
+    instance.code = data.get("code", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class InviteRequest(Record):
@@ -809,28 +794,7 @@ class InviteRequest(Record):
         """Parse JSON data, validating it against the `invite_request` schema unless told not to."""
         if validate:
             validate_invite_request(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> InviteRequest:
-        instance = object.__new__(cls)
-        instance.recipients = list(map(DriveRecipient._from_valid, data["recipients"]))
-        instance.message = data["message"] if "message" in data else UNSET
-        instance.require_sign_in = data["requireSignIn"] if "requireSignIn" in data else UNSET
-        instance.send_invitation = data["sendInvitation"] if "sendInvitation" in data else UNSET
-        if "roles" in data:
-            value = data["roles"]
-            instance.roles = [PermissionRole(item0) for item0 in value]
-        else:
-            instance.roles = UNSET
-        instance.expiration_date_time = (
-            data["expirationDateTime"] if "expirationDateTime" in data else UNSET
-        )
-        instance.password = data["password"] if "password" in data else UNSET
-        instance.retain_inherited_permissions = (
-            data["retainInheritedPermissions"] if "retainInheritedPermissions" in data else UNSET
-        )
-        return instance
+        return _decode_InviteRequest(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -851,6 +815,24 @@ class InviteRequest(Record):
         if self.retain_inherited_permissions is not UNSET:
             data["retainInheritedPermissions"] = self.retain_inherited_permissions
         return data
+
+
+def _decode_InviteRequest(
+    data: Mapping[str, Any], cls: type[InviteRequest] = InviteRequest
+) -> InviteRequest:
+    instance = object.__new__(cls)
+    value: Any
+    value = data["recipients"]
+    instance.recipients = list(map(_decode_DriveRecipient, value))
+    instance.message = data.get("message", UNSET)
+    instance.require_sign_in = data.get("requireSignIn", UNSET)
+    instance.send_invitation = data.get("sendInvitation", UNSET)
+    value = data.get("roles", UNSET)
+    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    instance.expiration_date_time = data.get("expirationDateTime", UNSET)
+    instance.password = data.get("password", UNSET)
+    instance.retain_inherited_permissions = data.get("retainInheritedPermissions", UNSET)
+    return instance
 
 
 class InviteResponse(Record):
@@ -900,21 +882,7 @@ class InviteResponse(Record):
         """Parse JSON data, validating it against the `invite_response` schema unless told not to."""
         if validate:
             validate_invite_response(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> InviteResponse:
-        instance = object.__new__(cls)
-        instance.odata_context = data["@odata.context"] if "@odata.context" in data else UNSET
-        instance.odata_next_link = data["@odata.nextLink"] if "@odata.nextLink" in data else UNSET
-        instance.odata_count = data["@odata.count"] if "@odata.count" in data else UNSET
-        instance.value = list(map(Permission._from_valid, data["value"]))
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_InviteResponse(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -927,6 +895,24 @@ class InviteResponse(Record):
             data["@odata.count"] = self.odata_count
         data["value"] = list(map(Permission.to_dict, self.value))
         return data
+
+
+def _decode_InviteResponse(
+    data: Mapping[str, Any], cls: type[InviteResponse] = InviteResponse
+) -> InviteResponse:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_context = data.get("@odata.context", UNSET)
+    instance.odata_next_link = data.get("@odata.nextLink", UNSET)
+    instance.odata_count = data.get("@odata.count", UNSET)
+    value = data["value"]
+    instance.value = list(map(_decode_Permission, value))
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class ItemReference(Record):
@@ -1016,31 +1002,7 @@ class ItemReference(Record):
         """Parse JSON data, validating it against the `item_reference` schema unless told not to."""
         if validate:
             validate_item_reference(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> ItemReference:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.drive_id = data["driveId"] if "driveId" in data else UNSET
-        instance.drive_type = data["driveType"] if "driveType" in data else UNSET
-        instance.id_ = data["id"] if "id" in data else UNSET
-        instance.list_id = data["listId"] if "listId" in data else UNSET
-        instance.name = data["name"] if "name" in data else UNSET
-        instance.path = data["path"] if "path" in data else UNSET
-        instance.share_id = data["shareId"] if "shareId" in data else UNSET
-        if "sharepointIds" in data:
-            value = data["sharepointIds"]
-            instance.sharepoint_ids = None if value is None else SharepointIds._from_valid(value)
-        else:
-            instance.sharepoint_ids = UNSET
-        instance.site_id = data["siteId"] if "siteId" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_ItemReference(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1068,6 +1030,32 @@ class ItemReference(Record):
         if self.site_id is not UNSET:
             data["siteId"] = self.site_id
         return data
+
+
+def _decode_ItemReference(
+    data: Mapping[str, Any], cls: type[ItemReference] = ItemReference
+) -> ItemReference:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.drive_id = data.get("driveId", UNSET)
+    instance.drive_type = data.get("driveType", UNSET)
+    instance.id_ = data.get("id", UNSET)
+    instance.list_id = data.get("listId", UNSET)
+    instance.name = data.get("name", UNSET)
+    instance.path = data.get("path", UNSET)
+    instance.share_id = data.get("shareId", UNSET)
+    value = data.get("sharepointIds", UNSET)
+    instance.sharepoint_ids = (
+        value if value is None or value is UNSET else _decode_SharepointIds(value)
+    )
+    instance.site_id = data.get("siteId", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class MainError(Record):
@@ -1114,30 +1102,7 @@ class MainError(Record):
         """Parse JSON data, validating it against the `main_error` schema unless told not to."""
         if validate:
             validate_main_error(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> MainError:
-        instance = object.__new__(cls)
-        instance.code = data["code"]
-        instance.message = data["message"]
-        instance.target = data["target"] if "target" in data else UNSET
-        if "details" in data:
-            value = data["details"]
-            instance.details = list(map(ErrorDetails._from_valid, value))
-        else:
-            instance.details = UNSET
-        if "innerError" in data:
-            value = data["innerError"]
-            instance.inner_error = None if value is None else InnerError._from_valid(value)
-        else:
-            instance.inner_error = UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_MainError(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1151,6 +1116,24 @@ class MainError(Record):
         if self.inner_error is not UNSET:
             data["innerError"] = None if self.inner_error is None else self.inner_error.to_dict()
         return data
+
+
+def _decode_MainError(data: Mapping[str, Any], cls: type[MainError] = MainError) -> MainError:
+    instance = object.__new__(cls)
+    value: Any
+    instance.code = data["code"]
+    instance.message = data["message"]
+    instance.target = data.get("target", UNSET)
+    value = data.get("details", UNSET)
+    instance.details = value if value is UNSET else list(map(_decode_ErrorDetails, value))
+    value = data.get("innerError", UNSET)
+    instance.inner_error = value if value is None or value is UNSET else _decode_InnerError(value)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class OdataError(Record):
@@ -1173,24 +1156,26 @@ class OdataError(Record):
         """Parse JSON data, validating it against the `odata_error` schema unless told not to."""
         if validate:
             validate_odata_error(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> OdataError:
-        instance = object.__new__(cls)
-        instance.error = MainError._from_valid(data["error"])
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_OdataError(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
         data: dict[str, Any] = dict(self.additional_properties)
         data["error"] = self.error.to_dict()
         return data
+
+
+def _decode_OdataError(data: Mapping[str, Any], cls: type[OdataError] = OdataError) -> OdataError:
+    instance = object.__new__(cls)
+    value: Any
+    value = data["error"]
+    instance.error = _decode_MainError(value)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class Permission(Record):
@@ -1318,85 +1303,7 @@ class Permission(Record):
         """Parse JSON data, validating it against the `permission` schema unless told not to."""
         if validate:
             validate_permission(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> Permission:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.id_ = data["id"] if "id" in data else UNSET
-        if "roles" in data:
-            value = data["roles"]
-            instance.roles = [_PERMISSION_ROLE_BY_VALUE.get(item0, item0) for item0 in value]
-        else:
-            instance.roles = UNSET
-        if "grantedTo" in data:
-            value = data["grantedTo"]
-            instance.granted_to = None if value is None else IdentitySet._from_valid(value)
-        else:
-            instance.granted_to = UNSET
-        if "grantedToIdentities" in data:
-            value = data["grantedToIdentities"]
-            instance.granted_to_identities = (
-                None if value is None else list(map(IdentitySet._from_valid, value))
-            )
-        else:
-            instance.granted_to_identities = UNSET
-        if "grantedToV2" in data:
-            value = data["grantedToV2"]
-            instance.granted_to_v2 = (
-                None if value is None else SharePointIdentitySet._from_valid(value)
-            )
-        else:
-            instance.granted_to_v2 = UNSET
-        if "grantedToIdentitiesV2" in data:
-            value = data["grantedToIdentitiesV2"]
-            instance.granted_to_identities_v2 = (
-                None if value is None else list(map(SharePointIdentitySet._from_valid, value))
-            )
-        else:
-            instance.granted_to_identities_v2 = UNSET
-        if "invitation" in data:
-            value = data["invitation"]
-            instance.invitation = None if value is None else SharingInvitation._from_valid(value)
-        else:
-            instance.invitation = UNSET
-        if "link" in data:
-            value = data["link"]
-            instance.link = None if value is None else SharingLink._from_valid(value)
-        else:
-            instance.link = UNSET
-        if "inheritedFrom" in data:
-            value = data["inheritedFrom"]
-            instance.inherited_from = None if value is None else ItemReference._from_valid(value)
-        else:
-            instance.inherited_from = UNSET
-        instance.share_id = data["shareId"] if "shareId" in data else UNSET
-        instance.has_password = data["hasPassword"] if "hasPassword" in data else UNSET
-        if "expirationDateTime" in data:
-            value = data["expirationDateTime"]
-            instance.expiration_date_time = None if value is None else DateTimeText(value)
-        else:
-            instance.expiration_date_time = UNSET
-        if "error" in data:
-            value = data["error"]
-            instance.error = None if value is None else InviteRecipientError._from_valid(value)
-        else:
-            instance.error = UNSET
-        instance.deprecated_granted_to = (
-            data["@deprecated.GrantedTo"] if "@deprecated.GrantedTo" in data else UNSET
-        )
-        instance.deprecated_granted_to_identities = (
-            data["@deprecated.GrantedToIdentities"]
-            if "@deprecated.GrantedToIdentities" in data
-            else UNSET
-        )
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_Permission(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1450,6 +1357,63 @@ class Permission(Record):
         return data
 
 
+def _decode_Permission(data: Mapping[str, Any], cls: type[Permission] = Permission) -> Permission:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.id_ = data.get("id", UNSET)
+    value = data.get("roles", UNSET)
+    instance.roles = (
+        value
+        if value is UNSET
+        else [_PERMISSION_ROLE_BY_VALUE.get(item0, item0) for item0 in value]
+    )
+    value = data.get("grantedTo", UNSET)
+    instance.granted_to = value if value is None or value is UNSET else _decode_IdentitySet(value)
+    value = data.get("grantedToIdentities", UNSET)
+    instance.granted_to_identities = (
+        value if value is None or value is UNSET else list(map(_decode_IdentitySet, value))
+    )
+    value = data.get("grantedToV2", UNSET)
+    instance.granted_to_v2 = (
+        value if value is None or value is UNSET else _decode_SharePointIdentitySet(value)
+    )
+    value = data.get("grantedToIdentitiesV2", UNSET)
+    instance.granted_to_identities_v2 = (
+        value
+        if value is None or value is UNSET
+        else list(map(_decode_SharePointIdentitySet, value))
+    )
+    value = data.get("invitation", UNSET)
+    instance.invitation = (
+        value if value is None or value is UNSET else _decode_SharingInvitation(value)
+    )
+    value = data.get("link", UNSET)
+    instance.link = value if value is None or value is UNSET else _decode_SharingLink(value)
+    value = data.get("inheritedFrom", UNSET)
+    instance.inherited_from = (
+        value if value is None or value is UNSET else _decode_ItemReference(value)
+    )
+    instance.share_id = data.get("shareId", UNSET)
+    instance.has_password = data.get("hasPassword", UNSET)
+    value = data.get("expirationDateTime", UNSET)
+    instance.expiration_date_time = (
+        value if value is None or value is UNSET else DateTimeText(value)
+    )
+    value = data.get("error", UNSET)
+    instance.error = (
+        value if value is None or value is UNSET else _decode_InviteRecipientError(value)
+    )
+    instance.deprecated_granted_to = data.get("@deprecated.GrantedTo", UNSET)
+    instance.deprecated_granted_to_identities = data.get("@deprecated.GrantedToIdentities", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
+
+
 class PermissionCollection(Record):
     """A collection of permissions (list permissions, grant). Unknown properties are allowed: Graph
     adds fields."""
@@ -1487,20 +1451,7 @@ class PermissionCollection(Record):
         """Parse JSON data, validating it against the `permission_collection` schema unless told not to."""
         if validate:
             validate_permission_collection(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> PermissionCollection:
-        instance = object.__new__(cls)
-        instance.odata_context = data["@odata.context"] if "@odata.context" in data else UNSET
-        instance.odata_next_link = data["@odata.nextLink"] if "@odata.nextLink" in data else UNSET
-        instance.value = list(map(Permission._from_valid, data["value"]))
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_PermissionCollection(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1511,6 +1462,23 @@ class PermissionCollection(Record):
             data["@odata.nextLink"] = self.odata_next_link
         data["value"] = list(map(Permission.to_dict, self.value))
         return data
+
+
+def _decode_PermissionCollection(
+    data: Mapping[str, Any], cls: type[PermissionCollection] = PermissionCollection
+) -> PermissionCollection:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_context = data.get("@odata.context", UNSET)
+    instance.odata_next_link = data.get("@odata.nextLink", UNSET)
+    value = data["value"]
+    instance.value = list(map(_decode_Permission, value))
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class PermissionUpdate(Record):
@@ -1538,22 +1506,7 @@ class PermissionUpdate(Record):
         """Parse JSON data, validating it against the `permission_update` schema unless told not to."""
         if validate:
             validate_permission_update(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> PermissionUpdate:
-        instance = object.__new__(cls)
-        if "roles" in data:
-            value = data["roles"]
-            instance.roles = [PermissionRole(item0) for item0 in value]
-        else:
-            instance.roles = UNSET
-        if "expirationDateTime" in data:
-            value = data["expirationDateTime"]
-            instance.expiration_date_time = None if value is None else DateTimeText(value)
-        else:
-            instance.expiration_date_time = UNSET
-        return instance
+        return _decode_PermissionUpdate(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1565,6 +1518,20 @@ class PermissionUpdate(Record):
                 None if self.expiration_date_time is None else str(self.expiration_date_time)
             )
         return data
+
+
+def _decode_PermissionUpdate(
+    data: Mapping[str, Any], cls: type[PermissionUpdate] = PermissionUpdate
+) -> PermissionUpdate:
+    instance = object.__new__(cls)
+    value: Any
+    value = data.get("roles", UNSET)
+    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    value = data.get("expirationDateTime", UNSET)
+    instance.expiration_date_time = (
+        value if value is None or value is UNSET else DateTimeText(value)
+    )
+    return instance
 
 
 class SharePointGroupIdentity(Record):
@@ -1620,22 +1587,7 @@ class SharePointGroupIdentity(Record):
         """Parse JSON data, validating it against the `share_point_group_identity` schema unless told not to."""
         if validate:
             validate_share_point_group_identity(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharePointGroupIdentity:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.display_name = data["displayName"] if "displayName" in data else UNSET
-        instance.id_ = data["id"] if "id" in data else UNSET
-        instance.principal_id = data["principalId"] if "principalId" in data else UNSET
-        instance.title = data["title"] if "title" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharePointGroupIdentity(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1651,6 +1603,23 @@ class SharePointGroupIdentity(Record):
         if self.title is not UNSET:
             data["title"] = self.title
         return data
+
+
+def _decode_SharePointGroupIdentity(
+    data: Mapping[str, Any], cls: type[SharePointGroupIdentity] = SharePointGroupIdentity
+) -> SharePointGroupIdentity:
+    instance = object.__new__(cls)
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.display_name = data.get("displayName", UNSET)
+    instance.id_ = data.get("id", UNSET)
+    instance.principal_id = data.get("principalId", UNSET)
+    instance.title = data.get("title", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class SharePointIdentity(Record):
@@ -1693,21 +1662,7 @@ class SharePointIdentity(Record):
         """Parse JSON data, validating it against the `share_point_identity` schema unless told not to."""
         if validate:
             validate_share_point_identity(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharePointIdentity:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.display_name = data["displayName"] if "displayName" in data else UNSET
-        instance.id_ = data["id"] if "id" in data else UNSET
-        instance.login_name = data["loginName"] if "loginName" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharePointIdentity(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1721,6 +1676,22 @@ class SharePointIdentity(Record):
         if self.login_name is not UNSET:
             data["loginName"] = self.login_name
         return data
+
+
+def _decode_SharePointIdentity(
+    data: Mapping[str, Any], cls: type[SharePointIdentity] = SharePointIdentity
+) -> SharePointIdentity:
+    instance = object.__new__(cls)
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.display_name = data.get("displayName", UNSET)
+    instance.id_ = data.get("id", UNSET)
+    instance.login_name = data.get("loginName", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class SharePointIdentitySet(Record):
@@ -1799,55 +1770,7 @@ class SharePointIdentitySet(Record):
         """Parse JSON data, validating it against the `share_point_identity_set` schema unless told not to."""
         if validate:
             validate_share_point_identity_set(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharePointIdentitySet:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        if "application" in data:
-            value = data["application"]
-            instance.application = None if value is None else Identity._from_valid(value)
-        else:
-            instance.application = UNSET
-        if "device" in data:
-            value = data["device"]
-            instance.device = None if value is None else Identity._from_valid(value)
-        else:
-            instance.device = UNSET
-        if "user" in data:
-            value = data["user"]
-            instance.user = None if value is None else Identity._from_valid(value)
-        else:
-            instance.user = UNSET
-        if "group" in data:
-            value = data["group"]
-            instance.group = None if value is None else Identity._from_valid(value)
-        else:
-            instance.group = UNSET
-        if "siteUser" in data:
-            value = data["siteUser"]
-            instance.site_user = None if value is None else SharePointIdentity._from_valid(value)
-        else:
-            instance.site_user = UNSET
-        if "siteGroup" in data:
-            value = data["siteGroup"]
-            instance.site_group = None if value is None else SharePointIdentity._from_valid(value)
-        else:
-            instance.site_group = UNSET
-        if "sharePointGroup" in data:
-            value = data["sharePointGroup"]
-            instance.share_point_group = (
-                None if value is None else SharePointGroupIdentity._from_valid(value)
-            )
-        else:
-            instance.share_point_group = UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharePointIdentitySet(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1871,6 +1794,40 @@ class SharePointIdentitySet(Record):
                 None if self.share_point_group is None else self.share_point_group.to_dict()
             )
         return data
+
+
+def _decode_SharePointIdentitySet(
+    data: Mapping[str, Any], cls: type[SharePointIdentitySet] = SharePointIdentitySet
+) -> SharePointIdentitySet:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    value = data.get("application", UNSET)
+    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("device", UNSET)
+    instance.device = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("user", UNSET)
+    instance.user = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("group", UNSET)
+    instance.group = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("siteUser", UNSET)
+    instance.site_user = (
+        value if value is None or value is UNSET else _decode_SharePointIdentity(value)
+    )
+    value = data.get("siteGroup", UNSET)
+    instance.site_group = (
+        value if value is None or value is UNSET else _decode_SharePointIdentity(value)
+    )
+    value = data.get("sharePointGroup", UNSET)
+    instance.share_point_group = (
+        value if value is None or value is UNSET else _decode_SharePointGroupIdentity(value)
+    )
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class SharepointIds(Record):
@@ -1934,26 +1891,7 @@ class SharepointIds(Record):
         """Parse JSON data, validating it against the `sharepoint_ids` schema unless told not to."""
         if validate:
             validate_sharepoint_ids(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharepointIds:
-        instance = object.__new__(cls)
-        instance.list_id = data["listId"] if "listId" in data else UNSET
-        instance.list_item_id = data["listItemId"] if "listItemId" in data else UNSET
-        instance.list_item_unique_id = (
-            data["listItemUniqueId"] if "listItemUniqueId" in data else UNSET
-        )
-        instance.site_id = data["siteId"] if "siteId" in data else UNSET
-        instance.site_url = data["siteUrl"] if "siteUrl" in data else UNSET
-        instance.tenant_id = data["tenantId"] if "tenantId" in data else UNSET
-        instance.web_id = data["webId"] if "webId" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharepointIds(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -1973,6 +1911,25 @@ class SharepointIds(Record):
         if self.web_id is not UNSET:
             data["webId"] = self.web_id
         return data
+
+
+def _decode_SharepointIds(
+    data: Mapping[str, Any], cls: type[SharepointIds] = SharepointIds
+) -> SharepointIds:
+    instance = object.__new__(cls)
+    instance.list_id = data.get("listId", UNSET)
+    instance.list_item_id = data.get("listItemId", UNSET)
+    instance.list_item_unique_id = data.get("listItemUniqueId", UNSET)
+    instance.site_id = data.get("siteId", UNSET)
+    instance.site_url = data.get("siteUrl", UNSET)
+    instance.tenant_id = data.get("tenantId", UNSET)
+    instance.web_id = data.get("webId", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class SharingInvitation(Record):
@@ -2026,26 +1983,7 @@ class SharingInvitation(Record):
         """Parse JSON data, validating it against the `sharing_invitation` schema unless told not to."""
         if validate:
             validate_sharing_invitation(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharingInvitation:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        instance.email = data["email"] if "email" in data else UNSET
-        if "invitedBy" in data:
-            value = data["invitedBy"]
-            instance.invited_by = None if value is None else IdentitySet._from_valid(value)
-        else:
-            instance.invited_by = UNSET
-        instance.redeemed_by = data["redeemedBy"] if "redeemedBy" in data else UNSET
-        instance.sign_in_required = data["signInRequired"] if "signInRequired" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharingInvitation(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -2061,6 +1999,25 @@ class SharingInvitation(Record):
         if self.sign_in_required is not UNSET:
             data["signInRequired"] = self.sign_in_required
         return data
+
+
+def _decode_SharingInvitation(
+    data: Mapping[str, Any], cls: type[SharingInvitation] = SharingInvitation
+) -> SharingInvitation:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    instance.email = data.get("email", UNSET)
+    value = data.get("invitedBy", UNSET)
+    instance.invited_by = value if value is None or value is UNSET else _decode_IdentitySet(value)
+    instance.redeemed_by = data.get("redeemedBy", UNSET)
+    instance.sign_in_required = data.get("signInRequired", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance
 
 
 class SharingLink(Record):
@@ -2138,39 +2095,7 @@ class SharingLink(Record):
         """Parse JSON data, validating it against the `sharing_link` schema unless told not to."""
         if validate:
             validate_sharing_link(data)
-        return cls._from_valid(data)
-
-    @classmethod
-    def _from_valid(cls, data: Mapping[str, Any]) -> SharingLink:
-        instance = object.__new__(cls)
-        instance.odata_type = data["@odata.type"] if "@odata.type" in data else UNSET
-        if "application" in data:
-            value = data["application"]
-            instance.application = None if value is None else Identity._from_valid(value)
-        else:
-            instance.application = UNSET
-        if "type" in data:
-            value = data["type"]
-            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
-        else:
-            instance.type_ = UNSET
-        if "scope" in data:
-            value = data["scope"]
-            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
-        else:
-            instance.scope = UNSET
-        instance.web_html = data["webHtml"] if "webHtml" in data else UNSET
-        instance.web_url = data["webUrl"] if "webUrl" in data else UNSET
-        instance.prevents_download = (
-            data["preventsDownload"] if "preventsDownload" in data else UNSET
-        )
-        instance.configurator_url = data["configuratorUrl"] if "configuratorUrl" in data else UNSET
-        instance.additional_properties = (
-            {}
-            if cls._wire_names.issuperset(data)
-            else {key: item for key, item in data.items() if key not in cls._wire_names}
-        )
-        return instance
+        return _decode_SharingLink(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this model, keyed by wire names."""
@@ -2192,3 +2117,27 @@ class SharingLink(Record):
         if self.configurator_url is not UNSET:
             data["configuratorUrl"] = self.configurator_url
         return data
+
+
+def _decode_SharingLink(
+    data: Mapping[str, Any], cls: type[SharingLink] = SharingLink
+) -> SharingLink:
+    instance = object.__new__(cls)
+    value: Any
+    instance.odata_type = data.get("@odata.type", UNSET)
+    value = data.get("application", UNSET)
+    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
+    value = data.get("type", UNSET)
+    instance.type_ = value if value is UNSET else _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+    value = data.get("scope", UNSET)
+    instance.scope = value if value is UNSET else _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+    instance.web_html = data.get("webHtml", UNSET)
+    instance.web_url = data.get("webUrl", UNSET)
+    instance.prevents_download = data.get("preventsDownload", UNSET)
+    instance.configurator_url = data.get("configuratorUrl", UNSET)
+    instance.additional_properties = (
+        {}
+        if cls._wire_names.issuperset(data)
+        else {key: item for key, item in data.items() if key not in cls._wire_names}
+    )
+    return instance

@@ -18,7 +18,7 @@ from generator.emit.model_views import (
     open_enums,
 )
 from generator.emit.operation_views import OperationView, ResultView, operation_view, result_views
-from generator.ir.model import Api, Server
+from generator.ir.model import Api, Server, model_decoder_name
 from generator.names import docstring, import_order, py_literal, toml_string
 
 TEMPLATE_ROOTS = (
@@ -133,8 +133,9 @@ def _type_names(api: Api) -> list[str]:
 
 
 def _model_names(api: Api) -> list[str]:
-    """What the other modules may import from `models.py`: classes and union decoders."""
-    return [*_type_names(api), *(union.decoder for union in api.unions)]
+    """What the other modules may import from `models.py`: classes, model and union decoders."""
+    decoders = [model_decoder_name(model.class_name) for model in api.models]
+    return [*_type_names(api), *decoders, *(union.decoder for union in api.unions)]
 
 
 def _body_functions(api: Api) -> list[dict[str, str]]:

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Api, Enum, Field, Model, TypeRef, Union, enum_members_name
+from generator.ir.model import (
+    Api,
+    Enum,
+    Field,
+    Model,
+    TypeRef,
+    Union,
+    enum_members_name,
+    model_decoder_name,
+)
 from generator.names import docstring, import_order, py_literal
 
 
@@ -17,8 +26,10 @@ from generator.names import docstring, import_order, py_literal
 class FieldView:
     """One model field as the template prints it.
 
-    `decode_shape`: `required` (always present), `optional_plain` (absent -> UNSET, value used
-    as is) or `optional` (absent -> UNSET, value decoded through `decode`, read from `value`).
+    `decode_shape`: `required` (always present, `decode` reads it from `data`), `required_value`
+    (always present, read into `value` and decoded by `decode`), `optional_plain` (absent ->
+    UNSET, value used as is) or `optional` (`data.get` into `value`: UNSET when absent; kept as
+    is when `passthrough` holds (absent, or null where allowed), else decoded by `decode`).
     """
 
     python_name: str
@@ -27,6 +38,7 @@ class FieldView:
     default: str
     decode_shape: str
     decode: str
+    passthrough: str
     encode: str
     required: bool
 
@@ -37,6 +49,7 @@ class ModelView:
 
     class_name: str
     snake_name: str
+    decoder: str
     docstring: str
     validator_name: str
     slots: str
@@ -45,8 +58,10 @@ class ModelView:
     wire_names: str
     fields: tuple[FieldView, ...]
     extra_allowed: bool
+    # Whether the decoder reads some field into `value` (declared `Any` once, up front).
+    uses_value: bool
     # `to_dict` starts from the unknown properties when the schema keeps them (most objects
-    # carry none: `_from_valid` tests `issuperset` first, cheaper than the comprehension).
+    # carry none: the decoder tests `issuperset` first, cheaper than the comprehension).
     encode_start: str
 
 
@@ -162,12 +177,19 @@ def api_unions(api: Api) -> list[UnionView]:
 def field_view(field: Field) -> FieldView:
     """Field IR -> what the model template prints for it."""
     wire = py_literal(field.wire_name)
-    if field.required:
-        shape, decode = "required", field.type.decode_nullable(f"data[{wire}]")
+    passthrough = ""
+    if field.required and field.type.is_identity:
+        shape, decode = "required", f"data[{wire}]"
+    elif field.required:
+        shape, decode = "required_value", field.type.decode_nullable("value")
     elif field.type.is_identity:
         shape, decode = "optional_plain", ""
     else:
-        shape, decode = "optional", field.type.decode_nullable("value")
+        # One `data.get` instead of `in` then `[]`; absent and null pass through undecoded.
+        shape, decode = "optional", field.type.decode("value")
+        passthrough = (
+            "value is None or value is UNSET" if field.type.nullable else "value is UNSET"
+        )
     return FieldView(
         python_name=field.python_name,
         wire_literal=wire,
@@ -175,6 +197,7 @@ def field_view(field: Field) -> FieldView:
         default=f" = {field.default_literal}" if field.default_literal else "",
         decode_shape=shape,
         decode=decode,
+        passthrough=passthrough,
         encode=field.type.encode_nullable(f"self.{field.python_name}"),
         required=field.required,
     )
@@ -194,17 +217,20 @@ def _slots(model: Model) -> list[str]:
 def model_view(model: Model) -> ModelView:
     """Model IR -> its view."""
     hidden = sorted(field.python_name for field in model.fields if field.secret)
+    fields = tuple(field_view(field) for field in model.fields)
     return ModelView(
         class_name=model.class_name,
         snake_name=model.snake_name,
+        decoder=model_decoder_name(model.class_name),
         docstring=docstring(model.description) or docstring(f"The {model.name} schema."),
         validator_name=model.validator_name,
         slots=_tuple_literal(sorted(_slots(model))),
         fields_literal=_tuple_literal(_slots(model)),
         repr_hidden=py_literal(hidden) if hidden else "",
         wire_names=py_literal(sorted(field.wire_name for field in model.fields)),
-        fields=tuple(field_view(field) for field in model.fields),
+        fields=fields,
         extra_allowed=model.extra_allowed,
+        uses_value=any(field.decode_shape in ("required_value", "optional") for field in fields),
         encode_start="dict(self.additional_properties)" if model.extra_allowed else "{}",
     )
 

@@ -37,6 +37,12 @@ IDENTITY_KINDS = frozenset(
 )
 
 
+def model_decoder_name(class_name: str) -> str:
+    """The models module's function turning valid JSON into an instance of `class_name`: a plain
+    function (not a classmethod) because a global function call skips binding a method."""
+    return f"_decode_{class_name}"
+
+
 def enum_members_name(class_name: str) -> str:
     """The models module's `{value: member}` dict for an open enum: a dict lookup costs a tenth
     of `EnumType.__call__`, and far less than its exception for an unknown value."""
@@ -97,7 +103,7 @@ class TypeRef:
             if self.item.kind == "model" and not self.item.nullable:
                 # `map` calls the decoder from C: one Python frame per nesting level instead of
                 # two, so recursive models parse as deep as the validator accepts (512 levels).
-                return f"list(map({self.item.target}._from_valid, {expression}))"
+                return f"list(map({model_decoder_name(self.item.target)}, {expression}))"
             return (
                 expression if self.item.is_identity else f"[{inner} for {variable} in {expression}]"
             )
@@ -107,7 +113,7 @@ class TypeRef:
         decoders = {
             "union": f"{self.union.decoder if self.union else ''}({{0}})",
             "datetime": "DateTimeText({0})",
-            "model": f"{self.target}._from_valid({{0}})",
+            "model": f"{model_decoder_name(self.target)}({{0}})",
             "enum": (
                 f"{enum_members_name(self.target)}.get({{0}}, {{0}})"
                 if self.open
