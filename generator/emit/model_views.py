@@ -187,9 +187,7 @@ def field_view(field: Field) -> FieldView:
     else:
         # One `data.get` instead of `in` then `[]`; absent and null pass through undecoded.
         shape, decode = "optional", field.type.decode("value")
-        passthrough = (
-            "value is None or value is UNSET" if field.type.nullable else "value is UNSET"
-        )
+        passthrough = "value is None or value is UNSET" if field.type.nullable else "value is UNSET"
     return FieldView(
         python_name=field.python_name,
         wire_literal=wire,
