@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import black
@@ -98,6 +99,7 @@ def test_caches_and_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     expected = [black.format_str(source, mode=MODE) for source in sources]
     monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)  # worker processes even for this
     assert format_sources(sources) == expected
+    assert gc.get_freeze_count() == 0  # frozen for the fork only: this process collects again
     cached = {path.name for path in (tmp_path / "invitegen" / "black").iterdir()}
     assert len(cached) == 3 + 3 * 30  # every file and every chunk
 
