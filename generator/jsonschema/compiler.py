@@ -21,6 +21,8 @@ from generator.jsonschema.node import Scope, Target, Variant, emit_call
 from generator.jsonschema.resources import DynamicScope, Resources
 from generator.jsonschema.writer import (
     CodeWriter,
+    LineBudget,
+    LinesExceeded,
     NameAllocator,
     comment_text,
     name_from_pointer,
@@ -35,6 +37,10 @@ _RESOURCE_KEYWORDS = frozenset(
     {"$defs", "definitions", "$id", "id", "$dynamicAnchor", "$recursiveAnchor"}
 )
 PATH_TYPE = "tuple[str | int, ...]"
+# Lines an inline predicate attempt may write (nested blocks included) before it is abandoned:
+# a body `guards_expression` folds holds at most MAX_INLINE_TESTS tests and their returns, and
+# code written then thrown away inside it (a type group the known types exclude) is short.
+PREDICATE_LINE_BUDGET = 48
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,10 @@ class ModuleCompiler:
         # Predicates whose inline code was not guards only: (pointer, dynamic scope, known
         # types, defers, has_depth) -> they are calls of their function.
         self.called_predicates: set[tuple[str, DynamicScope, frozenset[str], bool, bool]] = set()
+        # Predicates folded into an expression, by calling function and argument as well: the
+        # function's other variants ask for the same branch again (its calls, constants and
+        # deferred formats were recorded the first time; the error walks defer none).
+        self.folded_predicates: dict[tuple[Any, ...], str] = {}
 
     def learned(self) -> Knowledge:
         """Reference targets, recursive functions and deferred formats seen in this pass."""
@@ -407,16 +417,23 @@ class ModuleCompiler:
         """
         defers = tail and scope.defers
         remembered = (pointer, scope.context, known_types, defers, scope.has_depth)
+        folded_key = (scope.pointer, argument, *remembered)
+        folded = self.folded_predicates.get(folded_key)
+        if folded is not None:
+            return folded
         if remembered in self.called_predicates:
             # Found to need its function before (the caller's other variants ask again): the
             # inline attempt would be compiled only to be thrown away once more.
             return self.call(replace(scope, defers=defers), pointer, Variant.FAST, Target(argument))
         # Formats the expression defers are deferred by the function it is written into.
+        # The attempt stops once it has written more lines than a foldable body can hold: a big
+        # branch was compiled in full only to be thrown away (its function compiles it again),
+        # a third of compiling a oneOf-heavy schema (issue 17: package.json).
         scratch = Scope(
             self,
             Variant.FAST,
             self._predicate_caller(scope, pointer, argument),
-            CodeWriter(1),
+            CodeWriter(1, LineBudget(PREDICATE_LINE_BUDGET)),
             scope.has_depth,
             dict(scope.counters),
             defers=defers,
@@ -426,6 +443,7 @@ class ModuleCompiler:
         )
         target = Target(argument)
         self.in_predicate += 1
+        complete = True
         try:
             if pointer in self.knowledge.ref_targets:
                 emit_call(scratch, pointer, target)
@@ -433,14 +451,20 @@ class ModuleCompiler:
                 compile_node(
                     scratch, self.schema_at(pointer), pointer, target, "", known_types=known_types
                 )
+        except LinesExceeded:
+            complete = False
         finally:
             self.in_predicate -= 1
-        expression = guards_expression(scratch.writer.lines, 1)
+        expression = guards_expression(scratch.writer.lines, 1) if complete else None
         if expression is None:
             self.called_predicates.add(remembered)
-            if self.checking and scratch.pointer != scope.pointer:
+            # A body compiled in full has attributed its calls to the branch's function (the
+            # checking pass need not compile it again); an abandoned one has not.
+            if self.checking and complete and scratch.pointer != scope.pointer:
                 self.precompiled.add(scratch.pointer)
             return self.call(replace(scratch, pointer=scope.pointer), pointer, Variant.FAST, target)
+        if ":=" not in expression:  # no local names of its own: the same text in every variant
+            self.folded_predicates[folded_key] = expression
         return expression
 
     def _predicate_caller(self, scope: Scope, pointer: str, argument: str) -> str:

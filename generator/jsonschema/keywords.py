@@ -270,7 +270,9 @@ def check_any_of(node: Node, value: Any) -> None:
         key=lambda index: _calls(predicates[index]),
     )
     if not live:
-        node.fail(node.at("anyOf"), "anyOf", description)
+        # Known types may settle every branch here and not in the error walk, which explains
+        # them: the same description in both, so validate's error is iter_errors' first.
+        node.fail(node.at("anyOf"), "anyOf", _why(node, "anyOf", schemas, description))
         return
     terms = [predicates[index] for index in live]
     if node.scope.defers:
@@ -323,15 +325,14 @@ def check_one_of(node: Node, value: Any) -> None:
         return
     predicates = _predicates(node, "oneOf", schemas)
     always = predicates.count("True")
-    if always > 1:
-        node.fail(node.at("oneOf"), "oneOf", description)
-        return
     live = [item for item in predicates if item not in {"True", "False"}]
+    if always > 1 or (always == 0 and not live):
+        # Known types may settle the branches here and not in the error walk, which explains
+        # them: the same description in both, so validate's error is iter_errors' first.
+        node.fail(node.at("oneOf"), "oneOf", _why(node, "oneOf", schemas, description))
+        return
     if always == 1:
         condition = " or ".join(live)  # the always-true branch must be the only match
-    elif not live:
-        node.fail(node.at("oneOf"), "oneOf", description)
-        return
     else:
         condition = negate(live[0]) if len(live) == 1 else " + ".join(map(operand, live)) + " != 1"
     if condition:
