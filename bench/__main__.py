@@ -18,6 +18,7 @@ from bench import (
     peers,
     processes,
     pydantic_models,
+    realworld,
     report,
     scale,
     schemas,
@@ -137,9 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress("scale: hostile shapes (allOf fan-out, rings, a 60,000-value enum)")
             hostile_rows = scale.run_hostile(scratch / "hostile")
         schema_rows: list[dict[str, object]] = []
+        realworld_rows: list[dict[str, object]] = []
+        realworld_notes: list[str] = []
         if "schemas" not in arguments.skip:
             progress("schemas: compile time of every tests/schema_corpus schema, fresh processes")
             schema_rows = schemas.run()
+            progress("schemas: validation with the compiled OpenAPI 3.0 schema (issue 19)")
+            realworld_rows, realworld_notes = realworld.run(budget)
     results.elapsed_s = progress.elapsed_s()
     results.machine["cpu_pressure_end"] = machine.cpu_pressure()
     clock: Clock = arguments.clock
@@ -155,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nCompile time of real-world schemas (CPU seconds, fresh processes; ratio: the")
         print("peer's time over invitegen's compile + load, above 1x invitegen is faster):\n")
         print(schemas.report(schema_rows))
+        print("\nValidation with the OpenAPI 3.0 schema compiled by compile-schema (CPU time,")
+        print("multiples of the floor walk):\n")
+        print(realworld.report(realworld_rows, realworld_notes))
     wall, cpu = (targets, other_targets) if clock == "wall" else (other_targets, targets)
     document = {
         **results.as_json(),
@@ -163,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scale": scale_rows,
         "hostile": hostile_rows,
         "schemas": schema_rows,
+        "schema_validation": realworld_rows,
     }
     arguments.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {arguments.output}")
