@@ -7,7 +7,7 @@ a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything e
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -37,6 +37,8 @@ _RESOURCE_KEYWORDS = frozenset(
     {"$defs", "definitions", "$id", "id", "$dynamicAnchor", "$recursiveAnchor"}
 )
 PATH_TYPE = "tuple[str | int, ...]"
+# Document URIs at least this long are written once, as a constant, not in every error.
+_SHARED_URI_LENGTH = 16
 # Lines an inline predicate attempt may write (nested blocks included) before it is abandoned:
 # a body `guards_expression` folds holds at most MAX_INLINE_TESTS tests and their returns, and
 # code written then thrown away inside it (a type group the known types exclude) is short.
@@ -52,6 +54,10 @@ class Knowledge:
     # (function pointer, variant, format): the function takes deferred-format queues (`pending`)
     # and a call of it may queue strings of that format.
     deferring: frozenset[tuple[str, Variant, str]] = frozenset()
+    # Predicates (`ModuleCompiler.called_predicates` keys) a pass found to need their function:
+    # the next pass calls it without compiling the branch inline first. Not compared: it tells
+    # how to compile faster, not what to compile, so it never asks for one more pass.
+    unfoldable: frozenset[tuple[Any, ...]] = field(default=frozenset(), compare=False)
 
     def merge(self, other: Knowledge) -> Knowledge:
         """Union of both."""
@@ -59,6 +65,7 @@ class Knowledge:
             self.ref_targets | other.ref_targets,
             self.recursive | other.recursive,
             self.deferring | other.deferring,
+            self.unfoldable | other.unfoldable,
         )
 
     def deferred_by(self, pointer: str, variant: Variant) -> set[str]:
@@ -178,6 +185,12 @@ class ModuleCompiler:
         # Predicates whose inline code was not guards only: (pointer, dynamic scope, known
         # types, defers, has_depth) -> they are calls of their function.
         self.called_predicates: set[tuple[str, DynamicScope, frozenset[str], bool, bool]] = set()
+        # The same, without the known types, -> the known-type sets found to need the function:
+        # fewer known types only add guards, so a branch needs its function under any subset of
+        # a set it needed it under (the error walks ask with other sets than the boolean walk).
+        self.unfoldable: dict[tuple[str, DynamicScope, bool, bool], list[frozenset[str]]] = {}
+        for remembered in sorted(knowledge.unfoldable, key=repr):
+            self._remember_unfoldable(remembered)
         # Predicates folded into an expression, by calling function and argument as well: the
         # function's other variants ask for the same branch again (its calls, constants and
         # deferred formats were recorded the first time; the error walks defer none).
@@ -192,7 +205,10 @@ class ModuleCompiler:
             message = "$ref cycle applies schemas to the same instance forever"
             raise SchemaCompileError(looping[0], message)
         return Knowledge(
-            frozenset(self.ref_targets), recursive_pointers(self.edges), self._deferring()
+            frozenset(self.ref_targets),
+            recursive_pointers(self.edges),
+            self._deferring(),
+            frozenset(self.called_predicates),
         )
 
     def _deferring(self) -> frozenset[tuple[str, Variant, str]]:
@@ -243,6 +259,17 @@ class ModuleCompiler:
         if source not in self.constants:
             self.constants[source] = self.names.allocate(stem)
         return self.constants[source]
+
+    def location_literal(self, pointer: str) -> str:
+        """A schema location for an error: a literal, or the constant of its document's URI plus
+        the fragment, when the URI is long (SchemaStore schemas have absolute `$id`s, so every
+        error repeated `https://json.schemastore.org/<name>.json`: a tenth of package.json's
+        module)."""
+        document, hash_sign, fragment = pointer.partition("#")
+        if len(document) < _SHARED_URI_LENGTH or not hash_sign:
+            return string_literal(pointer)
+        name = self.constant("_DOCUMENT", string_literal(document))
+        return f"{name} + {string_literal(hash_sign + fragment)}"
 
     def helper(self, name: str) -> str:
         """Mark a runtime helper as used."""
@@ -421,7 +448,7 @@ class ModuleCompiler:
         folded = self.folded_predicates.get(folded_key)
         if folded is not None:
             return folded
-        if remembered in self.called_predicates:
+        if self._needs_function(remembered):
             # Found to need its function before (the caller's other variants ask again): the
             # inline attempt would be compiled only to be thrown away once more.
             return self.call(replace(scope, defers=defers), pointer, Variant.FAST, Target(argument))
@@ -457,7 +484,7 @@ class ModuleCompiler:
             self.in_predicate -= 1
         expression = guards_expression(scratch.writer.lines, 1) if complete else None
         if expression is None:
-            self.called_predicates.add(remembered)
+            self._remember_unfoldable(remembered)
             # A body compiled in full has attributed its calls to the branch's function (the
             # checking pass need not compile it again); an abandoned one has not.
             if self.checking and complete and scratch.pointer != scope.pointer:
@@ -466,6 +493,18 @@ class ModuleCompiler:
         if ":=" not in expression:  # no local names of its own: the same text in every variant
             self.folded_predicates[folded_key] = expression
         return expression
+
+    def _remember_unfoldable(self, remembered: tuple[Any, ...]) -> None:
+        """Record a predicate that compiles to a call of its function."""
+        self.called_predicates.add(remembered)
+        pointer, context, known_types, defers, has_depth = remembered
+        self.unfoldable.setdefault((pointer, context, defers, has_depth), []).append(known_types)
+
+    def _needs_function(self, remembered: tuple[Any, ...]) -> bool:
+        """Whether a predicate is known to compile to a call (under these or more known types)."""
+        pointer, context, known_types, defers, has_depth = remembered
+        found = self.unfoldable.get((pointer, context, defers, has_depth), ())
+        return any(known_types <= recorded for recorded in found)
 
     def _predicate_caller(self, scope: Scope, pointer: str, argument: str) -> str:
         """The function that calls made by a predicate's inline code are attributed to.

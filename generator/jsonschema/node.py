@@ -63,6 +63,9 @@ class Compiler(Protocol):
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Name of a module-level constant holding `source` (shared when sources are equal)."""
 
+    def location_literal(self, pointer: str) -> str:
+        """Expression for a schema location in an error (its document's URI may be a constant)."""
+
     def helper(self, name: str) -> str:
         """Mark a runtime helper as used and return its name."""
 
@@ -244,7 +247,8 @@ class Node:
             self.scope.writer.line("return False")
             return
         error = self.compiler.helper("ValidationError")
-        arguments = [description, target.path_expression(), string_literal(keyword_pointer)]
+        location = self.compiler.location_literal(keyword_pointer)
+        arguments = [description, target.path_expression(), location]
         arguments += [string_literal(rule), value]
         statement = "return" if self.scope.variant is Variant.FIRST else "yield"
         self.scope.writer.line(f"{statement} {error}({', '.join(arguments)})")
