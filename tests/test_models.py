@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 from datetime import timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import graph_invite.models as models
@@ -24,6 +27,11 @@ from graph_invite import (
     ValidationError,
 )
 
+from bench.corpus import build_corpus
+from generator.emit import model_views
+from generator.output.writer import write_tree
+from generator.pipeline import build
+from tests.conftest import ROOT
 from tests.spec_examples import iter_examples
 
 EXAMPLES = list(iter_examples())
@@ -222,3 +230,34 @@ def test_models_and_value_objects_copy_and_pickle() -> None:
         ):
             assert clone == value and type(clone) is type(value)
             assert clone.__class__._fields == value._fields
+
+
+def test_key_walk_and_field_lookups_decode_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open models with few fields decode by one walk over the data's keys, the others by one
+    lookup per field (`model_views.KEYED_DECODE_MAX_FIELDS`). The package generated with every
+    model on lookups decodes the body examples and the bench's Graph payloads (unknown properties
+    at every level, nulls, absent fields, open enums) to the same fields."""
+    monkeypatch.setattr(model_views, "KEYED_DECODE_MAX_FIELDS", 0)
+    generation = build(
+        ROOT / "spec" / "driveitem-invite.yaml", project_root=ROOT, package="lookups"
+    )
+    write_tree(generation.files, tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    lookups = importlib.import_module("lookups.models")
+    walk = "for key, value in data.items()"
+    assert walk in inspect.getsource(models._decode_SharePointIdentitySet)
+    assert walk not in inspect.getsource(lookups._decode_SharePointIdentitySet)
+    assert walk not in inspect.getsource(models._decode_Permission)  # 16 fields: lookups
+    payloads = [(component, value) for _, component, value in EXAMPLES]
+    kinds = {"request": "inviteRequest", "response": "inviteResponse"}
+    payloads += [(kinds[payload.kind], payload.data) for payload in build_corpus() if payload.valid]
+    payloads.append(
+        ("permission", {"id": "x", "grantedTo": None, "link": {"webUrl": None, "z": []}, "z": 1})
+    )
+    for component, value in payloads:
+        ours = MODEL_BY_COMPONENT[component].from_dict(value)
+        theirs = getattr(lookups, MODEL_BY_COMPONENT[component].__name__).from_dict(value)
+        assert repr(ours) == repr(theirs)
+        assert ours.to_dict() == theirs.to_dict() == value

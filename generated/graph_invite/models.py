@@ -310,14 +310,20 @@ def _decode_ErrorDetails(
     data: Mapping[str, Any], cls: type[ErrorDetails] = ErrorDetails
 ) -> ErrorDetails:
     instance = object.__new__(cls)
+    instance.target = UNSET
     instance.code = data["code"]
     instance.message = data["message"]
-    instance.target = data.get("target", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "code":
+            pass
+        elif key == "message":
+            pass
+        elif key == "target":
+            instance.target = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -424,15 +430,23 @@ class Identity(Record):
 
 def _decode_Identity(data: Mapping[str, Any], cls: type[Identity] = Identity) -> Identity:
     instance = object.__new__(cls)
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.display_name = data.get("displayName", UNSET)
-    instance.id_ = data.get("id", UNSET)
-    instance.tenant_id = data.get("tenantId", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.tenant_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "displayName":
+            instance.display_name = value
+        elif key == "id":
+            instance.id_ = value
+        elif key == "tenantId":
+            instance.tenant_id = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -496,19 +510,23 @@ def _decode_IdentitySet(
     data: Mapping[str, Any], cls: type[IdentitySet] = IdentitySet
 ) -> IdentitySet:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    value = data.get("application", UNSET)
-    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("device", UNSET)
-    instance.device = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("user", UNSET)
-    instance.user = value if value is None or value is UNSET else _decode_Identity(value)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.device = UNSET
+    instance.user = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _decode_Identity(value)
+        elif key == "device":
+            instance.device = None if value is None else _decode_Identity(value)
+        elif key == "user":
+            instance.user = None if value is None else _decode_Identity(value)
+        else:
+            extra[key] = value
     return instance
 
 
@@ -571,15 +589,23 @@ class InnerError(Record):
 
 def _decode_InnerError(data: Mapping[str, Any], cls: type[InnerError] = InnerError) -> InnerError:
     instance = object.__new__(cls)
-    instance.request_id = data.get("request-id", UNSET)
-    instance.client_request_id = data.get("client-request-id", UNSET)
-    instance.date = data.get("date", UNSET)
-    instance.code = data.get("code", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.request_id = UNSET
+    instance.client_request_id = UNSET
+    instance.date = UNSET
+    instance.code = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "request-id":
+            instance.request_id = value
+        elif key == "client-request-id":
+            instance.client_request_id = value
+        elif key == "date":
+            instance.date = value
+        elif key == "code":
+            instance.code = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -657,20 +683,28 @@ def _decode_InviteRecipientError(
     data: Mapping[str, Any], cls: type[InviteRecipientError] = InviteRecipientError
 ) -> InviteRecipientError:
     instance = object.__new__(cls)
-    value: Any
-    instance.code = data.get("code", UNSET)
-    instance.message = data.get("message", UNSET)
-    instance.localized_message = data.get("localizedMessage", UNSET)
-    instance.fix_it_url = data.get("fixItUrl", UNSET)
-    value = data.get("innererror", UNSET)
-    instance.innererror = (
-        value if value is None or value is UNSET else _decode_InviteRecipientInnerError(value)
-    )
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.code = UNSET
+    instance.message = UNSET
+    instance.localized_message = UNSET
+    instance.fix_it_url = UNSET
+    instance.innererror = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "code":
+            instance.code = value
+        elif key == "message":
+            instance.message = value
+        elif key == "localizedMessage":
+            instance.localized_message = value
+        elif key == "fixItUrl":
+            instance.fix_it_url = value
+        elif key == "innererror":
+            instance.innererror = (
+                None if value is None else _decode_InviteRecipientInnerError(value)
+            )
+        else:
+            extra[key] = value
     return instance
 
 
@@ -712,12 +746,14 @@ def _decode_InviteRecipientInnerError(
     data: Mapping[str, Any], cls: type[InviteRecipientInnerError] = InviteRecipientInnerError
 ) -> InviteRecipientInnerError:
     instance = object.__new__(cls)
-    instance.code = data.get("code", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.code = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "code":
+            instance.code = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -901,17 +937,24 @@ def _decode_InviteResponse(
     data: Mapping[str, Any], cls: type[InviteResponse] = InviteResponse
 ) -> InviteResponse:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_context = data.get("@odata.context", UNSET)
-    instance.odata_next_link = data.get("@odata.nextLink", UNSET)
-    instance.odata_count = data.get("@odata.count", UNSET)
+    instance.odata_context = UNSET
+    instance.odata_next_link = UNSET
+    instance.odata_count = UNSET
     value = data["value"]
     instance.value = list(map(_decode_Permission, value))
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.context":
+            instance.odata_context = value
+        elif key == "@odata.nextLink":
+            instance.odata_next_link = value
+        elif key == "@odata.count":
+            instance.odata_count = value
+        elif key == "value":
+            pass
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1036,25 +1079,41 @@ def _decode_ItemReference(
     data: Mapping[str, Any], cls: type[ItemReference] = ItemReference
 ) -> ItemReference:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.drive_id = data.get("driveId", UNSET)
-    instance.drive_type = data.get("driveType", UNSET)
-    instance.id_ = data.get("id", UNSET)
-    instance.list_id = data.get("listId", UNSET)
-    instance.name = data.get("name", UNSET)
-    instance.path = data.get("path", UNSET)
-    instance.share_id = data.get("shareId", UNSET)
-    value = data.get("sharepointIds", UNSET)
-    instance.sharepoint_ids = (
-        value if value is None or value is UNSET else _decode_SharepointIds(value)
-    )
-    instance.site_id = data.get("siteId", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.drive_id = UNSET
+    instance.drive_type = UNSET
+    instance.id_ = UNSET
+    instance.list_id = UNSET
+    instance.name = UNSET
+    instance.path = UNSET
+    instance.share_id = UNSET
+    instance.sharepoint_ids = UNSET
+    instance.site_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "driveId":
+            instance.drive_id = value
+        elif key == "driveType":
+            instance.drive_type = value
+        elif key == "id":
+            instance.id_ = value
+        elif key == "listId":
+            instance.list_id = value
+        elif key == "name":
+            instance.name = value
+        elif key == "path":
+            instance.path = value
+        elif key == "shareId":
+            instance.share_id = value
+        elif key == "sharepointIds":
+            instance.sharepoint_ids = None if value is None else _decode_SharepointIds(value)
+        elif key == "siteId":
+            instance.site_id = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1120,19 +1179,26 @@ class MainError(Record):
 
 def _decode_MainError(data: Mapping[str, Any], cls: type[MainError] = MainError) -> MainError:
     instance = object.__new__(cls)
-    value: Any
+    instance.target = UNSET
+    instance.details = UNSET
+    instance.inner_error = UNSET
     instance.code = data["code"]
     instance.message = data["message"]
-    instance.target = data.get("target", UNSET)
-    value = data.get("details", UNSET)
-    instance.details = value if value is UNSET else list(map(_decode_ErrorDetails, value))
-    value = data.get("innerError", UNSET)
-    instance.inner_error = value if value is None or value is UNSET else _decode_InnerError(value)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "code":
+            pass
+        elif key == "message":
+            pass
+        elif key == "target":
+            instance.target = value
+        elif key == "details":
+            instance.details = list(map(_decode_ErrorDetails, value))
+        elif key == "innerError":
+            instance.inner_error = None if value is None else _decode_InnerError(value)
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1167,14 +1233,15 @@ class OdataError(Record):
 
 def _decode_OdataError(data: Mapping[str, Any], cls: type[OdataError] = OdataError) -> OdataError:
     instance = object.__new__(cls)
-    value: Any
     value = data["error"]
     instance.error = _decode_MainError(value)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "error":
+            pass
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1468,16 +1535,21 @@ def _decode_PermissionCollection(
     data: Mapping[str, Any], cls: type[PermissionCollection] = PermissionCollection
 ) -> PermissionCollection:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_context = data.get("@odata.context", UNSET)
-    instance.odata_next_link = data.get("@odata.nextLink", UNSET)
+    instance.odata_context = UNSET
+    instance.odata_next_link = UNSET
     value = data["value"]
     instance.value = list(map(_decode_Permission, value))
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.context":
+            instance.odata_context = value
+        elif key == "@odata.nextLink":
+            instance.odata_next_link = value
+        elif key == "value":
+            pass
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1609,16 +1681,26 @@ def _decode_SharePointGroupIdentity(
     data: Mapping[str, Any], cls: type[SharePointGroupIdentity] = SharePointGroupIdentity
 ) -> SharePointGroupIdentity:
     instance = object.__new__(cls)
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.display_name = data.get("displayName", UNSET)
-    instance.id_ = data.get("id", UNSET)
-    instance.principal_id = data.get("principalId", UNSET)
-    instance.title = data.get("title", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.principal_id = UNSET
+    instance.title = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "displayName":
+            instance.display_name = value
+        elif key == "id":
+            instance.id_ = value
+        elif key == "principalId":
+            instance.principal_id = value
+        elif key == "title":
+            instance.title = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1682,15 +1764,23 @@ def _decode_SharePointIdentity(
     data: Mapping[str, Any], cls: type[SharePointIdentity] = SharePointIdentity
 ) -> SharePointIdentity:
     instance = object.__new__(cls)
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.display_name = data.get("displayName", UNSET)
-    instance.id_ = data.get("id", UNSET)
-    instance.login_name = data.get("loginName", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.login_name = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "displayName":
+            instance.display_name = value
+        elif key == "id":
+            instance.id_ = value
+        elif key == "loginName":
+            instance.login_name = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1800,33 +1890,37 @@ def _decode_SharePointIdentitySet(
     data: Mapping[str, Any], cls: type[SharePointIdentitySet] = SharePointIdentitySet
 ) -> SharePointIdentitySet:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    value = data.get("application", UNSET)
-    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("device", UNSET)
-    instance.device = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("user", UNSET)
-    instance.user = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("group", UNSET)
-    instance.group = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("siteUser", UNSET)
-    instance.site_user = (
-        value if value is None or value is UNSET else _decode_SharePointIdentity(value)
-    )
-    value = data.get("siteGroup", UNSET)
-    instance.site_group = (
-        value if value is None or value is UNSET else _decode_SharePointIdentity(value)
-    )
-    value = data.get("sharePointGroup", UNSET)
-    instance.share_point_group = (
-        value if value is None or value is UNSET else _decode_SharePointGroupIdentity(value)
-    )
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.device = UNSET
+    instance.user = UNSET
+    instance.group = UNSET
+    instance.site_user = UNSET
+    instance.site_group = UNSET
+    instance.share_point_group = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _decode_Identity(value)
+        elif key == "device":
+            instance.device = None if value is None else _decode_Identity(value)
+        elif key == "user":
+            instance.user = None if value is None else _decode_Identity(value)
+        elif key == "group":
+            instance.group = None if value is None else _decode_Identity(value)
+        elif key == "siteUser":
+            instance.site_user = None if value is None else _decode_SharePointIdentity(value)
+        elif key == "siteGroup":
+            instance.site_group = None if value is None else _decode_SharePointIdentity(value)
+        elif key == "sharePointGroup":
+            instance.share_point_group = (
+                None if value is None else _decode_SharePointGroupIdentity(value)
+            )
+        else:
+            extra[key] = value
     return instance
 
 
@@ -1917,18 +2011,32 @@ def _decode_SharepointIds(
     data: Mapping[str, Any], cls: type[SharepointIds] = SharepointIds
 ) -> SharepointIds:
     instance = object.__new__(cls)
-    instance.list_id = data.get("listId", UNSET)
-    instance.list_item_id = data.get("listItemId", UNSET)
-    instance.list_item_unique_id = data.get("listItemUniqueId", UNSET)
-    instance.site_id = data.get("siteId", UNSET)
-    instance.site_url = data.get("siteUrl", UNSET)
-    instance.tenant_id = data.get("tenantId", UNSET)
-    instance.web_id = data.get("webId", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.list_id = UNSET
+    instance.list_item_id = UNSET
+    instance.list_item_unique_id = UNSET
+    instance.site_id = UNSET
+    instance.site_url = UNSET
+    instance.tenant_id = UNSET
+    instance.web_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "listId":
+            instance.list_id = value
+        elif key == "listItemId":
+            instance.list_item_id = value
+        elif key == "listItemUniqueId":
+            instance.list_item_unique_id = value
+        elif key == "siteId":
+            instance.site_id = value
+        elif key == "siteUrl":
+            instance.site_url = value
+        elif key == "tenantId":
+            instance.tenant_id = value
+        elif key == "webId":
+            instance.web_id = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -2005,18 +2113,26 @@ def _decode_SharingInvitation(
     data: Mapping[str, Any], cls: type[SharingInvitation] = SharingInvitation
 ) -> SharingInvitation:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.email = data.get("email", UNSET)
-    value = data.get("invitedBy", UNSET)
-    instance.invited_by = value if value is None or value is UNSET else _decode_IdentitySet(value)
-    instance.redeemed_by = data.get("redeemedBy", UNSET)
-    instance.sign_in_required = data.get("signInRequired", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.email = UNSET
+    instance.invited_by = UNSET
+    instance.redeemed_by = UNSET
+    instance.sign_in_required = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "email":
+            instance.email = value
+        elif key == "invitedBy":
+            instance.invited_by = None if value is None else _decode_IdentitySet(value)
+        elif key == "redeemedBy":
+            instance.redeemed_by = value
+        elif key == "signInRequired":
+            instance.sign_in_required = value
+        else:
+            extra[key] = value
     return instance
 
 
@@ -2123,21 +2239,33 @@ def _decode_SharingLink(
     data: Mapping[str, Any], cls: type[SharingLink] = SharingLink
 ) -> SharingLink:
     instance = object.__new__(cls)
-    value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    value = data.get("application", UNSET)
-    instance.application = value if value is None or value is UNSET else _decode_Identity(value)
-    value = data.get("type", UNSET)
-    instance.type_ = value if value is UNSET else _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
-    value = data.get("scope", UNSET)
-    instance.scope = value if value is UNSET else _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
-    instance.web_html = data.get("webHtml", UNSET)
-    instance.web_url = data.get("webUrl", UNSET)
-    instance.prevents_download = data.get("preventsDownload", UNSET)
-    instance.configurator_url = data.get("configuratorUrl", UNSET)
-    instance.additional_properties = (
-        {}
-        if cls._wire_names.issuperset(data)
-        else {key: item for key, item in data.items() if key not in cls._wire_names}
-    )
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.type_ = UNSET
+    instance.scope = UNSET
+    instance.web_html = UNSET
+    instance.web_url = UNSET
+    instance.prevents_download = UNSET
+    instance.configurator_url = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if key == "@odata.type":
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _decode_Identity(value)
+        elif key == "type":
+            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+        elif key == "scope":
+            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+        elif key == "webHtml":
+            instance.web_html = value
+        elif key == "webUrl":
+            instance.web_url = value
+        elif key == "preventsDownload":
+            instance.prevents_download = value
+        elif key == "configuratorUrl":
+            instance.configurator_url = value
+        else:
+            extra[key] = value
     return instance

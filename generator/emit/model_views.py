@@ -39,6 +39,8 @@ class FieldView:
     decode_shape: str
     decode: str
     passthrough: str
+    # The statement of its `key == wire` branch when the decoder walks the data's keys.
+    key_statement: str
     encode: str
     required: bool
 
@@ -60,6 +62,13 @@ class ModelView:
     extra_allowed: bool
     # Whether the decoder reads some field into `value` (declared `Any` once, up front).
     uses_value: bool
+    # How the decoder reads optional fields: `keys` walks the data's keys once (an `if` chain
+    # per key, unknown properties collected on the way), `get` asks the data for each field.
+    decode_by: str
+    # `keys`: the optional fields (UNSET until the walk meets them) and the fields with a branch
+    # in the walk.
+    optional_fields: tuple[FieldView, ...]
+    key_fields: tuple[FieldView, ...]
     # `to_dict` starts from the unknown properties when the schema keeps them (most objects
     # carry none: the decoder tests `issuperset` first, cheaper than the comprehension).
     encode_start: str
@@ -188,6 +197,11 @@ def field_view(field: Field) -> FieldView:
         # One `data.get` instead of `in` then `[]`; absent and null pass through undecoded.
         shape, decode = "optional", field.type.decode("value")
         passthrough = "value is None or value is UNSET" if field.type.nullable else "value is UNSET"
+    if field.required:
+        # Read before the walk (a missing one raises KeyError, as `data[...]` always did).
+        key_statement = "pass"
+    else:
+        key_statement = f"instance.{field.python_name} = {field.type.decode_nullable('value')}"
     return FieldView(
         python_name=field.python_name,
         wire_literal=wire,
@@ -196,6 +210,7 @@ def field_view(field: Field) -> FieldView:
         decode_shape=shape,
         decode=decode,
         passthrough=passthrough,
+        key_statement=key_statement,
         encode=field.type.encode_nullable(f"self.{field.python_name}"),
         required=field.required,
     )
@@ -212,10 +227,26 @@ def _slots(model: Model) -> list[str]:
     return [*names, "additional_properties"] if model.extra_allowed else names
 
 
+# A model keeping unknown properties, with up to this many fields to branch on, is decoded by
+# walking the data's keys once (cost: the keys present times the branches tried; unknown
+# properties are collected on the way) rather than by asking for every field (cost: every
+# field, present or not, then a pass over the keys for unknown ones). Measured on the Graph
+# responses: the walk takes about half the time for a 4-field identity with an unknown property,
+# 0.75x for a 7-field identity set. Wider objects are asked field by field: with most fields
+# present the walk's branches add up, and ten branches plus the loop and its `else` is what
+# ruff's too-many-branches rule (PLR0912, 12) lets the emitted modules have.
+KEYED_DECODE_MAX_FIELDS = 10
+
+
 def model_view(model: Model) -> ModelView:
     """Model IR -> its view."""
     hidden = sorted(field.python_name for field in model.fields if field.secret)
     fields = tuple(field_view(field) for field in model.fields)
+    optional = tuple(field for field in fields if not field.required)
+    # A required field needs a (`pass`) branch only to keep it out of the unknown properties.
+    key_fields = tuple(field for field in fields if not field.required or model.extra_allowed)
+    keyed = model.extra_allowed and len(key_fields) <= KEYED_DECODE_MAX_FIELDS
+    decode_by = "keys" if keyed else "get"
     return ModelView(
         class_name=model.class_name,
         snake_name=model.snake_name,
@@ -229,6 +260,9 @@ def model_view(model: Model) -> ModelView:
         fields=fields,
         extra_allowed=model.extra_allowed,
         uses_value=any(field.decode_shape in ("required_value", "optional") for field in fields),
+        decode_by=decode_by,
+        optional_fields=optional,
+        key_fields=key_fields,
         encode_start="dict(self.additional_properties)" if model.extra_allowed else "{}",
     )
 
