@@ -15,7 +15,7 @@ from itertools import repeat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Final
 
 
 class ValidationError(ValueError):
@@ -96,7 +96,7 @@ def _render_path(path: tuple[str | int, ...]) -> str:
 
 
 # reprlib bounds nesting and length, so even a 10,000-level list prints safely and briefly.
-_REPR = reprlib.Repr()
+_REPR: Final = reprlib.Repr()
 _REPR.maxstring = 60
 _REPR.maxother = 60
 
@@ -124,10 +124,10 @@ def _keys_within(data: dict[Any, Any], known: frozenset[str]) -> bool:
 
 
 # Possessive quantifiers (`a++`) came with Python 3.11; before, fast paths are plain greedy ones.
-_POSSESSIVE = sys.version_info >= (3, 11)
+_POSSESSIVE: Final = sys.version_info >= (3, 11)
 
 
-_LONG_MONTHS = frozenset({"01", "03", "05", "07", "08", "10", "12"})
+_LONG_MONTHS: Final = frozenset({"01", "03", "05", "07", "08", "10", "12"})
 
 
 def _is_real_date(year: str, month: str, day: str) -> bool:
@@ -158,7 +158,7 @@ def _is_time_of_day(match: re.Match[str], hour_group: int) -> bool:
     return minutes % 1440 == 1439
 
 
-_DATE_TIME_FAST_PATTERN = re.compile(
+_DATE_TIME_FAST_PATTERN: Final = re.compile(
     "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt"
     "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
     "++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
@@ -167,7 +167,7 @@ _DATE_TIME_FAST_PATTERN = re.compile(
     "](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]"
     "+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
-_DATE_TIME_PATTERN = re.compile(
+_DATE_TIME_PATTERN: Final = re.compile(
     "([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt"
     "]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:[.]"
     "[0-9]+)?(?:[Zz]|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
@@ -187,7 +187,7 @@ def _is_date_time(text: str) -> bool:
     )
 
 
-_IPV4_PATTERN = re.compile(
+_IPV4_PATTERN: Final = re.compile(
     "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\\.("
     "?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}"
 )
@@ -211,11 +211,13 @@ def _is_ipv6(text: str) -> bool:
     return True
 
 
-_LDH_LABEL = re.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_IDNA_DISALLOWED = frozenset("\u0640\u07fa\u302e\u302f\u3031\u3032\u3033\u3034\u3035\u303b")
-_IDNA_PVALID = frozenset("\u00df\u03c2\u06fd\u06fe\u0f0b\u3007")
-_IDNA_CATEGORIES = frozenset({"Ll", "Lo", "Lm", "Mn", "Mc", "Nd"})
-_JOINING_SCRIPTS = frozenset({"ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "MANDAIC", "MANICHAEAN"})
+_LDH_LABEL: Final = re.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_IDNA_DISALLOWED: Final = frozenset("\u0640\u07fa\u302e\u302f\u3031\u3032\u3033\u3034\u3035\u303b")
+_IDNA_PVALID: Final = frozenset("\u00df\u03c2\u06fd\u06fe\u0f0b\u3007")
+_IDNA_CATEGORIES: Final = frozenset({"Ll", "Lo", "Lm", "Mn", "Mc", "Nd"})
+_JOINING_SCRIPTS: Final = frozenset(
+    {"ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "MANDAIC", "MANICHAEAN"}
+)
 
 
 def _script_of(character: str) -> str:
@@ -265,7 +267,7 @@ def _katakana_dot(label: str, index: int) -> bool:
 
 
 # RFC 5892 appendix A: CONTEXTJ / CONTEXTO code points and their rule.
-_IDNA_CONTEXT = {
+_IDNA_CONTEXT: Final = {
     "\u200c": _zero_width,
     "\u200d": _zero_width,
     "\u00b7": _middle_dot,
@@ -329,18 +331,18 @@ def _is_hostname(text: str) -> bool:
     return True
 
 
-_EMAIL_FAST_PATTERN = re.compile(
+_EMAIL_FAST_PATTERN: Final = re.compile(
     "[A-Za-z0-9_+-]++(?:[.][A-Za-z0-9_+-]++)*+@[A-Za-z0-9]+" "+(?:[.][A-Za-z0-9]++)++"
     if _POSSESSIVE
     else "[A-Za-z0-9_+-]+(?:[.][A-Za-z0-9_+-]+)*@[A-Za-z0-9]+(?:" "[.][A-Za-z0-9]+)+"
 )
-_EMAIL_PATTERN = re.compile(
+_EMAIL_PATTERN: Final = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
     "+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za"
     "-z0-9])?(?:[.][A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0"
     "-9])?)+"
 )
-_EMAIL_LOCAL_PATTERN = re.compile(
+_EMAIL_LOCAL_PATTERN: Final = re.compile(
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:[.][A-Za-z0-9!#$%&'*"
     '+/=?^_`{|}~-]+)*|"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"'
 )
@@ -368,7 +370,7 @@ def _is_email(text: str) -> bool:
     return "." in domain and _is_hostname(domain)
 
 
-_URI_FAST_PATTERN = re.compile(
+_URI_FAST_PATTERN: Final = re.compile(
     "[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()*+,"
     ";=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@/]"
     "*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:#[A"
@@ -437,7 +439,7 @@ def _is_uri(text: str) -> bool:
     )
 
 
-_DATE_TIME_LINES_PATTERN = re.compile(
+_DATE_TIME_LINES_PATTERN: Final = re.compile(
     "(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
     "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0"
     "-9]++)?+(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\n"
@@ -449,7 +451,7 @@ _DATE_TIME_LINES_PATTERN = re.compile(
 )
 
 
-_EMAIL_LINES_PATTERN = re.compile(
+_EMAIL_LINES_PATTERN: Final = re.compile(
     "(?:[A-Za-z0-9_+-]{1,21}+(?:[.][A-Za-z0-9_+-]{1,20}+(?:"
     "[.][A-Za-z0-9_+-]{1,20}+)?+)?+@[A-Za-z0-9]{1,62}+[.][A"
     "-Za-z0-9]{1,62}+(?:[.][A-Za-z0-9]{1,62}+(?:[.][A-Za-z0"
@@ -462,7 +464,7 @@ _EMAIL_LINES_PATTERN = re.compile(
 )
 
 
-_URI_LINES_PATTERN = re.compile(
+_URI_LINES_PATTERN: Final = re.compile(
     "(?:[A-Za-z][A-Za-z0-9+\\-.]*+://[A-Za-z0-9\\-._~!$&'()"
     "*+,;=]*+(?::[0-9]*+)?+(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:"
     "@/]*+)?+(?:\\?[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]*+)?+(?:"
@@ -501,7 +503,7 @@ def _all_hold(texts: list[str], lines: re.Pattern[str], check: Callable[[str], b
         start = stop + 1
 
 
-_CREATE_LINK_REQUEST_KNOWN_KEYS = frozenset(
+_CREATE_LINK_REQUEST_KNOWN_KEYS: Final = frozenset(
     {
         "expirationDateTime",
         "password",
@@ -512,14 +514,14 @@ _CREATE_LINK_REQUEST_KNOWN_KEYS = frozenset(
         "type",
     }
 )
-_CREATE_LINK_SCOPE_ENUM = frozenset({"anonymous", "organization", "users"})
-_DRIVE_RECIPIENT_KNOWN_KEYS = frozenset({"@odata.type", "alias", "email", "objectId"})
-_GRANT_REQUEST_KNOWN_KEYS = frozenset({"recipients", "roles"})
-_INNER_ERROR_DATE_PATTERN = re.compile(
+_CREATE_LINK_SCOPE_ENUM: Final = frozenset({"anonymous", "organization", "users"})
+_DRIVE_RECIPIENT_KNOWN_KEYS: Final = frozenset({"@odata.type", "alias", "email", "objectId"})
+_GRANT_REQUEST_KNOWN_KEYS: Final = frozenset({"recipients", "roles"})
+_INNER_ERROR_DATE_PATTERN: Final = re.compile(
     "^[0-9]{4}\\-[0-9]{2}\\-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9"
     "]{2}(\\.[0-9]+)?(Z|[\\+\\-][0-9]{2}:[0-9]{2})?\\Z"
 )
-_INVITE_REQUEST_KNOWN_KEYS = frozenset(
+_INVITE_REQUEST_KNOWN_KEYS: Final = frozenset(
     {
         "expirationDateTime",
         "message",
@@ -531,10 +533,12 @@ _INVITE_REQUEST_KNOWN_KEYS = frozenset(
         "sendInvitation",
     }
 )
-_PERMISSION_ROLE_ENUM = frozenset({"owner", "read", "write"})
-_PERMISSION_UPDATE_KNOWN_KEYS = frozenset({"expirationDateTime", "roles"})
-_SHARING_LINK_SCOPE_ENUM = frozenset({"anonymous", "existingAccess", "organization", "users"})
-_SHARING_LINK_TYPE_ENUM = frozenset(
+_PERMISSION_ROLE_ENUM: Final = frozenset({"owner", "read", "write"})
+_PERMISSION_UPDATE_KNOWN_KEYS: Final = frozenset({"expirationDateTime", "roles"})
+_SHARING_LINK_SCOPE_ENUM: Final = frozenset(
+    {"anonymous", "existingAccess", "organization", "users"}
+)
+_SHARING_LINK_TYPE_ENUM: Final = frozenset(
     {
         "addressBar",
         "adminDefault",

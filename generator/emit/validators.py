@@ -242,6 +242,16 @@ def _reachable(functions: list[str], roots: list[str]) -> list[str]:
     return [block for name, block in by_name.items() if name in reached]
 
 
+# A module constant as the helpers and the compiler write it: `_UPPER_CASE = ...` at the start
+# of a line (a plain assignment, never rebound).
+_HELPER_CONSTANT = re.compile(r"^(_[A-Z][A-Z0-9_]*)(?:: Final)? = ", re.MULTILINE)
+
+
+def _final_constants(source: str) -> str:
+    """Helper source with each module constant annotated `Final` (see `_render`)."""
+    return _HELPER_CONSTANT.sub(r"\1: Final = ", source)
+
+
 def _render(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
 ) -> str:
@@ -257,8 +267,12 @@ def _render(
         [f"{entry.first} {entry.errors}" for entry in entry_views],
     )
     used = set(_IDENTIFIER.findall("\n".join(functions)))
+    # `Final`: free in pure Python (an annotation), and the compiled build (mypyc) binds a Final
+    # module constant in a C static instead of looking it up in the module dict on every use.
     constants = [
-        f"{name} = {source}" for source, name in compiler.constants.items() if name in used
+        f"{name}: Final = {source}"
+        for source, name in compiler.constants.items()
+        if name in used
     ]
     used |= set(_IDENTIFIER.findall("\n".join(constants)))
     # Helpers, constants and imports that only discarded code asked for are left out.
@@ -270,9 +284,11 @@ def _render(
     imports.add("collections.abc:Iterator")
     for name in helpers:
         imports.update(_ALL_HELPERS[name].imports)
-    blocks = [_ALL_HELPERS[name].source.strip("\n") for name in helpers]
+    blocks = [_final_constants(_ALL_HELPERS[name].source.strip("\n")) for name in helpers]
     if constants:
         blocks.append("\n".join(constants))
+    if any(_HELPER_CONSTANT.search(block) for block in blocks):
+        imports.add("typing:Final")
     blocks += functions
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     view = ValidatorModuleView(
