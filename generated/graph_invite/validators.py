@@ -11,7 +11,6 @@ import reprlib
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
-from itertools import repeat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -622,7 +621,12 @@ def _first_error_create_link_request(
                 return error
         if len(value_6) > 1:
             queues_1: tuple[list[str], ...] = ([], [])
-            if not all(map(_is_valid_drive_recipient, value_6[1:], repeat(queues_1))) or (
+            valid_1 = True
+            for item_3 in value_6[1:]:
+                if not _is_valid_drive_recipient(item_3, queues_1):
+                    valid_1 = False
+                    break
+            if not valid_1 or (
                 queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)
             ):
                 for index_1, item_2 in enumerate(value_6[1:], 1):
@@ -1087,7 +1091,12 @@ def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> Valida
             return error
     if len(value_1) > 1:
         queues_1: tuple[list[str], ...] = ([], [])
-        if not all(map(_is_valid_drive_recipient, value_1[1:], repeat(queues_1))) or (
+        valid_1 = True
+        for item_3 in value_1[1:]:
+            if not _is_valid_drive_recipient(item_3, queues_1):
+                valid_1 = False
+                break
+        if not valid_1 or (
             queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)
         ):
             for index_1, item_2 in enumerate(value_1[1:], 1):
@@ -1106,15 +1115,21 @@ def _first_error_grant_request(data: Any, path: tuple[str | int, ...]) -> Valida
                 value_2,
             )
         if len(value_2) > 0:
-            item_3 = value_2[0]
-            if (error := _first_error_permission_role(item_3, path + ("roles", 0))) is not None:
+            item_4 = value_2[0]
+            if (error := _first_error_permission_role(item_4, path + ("roles", 0))) is not None:
                 return error
-        if len(value_2) > 1 and not all(map(_is_valid_permission_role, value_2[1:])):
-            for index_2, item_4 in enumerate(value_2[1:], 1):
-                if (
-                    error := _first_error_permission_role(item_4, path + ("roles", index_2))
-                ) is not None:
-                    return error
+        if len(value_2) > 1:
+            valid_2 = True
+            for item_6 in value_2[1:]:
+                if not _is_valid_permission_role(item_6):
+                    valid_2 = False
+                    break
+            if not valid_2:
+                for index_2, item_5 in enumerate(value_2[1:], 1):
+                    if (
+                        error := _first_error_permission_role(item_5, path + ("roles", index_2))
+                    ) is not None:
+                        return error
     if not keys_known_1:
         for key_1 in data:
             if key_1 not in _GRANT_REQUEST_KNOWN_KEYS:
@@ -1721,7 +1736,12 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
             return error
     if len(value_1) > 1:
         queues_1: tuple[list[str], ...] = ([], [])
-        if not all(map(_is_valid_drive_recipient, value_1[1:], repeat(queues_1))) or (
+        valid_1 = True
+        for item_3 in value_1[1:]:
+            if not _is_valid_drive_recipient(item_3, queues_1):
+                valid_1 = False
+                break
+        if not valid_1 or (
             queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)
         ):
             for index_1, item_2 in enumerate(value_1[1:], 1):
@@ -1779,15 +1799,21 @@ def _first_error_invite_request(data: Any, path: tuple[str | int, ...]) -> Valid
                 value_5,
             )
         if len(value_5) > 0:
-            item_3 = value_5[0]
-            if (error := _first_error_permission_role(item_3, path + ("roles", 0))) is not None:
+            item_4 = value_5[0]
+            if (error := _first_error_permission_role(item_4, path + ("roles", 0))) is not None:
                 return error
-        if len(value_5) > 1 and not all(map(_is_valid_permission_role, value_5[1:])):
-            for index_2, item_4 in enumerate(value_5[1:], 1):
-                if (
-                    error := _first_error_permission_role(item_4, path + ("roles", index_2))
-                ) is not None:
-                    return error
+        if len(value_5) > 1:
+            valid_2 = True
+            for item_6 in value_5[1:]:
+                if not _is_valid_permission_role(item_6):
+                    valid_2 = False
+                    break
+            if not valid_2:
+                for index_2, item_5 in enumerate(value_5[1:], 1):
+                    if (
+                        error := _first_error_permission_role(item_5, path + ("roles", index_2))
+                    ) is not None:
+                        return error
     if "expirationDateTime" in data:
         value_6 = data["expirationDateTime"]
         if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
@@ -2030,8 +2056,13 @@ def _first_error_invite_response(data: Any, path: tuple[str | int, ...]) -> Vali
             return error
     if len(value_4) > 1:
         queues_1: tuple[list[str], ...] = ([], [], [])
+        valid_1 = True
+        for item_3 in value_4[1:]:
+            if not _is_valid_permission(item_3, queues_1):
+                valid_1 = False
+                break
         if (
-            not all(map(_is_valid_permission, value_4[1:], repeat(queues_1)))
+            not valid_1
             or (queues_1[0] and not _all_hold(queues_1[0], _DATE_TIME_LINES_PATTERN, _is_date_time))
             or (queues_1[2] and not _all_hold(queues_1[2], _URI_LINES_PATTERN, _is_uri))
         ):
@@ -2386,12 +2417,18 @@ def _first_error_main_error(data: Any, path: tuple[str | int, ...]) -> Validatio
             item_1 = value_4[0]
             if (error := _first_error_error_details(item_1, path + ("details", 0))) is not None:
                 return error
-        if len(value_4) > 1 and not all(map(_is_valid_error_details, value_4[1:])):
-            for index_1, item_2 in enumerate(value_4[1:], 1):
-                if (
-                    error := _first_error_error_details(item_2, path + ("details", index_1))
-                ) is not None:
-                    return error
+        if len(value_4) > 1:
+            valid_1 = True
+            for item_3 in value_4[1:]:
+                if not _is_valid_error_details(item_3):
+                    valid_1 = False
+                    break
+            if not valid_1:
+                for index_1, item_2 in enumerate(value_4[1:], 1):
+                    if (
+                        error := _first_error_error_details(item_2, path + ("details", index_1))
+                    ) is not None:
+                        return error
     if "innerError" in data:
         value_5 = data["innerError"]
         if not (value_5 is None or _is_valid_inner_error(value_5)):
@@ -2586,14 +2623,20 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
                     error := _first_error_identity_set(item_2, path + ("grantedToIdentities", 0))
                 ) is not None:
                     return error
-            if len(value_5) > 1 and not all(map(_is_valid_identity_set, value_5[1:])):
-                for index_2, item_3 in enumerate(value_5[1:], 1):
-                    if (
-                        error := _first_error_identity_set(
-                            item_3, path + ("grantedToIdentities", index_2)
-                        )
-                    ) is not None:
-                        return error
+            if len(value_5) > 1:
+                valid_1 = True
+                for item_4 in value_5[1:]:
+                    if not _is_valid_identity_set(item_4):
+                        valid_1 = False
+                        break
+                if not valid_1:
+                    for index_2, item_3 in enumerate(value_5[1:], 1):
+                        if (
+                            error := _first_error_identity_set(
+                                item_3, path + ("grantedToIdentities", index_2)
+                            )
+                        ) is not None:
+                            return error
     if "grantedToV2" in data:
         value_6 = data["grantedToV2"]
         if not (value_6 is None or _is_valid_share_point_identity_set(value_6)):
@@ -2616,21 +2659,27 @@ def _first_error_permission(data: Any, path: tuple[str | int, ...]) -> Validatio
             )
         if type(value_7) is list:
             if len(value_7) > 0:
-                item_4 = value_7[0]
+                item_5 = value_7[0]
                 if (
                     error := _first_error_share_point_identity_set(
-                        item_4, path + ("grantedToIdentitiesV2", 0)
+                        item_5, path + ("grantedToIdentitiesV2", 0)
                     )
                 ) is not None:
                     return error
-            if len(value_7) > 1 and not all(map(_is_valid_share_point_identity_set, value_7[1:])):
-                for index_3, item_5 in enumerate(value_7[1:], 1):
-                    if (
-                        error := _first_error_share_point_identity_set(
-                            item_5, path + ("grantedToIdentitiesV2", index_3)
-                        )
-                    ) is not None:
-                        return error
+            if len(value_7) > 1:
+                valid_2 = True
+                for item_7 in value_7[1:]:
+                    if not _is_valid_share_point_identity_set(item_7):
+                        valid_2 = False
+                        break
+                if not valid_2:
+                    for index_3, item_6 in enumerate(value_7[1:], 1):
+                        if (
+                            error := _first_error_share_point_identity_set(
+                                item_6, path + ("grantedToIdentitiesV2", index_3)
+                            )
+                        ) is not None:
+                            return error
     if "invitation" in data:
         value_8 = data["invitation"]
         if not (value_8 is None or _is_valid_sharing_invitation(value_8)):
@@ -3002,8 +3051,13 @@ def _first_error_permission_collection(
             return error
     if len(value_3) > 1:
         queues_1: tuple[list[str], ...] = ([], [], [])
+        valid_1 = True
+        for item_3 in value_3[1:]:
+            if not _is_valid_permission(item_3, queues_1):
+                valid_1 = False
+                break
         if (
-            not all(map(_is_valid_permission, value_3[1:], repeat(queues_1)))
+            not valid_1
             or (queues_1[0] and not _all_hold(queues_1[0], _DATE_TIME_LINES_PATTERN, _is_date_time))
             or (queues_1[2] and not _all_hold(queues_1[2], _URI_LINES_PATTERN, _is_uri))
         ):
@@ -3150,12 +3204,18 @@ def _first_error_permission_update(
             item_1 = value_1[0]
             if (error := _first_error_permission_role(item_1, path + ("roles", 0))) is not None:
                 return error
-        if len(value_1) > 1 and not all(map(_is_valid_permission_role, value_1[1:])):
-            for index_1, item_2 in enumerate(value_1[1:], 1):
-                if (
-                    error := _first_error_permission_role(item_2, path + ("roles", index_1))
-                ) is not None:
-                    return error
+        if len(value_1) > 1:
+            valid_1 = True
+            for item_3 in value_1[1:]:
+                if not _is_valid_permission_role(item_3):
+                    valid_1 = False
+                    break
+            if not valid_1:
+                for index_1, item_2 in enumerate(value_1[1:], 1):
+                    if (
+                        error := _first_error_permission_role(item_2, path + ("roles", index_1))
+                    ) is not None:
+                        return error
     if "expirationDateTime" in data:
         value_2 = data["expirationDateTime"]
         if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
@@ -4257,8 +4317,11 @@ def _errors_sharing_link_type(data: Any, path: tuple[str | int, ...]) -> Iterato
 
 def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/driveRecipient."""
-    if not (type(data) is dict and _keys_within(data, _DRIVE_RECIPIENT_KNOWN_KEYS)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str or key_1 not in _DRIVE_RECIPIENT_KNOWN_KEYS:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -4303,8 +4366,11 @@ def _is_valid_permission_role(data: Any) -> bool:
 
 def _is_valid_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/identity."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -4326,8 +4392,11 @@ def _is_valid_identity(data: Any) -> bool:
 
 def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientInnerError."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "code" in data:
         value_1 = data["code"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -4337,8 +4406,11 @@ def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
 
 def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/permission."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -4360,8 +4432,11 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
     if "grantedTo" in data:
         value_4 = data["grantedTo"]
         if value_4 is not None:
-            if not (type(value_4) is dict and _has_str_keys(value_4)):
+            if type(value_4) is not dict:
                 return False
+            for key_2 in value_4:
+                if type(key_2) is not str:
+                    return False
             if "@odata.type" in value_4:
                 value_5 = value_4["@odata.type"]
                 if not (type(value_5) is str or issubclass(type(value_5), str)):
@@ -4369,8 +4444,11 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
             if "application" in value_4:
                 value_6 = value_4["application"]
                 if value_6 is not None:
-                    if not (type(value_6) is dict and _has_str_keys(value_6)):
+                    if type(value_6) is not dict:
                         return False
+                    for key_3 in value_6:
+                        if type(key_3) is not str:
+                            return False
                     if "@odata.type" in value_6:
                         value_7 = value_6["@odata.type"]
                         if not (type(value_7) is str or issubclass(type(value_7), str)):
@@ -4399,8 +4477,11 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
             if "device" in value_4:
                 value_11 = value_4["device"]
                 if value_11 is not None:
-                    if not (type(value_11) is dict and _has_str_keys(value_11)):
+                    if type(value_11) is not dict:
                         return False
+                    for key_4 in value_11:
+                        if type(key_4) is not str:
+                            return False
                     if "@odata.type" in value_11:
                         value_12 = value_11["@odata.type"]
                         if not (type(value_12) is str or issubclass(type(value_12), str)):
@@ -4429,8 +4510,11 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
             if "user" in value_4:
                 value_16 = value_4["user"]
                 if value_16 is not None:
-                    if not (type(value_16) is dict and _has_str_keys(value_16)):
+                    if type(value_16) is not dict:
                         return False
+                    for key_5 in value_16:
+                        if type(key_5) is not str:
+                            return False
                     if "@odata.type" in value_16:
                         value_17 = value_16["@odata.type"]
                         if not (type(value_17) is str or issubclass(type(value_17), str)):
@@ -4461,657 +4545,1077 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
         if not (type(value_21) is list or value_21 is None):
             return False
         if type(value_21) is list:
-            if not all(map(_is_valid_identity_set, value_21)):
-                return False
-    if "grantedToV2" in data:
-        value_22 = data["grantedToV2"]
-        if value_22 is not None:
-            if not (type(value_22) is dict and _has_str_keys(value_22)):
-                return False
-            if "@odata.type" in value_22:
-                value_23 = value_22["@odata.type"]
-                if not (type(value_23) is str or issubclass(type(value_23), str)):
+            for item_2 in value_21:
+                if type(item_2) is not dict:
                     return False
-            if "application" in value_22:
-                value_24 = value_22["application"]
-                if value_24 is not None:
-                    if not (type(value_24) is dict and _has_str_keys(value_24)):
+                for key_6 in item_2:
+                    if type(key_6) is not str:
                         return False
-                    if "@odata.type" in value_24:
-                        value_25 = value_24["@odata.type"]
-                        if not (type(value_25) is str or issubclass(type(value_25), str)):
-                            return False
-                    if "displayName" in value_24:
-                        value_26 = value_24["displayName"]
-                        if not (
-                            (type(value_26) is str or issubclass(type(value_26), str))
-                            or value_26 is None
-                        ):
-                            return False
-                    if "id" in value_24:
-                        value_27 = value_24["id"]
-                        if not (
-                            (type(value_27) is str or issubclass(type(value_27), str))
-                            or value_27 is None
-                        ):
-                            return False
-                    if "tenantId" in value_24:
-                        value_28 = value_24["tenantId"]
-                        if not (
-                            (type(value_28) is str or issubclass(type(value_28), str))
-                            or value_28 is None
-                        ):
-                            return False
-            if "device" in value_22:
-                value_29 = value_22["device"]
-                if value_29 is not None:
-                    if not (type(value_29) is dict and _has_str_keys(value_29)):
+                if "@odata.type" in item_2:
+                    value_22 = item_2["@odata.type"]
+                    if not (type(value_22) is str or issubclass(type(value_22), str)):
                         return False
-                    if "@odata.type" in value_29:
-                        value_30 = value_29["@odata.type"]
-                        if not (type(value_30) is str or issubclass(type(value_30), str)):
+                if "application" in item_2:
+                    value_23 = item_2["application"]
+                    if value_23 is not None:
+                        if type(value_23) is not dict:
                             return False
-                    if "displayName" in value_29:
-                        value_31 = value_29["displayName"]
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or value_31 is None
-                        ):
+                        for key_7 in value_23:
+                            if type(key_7) is not str:
+                                return False
+                        if "@odata.type" in value_23:
+                            value_24 = value_23["@odata.type"]
+                            if not (type(value_24) is str or issubclass(type(value_24), str)):
+                                return False
+                        if "displayName" in value_23:
+                            value_25 = value_23["displayName"]
+                            if not (
+                                (type(value_25) is str or issubclass(type(value_25), str))
+                                or value_25 is None
+                            ):
+                                return False
+                        if "id" in value_23:
+                            value_26 = value_23["id"]
+                            if not (
+                                (type(value_26) is str or issubclass(type(value_26), str))
+                                or value_26 is None
+                            ):
+                                return False
+                        if "tenantId" in value_23:
+                            value_27 = value_23["tenantId"]
+                            if not (
+                                (type(value_27) is str or issubclass(type(value_27), str))
+                                or value_27 is None
+                            ):
+                                return False
+                if "device" in item_2:
+                    value_28 = item_2["device"]
+                    if value_28 is not None:
+                        if type(value_28) is not dict:
                             return False
-                    if "id" in value_29:
-                        value_32 = value_29["id"]
-                        if not (
-                            (type(value_32) is str or issubclass(type(value_32), str))
-                            or value_32 is None
-                        ):
+                        for key_8 in value_28:
+                            if type(key_8) is not str:
+                                return False
+                        if "@odata.type" in value_28:
+                            value_29 = value_28["@odata.type"]
+                            if not (type(value_29) is str or issubclass(type(value_29), str)):
+                                return False
+                        if "displayName" in value_28:
+                            value_30 = value_28["displayName"]
+                            if not (
+                                (type(value_30) is str or issubclass(type(value_30), str))
+                                or value_30 is None
+                            ):
+                                return False
+                        if "id" in value_28:
+                            value_31 = value_28["id"]
+                            if not (
+                                (type(value_31) is str or issubclass(type(value_31), str))
+                                or value_31 is None
+                            ):
+                                return False
+                        if "tenantId" in value_28:
+                            value_32 = value_28["tenantId"]
+                            if not (
+                                (type(value_32) is str or issubclass(type(value_32), str))
+                                or value_32 is None
+                            ):
+                                return False
+                if "user" in item_2:
+                    value_33 = item_2["user"]
+                    if value_33 is not None:
+                        if type(value_33) is not dict:
                             return False
-                    if "tenantId" in value_29:
-                        value_33 = value_29["tenantId"]
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-            if "user" in value_22:
-                value_34 = value_22["user"]
-                if value_34 is not None:
-                    if not (type(value_34) is dict and _has_str_keys(value_34)):
+                        for key_9 in value_33:
+                            if type(key_9) is not str:
+                                return False
+                        if "@odata.type" in value_33:
+                            value_34 = value_33["@odata.type"]
+                            if not (type(value_34) is str or issubclass(type(value_34), str)):
+                                return False
+                        if "displayName" in value_33:
+                            value_35 = value_33["displayName"]
+                            if not (
+                                (type(value_35) is str or issubclass(type(value_35), str))
+                                or value_35 is None
+                            ):
+                                return False
+                        if "id" in value_33:
+                            value_36 = value_33["id"]
+                            if not (
+                                (type(value_36) is str or issubclass(type(value_36), str))
+                                or value_36 is None
+                            ):
+                                return False
+                        if "tenantId" in value_33:
+                            value_37 = value_33["tenantId"]
+                            if not (
+                                (type(value_37) is str or issubclass(type(value_37), str))
+                                or value_37 is None
+                            ):
+                                return False
+    if "grantedToV2" in data:
+        value_38 = data["grantedToV2"]
+        if value_38 is not None:
+            if type(value_38) is not dict:
+                return False
+            for key_10 in value_38:
+                if type(key_10) is not str:
+                    return False
+            if "@odata.type" in value_38:
+                value_39 = value_38["@odata.type"]
+                if not (type(value_39) is str or issubclass(type(value_39), str)):
+                    return False
+            if "application" in value_38:
+                value_40 = value_38["application"]
+                if value_40 is not None:
+                    if type(value_40) is not dict:
                         return False
-                    if "@odata.type" in value_34:
-                        value_35 = value_34["@odata.type"]
-                        if not (type(value_35) is str or issubclass(type(value_35), str)):
+                    for key_11 in value_40:
+                        if type(key_11) is not str:
                             return False
-                    if "displayName" in value_34:
-                        value_36 = value_34["displayName"]
-                        if not (
-                            (type(value_36) is str or issubclass(type(value_36), str))
-                            or value_36 is None
-                        ):
+                    if "@odata.type" in value_40:
+                        value_41 = value_40["@odata.type"]
+                        if not (type(value_41) is str or issubclass(type(value_41), str)):
                             return False
-                    if "id" in value_34:
-                        value_37 = value_34["id"]
-                        if not (
-                            (type(value_37) is str or issubclass(type(value_37), str))
-                            or value_37 is None
-                        ):
-                            return False
-                    if "tenantId" in value_34:
-                        value_38 = value_34["tenantId"]
-                        if not (
-                            (type(value_38) is str or issubclass(type(value_38), str))
-                            or value_38 is None
-                        ):
-                            return False
-            if "group" in value_22:
-                value_39 = value_22["group"]
-                if value_39 is not None:
-                    if not (type(value_39) is dict and _has_str_keys(value_39)):
-                        return False
-                    if "@odata.type" in value_39:
-                        value_40 = value_39["@odata.type"]
-                        if not (type(value_40) is str or issubclass(type(value_40), str)):
-                            return False
-                    if "displayName" in value_39:
-                        value_41 = value_39["displayName"]
-                        if not (
-                            (type(value_41) is str or issubclass(type(value_41), str))
-                            or value_41 is None
-                        ):
-                            return False
-                    if "id" in value_39:
-                        value_42 = value_39["id"]
+                    if "displayName" in value_40:
+                        value_42 = value_40["displayName"]
                         if not (
                             (type(value_42) is str or issubclass(type(value_42), str))
                             or value_42 is None
                         ):
                             return False
-                    if "tenantId" in value_39:
-                        value_43 = value_39["tenantId"]
+                    if "id" in value_40:
+                        value_43 = value_40["id"]
                         if not (
                             (type(value_43) is str or issubclass(type(value_43), str))
                             or value_43 is None
                         ):
                             return False
-            if "siteUser" in value_22:
-                value_44 = value_22["siteUser"]
-                if value_44 is not None:
-                    if not (type(value_44) is dict and _has_str_keys(value_44)):
-                        return False
-                    if "@odata.type" in value_44:
-                        value_45 = value_44["@odata.type"]
-                        if not (type(value_45) is str or issubclass(type(value_45), str)):
-                            return False
-                    if "displayName" in value_44:
-                        value_46 = value_44["displayName"]
+                    if "tenantId" in value_40:
+                        value_44 = value_40["tenantId"]
                         if not (
-                            (type(value_46) is str or issubclass(type(value_46), str))
-                            or value_46 is None
+                            (type(value_44) is str or issubclass(type(value_44), str))
+                            or value_44 is None
                         ):
                             return False
-                    if "id" in value_44:
-                        value_47 = value_44["id"]
+            if "device" in value_38:
+                value_45 = value_38["device"]
+                if value_45 is not None:
+                    if type(value_45) is not dict:
+                        return False
+                    for key_12 in value_45:
+                        if type(key_12) is not str:
+                            return False
+                    if "@odata.type" in value_45:
+                        value_46 = value_45["@odata.type"]
+                        if not (type(value_46) is str or issubclass(type(value_46), str)):
+                            return False
+                    if "displayName" in value_45:
+                        value_47 = value_45["displayName"]
                         if not (
                             (type(value_47) is str or issubclass(type(value_47), str))
                             or value_47 is None
                         ):
                             return False
-                    if "loginName" in value_44:
-                        value_48 = value_44["loginName"]
+                    if "id" in value_45:
+                        value_48 = value_45["id"]
                         if not (
                             (type(value_48) is str or issubclass(type(value_48), str))
                             or value_48 is None
                         ):
                             return False
-            if "siteGroup" in value_22:
-                value_49 = value_22["siteGroup"]
-                if value_49 is not None:
-                    if not (type(value_49) is dict and _has_str_keys(value_49)):
-                        return False
-                    if "@odata.type" in value_49:
-                        value_50 = value_49["@odata.type"]
-                        if not (type(value_50) is str or issubclass(type(value_50), str)):
-                            return False
-                    if "displayName" in value_49:
-                        value_51 = value_49["displayName"]
+                    if "tenantId" in value_45:
+                        value_49 = value_45["tenantId"]
                         if not (
-                            (type(value_51) is str or issubclass(type(value_51), str))
-                            or value_51 is None
+                            (type(value_49) is str or issubclass(type(value_49), str))
+                            or value_49 is None
                         ):
                             return False
-                    if "id" in value_49:
-                        value_52 = value_49["id"]
+            if "user" in value_38:
+                value_50 = value_38["user"]
+                if value_50 is not None:
+                    if type(value_50) is not dict:
+                        return False
+                    for key_13 in value_50:
+                        if type(key_13) is not str:
+                            return False
+                    if "@odata.type" in value_50:
+                        value_51 = value_50["@odata.type"]
+                        if not (type(value_51) is str or issubclass(type(value_51), str)):
+                            return False
+                    if "displayName" in value_50:
+                        value_52 = value_50["displayName"]
                         if not (
                             (type(value_52) is str or issubclass(type(value_52), str))
                             or value_52 is None
                         ):
                             return False
-                    if "loginName" in value_49:
-                        value_53 = value_49["loginName"]
+                    if "id" in value_50:
+                        value_53 = value_50["id"]
                         if not (
                             (type(value_53) is str or issubclass(type(value_53), str))
                             or value_53 is None
                         ):
                             return False
-            if "sharePointGroup" in value_22:
-                value_54 = value_22["sharePointGroup"]
-                if value_54 is not None:
-                    if not (type(value_54) is dict and _has_str_keys(value_54)):
-                        return False
-                    if "@odata.type" in value_54:
-                        value_55 = value_54["@odata.type"]
-                        if not (type(value_55) is str or issubclass(type(value_55), str)):
-                            return False
-                    if "displayName" in value_54:
-                        value_56 = value_54["displayName"]
+                    if "tenantId" in value_50:
+                        value_54 = value_50["tenantId"]
                         if not (
-                            (type(value_56) is str or issubclass(type(value_56), str))
-                            or value_56 is None
+                            (type(value_54) is str or issubclass(type(value_54), str))
+                            or value_54 is None
                         ):
                             return False
-                    if "id" in value_54:
-                        value_57 = value_54["id"]
+            if "group" in value_38:
+                value_55 = value_38["group"]
+                if value_55 is not None:
+                    if type(value_55) is not dict:
+                        return False
+                    for key_14 in value_55:
+                        if type(key_14) is not str:
+                            return False
+                    if "@odata.type" in value_55:
+                        value_56 = value_55["@odata.type"]
+                        if not (type(value_56) is str or issubclass(type(value_56), str)):
+                            return False
+                    if "displayName" in value_55:
+                        value_57 = value_55["displayName"]
                         if not (
                             (type(value_57) is str or issubclass(type(value_57), str))
                             or value_57 is None
                         ):
                             return False
-                    if "principalId" in value_54:
-                        value_58 = value_54["principalId"]
+                    if "id" in value_55:
+                        value_58 = value_55["id"]
                         if not (
                             (type(value_58) is str or issubclass(type(value_58), str))
                             or value_58 is None
                         ):
                             return False
-                    if "title" in value_54:
-                        value_59 = value_54["title"]
+                    if "tenantId" in value_55:
+                        value_59 = value_55["tenantId"]
                         if not (
                             (type(value_59) is str or issubclass(type(value_59), str))
                             or value_59 is None
                         ):
                             return False
-    if "grantedToIdentitiesV2" in data:
-        value_60 = data["grantedToIdentitiesV2"]
-        if not (type(value_60) is list or value_60 is None):
-            return False
-        if type(value_60) is list:
-            if not all(map(_is_valid_share_point_identity_set, value_60)):
-                return False
-    if "invitation" in data:
-        value_61 = data["invitation"]
-        if value_61 is not None:
-            if not (type(value_61) is dict and _has_str_keys(value_61)):
-                return False
-            if "@odata.type" in value_61:
-                value_62 = value_61["@odata.type"]
-                if not (type(value_62) is str or issubclass(type(value_62), str)):
-                    return False
-            if "email" in value_61:
-                value_63 = value_61["email"]
-                if not (
-                    (type(value_63) is str or issubclass(type(value_63), str)) or value_63 is None
-                ):
-                    return False
-            if "invitedBy" in value_61:
-                value_64 = value_61["invitedBy"]
-                if value_64 is not None:
-                    if not (type(value_64) is dict and _has_str_keys(value_64)):
+            if "siteUser" in value_38:
+                value_60 = value_38["siteUser"]
+                if value_60 is not None:
+                    if type(value_60) is not dict:
                         return False
-                    if "@odata.type" in value_64:
-                        value_65 = value_64["@odata.type"]
-                        if not (type(value_65) is str or issubclass(type(value_65), str)):
+                    for key_15 in value_60:
+                        if type(key_15) is not str:
                             return False
-                    if "application" in value_64:
-                        value_66 = value_64["application"]
-                        if value_66 is not None:
-                            if not (type(value_66) is dict and _has_str_keys(value_66)):
+                    if "@odata.type" in value_60:
+                        value_61 = value_60["@odata.type"]
+                        if not (type(value_61) is str or issubclass(type(value_61), str)):
+                            return False
+                    if "displayName" in value_60:
+                        value_62 = value_60["displayName"]
+                        if not (
+                            (type(value_62) is str or issubclass(type(value_62), str))
+                            or value_62 is None
+                        ):
+                            return False
+                    if "id" in value_60:
+                        value_63 = value_60["id"]
+                        if not (
+                            (type(value_63) is str or issubclass(type(value_63), str))
+                            or value_63 is None
+                        ):
+                            return False
+                    if "loginName" in value_60:
+                        value_64 = value_60["loginName"]
+                        if not (
+                            (type(value_64) is str or issubclass(type(value_64), str))
+                            or value_64 is None
+                        ):
+                            return False
+            if "siteGroup" in value_38:
+                value_65 = value_38["siteGroup"]
+                if value_65 is not None:
+                    if type(value_65) is not dict:
+                        return False
+                    for key_16 in value_65:
+                        if type(key_16) is not str:
+                            return False
+                    if "@odata.type" in value_65:
+                        value_66 = value_65["@odata.type"]
+                        if not (type(value_66) is str or issubclass(type(value_66), str)):
+                            return False
+                    if "displayName" in value_65:
+                        value_67 = value_65["displayName"]
+                        if not (
+                            (type(value_67) is str or issubclass(type(value_67), str))
+                            or value_67 is None
+                        ):
+                            return False
+                    if "id" in value_65:
+                        value_68 = value_65["id"]
+                        if not (
+                            (type(value_68) is str or issubclass(type(value_68), str))
+                            or value_68 is None
+                        ):
+                            return False
+                    if "loginName" in value_65:
+                        value_69 = value_65["loginName"]
+                        if not (
+                            (type(value_69) is str or issubclass(type(value_69), str))
+                            or value_69 is None
+                        ):
+                            return False
+            if "sharePointGroup" in value_38:
+                value_70 = value_38["sharePointGroup"]
+                if value_70 is not None:
+                    if type(value_70) is not dict:
+                        return False
+                    for key_17 in value_70:
+                        if type(key_17) is not str:
+                            return False
+                    if "@odata.type" in value_70:
+                        value_71 = value_70["@odata.type"]
+                        if not (type(value_71) is str or issubclass(type(value_71), str)):
+                            return False
+                    if "displayName" in value_70:
+                        value_72 = value_70["displayName"]
+                        if not (
+                            (type(value_72) is str or issubclass(type(value_72), str))
+                            or value_72 is None
+                        ):
+                            return False
+                    if "id" in value_70:
+                        value_73 = value_70["id"]
+                        if not (
+                            (type(value_73) is str or issubclass(type(value_73), str))
+                            or value_73 is None
+                        ):
+                            return False
+                    if "principalId" in value_70:
+                        value_74 = value_70["principalId"]
+                        if not (
+                            (type(value_74) is str or issubclass(type(value_74), str))
+                            or value_74 is None
+                        ):
+                            return False
+                    if "title" in value_70:
+                        value_75 = value_70["title"]
+                        if not (
+                            (type(value_75) is str or issubclass(type(value_75), str))
+                            or value_75 is None
+                        ):
+                            return False
+    if "grantedToIdentitiesV2" in data:
+        value_76 = data["grantedToIdentitiesV2"]
+        if not (type(value_76) is list or value_76 is None):
+            return False
+        if type(value_76) is list:
+            for item_3 in value_76:
+                if type(item_3) is not dict:
+                    return False
+                for key_18 in item_3:
+                    if type(key_18) is not str:
+                        return False
+                if "@odata.type" in item_3:
+                    value_77 = item_3["@odata.type"]
+                    if not (type(value_77) is str or issubclass(type(value_77), str)):
+                        return False
+                if "application" in item_3:
+                    value_78 = item_3["application"]
+                    if value_78 is not None:
+                        if type(value_78) is not dict:
+                            return False
+                        for key_19 in value_78:
+                            if type(key_19) is not str:
                                 return False
-                            if "@odata.type" in value_66:
-                                value_67 = value_66["@odata.type"]
-                                if not (type(value_67) is str or issubclass(type(value_67), str)):
-                                    return False
-                            if "displayName" in value_66:
-                                value_68 = value_66["displayName"]
-                                if not (
-                                    (type(value_68) is str or issubclass(type(value_68), str))
-                                    or value_68 is None
-                                ):
-                                    return False
-                            if "id" in value_66:
-                                value_69 = value_66["id"]
-                                if not (
-                                    (type(value_69) is str or issubclass(type(value_69), str))
-                                    or value_69 is None
-                                ):
-                                    return False
-                            if "tenantId" in value_66:
-                                value_70 = value_66["tenantId"]
-                                if not (
-                                    (type(value_70) is str or issubclass(type(value_70), str))
-                                    or value_70 is None
-                                ):
-                                    return False
-                    if "device" in value_64:
-                        value_71 = value_64["device"]
-                        if value_71 is not None:
-                            if not (type(value_71) is dict and _has_str_keys(value_71)):
+                        if "@odata.type" in value_78:
+                            value_79 = value_78["@odata.type"]
+                            if not (type(value_79) is str or issubclass(type(value_79), str)):
                                 return False
-                            if "@odata.type" in value_71:
-                                value_72 = value_71["@odata.type"]
-                                if not (type(value_72) is str or issubclass(type(value_72), str)):
-                                    return False
-                            if "displayName" in value_71:
-                                value_73 = value_71["displayName"]
-                                if not (
-                                    (type(value_73) is str or issubclass(type(value_73), str))
-                                    or value_73 is None
-                                ):
-                                    return False
-                            if "id" in value_71:
-                                value_74 = value_71["id"]
-                                if not (
-                                    (type(value_74) is str or issubclass(type(value_74), str))
-                                    or value_74 is None
-                                ):
-                                    return False
-                            if "tenantId" in value_71:
-                                value_75 = value_71["tenantId"]
-                                if not (
-                                    (type(value_75) is str or issubclass(type(value_75), str))
-                                    or value_75 is None
-                                ):
-                                    return False
-                    if "user" in value_64:
-                        value_76 = value_64["user"]
-                        if value_76 is not None:
-                            if not (type(value_76) is dict and _has_str_keys(value_76)):
+                        if "displayName" in value_78:
+                            value_80 = value_78["displayName"]
+                            if not (
+                                (type(value_80) is str or issubclass(type(value_80), str))
+                                or value_80 is None
+                            ):
                                 return False
-                            if "@odata.type" in value_76:
-                                value_77 = value_76["@odata.type"]
-                                if not (type(value_77) is str or issubclass(type(value_77), str)):
-                                    return False
-                            if "displayName" in value_76:
-                                value_78 = value_76["displayName"]
-                                if not (
-                                    (type(value_78) is str or issubclass(type(value_78), str))
-                                    or value_78 is None
-                                ):
-                                    return False
-                            if "id" in value_76:
-                                value_79 = value_76["id"]
-                                if not (
-                                    (type(value_79) is str or issubclass(type(value_79), str))
-                                    or value_79 is None
-                                ):
-                                    return False
-                            if "tenantId" in value_76:
-                                value_80 = value_76["tenantId"]
-                                if not (
-                                    (type(value_80) is str or issubclass(type(value_80), str))
-                                    or value_80 is None
-                                ):
-                                    return False
-            if "redeemedBy" in value_61:
-                value_81 = value_61["redeemedBy"]
+                        if "id" in value_78:
+                            value_81 = value_78["id"]
+                            if not (
+                                (type(value_81) is str or issubclass(type(value_81), str))
+                                or value_81 is None
+                            ):
+                                return False
+                        if "tenantId" in value_78:
+                            value_82 = value_78["tenantId"]
+                            if not (
+                                (type(value_82) is str or issubclass(type(value_82), str))
+                                or value_82 is None
+                            ):
+                                return False
+                if "device" in item_3:
+                    value_83 = item_3["device"]
+                    if value_83 is not None:
+                        if type(value_83) is not dict:
+                            return False
+                        for key_20 in value_83:
+                            if type(key_20) is not str:
+                                return False
+                        if "@odata.type" in value_83:
+                            value_84 = value_83["@odata.type"]
+                            if not (type(value_84) is str or issubclass(type(value_84), str)):
+                                return False
+                        if "displayName" in value_83:
+                            value_85 = value_83["displayName"]
+                            if not (
+                                (type(value_85) is str or issubclass(type(value_85), str))
+                                or value_85 is None
+                            ):
+                                return False
+                        if "id" in value_83:
+                            value_86 = value_83["id"]
+                            if not (
+                                (type(value_86) is str or issubclass(type(value_86), str))
+                                or value_86 is None
+                            ):
+                                return False
+                        if "tenantId" in value_83:
+                            value_87 = value_83["tenantId"]
+                            if not (
+                                (type(value_87) is str or issubclass(type(value_87), str))
+                                or value_87 is None
+                            ):
+                                return False
+                if "user" in item_3:
+                    value_88 = item_3["user"]
+                    if value_88 is not None:
+                        if type(value_88) is not dict:
+                            return False
+                        for key_21 in value_88:
+                            if type(key_21) is not str:
+                                return False
+                        if "@odata.type" in value_88:
+                            value_89 = value_88["@odata.type"]
+                            if not (type(value_89) is str or issubclass(type(value_89), str)):
+                                return False
+                        if "displayName" in value_88:
+                            value_90 = value_88["displayName"]
+                            if not (
+                                (type(value_90) is str or issubclass(type(value_90), str))
+                                or value_90 is None
+                            ):
+                                return False
+                        if "id" in value_88:
+                            value_91 = value_88["id"]
+                            if not (
+                                (type(value_91) is str or issubclass(type(value_91), str))
+                                or value_91 is None
+                            ):
+                                return False
+                        if "tenantId" in value_88:
+                            value_92 = value_88["tenantId"]
+                            if not (
+                                (type(value_92) is str or issubclass(type(value_92), str))
+                                or value_92 is None
+                            ):
+                                return False
+                if "group" in item_3:
+                    value_93 = item_3["group"]
+                    if value_93 is not None:
+                        if type(value_93) is not dict:
+                            return False
+                        for key_22 in value_93:
+                            if type(key_22) is not str:
+                                return False
+                        if "@odata.type" in value_93:
+                            value_94 = value_93["@odata.type"]
+                            if not (type(value_94) is str or issubclass(type(value_94), str)):
+                                return False
+                        if "displayName" in value_93:
+                            value_95 = value_93["displayName"]
+                            if not (
+                                (type(value_95) is str or issubclass(type(value_95), str))
+                                or value_95 is None
+                            ):
+                                return False
+                        if "id" in value_93:
+                            value_96 = value_93["id"]
+                            if not (
+                                (type(value_96) is str or issubclass(type(value_96), str))
+                                or value_96 is None
+                            ):
+                                return False
+                        if "tenantId" in value_93:
+                            value_97 = value_93["tenantId"]
+                            if not (
+                                (type(value_97) is str or issubclass(type(value_97), str))
+                                or value_97 is None
+                            ):
+                                return False
+                if "siteUser" in item_3:
+                    value_98 = item_3["siteUser"]
+                    if value_98 is not None:
+                        if type(value_98) is not dict:
+                            return False
+                        for key_23 in value_98:
+                            if type(key_23) is not str:
+                                return False
+                        if "@odata.type" in value_98:
+                            value_99 = value_98["@odata.type"]
+                            if not (type(value_99) is str or issubclass(type(value_99), str)):
+                                return False
+                        if "displayName" in value_98:
+                            value_100 = value_98["displayName"]
+                            if not (
+                                (type(value_100) is str or issubclass(type(value_100), str))
+                                or value_100 is None
+                            ):
+                                return False
+                        if "id" in value_98:
+                            value_101 = value_98["id"]
+                            if not (
+                                (type(value_101) is str or issubclass(type(value_101), str))
+                                or value_101 is None
+                            ):
+                                return False
+                        if "loginName" in value_98:
+                            value_102 = value_98["loginName"]
+                            if not (
+                                (type(value_102) is str or issubclass(type(value_102), str))
+                                or value_102 is None
+                            ):
+                                return False
+                if "siteGroup" in item_3:
+                    value_103 = item_3["siteGroup"]
+                    if value_103 is not None:
+                        if type(value_103) is not dict:
+                            return False
+                        for key_24 in value_103:
+                            if type(key_24) is not str:
+                                return False
+                        if "@odata.type" in value_103:
+                            value_104 = value_103["@odata.type"]
+                            if not (type(value_104) is str or issubclass(type(value_104), str)):
+                                return False
+                        if "displayName" in value_103:
+                            value_105 = value_103["displayName"]
+                            if not (
+                                (type(value_105) is str or issubclass(type(value_105), str))
+                                or value_105 is None
+                            ):
+                                return False
+                        if "id" in value_103:
+                            value_106 = value_103["id"]
+                            if not (
+                                (type(value_106) is str or issubclass(type(value_106), str))
+                                or value_106 is None
+                            ):
+                                return False
+                        if "loginName" in value_103:
+                            value_107 = value_103["loginName"]
+                            if not (
+                                (type(value_107) is str or issubclass(type(value_107), str))
+                                or value_107 is None
+                            ):
+                                return False
+                if "sharePointGroup" in item_3:
+                    value_108 = item_3["sharePointGroup"]
+                    if value_108 is not None:
+                        if type(value_108) is not dict:
+                            return False
+                        for key_25 in value_108:
+                            if type(key_25) is not str:
+                                return False
+                        if "@odata.type" in value_108:
+                            value_109 = value_108["@odata.type"]
+                            if not (type(value_109) is str or issubclass(type(value_109), str)):
+                                return False
+                        if "displayName" in value_108:
+                            value_110 = value_108["displayName"]
+                            if not (
+                                (type(value_110) is str or issubclass(type(value_110), str))
+                                or value_110 is None
+                            ):
+                                return False
+                        if "id" in value_108:
+                            value_111 = value_108["id"]
+                            if not (
+                                (type(value_111) is str or issubclass(type(value_111), str))
+                                or value_111 is None
+                            ):
+                                return False
+                        if "principalId" in value_108:
+                            value_112 = value_108["principalId"]
+                            if not (
+                                (type(value_112) is str or issubclass(type(value_112), str))
+                                or value_112 is None
+                            ):
+                                return False
+                        if "title" in value_108:
+                            value_113 = value_108["title"]
+                            if not (
+                                (type(value_113) is str or issubclass(type(value_113), str))
+                                or value_113 is None
+                            ):
+                                return False
+    if "invitation" in data:
+        value_114 = data["invitation"]
+        if value_114 is not None:
+            if type(value_114) is not dict:
+                return False
+            for key_26 in value_114:
+                if type(key_26) is not str:
+                    return False
+            if "@odata.type" in value_114:
+                value_115 = value_114["@odata.type"]
+                if not (type(value_115) is str or issubclass(type(value_115), str)):
+                    return False
+            if "email" in value_114:
+                value_116 = value_114["email"]
                 if not (
-                    (type(value_81) is str or issubclass(type(value_81), str)) or value_81 is None
+                    (type(value_116) is str or issubclass(type(value_116), str))
+                    or value_116 is None
                 ):
                     return False
-            if "signInRequired" in value_61:
-                value_82 = value_61["signInRequired"]
-                if not (type(value_82) is bool or value_82 is None):
+            if "invitedBy" in value_114:
+                value_117 = value_114["invitedBy"]
+                if value_117 is not None:
+                    if type(value_117) is not dict:
+                        return False
+                    for key_27 in value_117:
+                        if type(key_27) is not str:
+                            return False
+                    if "@odata.type" in value_117:
+                        value_118 = value_117["@odata.type"]
+                        if not (type(value_118) is str or issubclass(type(value_118), str)):
+                            return False
+                    if "application" in value_117:
+                        value_119 = value_117["application"]
+                        if value_119 is not None:
+                            if type(value_119) is not dict:
+                                return False
+                            for key_28 in value_119:
+                                if type(key_28) is not str:
+                                    return False
+                            if "@odata.type" in value_119:
+                                value_120 = value_119["@odata.type"]
+                                if not (type(value_120) is str or issubclass(type(value_120), str)):
+                                    return False
+                            if "displayName" in value_119:
+                                value_121 = value_119["displayName"]
+                                if not (
+                                    (type(value_121) is str or issubclass(type(value_121), str))
+                                    or value_121 is None
+                                ):
+                                    return False
+                            if "id" in value_119:
+                                value_122 = value_119["id"]
+                                if not (
+                                    (type(value_122) is str or issubclass(type(value_122), str))
+                                    or value_122 is None
+                                ):
+                                    return False
+                            if "tenantId" in value_119:
+                                value_123 = value_119["tenantId"]
+                                if not (
+                                    (type(value_123) is str or issubclass(type(value_123), str))
+                                    or value_123 is None
+                                ):
+                                    return False
+                    if "device" in value_117:
+                        value_124 = value_117["device"]
+                        if value_124 is not None:
+                            if type(value_124) is not dict:
+                                return False
+                            for key_29 in value_124:
+                                if type(key_29) is not str:
+                                    return False
+                            if "@odata.type" in value_124:
+                                value_125 = value_124["@odata.type"]
+                                if not (type(value_125) is str or issubclass(type(value_125), str)):
+                                    return False
+                            if "displayName" in value_124:
+                                value_126 = value_124["displayName"]
+                                if not (
+                                    (type(value_126) is str or issubclass(type(value_126), str))
+                                    or value_126 is None
+                                ):
+                                    return False
+                            if "id" in value_124:
+                                value_127 = value_124["id"]
+                                if not (
+                                    (type(value_127) is str or issubclass(type(value_127), str))
+                                    or value_127 is None
+                                ):
+                                    return False
+                            if "tenantId" in value_124:
+                                value_128 = value_124["tenantId"]
+                                if not (
+                                    (type(value_128) is str or issubclass(type(value_128), str))
+                                    or value_128 is None
+                                ):
+                                    return False
+                    if "user" in value_117:
+                        value_129 = value_117["user"]
+                        if value_129 is not None:
+                            if type(value_129) is not dict:
+                                return False
+                            for key_30 in value_129:
+                                if type(key_30) is not str:
+                                    return False
+                            if "@odata.type" in value_129:
+                                value_130 = value_129["@odata.type"]
+                                if not (type(value_130) is str or issubclass(type(value_130), str)):
+                                    return False
+                            if "displayName" in value_129:
+                                value_131 = value_129["displayName"]
+                                if not (
+                                    (type(value_131) is str or issubclass(type(value_131), str))
+                                    or value_131 is None
+                                ):
+                                    return False
+                            if "id" in value_129:
+                                value_132 = value_129["id"]
+                                if not (
+                                    (type(value_132) is str or issubclass(type(value_132), str))
+                                    or value_132 is None
+                                ):
+                                    return False
+                            if "tenantId" in value_129:
+                                value_133 = value_129["tenantId"]
+                                if not (
+                                    (type(value_133) is str or issubclass(type(value_133), str))
+                                    or value_133 is None
+                                ):
+                                    return False
+            if "redeemedBy" in value_114:
+                value_134 = value_114["redeemedBy"]
+                if not (
+                    (type(value_134) is str or issubclass(type(value_134), str))
+                    or value_134 is None
+                ):
+                    return False
+            if "signInRequired" in value_114:
+                value_135 = value_114["signInRequired"]
+                if not (type(value_135) is bool or value_135 is None):
                     return False
     if "link" in data:
-        value_83 = data["link"]
-        if value_83 is not None:
-            if not (type(value_83) is dict and _has_str_keys(value_83)):
+        value_136 = data["link"]
+        if value_136 is not None:
+            if type(value_136) is not dict:
                 return False
-            if "@odata.type" in value_83:
-                value_84 = value_83["@odata.type"]
-                if not (type(value_84) is str or issubclass(type(value_84), str)):
+            for key_31 in value_136:
+                if type(key_31) is not str:
                     return False
-            if "application" in value_83:
-                value_85 = value_83["application"]
-                if value_85 is not None:
-                    if not (type(value_85) is dict and _has_str_keys(value_85)):
+            if "@odata.type" in value_136:
+                value_137 = value_136["@odata.type"]
+                if not (type(value_137) is str or issubclass(type(value_137), str)):
+                    return False
+            if "application" in value_136:
+                value_138 = value_136["application"]
+                if value_138 is not None:
+                    if type(value_138) is not dict:
                         return False
-                    if "@odata.type" in value_85:
-                        value_86 = value_85["@odata.type"]
-                        if not (type(value_86) is str or issubclass(type(value_86), str)):
+                    for key_32 in value_138:
+                        if type(key_32) is not str:
                             return False
-                    if "displayName" in value_85:
-                        value_87 = value_85["displayName"]
+                    if "@odata.type" in value_138:
+                        value_139 = value_138["@odata.type"]
+                        if not (type(value_139) is str or issubclass(type(value_139), str)):
+                            return False
+                    if "displayName" in value_138:
+                        value_140 = value_138["displayName"]
                         if not (
-                            (type(value_87) is str or issubclass(type(value_87), str))
-                            or value_87 is None
+                            (type(value_140) is str or issubclass(type(value_140), str))
+                            or value_140 is None
                         ):
                             return False
-                    if "id" in value_85:
-                        value_88 = value_85["id"]
+                    if "id" in value_138:
+                        value_141 = value_138["id"]
                         if not (
-                            (type(value_88) is str or issubclass(type(value_88), str))
-                            or value_88 is None
+                            (type(value_141) is str or issubclass(type(value_141), str))
+                            or value_141 is None
                         ):
                             return False
-                    if "tenantId" in value_85:
-                        value_89 = value_85["tenantId"]
+                    if "tenantId" in value_138:
+                        value_142 = value_138["tenantId"]
                         if not (
-                            (type(value_89) is str or issubclass(type(value_89), str))
-                            or value_89 is None
+                            (type(value_142) is str or issubclass(type(value_142), str))
+                            or value_142 is None
                         ):
                             return False
-            if "type" in value_83:
-                value_90 = value_83["type"]
+            if "type" in value_136:
+                value_143 = value_136["type"]
                 if not (
-                    (type(value_90) is str or issubclass(type(value_90), str))
-                    or _is_valid_sharing_link_type(value_90)
+                    (type(value_143) is str or issubclass(type(value_143), str))
+                    or _is_valid_sharing_link_type(value_143)
                 ):
                     return False
-            if "scope" in value_83:
-                value_91 = value_83["scope"]
+            if "scope" in value_136:
+                value_144 = value_136["scope"]
                 if not (
-                    (type(value_91) is str or issubclass(type(value_91), str))
-                    or _is_valid_sharing_link_scope(value_91)
+                    (type(value_144) is str or issubclass(type(value_144), str))
+                    or _is_valid_sharing_link_scope(value_144)
                 ):
                     return False
-            if "webHtml" in value_83:
-                value_92 = value_83["webHtml"]
+            if "webHtml" in value_136:
+                value_145 = value_136["webHtml"]
                 if not (
-                    (type(value_92) is str or issubclass(type(value_92), str)) or value_92 is None
+                    (type(value_145) is str or issubclass(type(value_145), str))
+                    or value_145 is None
                 ):
                     return False
-            if "webUrl" in value_83:
-                value_93 = value_83["webUrl"]
+            if "webUrl" in value_136:
+                value_146 = value_136["webUrl"]
                 if not (
-                    (type(value_93) is str or issubclass(type(value_93), str)) or value_93 is None
+                    (type(value_146) is str or issubclass(type(value_146), str))
+                    or value_146 is None
                 ):
                     return False
-                if type(value_93) is str or issubclass(type(value_93), str):
+                if type(value_146) is str or issubclass(type(value_146), str):
                     if pending is not None:
-                        pending[2].append(value_93)
+                        pending[2].append(value_146)
                     elif not (
-                        _URI_FAST_PATTERN.fullmatch(value_93) is not None or _is_uri(value_93)
-                        if type(value_93) is str
-                        else _is_uri(str.__str__(value_93))
+                        _URI_FAST_PATTERN.fullmatch(value_146) is not None or _is_uri(value_146)
+                        if type(value_146) is str
+                        else _is_uri(str.__str__(value_146))
                     ):
                         return False
-            if "preventsDownload" in value_83:
-                value_94 = value_83["preventsDownload"]
-                if not (type(value_94) is bool or value_94 is None):
+            if "preventsDownload" in value_136:
+                value_147 = value_136["preventsDownload"]
+                if not (type(value_147) is bool or value_147 is None):
                     return False
-            if "configuratorUrl" in value_83:
-                value_95 = value_83["configuratorUrl"]
+            if "configuratorUrl" in value_136:
+                value_148 = value_136["configuratorUrl"]
                 if not (
-                    (type(value_95) is str or issubclass(type(value_95), str)) or value_95 is None
+                    (type(value_148) is str or issubclass(type(value_148), str))
+                    or value_148 is None
                 ):
                     return False
     if "inheritedFrom" in data:
-        value_96 = data["inheritedFrom"]
-        if value_96 is not None:
-            if not (type(value_96) is dict and _has_str_keys(value_96)):
+        value_149 = data["inheritedFrom"]
+        if value_149 is not None:
+            if type(value_149) is not dict:
                 return False
-            if "@odata.type" in value_96:
-                value_97 = value_96["@odata.type"]
-                if not (type(value_97) is str or issubclass(type(value_97), str)):
+            for key_33 in value_149:
+                if type(key_33) is not str:
                     return False
-            if "driveId" in value_96:
-                value_98 = value_96["driveId"]
+            if "@odata.type" in value_149:
+                value_150 = value_149["@odata.type"]
+                if not (type(value_150) is str or issubclass(type(value_150), str)):
+                    return False
+            if "driveId" in value_149:
+                value_151 = value_149["driveId"]
                 if not (
-                    (type(value_98) is str or issubclass(type(value_98), str)) or value_98 is None
+                    (type(value_151) is str or issubclass(type(value_151), str))
+                    or value_151 is None
                 ):
                     return False
-            if "driveType" in value_96:
-                value_99 = value_96["driveType"]
+            if "driveType" in value_149:
+                value_152 = value_149["driveType"]
                 if not (
-                    (type(value_99) is str or issubclass(type(value_99), str)) or value_99 is None
+                    (type(value_152) is str or issubclass(type(value_152), str))
+                    or value_152 is None
                 ):
                     return False
-            if "id" in value_96:
-                value_100 = value_96["id"]
+            if "id" in value_149:
+                value_153 = value_149["id"]
                 if not (
-                    (type(value_100) is str or issubclass(type(value_100), str))
-                    or value_100 is None
+                    (type(value_153) is str or issubclass(type(value_153), str))
+                    or value_153 is None
                 ):
                     return False
-            if "listId" in value_96:
-                value_101 = value_96["listId"]
+            if "listId" in value_149:
+                value_154 = value_149["listId"]
                 if not (
-                    (type(value_101) is str or issubclass(type(value_101), str))
-                    or value_101 is None
+                    (type(value_154) is str or issubclass(type(value_154), str))
+                    or value_154 is None
                 ):
                     return False
-            if "name" in value_96:
-                value_102 = value_96["name"]
+            if "name" in value_149:
+                value_155 = value_149["name"]
                 if not (
-                    (type(value_102) is str or issubclass(type(value_102), str))
-                    or value_102 is None
+                    (type(value_155) is str or issubclass(type(value_155), str))
+                    or value_155 is None
                 ):
                     return False
-            if "path" in value_96:
-                value_103 = value_96["path"]
+            if "path" in value_149:
+                value_156 = value_149["path"]
                 if not (
-                    (type(value_103) is str or issubclass(type(value_103), str))
-                    or value_103 is None
+                    (type(value_156) is str or issubclass(type(value_156), str))
+                    or value_156 is None
                 ):
                     return False
-            if "shareId" in value_96:
-                value_104 = value_96["shareId"]
+            if "shareId" in value_149:
+                value_157 = value_149["shareId"]
                 if not (
-                    (type(value_104) is str or issubclass(type(value_104), str))
-                    or value_104 is None
+                    (type(value_157) is str or issubclass(type(value_157), str))
+                    or value_157 is None
                 ):
                     return False
-            if "sharepointIds" in value_96:
-                value_105 = value_96["sharepointIds"]
-                if value_105 is not None:
-                    if not (type(value_105) is dict and _has_str_keys(value_105)):
+            if "sharepointIds" in value_149:
+                value_158 = value_149["sharepointIds"]
+                if value_158 is not None:
+                    if type(value_158) is not dict:
                         return False
-                    if "listId" in value_105:
-                        value_106 = value_105["listId"]
+                    for key_34 in value_158:
+                        if type(key_34) is not str:
+                            return False
+                    if "listId" in value_158:
+                        value_159 = value_158["listId"]
                         if not (
-                            (type(value_106) is str or issubclass(type(value_106), str))
-                            or value_106 is None
+                            (type(value_159) is str or issubclass(type(value_159), str))
+                            or value_159 is None
                         ):
                             return False
-                    if "listItemId" in value_105:
-                        value_107 = value_105["listItemId"]
+                    if "listItemId" in value_158:
+                        value_160 = value_158["listItemId"]
                         if not (
-                            (type(value_107) is str or issubclass(type(value_107), str))
-                            or value_107 is None
+                            (type(value_160) is str or issubclass(type(value_160), str))
+                            or value_160 is None
                         ):
                             return False
-                    if "listItemUniqueId" in value_105:
-                        value_108 = value_105["listItemUniqueId"]
+                    if "listItemUniqueId" in value_158:
+                        value_161 = value_158["listItemUniqueId"]
                         if not (
-                            (type(value_108) is str or issubclass(type(value_108), str))
-                            or value_108 is None
+                            (type(value_161) is str or issubclass(type(value_161), str))
+                            or value_161 is None
                         ):
                             return False
-                    if "siteId" in value_105:
-                        value_109 = value_105["siteId"]
+                    if "siteId" in value_158:
+                        value_162 = value_158["siteId"]
                         if not (
-                            (type(value_109) is str or issubclass(type(value_109), str))
-                            or value_109 is None
+                            (type(value_162) is str or issubclass(type(value_162), str))
+                            or value_162 is None
                         ):
                             return False
-                    if "siteUrl" in value_105:
-                        value_110 = value_105["siteUrl"]
+                    if "siteUrl" in value_158:
+                        value_163 = value_158["siteUrl"]
                         if not (
-                            (type(value_110) is str or issubclass(type(value_110), str))
-                            or value_110 is None
+                            (type(value_163) is str or issubclass(type(value_163), str))
+                            or value_163 is None
                         ):
                             return False
-                        if type(value_110) is str or issubclass(type(value_110), str):
+                        if type(value_163) is str or issubclass(type(value_163), str):
                             if pending is not None:
-                                pending[2].append(value_110)
+                                pending[2].append(value_163)
                             elif not (
-                                _URI_FAST_PATTERN.fullmatch(value_110) is not None
-                                or _is_uri(value_110)
-                                if type(value_110) is str
-                                else _is_uri(str.__str__(value_110))
+                                _URI_FAST_PATTERN.fullmatch(value_163) is not None
+                                or _is_uri(value_163)
+                                if type(value_163) is str
+                                else _is_uri(str.__str__(value_163))
                             ):
                                 return False
-                    if "tenantId" in value_105:
-                        value_111 = value_105["tenantId"]
+                    if "tenantId" in value_158:
+                        value_164 = value_158["tenantId"]
                         if not (
-                            (type(value_111) is str or issubclass(type(value_111), str))
-                            or value_111 is None
+                            (type(value_164) is str or issubclass(type(value_164), str))
+                            or value_164 is None
                         ):
                             return False
-                    if "webId" in value_105:
-                        value_112 = value_105["webId"]
+                    if "webId" in value_158:
+                        value_165 = value_158["webId"]
                         if not (
-                            (type(value_112) is str or issubclass(type(value_112), str))
-                            or value_112 is None
+                            (type(value_165) is str or issubclass(type(value_165), str))
+                            or value_165 is None
                         ):
                             return False
-            if "siteId" in value_96:
-                value_113 = value_96["siteId"]
+            if "siteId" in value_149:
+                value_166 = value_149["siteId"]
                 if not (
-                    (type(value_113) is str or issubclass(type(value_113), str))
-                    or value_113 is None
+                    (type(value_166) is str or issubclass(type(value_166), str))
+                    or value_166 is None
                 ):
                     return False
     if "shareId" in data:
-        value_114 = data["shareId"]
-        if not ((type(value_114) is str or issubclass(type(value_114), str)) or value_114 is None):
+        value_167 = data["shareId"]
+        if not ((type(value_167) is str or issubclass(type(value_167), str)) or value_167 is None):
             return False
     if "hasPassword" in data:
-        value_115 = data["hasPassword"]
-        if not (type(value_115) is bool or value_115 is None):
+        value_168 = data["hasPassword"]
+        if not (type(value_168) is bool or value_168 is None):
             return False
     if "expirationDateTime" in data:
-        value_116 = data["expirationDateTime"]
-        if not ((type(value_116) is str or issubclass(type(value_116), str)) or value_116 is None):
+        value_169 = data["expirationDateTime"]
+        if not ((type(value_169) is str or issubclass(type(value_169), str)) or value_169 is None):
             return False
-        if type(value_116) is str or issubclass(type(value_116), str):
+        if type(value_169) is str or issubclass(type(value_169), str):
             if pending is not None:
-                pending[0].append(value_116)
+                pending[0].append(value_169)
             elif not (
-                _DATE_TIME_FAST_PATTERN.fullmatch(value_116) is not None or _is_date_time(value_116)
-                if type(value_116) is str
-                else _is_date_time(str.__str__(value_116))
+                _DATE_TIME_FAST_PATTERN.fullmatch(value_169) is not None or _is_date_time(value_169)
+                if type(value_169) is str
+                else _is_date_time(str.__str__(value_169))
             ):
                 return False
     if "error" in data:
-        value_117 = data["error"]
-        if value_117 is not None:
-            if not (type(value_117) is dict and _has_str_keys(value_117)):
+        value_170 = data["error"]
+        if value_170 is not None:
+            if type(value_170) is not dict:
                 return False
-            if "code" in value_117:
-                value_118 = value_117["code"]
-                if not (type(value_118) is str or issubclass(type(value_118), str)):
+            for key_35 in value_170:
+                if type(key_35) is not str:
                     return False
-            if "message" in value_117:
-                value_119 = value_117["message"]
-                if not (type(value_119) is str or issubclass(type(value_119), str)):
+            if "code" in value_170:
+                value_171 = value_170["code"]
+                if not (type(value_171) is str or issubclass(type(value_171), str)):
                     return False
-            if "localizedMessage" in value_117:
-                value_120 = value_117["localizedMessage"]
+            if "message" in value_170:
+                value_172 = value_170["message"]
+                if not (type(value_172) is str or issubclass(type(value_172), str)):
+                    return False
+            if "localizedMessage" in value_170:
+                value_173 = value_170["localizedMessage"]
                 if not (
-                    (type(value_120) is str or issubclass(type(value_120), str))
-                    or value_120 is None
+                    (type(value_173) is str or issubclass(type(value_173), str))
+                    or value_173 is None
                 ):
                     return False
-            if "fixItUrl" in value_117:
-                value_121 = value_117["fixItUrl"]
+            if "fixItUrl" in value_170:
+                value_174 = value_170["fixItUrl"]
                 if not (
-                    (type(value_121) is str or issubclass(type(value_121), str))
-                    or value_121 is None
+                    (type(value_174) is str or issubclass(type(value_174), str))
+                    or value_174 is None
                 ):
                     return False
-                if type(value_121) is str or issubclass(type(value_121), str):
+                if type(value_174) is str or issubclass(type(value_174), str):
                     if pending is not None:
-                        pending[2].append(value_121)
+                        pending[2].append(value_174)
                     elif not (
-                        _URI_FAST_PATTERN.fullmatch(value_121) is not None or _is_uri(value_121)
-                        if type(value_121) is str
-                        else _is_uri(str.__str__(value_121))
+                        _URI_FAST_PATTERN.fullmatch(value_174) is not None or _is_uri(value_174)
+                        if type(value_174) is str
+                        else _is_uri(str.__str__(value_174))
                     ):
                         return False
-            if "innererror" in value_117:
-                value_122 = value_117["innererror"]
-                if value_122 is not None:
-                    if not (type(value_122) is dict and _has_str_keys(value_122)):
+            if "innererror" in value_170:
+                value_175 = value_170["innererror"]
+                if value_175 is not None:
+                    if type(value_175) is not dict:
                         return False
-                    if "code" in value_122:
-                        value_123 = value_122["code"]
-                        if not (type(value_123) is str or issubclass(type(value_123), str)):
+                    for key_36 in value_175:
+                        if type(key_36) is not str:
+                            return False
+                    if "code" in value_175:
+                        value_176 = value_175["code"]
+                        if not (type(value_176) is str or issubclass(type(value_176), str)):
                             return False
     if "@deprecated.GrantedTo" in data:
-        value_124 = data["@deprecated.GrantedTo"]
-        if not (type(value_124) is str or issubclass(type(value_124), str)):
+        value_177 = data["@deprecated.GrantedTo"]
+        if not (type(value_177) is str or issubclass(type(value_177), str)):
             return False
     if "@deprecated.GrantedToIdentities" in data:
-        value_125 = data["@deprecated.GrantedToIdentities"]
-        if not (type(value_125) is str or issubclass(type(value_125), str)):
+        value_178 = data["@deprecated.GrantedToIdentities"]
+        if not (type(value_178) is str or issubclass(type(value_178), str)):
             return False
     return True
 
 
 def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharepointIds."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "listId" in data:
         value_1 = data["listId"]
         if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
@@ -5154,8 +5658,11 @@ def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = 
 
 def _is_valid_error_details(data: Any) -> bool:
     """Whether data is valid against #/$defs/errorDetails."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "code" not in data:
         return False
     if "message" not in data:
@@ -5175,8 +5682,11 @@ def _is_valid_error_details(data: Any) -> bool:
 
 def _is_valid_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/innerError."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "request-id" in data:
         value_1 = data["request-id"]
         if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
@@ -5201,8 +5711,11 @@ def _is_valid_inner_error(data: Any) -> bool:
 
 def _is_valid_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/identitySet."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5210,8 +5723,11 @@ def _is_valid_identity_set(data: Any) -> bool:
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (type(value_2) is dict and _has_str_keys(value_2)):
+            if type(value_2) is not dict:
                 return False
+            for key_2 in value_2:
+                if type(key_2) is not str:
+                    return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
                 if not (type(value_3) is str or issubclass(type(value_3), str)):
@@ -5237,8 +5753,11 @@ def _is_valid_identity_set(data: Any) -> bool:
     if "device" in data:
         value_7 = data["device"]
         if value_7 is not None:
-            if not (type(value_7) is dict and _has_str_keys(value_7)):
+            if type(value_7) is not dict:
                 return False
+            for key_3 in value_7:
+                if type(key_3) is not str:
+                    return False
             if "@odata.type" in value_7:
                 value_8 = value_7["@odata.type"]
                 if not (type(value_8) is str or issubclass(type(value_8), str)):
@@ -5264,8 +5783,11 @@ def _is_valid_identity_set(data: Any) -> bool:
     if "user" in data:
         value_12 = data["user"]
         if value_12 is not None:
-            if not (type(value_12) is dict and _has_str_keys(value_12)):
+            if type(value_12) is not dict:
                 return False
+            for key_4 in value_12:
+                if type(key_4) is not str:
+                    return False
             if "@odata.type" in value_12:
                 value_13 = value_12["@odata.type"]
                 if not (type(value_13) is str or issubclass(type(value_13), str)):
@@ -5293,8 +5815,11 @@ def _is_valid_identity_set(data: Any) -> bool:
 
 def _is_valid_share_point_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentitySet."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5302,8 +5827,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (type(value_2) is dict and _has_str_keys(value_2)):
+            if type(value_2) is not dict:
                 return False
+            for key_2 in value_2:
+                if type(key_2) is not str:
+                    return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
                 if not (type(value_3) is str or issubclass(type(value_3), str)):
@@ -5329,8 +5857,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "device" in data:
         value_7 = data["device"]
         if value_7 is not None:
-            if not (type(value_7) is dict and _has_str_keys(value_7)):
+            if type(value_7) is not dict:
                 return False
+            for key_3 in value_7:
+                if type(key_3) is not str:
+                    return False
             if "@odata.type" in value_7:
                 value_8 = value_7["@odata.type"]
                 if not (type(value_8) is str or issubclass(type(value_8), str)):
@@ -5356,8 +5887,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "user" in data:
         value_12 = data["user"]
         if value_12 is not None:
-            if not (type(value_12) is dict and _has_str_keys(value_12)):
+            if type(value_12) is not dict:
                 return False
+            for key_4 in value_12:
+                if type(key_4) is not str:
+                    return False
             if "@odata.type" in value_12:
                 value_13 = value_12["@odata.type"]
                 if not (type(value_13) is str or issubclass(type(value_13), str)):
@@ -5383,8 +5917,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "group" in data:
         value_17 = data["group"]
         if value_17 is not None:
-            if not (type(value_17) is dict and _has_str_keys(value_17)):
+            if type(value_17) is not dict:
                 return False
+            for key_5 in value_17:
+                if type(key_5) is not str:
+                    return False
             if "@odata.type" in value_17:
                 value_18 = value_17["@odata.type"]
                 if not (type(value_18) is str or issubclass(type(value_18), str)):
@@ -5410,8 +5947,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "siteUser" in data:
         value_22 = data["siteUser"]
         if value_22 is not None:
-            if not (type(value_22) is dict and _has_str_keys(value_22)):
+            if type(value_22) is not dict:
                 return False
+            for key_6 in value_22:
+                if type(key_6) is not str:
+                    return False
             if "@odata.type" in value_22:
                 value_23 = value_22["@odata.type"]
                 if not (type(value_23) is str or issubclass(type(value_23), str)):
@@ -5437,8 +5977,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "siteGroup" in data:
         value_27 = data["siteGroup"]
         if value_27 is not None:
-            if not (type(value_27) is dict and _has_str_keys(value_27)):
+            if type(value_27) is not dict:
                 return False
+            for key_7 in value_27:
+                if type(key_7) is not str:
+                    return False
             if "@odata.type" in value_27:
                 value_28 = value_27["@odata.type"]
                 if not (type(value_28) is str or issubclass(type(value_28), str)):
@@ -5464,8 +6007,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     if "sharePointGroup" in data:
         value_32 = data["sharePointGroup"]
         if value_32 is not None:
-            if not (type(value_32) is dict and _has_str_keys(value_32)):
+            if type(value_32) is not dict:
                 return False
+            for key_8 in value_32:
+                if type(key_8) is not str:
+                    return False
             if "@odata.type" in value_32:
                 value_33 = value_32["@odata.type"]
                 if not (type(value_33) is str or issubclass(type(value_33), str)):
@@ -5499,8 +6045,11 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
 
 def _is_valid_sharing_invitation(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingInvitation."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5512,8 +6061,11 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
     if "invitedBy" in data:
         value_3 = data["invitedBy"]
         if value_3 is not None:
-            if not (type(value_3) is dict and _has_str_keys(value_3)):
+            if type(value_3) is not dict:
                 return False
+            for key_2 in value_3:
+                if type(key_2) is not str:
+                    return False
             if "@odata.type" in value_3:
                 value_4 = value_3["@odata.type"]
                 if not (type(value_4) is str or issubclass(type(value_4), str)):
@@ -5521,8 +6073,11 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
             if "application" in value_3:
                 value_5 = value_3["application"]
                 if value_5 is not None:
-                    if not (type(value_5) is dict and _has_str_keys(value_5)):
+                    if type(value_5) is not dict:
                         return False
+                    for key_3 in value_5:
+                        if type(key_3) is not str:
+                            return False
                     if "@odata.type" in value_5:
                         value_6 = value_5["@odata.type"]
                         if not (type(value_6) is str or issubclass(type(value_6), str)):
@@ -5551,8 +6106,11 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
             if "device" in value_3:
                 value_10 = value_3["device"]
                 if value_10 is not None:
-                    if not (type(value_10) is dict and _has_str_keys(value_10)):
+                    if type(value_10) is not dict:
                         return False
+                    for key_4 in value_10:
+                        if type(key_4) is not str:
+                            return False
                     if "@odata.type" in value_10:
                         value_11 = value_10["@odata.type"]
                         if not (type(value_11) is str or issubclass(type(value_11), str)):
@@ -5581,8 +6139,11 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
             if "user" in value_3:
                 value_15 = value_3["user"]
                 if value_15 is not None:
-                    if not (type(value_15) is dict and _has_str_keys(value_15)):
+                    if type(value_15) is not dict:
                         return False
+                    for key_5 in value_15:
+                        if type(key_5) is not str:
+                            return False
                     if "@odata.type" in value_15:
                         value_16 = value_15["@odata.type"]
                         if not (type(value_16) is str or issubclass(type(value_16), str)):
@@ -5621,8 +6182,11 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
 
 def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/sharingLink."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5630,8 +6194,11 @@ def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = No
     if "application" in data:
         value_2 = data["application"]
         if value_2 is not None:
-            if not (type(value_2) is dict and _has_str_keys(value_2)):
+            if type(value_2) is not dict:
                 return False
+            for key_2 in value_2:
+                if type(key_2) is not str:
+                    return False
             if "@odata.type" in value_2:
                 value_3 = value_2["@odata.type"]
                 if not (type(value_3) is str or issubclass(type(value_3), str)):
@@ -5698,8 +6265,11 @@ def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = No
 
 def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = None) -> bool:
     """Whether data is valid against #/$defs/itemReference."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5735,8 +6305,11 @@ def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = 
     if "sharepointIds" in data:
         value_9 = data["sharepointIds"]
         if value_9 is not None:
-            if not (type(value_9) is dict and _has_str_keys(value_9)):
+            if type(value_9) is not dict:
                 return False
+            for key_2 in value_9:
+                if type(key_2) is not str:
+                    return False
             if "listId" in value_9:
                 value_10 = value_9["listId"]
                 if not (
@@ -5799,8 +6372,11 @@ def _is_valid_invite_recipient_error(
     data: Any, pending: tuple[list[str], ...] | None = None
 ) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientError."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "code" in data:
         value_1 = data["code"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5829,8 +6405,11 @@ def _is_valid_invite_recipient_error(
     if "innererror" in data:
         value_5 = data["innererror"]
         if value_5 is not None:
-            if not (type(value_5) is dict and _has_str_keys(value_5)):
+            if type(value_5) is not dict:
                 return False
+            for key_2 in value_5:
+                if type(key_2) is not str:
+                    return False
             if "code" in value_5:
                 value_6 = value_5["code"]
                 if not (type(value_6) is str or issubclass(type(value_6), str)):
@@ -5840,8 +6419,11 @@ def _is_valid_invite_recipient_error(
 
 def _is_valid_share_point_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentity."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):
@@ -5863,8 +6445,11 @@ def _is_valid_share_point_identity(data: Any) -> bool:
 
 def _is_valid_share_point_group_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointGroupIdentity."""
-    if not (type(data) is dict and _has_str_keys(data)):
+    if type(data) is not dict:
         return False
+    for key_1 in data:
+        if type(key_1) is not str:
+            return False
     if "@odata.type" in data:
         value_1 = data["@odata.type"]
         if not (type(value_1) is str or issubclass(type(value_1), str)):

@@ -304,8 +304,14 @@ def _check_items_from(node: Node, schema: Any, start: int) -> None:
     function = None
     if node.scope.variant is not Variant.ERRORS:
         function = node.compiler.callable_name(node.scope, node.at("items"))
+    if function is not None and node.fast and not node.compiler.in_predicate:
+        # A loop, not map(): on CPython 3.11 a call from bytecode is cheaper than one from map()
+        # (100 recipients: 25.9 -> 24.5 µs), a small item schema is written in the loop instead
+        # of called (22.0 µs), and the compiled build calls its native function directly.
+        _check_each_item(node, schema, items, start)
+        return
     if function is not None and node.fast:
-        # map() runs the per-item loop in C: the common "array of $ref" case costs no bytecode.
+        # A predicate folded into an expression: map() keeps the per-item loop an expression.
         queues = ""
         if node.compiler.forwarded(node.scope, node.at("items"), Variant.FAST):
             # Each call gets this walk's format queues too (`repeat` runs in C, as map does).
@@ -330,18 +336,24 @@ def _check_items_from(node: Node, schema: Any, start: int) -> None:
     with node.scope.capture() as more:
         with node.scope.capture() as loop:
             _check_each_item(node, schema, rest, start + 1)
+        failure = ""
+        arguments = item = node.scope.variable("item")
         if formats:
             # The boolean walk queues format checks; they run once for all items after it. A
             # failure there, as any, sends every item through the first-error walk above.
             queues, assignment, failure = item_queues(node, formats)
             more.line(assignment)
-            mapped = f"not all(map({function}, {rest}, repeat({queues})))"
-            more.add_block(f"if {mapped} or {failure}:", loop)
-    if formats:
-        node.scope.writer.add_block(f"if len({node.value}) > {start + 1}:", more)
-        return
-    condition = f"len({node.value}) > {start + 1} and not all(map({function}, {rest}))"
-    node.scope.writer.add_block(f"if {condition}:", loop)
+            arguments = f"{item}, {queues}"
+        # The boolean test of the other items is a loop calling the boolean function (cheaper
+        # than map() on CPython 3.11; a direct native call in the compiled build).
+        valid = node.scope.variable("valid")
+        more.line(f"{valid} = True")
+        more.line(f"for {item} in {rest}:")
+        more.line(f"    if not {function}({arguments}):")
+        more.line(f"        {valid} = False")
+        more.line("        break")
+        more.add_block(f"if not {valid}{f' or {failure}' if failure else ''}:", loop)
+    node.scope.writer.add_block(f"if len({node.value}) > {start + 1}:", more)
 
 
 def _check_each_item(

@@ -17,9 +17,11 @@ from generator.jsonschema.checks import (
     expect_pattern,
     expect_schema,
     expect_schema_list,
+    known_keys,
     number_text,
     plain_text,
     plural,
+    property_names,
     type_test,
 )
 from generator.jsonschema.deferral import emit_deferred_format
@@ -39,6 +41,9 @@ def check_type(node: Node, value: Any) -> None:
         raise SchemaCompileError(node.at("type"), "type must be a JSON type name or unique names")
     # "number" already accepts every integer, so testing both would only cost time.
     tested = [name for name in names if not (name == "integer" and "number" in names)]
+    if tested == ["object"] and node.fast and not node.compiler.in_predicate:
+        _check_object_statements(node)
+        return
     tests = [type_test(node, name, node.value, type_keyword=True) for name in tested]
     condition = tests[0] if len(tests) == 1 else "(" + " or ".join(tests) + ")"
     nouns = [TYPE_NOUNS[name] for name in names]
@@ -48,6 +53,26 @@ def check_type(node: Node, value: Any) -> None:
         node.known_types = frozenset(names)
     if node.fast:
         node.keys_checked = "object" in names and closed_object(node)
+
+
+def _check_object_statements(node: Node) -> None:
+    """Boolean walk, `type: object`: the key loop written in place of `_has_str_keys` /
+    `_keys_within` (a call per object was a third of a small object's check: 100 recipients
+    30 -> 26 µs). A predicate folded into an expression keeps the calls (`type_test`)."""
+    node.fail_if(f"type({node.value}) is not dict", node.at("type"), "type", "''")
+    closed = closed_object(node)
+    if closed and not property_names(node):
+        node.fail_if(node.value, node.at("type"), "type", "''")  # only {} is such an object
+    else:
+        key = node.scope.variable("key")
+        test = f"type({key}) is not str"
+        if closed:
+            test = f"{test} or {key} not in {known_keys(node)}"
+        with node.scope.capture() as body:
+            node.fail_if(test, node.at("type"), "type", "''")
+        node.scope.writer.add_block(f"for {key} in {node.value}:", body)
+    node.known_types = frozenset({"object"})
+    node.keys_checked = closed
 
 
 def _values_text(values: list[Any]) -> str:

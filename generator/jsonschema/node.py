@@ -59,6 +59,7 @@ class Compiler(Protocol):
     checking: bool  # first pass: compile everything once, only to find schema errors
     explain_branches: bool  # anyOf/oneOf errors say why each branch failed
     deferrable_formats: bool  # some asserted format could be deferred (set when one is met)
+    in_predicate: int  # > 0 while a predicate's body is compiled to be folded into an expression
 
     def constant(self, stem: str, source: str, imports: tuple[str, ...] = ()) -> str:
         """Name of a module-level constant holding `source` (shared when sources are equal)."""
