@@ -270,9 +270,7 @@ def _render(
     # `Final`: free in pure Python (an annotation), and the compiled build (mypyc) binds a Final
     # module constant in a C static instead of looking it up in the module dict on every use.
     constants = [
-        f"{name}: Final = {source}"
-        for source, name in compiler.constants.items()
-        if name in used
+        f"{name}: Final = {source}" for source, name in compiler.constants.items() if name in used
     ]
     used |= set(_IDENTIFIER.findall("\n".join(constants)))
     # Helpers, constants and imports that only discarded code asked for are left out.
