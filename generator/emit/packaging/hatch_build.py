@@ -33,13 +33,21 @@ class CompiledBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         modules = [str(module) for module in self.config.get("compile", [])]
         self._scratch = Path(tempfile.mkdtemp(prefix="mypyc-build-"))
-        for module in modules:
-            target = self._scratch / module
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(Path(self.root) / module, target)
-            init = target.parent / "__init__.py"
-            if not init.exists():  # mypyc needs the package; its __init__ stays pure Python
-                init.write_text("", encoding="utf-8")
+        # The package's modules are copied, not only the compiled ones: a compiled module that
+        # imports a sibling (models.py imports types.py) is type-checked against it; only the
+        # listed modules are compiled. The `__init__` is left empty, so the check follows only
+        # what the compiled modules import (not the client and httpx, absent from the build
+        # environment); the wheel keeps the real one, in pure Python.
+        for package in sorted({Path(module).parent for module in modules}):
+            for source in sorted((Path(self.root) / package).glob("*.py")):
+                target = self._scratch / package / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if source.name == "__init__.py":
+                    target.write_text("", encoding="utf-8")
+                else:
+                    shutil.copyfile(source, target)
+            (self._scratch / package).mkdir(parents=True, exist_ok=True)
+            (self._scratch / package / "__init__.py").touch()  # mypyc needs the package
         command = [sys.executable, "-m", "mypyc", "--strict", *modules]
         subprocess.run(  # noqa: S603 - our own argv, no shell
             command, cwd=self._scratch, check=True
