@@ -107,6 +107,31 @@ def early_errors_beat_floor(results: Results, clock: Clock) -> Target:
     return _judge(goal, ratio < 1.0, f"worst {worst} {ratio:.2f}x floor")
 
 
+def compiled_near_floor(results: Results, clock: Clock) -> Target:
+    """The compiled build's validators (`make compiled`): geometric mean at most 0.5x the floor."""
+    goal = "compiled validators <= 0.5x floor (geo mean, valid)"
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    ratios = _ratios(results, clock, names, table="validation", name="compiled", base="floor")
+    mean = geometric_mean(ratios.values())
+    if mean is None:
+        return _judge(goal, None, "not measured (no `make compiled` build)")
+    worst, ratio = _worst(ratios)
+    return _judge(goal, mean <= 0.5, f"geo mean {mean:.2f}x floor; worst {worst} {ratio:.2f}x")
+
+
+def compiled_vs_jsonschema_rs(results: Results, clock: Clock) -> Target:
+    """The compiled build's validators at most 2x jsonschema-rs's time on every valid payload."""
+    goal = "compiled validators within 2x of jsonschema-rs (every valid)"
+    names = [payload.name for payload in results.payloads_where(valid=True)]
+    ratios = _ratios(
+        results, clock, names, table="validation", name="compiled", base="jsonschema-rs"
+    )
+    if not ratios:
+        return _judge(goal, None, "not measured (no `make compiled` build or no jsonschema-rs)")
+    worst, ratio = _worst(ratios)
+    return _judge(goal, ratio <= 2.0, f"worst {worst} {ratio:.2f}x jsonschema-rs's time")
+
+
 def from_dict_vs_pydantic(results: Results, clock: Clock) -> Target:
     """`from_dict` (validating) at least 2x faster than pydantic's `model_validate`."""
     goal = "from_dict >= 2x faster than pydantic model_validate"
@@ -173,6 +198,8 @@ TARGETS: tuple[Callable[[Results, Clock], Target], ...] = (
     validators_near_floor,
     validators_vs_fastjsonschema,
     early_errors_beat_floor,
+    compiled_near_floor,
+    compiled_vs_jsonschema_rs,
     from_dict_vs_pydantic,
     to_dict_vs_rebuild,
     generation_vs_datamodel_codegen,
