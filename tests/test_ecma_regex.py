@@ -102,3 +102,15 @@ def test_pattern_properties_use_ecma_semantics() -> None:
     assert [error.rule for error in module.iter_errors({"12": "x"})] == ["type"]
     # Not \d in ECMA-262: the key is left unevaluated.
     assert [error.rule for error in module.iter_errors({"\u0661": 1})] == ["unevaluatedProperties"]
+
+
+@pytest.mark.parametrize("escape", ["\\:", "\\@", "\\-", "\\'", '\\"', "\\ ", "\\#", "\\_", "\\,"])
+def test_punctuation_escapes_are_literal_in_patterns_but_invalid_regex_format(escape: str) -> None:
+    """Annex B reads `\\:` as `:` (real specs write `^[a-z\\-\\:]+$`); Unicode mode, which
+    `format: regex` checks, refuses it. Letters stay errors: `\\a`, `\\e` mean other things."""
+    translated = ecma_to_python(f"^a{escape}b$")
+    assert re.search(translated, f"a{escape[1]}b") and not re.search(translated, "a\\b")
+    assert re.search(ecma_to_python(f"^[{escape}]$"), escape[1])
+    assert not _is_ecma_regex(f"a{escape}b")  # `\-` is valid in Unicode mode only in a class
+    with pytest.raises(ValueError, match="invalid escape"):
+        ecma_to_python("a\\eb")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -217,3 +217,48 @@ def test_references_where_openapi_allows_none_are_inlined(tmp_path: Path) -> Non
     [operation] = api.operations
     assert operation.operation_id == "get_item"
     assert [response.body is not None for response in operation.responses] == [True]
+
+
+def test_a_properties_map_from_another_file_is_read_in_place(tmp_path: Path) -> None:
+    """DigitalOcean writes `properties: {$ref: attributes.yml#/ids}`: the reference stands for
+    the whole `properties` map (as `redocly bundle` reads it), in a body schema and inside a
+    component's `allOf`; a property that is itself called `properties` stays a schema. Its
+    patterns escape punctuation (`\\:`), which ECMA-262 without the `u` flag reads literally.
+    A body that is an `allOf` of an inline object gets its strategy too, and a Link Object in
+    its own file stays a link."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: files, version: 1.0.0}\npaths:\n  /tags:\n    post:\n"
+        "      operationId: tag\n      requestBody:\n        content:\n          application/json:\n"
+        "            schema:\n              properties:\n"
+        "                $ref: models/attributes.yml#/ids\n"
+        "              required: [ids]\n      responses:\n        '200':\n"
+        "          description: ok\n          links:\n            user: {$ref: models/link.yml}\n"
+        "          content:\n            application/json:\n"
+        "              schema: {$ref: models/tag.yml}\n"
+        "  /users:\n    put:\n      operationId: update_user\n      requestBody:\n"
+        "        content:\n          application/json:\n            schema:\n              allOf:\n"
+        "              - {type: object, properties: {settings: {type: string}}}\n"
+        "              required: [settings]\n      responses:\n        '204': {description: ok}\n"
+    )
+    (tmp_path / "models" / "attributes.yml").write_text(
+        "ids:\n  ids:\n    type: array\n    items: {type: integer}\n"
+        "name:\n  name:\n    type: string\n    pattern: '^[a-zA-Z0-9_\\-\\:]+$'\n"
+    )
+    (tmp_path / "models" / "tag.yml").write_text(
+        "allOf:\n- type: object\n  properties:\n    $ref: attributes.yml#/name\n"
+        "- type: object\n  properties:\n    properties:\n      $ref: attributes.yml#/ids/ids\n"
+    )
+    (tmp_path / "models" / "link.yml").write_text("operationId: update_user\n")
+    generation = build(tmp_path / "spec.yaml", project_root=tmp_path, package="files")
+    # The Link Object is bundled as a link, not read as a schema with unknown keywords.
+    assert not any("link" in path.name for path in generation.files)
+    namespace: dict[str, object] = {}
+    exec(generation.files[PurePosixPath("files/validators.py")], namespace)  # noqa: S102
+    validate_tag = namespace["validate_tag"]
+    assert callable(validate_tag)
+    validate_tag({"name": "prod:eu-1", "properties": [1, 2]})
+    for bad in ({"name": "prod eu"}, {"properties": ["x"]}, {"name": 5}):
+        with pytest.raises(ValueError):
+            validate_tag(bad)
+    assert b"def update_user_request" in generation.files[PurePosixPath("files/strategies.py")]

@@ -145,12 +145,11 @@ def example_function(api: Api, builder: StrategyBuilder) -> str:
     bodies = [
         api.model(operation.body_model) for operation in api.operations if operation.body_model
     ]
-    pointers = [
-        model.schema_pointer for model in bodies if model.schema_pointer.startswith(BUNDLE_PREFIX)
-    ]
-    components = [builder.component(pointer, pointer) for pointer in pointers]
-    if components:
-        return builder.function_names[components[0]]
+    for model in bodies:
+        pointer = model.schema_pointer
+        # A body model inside a definition (an object in a body's `allOf`) has no function.
+        if pointer.startswith(BUNDLE_PREFIX) and builder.nested(pointer) is None:
+            return builder.function_names[builder.component(pointer, pointer)]
     return min(builder.function_names.values(), default="")
 
 

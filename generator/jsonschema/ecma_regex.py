@@ -113,10 +113,20 @@ class _Translator:
     check the syntax).
     """
 
-    def __init__(self, pattern: str, classes: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        pattern: str,
+        classes: Callable[[str], str] | None = None,
+        identity_escapes: bool = False,
+    ) -> None:
         self.text = pattern
         self.position = 0
         self.classes = classes
+        # Annex B (ECMA-262 without the `u` flag) reads `\:`, `\@`, `\'` as the character;
+        # Unicode mode refuses them. Patterns in real specs write them (DigitalOcean's
+        # `^[a-zA-Z0-9_\-\:]+$`), so `pattern` takes ASCII punctuation escapes with that one
+        # meaning; `format: regex` stays strict.
+        self.identity_escapes = identity_escapes
         self.groups = len(re.findall(r"\((?!\?)|\(\?<(?![=!])", pattern))
         self.names = set(re.findall(r"\(\?<([^=!>][^>]*)>", pattern))
 
@@ -283,6 +293,8 @@ class _Translator:
             return self.unicode_escape()
         if character in _SYNTAX:
             return character
+        if self.identity_escapes and " " <= character <= "~" and not character.isalnum():
+            return character
         raise self.fail(f"invalid escape \\{character}")
 
     def unicode_escape(self) -> str:
@@ -423,7 +435,7 @@ def ecma_to_python(pattern: str) -> str:
     """An ECMA-262 pattern as an equivalent Python `re` pattern; ValueError names what is wrong
     (invalid ECMA syntax, or what `re` cannot express)."""
     try:
-        translated = _Translator(pattern, property_class).translate()
+        translated = _Translator(pattern, property_class, identity_escapes=True).translate()
     except RecursionError:
         raise _EcmaSyntaxError("groups nested too deeply") from None
     try:

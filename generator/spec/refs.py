@@ -49,6 +49,8 @@ _SECTION_BY_PARENT = {
     "responses": "responses",
     "headers": "headers",
     "examples": "examples",
+    "links": "links",
+    "callbacks": "callbacks",
 }
 
 
@@ -289,14 +291,43 @@ def _section_for(referrer: str) -> str:
 def _referenceable(bundled: str) -> bool:
     """Whether OpenAPI allows a Reference Object at this place of the bundled document."""
     tokens = bundled[2:].split("/") if bundled.startswith("#/") else []
+    names = {"components": 3, "paths": 2, "webhooks": 2}.get(tokens[0], 0) if tokens else 0
+    if _holds_schemas(tokens, names):
+        return False
     if tokens[:2] == ["components", "schemas"] or _direct_section(tokens):
         return True
     if tokens and tokens[-1] == "requestBody":
         return True
     if len(tokens) >= 2 and tokens[-2] in _REFERENCEABLE_MEMBERS:
         return True
-    names = {"components": 3, "paths": 2, "webhooks": 2}.get(tokens[0], 0) if tokens else 0
     return any(token in _SCHEMA_TOKENS for token in tokens[names:])
+
+
+# Schema keywords whose value is a map from names to schemas, or a list of schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_SCHEMA_MAPS |= {"dependentSchemas"}
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def _holds_schemas(tokens: list[str], names: int) -> bool:
+    """Whether the place is a schema's `properties` map (or another map or list of schemas)
+    rather than a schema: a `$ref` there stands for the whole map (DigitalOcean's specs write
+    `properties: {$ref: attributes.yml#/...}`, which `redocly bundle` inlines), so it is copied
+    in, not made a component. Walks the keywords from where the schema starts; a name inside a
+    map (a property called `properties`) is a schema again."""
+    if tokens[:2] == ["components", "schemas"]:
+        start = 3
+    else:
+        start = next((i + 1 for i in range(names, len(tokens)) if tokens[i] == "schema"), -1)
+    if start < 0 or start > len(tokens):
+        return False
+    in_schema = True
+    for token in tokens[start:]:
+        if not in_schema:
+            in_schema = True  # a name of a map, or an index of a list: a schema
+        elif token in _SCHEMA_MAPS or token in _SCHEMA_LISTS:
+            in_schema = False
+    return not in_schema
 
 
 # Maps whose members may be Reference Objects (besides schemas, path items and request bodies).
