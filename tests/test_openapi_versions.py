@@ -254,7 +254,7 @@ def test_a_properties_map_from_another_file_is_read_in_place(tmp_path: Path) -> 
     # The Link Object is bundled as a link, not read as a schema with unknown keywords.
     assert not any("link" in path.name for path in generation.files)
     namespace: dict[str, object] = {}
-    exec(generation.files[PurePosixPath("files/validators.py")], namespace)  # noqa: S102
+    exec(generation.files[PurePosixPath("files/validators.py")], namespace)
     validate_tag = namespace["validate_tag"]
     assert callable(validate_tag)
     validate_tag({"name": "prod:eu-1", "properties": [1, 2]})

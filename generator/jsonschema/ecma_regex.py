@@ -291,9 +291,8 @@ class _Translator:
             return chr(int(digits, 16))
         if character == "u":
             return self.unicode_escape()
-        if character in _SYNTAX:
-            return character
-        if self.identity_escapes and " " <= character <= "~" and not character.isalnum():
+        punctuation = " " <= character <= "~" and not character.isalnum()
+        if character in _SYNTAX or (self.identity_escapes and punctuation):
             return character
         raise self.fail(f"invalid escape \\{character}")
 
