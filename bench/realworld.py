@@ -32,6 +32,7 @@ from bench import peers
 from bench.floor import floor_walk
 from bench.schemas import CORPUS, _read, samples
 from bench.timing import Budget, Contender, measure
+from bench.validation import _raising
 from generator.emit.validators import compile_schema
 from generator.spec.loader import load_document
 
@@ -78,17 +79,6 @@ def compiled_module() -> types.ModuleType:
     module = types.ModuleType("compiled_openapi_30")
     exec(compile(compile_schema(schema), "<compiled>", "exec"), module.__dict__)  # noqa: S102
     return module
-
-
-def _raising(validate: Callable[[Any], object], error: type[BaseException]) -> Check:
-    def check(data: Any) -> bool:
-        try:
-            validate(data)
-        except error:
-            return False
-        return True
-
-    return check
 
 
 def _floor(data: Any) -> bool:
