@@ -747,7 +747,7 @@ def _symlink(folder: Path) -> Path:
 BUILT_CASES = {
     # 50 MB: refused by size before anything is parsed.
     "huge_spec": _huge,
-    # A 5 MB flow list: 2.6 million nodes, refused while composing at MAX_NODES.
+    # A 5 MB flow list: 2.6 million nodes, refused at MAX_NODES while libyaml streams its events.
     "node_flood": _write(
         "node_flood.yaml", "openapi: 3.1.0\nx: [" + "0," * (MAX_SPEC_BYTES // 2 - 20) + "0]\n"
     ),

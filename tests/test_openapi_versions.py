@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.cli import main
+from generator.errors import SpecErrors
 from generator.pipeline import build
 from generator.spec.normalize import schema_30_to_31
 from tests.conftest import ROOT
@@ -262,3 +263,81 @@ def test_a_properties_map_from_another_file_is_read_in_place(tmp_path: Path) -> 
         with pytest.raises(ValueError):
             validate_tag(bad)
     assert b"def update_user_request" in generation.files[PurePosixPath("files/strategies.py")]
+
+
+# Written as OpenAI's public description writes them (a 3.1 document with 2019-09 recursion, a
+# 3.0 boolean exclusive bound and a repeated `required` name).
+WRITTEN_FOR_OLDER_TOOLS = """\
+openapi: 3.1.0
+info: {title: older words, version: 1.0.0}
+paths:
+  /filters:
+    post:
+      operationId: post_filter
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CompoundFilter'}
+      responses:
+        '204': {description: stored}
+components:
+  schemas:
+    ComparisonFilter:
+      type: object
+      required: [key, key]
+      properties:
+        key: {type: string}
+        rate: {type: number, minimum: 0, exclusiveMinimum: true}
+    CompoundFilter:
+      $recursiveAnchor: true
+      type: object
+      required: [type]
+      properties:
+        type: {type: string, enum: [and, or]}
+        filters:
+          type: array
+          items:
+            anyOf:
+              - $ref: '#/components/schemas/ComparisonFilter'
+              - $recursiveRef: '#'
+"""
+
+
+def test_words_of_older_dialects_in_a_3_1_document_are_read_as_meant(tmp_path: Path) -> None:
+    """`$recursiveRef: '#'` under a component with `$recursiveAnchor: true` is a `$ref` to that
+    component; a boolean exclusive bound is read as 3.0 reads it; a repeated required name counts
+    once. Each is a located warning, and the portable schemas hold only 2020-12 keywords."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(WRITTEN_FOR_OLDER_TOOLS)
+    api = build(spec, project_root=tmp_path, package="older").api
+    fields = {field.wire_name: field for field in api.model("CompoundFilter").fields}
+    assert fields["filters"].type.type_hint == "list[ComparisonFilter | CompoundFilter]"
+    warnings = sorted(warning.pointer for warning in api.warnings)
+    assert warnings == [
+        "#/components/schemas/ComparisonFilter/properties/rate/exclusiveMinimum",
+        "#/components/schemas/ComparisonFilter/required",
+        "#/components/schemas/CompoundFilter/$recursiveAnchor",
+        "#/components/schemas/CompoundFilter/properties/filters/items/anyOf/1/$recursiveRef",
+    ]
+    defs = api.schema_bundle["$defs"]
+    assert defs["CompoundFilter"]["properties"]["filters"]["items"]["anyOf"][1] == {
+        "$ref": "#/$defs/CompoundFilter"
+    }
+    assert "$recursiveAnchor" not in defs["CompoundFilter"]
+    assert defs["ComparisonFilter"]["required"] == ["key"]
+    assert defs["ComparisonFilter"]["properties"]["rate"] == {
+        "type": "number",
+        "exclusiveMinimum": 0,
+    }
+
+
+def test_a_recursive_ref_without_an_anchored_component_is_refused_where_it_is(
+    tmp_path: Path,
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(WRITTEN_FOR_OLDER_TOOLS.replace("      $recursiveAnchor: true\n", ""))
+    with pytest.raises(SpecErrors) as failure:
+        build(spec, project_root=tmp_path, package="older")
+    [error] = failure.value.errors
+    assert error.pointer.endswith("/items/anyOf/1/$recursiveRef")
+    assert "unsupported keyword '$recursiveRef'" in error.message

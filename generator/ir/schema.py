@@ -265,6 +265,13 @@ class SchemaBuilder:
             result[keyword] = converter(self, value, at)
         if inlined:
             result["allOf"] = [*inlined, *result.get("allOf", [])]
+        required = result.get("required")
+        if isinstance(required, list) and all(isinstance(name, str) for name in required):
+            if len(set(required)) != len(required):
+                # JSON Schema asks for unique names; a repeat changes nothing, so it is dropped
+                # (the portable schemas must pass the meta-schema and ajv's strict mode).
+                self.warn(join_pointer(pointer, "required"), "required repeats a name: read once")
+                result["required"] = list(dict.fromkeys(required))
         one_way = _one_way_properties(schema)
         if one_way and isinstance(result.get("required"), list):
             result["required"] = [name for name in result["required"] if name not in one_way]

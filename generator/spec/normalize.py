@@ -10,7 +10,9 @@ reads them. Pointers are unchanged except inside a rewritten `nullable`, so erro
 
 A 3.1 document that kept 3.0's `nullable` (common in documents converted from 3.0) is read the
 same way, with a warning at each: refusing it would refuse the document for a word whose meaning
-nobody doubts.
+nobody doubts, and so is 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum`. Likewise for draft 2019-09's recursive references, which documents written against
+2019-09 tools use for a schema that contains itself: `$recursiveRef: "#"` inside a component that
+sets `$recursiveAnchor: true` is read as a `$ref` to that component (`_recursive_31`).
 """
 
 from __future__ import annotations
@@ -71,20 +73,24 @@ def openapi_version(resolved: ResolvedSpec) -> str:
 
 def normalize(resolved: ResolvedSpec) -> tuple[ResolvedSpec, tuple[SpecError, ...]]:
     """The document in the 3.1 model, and warnings: 3.0 schemas rewritten; in 3.1 documents only
-    `nullable` is rewritten (and each one warned about)."""
+    `nullable` and 2019-09's recursive references are rewritten (and each one warned about)."""
     if openapi_version(resolved) == "3.0":
         return replace(resolved, data=_document(resolved.data)), ()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     data = _document_31(resolved.data, "#", found)
     if not found:
         return resolved, ()
-    message = "`nullable` is OpenAPI 3.0, read as type: [T, 'null'] (in 3.1 write that)"
-    warnings = tuple(resolved.error(pointer, message) for pointer in found)
+    warnings = tuple(resolved.error(pointer, message) for pointer, message in found)
     return replace(resolved, data=data), warnings
 
 
-def _document_31(node: Any, pointer: str, found: list[str]) -> Any:
-    """A 3.1 document with `nullable` rewritten in every schema; `found` gets their pointers."""
+_NULLABLE_31 = "`nullable` is OpenAPI 3.0, read as type: [T, 'null'] (in 3.1 write that)"
+_EXCLUSIVE_31 = "a boolean `{keyword}` is OpenAPI 3.0, read as 3.0 reads it (in 3.1 the keyword holds the bound)"
+
+
+def _document_31(node: Any, pointer: str, found: list[tuple[str, str]]) -> Any:
+    """A 3.1 document with `nullable` and recursive references rewritten in every schema;
+    `found` gets each rewrite's pointer and warning."""
     if isinstance(node, list):
         return [
             _document_31(item, join_pointer(pointer, index), found)
@@ -98,10 +104,10 @@ def _document_31(node: Any, pointer: str, found: list[str]) -> Any:
         if is_extension(pointer, key) or key in ("example", "examples"):
             result[key] = value
         elif key in _SCHEMA_MEMBERS:
-            result[key] = _schema_31(value, at, found)
+            result[key] = _schema_31(value, at, found, None)
         elif key == "schemas" and pointer == "#/components" and isinstance(value, dict):
             result[key] = {
-                name: _schema_31(schema, join_pointer(at, name), found)
+                name: _schema_31(schema, join_pointer(at, name), found, None)
                 for name, schema in value.items()
             }
         else:
@@ -109,30 +115,71 @@ def _document_31(node: Any, pointer: str, found: list[str]) -> Any:
     return result
 
 
-def _schema_31(schema: Any, pointer: str, found: list[str]) -> Any:
-    """One 3.1 schema (and its subschemas) with a 3.0 `nullable` read as 3.0 reads it."""
+def _schema_31(schema: Any, pointer: str, found: list[tuple[str, str]], anchor: str | None) -> Any:
+    """One 3.1 schema (and its subschemas) with a 3.0 `nullable` read as 3.0 reads it, and
+    2019-09's `$recursiveAnchor`/`$recursiveRef` read as a plain `$ref` where that is their
+    meaning; `anchor` is the component (a pointer) whose `$recursiveAnchor: true` encloses it."""
     if not isinstance(schema, dict):
         return schema
+    if schema.get("$recursiveAnchor") is True and _COMPONENT.fullmatch(pointer):
+        anchor = pointer
     result: dict[str, Any] = {}
     for key, value in schema.items():
         at = join_pointer(pointer, key)
         if key in SCHEMA_VALUES_2020:
-            result[key] = _schema_31(value, at, found)
+            result[key] = _schema_31(value, at, found, anchor)
         elif key in SCHEMA_LISTS_2020 and isinstance(value, list):
             result[key] = [
-                _schema_31(item, join_pointer(at, index), found) for index, item in enumerate(value)
+                _schema_31(item, join_pointer(at, index), found, anchor)
+                for index, item in enumerate(value)
             ]
         elif key in SCHEMA_MAPS_2020 and isinstance(value, dict):
             result[key] = {
-                name: _schema_31(item, join_pointer(at, name), found)
+                name: _schema_31(item, join_pointer(at, name), found, anchor)
                 for name, item in value.items()
             }
         else:
             result[key] = value
+    _recursive_31(result, pointer, found, anchor)
+    for keyword in _boolean_exclusives(result):
+        found.append((join_pointer(pointer, keyword), _EXCLUSIVE_31.format(keyword=keyword)))
     if not isinstance(result.get("nullable"), bool):
         return result  # absent, or malformed: left for the IR to report where it is
-    found.append(join_pointer(pointer, "nullable"))
+    found.append((join_pointer(pointer, "nullable"), _NULLABLE_31))
     return _nullable(result) if result.pop("nullable") else result
+
+
+# A component schema's pointer: where a `$recursiveAnchor: true` can be the target of a `$ref`.
+_COMPONENT = re.compile(r"#/components/schemas/[^/]+")
+
+
+def _recursive_31(
+    schema: dict[str, Any], pointer: str, found: list[tuple[str, str]], anchor: str | None
+) -> None:
+    """`$recursiveAnchor`/`$recursiveRef` (draft 2019-09, not OpenAPI 3.1's 2020-12 dialect),
+    written by documents that mean "this schema again": `$recursiveRef: "#"` under a component
+    that sets `$recursiveAnchor: true` becomes a `$ref` to that component, which is what 2019-09
+    resolves it to when validation enters there (a wider dynamic scope, entering through another
+    anchored schema, is not modelled). Anything else is left for the IR to refuse where it is."""
+    if "$recursiveAnchor" in schema and (anchor == pointer or schema["$recursiveAnchor"] is False):
+        found.append(
+            (
+                join_pointer(pointer, "$recursiveAnchor"),
+                "`$recursiveAnchor` is JSON Schema 2019-09, not OpenAPI 3.1's dialect: read as "
+                "marking this schema as the target of `$recursiveRef: '#'` inside it (in 3.1 write a $ref)",
+            )
+        )
+        del schema["$recursiveAnchor"]
+    if schema.get("$recursiveRef") == "#" and anchor is not None and "$ref" not in schema:
+        found.append(
+            (
+                join_pointer(pointer, "$recursiveRef"),
+                f"`$recursiveRef` is JSON Schema 2019-09, not OpenAPI 3.1's dialect: read as "
+                f"$ref: {anchor!r}, the enclosing schema with `$recursiveAnchor: true`",
+            )
+        )
+        schema["$ref"] = anchor
+        del schema["$recursiveRef"]
 
 
 def _document(node: Any) -> Any:
@@ -177,18 +224,28 @@ def schema_30_to_31(schema: Any) -> Any:
             if key in _REF_SIBLINGS_KEPT or str(key).startswith("x-")
         }
     result = {key: _subschemas(key, value) for key, value in schema.items()}
-    for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        flag = result.get(keyword)
-        if isinstance(flag, bool):
-            del result[keyword]
-            if flag and bound in result:
-                result[keyword] = result.pop(bound)
+    _boolean_exclusives(result)
     nullable = result.pop("nullable", None)
     if nullable is not True:
         if nullable is not None and not isinstance(nullable, bool):
             result["nullable"] = nullable  # malformed: left for the IR to report where it is
         return result
     return _nullable(result)
+
+
+def _boolean_exclusives(schema: dict[str, Any]) -> list[str]:
+    """3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` rewritten in place as 2020-12's numeric
+    ones (`minimum: 0, exclusiveMinimum: true` -> `exclusiveMinimum: 0`; a false one, or one
+    without its bound, says nothing and goes); the keywords rewritten."""
+    rewritten = []
+    for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        flag = schema.get(keyword)
+        if isinstance(flag, bool):
+            rewritten.append(keyword)
+            del schema[keyword]
+            if flag and bound in schema:
+                schema[keyword] = schema.pop(bound)
+    return rewritten
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
