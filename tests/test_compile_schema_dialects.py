@@ -107,6 +107,28 @@ def test_unknown_keywords_are_annotations() -> None:
     assert verdicts(compiled({"typo": 1, "x-vendor": {"type": "string"}}), [1]) == [True]
 
 
+def test_a_later_drafts_defs_is_data_that_references_may_point_into() -> None:
+    """cibuildwheel's draft-7 schema keeps `$defs` (a 2019-09 word) with a string among the
+    schemas: in draft 7 `$defs` is an annotation, so only what a `$ref` names must be a schema,
+    as python-jsonschema reads it. In 2019-09 the same `$defs` is refused, where it is."""
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$defs": {"description": "A Python version.", "enable": {"enum": ["pypy", "cpython"]}},
+        "properties": {"enable": {"$ref": "#/$defs/enable"}},
+    }
+    assert verdicts(compiled(schema), [{"enable": "pypy"}, {"enable": "jython"}, {}]) == [
+        True,
+        False,
+        True,
+    ]
+    schema["$schema"] = "https://json-schema.org/draft/2019-09/schema"
+    with pytest.raises(
+        SchemaCompileError, match="a schema must be an object or a boolean"
+    ) as error:
+        compile_schema(schema)
+    assert error.value.pointer == "#/$defs/description"
+
+
 def test_embedded_resources_and_anchors() -> None:
     schema = {
         "$id": "https://example.com/root.json",

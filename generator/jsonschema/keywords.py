@@ -429,7 +429,12 @@ def check_defs(node: Node, value: Any) -> None:
     keyword = "$defs" if "$defs" in node.schema and node.schema["$defs"] is value else "definitions"
     if not isinstance(value, dict):
         raise SchemaCompileError(node.at(keyword), f"{keyword} must be an object of schemas")
+    known = keyword in node.dialect.keywords
     for name, schema in value.items():
+        if not known and not isinstance(schema, dict | bool):
+            # A keyword of another draft (`$defs` in draft 7) is an annotation here: its members
+            # need not be schemas (only one a `$ref` names, which is checked where it is used).
+            continue
         expect_schema(schema, node.at(keyword, name))
         node.compiler.check_only(node.scope, schema, node.at(keyword, name))
 
