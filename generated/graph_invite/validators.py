@@ -4319,36 +4319,34 @@ def _is_valid_drive_recipient(data: Any, pending: tuple[list[str], ...] | None =
     """Whether data is valid against #/$defs/driveRecipient."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
-        if type(key_1) is not str or key_1 not in _DRIVE_RECIPIENT_KNOWN_KEYS:
+    for key_1, value_1 in data.items():
+        if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "email" in data:
-        value_2 = data["email"]
-        if not (type(value_2) is str or issubclass(type(value_2), str)):
-            return False
-        if pending is not None:
-            pending[1].append(value_2)
-        elif not (
-            "@" in value_2
-            and (
-                (len(value_2) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_2) is not None)
-                or _is_email(value_2)
-            )
-            if type(value_2) is str
-            else _is_email(str.__str__(value_2))
-        ):
-            return False
-    if "alias" in data:
-        value_3 = data["alias"]
-        if not (type(value_3) is str or issubclass(type(value_3), str)):
-            return False
-    if "objectId" in data:
-        value_4 = data["objectId"]
-        if not (type(value_4) is str or issubclass(type(value_4), str)):
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "email":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+            if pending is not None:
+                pending[1].append(value_1)
+            elif not (
+                "@" in value_1
+                and (
+                    (len(value_1) <= 64 and _EMAIL_FAST_PATTERN.fullmatch(value_1) is not None)
+                    or _is_email(value_1)
+                )
+                if type(value_1) is str
+                else _is_email(str.__str__(value_1))
+            ):
+                return False
+        elif key_1 == "alias":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "objectId":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        else:
             return False
     if not ("email" in data or "alias" in data or "objectId" in data):
         return False
@@ -4368,25 +4366,21 @@ def _is_valid_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/identity."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "displayName" in data:
-        value_2 = data["displayName"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "id" in data:
-        value_3 = data["id"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "tenantId" in data:
-        value_4 = data["tenantId"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "displayName":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "tenantId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -4394,13 +4388,12 @@ def _is_valid_invite_recipient_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/inviteRecipientInnerError."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "code" in data:
-        value_1 = data["code"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
+        if key_1 == "code":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
     return True
 
 
@@ -4408,1204 +4401,1170 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
     """Whether data is valid against #/$defs/permission."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "id" in data:
-        value_2 = data["id"]
-        if not (type(value_2) is str or issubclass(type(value_2), str)):
-            return False
-    if "roles" in data:
-        value_3 = data["roles"]
-        if type(value_3) is not list:
-            return False
-        for item_1 in value_3:
-            if not (
-                (type(item_1) is str or issubclass(type(item_1), str))
-                or _is_valid_permission_role(item_1)
-            ):
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-    if "grantedTo" in data:
-        value_4 = data["grantedTo"]
-        if value_4 is not None:
-            if type(value_4) is not dict:
+        elif key_1 == "id":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_4:
-                if type(key_2) is not str:
-                    return False
-            if "@odata.type" in value_4:
-                value_5 = value_4["@odata.type"]
-                if not (type(value_5) is str or issubclass(type(value_5), str)):
-                    return False
-            if "application" in value_4:
-                value_6 = value_4["application"]
-                if value_6 is not None:
-                    if type(value_6) is not dict:
-                        return False
-                    for key_3 in value_6:
-                        if type(key_3) is not str:
-                            return False
-                    if "@odata.type" in value_6:
-                        value_7 = value_6["@odata.type"]
-                        if not (type(value_7) is str or issubclass(type(value_7), str)):
-                            return False
-                    if "displayName" in value_6:
-                        value_8 = value_6["displayName"]
-                        if not (
-                            (type(value_8) is str or issubclass(type(value_8), str))
-                            or value_8 is None
-                        ):
-                            return False
-                    if "id" in value_6:
-                        value_9 = value_6["id"]
-                        if not (
-                            (type(value_9) is str or issubclass(type(value_9), str))
-                            or value_9 is None
-                        ):
-                            return False
-                    if "tenantId" in value_6:
-                        value_10 = value_6["tenantId"]
-                        if not (
-                            (type(value_10) is str or issubclass(type(value_10), str))
-                            or value_10 is None
-                        ):
-                            return False
-            if "device" in value_4:
-                value_11 = value_4["device"]
-                if value_11 is not None:
-                    if type(value_11) is not dict:
-                        return False
-                    for key_4 in value_11:
-                        if type(key_4) is not str:
-                            return False
-                    if "@odata.type" in value_11:
-                        value_12 = value_11["@odata.type"]
-                        if not (type(value_12) is str or issubclass(type(value_12), str)):
-                            return False
-                    if "displayName" in value_11:
-                        value_13 = value_11["displayName"]
-                        if not (
-                            (type(value_13) is str or issubclass(type(value_13), str))
-                            or value_13 is None
-                        ):
-                            return False
-                    if "id" in value_11:
-                        value_14 = value_11["id"]
-                        if not (
-                            (type(value_14) is str or issubclass(type(value_14), str))
-                            or value_14 is None
-                        ):
-                            return False
-                    if "tenantId" in value_11:
-                        value_15 = value_11["tenantId"]
-                        if not (
-                            (type(value_15) is str or issubclass(type(value_15), str))
-                            or value_15 is None
-                        ):
-                            return False
-            if "user" in value_4:
-                value_16 = value_4["user"]
-                if value_16 is not None:
-                    if type(value_16) is not dict:
-                        return False
-                    for key_5 in value_16:
-                        if type(key_5) is not str:
-                            return False
-                    if "@odata.type" in value_16:
-                        value_17 = value_16["@odata.type"]
-                        if not (type(value_17) is str or issubclass(type(value_17), str)):
-                            return False
-                    if "displayName" in value_16:
-                        value_18 = value_16["displayName"]
-                        if not (
-                            (type(value_18) is str or issubclass(type(value_18), str))
-                            or value_18 is None
-                        ):
-                            return False
-                    if "id" in value_16:
-                        value_19 = value_16["id"]
-                        if not (
-                            (type(value_19) is str or issubclass(type(value_19), str))
-                            or value_19 is None
-                        ):
-                            return False
-                    if "tenantId" in value_16:
-                        value_20 = value_16["tenantId"]
-                        if not (
-                            (type(value_20) is str or issubclass(type(value_20), str))
-                            or value_20 is None
-                        ):
-                            return False
-    if "grantedToIdentities" in data:
-        value_21 = data["grantedToIdentities"]
-        if not (type(value_21) is list or value_21 is None):
-            return False
-        if type(value_21) is list:
-            for item_2 in value_21:
-                if type(item_2) is not dict:
-                    return False
-                for key_6 in item_2:
-                    if type(key_6) is not str:
-                        return False
-                if "@odata.type" in item_2:
-                    value_22 = item_2["@odata.type"]
-                    if not (type(value_22) is str or issubclass(type(value_22), str)):
-                        return False
-                if "application" in item_2:
-                    value_23 = item_2["application"]
-                    if value_23 is not None:
-                        if type(value_23) is not dict:
-                            return False
-                        for key_7 in value_23:
-                            if type(key_7) is not str:
-                                return False
-                        if "@odata.type" in value_23:
-                            value_24 = value_23["@odata.type"]
-                            if not (type(value_24) is str or issubclass(type(value_24), str)):
-                                return False
-                        if "displayName" in value_23:
-                            value_25 = value_23["displayName"]
-                            if not (
-                                (type(value_25) is str or issubclass(type(value_25), str))
-                                or value_25 is None
-                            ):
-                                return False
-                        if "id" in value_23:
-                            value_26 = value_23["id"]
-                            if not (
-                                (type(value_26) is str or issubclass(type(value_26), str))
-                                or value_26 is None
-                            ):
-                                return False
-                        if "tenantId" in value_23:
-                            value_27 = value_23["tenantId"]
-                            if not (
-                                (type(value_27) is str or issubclass(type(value_27), str))
-                                or value_27 is None
-                            ):
-                                return False
-                if "device" in item_2:
-                    value_28 = item_2["device"]
-                    if value_28 is not None:
-                        if type(value_28) is not dict:
-                            return False
-                        for key_8 in value_28:
-                            if type(key_8) is not str:
-                                return False
-                        if "@odata.type" in value_28:
-                            value_29 = value_28["@odata.type"]
-                            if not (type(value_29) is str or issubclass(type(value_29), str)):
-                                return False
-                        if "displayName" in value_28:
-                            value_30 = value_28["displayName"]
-                            if not (
-                                (type(value_30) is str or issubclass(type(value_30), str))
-                                or value_30 is None
-                            ):
-                                return False
-                        if "id" in value_28:
-                            value_31 = value_28["id"]
-                            if not (
-                                (type(value_31) is str or issubclass(type(value_31), str))
-                                or value_31 is None
-                            ):
-                                return False
-                        if "tenantId" in value_28:
-                            value_32 = value_28["tenantId"]
-                            if not (
-                                (type(value_32) is str or issubclass(type(value_32), str))
-                                or value_32 is None
-                            ):
-                                return False
-                if "user" in item_2:
-                    value_33 = item_2["user"]
-                    if value_33 is not None:
-                        if type(value_33) is not dict:
-                            return False
-                        for key_9 in value_33:
-                            if type(key_9) is not str:
-                                return False
-                        if "@odata.type" in value_33:
-                            value_34 = value_33["@odata.type"]
-                            if not (type(value_34) is str or issubclass(type(value_34), str)):
-                                return False
-                        if "displayName" in value_33:
-                            value_35 = value_33["displayName"]
-                            if not (
-                                (type(value_35) is str or issubclass(type(value_35), str))
-                                or value_35 is None
-                            ):
-                                return False
-                        if "id" in value_33:
-                            value_36 = value_33["id"]
-                            if not (
-                                (type(value_36) is str or issubclass(type(value_36), str))
-                                or value_36 is None
-                            ):
-                                return False
-                        if "tenantId" in value_33:
-                            value_37 = value_33["tenantId"]
-                            if not (
-                                (type(value_37) is str or issubclass(type(value_37), str))
-                                or value_37 is None
-                            ):
-                                return False
-    if "grantedToV2" in data:
-        value_38 = data["grantedToV2"]
-        if value_38 is not None:
-            if type(value_38) is not dict:
+        elif key_1 == "roles":
+            if type(value_1) is not list:
                 return False
-            for key_10 in value_38:
-                if type(key_10) is not str:
+            for item_1 in value_1:
+                if not (
+                    (type(item_1) is str or issubclass(type(item_1), str))
+                    or _is_valid_permission_role(item_1)
+                ):
                     return False
-            if "@odata.type" in value_38:
-                value_39 = value_38["@odata.type"]
-                if not (type(value_39) is str or issubclass(type(value_39), str)):
+        elif key_1 == "grantedTo":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "application" in value_38:
-                value_40 = value_38["application"]
-                if value_40 is not None:
-                    if type(value_40) is not dict:
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
                         return False
-                    for key_11 in value_40:
-                        if type(key_11) is not str:
+                    if key_2 == "@odata.type":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
                             return False
-                    if "@odata.type" in value_40:
-                        value_41 = value_40["@odata.type"]
-                        if not (type(value_41) is str or issubclass(type(value_41), str)):
-                            return False
-                    if "displayName" in value_40:
-                        value_42 = value_40["displayName"]
-                        if not (
-                            (type(value_42) is str or issubclass(type(value_42), str))
-                            or value_42 is None
-                        ):
-                            return False
-                    if "id" in value_40:
-                        value_43 = value_40["id"]
-                        if not (
-                            (type(value_43) is str or issubclass(type(value_43), str))
-                            or value_43 is None
-                        ):
-                            return False
-                    if "tenantId" in value_40:
-                        value_44 = value_40["tenantId"]
-                        if not (
-                            (type(value_44) is str or issubclass(type(value_44), str))
-                            or value_44 is None
-                        ):
-                            return False
-            if "device" in value_38:
-                value_45 = value_38["device"]
-                if value_45 is not None:
-                    if type(value_45) is not dict:
-                        return False
-                    for key_12 in value_45:
-                        if type(key_12) is not str:
-                            return False
-                    if "@odata.type" in value_45:
-                        value_46 = value_45["@odata.type"]
-                        if not (type(value_46) is str or issubclass(type(value_46), str)):
-                            return False
-                    if "displayName" in value_45:
-                        value_47 = value_45["displayName"]
-                        if not (
-                            (type(value_47) is str or issubclass(type(value_47), str))
-                            or value_47 is None
-                        ):
-                            return False
-                    if "id" in value_45:
-                        value_48 = value_45["id"]
-                        if not (
-                            (type(value_48) is str or issubclass(type(value_48), str))
-                            or value_48 is None
-                        ):
-                            return False
-                    if "tenantId" in value_45:
-                        value_49 = value_45["tenantId"]
-                        if not (
-                            (type(value_49) is str or issubclass(type(value_49), str))
-                            or value_49 is None
-                        ):
-                            return False
-            if "user" in value_38:
-                value_50 = value_38["user"]
-                if value_50 is not None:
-                    if type(value_50) is not dict:
-                        return False
-                    for key_13 in value_50:
-                        if type(key_13) is not str:
-                            return False
-                    if "@odata.type" in value_50:
-                        value_51 = value_50["@odata.type"]
-                        if not (type(value_51) is str or issubclass(type(value_51), str)):
-                            return False
-                    if "displayName" in value_50:
-                        value_52 = value_50["displayName"]
-                        if not (
-                            (type(value_52) is str or issubclass(type(value_52), str))
-                            or value_52 is None
-                        ):
-                            return False
-                    if "id" in value_50:
-                        value_53 = value_50["id"]
-                        if not (
-                            (type(value_53) is str or issubclass(type(value_53), str))
-                            or value_53 is None
-                        ):
-                            return False
-                    if "tenantId" in value_50:
-                        value_54 = value_50["tenantId"]
-                        if not (
-                            (type(value_54) is str or issubclass(type(value_54), str))
-                            or value_54 is None
-                        ):
-                            return False
-            if "group" in value_38:
-                value_55 = value_38["group"]
-                if value_55 is not None:
-                    if type(value_55) is not dict:
-                        return False
-                    for key_14 in value_55:
-                        if type(key_14) is not str:
-                            return False
-                    if "@odata.type" in value_55:
-                        value_56 = value_55["@odata.type"]
-                        if not (type(value_56) is str or issubclass(type(value_56), str)):
-                            return False
-                    if "displayName" in value_55:
-                        value_57 = value_55["displayName"]
-                        if not (
-                            (type(value_57) is str or issubclass(type(value_57), str))
-                            or value_57 is None
-                        ):
-                            return False
-                    if "id" in value_55:
-                        value_58 = value_55["id"]
-                        if not (
-                            (type(value_58) is str or issubclass(type(value_58), str))
-                            or value_58 is None
-                        ):
-                            return False
-                    if "tenantId" in value_55:
-                        value_59 = value_55["tenantId"]
-                        if not (
-                            (type(value_59) is str or issubclass(type(value_59), str))
-                            or value_59 is None
-                        ):
-                            return False
-            if "siteUser" in value_38:
-                value_60 = value_38["siteUser"]
-                if value_60 is not None:
-                    if type(value_60) is not dict:
-                        return False
-                    for key_15 in value_60:
-                        if type(key_15) is not str:
-                            return False
-                    if "@odata.type" in value_60:
-                        value_61 = value_60["@odata.type"]
-                        if not (type(value_61) is str or issubclass(type(value_61), str)):
-                            return False
-                    if "displayName" in value_60:
-                        value_62 = value_60["displayName"]
-                        if not (
-                            (type(value_62) is str or issubclass(type(value_62), str))
-                            or value_62 is None
-                        ):
-                            return False
-                    if "id" in value_60:
-                        value_63 = value_60["id"]
-                        if not (
-                            (type(value_63) is str or issubclass(type(value_63), str))
-                            or value_63 is None
-                        ):
-                            return False
-                    if "loginName" in value_60:
-                        value_64 = value_60["loginName"]
-                        if not (
-                            (type(value_64) is str or issubclass(type(value_64), str))
-                            or value_64 is None
-                        ):
-                            return False
-            if "siteGroup" in value_38:
-                value_65 = value_38["siteGroup"]
-                if value_65 is not None:
-                    if type(value_65) is not dict:
-                        return False
-                    for key_16 in value_65:
-                        if type(key_16) is not str:
-                            return False
-                    if "@odata.type" in value_65:
-                        value_66 = value_65["@odata.type"]
-                        if not (type(value_66) is str or issubclass(type(value_66), str)):
-                            return False
-                    if "displayName" in value_65:
-                        value_67 = value_65["displayName"]
-                        if not (
-                            (type(value_67) is str or issubclass(type(value_67), str))
-                            or value_67 is None
-                        ):
-                            return False
-                    if "id" in value_65:
-                        value_68 = value_65["id"]
-                        if not (
-                            (type(value_68) is str or issubclass(type(value_68), str))
-                            or value_68 is None
-                        ):
-                            return False
-                    if "loginName" in value_65:
-                        value_69 = value_65["loginName"]
-                        if not (
-                            (type(value_69) is str or issubclass(type(value_69), str))
-                            or value_69 is None
-                        ):
-                            return False
-            if "sharePointGroup" in value_38:
-                value_70 = value_38["sharePointGroup"]
-                if value_70 is not None:
-                    if type(value_70) is not dict:
-                        return False
-                    for key_17 in value_70:
-                        if type(key_17) is not str:
-                            return False
-                    if "@odata.type" in value_70:
-                        value_71 = value_70["@odata.type"]
-                        if not (type(value_71) is str or issubclass(type(value_71), str)):
-                            return False
-                    if "displayName" in value_70:
-                        value_72 = value_70["displayName"]
-                        if not (
-                            (type(value_72) is str or issubclass(type(value_72), str))
-                            or value_72 is None
-                        ):
-                            return False
-                    if "id" in value_70:
-                        value_73 = value_70["id"]
-                        if not (
-                            (type(value_73) is str or issubclass(type(value_73), str))
-                            or value_73 is None
-                        ):
-                            return False
-                    if "principalId" in value_70:
-                        value_74 = value_70["principalId"]
-                        if not (
-                            (type(value_74) is str or issubclass(type(value_74), str))
-                            or value_74 is None
-                        ):
-                            return False
-                    if "title" in value_70:
-                        value_75 = value_70["title"]
-                        if not (
-                            (type(value_75) is str or issubclass(type(value_75), str))
-                            or value_75 is None
-                        ):
-                            return False
-    if "grantedToIdentitiesV2" in data:
-        value_76 = data["grantedToIdentitiesV2"]
-        if not (type(value_76) is list or value_76 is None):
-            return False
-        if type(value_76) is list:
-            for item_3 in value_76:
-                if type(item_3) is not dict:
-                    return False
-                for key_18 in item_3:
-                    if type(key_18) is not str:
-                        return False
-                if "@odata.type" in item_3:
-                    value_77 = item_3["@odata.type"]
-                    if not (type(value_77) is str or issubclass(type(value_77), str)):
-                        return False
-                if "application" in item_3:
-                    value_78 = item_3["application"]
-                    if value_78 is not None:
-                        if type(value_78) is not dict:
-                            return False
-                        for key_19 in value_78:
-                            if type(key_19) is not str:
+                    elif key_2 == "application":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
                                 return False
-                        if "@odata.type" in value_78:
-                            value_79 = value_78["@odata.type"]
-                            if not (type(value_79) is str or issubclass(type(value_79), str)):
+                            for key_3, value_3 in value_2.items():
+                                if type(key_3) is not str:
+                                    return False
+                                if key_3 == "@odata.type":
+                                    if not (type(value_3) is str or issubclass(type(value_3), str)):
+                                        return False
+                                elif key_3 == "displayName":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                                elif key_3 == "id":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                                elif key_3 == "tenantId":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                    elif key_2 == "device":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
                                 return False
-                        if "displayName" in value_78:
-                            value_80 = value_78["displayName"]
-                            if not (
-                                (type(value_80) is str or issubclass(type(value_80), str))
-                                or value_80 is None
-                            ):
+                            for key_4, value_4 in value_2.items():
+                                if type(key_4) is not str:
+                                    return False
+                                if key_4 == "@odata.type":
+                                    if not (type(value_4) is str or issubclass(type(value_4), str)):
+                                        return False
+                                elif key_4 == "displayName":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                                elif key_4 == "id":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                                elif key_4 == "tenantId":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                    elif key_2 == "user":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
                                 return False
-                        if "id" in value_78:
-                            value_81 = value_78["id"]
-                            if not (
-                                (type(value_81) is str or issubclass(type(value_81), str))
-                                or value_81 is None
-                            ):
-                                return False
-                        if "tenantId" in value_78:
-                            value_82 = value_78["tenantId"]
-                            if not (
-                                (type(value_82) is str or issubclass(type(value_82), str))
-                                or value_82 is None
-                            ):
-                                return False
-                if "device" in item_3:
-                    value_83 = item_3["device"]
-                    if value_83 is not None:
-                        if type(value_83) is not dict:
-                            return False
-                        for key_20 in value_83:
-                            if type(key_20) is not str:
-                                return False
-                        if "@odata.type" in value_83:
-                            value_84 = value_83["@odata.type"]
-                            if not (type(value_84) is str or issubclass(type(value_84), str)):
-                                return False
-                        if "displayName" in value_83:
-                            value_85 = value_83["displayName"]
-                            if not (
-                                (type(value_85) is str or issubclass(type(value_85), str))
-                                or value_85 is None
-                            ):
-                                return False
-                        if "id" in value_83:
-                            value_86 = value_83["id"]
-                            if not (
-                                (type(value_86) is str or issubclass(type(value_86), str))
-                                or value_86 is None
-                            ):
-                                return False
-                        if "tenantId" in value_83:
-                            value_87 = value_83["tenantId"]
-                            if not (
-                                (type(value_87) is str or issubclass(type(value_87), str))
-                                or value_87 is None
-                            ):
-                                return False
-                if "user" in item_3:
-                    value_88 = item_3["user"]
-                    if value_88 is not None:
-                        if type(value_88) is not dict:
-                            return False
-                        for key_21 in value_88:
-                            if type(key_21) is not str:
-                                return False
-                        if "@odata.type" in value_88:
-                            value_89 = value_88["@odata.type"]
-                            if not (type(value_89) is str or issubclass(type(value_89), str)):
-                                return False
-                        if "displayName" in value_88:
-                            value_90 = value_88["displayName"]
-                            if not (
-                                (type(value_90) is str or issubclass(type(value_90), str))
-                                or value_90 is None
-                            ):
-                                return False
-                        if "id" in value_88:
-                            value_91 = value_88["id"]
-                            if not (
-                                (type(value_91) is str or issubclass(type(value_91), str))
-                                or value_91 is None
-                            ):
-                                return False
-                        if "tenantId" in value_88:
-                            value_92 = value_88["tenantId"]
-                            if not (
-                                (type(value_92) is str or issubclass(type(value_92), str))
-                                or value_92 is None
-                            ):
-                                return False
-                if "group" in item_3:
-                    value_93 = item_3["group"]
-                    if value_93 is not None:
-                        if type(value_93) is not dict:
-                            return False
-                        for key_22 in value_93:
-                            if type(key_22) is not str:
-                                return False
-                        if "@odata.type" in value_93:
-                            value_94 = value_93["@odata.type"]
-                            if not (type(value_94) is str or issubclass(type(value_94), str)):
-                                return False
-                        if "displayName" in value_93:
-                            value_95 = value_93["displayName"]
-                            if not (
-                                (type(value_95) is str or issubclass(type(value_95), str))
-                                or value_95 is None
-                            ):
-                                return False
-                        if "id" in value_93:
-                            value_96 = value_93["id"]
-                            if not (
-                                (type(value_96) is str or issubclass(type(value_96), str))
-                                or value_96 is None
-                            ):
-                                return False
-                        if "tenantId" in value_93:
-                            value_97 = value_93["tenantId"]
-                            if not (
-                                (type(value_97) is str or issubclass(type(value_97), str))
-                                or value_97 is None
-                            ):
-                                return False
-                if "siteUser" in item_3:
-                    value_98 = item_3["siteUser"]
-                    if value_98 is not None:
-                        if type(value_98) is not dict:
-                            return False
-                        for key_23 in value_98:
-                            if type(key_23) is not str:
-                                return False
-                        if "@odata.type" in value_98:
-                            value_99 = value_98["@odata.type"]
-                            if not (type(value_99) is str or issubclass(type(value_99), str)):
-                                return False
-                        if "displayName" in value_98:
-                            value_100 = value_98["displayName"]
-                            if not (
-                                (type(value_100) is str or issubclass(type(value_100), str))
-                                or value_100 is None
-                            ):
-                                return False
-                        if "id" in value_98:
-                            value_101 = value_98["id"]
-                            if not (
-                                (type(value_101) is str or issubclass(type(value_101), str))
-                                or value_101 is None
-                            ):
-                                return False
-                        if "loginName" in value_98:
-                            value_102 = value_98["loginName"]
-                            if not (
-                                (type(value_102) is str or issubclass(type(value_102), str))
-                                or value_102 is None
-                            ):
-                                return False
-                if "siteGroup" in item_3:
-                    value_103 = item_3["siteGroup"]
-                    if value_103 is not None:
-                        if type(value_103) is not dict:
-                            return False
-                        for key_24 in value_103:
-                            if type(key_24) is not str:
-                                return False
-                        if "@odata.type" in value_103:
-                            value_104 = value_103["@odata.type"]
-                            if not (type(value_104) is str or issubclass(type(value_104), str)):
-                                return False
-                        if "displayName" in value_103:
-                            value_105 = value_103["displayName"]
-                            if not (
-                                (type(value_105) is str or issubclass(type(value_105), str))
-                                or value_105 is None
-                            ):
-                                return False
-                        if "id" in value_103:
-                            value_106 = value_103["id"]
-                            if not (
-                                (type(value_106) is str or issubclass(type(value_106), str))
-                                or value_106 is None
-                            ):
-                                return False
-                        if "loginName" in value_103:
-                            value_107 = value_103["loginName"]
-                            if not (
-                                (type(value_107) is str or issubclass(type(value_107), str))
-                                or value_107 is None
-                            ):
-                                return False
-                if "sharePointGroup" in item_3:
-                    value_108 = item_3["sharePointGroup"]
-                    if value_108 is not None:
-                        if type(value_108) is not dict:
-                            return False
-                        for key_25 in value_108:
-                            if type(key_25) is not str:
-                                return False
-                        if "@odata.type" in value_108:
-                            value_109 = value_108["@odata.type"]
-                            if not (type(value_109) is str or issubclass(type(value_109), str)):
-                                return False
-                        if "displayName" in value_108:
-                            value_110 = value_108["displayName"]
-                            if not (
-                                (type(value_110) is str or issubclass(type(value_110), str))
-                                or value_110 is None
-                            ):
-                                return False
-                        if "id" in value_108:
-                            value_111 = value_108["id"]
-                            if not (
-                                (type(value_111) is str or issubclass(type(value_111), str))
-                                or value_111 is None
-                            ):
-                                return False
-                        if "principalId" in value_108:
-                            value_112 = value_108["principalId"]
-                            if not (
-                                (type(value_112) is str or issubclass(type(value_112), str))
-                                or value_112 is None
-                            ):
-                                return False
-                        if "title" in value_108:
-                            value_113 = value_108["title"]
-                            if not (
-                                (type(value_113) is str or issubclass(type(value_113), str))
-                                or value_113 is None
-                            ):
-                                return False
-    if "invitation" in data:
-        value_114 = data["invitation"]
-        if value_114 is not None:
-            if type(value_114) is not dict:
+                            for key_5, value_5 in value_2.items():
+                                if type(key_5) is not str:
+                                    return False
+                                if key_5 == "@odata.type":
+                                    if not (type(value_5) is str or issubclass(type(value_5), str)):
+                                        return False
+                                elif key_5 == "displayName":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+                                elif key_5 == "id":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+                                elif key_5 == "tenantId":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+        elif key_1 == "grantedToIdentities":
+            if not (type(value_1) is list or value_1 is None):
                 return False
-            for key_26 in value_114:
-                if type(key_26) is not str:
-                    return False
-            if "@odata.type" in value_114:
-                value_115 = value_114["@odata.type"]
-                if not (type(value_115) is str or issubclass(type(value_115), str)):
-                    return False
-            if "email" in value_114:
-                value_116 = value_114["email"]
-                if not (
-                    (type(value_116) is str or issubclass(type(value_116), str))
-                    or value_116 is None
-                ):
-                    return False
-            if "invitedBy" in value_114:
-                value_117 = value_114["invitedBy"]
-                if value_117 is not None:
-                    if type(value_117) is not dict:
+            if type(value_1) is list:
+                for item_2 in value_1:
+                    if type(item_2) is not dict:
                         return False
-                    for key_27 in value_117:
-                        if type(key_27) is not str:
+                    for key_6, value_6 in item_2.items():
+                        if type(key_6) is not str:
                             return False
-                    if "@odata.type" in value_117:
-                        value_118 = value_117["@odata.type"]
-                        if not (type(value_118) is str or issubclass(type(value_118), str)):
+                        if key_6 == "@odata.type":
+                            if not (type(value_6) is str or issubclass(type(value_6), str)):
+                                return False
+                        elif key_6 == "application":
+                            if value_6 is not None:
+                                if type(value_6) is not dict:
+                                    return False
+                                for key_7, value_7 in value_6.items():
+                                    if type(key_7) is not str:
+                                        return False
+                                    if key_7 == "@odata.type":
+                                        if not (
+                                            type(value_7) is str or issubclass(type(value_7), str)
+                                        ):
+                                            return False
+                                    elif key_7 == "displayName":
+                                        if not (
+                                            (type(value_7) is str or issubclass(type(value_7), str))
+                                            or value_7 is None
+                                        ):
+                                            return False
+                                    elif key_7 == "id":
+                                        if not (
+                                            (type(value_7) is str or issubclass(type(value_7), str))
+                                            or value_7 is None
+                                        ):
+                                            return False
+                                    elif key_7 == "tenantId":
+                                        if not (
+                                            (type(value_7) is str or issubclass(type(value_7), str))
+                                            or value_7 is None
+                                        ):
+                                            return False
+                        elif key_6 == "device":
+                            if value_6 is not None:
+                                if type(value_6) is not dict:
+                                    return False
+                                for key_8, value_8 in value_6.items():
+                                    if type(key_8) is not str:
+                                        return False
+                                    if key_8 == "@odata.type":
+                                        if not (
+                                            type(value_8) is str or issubclass(type(value_8), str)
+                                        ):
+                                            return False
+                                    elif key_8 == "displayName":
+                                        if not (
+                                            (type(value_8) is str or issubclass(type(value_8), str))
+                                            or value_8 is None
+                                        ):
+                                            return False
+                                    elif key_8 == "id":
+                                        if not (
+                                            (type(value_8) is str or issubclass(type(value_8), str))
+                                            or value_8 is None
+                                        ):
+                                            return False
+                                    elif key_8 == "tenantId":
+                                        if not (
+                                            (type(value_8) is str or issubclass(type(value_8), str))
+                                            or value_8 is None
+                                        ):
+                                            return False
+                        elif key_6 == "user":
+                            if value_6 is not None:
+                                if type(value_6) is not dict:
+                                    return False
+                                for key_9, value_9 in value_6.items():
+                                    if type(key_9) is not str:
+                                        return False
+                                    if key_9 == "@odata.type":
+                                        if not (
+                                            type(value_9) is str or issubclass(type(value_9), str)
+                                        ):
+                                            return False
+                                    elif key_9 == "displayName":
+                                        if not (
+                                            (type(value_9) is str or issubclass(type(value_9), str))
+                                            or value_9 is None
+                                        ):
+                                            return False
+                                    elif key_9 == "id":
+                                        if not (
+                                            (type(value_9) is str or issubclass(type(value_9), str))
+                                            or value_9 is None
+                                        ):
+                                            return False
+                                    elif key_9 == "tenantId":
+                                        if not (
+                                            (type(value_9) is str or issubclass(type(value_9), str))
+                                            or value_9 is None
+                                        ):
+                                            return False
+        elif key_1 == "grantedToV2":
+            if value_1 is not None:
+                if type(value_1) is not dict:
+                    return False
+                for key_10, value_10 in value_1.items():
+                    if type(key_10) is not str:
+                        return False
+                    if key_10 == "@odata.type":
+                        if not (type(value_10) is str or issubclass(type(value_10), str)):
                             return False
-                    if "application" in value_117:
-                        value_119 = value_117["application"]
-                        if value_119 is not None:
-                            if type(value_119) is not dict:
+                    elif key_10 == "application":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
                                 return False
-                            for key_28 in value_119:
-                                if type(key_28) is not str:
+                            for key_11, value_11 in value_10.items():
+                                if type(key_11) is not str:
                                     return False
-                            if "@odata.type" in value_119:
-                                value_120 = value_119["@odata.type"]
-                                if not (type(value_120) is str or issubclass(type(value_120), str)):
-                                    return False
-                            if "displayName" in value_119:
-                                value_121 = value_119["displayName"]
-                                if not (
-                                    (type(value_121) is str or issubclass(type(value_121), str))
-                                    or value_121 is None
-                                ):
-                                    return False
-                            if "id" in value_119:
-                                value_122 = value_119["id"]
-                                if not (
-                                    (type(value_122) is str or issubclass(type(value_122), str))
-                                    or value_122 is None
-                                ):
-                                    return False
-                            if "tenantId" in value_119:
-                                value_123 = value_119["tenantId"]
-                                if not (
-                                    (type(value_123) is str or issubclass(type(value_123), str))
-                                    or value_123 is None
-                                ):
-                                    return False
-                    if "device" in value_117:
-                        value_124 = value_117["device"]
-                        if value_124 is not None:
-                            if type(value_124) is not dict:
+                                if key_11 == "@odata.type":
+                                    if not (
+                                        type(value_11) is str or issubclass(type(value_11), str)
+                                    ):
+                                        return False
+                                elif key_11 == "displayName":
+                                    if not (
+                                        (type(value_11) is str or issubclass(type(value_11), str))
+                                        or value_11 is None
+                                    ):
+                                        return False
+                                elif key_11 == "id":
+                                    if not (
+                                        (type(value_11) is str or issubclass(type(value_11), str))
+                                        or value_11 is None
+                                    ):
+                                        return False
+                                elif key_11 == "tenantId":
+                                    if not (
+                                        (type(value_11) is str or issubclass(type(value_11), str))
+                                        or value_11 is None
+                                    ):
+                                        return False
+                    elif key_10 == "device":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
                                 return False
-                            for key_29 in value_124:
-                                if type(key_29) is not str:
+                            for key_12, value_12 in value_10.items():
+                                if type(key_12) is not str:
                                     return False
-                            if "@odata.type" in value_124:
-                                value_125 = value_124["@odata.type"]
-                                if not (type(value_125) is str or issubclass(type(value_125), str)):
-                                    return False
-                            if "displayName" in value_124:
-                                value_126 = value_124["displayName"]
-                                if not (
-                                    (type(value_126) is str or issubclass(type(value_126), str))
-                                    or value_126 is None
-                                ):
-                                    return False
-                            if "id" in value_124:
-                                value_127 = value_124["id"]
-                                if not (
-                                    (type(value_127) is str or issubclass(type(value_127), str))
-                                    or value_127 is None
-                                ):
-                                    return False
-                            if "tenantId" in value_124:
-                                value_128 = value_124["tenantId"]
-                                if not (
-                                    (type(value_128) is str or issubclass(type(value_128), str))
-                                    or value_128 is None
-                                ):
-                                    return False
-                    if "user" in value_117:
-                        value_129 = value_117["user"]
-                        if value_129 is not None:
-                            if type(value_129) is not dict:
+                                if key_12 == "@odata.type":
+                                    if not (
+                                        type(value_12) is str or issubclass(type(value_12), str)
+                                    ):
+                                        return False
+                                elif key_12 == "displayName":
+                                    if not (
+                                        (type(value_12) is str or issubclass(type(value_12), str))
+                                        or value_12 is None
+                                    ):
+                                        return False
+                                elif key_12 == "id":
+                                    if not (
+                                        (type(value_12) is str or issubclass(type(value_12), str))
+                                        or value_12 is None
+                                    ):
+                                        return False
+                                elif key_12 == "tenantId":
+                                    if not (
+                                        (type(value_12) is str or issubclass(type(value_12), str))
+                                        or value_12 is None
+                                    ):
+                                        return False
+                    elif key_10 == "user":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
                                 return False
-                            for key_30 in value_129:
-                                if type(key_30) is not str:
+                            for key_13, value_13 in value_10.items():
+                                if type(key_13) is not str:
                                     return False
-                            if "@odata.type" in value_129:
-                                value_130 = value_129["@odata.type"]
-                                if not (type(value_130) is str or issubclass(type(value_130), str)):
+                                if key_13 == "@odata.type":
+                                    if not (
+                                        type(value_13) is str or issubclass(type(value_13), str)
+                                    ):
+                                        return False
+                                elif key_13 == "displayName":
+                                    if not (
+                                        (type(value_13) is str or issubclass(type(value_13), str))
+                                        or value_13 is None
+                                    ):
+                                        return False
+                                elif key_13 == "id":
+                                    if not (
+                                        (type(value_13) is str or issubclass(type(value_13), str))
+                                        or value_13 is None
+                                    ):
+                                        return False
+                                elif key_13 == "tenantId":
+                                    if not (
+                                        (type(value_13) is str or issubclass(type(value_13), str))
+                                        or value_13 is None
+                                    ):
+                                        return False
+                    elif key_10 == "group":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
+                                return False
+                            for key_14, value_14 in value_10.items():
+                                if type(key_14) is not str:
                                     return False
-                            if "displayName" in value_129:
-                                value_131 = value_129["displayName"]
-                                if not (
-                                    (type(value_131) is str or issubclass(type(value_131), str))
-                                    or value_131 is None
-                                ):
+                                if key_14 == "@odata.type":
+                                    if not (
+                                        type(value_14) is str or issubclass(type(value_14), str)
+                                    ):
+                                        return False
+                                elif key_14 == "displayName":
+                                    if not (
+                                        (type(value_14) is str or issubclass(type(value_14), str))
+                                        or value_14 is None
+                                    ):
+                                        return False
+                                elif key_14 == "id":
+                                    if not (
+                                        (type(value_14) is str or issubclass(type(value_14), str))
+                                        or value_14 is None
+                                    ):
+                                        return False
+                                elif key_14 == "tenantId":
+                                    if not (
+                                        (type(value_14) is str or issubclass(type(value_14), str))
+                                        or value_14 is None
+                                    ):
+                                        return False
+                    elif key_10 == "siteUser":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
+                                return False
+                            for key_15, value_15 in value_10.items():
+                                if type(key_15) is not str:
                                     return False
-                            if "id" in value_129:
-                                value_132 = value_129["id"]
-                                if not (
-                                    (type(value_132) is str or issubclass(type(value_132), str))
-                                    or value_132 is None
-                                ):
+                                if key_15 == "@odata.type":
+                                    if not (
+                                        type(value_15) is str or issubclass(type(value_15), str)
+                                    ):
+                                        return False
+                                elif key_15 == "displayName":
+                                    if not (
+                                        (type(value_15) is str or issubclass(type(value_15), str))
+                                        or value_15 is None
+                                    ):
+                                        return False
+                                elif key_15 == "id":
+                                    if not (
+                                        (type(value_15) is str or issubclass(type(value_15), str))
+                                        or value_15 is None
+                                    ):
+                                        return False
+                                elif key_15 == "loginName":
+                                    if not (
+                                        (type(value_15) is str or issubclass(type(value_15), str))
+                                        or value_15 is None
+                                    ):
+                                        return False
+                    elif key_10 == "siteGroup":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
+                                return False
+                            for key_16, value_16 in value_10.items():
+                                if type(key_16) is not str:
                                     return False
-                            if "tenantId" in value_129:
-                                value_133 = value_129["tenantId"]
-                                if not (
-                                    (type(value_133) is str or issubclass(type(value_133), str))
-                                    or value_133 is None
-                                ):
+                                if key_16 == "@odata.type":
+                                    if not (
+                                        type(value_16) is str or issubclass(type(value_16), str)
+                                    ):
+                                        return False
+                                elif key_16 == "displayName":
+                                    if not (
+                                        (type(value_16) is str or issubclass(type(value_16), str))
+                                        or value_16 is None
+                                    ):
+                                        return False
+                                elif key_16 == "id":
+                                    if not (
+                                        (type(value_16) is str or issubclass(type(value_16), str))
+                                        or value_16 is None
+                                    ):
+                                        return False
+                                elif key_16 == "loginName":
+                                    if not (
+                                        (type(value_16) is str or issubclass(type(value_16), str))
+                                        or value_16 is None
+                                    ):
+                                        return False
+                    elif key_10 == "sharePointGroup":
+                        if value_10 is not None:
+                            if type(value_10) is not dict:
+                                return False
+                            for key_17, value_17 in value_10.items():
+                                if type(key_17) is not str:
                                     return False
-            if "redeemedBy" in value_114:
-                value_134 = value_114["redeemedBy"]
-                if not (
-                    (type(value_134) is str or issubclass(type(value_134), str))
-                    or value_134 is None
-                ):
-                    return False
-            if "signInRequired" in value_114:
-                value_135 = value_114["signInRequired"]
-                if not (type(value_135) is bool or value_135 is None):
-                    return False
-    if "link" in data:
-        value_136 = data["link"]
-        if value_136 is not None:
-            if type(value_136) is not dict:
+                                if key_17 == "@odata.type":
+                                    if not (
+                                        type(value_17) is str or issubclass(type(value_17), str)
+                                    ):
+                                        return False
+                                elif key_17 == "displayName":
+                                    if not (
+                                        (type(value_17) is str or issubclass(type(value_17), str))
+                                        or value_17 is None
+                                    ):
+                                        return False
+                                elif key_17 == "id":
+                                    if not (
+                                        (type(value_17) is str or issubclass(type(value_17), str))
+                                        or value_17 is None
+                                    ):
+                                        return False
+                                elif key_17 == "principalId":
+                                    if not (
+                                        (type(value_17) is str or issubclass(type(value_17), str))
+                                        or value_17 is None
+                                    ):
+                                        return False
+                                elif key_17 == "title":
+                                    if not (
+                                        (type(value_17) is str or issubclass(type(value_17), str))
+                                        or value_17 is None
+                                    ):
+                                        return False
+        elif key_1 == "grantedToIdentitiesV2":
+            if not (type(value_1) is list or value_1 is None):
                 return False
-            for key_31 in value_136:
-                if type(key_31) is not str:
-                    return False
-            if "@odata.type" in value_136:
-                value_137 = value_136["@odata.type"]
-                if not (type(value_137) is str or issubclass(type(value_137), str)):
-                    return False
-            if "application" in value_136:
-                value_138 = value_136["application"]
-                if value_138 is not None:
-                    if type(value_138) is not dict:
+            if type(value_1) is list:
+                for item_3 in value_1:
+                    if type(item_3) is not dict:
                         return False
-                    for key_32 in value_138:
-                        if type(key_32) is not str:
+                    for key_18, value_18 in item_3.items():
+                        if type(key_18) is not str:
                             return False
-                    if "@odata.type" in value_138:
-                        value_139 = value_138["@odata.type"]
-                        if not (type(value_139) is str or issubclass(type(value_139), str)):
-                            return False
-                    if "displayName" in value_138:
-                        value_140 = value_138["displayName"]
-                        if not (
-                            (type(value_140) is str or issubclass(type(value_140), str))
-                            or value_140 is None
-                        ):
-                            return False
-                    if "id" in value_138:
-                        value_141 = value_138["id"]
-                        if not (
-                            (type(value_141) is str or issubclass(type(value_141), str))
-                            or value_141 is None
-                        ):
-                            return False
-                    if "tenantId" in value_138:
-                        value_142 = value_138["tenantId"]
-                        if not (
-                            (type(value_142) is str or issubclass(type(value_142), str))
-                            or value_142 is None
-                        ):
-                            return False
-            if "type" in value_136:
-                value_143 = value_136["type"]
-                if not (
-                    (type(value_143) is str or issubclass(type(value_143), str))
-                    or _is_valid_sharing_link_type(value_143)
-                ):
+                        if key_18 == "@odata.type":
+                            if not (type(value_18) is str or issubclass(type(value_18), str)):
+                                return False
+                        elif key_18 == "application":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_19, value_19 in value_18.items():
+                                    if type(key_19) is not str:
+                                        return False
+                                    if key_19 == "@odata.type":
+                                        if not (
+                                            type(value_19) is str or issubclass(type(value_19), str)
+                                        ):
+                                            return False
+                                    elif key_19 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_19) is str
+                                                or issubclass(type(value_19), str)
+                                            )
+                                            or value_19 is None
+                                        ):
+                                            return False
+                                    elif key_19 == "id":
+                                        if not (
+                                            (
+                                                type(value_19) is str
+                                                or issubclass(type(value_19), str)
+                                            )
+                                            or value_19 is None
+                                        ):
+                                            return False
+                                    elif key_19 == "tenantId":
+                                        if not (
+                                            (
+                                                type(value_19) is str
+                                                or issubclass(type(value_19), str)
+                                            )
+                                            or value_19 is None
+                                        ):
+                                            return False
+                        elif key_18 == "device":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_20, value_20 in value_18.items():
+                                    if type(key_20) is not str:
+                                        return False
+                                    if key_20 == "@odata.type":
+                                        if not (
+                                            type(value_20) is str or issubclass(type(value_20), str)
+                                        ):
+                                            return False
+                                    elif key_20 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_20) is str
+                                                or issubclass(type(value_20), str)
+                                            )
+                                            or value_20 is None
+                                        ):
+                                            return False
+                                    elif key_20 == "id":
+                                        if not (
+                                            (
+                                                type(value_20) is str
+                                                or issubclass(type(value_20), str)
+                                            )
+                                            or value_20 is None
+                                        ):
+                                            return False
+                                    elif key_20 == "tenantId":
+                                        if not (
+                                            (
+                                                type(value_20) is str
+                                                or issubclass(type(value_20), str)
+                                            )
+                                            or value_20 is None
+                                        ):
+                                            return False
+                        elif key_18 == "user":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_21, value_21 in value_18.items():
+                                    if type(key_21) is not str:
+                                        return False
+                                    if key_21 == "@odata.type":
+                                        if not (
+                                            type(value_21) is str or issubclass(type(value_21), str)
+                                        ):
+                                            return False
+                                    elif key_21 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_21) is str
+                                                or issubclass(type(value_21), str)
+                                            )
+                                            or value_21 is None
+                                        ):
+                                            return False
+                                    elif key_21 == "id":
+                                        if not (
+                                            (
+                                                type(value_21) is str
+                                                or issubclass(type(value_21), str)
+                                            )
+                                            or value_21 is None
+                                        ):
+                                            return False
+                                    elif key_21 == "tenantId":
+                                        if not (
+                                            (
+                                                type(value_21) is str
+                                                or issubclass(type(value_21), str)
+                                            )
+                                            or value_21 is None
+                                        ):
+                                            return False
+                        elif key_18 == "group":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_22, value_22 in value_18.items():
+                                    if type(key_22) is not str:
+                                        return False
+                                    if key_22 == "@odata.type":
+                                        if not (
+                                            type(value_22) is str or issubclass(type(value_22), str)
+                                        ):
+                                            return False
+                                    elif key_22 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_22) is str
+                                                or issubclass(type(value_22), str)
+                                            )
+                                            or value_22 is None
+                                        ):
+                                            return False
+                                    elif key_22 == "id":
+                                        if not (
+                                            (
+                                                type(value_22) is str
+                                                or issubclass(type(value_22), str)
+                                            )
+                                            or value_22 is None
+                                        ):
+                                            return False
+                                    elif key_22 == "tenantId":
+                                        if not (
+                                            (
+                                                type(value_22) is str
+                                                or issubclass(type(value_22), str)
+                                            )
+                                            or value_22 is None
+                                        ):
+                                            return False
+                        elif key_18 == "siteUser":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_23, value_23 in value_18.items():
+                                    if type(key_23) is not str:
+                                        return False
+                                    if key_23 == "@odata.type":
+                                        if not (
+                                            type(value_23) is str or issubclass(type(value_23), str)
+                                        ):
+                                            return False
+                                    elif key_23 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_23) is str
+                                                or issubclass(type(value_23), str)
+                                            )
+                                            or value_23 is None
+                                        ):
+                                            return False
+                                    elif key_23 == "id":
+                                        if not (
+                                            (
+                                                type(value_23) is str
+                                                or issubclass(type(value_23), str)
+                                            )
+                                            or value_23 is None
+                                        ):
+                                            return False
+                                    elif key_23 == "loginName":
+                                        if not (
+                                            (
+                                                type(value_23) is str
+                                                or issubclass(type(value_23), str)
+                                            )
+                                            or value_23 is None
+                                        ):
+                                            return False
+                        elif key_18 == "siteGroup":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_24, value_24 in value_18.items():
+                                    if type(key_24) is not str:
+                                        return False
+                                    if key_24 == "@odata.type":
+                                        if not (
+                                            type(value_24) is str or issubclass(type(value_24), str)
+                                        ):
+                                            return False
+                                    elif key_24 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_24) is str
+                                                or issubclass(type(value_24), str)
+                                            )
+                                            or value_24 is None
+                                        ):
+                                            return False
+                                    elif key_24 == "id":
+                                        if not (
+                                            (
+                                                type(value_24) is str
+                                                or issubclass(type(value_24), str)
+                                            )
+                                            or value_24 is None
+                                        ):
+                                            return False
+                                    elif key_24 == "loginName":
+                                        if not (
+                                            (
+                                                type(value_24) is str
+                                                or issubclass(type(value_24), str)
+                                            )
+                                            or value_24 is None
+                                        ):
+                                            return False
+                        elif key_18 == "sharePointGroup":
+                            if value_18 is not None:
+                                if type(value_18) is not dict:
+                                    return False
+                                for key_25, value_25 in value_18.items():
+                                    if type(key_25) is not str:
+                                        return False
+                                    if key_25 == "@odata.type":
+                                        if not (
+                                            type(value_25) is str or issubclass(type(value_25), str)
+                                        ):
+                                            return False
+                                    elif key_25 == "displayName":
+                                        if not (
+                                            (
+                                                type(value_25) is str
+                                                or issubclass(type(value_25), str)
+                                            )
+                                            or value_25 is None
+                                        ):
+                                            return False
+                                    elif key_25 == "id":
+                                        if not (
+                                            (
+                                                type(value_25) is str
+                                                or issubclass(type(value_25), str)
+                                            )
+                                            or value_25 is None
+                                        ):
+                                            return False
+                                    elif key_25 == "principalId":
+                                        if not (
+                                            (
+                                                type(value_25) is str
+                                                or issubclass(type(value_25), str)
+                                            )
+                                            or value_25 is None
+                                        ):
+                                            return False
+                                    elif key_25 == "title":
+                                        if not (
+                                            (
+                                                type(value_25) is str
+                                                or issubclass(type(value_25), str)
+                                            )
+                                            or value_25 is None
+                                        ):
+                                            return False
+        elif key_1 == "invitation":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "scope" in value_136:
-                value_144 = value_136["scope"]
-                if not (
-                    (type(value_144) is str or issubclass(type(value_144), str))
-                    or _is_valid_sharing_link_scope(value_144)
-                ):
-                    return False
-            if "webHtml" in value_136:
-                value_145 = value_136["webHtml"]
-                if not (
-                    (type(value_145) is str or issubclass(type(value_145), str))
-                    or value_145 is None
-                ):
-                    return False
-            if "webUrl" in value_136:
-                value_146 = value_136["webUrl"]
-                if not (
-                    (type(value_146) is str or issubclass(type(value_146), str))
-                    or value_146 is None
-                ):
-                    return False
-                if type(value_146) is str or issubclass(type(value_146), str):
-                    if pending is not None:
-                        pending[2].append(value_146)
-                    elif not (
-                        _URI_FAST_PATTERN.fullmatch(value_146) is not None or _is_uri(value_146)
-                        if type(value_146) is str
-                        else _is_uri(str.__str__(value_146))
-                    ):
+                for key_26, value_26 in value_1.items():
+                    if type(key_26) is not str:
                         return False
-            if "preventsDownload" in value_136:
-                value_147 = value_136["preventsDownload"]
-                if not (type(value_147) is bool or value_147 is None):
+                    if key_26 == "@odata.type":
+                        if not (type(value_26) is str or issubclass(type(value_26), str)):
+                            return False
+                    elif key_26 == "email":
+                        if not (
+                            (type(value_26) is str or issubclass(type(value_26), str))
+                            or value_26 is None
+                        ):
+                            return False
+                    elif key_26 == "invitedBy":
+                        if value_26 is not None:
+                            if type(value_26) is not dict:
+                                return False
+                            for key_27, value_27 in value_26.items():
+                                if type(key_27) is not str:
+                                    return False
+                                if key_27 == "@odata.type":
+                                    if not (
+                                        type(value_27) is str or issubclass(type(value_27), str)
+                                    ):
+                                        return False
+                                elif key_27 == "application":
+                                    if value_27 is not None:
+                                        if type(value_27) is not dict:
+                                            return False
+                                        for key_28, value_28 in value_27.items():
+                                            if type(key_28) is not str:
+                                                return False
+                                            if key_28 == "@odata.type":
+                                                if not (
+                                                    type(value_28) is str
+                                                    or issubclass(type(value_28), str)
+                                                ):
+                                                    return False
+                                            elif key_28 == "displayName":
+                                                if not (
+                                                    (
+                                                        type(value_28) is str
+                                                        or issubclass(type(value_28), str)
+                                                    )
+                                                    or value_28 is None
+                                                ):
+                                                    return False
+                                            elif key_28 == "id":
+                                                if not (
+                                                    (
+                                                        type(value_28) is str
+                                                        or issubclass(type(value_28), str)
+                                                    )
+                                                    or value_28 is None
+                                                ):
+                                                    return False
+                                            elif key_28 == "tenantId":
+                                                if not (
+                                                    (
+                                                        type(value_28) is str
+                                                        or issubclass(type(value_28), str)
+                                                    )
+                                                    or value_28 is None
+                                                ):
+                                                    return False
+                                elif key_27 == "device":
+                                    if value_27 is not None:
+                                        if type(value_27) is not dict:
+                                            return False
+                                        for key_29, value_29 in value_27.items():
+                                            if type(key_29) is not str:
+                                                return False
+                                            if key_29 == "@odata.type":
+                                                if not (
+                                                    type(value_29) is str
+                                                    or issubclass(type(value_29), str)
+                                                ):
+                                                    return False
+                                            elif key_29 == "displayName":
+                                                if not (
+                                                    (
+                                                        type(value_29) is str
+                                                        or issubclass(type(value_29), str)
+                                                    )
+                                                    or value_29 is None
+                                                ):
+                                                    return False
+                                            elif key_29 == "id":
+                                                if not (
+                                                    (
+                                                        type(value_29) is str
+                                                        or issubclass(type(value_29), str)
+                                                    )
+                                                    or value_29 is None
+                                                ):
+                                                    return False
+                                            elif key_29 == "tenantId":
+                                                if not (
+                                                    (
+                                                        type(value_29) is str
+                                                        or issubclass(type(value_29), str)
+                                                    )
+                                                    or value_29 is None
+                                                ):
+                                                    return False
+                                elif key_27 == "user":
+                                    if value_27 is not None:
+                                        if type(value_27) is not dict:
+                                            return False
+                                        for key_30, value_30 in value_27.items():
+                                            if type(key_30) is not str:
+                                                return False
+                                            if key_30 == "@odata.type":
+                                                if not (
+                                                    type(value_30) is str
+                                                    or issubclass(type(value_30), str)
+                                                ):
+                                                    return False
+                                            elif key_30 == "displayName":
+                                                if not (
+                                                    (
+                                                        type(value_30) is str
+                                                        or issubclass(type(value_30), str)
+                                                    )
+                                                    or value_30 is None
+                                                ):
+                                                    return False
+                                            elif key_30 == "id":
+                                                if not (
+                                                    (
+                                                        type(value_30) is str
+                                                        or issubclass(type(value_30), str)
+                                                    )
+                                                    or value_30 is None
+                                                ):
+                                                    return False
+                                            elif key_30 == "tenantId":
+                                                if not (
+                                                    (
+                                                        type(value_30) is str
+                                                        or issubclass(type(value_30), str)
+                                                    )
+                                                    or value_30 is None
+                                                ):
+                                                    return False
+                    elif key_26 == "redeemedBy":
+                        if not (
+                            (type(value_26) is str or issubclass(type(value_26), str))
+                            or value_26 is None
+                        ):
+                            return False
+                    elif key_26 == "signInRequired":
+                        if not (type(value_26) is bool or value_26 is None):
+                            return False
+        elif key_1 == "link":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "configuratorUrl" in value_136:
-                value_148 = value_136["configuratorUrl"]
-                if not (
-                    (type(value_148) is str or issubclass(type(value_148), str))
-                    or value_148 is None
-                ):
-                    return False
-    if "inheritedFrom" in data:
-        value_149 = data["inheritedFrom"]
-        if value_149 is not None:
-            if type(value_149) is not dict:
-                return False
-            for key_33 in value_149:
-                if type(key_33) is not str:
-                    return False
-            if "@odata.type" in value_149:
-                value_150 = value_149["@odata.type"]
-                if not (type(value_150) is str or issubclass(type(value_150), str)):
-                    return False
-            if "driveId" in value_149:
-                value_151 = value_149["driveId"]
-                if not (
-                    (type(value_151) is str or issubclass(type(value_151), str))
-                    or value_151 is None
-                ):
-                    return False
-            if "driveType" in value_149:
-                value_152 = value_149["driveType"]
-                if not (
-                    (type(value_152) is str or issubclass(type(value_152), str))
-                    or value_152 is None
-                ):
-                    return False
-            if "id" in value_149:
-                value_153 = value_149["id"]
-                if not (
-                    (type(value_153) is str or issubclass(type(value_153), str))
-                    or value_153 is None
-                ):
-                    return False
-            if "listId" in value_149:
-                value_154 = value_149["listId"]
-                if not (
-                    (type(value_154) is str or issubclass(type(value_154), str))
-                    or value_154 is None
-                ):
-                    return False
-            if "name" in value_149:
-                value_155 = value_149["name"]
-                if not (
-                    (type(value_155) is str or issubclass(type(value_155), str))
-                    or value_155 is None
-                ):
-                    return False
-            if "path" in value_149:
-                value_156 = value_149["path"]
-                if not (
-                    (type(value_156) is str or issubclass(type(value_156), str))
-                    or value_156 is None
-                ):
-                    return False
-            if "shareId" in value_149:
-                value_157 = value_149["shareId"]
-                if not (
-                    (type(value_157) is str or issubclass(type(value_157), str))
-                    or value_157 is None
-                ):
-                    return False
-            if "sharepointIds" in value_149:
-                value_158 = value_149["sharepointIds"]
-                if value_158 is not None:
-                    if type(value_158) is not dict:
+                for key_31, value_31 in value_1.items():
+                    if type(key_31) is not str:
                         return False
-                    for key_34 in value_158:
-                        if type(key_34) is not str:
+                    if key_31 == "@odata.type":
+                        if not (type(value_31) is str or issubclass(type(value_31), str)):
                             return False
-                    if "listId" in value_158:
-                        value_159 = value_158["listId"]
+                    elif key_31 == "application":
+                        if value_31 is not None:
+                            if type(value_31) is not dict:
+                                return False
+                            for key_32, value_32 in value_31.items():
+                                if type(key_32) is not str:
+                                    return False
+                                if key_32 == "@odata.type":
+                                    if not (
+                                        type(value_32) is str or issubclass(type(value_32), str)
+                                    ):
+                                        return False
+                                elif key_32 == "displayName":
+                                    if not (
+                                        (type(value_32) is str or issubclass(type(value_32), str))
+                                        or value_32 is None
+                                    ):
+                                        return False
+                                elif key_32 == "id":
+                                    if not (
+                                        (type(value_32) is str or issubclass(type(value_32), str))
+                                        or value_32 is None
+                                    ):
+                                        return False
+                                elif key_32 == "tenantId":
+                                    if not (
+                                        (type(value_32) is str or issubclass(type(value_32), str))
+                                        or value_32 is None
+                                    ):
+                                        return False
+                    elif key_31 == "type":
                         if not (
-                            (type(value_159) is str or issubclass(type(value_159), str))
-                            or value_159 is None
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or _is_valid_sharing_link_type(value_31)
                         ):
                             return False
-                    if "listItemId" in value_158:
-                        value_160 = value_158["listItemId"]
+                    elif key_31 == "scope":
                         if not (
-                            (type(value_160) is str or issubclass(type(value_160), str))
-                            or value_160 is None
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or _is_valid_sharing_link_scope(value_31)
                         ):
                             return False
-                    if "listItemUniqueId" in value_158:
-                        value_161 = value_158["listItemUniqueId"]
+                    elif key_31 == "webHtml":
                         if not (
-                            (type(value_161) is str or issubclass(type(value_161), str))
-                            or value_161 is None
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or value_31 is None
                         ):
                             return False
-                    if "siteId" in value_158:
-                        value_162 = value_158["siteId"]
+                    elif key_31 == "webUrl":
                         if not (
-                            (type(value_162) is str or issubclass(type(value_162), str))
-                            or value_162 is None
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or value_31 is None
                         ):
                             return False
-                    if "siteUrl" in value_158:
-                        value_163 = value_158["siteUrl"]
-                        if not (
-                            (type(value_163) is str or issubclass(type(value_163), str))
-                            or value_163 is None
-                        ):
-                            return False
-                        if type(value_163) is str or issubclass(type(value_163), str):
+                        if type(value_31) is str or issubclass(type(value_31), str):
                             if pending is not None:
-                                pending[2].append(value_163)
+                                pending[2].append(value_31)
                             elif not (
-                                _URI_FAST_PATTERN.fullmatch(value_163) is not None
-                                or _is_uri(value_163)
-                                if type(value_163) is str
-                                else _is_uri(str.__str__(value_163))
+                                _URI_FAST_PATTERN.fullmatch(value_31) is not None
+                                or _is_uri(value_31)
+                                if type(value_31) is str
+                                else _is_uri(str.__str__(value_31))
                             ):
                                 return False
-                    if "tenantId" in value_158:
-                        value_164 = value_158["tenantId"]
+                    elif key_31 == "preventsDownload":
+                        if not (type(value_31) is bool or value_31 is None):
+                            return False
+                    elif key_31 == "configuratorUrl":
                         if not (
-                            (type(value_164) is str or issubclass(type(value_164), str))
-                            or value_164 is None
+                            (type(value_31) is str or issubclass(type(value_31), str))
+                            or value_31 is None
                         ):
                             return False
-                    if "webId" in value_158:
-                        value_165 = value_158["webId"]
+        elif key_1 == "inheritedFrom":
+            if value_1 is not None:
+                if type(value_1) is not dict:
+                    return False
+                for key_33, value_33 in value_1.items():
+                    if type(key_33) is not str:
+                        return False
+                    if key_33 == "@odata.type":
+                        if not (type(value_33) is str or issubclass(type(value_33), str)):
+                            return False
+                    elif key_33 == "driveId":
                         if not (
-                            (type(value_165) is str or issubclass(type(value_165), str))
-                            or value_165 is None
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
                         ):
                             return False
-            if "siteId" in value_149:
-                value_166 = value_149["siteId"]
-                if not (
-                    (type(value_166) is str or issubclass(type(value_166), str))
-                    or value_166 is None
-                ):
-                    return False
-    if "shareId" in data:
-        value_167 = data["shareId"]
-        if not ((type(value_167) is str or issubclass(type(value_167), str)) or value_167 is None):
-            return False
-    if "hasPassword" in data:
-        value_168 = data["hasPassword"]
-        if not (type(value_168) is bool or value_168 is None):
-            return False
-    if "expirationDateTime" in data:
-        value_169 = data["expirationDateTime"]
-        if not ((type(value_169) is str or issubclass(type(value_169), str)) or value_169 is None):
-            return False
-        if type(value_169) is str or issubclass(type(value_169), str):
-            if pending is not None:
-                pending[0].append(value_169)
-            elif not (
-                _DATE_TIME_FAST_PATTERN.fullmatch(value_169) is not None or _is_date_time(value_169)
-                if type(value_169) is str
-                else _is_date_time(str.__str__(value_169))
-            ):
-                return False
-    if "error" in data:
-        value_170 = data["error"]
-        if value_170 is not None:
-            if type(value_170) is not dict:
-                return False
-            for key_35 in value_170:
-                if type(key_35) is not str:
-                    return False
-            if "code" in value_170:
-                value_171 = value_170["code"]
-                if not (type(value_171) is str or issubclass(type(value_171), str)):
-                    return False
-            if "message" in value_170:
-                value_172 = value_170["message"]
-                if not (type(value_172) is str or issubclass(type(value_172), str)):
-                    return False
-            if "localizedMessage" in value_170:
-                value_173 = value_170["localizedMessage"]
-                if not (
-                    (type(value_173) is str or issubclass(type(value_173), str))
-                    or value_173 is None
-                ):
-                    return False
-            if "fixItUrl" in value_170:
-                value_174 = value_170["fixItUrl"]
-                if not (
-                    (type(value_174) is str or issubclass(type(value_174), str))
-                    or value_174 is None
-                ):
-                    return False
-                if type(value_174) is str or issubclass(type(value_174), str):
-                    if pending is not None:
-                        pending[2].append(value_174)
-                    elif not (
-                        _URI_FAST_PATTERN.fullmatch(value_174) is not None or _is_uri(value_174)
-                        if type(value_174) is str
-                        else _is_uri(str.__str__(value_174))
-                    ):
-                        return False
-            if "innererror" in value_170:
-                value_175 = value_170["innererror"]
-                if value_175 is not None:
-                    if type(value_175) is not dict:
-                        return False
-                    for key_36 in value_175:
-                        if type(key_36) is not str:
+                    elif key_33 == "driveType":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
                             return False
-                    if "code" in value_175:
-                        value_176 = value_175["code"]
-                        if not (type(value_176) is str or issubclass(type(value_176), str)):
+                    elif key_33 == "id":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
                             return False
-    if "@deprecated.GrantedTo" in data:
-        value_177 = data["@deprecated.GrantedTo"]
-        if not (type(value_177) is str or issubclass(type(value_177), str)):
-            return False
-    if "@deprecated.GrantedToIdentities" in data:
-        value_178 = data["@deprecated.GrantedToIdentities"]
-        if not (type(value_178) is str or issubclass(type(value_178), str)):
-            return False
+                    elif key_33 == "listId":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
+                            return False
+                    elif key_33 == "name":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
+                            return False
+                    elif key_33 == "path":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
+                            return False
+                    elif key_33 == "shareId":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
+                            return False
+                    elif key_33 == "sharepointIds":
+                        if value_33 is not None:
+                            if type(value_33) is not dict:
+                                return False
+                            for key_34, value_34 in value_33.items():
+                                if type(key_34) is not str:
+                                    return False
+                                if key_34 == "listId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                elif key_34 == "listItemId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                elif key_34 == "listItemUniqueId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                elif key_34 == "siteId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                elif key_34 == "siteUrl":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                    if type(value_34) is str or issubclass(type(value_34), str):
+                                        if pending is not None:
+                                            pending[2].append(value_34)
+                                        elif not (
+                                            _URI_FAST_PATTERN.fullmatch(value_34) is not None
+                                            or _is_uri(value_34)
+                                            if type(value_34) is str
+                                            else _is_uri(str.__str__(value_34))
+                                        ):
+                                            return False
+                                elif key_34 == "tenantId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                                elif key_34 == "webId":
+                                    if not (
+                                        (type(value_34) is str or issubclass(type(value_34), str))
+                                        or value_34 is None
+                                    ):
+                                        return False
+                    elif key_33 == "siteId":
+                        if not (
+                            (type(value_33) is str or issubclass(type(value_33), str))
+                            or value_33 is None
+                        ):
+                            return False
+        elif key_1 == "shareId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "hasPassword":
+            if not (type(value_1) is bool or value_1 is None):
+                return False
+        elif key_1 == "expirationDateTime":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+            if type(value_1) is str or issubclass(type(value_1), str):
+                if pending is not None:
+                    pending[0].append(value_1)
+                elif not (
+                    _DATE_TIME_FAST_PATTERN.fullmatch(value_1) is not None or _is_date_time(value_1)
+                    if type(value_1) is str
+                    else _is_date_time(str.__str__(value_1))
+                ):
+                    return False
+        elif key_1 == "error":
+            if value_1 is not None:
+                if type(value_1) is not dict:
+                    return False
+                for key_35, value_35 in value_1.items():
+                    if type(key_35) is not str:
+                        return False
+                    if key_35 == "code":
+                        if not (type(value_35) is str or issubclass(type(value_35), str)):
+                            return False
+                    elif key_35 == "message":
+                        if not (type(value_35) is str or issubclass(type(value_35), str)):
+                            return False
+                    elif key_35 == "localizedMessage":
+                        if not (
+                            (type(value_35) is str or issubclass(type(value_35), str))
+                            or value_35 is None
+                        ):
+                            return False
+                    elif key_35 == "fixItUrl":
+                        if not (
+                            (type(value_35) is str or issubclass(type(value_35), str))
+                            or value_35 is None
+                        ):
+                            return False
+                        if type(value_35) is str or issubclass(type(value_35), str):
+                            if pending is not None:
+                                pending[2].append(value_35)
+                            elif not (
+                                _URI_FAST_PATTERN.fullmatch(value_35) is not None
+                                or _is_uri(value_35)
+                                if type(value_35) is str
+                                else _is_uri(str.__str__(value_35))
+                            ):
+                                return False
+                    elif key_35 == "innererror":
+                        if value_35 is not None:
+                            if type(value_35) is not dict:
+                                return False
+                            for key_36, value_36 in value_35.items():
+                                if type(key_36) is not str:
+                                    return False
+                                if key_36 == "code":
+                                    if not (
+                                        type(value_36) is str or issubclass(type(value_36), str)
+                                    ):
+                                        return False
+        elif key_1 == "@deprecated.GrantedTo":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "@deprecated.GrantedToIdentities":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
     return True
 
 
@@ -5613,46 +5572,39 @@ def _is_valid_sharepoint_ids(data: Any, pending: tuple[list[str], ...] | None = 
     """Whether data is valid against #/$defs/sharepointIds."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "listId" in data:
-        value_1 = data["listId"]
-        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-            return False
-    if "listItemId" in data:
-        value_2 = data["listItemId"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "listItemUniqueId" in data:
-        value_3 = data["listItemUniqueId"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "siteId" in data:
-        value_4 = data["siteId"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
-    if "siteUrl" in data:
-        value_5 = data["siteUrl"]
-        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
-            return False
-        if type(value_5) is str or issubclass(type(value_5), str):
-            if pending is not None:
-                pending[2].append(value_5)
-            elif not (
-                _URI_FAST_PATTERN.fullmatch(value_5) is not None or _is_uri(value_5)
-                if type(value_5) is str
-                else _is_uri(str.__str__(value_5))
-            ):
+        if key_1 == "listId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
                 return False
-    if "tenantId" in data:
-        value_6 = data["tenantId"]
-        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
-            return False
-    if "webId" in data:
-        value_7 = data["webId"]
-        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
-            return False
+        elif key_1 == "listItemId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "listItemUniqueId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "siteId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "siteUrl":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+            if type(value_1) is str or issubclass(type(value_1), str):
+                if pending is not None:
+                    pending[2].append(value_1)
+                elif not (
+                    _URI_FAST_PATTERN.fullmatch(value_1) is not None or _is_uri(value_1)
+                    if type(value_1) is str
+                    else _is_uri(str.__str__(value_1))
+                ):
+                    return False
+        elif key_1 == "tenantId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "webId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -5660,23 +5612,22 @@ def _is_valid_error_details(data: Any) -> bool:
     """Whether data is valid against #/$defs/errorDetails."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
+        if key_1 == "code":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "message":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "target":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     if "code" not in data:
         return False
     if "message" not in data:
         return False
-    value_1 = data["code"]
-    if not (type(value_1) is str or issubclass(type(value_1), str)):
-        return False
-    value_2 = data["message"]
-    if not (type(value_2) is str or issubclass(type(value_2), str)):
-        return False
-    if "target" in data:
-        value_3 = data["target"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
     return True
 
 
@@ -5684,28 +5635,24 @@ def _is_valid_inner_error(data: Any) -> bool:
     """Whether data is valid against #/$defs/innerError."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "request-id" in data:
-        value_1 = data["request-id"]
-        if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-            return False
-    if "client-request-id" in data:
-        value_2 = data["client-request-id"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "date" in data:
-        value_3 = data["date"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-        if type(value_3) is str or issubclass(type(value_3), str):
-            if _INNER_ERROR_DATE_PATTERN.search(value_3) is None:
+        if key_1 == "request-id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
                 return False
-    if "code" in data:
-        value_4 = data["code"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
+        elif key_1 == "client-request-id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "date":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+            if type(value_1) is str or issubclass(type(value_1), str):
+                if _INNER_ERROR_DATE_PATTERN.search(value_1) is None:
+                    return False
+        elif key_1 == "code":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -5713,103 +5660,96 @@ def _is_valid_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/identitySet."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "application" in data:
-        value_2 = data["application"]
-        if value_2 is not None:
-            if type(value_2) is not dict:
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_2:
-                if type(key_2) is not str:
+        elif key_1 == "application":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "@odata.type" in value_2:
-                value_3 = value_2["@odata.type"]
-                if not (type(value_3) is str or issubclass(type(value_3), str)):
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
+                        return False
+                    if key_2 == "@odata.type":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
+                            return False
+                    elif key_2 == "displayName":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "id":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "tenantId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+        elif key_1 == "device":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "displayName" in value_2:
-                value_4 = value_2["displayName"]
-                if not (
-                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
-                ):
+                for key_3, value_3 in value_1.items():
+                    if type(key_3) is not str:
+                        return False
+                    if key_3 == "@odata.type":
+                        if not (type(value_3) is str or issubclass(type(value_3), str)):
+                            return False
+                    elif key_3 == "displayName":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+                    elif key_3 == "id":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+                    elif key_3 == "tenantId":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+        elif key_1 == "user":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "id" in value_2:
-                value_5 = value_2["id"]
-                if not (
-                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
-                ):
-                    return False
-            if "tenantId" in value_2:
-                value_6 = value_2["tenantId"]
-                if not (
-                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
-                ):
-                    return False
-    if "device" in data:
-        value_7 = data["device"]
-        if value_7 is not None:
-            if type(value_7) is not dict:
-                return False
-            for key_3 in value_7:
-                if type(key_3) is not str:
-                    return False
-            if "@odata.type" in value_7:
-                value_8 = value_7["@odata.type"]
-                if not (type(value_8) is str or issubclass(type(value_8), str)):
-                    return False
-            if "displayName" in value_7:
-                value_9 = value_7["displayName"]
-                if not (
-                    (type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None
-                ):
-                    return False
-            if "id" in value_7:
-                value_10 = value_7["id"]
-                if not (
-                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
-                ):
-                    return False
-            if "tenantId" in value_7:
-                value_11 = value_7["tenantId"]
-                if not (
-                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
-                ):
-                    return False
-    if "user" in data:
-        value_12 = data["user"]
-        if value_12 is not None:
-            if type(value_12) is not dict:
-                return False
-            for key_4 in value_12:
-                if type(key_4) is not str:
-                    return False
-            if "@odata.type" in value_12:
-                value_13 = value_12["@odata.type"]
-                if not (type(value_13) is str or issubclass(type(value_13), str)):
-                    return False
-            if "displayName" in value_12:
-                value_14 = value_12["displayName"]
-                if not (
-                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
-                ):
-                    return False
-            if "id" in value_12:
-                value_15 = value_12["id"]
-                if not (
-                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
-                ):
-                    return False
-            if "tenantId" in value_12:
-                value_16 = value_12["tenantId"]
-                if not (
-                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
-                ):
-                    return False
+                for key_4, value_4 in value_1.items():
+                    if type(key_4) is not str:
+                        return False
+                    if key_4 == "@odata.type":
+                        if not (type(value_4) is str or issubclass(type(value_4), str)):
+                            return False
+                    elif key_4 == "displayName":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
+                    elif key_4 == "id":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
+                    elif key_4 == "tenantId":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
     return True
 
 
@@ -5817,229 +5757,214 @@ def _is_valid_share_point_identity_set(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentitySet."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "application" in data:
-        value_2 = data["application"]
-        if value_2 is not None:
-            if type(value_2) is not dict:
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_2:
-                if type(key_2) is not str:
+        elif key_1 == "application":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "@odata.type" in value_2:
-                value_3 = value_2["@odata.type"]
-                if not (type(value_3) is str or issubclass(type(value_3), str)):
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
+                        return False
+                    if key_2 == "@odata.type":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
+                            return False
+                    elif key_2 == "displayName":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "id":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "tenantId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+        elif key_1 == "device":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "displayName" in value_2:
-                value_4 = value_2["displayName"]
-                if not (
-                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
-                ):
+                for key_3, value_3 in value_1.items():
+                    if type(key_3) is not str:
+                        return False
+                    if key_3 == "@odata.type":
+                        if not (type(value_3) is str or issubclass(type(value_3), str)):
+                            return False
+                    elif key_3 == "displayName":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+                    elif key_3 == "id":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+                    elif key_3 == "tenantId":
+                        if not (
+                            (type(value_3) is str or issubclass(type(value_3), str))
+                            or value_3 is None
+                        ):
+                            return False
+        elif key_1 == "user":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "id" in value_2:
-                value_5 = value_2["id"]
-                if not (
-                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
-                ):
+                for key_4, value_4 in value_1.items():
+                    if type(key_4) is not str:
+                        return False
+                    if key_4 == "@odata.type":
+                        if not (type(value_4) is str or issubclass(type(value_4), str)):
+                            return False
+                    elif key_4 == "displayName":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
+                    elif key_4 == "id":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
+                    elif key_4 == "tenantId":
+                        if not (
+                            (type(value_4) is str or issubclass(type(value_4), str))
+                            or value_4 is None
+                        ):
+                            return False
+        elif key_1 == "group":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "tenantId" in value_2:
-                value_6 = value_2["tenantId"]
-                if not (
-                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
-                ):
+                for key_5, value_5 in value_1.items():
+                    if type(key_5) is not str:
+                        return False
+                    if key_5 == "@odata.type":
+                        if not (type(value_5) is str or issubclass(type(value_5), str)):
+                            return False
+                    elif key_5 == "displayName":
+                        if not (
+                            (type(value_5) is str or issubclass(type(value_5), str))
+                            or value_5 is None
+                        ):
+                            return False
+                    elif key_5 == "id":
+                        if not (
+                            (type(value_5) is str or issubclass(type(value_5), str))
+                            or value_5 is None
+                        ):
+                            return False
+                    elif key_5 == "tenantId":
+                        if not (
+                            (type(value_5) is str or issubclass(type(value_5), str))
+                            or value_5 is None
+                        ):
+                            return False
+        elif key_1 == "siteUser":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-    if "device" in data:
-        value_7 = data["device"]
-        if value_7 is not None:
-            if type(value_7) is not dict:
-                return False
-            for key_3 in value_7:
-                if type(key_3) is not str:
+                for key_6, value_6 in value_1.items():
+                    if type(key_6) is not str:
+                        return False
+                    if key_6 == "@odata.type":
+                        if not (type(value_6) is str or issubclass(type(value_6), str)):
+                            return False
+                    elif key_6 == "displayName":
+                        if not (
+                            (type(value_6) is str or issubclass(type(value_6), str))
+                            or value_6 is None
+                        ):
+                            return False
+                    elif key_6 == "id":
+                        if not (
+                            (type(value_6) is str or issubclass(type(value_6), str))
+                            or value_6 is None
+                        ):
+                            return False
+                    elif key_6 == "loginName":
+                        if not (
+                            (type(value_6) is str or issubclass(type(value_6), str))
+                            or value_6 is None
+                        ):
+                            return False
+        elif key_1 == "siteGroup":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "@odata.type" in value_7:
-                value_8 = value_7["@odata.type"]
-                if not (type(value_8) is str or issubclass(type(value_8), str)):
+                for key_7, value_7 in value_1.items():
+                    if type(key_7) is not str:
+                        return False
+                    if key_7 == "@odata.type":
+                        if not (type(value_7) is str or issubclass(type(value_7), str)):
+                            return False
+                    elif key_7 == "displayName":
+                        if not (
+                            (type(value_7) is str or issubclass(type(value_7), str))
+                            or value_7 is None
+                        ):
+                            return False
+                    elif key_7 == "id":
+                        if not (
+                            (type(value_7) is str or issubclass(type(value_7), str))
+                            or value_7 is None
+                        ):
+                            return False
+                    elif key_7 == "loginName":
+                        if not (
+                            (type(value_7) is str or issubclass(type(value_7), str))
+                            or value_7 is None
+                        ):
+                            return False
+        elif key_1 == "sharePointGroup":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "displayName" in value_7:
-                value_9 = value_7["displayName"]
-                if not (
-                    (type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None
-                ):
-                    return False
-            if "id" in value_7:
-                value_10 = value_7["id"]
-                if not (
-                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
-                ):
-                    return False
-            if "tenantId" in value_7:
-                value_11 = value_7["tenantId"]
-                if not (
-                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
-                ):
-                    return False
-    if "user" in data:
-        value_12 = data["user"]
-        if value_12 is not None:
-            if type(value_12) is not dict:
-                return False
-            for key_4 in value_12:
-                if type(key_4) is not str:
-                    return False
-            if "@odata.type" in value_12:
-                value_13 = value_12["@odata.type"]
-                if not (type(value_13) is str or issubclass(type(value_13), str)):
-                    return False
-            if "displayName" in value_12:
-                value_14 = value_12["displayName"]
-                if not (
-                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
-                ):
-                    return False
-            if "id" in value_12:
-                value_15 = value_12["id"]
-                if not (
-                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
-                ):
-                    return False
-            if "tenantId" in value_12:
-                value_16 = value_12["tenantId"]
-                if not (
-                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
-                ):
-                    return False
-    if "group" in data:
-        value_17 = data["group"]
-        if value_17 is not None:
-            if type(value_17) is not dict:
-                return False
-            for key_5 in value_17:
-                if type(key_5) is not str:
-                    return False
-            if "@odata.type" in value_17:
-                value_18 = value_17["@odata.type"]
-                if not (type(value_18) is str or issubclass(type(value_18), str)):
-                    return False
-            if "displayName" in value_17:
-                value_19 = value_17["displayName"]
-                if not (
-                    (type(value_19) is str or issubclass(type(value_19), str)) or value_19 is None
-                ):
-                    return False
-            if "id" in value_17:
-                value_20 = value_17["id"]
-                if not (
-                    (type(value_20) is str or issubclass(type(value_20), str)) or value_20 is None
-                ):
-                    return False
-            if "tenantId" in value_17:
-                value_21 = value_17["tenantId"]
-                if not (
-                    (type(value_21) is str or issubclass(type(value_21), str)) or value_21 is None
-                ):
-                    return False
-    if "siteUser" in data:
-        value_22 = data["siteUser"]
-        if value_22 is not None:
-            if type(value_22) is not dict:
-                return False
-            for key_6 in value_22:
-                if type(key_6) is not str:
-                    return False
-            if "@odata.type" in value_22:
-                value_23 = value_22["@odata.type"]
-                if not (type(value_23) is str or issubclass(type(value_23), str)):
-                    return False
-            if "displayName" in value_22:
-                value_24 = value_22["displayName"]
-                if not (
-                    (type(value_24) is str or issubclass(type(value_24), str)) or value_24 is None
-                ):
-                    return False
-            if "id" in value_22:
-                value_25 = value_22["id"]
-                if not (
-                    (type(value_25) is str or issubclass(type(value_25), str)) or value_25 is None
-                ):
-                    return False
-            if "loginName" in value_22:
-                value_26 = value_22["loginName"]
-                if not (
-                    (type(value_26) is str or issubclass(type(value_26), str)) or value_26 is None
-                ):
-                    return False
-    if "siteGroup" in data:
-        value_27 = data["siteGroup"]
-        if value_27 is not None:
-            if type(value_27) is not dict:
-                return False
-            for key_7 in value_27:
-                if type(key_7) is not str:
-                    return False
-            if "@odata.type" in value_27:
-                value_28 = value_27["@odata.type"]
-                if not (type(value_28) is str or issubclass(type(value_28), str)):
-                    return False
-            if "displayName" in value_27:
-                value_29 = value_27["displayName"]
-                if not (
-                    (type(value_29) is str or issubclass(type(value_29), str)) or value_29 is None
-                ):
-                    return False
-            if "id" in value_27:
-                value_30 = value_27["id"]
-                if not (
-                    (type(value_30) is str or issubclass(type(value_30), str)) or value_30 is None
-                ):
-                    return False
-            if "loginName" in value_27:
-                value_31 = value_27["loginName"]
-                if not (
-                    (type(value_31) is str or issubclass(type(value_31), str)) or value_31 is None
-                ):
-                    return False
-    if "sharePointGroup" in data:
-        value_32 = data["sharePointGroup"]
-        if value_32 is not None:
-            if type(value_32) is not dict:
-                return False
-            for key_8 in value_32:
-                if type(key_8) is not str:
-                    return False
-            if "@odata.type" in value_32:
-                value_33 = value_32["@odata.type"]
-                if not (type(value_33) is str or issubclass(type(value_33), str)):
-                    return False
-            if "displayName" in value_32:
-                value_34 = value_32["displayName"]
-                if not (
-                    (type(value_34) is str or issubclass(type(value_34), str)) or value_34 is None
-                ):
-                    return False
-            if "id" in value_32:
-                value_35 = value_32["id"]
-                if not (
-                    (type(value_35) is str or issubclass(type(value_35), str)) or value_35 is None
-                ):
-                    return False
-            if "principalId" in value_32:
-                value_36 = value_32["principalId"]
-                if not (
-                    (type(value_36) is str or issubclass(type(value_36), str)) or value_36 is None
-                ):
-                    return False
-            if "title" in value_32:
-                value_37 = value_32["title"]
-                if not (
-                    (type(value_37) is str or issubclass(type(value_37), str)) or value_37 is None
-                ):
-                    return False
+                for key_8, value_8 in value_1.items():
+                    if type(key_8) is not str:
+                        return False
+                    if key_8 == "@odata.type":
+                        if not (type(value_8) is str or issubclass(type(value_8), str)):
+                            return False
+                    elif key_8 == "displayName":
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
+                            return False
+                    elif key_8 == "id":
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
+                            return False
+                    elif key_8 == "principalId":
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
+                            return False
+                    elif key_8 == "title":
+                        if not (
+                            (type(value_8) is str or issubclass(type(value_8), str))
+                            or value_8 is None
+                        ):
+                            return False
     return True
 
 
@@ -6047,136 +5972,115 @@ def _is_valid_sharing_invitation(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharingInvitation."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "email" in data:
-        value_2 = data["email"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "invitedBy" in data:
-        value_3 = data["invitedBy"]
-        if value_3 is not None:
-            if type(value_3) is not dict:
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_3:
-                if type(key_2) is not str:
+        elif key_1 == "email":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "invitedBy":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "@odata.type" in value_3:
-                value_4 = value_3["@odata.type"]
-                if not (type(value_4) is str or issubclass(type(value_4), str)):
-                    return False
-            if "application" in value_3:
-                value_5 = value_3["application"]
-                if value_5 is not None:
-                    if type(value_5) is not dict:
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
                         return False
-                    for key_3 in value_5:
-                        if type(key_3) is not str:
+                    if key_2 == "@odata.type":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
                             return False
-                    if "@odata.type" in value_5:
-                        value_6 = value_5["@odata.type"]
-                        if not (type(value_6) is str or issubclass(type(value_6), str)):
-                            return False
-                    if "displayName" in value_5:
-                        value_7 = value_5["displayName"]
-                        if not (
-                            (type(value_7) is str or issubclass(type(value_7), str))
-                            or value_7 is None
-                        ):
-                            return False
-                    if "id" in value_5:
-                        value_8 = value_5["id"]
-                        if not (
-                            (type(value_8) is str or issubclass(type(value_8), str))
-                            or value_8 is None
-                        ):
-                            return False
-                    if "tenantId" in value_5:
-                        value_9 = value_5["tenantId"]
-                        if not (
-                            (type(value_9) is str or issubclass(type(value_9), str))
-                            or value_9 is None
-                        ):
-                            return False
-            if "device" in value_3:
-                value_10 = value_3["device"]
-                if value_10 is not None:
-                    if type(value_10) is not dict:
-                        return False
-                    for key_4 in value_10:
-                        if type(key_4) is not str:
-                            return False
-                    if "@odata.type" in value_10:
-                        value_11 = value_10["@odata.type"]
-                        if not (type(value_11) is str or issubclass(type(value_11), str)):
-                            return False
-                    if "displayName" in value_10:
-                        value_12 = value_10["displayName"]
-                        if not (
-                            (type(value_12) is str or issubclass(type(value_12), str))
-                            or value_12 is None
-                        ):
-                            return False
-                    if "id" in value_10:
-                        value_13 = value_10["id"]
-                        if not (
-                            (type(value_13) is str or issubclass(type(value_13), str))
-                            or value_13 is None
-                        ):
-                            return False
-                    if "tenantId" in value_10:
-                        value_14 = value_10["tenantId"]
-                        if not (
-                            (type(value_14) is str or issubclass(type(value_14), str))
-                            or value_14 is None
-                        ):
-                            return False
-            if "user" in value_3:
-                value_15 = value_3["user"]
-                if value_15 is not None:
-                    if type(value_15) is not dict:
-                        return False
-                    for key_5 in value_15:
-                        if type(key_5) is not str:
-                            return False
-                    if "@odata.type" in value_15:
-                        value_16 = value_15["@odata.type"]
-                        if not (type(value_16) is str or issubclass(type(value_16), str)):
-                            return False
-                    if "displayName" in value_15:
-                        value_17 = value_15["displayName"]
-                        if not (
-                            (type(value_17) is str or issubclass(type(value_17), str))
-                            or value_17 is None
-                        ):
-                            return False
-                    if "id" in value_15:
-                        value_18 = value_15["id"]
-                        if not (
-                            (type(value_18) is str or issubclass(type(value_18), str))
-                            or value_18 is None
-                        ):
-                            return False
-                    if "tenantId" in value_15:
-                        value_19 = value_15["tenantId"]
-                        if not (
-                            (type(value_19) is str or issubclass(type(value_19), str))
-                            or value_19 is None
-                        ):
-                            return False
-    if "redeemedBy" in data:
-        value_20 = data["redeemedBy"]
-        if not ((type(value_20) is str or issubclass(type(value_20), str)) or value_20 is None):
-            return False
-    if "signInRequired" in data:
-        value_21 = data["signInRequired"]
-        if not (type(value_21) is bool or value_21 is None):
-            return False
+                    elif key_2 == "application":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
+                                return False
+                            for key_3, value_3 in value_2.items():
+                                if type(key_3) is not str:
+                                    return False
+                                if key_3 == "@odata.type":
+                                    if not (type(value_3) is str or issubclass(type(value_3), str)):
+                                        return False
+                                elif key_3 == "displayName":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                                elif key_3 == "id":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                                elif key_3 == "tenantId":
+                                    if not (
+                                        (type(value_3) is str or issubclass(type(value_3), str))
+                                        or value_3 is None
+                                    ):
+                                        return False
+                    elif key_2 == "device":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
+                                return False
+                            for key_4, value_4 in value_2.items():
+                                if type(key_4) is not str:
+                                    return False
+                                if key_4 == "@odata.type":
+                                    if not (type(value_4) is str or issubclass(type(value_4), str)):
+                                        return False
+                                elif key_4 == "displayName":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                                elif key_4 == "id":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                                elif key_4 == "tenantId":
+                                    if not (
+                                        (type(value_4) is str or issubclass(type(value_4), str))
+                                        or value_4 is None
+                                    ):
+                                        return False
+                    elif key_2 == "user":
+                        if value_2 is not None:
+                            if type(value_2) is not dict:
+                                return False
+                            for key_5, value_5 in value_2.items():
+                                if type(key_5) is not str:
+                                    return False
+                                if key_5 == "@odata.type":
+                                    if not (type(value_5) is str or issubclass(type(value_5), str)):
+                                        return False
+                                elif key_5 == "displayName":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+                                elif key_5 == "id":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+                                elif key_5 == "tenantId":
+                                    if not (
+                                        (type(value_5) is str or issubclass(type(value_5), str))
+                                        or value_5 is None
+                                    ):
+                                        return False
+        elif key_1 == "redeemedBy":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "signInRequired":
+            if not (type(value_1) is bool or value_1 is None):
+                return False
     return True
 
 
@@ -6184,82 +6088,73 @@ def _is_valid_sharing_link(data: Any, pending: tuple[list[str], ...] | None = No
     """Whether data is valid against #/$defs/sharingLink."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "application" in data:
-        value_2 = data["application"]
-        if value_2 is not None:
-            if type(value_2) is not dict:
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_2:
-                if type(key_2) is not str:
+        elif key_1 == "application":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "@odata.type" in value_2:
-                value_3 = value_2["@odata.type"]
-                if not (type(value_3) is str or issubclass(type(value_3), str)):
-                    return False
-            if "displayName" in value_2:
-                value_4 = value_2["displayName"]
-                if not (
-                    (type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None
-                ):
-                    return False
-            if "id" in value_2:
-                value_5 = value_2["id"]
-                if not (
-                    (type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None
-                ):
-                    return False
-            if "tenantId" in value_2:
-                value_6 = value_2["tenantId"]
-                if not (
-                    (type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None
-                ):
-                    return False
-    if "type" in data:
-        value_7 = data["type"]
-        if not (
-            (type(value_7) is str or issubclass(type(value_7), str))
-            or _is_valid_sharing_link_type(value_7)
-        ):
-            return False
-    if "scope" in data:
-        value_8 = data["scope"]
-        if not (
-            (type(value_8) is str or issubclass(type(value_8), str))
-            or _is_valid_sharing_link_scope(value_8)
-        ):
-            return False
-    if "webHtml" in data:
-        value_9 = data["webHtml"]
-        if not ((type(value_9) is str or issubclass(type(value_9), str)) or value_9 is None):
-            return False
-    if "webUrl" in data:
-        value_10 = data["webUrl"]
-        if not ((type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None):
-            return False
-        if type(value_10) is str or issubclass(type(value_10), str):
-            if pending is not None:
-                pending[2].append(value_10)
-            elif not (
-                _URI_FAST_PATTERN.fullmatch(value_10) is not None or _is_uri(value_10)
-                if type(value_10) is str
-                else _is_uri(str.__str__(value_10))
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
+                        return False
+                    if key_2 == "@odata.type":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
+                            return False
+                    elif key_2 == "displayName":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "id":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "tenantId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+        elif key_1 == "type":
+            if not (
+                (type(value_1) is str or issubclass(type(value_1), str))
+                or _is_valid_sharing_link_type(value_1)
             ):
                 return False
-    if "preventsDownload" in data:
-        value_11 = data["preventsDownload"]
-        if not (type(value_11) is bool or value_11 is None):
-            return False
-    if "configuratorUrl" in data:
-        value_12 = data["configuratorUrl"]
-        if not ((type(value_12) is str or issubclass(type(value_12), str)) or value_12 is None):
-            return False
+        elif key_1 == "scope":
+            if not (
+                (type(value_1) is str or issubclass(type(value_1), str))
+                or _is_valid_sharing_link_scope(value_1)
+            ):
+                return False
+        elif key_1 == "webHtml":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "webUrl":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+            if type(value_1) is str or issubclass(type(value_1), str):
+                if pending is not None:
+                    pending[2].append(value_1)
+                elif not (
+                    _URI_FAST_PATTERN.fullmatch(value_1) is not None or _is_uri(value_1)
+                    if type(value_1) is str
+                    else _is_uri(str.__str__(value_1))
+                ):
+                    return False
+        elif key_1 == "preventsDownload":
+            if not (type(value_1) is bool or value_1 is None):
+                return False
+        elif key_1 == "configuratorUrl":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -6267,104 +6162,94 @@ def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = 
     """Whether data is valid against #/$defs/itemReference."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "driveId" in data:
-        value_2 = data["driveId"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "driveType" in data:
-        value_3 = data["driveType"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "id" in data:
-        value_4 = data["id"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
-    if "listId" in data:
-        value_5 = data["listId"]
-        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
-            return False
-    if "name" in data:
-        value_6 = data["name"]
-        if not ((type(value_6) is str or issubclass(type(value_6), str)) or value_6 is None):
-            return False
-    if "path" in data:
-        value_7 = data["path"]
-        if not ((type(value_7) is str or issubclass(type(value_7), str)) or value_7 is None):
-            return False
-    if "shareId" in data:
-        value_8 = data["shareId"]
-        if not ((type(value_8) is str or issubclass(type(value_8), str)) or value_8 is None):
-            return False
-    if "sharepointIds" in data:
-        value_9 = data["sharepointIds"]
-        if value_9 is not None:
-            if type(value_9) is not dict:
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_9:
-                if type(key_2) is not str:
+        elif key_1 == "driveId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "driveType":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "listId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "name":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "path":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "shareId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "sharepointIds":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
-            if "listId" in value_9:
-                value_10 = value_9["listId"]
-                if not (
-                    (type(value_10) is str or issubclass(type(value_10), str)) or value_10 is None
-                ):
-                    return False
-            if "listItemId" in value_9:
-                value_11 = value_9["listItemId"]
-                if not (
-                    (type(value_11) is str or issubclass(type(value_11), str)) or value_11 is None
-                ):
-                    return False
-            if "listItemUniqueId" in value_9:
-                value_12 = value_9["listItemUniqueId"]
-                if not (
-                    (type(value_12) is str or issubclass(type(value_12), str)) or value_12 is None
-                ):
-                    return False
-            if "siteId" in value_9:
-                value_13 = value_9["siteId"]
-                if not (
-                    (type(value_13) is str or issubclass(type(value_13), str)) or value_13 is None
-                ):
-                    return False
-            if "siteUrl" in value_9:
-                value_14 = value_9["siteUrl"]
-                if not (
-                    (type(value_14) is str or issubclass(type(value_14), str)) or value_14 is None
-                ):
-                    return False
-                if type(value_14) is str or issubclass(type(value_14), str):
-                    if pending is not None:
-                        pending[2].append(value_14)
-                    elif not (
-                        _URI_FAST_PATTERN.fullmatch(value_14) is not None or _is_uri(value_14)
-                        if type(value_14) is str
-                        else _is_uri(str.__str__(value_14))
-                    ):
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
                         return False
-            if "tenantId" in value_9:
-                value_15 = value_9["tenantId"]
-                if not (
-                    (type(value_15) is str or issubclass(type(value_15), str)) or value_15 is None
-                ):
-                    return False
-            if "webId" in value_9:
-                value_16 = value_9["webId"]
-                if not (
-                    (type(value_16) is str or issubclass(type(value_16), str)) or value_16 is None
-                ):
-                    return False
-    if "siteId" in data:
-        value_17 = data["siteId"]
-        if not ((type(value_17) is str or issubclass(type(value_17), str)) or value_17 is None):
-            return False
+                    if key_2 == "listId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "listItemId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "listItemUniqueId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "siteId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "siteUrl":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                        if type(value_2) is str or issubclass(type(value_2), str):
+                            if pending is not None:
+                                pending[2].append(value_2)
+                            elif not (
+                                _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
+                                if type(value_2) is str
+                                else _is_uri(str.__str__(value_2))
+                            ):
+                                return False
+                    elif key_2 == "tenantId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+                    elif key_2 == "webId":
+                        if not (
+                            (type(value_2) is str or issubclass(type(value_2), str))
+                            or value_2 is None
+                        ):
+                            return False
+        elif key_1 == "siteId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -6374,46 +6259,40 @@ def _is_valid_invite_recipient_error(
     """Whether data is valid against #/$defs/inviteRecipientError."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "code" in data:
-        value_1 = data["code"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "message" in data:
-        value_2 = data["message"]
-        if not (type(value_2) is str or issubclass(type(value_2), str)):
-            return False
-    if "localizedMessage" in data:
-        value_3 = data["localizedMessage"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "fixItUrl" in data:
-        value_4 = data["fixItUrl"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
-        if type(value_4) is str or issubclass(type(value_4), str):
-            if pending is not None:
-                pending[2].append(value_4)
-            elif not (
-                _URI_FAST_PATTERN.fullmatch(value_4) is not None or _is_uri(value_4)
-                if type(value_4) is str
-                else _is_uri(str.__str__(value_4))
-            ):
+        if key_1 == "code":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-    if "innererror" in data:
-        value_5 = data["innererror"]
-        if value_5 is not None:
-            if type(value_5) is not dict:
+        elif key_1 == "message":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
                 return False
-            for key_2 in value_5:
-                if type(key_2) is not str:
+        elif key_1 == "localizedMessage":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "fixItUrl":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+            if type(value_1) is str or issubclass(type(value_1), str):
+                if pending is not None:
+                    pending[2].append(value_1)
+                elif not (
+                    _URI_FAST_PATTERN.fullmatch(value_1) is not None or _is_uri(value_1)
+                    if type(value_1) is str
+                    else _is_uri(str.__str__(value_1))
+                ):
                     return False
-            if "code" in value_5:
-                value_6 = value_5["code"]
-                if not (type(value_6) is str or issubclass(type(value_6), str)):
+        elif key_1 == "innererror":
+            if value_1 is not None:
+                if type(value_1) is not dict:
                     return False
+                for key_2, value_2 in value_1.items():
+                    if type(key_2) is not str:
+                        return False
+                    if key_2 == "code":
+                        if not (type(value_2) is str or issubclass(type(value_2), str)):
+                            return False
     return True
 
 
@@ -6421,25 +6300,21 @@ def _is_valid_share_point_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointIdentity."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "displayName" in data:
-        value_2 = data["displayName"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "id" in data:
-        value_3 = data["id"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "loginName" in data:
-        value_4 = data["loginName"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "displayName":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "loginName":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 
@@ -6447,29 +6322,24 @@ def _is_valid_share_point_group_identity(data: Any) -> bool:
     """Whether data is valid against #/$defs/sharePointGroupIdentity."""
     if type(data) is not dict:
         return False
-    for key_1 in data:
+    for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-    if "@odata.type" in data:
-        value_1 = data["@odata.type"]
-        if not (type(value_1) is str or issubclass(type(value_1), str)):
-            return False
-    if "displayName" in data:
-        value_2 = data["displayName"]
-        if not ((type(value_2) is str or issubclass(type(value_2), str)) or value_2 is None):
-            return False
-    if "id" in data:
-        value_3 = data["id"]
-        if not ((type(value_3) is str or issubclass(type(value_3), str)) or value_3 is None):
-            return False
-    if "principalId" in data:
-        value_4 = data["principalId"]
-        if not ((type(value_4) is str or issubclass(type(value_4), str)) or value_4 is None):
-            return False
-    if "title" in data:
-        value_5 = data["title"]
-        if not ((type(value_5) is str or issubclass(type(value_5), str)) or value_5 is None):
-            return False
+        if key_1 == "@odata.type":
+            if not (type(value_1) is str or issubclass(type(value_1), str)):
+                return False
+        elif key_1 == "displayName":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "id":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "principalId":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
+        elif key_1 == "title":
+            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
+                return False
     return True
 
 

@@ -24,6 +24,7 @@ from generator.jsonschema.checks import (
     property_names,
     type_test,
 )
+from generator.jsonschema.containers import emit_property_walk, walks_properties
 from generator.jsonschema.deferral import emit_deferred_format
 from generator.jsonschema.formats import FORMATS
 from generator.jsonschema.inline import negate, operand
@@ -63,6 +64,8 @@ def _check_object_statements(node: Node) -> None:
     closed = closed_object(node)
     if closed and not property_names(node):
         node.fail_if(node.value, node.at("type"), "type", "''")  # only {} is such an object
+    elif walks_properties(node):
+        emit_property_walk(node, closed=closed)
     else:
         key = node.scope.variable("key")
         test = f"type({key}) is not str"

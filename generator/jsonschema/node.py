@@ -178,6 +178,7 @@ class Node:
     known_present: set[str] = field(default_factory=set)
     keys_checked: bool = False  # fast variant: the type test already rejected unknown keys
     keys_known: str = ""  # first-error variant: local set by the type test, true if keys are known
+    properties_walked: bool = False  # fast variant: the type test's key loop checked `properties`
     dialect: Dialect = DIALECTS[DEFAULT_DIALECT]
 
     @property
