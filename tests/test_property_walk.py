@@ -16,14 +16,13 @@ import pytest
 from generator.emit.validators import compile_validators
 from tests.test_compile_schema import errors_of, load, unused_names
 
+KINDS = ("open", "closed", "wide", "open_wide", "patterned")
 BUNDLE: dict[str, Any] = {
     "$defs": {
         "list": {
             "type": "object",
             "properties": {
-                "open": {"type": "array", "items": {"$ref": "#/$defs/open"}},
-                "closed": {"type": "array", "items": {"$ref": "#/$defs/closed"}},
-                "patterned": {"type": "array", "items": {"$ref": "#/$defs/patterned"}},
+                kind: {"type": "array", "items": {"$ref": f"#/$defs/{kind}"}} for kind in KINDS
             },
         },
         "open": {
@@ -45,6 +44,21 @@ BUNDLE: dict[str, Any] = {
             },
             "additionalProperties": False,
         },
+        "wide": {
+            # More names than MAX_KEY_CHAIN: the key's length picks the names to compare.
+            "type": "object",
+            "properties": {
+                **{name: {"type": "integer"} for name in ("a", "b", "cc", "dd", "eee")},
+                **{name: {"type": "string"} for name in ("ffff", "gggg", "hhhhh", "iiiiii")},
+                "jjjjjjj": {"type": "array", "items": {"type": "boolean"}},
+                "note": {"description": "checks nothing"},
+            },
+            "additionalProperties": False,
+        },
+        "open_wide": {
+            "type": "object",
+            "properties": {name: {"type": "integer"} for name in "abcdefghij"},
+        },
         "patterned": {
             "type": "object",
             "properties": {"id": {"type": "string"}},
@@ -56,7 +70,7 @@ BUNDLE: dict[str, Any] = {
 ENTRIES = [("list", "#/$defs/list")]
 # Each instance puts its object second in its array: the first item is checked by the
 # first-error walk, the others by the boolean function (`_is_valid_<name>`).
-FIRST = {"open": {"id": "a"}, "closed": {}, "patterned": {}}
+FIRST = {"open": {"id": "a"}, "closed": {}, "wide": {}, "open_wide": {}, "patterned": {}}
 OBJECTS: list[tuple[str, Any]] = [
     ("open", {"id": "a", "size": 3, "mail": "a@example.com", "note": [1], "other": None}),
     ("open", {"id": "a", "size": -1}),
@@ -72,6 +86,17 @@ OBJECTS: list[tuple[str, Any]] = [
     ("closed", {"tags": ["x", 2]}),
     ("closed", {"tags": "x"}),
     ("closed", {("t",): 1}),
+    ("wide", {"a": 1, "cc": 2, "eee": 3, "gggg": "g", "iiiiii": "i", "jjjjjjj": [True]}),
+    ("wide", {"b": 1, "dd": 2, "ffff": "f", "hhhhh": "h", "note": {"any": 1}}),
+    ("wide", {"dd": "2"}),
+    ("wide", {"jjjjjjj": [1]}),
+    ("wide", {"zz": 1}),  # unknown, with the length of known names
+    ("wide", {"zzzzzzzzzzzzz": 1}),  # unknown, longer than any
+    ("wide", {"": 1}),
+    ("wide", {"notes": 1}),
+    ("open_wide", {"a": 1, "j": 2, "k": "any", "zzzz": None}),
+    ("open_wide", {"k": 1, "j": "2"}),
+    ("open_wide", {"e": 1.5}),
     ("patterned", {"id": "a", "x-count": 2}),
     ("patterned", {"x-count": "2"}),
     ("patterned", {"y": 1}),
@@ -86,10 +111,13 @@ def _function(source: str, name: str) -> str:
 
 def test_the_boolean_walk_reads_each_key_once() -> None:
     source = compile_validators(BUNDLE, ENTRIES)
-    for name in ("open", "closed"):
+    for name in ("open", "closed", "wide", "open_wide"):
         function = _function(source, f"_is_valid_{name}")
         assert re.search(r"for key_\d+, value_\d+ in data\.items\(\):", function), function
         assert not re.search(r"if '\w+' in data:", function), function  # `required` stays
+    wide = _function(source, "_is_valid_wide")
+    assert re.search(r"length_\d+ = len\(key_\d+\)", wide), wide
+    assert re.search(r"if length_\d+ < \d+:", wide), wide  # bisected
     closed = _function(source, "_is_valid_closed")
     # `note` checks nothing: it is only exempt from the closed object's failure.
     assert re.search(r"elif key_\d+ != 'note':\n\s+return False", closed), closed

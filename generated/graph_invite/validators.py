@@ -4404,1167 +4404,1412 @@ def _is_valid_permission(data: Any, pending: tuple[list[str], ...] | None = None
     for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-        if key_1 == "@odata.type":
-            if not (type(value_1) is str or issubclass(type(value_1), str)):
-                return False
-        elif key_1 == "id":
-            if not (type(value_1) is str or issubclass(type(value_1), str)):
-                return False
-        elif key_1 == "roles":
-            if type(value_1) is not list:
-                return False
-            for item_1 in value_1:
-                if not (
-                    (type(item_1) is str or issubclass(type(item_1), str))
-                    or _is_valid_permission_role(item_1)
-                ):
-                    return False
-        elif key_1 == "grantedTo":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_2, value_2 in value_1.items():
-                    if type(key_2) is not str:
-                        return False
-                    if key_2 == "@odata.type":
-                        if not (type(value_2) is str or issubclass(type(value_2), str)):
+        length_2 = len(key_1)
+        if length_2 < 11:
+            if length_2 < 7:
+                if length_2 == 2:
+                    if key_1 == "id":
+                        if not (type(value_1) is str or issubclass(type(value_1), str)):
                             return False
-                    elif key_2 == "application":
-                        if value_2 is not None:
-                            if type(value_2) is not dict:
+                elif length_2 == 4:
+                    if key_1 == "link":
+                        if value_1 is not None:
+                            if type(value_1) is not dict:
                                 return False
-                            for key_3, value_3 in value_2.items():
-                                if type(key_3) is not str:
+                            for key_31, value_31 in value_1.items():
+                                if type(key_31) is not str:
                                     return False
-                                if key_3 == "@odata.type":
-                                    if not (type(value_3) is str or issubclass(type(value_3), str)):
-                                        return False
-                                elif key_3 == "displayName":
+                                if key_31 == "@odata.type":
                                     if not (
-                                        (type(value_3) is str or issubclass(type(value_3), str))
-                                        or value_3 is None
+                                        type(value_31) is str or issubclass(type(value_31), str)
                                     ):
                                         return False
-                                elif key_3 == "id":
-                                    if not (
-                                        (type(value_3) is str or issubclass(type(value_3), str))
-                                        or value_3 is None
-                                    ):
-                                        return False
-                                elif key_3 == "tenantId":
-                                    if not (
-                                        (type(value_3) is str or issubclass(type(value_3), str))
-                                        or value_3 is None
-                                    ):
-                                        return False
-                    elif key_2 == "device":
-                        if value_2 is not None:
-                            if type(value_2) is not dict:
-                                return False
-                            for key_4, value_4 in value_2.items():
-                                if type(key_4) is not str:
-                                    return False
-                                if key_4 == "@odata.type":
-                                    if not (type(value_4) is str or issubclass(type(value_4), str)):
-                                        return False
-                                elif key_4 == "displayName":
-                                    if not (
-                                        (type(value_4) is str or issubclass(type(value_4), str))
-                                        or value_4 is None
-                                    ):
-                                        return False
-                                elif key_4 == "id":
-                                    if not (
-                                        (type(value_4) is str or issubclass(type(value_4), str))
-                                        or value_4 is None
-                                    ):
-                                        return False
-                                elif key_4 == "tenantId":
-                                    if not (
-                                        (type(value_4) is str or issubclass(type(value_4), str))
-                                        or value_4 is None
-                                    ):
-                                        return False
-                    elif key_2 == "user":
-                        if value_2 is not None:
-                            if type(value_2) is not dict:
-                                return False
-                            for key_5, value_5 in value_2.items():
-                                if type(key_5) is not str:
-                                    return False
-                                if key_5 == "@odata.type":
-                                    if not (type(value_5) is str or issubclass(type(value_5), str)):
-                                        return False
-                                elif key_5 == "displayName":
-                                    if not (
-                                        (type(value_5) is str or issubclass(type(value_5), str))
-                                        or value_5 is None
-                                    ):
-                                        return False
-                                elif key_5 == "id":
-                                    if not (
-                                        (type(value_5) is str or issubclass(type(value_5), str))
-                                        or value_5 is None
-                                    ):
-                                        return False
-                                elif key_5 == "tenantId":
-                                    if not (
-                                        (type(value_5) is str or issubclass(type(value_5), str))
-                                        or value_5 is None
-                                    ):
-                                        return False
-        elif key_1 == "grantedToIdentities":
-            if not (type(value_1) is list or value_1 is None):
-                return False
-            if type(value_1) is list:
-                for item_2 in value_1:
-                    if type(item_2) is not dict:
-                        return False
-                    for key_6, value_6 in item_2.items():
-                        if type(key_6) is not str:
-                            return False
-                        if key_6 == "@odata.type":
-                            if not (type(value_6) is str or issubclass(type(value_6), str)):
-                                return False
-                        elif key_6 == "application":
-                            if value_6 is not None:
-                                if type(value_6) is not dict:
-                                    return False
-                                for key_7, value_7 in value_6.items():
-                                    if type(key_7) is not str:
-                                        return False
-                                    if key_7 == "@odata.type":
-                                        if not (
-                                            type(value_7) is str or issubclass(type(value_7), str)
-                                        ):
+                                elif key_31 == "application":
+                                    if value_31 is not None:
+                                        if type(value_31) is not dict:
                                             return False
-                                    elif key_7 == "displayName":
-                                        if not (
-                                            (type(value_7) is str or issubclass(type(value_7), str))
-                                            or value_7 is None
-                                        ):
-                                            return False
-                                    elif key_7 == "id":
-                                        if not (
-                                            (type(value_7) is str or issubclass(type(value_7), str))
-                                            or value_7 is None
-                                        ):
-                                            return False
-                                    elif key_7 == "tenantId":
-                                        if not (
-                                            (type(value_7) is str or issubclass(type(value_7), str))
-                                            or value_7 is None
-                                        ):
-                                            return False
-                        elif key_6 == "device":
-                            if value_6 is not None:
-                                if type(value_6) is not dict:
-                                    return False
-                                for key_8, value_8 in value_6.items():
-                                    if type(key_8) is not str:
-                                        return False
-                                    if key_8 == "@odata.type":
-                                        if not (
-                                            type(value_8) is str or issubclass(type(value_8), str)
-                                        ):
-                                            return False
-                                    elif key_8 == "displayName":
-                                        if not (
-                                            (type(value_8) is str or issubclass(type(value_8), str))
-                                            or value_8 is None
-                                        ):
-                                            return False
-                                    elif key_8 == "id":
-                                        if not (
-                                            (type(value_8) is str or issubclass(type(value_8), str))
-                                            or value_8 is None
-                                        ):
-                                            return False
-                                    elif key_8 == "tenantId":
-                                        if not (
-                                            (type(value_8) is str or issubclass(type(value_8), str))
-                                            or value_8 is None
-                                        ):
-                                            return False
-                        elif key_6 == "user":
-                            if value_6 is not None:
-                                if type(value_6) is not dict:
-                                    return False
-                                for key_9, value_9 in value_6.items():
-                                    if type(key_9) is not str:
-                                        return False
-                                    if key_9 == "@odata.type":
-                                        if not (
-                                            type(value_9) is str or issubclass(type(value_9), str)
-                                        ):
-                                            return False
-                                    elif key_9 == "displayName":
-                                        if not (
-                                            (type(value_9) is str or issubclass(type(value_9), str))
-                                            or value_9 is None
-                                        ):
-                                            return False
-                                    elif key_9 == "id":
-                                        if not (
-                                            (type(value_9) is str or issubclass(type(value_9), str))
-                                            or value_9 is None
-                                        ):
-                                            return False
-                                    elif key_9 == "tenantId":
-                                        if not (
-                                            (type(value_9) is str or issubclass(type(value_9), str))
-                                            or value_9 is None
-                                        ):
-                                            return False
-        elif key_1 == "grantedToV2":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_10, value_10 in value_1.items():
-                    if type(key_10) is not str:
-                        return False
-                    if key_10 == "@odata.type":
-                        if not (type(value_10) is str or issubclass(type(value_10), str)):
-                            return False
-                    elif key_10 == "application":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_11, value_11 in value_10.items():
-                                if type(key_11) is not str:
-                                    return False
-                                if key_11 == "@odata.type":
-                                    if not (
-                                        type(value_11) is str or issubclass(type(value_11), str)
-                                    ):
-                                        return False
-                                elif key_11 == "displayName":
-                                    if not (
-                                        (type(value_11) is str or issubclass(type(value_11), str))
-                                        or value_11 is None
-                                    ):
-                                        return False
-                                elif key_11 == "id":
-                                    if not (
-                                        (type(value_11) is str or issubclass(type(value_11), str))
-                                        or value_11 is None
-                                    ):
-                                        return False
-                                elif key_11 == "tenantId":
-                                    if not (
-                                        (type(value_11) is str or issubclass(type(value_11), str))
-                                        or value_11 is None
-                                    ):
-                                        return False
-                    elif key_10 == "device":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_12, value_12 in value_10.items():
-                                if type(key_12) is not str:
-                                    return False
-                                if key_12 == "@odata.type":
-                                    if not (
-                                        type(value_12) is str or issubclass(type(value_12), str)
-                                    ):
-                                        return False
-                                elif key_12 == "displayName":
-                                    if not (
-                                        (type(value_12) is str or issubclass(type(value_12), str))
-                                        or value_12 is None
-                                    ):
-                                        return False
-                                elif key_12 == "id":
-                                    if not (
-                                        (type(value_12) is str or issubclass(type(value_12), str))
-                                        or value_12 is None
-                                    ):
-                                        return False
-                                elif key_12 == "tenantId":
-                                    if not (
-                                        (type(value_12) is str or issubclass(type(value_12), str))
-                                        or value_12 is None
-                                    ):
-                                        return False
-                    elif key_10 == "user":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_13, value_13 in value_10.items():
-                                if type(key_13) is not str:
-                                    return False
-                                if key_13 == "@odata.type":
-                                    if not (
-                                        type(value_13) is str or issubclass(type(value_13), str)
-                                    ):
-                                        return False
-                                elif key_13 == "displayName":
-                                    if not (
-                                        (type(value_13) is str or issubclass(type(value_13), str))
-                                        or value_13 is None
-                                    ):
-                                        return False
-                                elif key_13 == "id":
-                                    if not (
-                                        (type(value_13) is str or issubclass(type(value_13), str))
-                                        or value_13 is None
-                                    ):
-                                        return False
-                                elif key_13 == "tenantId":
-                                    if not (
-                                        (type(value_13) is str or issubclass(type(value_13), str))
-                                        or value_13 is None
-                                    ):
-                                        return False
-                    elif key_10 == "group":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_14, value_14 in value_10.items():
-                                if type(key_14) is not str:
-                                    return False
-                                if key_14 == "@odata.type":
-                                    if not (
-                                        type(value_14) is str or issubclass(type(value_14), str)
-                                    ):
-                                        return False
-                                elif key_14 == "displayName":
-                                    if not (
-                                        (type(value_14) is str or issubclass(type(value_14), str))
-                                        or value_14 is None
-                                    ):
-                                        return False
-                                elif key_14 == "id":
-                                    if not (
-                                        (type(value_14) is str or issubclass(type(value_14), str))
-                                        or value_14 is None
-                                    ):
-                                        return False
-                                elif key_14 == "tenantId":
-                                    if not (
-                                        (type(value_14) is str or issubclass(type(value_14), str))
-                                        or value_14 is None
-                                    ):
-                                        return False
-                    elif key_10 == "siteUser":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_15, value_15 in value_10.items():
-                                if type(key_15) is not str:
-                                    return False
-                                if key_15 == "@odata.type":
-                                    if not (
-                                        type(value_15) is str or issubclass(type(value_15), str)
-                                    ):
-                                        return False
-                                elif key_15 == "displayName":
-                                    if not (
-                                        (type(value_15) is str or issubclass(type(value_15), str))
-                                        or value_15 is None
-                                    ):
-                                        return False
-                                elif key_15 == "id":
-                                    if not (
-                                        (type(value_15) is str or issubclass(type(value_15), str))
-                                        or value_15 is None
-                                    ):
-                                        return False
-                                elif key_15 == "loginName":
-                                    if not (
-                                        (type(value_15) is str or issubclass(type(value_15), str))
-                                        or value_15 is None
-                                    ):
-                                        return False
-                    elif key_10 == "siteGroup":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_16, value_16 in value_10.items():
-                                if type(key_16) is not str:
-                                    return False
-                                if key_16 == "@odata.type":
-                                    if not (
-                                        type(value_16) is str or issubclass(type(value_16), str)
-                                    ):
-                                        return False
-                                elif key_16 == "displayName":
-                                    if not (
-                                        (type(value_16) is str or issubclass(type(value_16), str))
-                                        or value_16 is None
-                                    ):
-                                        return False
-                                elif key_16 == "id":
-                                    if not (
-                                        (type(value_16) is str or issubclass(type(value_16), str))
-                                        or value_16 is None
-                                    ):
-                                        return False
-                                elif key_16 == "loginName":
-                                    if not (
-                                        (type(value_16) is str or issubclass(type(value_16), str))
-                                        or value_16 is None
-                                    ):
-                                        return False
-                    elif key_10 == "sharePointGroup":
-                        if value_10 is not None:
-                            if type(value_10) is not dict:
-                                return False
-                            for key_17, value_17 in value_10.items():
-                                if type(key_17) is not str:
-                                    return False
-                                if key_17 == "@odata.type":
-                                    if not (
-                                        type(value_17) is str or issubclass(type(value_17), str)
-                                    ):
-                                        return False
-                                elif key_17 == "displayName":
-                                    if not (
-                                        (type(value_17) is str or issubclass(type(value_17), str))
-                                        or value_17 is None
-                                    ):
-                                        return False
-                                elif key_17 == "id":
-                                    if not (
-                                        (type(value_17) is str or issubclass(type(value_17), str))
-                                        or value_17 is None
-                                    ):
-                                        return False
-                                elif key_17 == "principalId":
-                                    if not (
-                                        (type(value_17) is str or issubclass(type(value_17), str))
-                                        or value_17 is None
-                                    ):
-                                        return False
-                                elif key_17 == "title":
-                                    if not (
-                                        (type(value_17) is str or issubclass(type(value_17), str))
-                                        or value_17 is None
-                                    ):
-                                        return False
-        elif key_1 == "grantedToIdentitiesV2":
-            if not (type(value_1) is list or value_1 is None):
-                return False
-            if type(value_1) is list:
-                for item_3 in value_1:
-                    if type(item_3) is not dict:
-                        return False
-                    for key_18, value_18 in item_3.items():
-                        if type(key_18) is not str:
-                            return False
-                        if key_18 == "@odata.type":
-                            if not (type(value_18) is str or issubclass(type(value_18), str)):
-                                return False
-                        elif key_18 == "application":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_19, value_19 in value_18.items():
-                                    if type(key_19) is not str:
-                                        return False
-                                    if key_19 == "@odata.type":
-                                        if not (
-                                            type(value_19) is str or issubclass(type(value_19), str)
-                                        ):
-                                            return False
-                                    elif key_19 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_19) is str
-                                                or issubclass(type(value_19), str)
-                                            )
-                                            or value_19 is None
-                                        ):
-                                            return False
-                                    elif key_19 == "id":
-                                        if not (
-                                            (
-                                                type(value_19) is str
-                                                or issubclass(type(value_19), str)
-                                            )
-                                            or value_19 is None
-                                        ):
-                                            return False
-                                    elif key_19 == "tenantId":
-                                        if not (
-                                            (
-                                                type(value_19) is str
-                                                or issubclass(type(value_19), str)
-                                            )
-                                            or value_19 is None
-                                        ):
-                                            return False
-                        elif key_18 == "device":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_20, value_20 in value_18.items():
-                                    if type(key_20) is not str:
-                                        return False
-                                    if key_20 == "@odata.type":
-                                        if not (
-                                            type(value_20) is str or issubclass(type(value_20), str)
-                                        ):
-                                            return False
-                                    elif key_20 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_20) is str
-                                                or issubclass(type(value_20), str)
-                                            )
-                                            or value_20 is None
-                                        ):
-                                            return False
-                                    elif key_20 == "id":
-                                        if not (
-                                            (
-                                                type(value_20) is str
-                                                or issubclass(type(value_20), str)
-                                            )
-                                            or value_20 is None
-                                        ):
-                                            return False
-                                    elif key_20 == "tenantId":
-                                        if not (
-                                            (
-                                                type(value_20) is str
-                                                or issubclass(type(value_20), str)
-                                            )
-                                            or value_20 is None
-                                        ):
-                                            return False
-                        elif key_18 == "user":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_21, value_21 in value_18.items():
-                                    if type(key_21) is not str:
-                                        return False
-                                    if key_21 == "@odata.type":
-                                        if not (
-                                            type(value_21) is str or issubclass(type(value_21), str)
-                                        ):
-                                            return False
-                                    elif key_21 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_21) is str
-                                                or issubclass(type(value_21), str)
-                                            )
-                                            or value_21 is None
-                                        ):
-                                            return False
-                                    elif key_21 == "id":
-                                        if not (
-                                            (
-                                                type(value_21) is str
-                                                or issubclass(type(value_21), str)
-                                            )
-                                            or value_21 is None
-                                        ):
-                                            return False
-                                    elif key_21 == "tenantId":
-                                        if not (
-                                            (
-                                                type(value_21) is str
-                                                or issubclass(type(value_21), str)
-                                            )
-                                            or value_21 is None
-                                        ):
-                                            return False
-                        elif key_18 == "group":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_22, value_22 in value_18.items():
-                                    if type(key_22) is not str:
-                                        return False
-                                    if key_22 == "@odata.type":
-                                        if not (
-                                            type(value_22) is str or issubclass(type(value_22), str)
-                                        ):
-                                            return False
-                                    elif key_22 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_22) is str
-                                                or issubclass(type(value_22), str)
-                                            )
-                                            or value_22 is None
-                                        ):
-                                            return False
-                                    elif key_22 == "id":
-                                        if not (
-                                            (
-                                                type(value_22) is str
-                                                or issubclass(type(value_22), str)
-                                            )
-                                            or value_22 is None
-                                        ):
-                                            return False
-                                    elif key_22 == "tenantId":
-                                        if not (
-                                            (
-                                                type(value_22) is str
-                                                or issubclass(type(value_22), str)
-                                            )
-                                            or value_22 is None
-                                        ):
-                                            return False
-                        elif key_18 == "siteUser":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_23, value_23 in value_18.items():
-                                    if type(key_23) is not str:
-                                        return False
-                                    if key_23 == "@odata.type":
-                                        if not (
-                                            type(value_23) is str or issubclass(type(value_23), str)
-                                        ):
-                                            return False
-                                    elif key_23 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_23) is str
-                                                or issubclass(type(value_23), str)
-                                            )
-                                            or value_23 is None
-                                        ):
-                                            return False
-                                    elif key_23 == "id":
-                                        if not (
-                                            (
-                                                type(value_23) is str
-                                                or issubclass(type(value_23), str)
-                                            )
-                                            or value_23 is None
-                                        ):
-                                            return False
-                                    elif key_23 == "loginName":
-                                        if not (
-                                            (
-                                                type(value_23) is str
-                                                or issubclass(type(value_23), str)
-                                            )
-                                            or value_23 is None
-                                        ):
-                                            return False
-                        elif key_18 == "siteGroup":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_24, value_24 in value_18.items():
-                                    if type(key_24) is not str:
-                                        return False
-                                    if key_24 == "@odata.type":
-                                        if not (
-                                            type(value_24) is str or issubclass(type(value_24), str)
-                                        ):
-                                            return False
-                                    elif key_24 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_24) is str
-                                                or issubclass(type(value_24), str)
-                                            )
-                                            or value_24 is None
-                                        ):
-                                            return False
-                                    elif key_24 == "id":
-                                        if not (
-                                            (
-                                                type(value_24) is str
-                                                or issubclass(type(value_24), str)
-                                            )
-                                            or value_24 is None
-                                        ):
-                                            return False
-                                    elif key_24 == "loginName":
-                                        if not (
-                                            (
-                                                type(value_24) is str
-                                                or issubclass(type(value_24), str)
-                                            )
-                                            or value_24 is None
-                                        ):
-                                            return False
-                        elif key_18 == "sharePointGroup":
-                            if value_18 is not None:
-                                if type(value_18) is not dict:
-                                    return False
-                                for key_25, value_25 in value_18.items():
-                                    if type(key_25) is not str:
-                                        return False
-                                    if key_25 == "@odata.type":
-                                        if not (
-                                            type(value_25) is str or issubclass(type(value_25), str)
-                                        ):
-                                            return False
-                                    elif key_25 == "displayName":
-                                        if not (
-                                            (
-                                                type(value_25) is str
-                                                or issubclass(type(value_25), str)
-                                            )
-                                            or value_25 is None
-                                        ):
-                                            return False
-                                    elif key_25 == "id":
-                                        if not (
-                                            (
-                                                type(value_25) is str
-                                                or issubclass(type(value_25), str)
-                                            )
-                                            or value_25 is None
-                                        ):
-                                            return False
-                                    elif key_25 == "principalId":
-                                        if not (
-                                            (
-                                                type(value_25) is str
-                                                or issubclass(type(value_25), str)
-                                            )
-                                            or value_25 is None
-                                        ):
-                                            return False
-                                    elif key_25 == "title":
-                                        if not (
-                                            (
-                                                type(value_25) is str
-                                                or issubclass(type(value_25), str)
-                                            )
-                                            or value_25 is None
-                                        ):
-                                            return False
-        elif key_1 == "invitation":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_26, value_26 in value_1.items():
-                    if type(key_26) is not str:
-                        return False
-                    if key_26 == "@odata.type":
-                        if not (type(value_26) is str or issubclass(type(value_26), str)):
-                            return False
-                    elif key_26 == "email":
-                        if not (
-                            (type(value_26) is str or issubclass(type(value_26), str))
-                            or value_26 is None
-                        ):
-                            return False
-                    elif key_26 == "invitedBy":
-                        if value_26 is not None:
-                            if type(value_26) is not dict:
-                                return False
-                            for key_27, value_27 in value_26.items():
-                                if type(key_27) is not str:
-                                    return False
-                                if key_27 == "@odata.type":
-                                    if not (
-                                        type(value_27) is str or issubclass(type(value_27), str)
-                                    ):
-                                        return False
-                                elif key_27 == "application":
-                                    if value_27 is not None:
-                                        if type(value_27) is not dict:
-                                            return False
-                                        for key_28, value_28 in value_27.items():
-                                            if type(key_28) is not str:
+                                        for key_32, value_32 in value_31.items():
+                                            if type(key_32) is not str:
                                                 return False
-                                            if key_28 == "@odata.type":
+                                            if key_32 == "@odata.type":
                                                 if not (
-                                                    type(value_28) is str
-                                                    or issubclass(type(value_28), str)
+                                                    type(value_32) is str
+                                                    or issubclass(type(value_32), str)
                                                 ):
                                                     return False
-                                            elif key_28 == "displayName":
-                                                if not (
-                                                    (
-                                                        type(value_28) is str
-                                                        or issubclass(type(value_28), str)
-                                                    )
-                                                    or value_28 is None
-                                                ):
-                                                    return False
-                                            elif key_28 == "id":
+                                            elif key_32 == "displayName":
                                                 if not (
                                                     (
-                                                        type(value_28) is str
-                                                        or issubclass(type(value_28), str)
+                                                        type(value_32) is str
+                                                        or issubclass(type(value_32), str)
                                                     )
-                                                    or value_28 is None
+                                                    or value_32 is None
                                                 ):
                                                     return False
-                                            elif key_28 == "tenantId":
+                                            elif key_32 == "id":
                                                 if not (
                                                     (
-                                                        type(value_28) is str
-                                                        or issubclass(type(value_28), str)
+                                                        type(value_32) is str
+                                                        or issubclass(type(value_32), str)
                                                     )
-                                                    or value_28 is None
+                                                    or value_32 is None
                                                 ):
                                                     return False
-                                elif key_27 == "device":
-                                    if value_27 is not None:
-                                        if type(value_27) is not dict:
-                                            return False
-                                        for key_29, value_29 in value_27.items():
-                                            if type(key_29) is not str:
-                                                return False
-                                            if key_29 == "@odata.type":
-                                                if not (
-                                                    type(value_29) is str
-                                                    or issubclass(type(value_29), str)
-                                                ):
-                                                    return False
-                                            elif key_29 == "displayName":
+                                            elif key_32 == "tenantId":
                                                 if not (
                                                     (
-                                                        type(value_29) is str
-                                                        or issubclass(type(value_29), str)
+                                                        type(value_32) is str
+                                                        or issubclass(type(value_32), str)
                                                     )
-                                                    or value_29 is None
+                                                    or value_32 is None
                                                 ):
                                                     return False
-                                            elif key_29 == "id":
-                                                if not (
-                                                    (
-                                                        type(value_29) is str
-                                                        or issubclass(type(value_29), str)
-                                                    )
-                                                    or value_29 is None
-                                                ):
-                                                    return False
-                                            elif key_29 == "tenantId":
-                                                if not (
-                                                    (
-                                                        type(value_29) is str
-                                                        or issubclass(type(value_29), str)
-                                                    )
-                                                    or value_29 is None
-                                                ):
-                                                    return False
-                                elif key_27 == "user":
-                                    if value_27 is not None:
-                                        if type(value_27) is not dict:
-                                            return False
-                                        for key_30, value_30 in value_27.items():
-                                            if type(key_30) is not str:
-                                                return False
-                                            if key_30 == "@odata.type":
-                                                if not (
-                                                    type(value_30) is str
-                                                    or issubclass(type(value_30), str)
-                                                ):
-                                                    return False
-                                            elif key_30 == "displayName":
-                                                if not (
-                                                    (
-                                                        type(value_30) is str
-                                                        or issubclass(type(value_30), str)
-                                                    )
-                                                    or value_30 is None
-                                                ):
-                                                    return False
-                                            elif key_30 == "id":
-                                                if not (
-                                                    (
-                                                        type(value_30) is str
-                                                        or issubclass(type(value_30), str)
-                                                    )
-                                                    or value_30 is None
-                                                ):
-                                                    return False
-                                            elif key_30 == "tenantId":
-                                                if not (
-                                                    (
-                                                        type(value_30) is str
-                                                        or issubclass(type(value_30), str)
-                                                    )
-                                                    or value_30 is None
-                                                ):
-                                                    return False
-                    elif key_26 == "redeemedBy":
-                        if not (
-                            (type(value_26) is str or issubclass(type(value_26), str))
-                            or value_26 is None
-                        ):
-                            return False
-                    elif key_26 == "signInRequired":
-                        if not (type(value_26) is bool or value_26 is None):
-                            return False
-        elif key_1 == "link":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_31, value_31 in value_1.items():
-                    if type(key_31) is not str:
-                        return False
-                    if key_31 == "@odata.type":
-                        if not (type(value_31) is str or issubclass(type(value_31), str)):
-                            return False
-                    elif key_31 == "application":
-                        if value_31 is not None:
-                            if type(value_31) is not dict:
-                                return False
-                            for key_32, value_32 in value_31.items():
-                                if type(key_32) is not str:
-                                    return False
-                                if key_32 == "@odata.type":
+                                elif key_31 == "type":
                                     if not (
-                                        type(value_32) is str or issubclass(type(value_32), str)
+                                        (type(value_31) is str or issubclass(type(value_31), str))
+                                        or _is_valid_sharing_link_type(value_31)
                                     ):
                                         return False
-                                elif key_32 == "displayName":
+                                elif key_31 == "scope":
                                     if not (
-                                        (type(value_32) is str or issubclass(type(value_32), str))
-                                        or value_32 is None
+                                        (type(value_31) is str or issubclass(type(value_31), str))
+                                        or _is_valid_sharing_link_scope(value_31)
                                     ):
                                         return False
-                                elif key_32 == "id":
+                                elif key_31 == "webHtml":
                                     if not (
-                                        (type(value_32) is str or issubclass(type(value_32), str))
-                                        or value_32 is None
+                                        (type(value_31) is str or issubclass(type(value_31), str))
+                                        or value_31 is None
                                     ):
                                         return False
-                                elif key_32 == "tenantId":
+                                elif key_31 == "webUrl":
                                     if not (
-                                        (type(value_32) is str or issubclass(type(value_32), str))
-                                        or value_32 is None
+                                        (type(value_31) is str or issubclass(type(value_31), str))
+                                        or value_31 is None
                                     ):
                                         return False
-                    elif key_31 == "type":
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or _is_valid_sharing_link_type(value_31)
-                        ):
-                            return False
-                    elif key_31 == "scope":
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or _is_valid_sharing_link_scope(value_31)
-                        ):
-                            return False
-                    elif key_31 == "webHtml":
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or value_31 is None
-                        ):
-                            return False
-                    elif key_31 == "webUrl":
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or value_31 is None
-                        ):
-                            return False
-                        if type(value_31) is str or issubclass(type(value_31), str):
-                            if pending is not None:
-                                pending[2].append(value_31)
-                            elif not (
-                                _URI_FAST_PATTERN.fullmatch(value_31) is not None
-                                or _is_uri(value_31)
-                                if type(value_31) is str
-                                else _is_uri(str.__str__(value_31))
-                            ):
-                                return False
-                    elif key_31 == "preventsDownload":
-                        if not (type(value_31) is bool or value_31 is None):
-                            return False
-                    elif key_31 == "configuratorUrl":
-                        if not (
-                            (type(value_31) is str or issubclass(type(value_31), str))
-                            or value_31 is None
-                        ):
-                            return False
-        elif key_1 == "inheritedFrom":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_33, value_33 in value_1.items():
-                    if type(key_33) is not str:
-                        return False
-                    if key_33 == "@odata.type":
-                        if not (type(value_33) is str or issubclass(type(value_33), str)):
-                            return False
-                    elif key_33 == "driveId":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "driveType":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "id":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "listId":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "name":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "path":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "shareId":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
-                            return False
-                    elif key_33 == "sharepointIds":
-                        if value_33 is not None:
-                            if type(value_33) is not dict:
-                                return False
-                            for key_34, value_34 in value_33.items():
-                                if type(key_34) is not str:
-                                    return False
-                                if key_34 == "listId":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                                elif key_34 == "listItemId":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                                elif key_34 == "listItemUniqueId":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                                elif key_34 == "siteId":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                                elif key_34 == "siteUrl":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                                    if type(value_34) is str or issubclass(type(value_34), str):
+                                    if type(value_31) is str or issubclass(type(value_31), str):
                                         if pending is not None:
-                                            pending[2].append(value_34)
+                                            pending[2].append(value_31)
                                         elif not (
-                                            _URI_FAST_PATTERN.fullmatch(value_34) is not None
-                                            or _is_uri(value_34)
-                                            if type(value_34) is str
-                                            else _is_uri(str.__str__(value_34))
+                                            _URI_FAST_PATTERN.fullmatch(value_31) is not None
+                                            or _is_uri(value_31)
+                                            if type(value_31) is str
+                                            else _is_uri(str.__str__(value_31))
                                         ):
                                             return False
-                                elif key_34 == "tenantId":
+                                elif key_31 == "preventsDownload":
+                                    if not (type(value_31) is bool or value_31 is None):
+                                        return False
+                                elif key_31 == "configuratorUrl":
                                     if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
+                                        (type(value_31) is str or issubclass(type(value_31), str))
+                                        or value_31 is None
                                     ):
                                         return False
-                                elif key_34 == "webId":
-                                    if not (
-                                        (type(value_34) is str or issubclass(type(value_34), str))
-                                        or value_34 is None
-                                    ):
-                                        return False
-                    elif key_33 == "siteId":
-                        if not (
-                            (type(value_33) is str or issubclass(type(value_33), str))
-                            or value_33 is None
-                        ):
+                elif length_2 == 5:
+                    if key_1 == "roles":
+                        if type(value_1) is not list:
                             return False
-        elif key_1 == "shareId":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "hasPassword":
-            if not (type(value_1) is bool or value_1 is None):
-                return False
-        elif key_1 == "expirationDateTime":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-            if type(value_1) is str or issubclass(type(value_1), str):
-                if pending is not None:
-                    pending[0].append(value_1)
-                elif not (
-                    _DATE_TIME_FAST_PATTERN.fullmatch(value_1) is not None or _is_date_time(value_1)
-                    if type(value_1) is str
-                    else _is_date_time(str.__str__(value_1))
-                ):
-                    return False
-        elif key_1 == "error":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_35, value_35 in value_1.items():
-                    if type(key_35) is not str:
-                        return False
-                    if key_35 == "code":
-                        if not (type(value_35) is str or issubclass(type(value_35), str)):
-                            return False
-                    elif key_35 == "message":
-                        if not (type(value_35) is str or issubclass(type(value_35), str)):
-                            return False
-                    elif key_35 == "localizedMessage":
-                        if not (
-                            (type(value_35) is str or issubclass(type(value_35), str))
-                            or value_35 is None
-                        ):
-                            return False
-                    elif key_35 == "fixItUrl":
-                        if not (
-                            (type(value_35) is str or issubclass(type(value_35), str))
-                            or value_35 is None
-                        ):
-                            return False
-                        if type(value_35) is str or issubclass(type(value_35), str):
-                            if pending is not None:
-                                pending[2].append(value_35)
-                            elif not (
-                                _URI_FAST_PATTERN.fullmatch(value_35) is not None
-                                or _is_uri(value_35)
-                                if type(value_35) is str
-                                else _is_uri(str.__str__(value_35))
+                        for item_1 in value_1:
+                            if not (
+                                (type(item_1) is str or issubclass(type(item_1), str))
+                                or _is_valid_permission_role(item_1)
                             ):
                                 return False
-                    elif key_35 == "innererror":
-                        if value_35 is not None:
-                            if type(value_35) is not dict:
+                    elif key_1 == "error":
+                        if value_1 is not None:
+                            if type(value_1) is not dict:
                                 return False
-                            for key_36, value_36 in value_35.items():
-                                if type(key_36) is not str:
+                            for key_35, value_35 in value_1.items():
+                                if type(key_35) is not str:
                                     return False
-                                if key_36 == "code":
+                                if key_35 == "code":
                                     if not (
-                                        type(value_36) is str or issubclass(type(value_36), str)
+                                        type(value_35) is str or issubclass(type(value_35), str)
                                     ):
                                         return False
-        elif key_1 == "@deprecated.GrantedTo":
-            if not (type(value_1) is str or issubclass(type(value_1), str)):
-                return False
-        elif key_1 == "@deprecated.GrantedToIdentities":
-            if not (type(value_1) is str or issubclass(type(value_1), str)):
-                return False
+                                elif key_35 == "message":
+                                    if not (
+                                        type(value_35) is str or issubclass(type(value_35), str)
+                                    ):
+                                        return False
+                                elif key_35 == "localizedMessage":
+                                    if not (
+                                        (type(value_35) is str or issubclass(type(value_35), str))
+                                        or value_35 is None
+                                    ):
+                                        return False
+                                elif key_35 == "fixItUrl":
+                                    if not (
+                                        (type(value_35) is str or issubclass(type(value_35), str))
+                                        or value_35 is None
+                                    ):
+                                        return False
+                                    if type(value_35) is str or issubclass(type(value_35), str):
+                                        if pending is not None:
+                                            pending[2].append(value_35)
+                                        elif not (
+                                            _URI_FAST_PATTERN.fullmatch(value_35) is not None
+                                            or _is_uri(value_35)
+                                            if type(value_35) is str
+                                            else _is_uri(str.__str__(value_35))
+                                        ):
+                                            return False
+                                elif key_35 == "innererror":
+                                    if value_35 is not None:
+                                        if type(value_35) is not dict:
+                                            return False
+                                        for key_36, value_36 in value_35.items():
+                                            if type(key_36) is not str:
+                                                return False
+                                            if key_36 == "code":
+                                                if not (
+                                                    type(value_36) is str
+                                                    or issubclass(type(value_36), str)
+                                                ):
+                                                    return False
+            elif length_2 == 7:
+                if key_1 == "shareId":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+            elif length_2 == 9:
+                if key_1 == "grantedTo":
+                    if value_1 is not None:
+                        if type(value_1) is not dict:
+                            return False
+                        for key_2, value_2 in value_1.items():
+                            if type(key_2) is not str:
+                                return False
+                            if key_2 == "@odata.type":
+                                if not (type(value_2) is str or issubclass(type(value_2), str)):
+                                    return False
+                            elif key_2 == "application":
+                                if value_2 is not None:
+                                    if type(value_2) is not dict:
+                                        return False
+                                    for key_3, value_3 in value_2.items():
+                                        if type(key_3) is not str:
+                                            return False
+                                        if key_3 == "@odata.type":
+                                            if not (
+                                                type(value_3) is str
+                                                or issubclass(type(value_3), str)
+                                            ):
+                                                return False
+                                        elif key_3 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_3) is str
+                                                    or issubclass(type(value_3), str)
+                                                )
+                                                or value_3 is None
+                                            ):
+                                                return False
+                                        elif key_3 == "id":
+                                            if not (
+                                                (
+                                                    type(value_3) is str
+                                                    or issubclass(type(value_3), str)
+                                                )
+                                                or value_3 is None
+                                            ):
+                                                return False
+                                        elif key_3 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_3) is str
+                                                    or issubclass(type(value_3), str)
+                                                )
+                                                or value_3 is None
+                                            ):
+                                                return False
+                            elif key_2 == "device":
+                                if value_2 is not None:
+                                    if type(value_2) is not dict:
+                                        return False
+                                    for key_4, value_4 in value_2.items():
+                                        if type(key_4) is not str:
+                                            return False
+                                        if key_4 == "@odata.type":
+                                            if not (
+                                                type(value_4) is str
+                                                or issubclass(type(value_4), str)
+                                            ):
+                                                return False
+                                        elif key_4 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_4) is str
+                                                    or issubclass(type(value_4), str)
+                                                )
+                                                or value_4 is None
+                                            ):
+                                                return False
+                                        elif key_4 == "id":
+                                            if not (
+                                                (
+                                                    type(value_4) is str
+                                                    or issubclass(type(value_4), str)
+                                                )
+                                                or value_4 is None
+                                            ):
+                                                return False
+                                        elif key_4 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_4) is str
+                                                    or issubclass(type(value_4), str)
+                                                )
+                                                or value_4 is None
+                                            ):
+                                                return False
+                            elif key_2 == "user":
+                                if value_2 is not None:
+                                    if type(value_2) is not dict:
+                                        return False
+                                    for key_5, value_5 in value_2.items():
+                                        if type(key_5) is not str:
+                                            return False
+                                        if key_5 == "@odata.type":
+                                            if not (
+                                                type(value_5) is str
+                                                or issubclass(type(value_5), str)
+                                            ):
+                                                return False
+                                        elif key_5 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_5) is str
+                                                    or issubclass(type(value_5), str)
+                                                )
+                                                or value_5 is None
+                                            ):
+                                                return False
+                                        elif key_5 == "id":
+                                            if not (
+                                                (
+                                                    type(value_5) is str
+                                                    or issubclass(type(value_5), str)
+                                                )
+                                                or value_5 is None
+                                            ):
+                                                return False
+                                        elif key_5 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_5) is str
+                                                    or issubclass(type(value_5), str)
+                                                )
+                                                or value_5 is None
+                                            ):
+                                                return False
+            elif length_2 == 10:
+                if key_1 == "invitation":
+                    if value_1 is not None:
+                        if type(value_1) is not dict:
+                            return False
+                        for key_26, value_26 in value_1.items():
+                            if type(key_26) is not str:
+                                return False
+                            if key_26 == "@odata.type":
+                                if not (type(value_26) is str or issubclass(type(value_26), str)):
+                                    return False
+                            elif key_26 == "email":
+                                if not (
+                                    (type(value_26) is str or issubclass(type(value_26), str))
+                                    or value_26 is None
+                                ):
+                                    return False
+                            elif key_26 == "invitedBy":
+                                if value_26 is not None:
+                                    if type(value_26) is not dict:
+                                        return False
+                                    for key_27, value_27 in value_26.items():
+                                        if type(key_27) is not str:
+                                            return False
+                                        if key_27 == "@odata.type":
+                                            if not (
+                                                type(value_27) is str
+                                                or issubclass(type(value_27), str)
+                                            ):
+                                                return False
+                                        elif key_27 == "application":
+                                            if value_27 is not None:
+                                                if type(value_27) is not dict:
+                                                    return False
+                                                for key_28, value_28 in value_27.items():
+                                                    if type(key_28) is not str:
+                                                        return False
+                                                    if key_28 == "@odata.type":
+                                                        if not (
+                                                            type(value_28) is str
+                                                            or issubclass(type(value_28), str)
+                                                        ):
+                                                            return False
+                                                    elif key_28 == "displayName":
+                                                        if not (
+                                                            (
+                                                                type(value_28) is str
+                                                                or issubclass(type(value_28), str)
+                                                            )
+                                                            or value_28 is None
+                                                        ):
+                                                            return False
+                                                    elif key_28 == "id":
+                                                        if not (
+                                                            (
+                                                                type(value_28) is str
+                                                                or issubclass(type(value_28), str)
+                                                            )
+                                                            or value_28 is None
+                                                        ):
+                                                            return False
+                                                    elif key_28 == "tenantId":
+                                                        if not (
+                                                            (
+                                                                type(value_28) is str
+                                                                or issubclass(type(value_28), str)
+                                                            )
+                                                            or value_28 is None
+                                                        ):
+                                                            return False
+                                        elif key_27 == "device":
+                                            if value_27 is not None:
+                                                if type(value_27) is not dict:
+                                                    return False
+                                                for key_29, value_29 in value_27.items():
+                                                    if type(key_29) is not str:
+                                                        return False
+                                                    if key_29 == "@odata.type":
+                                                        if not (
+                                                            type(value_29) is str
+                                                            or issubclass(type(value_29), str)
+                                                        ):
+                                                            return False
+                                                    elif key_29 == "displayName":
+                                                        if not (
+                                                            (
+                                                                type(value_29) is str
+                                                                or issubclass(type(value_29), str)
+                                                            )
+                                                            or value_29 is None
+                                                        ):
+                                                            return False
+                                                    elif key_29 == "id":
+                                                        if not (
+                                                            (
+                                                                type(value_29) is str
+                                                                or issubclass(type(value_29), str)
+                                                            )
+                                                            or value_29 is None
+                                                        ):
+                                                            return False
+                                                    elif key_29 == "tenantId":
+                                                        if not (
+                                                            (
+                                                                type(value_29) is str
+                                                                or issubclass(type(value_29), str)
+                                                            )
+                                                            or value_29 is None
+                                                        ):
+                                                            return False
+                                        elif key_27 == "user":
+                                            if value_27 is not None:
+                                                if type(value_27) is not dict:
+                                                    return False
+                                                for key_30, value_30 in value_27.items():
+                                                    if type(key_30) is not str:
+                                                        return False
+                                                    if key_30 == "@odata.type":
+                                                        if not (
+                                                            type(value_30) is str
+                                                            or issubclass(type(value_30), str)
+                                                        ):
+                                                            return False
+                                                    elif key_30 == "displayName":
+                                                        if not (
+                                                            (
+                                                                type(value_30) is str
+                                                                or issubclass(type(value_30), str)
+                                                            )
+                                                            or value_30 is None
+                                                        ):
+                                                            return False
+                                                    elif key_30 == "id":
+                                                        if not (
+                                                            (
+                                                                type(value_30) is str
+                                                                or issubclass(type(value_30), str)
+                                                            )
+                                                            or value_30 is None
+                                                        ):
+                                                            return False
+                                                    elif key_30 == "tenantId":
+                                                        if not (
+                                                            (
+                                                                type(value_30) is str
+                                                                or issubclass(type(value_30), str)
+                                                            )
+                                                            or value_30 is None
+                                                        ):
+                                                            return False
+                            elif key_26 == "redeemedBy":
+                                if not (
+                                    (type(value_26) is str or issubclass(type(value_26), str))
+                                    or value_26 is None
+                                ):
+                                    return False
+                            elif key_26 == "signInRequired":
+                                if not (type(value_26) is bool or value_26 is None):
+                                    return False
+        elif length_2 < 19:
+            if length_2 == 11:
+                if key_1 == "@odata.type":
+                    if not (type(value_1) is str or issubclass(type(value_1), str)):
+                        return False
+                elif key_1 == "grantedToV2":
+                    if value_1 is not None:
+                        if type(value_1) is not dict:
+                            return False
+                        for key_10, value_10 in value_1.items():
+                            if type(key_10) is not str:
+                                return False
+                            if key_10 == "@odata.type":
+                                if not (type(value_10) is str or issubclass(type(value_10), str)):
+                                    return False
+                            elif key_10 == "application":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_11, value_11 in value_10.items():
+                                        if type(key_11) is not str:
+                                            return False
+                                        if key_11 == "@odata.type":
+                                            if not (
+                                                type(value_11) is str
+                                                or issubclass(type(value_11), str)
+                                            ):
+                                                return False
+                                        elif key_11 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_11) is str
+                                                    or issubclass(type(value_11), str)
+                                                )
+                                                or value_11 is None
+                                            ):
+                                                return False
+                                        elif key_11 == "id":
+                                            if not (
+                                                (
+                                                    type(value_11) is str
+                                                    or issubclass(type(value_11), str)
+                                                )
+                                                or value_11 is None
+                                            ):
+                                                return False
+                                        elif key_11 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_11) is str
+                                                    or issubclass(type(value_11), str)
+                                                )
+                                                or value_11 is None
+                                            ):
+                                                return False
+                            elif key_10 == "device":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_12, value_12 in value_10.items():
+                                        if type(key_12) is not str:
+                                            return False
+                                        if key_12 == "@odata.type":
+                                            if not (
+                                                type(value_12) is str
+                                                or issubclass(type(value_12), str)
+                                            ):
+                                                return False
+                                        elif key_12 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_12) is str
+                                                    or issubclass(type(value_12), str)
+                                                )
+                                                or value_12 is None
+                                            ):
+                                                return False
+                                        elif key_12 == "id":
+                                            if not (
+                                                (
+                                                    type(value_12) is str
+                                                    or issubclass(type(value_12), str)
+                                                )
+                                                or value_12 is None
+                                            ):
+                                                return False
+                                        elif key_12 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_12) is str
+                                                    or issubclass(type(value_12), str)
+                                                )
+                                                or value_12 is None
+                                            ):
+                                                return False
+                            elif key_10 == "user":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_13, value_13 in value_10.items():
+                                        if type(key_13) is not str:
+                                            return False
+                                        if key_13 == "@odata.type":
+                                            if not (
+                                                type(value_13) is str
+                                                or issubclass(type(value_13), str)
+                                            ):
+                                                return False
+                                        elif key_13 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_13) is str
+                                                    or issubclass(type(value_13), str)
+                                                )
+                                                or value_13 is None
+                                            ):
+                                                return False
+                                        elif key_13 == "id":
+                                            if not (
+                                                (
+                                                    type(value_13) is str
+                                                    or issubclass(type(value_13), str)
+                                                )
+                                                or value_13 is None
+                                            ):
+                                                return False
+                                        elif key_13 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_13) is str
+                                                    or issubclass(type(value_13), str)
+                                                )
+                                                or value_13 is None
+                                            ):
+                                                return False
+                            elif key_10 == "group":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_14, value_14 in value_10.items():
+                                        if type(key_14) is not str:
+                                            return False
+                                        if key_14 == "@odata.type":
+                                            if not (
+                                                type(value_14) is str
+                                                or issubclass(type(value_14), str)
+                                            ):
+                                                return False
+                                        elif key_14 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_14) is str
+                                                    or issubclass(type(value_14), str)
+                                                )
+                                                or value_14 is None
+                                            ):
+                                                return False
+                                        elif key_14 == "id":
+                                            if not (
+                                                (
+                                                    type(value_14) is str
+                                                    or issubclass(type(value_14), str)
+                                                )
+                                                or value_14 is None
+                                            ):
+                                                return False
+                                        elif key_14 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_14) is str
+                                                    or issubclass(type(value_14), str)
+                                                )
+                                                or value_14 is None
+                                            ):
+                                                return False
+                            elif key_10 == "siteUser":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_15, value_15 in value_10.items():
+                                        if type(key_15) is not str:
+                                            return False
+                                        if key_15 == "@odata.type":
+                                            if not (
+                                                type(value_15) is str
+                                                or issubclass(type(value_15), str)
+                                            ):
+                                                return False
+                                        elif key_15 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_15) is str
+                                                    or issubclass(type(value_15), str)
+                                                )
+                                                or value_15 is None
+                                            ):
+                                                return False
+                                        elif key_15 == "id":
+                                            if not (
+                                                (
+                                                    type(value_15) is str
+                                                    or issubclass(type(value_15), str)
+                                                )
+                                                or value_15 is None
+                                            ):
+                                                return False
+                                        elif key_15 == "loginName":
+                                            if not (
+                                                (
+                                                    type(value_15) is str
+                                                    or issubclass(type(value_15), str)
+                                                )
+                                                or value_15 is None
+                                            ):
+                                                return False
+                            elif key_10 == "siteGroup":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_16, value_16 in value_10.items():
+                                        if type(key_16) is not str:
+                                            return False
+                                        if key_16 == "@odata.type":
+                                            if not (
+                                                type(value_16) is str
+                                                or issubclass(type(value_16), str)
+                                            ):
+                                                return False
+                                        elif key_16 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_16) is str
+                                                    or issubclass(type(value_16), str)
+                                                )
+                                                or value_16 is None
+                                            ):
+                                                return False
+                                        elif key_16 == "id":
+                                            if not (
+                                                (
+                                                    type(value_16) is str
+                                                    or issubclass(type(value_16), str)
+                                                )
+                                                or value_16 is None
+                                            ):
+                                                return False
+                                        elif key_16 == "loginName":
+                                            if not (
+                                                (
+                                                    type(value_16) is str
+                                                    or issubclass(type(value_16), str)
+                                                )
+                                                or value_16 is None
+                                            ):
+                                                return False
+                            elif key_10 == "sharePointGroup":
+                                if value_10 is not None:
+                                    if type(value_10) is not dict:
+                                        return False
+                                    for key_17, value_17 in value_10.items():
+                                        if type(key_17) is not str:
+                                            return False
+                                        if key_17 == "@odata.type":
+                                            if not (
+                                                type(value_17) is str
+                                                or issubclass(type(value_17), str)
+                                            ):
+                                                return False
+                                        elif key_17 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_17) is str
+                                                    or issubclass(type(value_17), str)
+                                                )
+                                                or value_17 is None
+                                            ):
+                                                return False
+                                        elif key_17 == "id":
+                                            if not (
+                                                (
+                                                    type(value_17) is str
+                                                    or issubclass(type(value_17), str)
+                                                )
+                                                or value_17 is None
+                                            ):
+                                                return False
+                                        elif key_17 == "principalId":
+                                            if not (
+                                                (
+                                                    type(value_17) is str
+                                                    or issubclass(type(value_17), str)
+                                                )
+                                                or value_17 is None
+                                            ):
+                                                return False
+                                        elif key_17 == "title":
+                                            if not (
+                                                (
+                                                    type(value_17) is str
+                                                    or issubclass(type(value_17), str)
+                                                )
+                                                or value_17 is None
+                                            ):
+                                                return False
+                elif key_1 == "hasPassword":
+                    if not (type(value_1) is bool or value_1 is None):
+                        return False
+            elif length_2 == 13:
+                if key_1 == "inheritedFrom":
+                    if value_1 is not None:
+                        if type(value_1) is not dict:
+                            return False
+                        for key_33, value_33 in value_1.items():
+                            if type(key_33) is not str:
+                                return False
+                            length_1 = len(key_33)
+                            if length_1 < 7:
+                                if length_1 == 2:
+                                    if key_33 == "id":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                elif length_1 == 4:
+                                    if key_33 == "name":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                    elif key_33 == "path":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                elif length_1 == 6:
+                                    if key_33 == "listId":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                    elif key_33 == "siteId":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                            elif length_1 < 11:
+                                if length_1 == 7:
+                                    if key_33 == "driveId":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                    elif key_33 == "shareId":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                                elif length_1 == 9:
+                                    if key_33 == "driveType":
+                                        if not (
+                                            (
+                                                type(value_33) is str
+                                                or issubclass(type(value_33), str)
+                                            )
+                                            or value_33 is None
+                                        ):
+                                            return False
+                            elif length_1 == 11:
+                                if key_33 == "@odata.type":
+                                    if not (
+                                        type(value_33) is str or issubclass(type(value_33), str)
+                                    ):
+                                        return False
+                            elif length_1 == 13:
+                                if key_33 == "sharepointIds":
+                                    if value_33 is not None:
+                                        if type(value_33) is not dict:
+                                            return False
+                                        for key_34, value_34 in value_33.items():
+                                            if type(key_34) is not str:
+                                                return False
+                                            if key_34 == "listId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                            elif key_34 == "listItemId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                            elif key_34 == "listItemUniqueId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                            elif key_34 == "siteId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                            elif key_34 == "siteUrl":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                                if type(value_34) is str or issubclass(
+                                                    type(value_34), str
+                                                ):
+                                                    if pending is not None:
+                                                        pending[2].append(value_34)
+                                                    elif not (
+                                                        _URI_FAST_PATTERN.fullmatch(value_34)
+                                                        is not None
+                                                        or _is_uri(value_34)
+                                                        if type(value_34) is str
+                                                        else _is_uri(str.__str__(value_34))
+                                                    ):
+                                                        return False
+                                            elif key_34 == "tenantId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+                                            elif key_34 == "webId":
+                                                if not (
+                                                    (
+                                                        type(value_34) is str
+                                                        or issubclass(type(value_34), str)
+                                                    )
+                                                    or value_34 is None
+                                                ):
+                                                    return False
+            elif length_2 == 18:
+                if key_1 == "expirationDateTime":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+                    if type(value_1) is str or issubclass(type(value_1), str):
+                        if pending is not None:
+                            pending[0].append(value_1)
+                        elif not (
+                            _DATE_TIME_FAST_PATTERN.fullmatch(value_1) is not None
+                            or _is_date_time(value_1)
+                            if type(value_1) is str
+                            else _is_date_time(str.__str__(value_1))
+                        ):
+                            return False
+        elif length_2 == 19:
+            if key_1 == "grantedToIdentities":
+                if not (type(value_1) is list or value_1 is None):
+                    return False
+                if type(value_1) is list:
+                    for item_2 in value_1:
+                        if type(item_2) is not dict:
+                            return False
+                        for key_6, value_6 in item_2.items():
+                            if type(key_6) is not str:
+                                return False
+                            if key_6 == "@odata.type":
+                                if not (type(value_6) is str or issubclass(type(value_6), str)):
+                                    return False
+                            elif key_6 == "application":
+                                if value_6 is not None:
+                                    if type(value_6) is not dict:
+                                        return False
+                                    for key_7, value_7 in value_6.items():
+                                        if type(key_7) is not str:
+                                            return False
+                                        if key_7 == "@odata.type":
+                                            if not (
+                                                type(value_7) is str
+                                                or issubclass(type(value_7), str)
+                                            ):
+                                                return False
+                                        elif key_7 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_7) is str
+                                                    or issubclass(type(value_7), str)
+                                                )
+                                                or value_7 is None
+                                            ):
+                                                return False
+                                        elif key_7 == "id":
+                                            if not (
+                                                (
+                                                    type(value_7) is str
+                                                    or issubclass(type(value_7), str)
+                                                )
+                                                or value_7 is None
+                                            ):
+                                                return False
+                                        elif key_7 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_7) is str
+                                                    or issubclass(type(value_7), str)
+                                                )
+                                                or value_7 is None
+                                            ):
+                                                return False
+                            elif key_6 == "device":
+                                if value_6 is not None:
+                                    if type(value_6) is not dict:
+                                        return False
+                                    for key_8, value_8 in value_6.items():
+                                        if type(key_8) is not str:
+                                            return False
+                                        if key_8 == "@odata.type":
+                                            if not (
+                                                type(value_8) is str
+                                                or issubclass(type(value_8), str)
+                                            ):
+                                                return False
+                                        elif key_8 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_8) is str
+                                                    or issubclass(type(value_8), str)
+                                                )
+                                                or value_8 is None
+                                            ):
+                                                return False
+                                        elif key_8 == "id":
+                                            if not (
+                                                (
+                                                    type(value_8) is str
+                                                    or issubclass(type(value_8), str)
+                                                )
+                                                or value_8 is None
+                                            ):
+                                                return False
+                                        elif key_8 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_8) is str
+                                                    or issubclass(type(value_8), str)
+                                                )
+                                                or value_8 is None
+                                            ):
+                                                return False
+                            elif key_6 == "user":
+                                if value_6 is not None:
+                                    if type(value_6) is not dict:
+                                        return False
+                                    for key_9, value_9 in value_6.items():
+                                        if type(key_9) is not str:
+                                            return False
+                                        if key_9 == "@odata.type":
+                                            if not (
+                                                type(value_9) is str
+                                                or issubclass(type(value_9), str)
+                                            ):
+                                                return False
+                                        elif key_9 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_9) is str
+                                                    or issubclass(type(value_9), str)
+                                                )
+                                                or value_9 is None
+                                            ):
+                                                return False
+                                        elif key_9 == "id":
+                                            if not (
+                                                (
+                                                    type(value_9) is str
+                                                    or issubclass(type(value_9), str)
+                                                )
+                                                or value_9 is None
+                                            ):
+                                                return False
+                                        elif key_9 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_9) is str
+                                                    or issubclass(type(value_9), str)
+                                                )
+                                                or value_9 is None
+                                            ):
+                                                return False
+        elif length_2 == 21:
+            if key_1 == "grantedToIdentitiesV2":
+                if not (type(value_1) is list or value_1 is None):
+                    return False
+                if type(value_1) is list:
+                    for item_3 in value_1:
+                        if type(item_3) is not dict:
+                            return False
+                        for key_18, value_18 in item_3.items():
+                            if type(key_18) is not str:
+                                return False
+                            if key_18 == "@odata.type":
+                                if not (type(value_18) is str or issubclass(type(value_18), str)):
+                                    return False
+                            elif key_18 == "application":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_19, value_19 in value_18.items():
+                                        if type(key_19) is not str:
+                                            return False
+                                        if key_19 == "@odata.type":
+                                            if not (
+                                                type(value_19) is str
+                                                or issubclass(type(value_19), str)
+                                            ):
+                                                return False
+                                        elif key_19 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_19) is str
+                                                    or issubclass(type(value_19), str)
+                                                )
+                                                or value_19 is None
+                                            ):
+                                                return False
+                                        elif key_19 == "id":
+                                            if not (
+                                                (
+                                                    type(value_19) is str
+                                                    or issubclass(type(value_19), str)
+                                                )
+                                                or value_19 is None
+                                            ):
+                                                return False
+                                        elif key_19 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_19) is str
+                                                    or issubclass(type(value_19), str)
+                                                )
+                                                or value_19 is None
+                                            ):
+                                                return False
+                            elif key_18 == "device":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_20, value_20 in value_18.items():
+                                        if type(key_20) is not str:
+                                            return False
+                                        if key_20 == "@odata.type":
+                                            if not (
+                                                type(value_20) is str
+                                                or issubclass(type(value_20), str)
+                                            ):
+                                                return False
+                                        elif key_20 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_20) is str
+                                                    or issubclass(type(value_20), str)
+                                                )
+                                                or value_20 is None
+                                            ):
+                                                return False
+                                        elif key_20 == "id":
+                                            if not (
+                                                (
+                                                    type(value_20) is str
+                                                    or issubclass(type(value_20), str)
+                                                )
+                                                or value_20 is None
+                                            ):
+                                                return False
+                                        elif key_20 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_20) is str
+                                                    or issubclass(type(value_20), str)
+                                                )
+                                                or value_20 is None
+                                            ):
+                                                return False
+                            elif key_18 == "user":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_21, value_21 in value_18.items():
+                                        if type(key_21) is not str:
+                                            return False
+                                        if key_21 == "@odata.type":
+                                            if not (
+                                                type(value_21) is str
+                                                or issubclass(type(value_21), str)
+                                            ):
+                                                return False
+                                        elif key_21 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_21) is str
+                                                    or issubclass(type(value_21), str)
+                                                )
+                                                or value_21 is None
+                                            ):
+                                                return False
+                                        elif key_21 == "id":
+                                            if not (
+                                                (
+                                                    type(value_21) is str
+                                                    or issubclass(type(value_21), str)
+                                                )
+                                                or value_21 is None
+                                            ):
+                                                return False
+                                        elif key_21 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_21) is str
+                                                    or issubclass(type(value_21), str)
+                                                )
+                                                or value_21 is None
+                                            ):
+                                                return False
+                            elif key_18 == "group":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_22, value_22 in value_18.items():
+                                        if type(key_22) is not str:
+                                            return False
+                                        if key_22 == "@odata.type":
+                                            if not (
+                                                type(value_22) is str
+                                                or issubclass(type(value_22), str)
+                                            ):
+                                                return False
+                                        elif key_22 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_22) is str
+                                                    or issubclass(type(value_22), str)
+                                                )
+                                                or value_22 is None
+                                            ):
+                                                return False
+                                        elif key_22 == "id":
+                                            if not (
+                                                (
+                                                    type(value_22) is str
+                                                    or issubclass(type(value_22), str)
+                                                )
+                                                or value_22 is None
+                                            ):
+                                                return False
+                                        elif key_22 == "tenantId":
+                                            if not (
+                                                (
+                                                    type(value_22) is str
+                                                    or issubclass(type(value_22), str)
+                                                )
+                                                or value_22 is None
+                                            ):
+                                                return False
+                            elif key_18 == "siteUser":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_23, value_23 in value_18.items():
+                                        if type(key_23) is not str:
+                                            return False
+                                        if key_23 == "@odata.type":
+                                            if not (
+                                                type(value_23) is str
+                                                or issubclass(type(value_23), str)
+                                            ):
+                                                return False
+                                        elif key_23 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_23) is str
+                                                    or issubclass(type(value_23), str)
+                                                )
+                                                or value_23 is None
+                                            ):
+                                                return False
+                                        elif key_23 == "id":
+                                            if not (
+                                                (
+                                                    type(value_23) is str
+                                                    or issubclass(type(value_23), str)
+                                                )
+                                                or value_23 is None
+                                            ):
+                                                return False
+                                        elif key_23 == "loginName":
+                                            if not (
+                                                (
+                                                    type(value_23) is str
+                                                    or issubclass(type(value_23), str)
+                                                )
+                                                or value_23 is None
+                                            ):
+                                                return False
+                            elif key_18 == "siteGroup":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_24, value_24 in value_18.items():
+                                        if type(key_24) is not str:
+                                            return False
+                                        if key_24 == "@odata.type":
+                                            if not (
+                                                type(value_24) is str
+                                                or issubclass(type(value_24), str)
+                                            ):
+                                                return False
+                                        elif key_24 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_24) is str
+                                                    or issubclass(type(value_24), str)
+                                                )
+                                                or value_24 is None
+                                            ):
+                                                return False
+                                        elif key_24 == "id":
+                                            if not (
+                                                (
+                                                    type(value_24) is str
+                                                    or issubclass(type(value_24), str)
+                                                )
+                                                or value_24 is None
+                                            ):
+                                                return False
+                                        elif key_24 == "loginName":
+                                            if not (
+                                                (
+                                                    type(value_24) is str
+                                                    or issubclass(type(value_24), str)
+                                                )
+                                                or value_24 is None
+                                            ):
+                                                return False
+                            elif key_18 == "sharePointGroup":
+                                if value_18 is not None:
+                                    if type(value_18) is not dict:
+                                        return False
+                                    for key_25, value_25 in value_18.items():
+                                        if type(key_25) is not str:
+                                            return False
+                                        if key_25 == "@odata.type":
+                                            if not (
+                                                type(value_25) is str
+                                                or issubclass(type(value_25), str)
+                                            ):
+                                                return False
+                                        elif key_25 == "displayName":
+                                            if not (
+                                                (
+                                                    type(value_25) is str
+                                                    or issubclass(type(value_25), str)
+                                                )
+                                                or value_25 is None
+                                            ):
+                                                return False
+                                        elif key_25 == "id":
+                                            if not (
+                                                (
+                                                    type(value_25) is str
+                                                    or issubclass(type(value_25), str)
+                                                )
+                                                or value_25 is None
+                                            ):
+                                                return False
+                                        elif key_25 == "principalId":
+                                            if not (
+                                                (
+                                                    type(value_25) is str
+                                                    or issubclass(type(value_25), str)
+                                                )
+                                                or value_25 is None
+                                            ):
+                                                return False
+                                        elif key_25 == "title":
+                                            if not (
+                                                (
+                                                    type(value_25) is str
+                                                    or issubclass(type(value_25), str)
+                                                )
+                                                or value_25 is None
+                                            ):
+                                                return False
+            elif key_1 == "@deprecated.GrantedTo":
+                if not (type(value_1) is str or issubclass(type(value_1), str)):
+                    return False
+        elif length_2 == 31:
+            if key_1 == "@deprecated.GrantedToIdentities":
+                if not (type(value_1) is str or issubclass(type(value_1), str)):
+                    return False
     return True
 
 
@@ -6165,91 +6410,118 @@ def _is_valid_item_reference(data: Any, pending: tuple[list[str], ...] | None = 
     for key_1, value_1 in data.items():
         if type(key_1) is not str:
             return False
-        if key_1 == "@odata.type":
-            if not (type(value_1) is str or issubclass(type(value_1), str)):
-                return False
-        elif key_1 == "driveId":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "driveType":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "id":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "listId":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "name":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "path":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "shareId":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
-        elif key_1 == "sharepointIds":
-            if value_1 is not None:
-                if type(value_1) is not dict:
-                    return False
-                for key_2, value_2 in value_1.items():
-                    if type(key_2) is not str:
+        length_1 = len(key_1)
+        if length_1 < 7:
+            if length_1 == 2:
+                if key_1 == "id":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
                         return False
-                    if key_2 == "listId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
+            elif length_1 == 4:
+                if key_1 == "name":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+                elif key_1 == "path":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+            elif length_1 == 6:
+                if key_1 == "listId":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+                elif key_1 == "siteId":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+        elif length_1 < 11:
+            if length_1 == 7:
+                if key_1 == "driveId":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+                elif key_1 == "shareId":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+            elif length_1 == 9:
+                if key_1 == "driveType":
+                    if not (
+                        (type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None
+                    ):
+                        return False
+        elif length_1 == 11:
+            if key_1 == "@odata.type":
+                if not (type(value_1) is str or issubclass(type(value_1), str)):
+                    return False
+        elif length_1 == 13:
+            if key_1 == "sharepointIds":
+                if value_1 is not None:
+                    if type(value_1) is not dict:
+                        return False
+                    for key_2, value_2 in value_1.items():
+                        if type(key_2) is not str:
                             return False
-                    elif key_2 == "listItemId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-                    elif key_2 == "listItemUniqueId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-                    elif key_2 == "siteId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-                    elif key_2 == "siteUrl":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-                        if type(value_2) is str or issubclass(type(value_2), str):
-                            if pending is not None:
-                                pending[2].append(value_2)
-                            elif not (
-                                _URI_FAST_PATTERN.fullmatch(value_2) is not None or _is_uri(value_2)
-                                if type(value_2) is str
-                                else _is_uri(str.__str__(value_2))
+                        if key_2 == "listId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
                             ):
                                 return False
-                    elif key_2 == "tenantId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-                    elif key_2 == "webId":
-                        if not (
-                            (type(value_2) is str or issubclass(type(value_2), str))
-                            or value_2 is None
-                        ):
-                            return False
-        elif key_1 == "siteId":
-            if not ((type(value_1) is str or issubclass(type(value_1), str)) or value_1 is None):
-                return False
+                        elif key_2 == "listItemId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
+                        elif key_2 == "listItemUniqueId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
+                        elif key_2 == "siteId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
+                        elif key_2 == "siteUrl":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
+                            if type(value_2) is str or issubclass(type(value_2), str):
+                                if pending is not None:
+                                    pending[2].append(value_2)
+                                elif not (
+                                    _URI_FAST_PATTERN.fullmatch(value_2) is not None
+                                    or _is_uri(value_2)
+                                    if type(value_2) is str
+                                    else _is_uri(str.__str__(value_2))
+                                ):
+                                    return False
+                        elif key_2 == "tenantId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
+                        elif key_2 == "webId":
+                            if not (
+                                (type(value_2) is str or issubclass(type(value_2), str))
+                                or value_2 is None
+                            ):
+                                return False
     return True
 
 
