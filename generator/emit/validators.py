@@ -21,6 +21,7 @@ method of its class runs (`generator.jsonschema.checks.TYPE_TESTS`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,12 @@ from generator.jsonschema.deferral import DEFERRAL_HELPERS
 from generator.jsonschema.formats import FORMAT_HELPERS
 from generator.jsonschema.node import Variant
 from generator.jsonschema.resources import Resources
-from generator.jsonschema.runtime import HELPERS, helper_closure, render_imports
+from generator.jsonschema.runtime import (
+    DEFERRED_FUNCTIONS,
+    HELPERS,
+    helper_closure,
+    render_imports,
+)
 from generator.jsonschema.writer import comment_text, lint_exemptions
 from generator.names import docstring
 
@@ -131,7 +137,7 @@ def _compile_module(
             assert_formats=assert_formats,
             knowledge=knowledge,
             checking=checking,
-            reserved=_HELPER_NAMES,
+            reserved=_HELPER_NAMES | {DEFERRED_FUNCTIONS},
             explain_branches=explain_branches,
         )
         try:
@@ -217,29 +223,75 @@ def _module_template() -> jinja2.Template:
     return template_environment().get_template("validators/validators.py.jinja")
 
 
-# Identifiers in emitted code (no `\b`: twice as fast; a word after a digit may count too,
-# which can only keep an unused name).
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-# What compiled functions are named (`ModuleCompiler.function_name`): found faster than every
-# identifier.
-_CALLED = re.compile(rf"\b_(?:{'|'.join(variant.value for variant in Variant)})_\w+")
+# Bytes of emitted code -> themselves where they can be part of an identifier, else a space:
+# identifiers are then the words `split()` finds (three times as fast as a regex; a word after a
+# digit, or in a string, may count too, which can only keep an unused name).
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_NON_WORDS = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
+# What compiled functions are named (`ModuleCompiler.function_name`); no `\b`: ten times as
+# fast, and a name found inside a longer word can only keep an unused function.
+_CALLED = re.compile(rf"_(?:{'|'.join(variant.value for variant in Variant)})_\w+")
+# A call of a deferred function from the module's main code (`keywords._why`).
+_DEFERRED_CALL = re.compile(rf"{DEFERRED_FUNCTIONS}\.(_\w+)")
 
 
-def _reachable(functions: list[str], roots: list[str]) -> list[str]:
-    """The functions some root calls, directly or through others, in their order.
+def _identifiers(text: str) -> set[str]:
+    """Every identifier in some emitted code (and possibly a few other words)."""
+    words = set(text.encode().translate(_NON_WORDS).split())
+    return {word.decode() for word in words}
 
-    A function can be queued and then not called: an `anyOf` branch's predicate asks for its
-    function before the boolean walk decides to write the branch's body in place.
-    """
-    by_name = {block[4 : block.index("(")]: block for block in functions}  # `def <name>(`
+
+def _callees(block: str) -> tuple[list[str], list[str]]:
+    """(functions a block calls directly, functions it calls through `_DEFERRED`)."""
+    called = _CALLED.findall(block)
+    if DEFERRED_FUNCTIONS not in block:
+        return called, []
+    deferred = _DEFERRED_CALL.findall(block)
+    direct = Counter(called)
+    direct.subtract(deferred)
+    return [name for name, count in direct.items() if count > 0], deferred
+
+
+def _closure(
+    calls: dict[str, tuple[list[str], list[str]]], roots: list[str], *, deferred: bool
+) -> set[str]:
+    """Names reached from `roots` through direct calls (and deferred ones too, if asked)."""
     reached: set[str] = set()
-    pending = [name for root in roots for name in _IDENTIFIER.findall(root) if name in by_name]
+    pending = [name for name in roots if name in calls]
     while pending:
         name = pending.pop()
         if name not in reached:
             reached.add(name)
-            pending.extend(used for used in _CALLED.findall(by_name[name]) if used in by_name)
-    return [block for name, block in by_name.items() if name in reached]
+            direct, later = calls[name]
+            pending.extend(used for used in direct if used in calls)
+            if deferred:
+                pending.extend(used for used in later if used in calls)
+    return reached
+
+
+def _reachable(functions: dict[str, str], roots: list[str]) -> tuple[list[str], list[str]]:
+    """(main, deferred): the functions some root calls, directly or through others, and those
+    that only calls through `_DEFERRED` reach (compiled when first called), in their order,
+    each with `_DEFERRED.` left only on the calls of deferred functions from main code.
+
+    A function can be queued and then not called: an `anyOf` branch's predicate asks for its
+    function before the boolean walk decides to write the branch's body in place.
+    """
+    calls = {name: _callees(block) for name, block in functions.items()}
+    main = _closure(calls, roots, deferred=False)
+    later_roots = [used for name in main for used in calls[name][1] if used not in main]
+    later = _closure(calls, later_roots, deferred=True) - main
+
+    def undefer(block: str, keep: set[str]) -> str:
+        if DEFERRED_FUNCTIONS not in block:
+            return block
+        return _DEFERRED_CALL.sub(
+            lambda match: match.group(0) if match.group(1) in keep else match.group(1), block
+        )
+
+    main_blocks = [undefer(block, later) for name, block in functions.items() if name in main]
+    later_blocks = [undefer(block, set()) for name, block in functions.items() if name in later]
+    return main_blocks, later_blocks
 
 
 # A module constant as the helpers and the compiler write it: `_UPPER_CASE = ...` at the start
@@ -255,28 +307,39 @@ def _final_constants(source: str) -> str:
 def _render(
     compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
 ) -> str:
-    """Decide the module's pieces (docstring, imports, helpers, constants, functions, entry
-    points) into a `ValidatorModuleView` and render the template with it."""
+    """Decide the module's pieces (docstring, imports, helpers, constants, functions, deferred
+    functions, entry points) into a `ValidatorModuleView` and render the template with it."""
     compiler.use_import("collections.abc:Iterator")
     entry_views = tuple(
         _entry_view(compiler, suffix, pointer, root)
         for (suffix, pointer), root in zip(entries, roots, strict=True)
     )
-    functions = _reachable(
-        ["\n".join(lines) for lines in compiler.functions.values()],
-        [f"{entry.first} {entry.errors}" for entry in entry_views],
+    named = {
+        f"_{variant.value}_{compiler.bases[pointer]}": "\n".join(lines)
+        for (pointer, variant), lines in compiler.functions.items()
+    }
+    functions, deferred = _reachable(
+        named, [name for entry in entry_views for name in (entry.first, entry.errors)]
     )
-    used = set(_IDENTIFIER.findall("\n".join(functions)))
+    used = _identifiers("\n".join(functions))
+    deferred_used = _identifiers("\n".join(deferred)) - used if deferred else set()
     # `Final`: free in pure Python (an annotation), and the compiled build (mypyc) binds a Final
     # module constant in a C static instead of looking it up in the module dict on every use.
     constants = [
         f"{name}: Final = {source}" for source, name in compiler.constants.items() if name in used
     ]
-    used |= set(_IDENTIFIER.findall("\n".join(constants)))
+    # Constants only deferred functions use are compiled with them.
+    deferred_constants = [
+        f"{name} = {source}" for source, name in compiler.constants.items() if name in deferred_used
+    ]
+    deferred = [*deferred_constants, *deferred]
+    used |= deferred_used | _identifiers("\n".join([*constants, *deferred_constants]))
     # Helpers, constants and imports that only discarded code asked for are left out.
     requested = {"ValidationError"} | {
         name for name in compiler.helpers if _HELPER_DEFINES[name] & used
     }
+    if deferred:
+        requested.add("_Deferred")
     helpers = helper_closure(requested, _ALL_HELPERS)
     imports = {spec for spec in compiler.imports if spec.rpartition(":")[2].split(".")[0] in used}
     imports.add("collections.abc:Iterator")
@@ -285,17 +348,36 @@ def _render(
     blocks = [_final_constants(_ALL_HELPERS[name].source.strip("\n")) for name in helpers]
     if constants:
         blocks.append("\n".join(constants))
-    if any(_HELPER_CONSTANT.search(block) for block in blocks):
+    if any(_HELPER_CONSTANT.search(block) for block in blocks) or deferred:
         imports.add("typing:Final")
     blocks += functions
+    # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded
+    # (the entry points are two-line functions that never need it), deferred code included.
+    exemptions = tuple(lint_exemptions([*blocks, *deferred]))
+    if deferred:
+        blocks.append(_deferred_block(deferred))
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     view = ValidatorModuleView(
-        # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded
-        # (the entry points are two-line functions that never need it).
-        exemptions=tuple(lint_exemptions(blocks)),
+        exemptions=exemptions,
         docstring=f'"""{text}"""' if "\n" not in text else f'"""{text}\n"""',
         imports=tuple(render_imports(imports)),
         blocks=tuple(blocks),
         entries=entry_views,
     )
     return _module_template().render(module=view)
+
+
+_TRIPLE_QUOTE = "'" * 3
+
+
+def _deferred_block(blocks: list[str]) -> str:
+    """`_DEFERRED = _Deferred(<source>)`: the deferred functions (and their constants) as one
+    string; Python reads a string a twentieth as fast as it compiles the same code (package.json:
+    0.04 s for the 1.7 MB its deferred functions take). A raw triple-quoted string keeps the code
+    as readable as the rest; one literal per line where the code holds three single quotes."""
+    source = "\n" + "\n\n\n".join(blocks) + "\n"
+    if _TRIPLE_QUOTE not in source:  # and it ends with a newline, not a backslash
+        literal = f"r{_TRIPLE_QUOTE}{source}{_TRIPLE_QUOTE}"
+        return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n    {literal}\n)"
+    pieces = "".join(f"    {line!a}\n" for line in source.splitlines(keepends=True))
+    return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n{pieces})"

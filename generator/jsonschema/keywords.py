@@ -29,6 +29,7 @@ from generator.jsonschema.deferral import emit_deferred_format
 from generator.jsonschema.formats import FORMATS
 from generator.jsonschema.inline import negate, operand
 from generator.jsonschema.node import Node, Variant
+from generator.jsonschema.runtime import DEFERRED_FUNCTIONS
 from generator.jsonschema.writer import CodeWriter, python_literal, short_repr, string_literal
 
 
@@ -322,8 +323,11 @@ def _why(node: Node, keyword: str, schemas: list[Any], description: str) -> str:
         if isinstance(schema, bool):
             failures.append("None" if schema else string_literal("is not allowed"))
         else:
+            # Called through the deferred functions: only an error needs the explanation, so
+            # the functions only explanations call are compiled when one is first built.
             where = node.at(keyword, index)
-            failures.append(node.compiler.call(node.scope, where, Variant.FIRST, node.target))
+            call = node.compiler.call(node.scope, where, Variant.FIRST, node.target)
+            failures.append(f"{DEFERRED_FUNCTIONS}.{call}")
     return f"{node.compiler.helper('_why')}({description}, ({', '.join(failures)},))"
 
 

@@ -140,6 +140,32 @@ def _why(description: str, failures: tuple[object, ...]) -> str:
 ''',
 )
 
+# The instance of `_Deferred` a module builds with its deferred functions' source: main code
+# calls a deferred function as `_DEFERRED.<name>(...)`.
+DEFERRED_FUNCTIONS = "_DEFERRED"
+
+HELPERS["_Deferred"] = Helper(
+    '''
+class _Deferred:
+    """Functions of this module compiled from their source on first use, into the module's
+    namespace: the first-error functions that only explain why anyOf/oneOf branches failed,
+    half of a large schema's module, which a run without such errors never needs."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __getattr__(self, name: str) -> Callable[..., ValidationError | None]:
+        namespace = globals()
+        if name not in namespace:
+            # Compiled with this module's `from __future__ import annotations` (inherited).
+            exec(compile(self.source, f"{__name__} (deferred)", "exec"), namespace)  # noqa: S102
+        function: Callable[..., ValidationError | None] = namespace[name]
+        setattr(self, name, function)  # later calls find it without __getattr__
+        return function
+''',
+    imports=("collections.abc:Callable",),
+)
+
 HELPERS["_has_str_keys"] = Helper(
     '''
 def _has_str_keys(data: dict[Any, Any]) -> bool:
