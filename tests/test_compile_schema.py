@@ -481,6 +481,27 @@ def test_cycles_on_the_same_instance_are_compile_errors(schema: Any) -> None:
         compile_schema(schema)
 
 
+BAD_DEFINITION = {"type": "object", "properties": {"q": {"minimum": "x"}}}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"$defs": {"a": BAD_DEFINITION}},  # never referenced
+        {"$defs": {"a": BAD_DEFINITION}, "$ref": "#/$defs/a"},  # referenced after it is checked
+        {"properties": {"p": {"$ref": "#/$defs/a"}}, "$defs": {"a": BAD_DEFINITION}},  # before
+        {"anyOf": [{"$ref": "#/$defs/a"}, {"type": "null"}], "$defs": {"a": BAD_DEFINITION}},
+        {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": BAD_DEFINITION}, "not": {"$ref": "#/$defs/a"}},
+    ],
+)
+def test_errors_in_definitions_surface_however_they_are_reached(schema: Any) -> None:
+    # The checking pass compiles a definition once: where `$defs` is read, or as the function a
+    # `$ref` (or a branch) compiled before; either compile reports the error.
+    with pytest.raises(SchemaCompileError, match="minimum must be a number") as raised:
+        compile_schema(schema)
+    assert raised.value.pointer.endswith("/q/minimum")
+
+
 def test_recursion_through_combinators_is_depth_limited() -> None:
     module = compiled({"anyOf": [{"type": "integer"}, {"items": {"$ref": "#"}}]})
     assert errors_of(module, [[1, [2]], 3]) == []

@@ -7,7 +7,7 @@ a subschema whose verdict is needed as a boolean (anyOf, not, ...). Everything e
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -195,6 +195,7 @@ class ModuleCompiler:
         # function's other variants ask for the same branch again (its calls, constants and
         # deferred formats were recorded the first time; the error walks defer none).
         self.folded_predicates: dict[tuple[Any, ...], str] = {}
+        self.function_keys: dict[tuple[str, DynamicScope], str] = {}  # `function_key`'s answers
 
     def learned(self) -> Knowledge:
         """Reference targets, recursive functions and deferred formats seen in this pass."""
@@ -331,8 +332,18 @@ class ModuleCompiler:
     def function_key(self, scope: Scope, pointer: str) -> str:
         """Key of the function a call from `scope` runs for the subschema at `pointer`: after
         schemas that are only a `$ref` (they share its function), in the dynamic scope the
-        call enters (the location itself when no dynamic reference can tell scopes apart)."""
-        context = self.resources.enter(scope.context, pointer)
+        call enters (the location itself when no dynamic reference can tell scopes apart).
+        Remembered: calls, predicates and their deferral ask for the same keys again (the
+        targets found were recorded the first time)."""
+        remembered = (pointer, scope.context)
+        key = self.function_keys.get(remembered)
+        if key is None:
+            key = self.function_keys[remembered] = self._function_key(scope.context, pointer)
+        return key
+
+    def _function_key(self, context: DynamicScope, pointer: str) -> str:
+        """`function_key`, worked out."""
+        context = self.resources.enter(context, pointer)
         seen = {pointer}
         schema = self.schema_at(pointer)
         while self.is_alias(pointer, schema):
@@ -371,8 +382,17 @@ class ModuleCompiler:
             self.queued.add((pointer, variant))
         return f"_{variant.value}_{self.bases[pointer]}"
 
-    def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
-        """Call expression of the function for `pointer` (after `$ref`-only aliases)."""
+    def call(
+        self,
+        scope: Scope,
+        pointer: str,
+        variant: Variant,
+        target: Target,
+        *,
+        defers: bool | None = None,
+    ) -> str:
+        """Call expression of the function for `pointer` (after `$ref`-only aliases); `defers`:
+        whether it passes deferred-format queues on (default: when the scope defers)."""
         key = self.function_key(scope, pointer)
         self.edges.add((scope.pointer, key))
         if target.value == "data":  # the function's own argument, not a member of it
@@ -382,8 +402,10 @@ class ModuleCompiler:
             arguments.append(target.path_expression())
         if key in self.knowledge.recursive:
             arguments.append("depth + 1" if scope.has_depth else "0")
-        if self.forwarded(scope, pointer, variant):
-            arguments.append(PENDING)
+        if defers if defers is not None else scope.defers:
+            scope.forwards.add((key, variant))
+            if self.knowledge.deferred_by(key, variant):
+                arguments.append(PENDING)
         return f"{self.function_name(key, variant)}({', '.join(arguments)})"
 
     def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
@@ -451,7 +473,7 @@ class ModuleCompiler:
         if self._needs_function(remembered):
             # Found to need its function before (the caller's other variants ask again): the
             # inline attempt would be compiled only to be thrown away once more.
-            return self.call(replace(scope, defers=defers), pointer, Variant.FAST, Target(argument))
+            return self.call(scope, pointer, Variant.FAST, Target(argument), defers=defers)
         # Formats the expression defers are deferred by the function it is written into.
         # The attempt stops once it has written more lines than a foldable body can hold: a big
         # branch was compiled in full only to be thrown away (its function compiles it again),
@@ -489,7 +511,7 @@ class ModuleCompiler:
             # checking pass need not compile it again); an abandoned one has not.
             if self.checking and complete and scratch.pointer != scope.pointer:
                 self.precompiled.add(scratch.pointer)
-            return self.call(replace(scratch, pointer=scope.pointer), pointer, Variant.FAST, target)
+            return self.call(scope, pointer, Variant.FAST, target, defers=defers)
         if ":=" not in expression:  # no local names of its own: the same text in every variant
             self.folded_predicates[folded_key] = expression
         return expression
@@ -544,10 +566,15 @@ class ModuleCompiler:
         if self.checking:
             # Its own pointer as caller: calls it makes belong to it, not to the enclosing code.
             key = self.resources.function_key(pointer, scope.context)
+            if key in self.precompiled or (key, Variant.FAST) in self.functions:
+                return  # this pass compiled the same code already (a `$ref` target, a branch)
             scratch = Scope(
                 self, Variant.FAST, key, CodeWriter(1), has_depth=False, context=scope.context
             )
             compile_node(scratch, schema, pointer, Target("data"), "")
+            # It is the boolean function's compile in this pass, with its calls attributed to
+            # it: a `$ref` to it later needs no second one (most definitions are referenced).
+            self.precompiled.add(key)
 
     def compile_all(self) -> None:
         """Compile queued functions (and those they queue) until none are left."""

@@ -8,8 +8,7 @@ and `return ValidationError(...)` for the first-error variant.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -154,15 +153,27 @@ class Scope:
         self.counters[stem] = self.counters.get(stem, 0) + 1
         return f"{stem}_{self.counters[stem]}"
 
-    @contextmanager
-    def capture(self) -> Iterator[CodeWriter]:
+    def capture(self) -> Capture:
         """Redirect writing to a nested writer, for a body whose header depends on it."""
-        outer = self.writer
-        self.writer = outer.nested()
-        try:
-            yield self.writer
-        finally:
-            self.writer = outer
+        return Capture(self)
+
+
+class Capture:
+    """`Scope.capture`'s context: the nested writer while it lasts, the outer one after (a
+    class, not `contextlib.contextmanager`: a generator per capture was a twentieth of
+    compiling a large schema)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.outer = scope.writer
+
+    def __enter__(self) -> CodeWriter:
+        self.outer = self.scope.writer
+        self.scope.writer = self.outer.nested()
+        return self.scope.writer
+
+    def __exit__(self, *exception: object) -> None:
+        self.scope.writer = self.outer
 
 
 @dataclass
