@@ -32,14 +32,22 @@ def load(source: str) -> types.ModuleType:
     return module
 
 
-def unfold(source: str) -> str:
-    """The module with its deferred functions (`_DEFERRED = _Deferred(<source>)`) written at
-    module level, where compiling them on first use puts them: what mypy and ruff must read."""
+def deferred_sources(source: str) -> dict[str, str]:
+    """The module's deferred functions: name -> source (`_DEFERRED = _Deferred({name: (source,
+    deferred functions it calls directly)})`)."""
     for node in ast.parse(source).body:
         if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "_DEFERRED":
             assert isinstance(node.value, ast.Call)
-            return f"{source}\n\n{ast.literal_eval(node.value.args[0])}"
-    return source
+            entries: dict[str, tuple[str, tuple[str, ...]]] = ast.literal_eval(node.value.args[0])
+            return {name: code for name, (code, _) in entries.items()}
+    return {}
+
+
+def unfold(source: str) -> str:
+    """The module with its deferred functions written at module level, where compiling them on
+    first use puts them: what mypy and ruff must read."""
+    deferred = deferred_sources(source)
+    return "\n\n".join([source, *deferred.values()]) if deferred else source
 
 
 def unused_names(source: str) -> set[str]:

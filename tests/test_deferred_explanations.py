@@ -1,13 +1,12 @@
 """Branch explanations compiled on first use (issue 17 item 6).
 
 The first-error functions that only say why anyOf/oneOf branches failed are written into the
-module as source (`_DEFERRED = _Deferred(<source>)`) and compiled when an error first needs
-one: the messages must be those of the same functions compiled up front (`unfold`).
+module as source (`_DEFERRED = _Deferred({name: source})`) and each is compiled when an error
+first calls it: the messages must be those of the same functions compiled up front (`unfold`).
 """
 
 from __future__ import annotations
 
-import ast
 import types
 from typing import Any
 
@@ -18,6 +17,7 @@ from generator.emit.validators import compile_schema
 from tests.test_compile_schema import (
     JSON_VALUES,
     RANDOM_SCHEMAS,
+    deferred_sources,
     errors_of,
     load,
     unfold,
@@ -48,18 +48,9 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def _functions(source: str) -> set[str]:
-    return {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
-
-
-def _deferred_names(source: str) -> set[str]:
-    """Functions the module defines only in its deferred source."""
-    return _functions(unfold(source)) - _functions(source)
-
-
-def test_explanations_are_compiled_when_an_error_first_needs_one() -> None:
+def test_explanations_are_compiled_when_an_error_first_needs_them() -> None:
     source = compile_schema(SCHEMA)
-    deferred = _deferred_names(source)
+    deferred = set(deferred_sources(source))
     # Branches 1 and 2 and the nested oneOf's branches; `tag`'s function is main code.
     assert len(deferred) == 4, deferred
     assert not any("tag" in name for name in deferred)
@@ -68,6 +59,15 @@ def test_explanations_are_compiled_when_an_error_first_needs_one() -> None:
     assert errors_of(module, {"tag": "ab", "item": "abc"}) == []
     assert errors_of(module, {"tag": "a"})[0].rule == "minLength"
     assert not deferred & set(vars(module)), "compiled before an explanation needed them"
+
+    # Each is compiled when an explanation first calls it: not the nested oneOf's branches yet.
+    [error] = errors_of(module, {"item": 5})
+    assert str(error) == (
+        "item: must match exactly one schema in oneOf (0: item: must be a string;"
+        " 1: item: must be an object; 2: item: must be an array)"
+    )
+    compiled_now = deferred & set(vars(module))
+    assert len(compiled_now) == 2 and not any("size" in name for name in compiled_now)
 
     errors = errors_of(module, {"item": {"size": 1.5}})
     assert [str(error) for error in errors] == [

@@ -269,10 +269,12 @@ def _closure(
     return reached
 
 
-def _reachable(functions: dict[str, str], roots: list[str]) -> tuple[list[str], list[str]]:
+def _reachable(
+    functions: dict[str, str], roots: list[str]
+) -> tuple[list[str], dict[str, tuple[str, tuple[str, ...]]]]:
     """(main, deferred): the functions some root calls, directly or through others, and those
-    that only calls through `_DEFERRED` reach (compiled when first called), in their order,
-    each with `_DEFERRED.` left only on the calls of deferred functions from main code.
+    that only calls through `_DEFERRED` reach (compiled when first called), in their order;
+    each deferred one with the deferred functions it calls directly (compiled with it).
 
     A function can be queued and then not called: an `anyOf` branch's predicate asks for its
     function before the boolean walk decides to write the branch's body in place.
@@ -281,17 +283,13 @@ def _reachable(functions: dict[str, str], roots: list[str]) -> tuple[list[str], 
     main = _closure(calls, roots, deferred=False)
     later_roots = [used for name in main for used in calls[name][1] if used not in main]
     later = _closure(calls, later_roots, deferred=True) - main
-
-    def undefer(block: str, keep: set[str]) -> str:
-        if DEFERRED_FUNCTIONS not in block:
-            return block
-        return _DEFERRED_CALL.sub(
-            lambda match: match.group(0) if match.group(1) in keep else match.group(1), block
-        )
-
-    main_blocks = [undefer(block, later) for name, block in functions.items() if name in main]
-    later_blocks = [undefer(block, set()) for name, block in functions.items() if name in later]
-    return main_blocks, later_blocks
+    main_blocks = [block for name, block in functions.items() if name in main]
+    deferred = {
+        name: (block, tuple(sorted(set(calls[name][0]) & later - {name})))
+        for name, block in functions.items()
+        if name in later
+    }
+    return main_blocks, deferred
 
 
 # A module constant as the helpers and the compiler write it: `_UPPER_CASE = ...` at the start
@@ -321,24 +319,21 @@ def _render(
     functions, deferred = _reachable(
         named, [name for entry in entry_views for name in (entry.first, entry.errors)]
     )
-    used = _identifiers("\n".join(functions))
-    deferred_used = _identifiers("\n".join(deferred)) - used if deferred else set()
+    # Deferred functions use the module's constants (a deferred function is compiled alone).
+    used = _identifiers("\n".join([*functions, *(block for block, _ in deferred.values())]))
+    # Explanations call through `_DEFERRED` (when none is deferred, it finds the functions here).
+    defers = DEFERRED_FUNCTIONS in used
     # `Final`: free in pure Python (an annotation), and the compiled build (mypyc) binds a Final
     # module constant in a C static instead of looking it up in the module dict on every use.
     constants = [
         f"{name}: Final = {source}" for source, name in compiler.constants.items() if name in used
     ]
-    # Constants only deferred functions use are compiled with them.
-    deferred_constants = [
-        f"{name} = {source}" for source, name in compiler.constants.items() if name in deferred_used
-    ]
-    deferred = [*deferred_constants, *deferred]
-    used |= deferred_used | _identifiers("\n".join([*constants, *deferred_constants]))
+    used |= _identifiers("\n".join(constants))
     # Helpers, constants and imports that only discarded code asked for are left out.
     requested = {"ValidationError"} | {
         name for name in compiler.helpers if _HELPER_DEFINES[name] & used
     }
-    if deferred:
+    if defers:
         requested.add("_Deferred")
     helpers = helper_closure(requested, _ALL_HELPERS)
     imports = {spec for spec in compiler.imports if spec.rpartition(":")[2].split(".")[0] in used}
@@ -348,13 +343,13 @@ def _render(
     blocks = [_final_constants(_ALL_HELPERS[name].source.strip("\n")) for name in helpers]
     if constants:
         blocks.append("\n".join(constants))
-    if any(_HELPER_CONSTANT.search(block) for block in blocks) or deferred:
+    if any(_HELPER_CONSTANT.search(block) for block in blocks) or defers:
         imports.add("typing:Final")
     blocks += functions
     # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded
     # (the entry points are two-line functions that never need it), deferred code included.
-    exemptions = tuple(lint_exemptions([*blocks, *deferred]))
-    if deferred:
+    exemptions = tuple(lint_exemptions([*blocks, *(block for block, _ in deferred.values())]))
+    if defers:
         blocks.append(_deferred_block(deferred))
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     view = ValidatorModuleView(
@@ -370,14 +365,23 @@ def _render(
 _TRIPLE_QUOTE = "'" * 3
 
 
-def _deferred_block(blocks: list[str]) -> str:
-    """`_DEFERRED = _Deferred(<source>)`: the deferred functions (and their constants) as one
-    string; Python reads a string a twentieth as fast as it compiles the same code (package.json:
-    0.04 s for the 1.7 MB its deferred functions take). A raw triple-quoted string keeps the code
-    as readable as the rest; one literal per line where the code holds three single quotes."""
-    source = "\n" + "\n\n\n".join(blocks) + "\n"
-    if _TRIPLE_QUOTE not in source:  # and it ends with a newline, not a backslash
-        literal = f"r{_TRIPLE_QUOTE}{source}{_TRIPLE_QUOTE}"
-        return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n    {literal}\n)"
-    pieces = "".join(f"    {line!a}\n" for line in source.splitlines(keepends=True))
-    return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n{pieces})"
+def _deferred_block(functions: dict[str, tuple[str, tuple[str, ...]]]) -> str:
+    """`_DEFERRED = _Deferred({name: (source, deferred functions it calls directly)})`: each
+    deferred function's source, a string; Python reads a string a twentieth as fast as it
+    compiles the same code (package.json: 0.04 s for the 1.6 MB its deferred functions take),
+    and the first error that needs one compiles only it and those it calls directly. Raw
+    triple-quoted strings keep the code as readable as the rest; one literal per line for a
+    function that holds three single quotes."""
+    entries = []
+    for name, (block, calls) in functions.items():
+        source = f"\n{block}\n"
+        if _TRIPLE_QUOTE not in source:  # and it ends with a newline, not a backslash
+            literal = f"r{_TRIPLE_QUOTE}{source}{_TRIPLE_QUOTE}"
+        else:
+            pieces = "".join(f"            {line!a}\n" for line in source.splitlines(keepends=True))
+            literal = f"(\n{pieces}        )"
+        entries.append(
+            f"        {name!r}: (\n            {literal},\n            {calls!r},\n        ),\n"
+        )
+    body = "".join(entries)
+    return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n    {{\n{body}    }}\n)"

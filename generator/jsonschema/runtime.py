@@ -148,17 +148,29 @@ HELPERS["_Deferred"] = Helper(
     '''
 class _Deferred:
     """Functions of this module compiled from their source on first use, into the module's
-    namespace: the first-error functions that only explain why anyOf/oneOf branches failed,
-    half of a large schema's module, which a run without such errors never needs."""
+    namespace: the first-error functions that only explain why anyOf/oneOf branches failed, half
+    of a large schema's module, which a run without such errors never needs. Built from
+    {name: (source, the deferred functions it calls directly)}: a call of one compiles it and
+    those (which another error may need, or not); it reaches the others through `_DEFERRED`."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self, sources: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        self.sources = sources
 
     def __getattr__(self, name: str) -> Callable[..., ValidationError | None]:
         namespace = globals()
-        if name not in namespace:
-            # Compiled with this module's `from __future__ import annotations` (inherited).
-            exec(compile(self.source, f"{__name__} (deferred)", "exec"), namespace)  # noqa: S102
+        # vars(): not self.sources, which a copy being built lacks (and would ask for here)
+        sources: dict[str, tuple[str, tuple[str, ...]]] = vars(self).get("sources", {})
+        if name not in namespace and name not in sources:
+            raise AttributeError(name)
+        wanted = [name]
+        while wanted:
+            next_name = wanted.pop()
+            if next_name not in namespace:
+                source, calls = sources[next_name]
+                # Compiled with this module's `from __future__ import annotations` (inherited).
+                code = compile(source, f"{__name__} (deferred {next_name})", "exec")
+                exec(code, namespace)  # noqa: S102
+                wanted.extend(calls)
         function: Callable[..., ValidationError | None] = namespace[name]
         setattr(self, name, function)  # later calls find it without __getattr__
         return function
