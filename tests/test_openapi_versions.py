@@ -341,3 +341,40 @@ def test_a_recursive_ref_without_an_anchored_component_is_refused_where_it_is(
     [error] = failure.value.errors
     assert error.pointer.endswith("/items/anyOf/1/$recursiveRef")
     assert "unsupported keyword '$recursiveRef'" in error.message
+
+
+EXTENSIONS_EVERYWHERE = """\
+openapi: 3.0.3
+info: {title: extensions, version: 1.0.0}
+paths:
+  x-null: null
+  x-number: 1
+  x-looks-like-a-path-item:
+    get:
+      responses:
+        default: {description: not an operation}
+  /items:
+    get:
+      operationId: list_items
+      responses:
+        '200':
+          description: the items
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+        x-rate-limited: true
+"""
+
+
+def test_extensions_in_paths_and_responses_are_not_paths_or_statuses(tmp_path: Path) -> None:
+    """The Paths and Responses objects allow `x-...` extensions of any JSON value (Mermade's
+    extensionsEverywhere): not path items (they were refused: 'must be an object, not null') and
+    not responses ('response key ... is not supported')."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(EXTENSIONS_EVERYWHERE)
+    api = build(spec, project_root=tmp_path, package="extended").api
+    [operation] = api.operations
+    assert (operation.path, [response.status for response in operation.responses]) == (
+        "/items",
+        ["200"],
+    )

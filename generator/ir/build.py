@@ -71,6 +71,9 @@ class _Shape:
     kind: type
     members: Mapping[str, _Shape] = field(default_factory=dict)
     follow_ref: bool = False
+    # `*` skips `x-...` keys: specification extensions, free-form, in the Paths and Responses
+    # objects (whose other keys are paths and status codes, which never start with `x-`).
+    extensions: bool = False
 
 
 _KIND_NAMES: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
@@ -88,6 +91,7 @@ _OPERATION = _Shape(
         "responses": _Shape(
             dict,
             {"*": _Shape(dict, {"content": _CONTENT, "headers": _Shape(dict)}, follow_ref=True)},
+            extensions=True,
         ),
         "security": _SECURITY,
         "servers": _SERVERS,
@@ -101,7 +105,7 @@ _PATH_ITEM = _Shape(
 _DOCUMENT = _Shape(
     dict,
     {
-        "paths": _Shape(dict, {"*": _PATH_ITEM}),
+        "paths": _Shape(dict, {"*": _PATH_ITEM}, extensions=True),
         "servers": _SERVERS,
         "security": _SECURITY,
         "components": _Shape(dict, {"schemas": _Shape(dict)}),
@@ -183,7 +187,7 @@ def api_from_spec(resolved: ResolvedSpec, *, strict_formats: bool = False) -> Ap
 
 def _operation_specs(resolved: ResolvedSpec) -> Iterator[dict[str, Any]]:
     """Every operation object of the document's paths."""
-    for path, raw in sorted((resolved.data.get("paths") or {}).items()):
+    for path, raw in _path_items(resolved.data):
         item, _ = resolved.deref(raw, join_pointer("#/paths", path))
         for method in _HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
@@ -197,7 +201,7 @@ def _not_generated(resolved: ResolvedSpec) -> Iterator[SpecError]:
     for name in sorted(_webhooks(data)):
         message = f"webhook {name!r}: not generated (requests the API sends; its schemas are)"
         yield resolved.error(join_pointer("#/webhooks", name), message)
-    for path, raw in sorted((data.get("paths") or {}).items()):
+    for path, raw in _path_items(data):
         item, _ = resolved.deref(raw, join_pointer("#/paths", path))
         for method in _HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
@@ -257,19 +261,30 @@ def _check_shape(context: _Context, node: Any, pointer: str, shape: _Shape, seen
         context.fail(pointer, f"must be {_KIND_NAMES[shape.kind]}, not {_json_type(node)}")
         return
     for key, member in shape.members.items():
-        for child_key, child in _members(node, key):
+        for child_key, child in _members(node, key, shape.extensions):
             _check_shape(context, child, join_pointer(pointer, child_key), member, seen)
 
 
-def _members(node: Any, key: str) -> Iterator[tuple[str | int, Any]]:
-    """The (key, value) pairs of `node` that shape member `key` describes (`*`: all of them)."""
+def _members(node: Any, key: str, extensions: bool) -> Iterator[tuple[str | int, Any]]:
+    """The (key, value) pairs of `node` that shape member `key` describes (`*`: all of them,
+    but `x-...` extensions where the object has them)."""
     if key != "*":
         if isinstance(node, dict) and key in node:
             yield key, node[key]
     elif isinstance(node, dict):
-        yield from node.items()
+        yield from (item for item in node.items() if not (extensions and _is_extension(item[0])))
     elif isinstance(node, list):
         yield from enumerate(node)
+
+
+def _is_extension(key: object) -> bool:
+    return isinstance(key, str) and key.startswith("x-")
+
+
+def _path_items(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(path, path item or its `$ref`), sorted; `x-...` extensions of the Paths Object left out."""
+    paths = data.get("paths") or {}
+    return sorted((path, item) for path, item in paths.items() if not _is_extension(path))
 
 
 def _json_type(value: Any) -> str:
@@ -284,9 +299,9 @@ def _operations_from_paths(context: _Context, schemas: SchemaBuilder) -> Iterato
     taken: set[str] = set(_CLIENT_METHODS) | {
         f"{model.snake_name}_body".removeprefix("build_") for model in schemas.models.values()
     }
-    for path in sorted(context.resolved.data.get("paths") or {}):
+    for path, raw in _path_items(context.resolved.data):
         path_pointer = join_pointer("#/paths", path)
-        item, _ = context.resolved.deref(context.resolved.data["paths"][path], path_pointer)
+        item, _ = context.resolved.deref(raw, path_pointer)
         for method in _HTTP_METHODS:
             if not isinstance(item.get(method), dict):
                 continue
@@ -563,6 +578,8 @@ def _responses(
     owner: str,
 ) -> Iterator[Response]:
     for status in sorted(spec.get("responses") or {}):
+        if _is_extension(status):
+            continue
         at = join_pointer(pointer, "responses", status)
         if not _STATUS.fullmatch(status):
             expected = "100-599, 1XX-5XX or default"
