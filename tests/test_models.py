@@ -28,7 +28,7 @@ from graph_invite import (
 )
 
 from bench.corpus import build_corpus
-from generator.emit import model_views
+from generator.emit import model_loads, model_views
 from generator.output.writer import write_tree
 from generator.pipeline import build
 from tests.conftest import ROOT
@@ -236,10 +236,12 @@ def test_key_walk_and_field_lookups_decode_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Open models with few fields decode by one walk over the data's keys, the others by one
-    lookup per field (`model_views.KEYED_DECODE_MAX_FIELDS`). The package generated with every
-    model on lookups decodes the body examples and the bench's Graph payloads (unknown properties
-    at every level, nulls, absent fields, open enums) to the same fields."""
+    lookup per field (`model_views.KEYED_DECODE_MAX_FIELDS`); the same choice for the loaders
+    (`model_loads.KEYED_LOAD_MAX_FIELDS`). The package generated with every model on lookups
+    decodes and loads the body examples and the bench's Graph payloads (unknown properties at
+    every level, nulls, absent fields, open enums) to the same fields."""
     monkeypatch.setattr(model_views, "KEYED_DECODE_MAX_FIELDS", 0)
+    monkeypatch.setattr(model_loads, "KEYED_LOAD_MAX_FIELDS", 0)
     generation = build(
         ROOT / "spec" / "driveitem-invite.yaml", project_root=ROOT, package="lookups"
     )
@@ -250,6 +252,8 @@ def test_key_walk_and_field_lookups_decode_alike(
     assert walk in inspect.getsource(models._decode_SharePointIdentitySet)
     assert walk not in inspect.getsource(lookups._decode_SharePointIdentitySet)
     assert walk not in inspect.getsource(models._decode_Permission)  # 16 fields: lookups
+    assert walk in inspect.getsource(models._load_Permission)
+    assert walk not in inspect.getsource(lookups._load_Permission)
     payloads = [(component, value) for _, component, value in EXAMPLES]
     kinds = {"request": "inviteRequest", "response": "inviteResponse"}
     payloads += [(kinds[payload.kind], payload.data) for payload in build_corpus() if payload.valid]
@@ -257,7 +261,13 @@ def test_key_walk_and_field_lookups_decode_alike(
         ("permission", {"id": "x", "grantedTo": None, "link": {"webUrl": None, "z": []}, "z": 1})
     )
     for component, value in payloads:
-        ours = MODEL_BY_COMPONENT[component].from_dict(value)
-        theirs = getattr(lookups, MODEL_BY_COMPONENT[component].__name__).from_dict(value)
-        assert repr(ours) == repr(theirs)
-        assert ours.to_dict() == theirs.to_dict() == value
+        model = MODEL_BY_COMPONENT[component]
+        theirs = getattr(lookups, model.__name__)
+        parsed = [
+            model.from_dict(value),
+            model.from_dict(value, validate=False),
+            theirs.from_dict(value),
+            theirs.from_dict(value, validate=False),
+        ]
+        assert len({repr(one) for one in parsed}) == 1
+        assert all(one.to_dict() == value for one in parsed)

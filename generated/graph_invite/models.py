@@ -6,6 +6,8 @@ One class per object schema (slots, keyword-only `__init__`, `repr` and `==` ove
 dataclass-like without importing `dataclasses`) and one enum per enum schema. `from_dict` validates with the
 compiled validators first, so data the validators reject never parses silently; `to_dict` writes back
 exactly what was read: absent stays absent, null stays null, unknown properties are kept.
+A model whose schema a loader can check (`_load_<Class>`) is checked and built in one walk; data the
+loader is not sure of goes to the validator, then to the decoder (`_decode_<Class>`), as before.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any, ClassVar
 
 from graph_invite.types import UNSET, DateTimeText, Record, Unset, enum_value
 from graph_invite.validators import (
+    _is_date_time,
+    _is_uri,
     validate_create_link_request,
     validate_drive_recipient,
     validate_error_details,
@@ -293,6 +297,12 @@ class ErrorDetails(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> ErrorDetails:
         """Parse JSON data, validating it against the `error_details` schema unless told not to."""
         if validate:
+            try:
+                return _load_ErrorDetails(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_error_details(data)
         return _decode_ErrorDetails(data, cls)
 
@@ -411,6 +421,12 @@ class Identity(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> Identity:
         """Parse JSON data, validating it against the `identity` schema unless told not to."""
         if validate:
+            try:
+                return _load_Identity(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_identity(data)
         return _decode_Identity(data, cls)
 
@@ -489,6 +505,12 @@ class IdentitySet(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> IdentitySet:
         """Parse JSON data, validating it against the `identity_set` schema unless told not to."""
         if validate:
+            try:
+                return _load_IdentitySet(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_identity_set(data)
         return _decode_IdentitySet(data, cls)
 
@@ -660,6 +682,12 @@ class InviteRecipientError(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteRecipientError:
         """Parse JSON data, validating it against the `invite_recipient_error` schema unless told not to."""
         if validate:
+            try:
+                return _load_InviteRecipientError(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_invite_recipient_error(data)
         return _decode_InviteRecipientError(data, cls)
 
@@ -731,6 +759,12 @@ class InviteRecipientInnerError(Record):
     ) -> InviteRecipientInnerError:
         """Parse JSON data, validating it against the `invite_recipient_inner_error` schema unless told not to."""
         if validate:
+            try:
+                return _load_InviteRecipientInnerError(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_invite_recipient_inner_error(data)
         return _decode_InviteRecipientInnerError(data, cls)
 
@@ -917,6 +951,12 @@ class InviteResponse(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> InviteResponse:
         """Parse JSON data, validating it against the `invite_response` schema unless told not to."""
         if validate:
+            try:
+                return _load_InviteResponse(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_invite_response(data)
         return _decode_InviteResponse(data, cls)
 
@@ -1044,6 +1084,12 @@ class ItemReference(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> ItemReference:
         """Parse JSON data, validating it against the `item_reference` schema unless told not to."""
         if validate:
+            try:
+                return _load_ItemReference(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_item_reference(data)
         return _decode_ItemReference(data, cls)
 
@@ -1369,6 +1415,12 @@ class Permission(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> Permission:
         """Parse JSON data, validating it against the `permission` schema unless told not to."""
         if validate:
+            try:
+                return _load_Permission(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_permission(data)
         return _decode_Permission(data, cls)
 
@@ -1517,6 +1569,12 @@ class PermissionCollection(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> PermissionCollection:
         """Parse JSON data, validating it against the `permission_collection` schema unless told not to."""
         if validate:
+            try:
+                return _load_PermissionCollection(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_permission_collection(data)
         return _decode_PermissionCollection(data, cls)
 
@@ -1577,6 +1635,12 @@ class PermissionUpdate(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> PermissionUpdate:
         """Parse JSON data, validating it against the `permission_update` schema unless told not to."""
         if validate:
+            try:
+                return _load_PermissionUpdate(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_permission_update(data)
         return _decode_PermissionUpdate(data, cls)
 
@@ -1658,6 +1722,12 @@ class SharePointGroupIdentity(Record):
     ) -> SharePointGroupIdentity:
         """Parse JSON data, validating it against the `share_point_group_identity` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharePointGroupIdentity(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_share_point_group_identity(data)
         return _decode_SharePointGroupIdentity(data, cls)
 
@@ -1743,6 +1813,12 @@ class SharePointIdentity(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharePointIdentity:
         """Parse JSON data, validating it against the `share_point_identity` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharePointIdentity(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_share_point_identity(data)
         return _decode_SharePointIdentity(data, cls)
 
@@ -1859,6 +1935,12 @@ class SharePointIdentitySet(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharePointIdentitySet:
         """Parse JSON data, validating it against the `share_point_identity_set` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharePointIdentitySet(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_share_point_identity_set(data)
         return _decode_SharePointIdentitySet(data, cls)
 
@@ -1984,6 +2066,12 @@ class SharepointIds(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharepointIds:
         """Parse JSON data, validating it against the `sharepoint_ids` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharepointIds(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_sharepoint_ids(data)
         return _decode_SharepointIds(data, cls)
 
@@ -2090,6 +2178,12 @@ class SharingInvitation(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharingInvitation:
         """Parse JSON data, validating it against the `sharing_invitation` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharingInvitation(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_sharing_invitation(data)
         return _decode_SharingInvitation(data, cls)
 
@@ -2210,6 +2304,12 @@ class SharingLink(Record):
     def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> SharingLink:
         """Parse JSON data, validating it against the `sharing_link` schema unless told not to."""
         if validate:
+            try:
+                return _load_SharingLink(data, cls)
+            except Exception:  # noqa: S110
+                # The loader refuses whatever it is not sure of. The validator decides, out of
+                # this handler so that its error carries no chained context.
+                pass
             validate_sharing_link(data)
         return _decode_SharingLink(data, cls)
 
@@ -2265,6 +2365,669 @@ def _decode_SharingLink(
         elif key == "preventsDownload":
             instance.prevents_download = value
         elif key == "configuratorUrl":
+            instance.configurator_url = value
+        else:
+            extra[key] = value
+    return instance
+
+
+class _Mismatch(Exception):
+    """Raised by a loader on data it does not accept: `from_dict` then asks the validator."""
+
+
+def _load_ErrorDetails(data: Any, cls: type[ErrorDetails] = ErrorDetails) -> ErrorDetails:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.target = UNSET
+    value = data["code"]
+    if type(value) is not str:
+        raise _Mismatch
+    instance.code = value
+    value = data["message"]
+    if type(value) is not str:
+        raise _Mismatch
+    instance.message = value
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "code":
+            pass
+        elif key == "message":
+            pass
+        elif key == "target":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.target = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_Identity(data: Any, cls: type[Identity] = Identity) -> Identity:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.tenant_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "displayName":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.display_name = value
+        elif key == "id":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.id_ = value
+        elif key == "tenantId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.tenant_id = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_IdentitySet(data: Any, cls: type[IdentitySet] = IdentitySet) -> IdentitySet:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.device = UNSET
+    instance.user = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _load_Identity(value)
+        elif key == "device":
+            instance.device = None if value is None else _load_Identity(value)
+        elif key == "user":
+            instance.user = None if value is None else _load_Identity(value)
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_InviteRecipientError(
+    data: Any, cls: type[InviteRecipientError] = InviteRecipientError
+) -> InviteRecipientError:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.code = UNSET
+    instance.message = UNSET
+    instance.localized_message = UNSET
+    instance.fix_it_url = UNSET
+    instance.innererror = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "code":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.code = value
+        elif key == "message":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.message = value
+        elif key == "localizedMessage":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.localized_message = value
+        elif key == "fixItUrl":
+            if not ((type(value) is str and _is_uri(value)) or value is None):
+                raise _Mismatch
+            instance.fix_it_url = value
+        elif key == "innererror":
+            instance.innererror = None if value is None else _load_InviteRecipientInnerError(value)
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_InviteRecipientInnerError(
+    data: Any, cls: type[InviteRecipientInnerError] = InviteRecipientInnerError
+) -> InviteRecipientInnerError:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.code = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "code":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.code = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_InviteResponse(data: Any, cls: type[InviteResponse] = InviteResponse) -> InviteResponse:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_context = UNSET
+    instance.odata_next_link = UNSET
+    instance.odata_count = UNSET
+    value = data["value"]
+    if type(value) is not list:
+        raise _Mismatch
+    instance.value = list(map(_load_Permission, value))
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.context":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_context = value
+        elif key == "@odata.nextLink":
+            if not (type(value) is str and _is_uri(value)):
+                raise _Mismatch
+            instance.odata_next_link = value
+        elif key == "@odata.count":
+            if type(value) is not int:
+                raise _Mismatch
+            instance.odata_count = value
+        elif key == "value":
+            pass
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_ItemReference(data: Any, cls: type[ItemReference] = ItemReference) -> ItemReference:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.drive_id = UNSET
+    instance.drive_type = UNSET
+    instance.id_ = UNSET
+    instance.list_id = UNSET
+    instance.name = UNSET
+    instance.path = UNSET
+    instance.share_id = UNSET
+    instance.sharepoint_ids = UNSET
+    instance.site_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "driveId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.drive_id = value
+        elif key == "driveType":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.drive_type = value
+        elif key == "id":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.id_ = value
+        elif key == "listId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.list_id = value
+        elif key == "name":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.name = value
+        elif key == "path":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.path = value
+        elif key == "shareId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.share_id = value
+        elif key == "sharepointIds":
+            instance.sharepoint_ids = None if value is None else _load_SharepointIds(value)
+        elif key == "siteId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.site_id = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_Permission(data: Any, cls: type[Permission] = Permission) -> Permission:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.id_ = UNSET
+    instance.roles = UNSET
+    instance.granted_to = UNSET
+    instance.granted_to_identities = UNSET
+    instance.granted_to_v2 = UNSET
+    instance.granted_to_identities_v2 = UNSET
+    instance.invitation = UNSET
+    instance.link = UNSET
+    instance.inherited_from = UNSET
+    instance.share_id = UNSET
+    instance.has_password = UNSET
+    instance.expiration_date_time = UNSET
+    instance.error = UNSET
+    instance.deprecated_granted_to = UNSET
+    instance.deprecated_granted_to_identities = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "id":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.id_ = value
+        elif key == "roles":
+            if type(value) is not list:
+                raise _Mismatch
+            for item0 in value:
+                if type(item0) is not str:
+                    raise _Mismatch
+            instance.roles = list(map(_PERMISSION_ROLE_BY_VALUE.get, value, value))
+        elif key == "grantedTo":
+            instance.granted_to = None if value is None else _load_IdentitySet(value)
+        elif key == "grantedToIdentities":
+            if not (type(value) is list or value is None):
+                raise _Mismatch
+            instance.granted_to_identities = (
+                None if value is None else list(map(_load_IdentitySet, value))
+            )
+        elif key == "grantedToV2":
+            instance.granted_to_v2 = None if value is None else _load_SharePointIdentitySet(value)
+        elif key == "grantedToIdentitiesV2":
+            if not (type(value) is list or value is None):
+                raise _Mismatch
+            instance.granted_to_identities_v2 = (
+                None if value is None else list(map(_load_SharePointIdentitySet, value))
+            )
+        elif key == "invitation":
+            instance.invitation = None if value is None else _load_SharingInvitation(value)
+        elif key == "link":
+            instance.link = None if value is None else _load_SharingLink(value)
+        elif key == "inheritedFrom":
+            instance.inherited_from = None if value is None else _load_ItemReference(value)
+        elif key == "shareId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.share_id = value
+        elif key == "hasPassword":
+            if not (type(value) is bool or value is None):
+                raise _Mismatch
+            instance.has_password = value
+        elif key == "expirationDateTime":
+            if not ((type(value) is str and _is_date_time(value)) or value is None):
+                raise _Mismatch
+            instance.expiration_date_time = None if value is None else DateTimeText(value)
+        elif key == "error":
+            instance.error = None if value is None else _load_InviteRecipientError(value)
+        elif key == "@deprecated.GrantedTo":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.deprecated_granted_to = value
+        elif key == "@deprecated.GrantedToIdentities":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.deprecated_granted_to_identities = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_PermissionCollection(
+    data: Any, cls: type[PermissionCollection] = PermissionCollection
+) -> PermissionCollection:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_context = UNSET
+    instance.odata_next_link = UNSET
+    value = data["value"]
+    if type(value) is not list:
+        raise _Mismatch
+    instance.value = list(map(_load_Permission, value))
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.context":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_context = value
+        elif key == "@odata.nextLink":
+            if not (type(value) is str and _is_uri(value)):
+                raise _Mismatch
+            instance.odata_next_link = value
+        elif key == "value":
+            pass
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_PermissionUpdate(
+    data: Any, cls: type[PermissionUpdate] = PermissionUpdate
+) -> PermissionUpdate:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.roles = UNSET
+    instance.expiration_date_time = UNSET
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "roles":
+            if not (type(value) is list and len(value) >= 1):
+                raise _Mismatch
+            for item0 in value:
+                if type(item0) is not str:
+                    raise _Mismatch
+            instance.roles = list(map(PermissionRole, value))
+        elif key == "expirationDateTime":
+            if not ((type(value) is str and _is_date_time(value)) or value is None):
+                raise _Mismatch
+            instance.expiration_date_time = None if value is None else DateTimeText(value)
+        else:
+            raise _Mismatch
+    return instance
+
+
+def _load_SharePointGroupIdentity(
+    data: Any, cls: type[SharePointGroupIdentity] = SharePointGroupIdentity
+) -> SharePointGroupIdentity:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.principal_id = UNSET
+    instance.title = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "displayName":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.display_name = value
+        elif key == "id":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.id_ = value
+        elif key == "principalId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.principal_id = value
+        elif key == "title":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.title = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_SharePointIdentity(
+    data: Any, cls: type[SharePointIdentity] = SharePointIdentity
+) -> SharePointIdentity:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.display_name = UNSET
+    instance.id_ = UNSET
+    instance.login_name = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "displayName":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.display_name = value
+        elif key == "id":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.id_ = value
+        elif key == "loginName":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.login_name = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_SharePointIdentitySet(
+    data: Any, cls: type[SharePointIdentitySet] = SharePointIdentitySet
+) -> SharePointIdentitySet:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.device = UNSET
+    instance.user = UNSET
+    instance.group = UNSET
+    instance.site_user = UNSET
+    instance.site_group = UNSET
+    instance.share_point_group = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _load_Identity(value)
+        elif key == "device":
+            instance.device = None if value is None else _load_Identity(value)
+        elif key == "user":
+            instance.user = None if value is None else _load_Identity(value)
+        elif key == "group":
+            instance.group = None if value is None else _load_Identity(value)
+        elif key == "siteUser":
+            instance.site_user = None if value is None else _load_SharePointIdentity(value)
+        elif key == "siteGroup":
+            instance.site_group = None if value is None else _load_SharePointIdentity(value)
+        elif key == "sharePointGroup":
+            instance.share_point_group = (
+                None if value is None else _load_SharePointGroupIdentity(value)
+            )
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_SharepointIds(data: Any, cls: type[SharepointIds] = SharepointIds) -> SharepointIds:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.list_id = UNSET
+    instance.list_item_id = UNSET
+    instance.list_item_unique_id = UNSET
+    instance.site_id = UNSET
+    instance.site_url = UNSET
+    instance.tenant_id = UNSET
+    instance.web_id = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "listId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.list_id = value
+        elif key == "listItemId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.list_item_id = value
+        elif key == "listItemUniqueId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.list_item_unique_id = value
+        elif key == "siteId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.site_id = value
+        elif key == "siteUrl":
+            if not ((type(value) is str and _is_uri(value)) or value is None):
+                raise _Mismatch
+            instance.site_url = value
+        elif key == "tenantId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.tenant_id = value
+        elif key == "webId":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.web_id = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_SharingInvitation(
+    data: Any, cls: type[SharingInvitation] = SharingInvitation
+) -> SharingInvitation:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.email = UNSET
+    instance.invited_by = UNSET
+    instance.redeemed_by = UNSET
+    instance.sign_in_required = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "email":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.email = value
+        elif key == "invitedBy":
+            instance.invited_by = None if value is None else _load_IdentitySet(value)
+        elif key == "redeemedBy":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.redeemed_by = value
+        elif key == "signInRequired":
+            if not (type(value) is bool or value is None):
+                raise _Mismatch
+            instance.sign_in_required = value
+        else:
+            extra[key] = value
+    return instance
+
+
+def _load_SharingLink(data: Any, cls: type[SharingLink] = SharingLink) -> SharingLink:
+    if type(data) is not dict:
+        raise _Mismatch
+    instance = object.__new__(cls)
+    instance.odata_type = UNSET
+    instance.application = UNSET
+    instance.type_ = UNSET
+    instance.scope = UNSET
+    instance.web_html = UNSET
+    instance.web_url = UNSET
+    instance.prevents_download = UNSET
+    instance.configurator_url = UNSET
+    extra: dict[str, Any] = {}
+    instance.additional_properties = extra
+    for key, value in data.items():
+        if type(key) is not str:
+            raise _Mismatch
+        elif key == "@odata.type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.odata_type = value
+        elif key == "application":
+            instance.application = None if value is None else _load_Identity(value)
+        elif key == "type":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+        elif key == "scope":
+            if type(value) is not str:
+                raise _Mismatch
+            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+        elif key == "webHtml":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
+            instance.web_html = value
+        elif key == "webUrl":
+            if not ((type(value) is str and _is_uri(value)) or value is None):
+                raise _Mismatch
+            instance.web_url = value
+        elif key == "preventsDownload":
+            if not (type(value) is bool or value is None):
+                raise _Mismatch
+            instance.prevents_download = value
+        elif key == "configuratorUrl":
+            if not (type(value) is str or value is None):
+                raise _Mismatch
             instance.configurator_url = value
         else:
             extra[key] = value

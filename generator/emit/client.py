@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from generator.emit.model_loads import api_loads, load_helpers
 from generator.emit.model_views import (
     api_unions,
     enum_view,
@@ -371,6 +372,7 @@ def emit_client(
     operations = [operation_view(api, op, result_by_body) for op in api.operations]
     bodies = _body_functions(api)
     open_names = open_enums(api)
+    loads = api_loads(api)
     package_version = api.package_version
     client_names = ["ApiClient", "AsyncApiClient"]
     client_names += ["AsyncGraphClient", "GraphClient"] if api.graph else []
@@ -396,8 +398,12 @@ def emit_client(
         "package": api.package,
         "distribution": api.distribution,
         "package_version": package_version,
-        "imports": model_imports(api, api.package),
-        "models": [model_view(model) for model in api.models],
+        "imports": model_imports(api, api.package, load_helpers(loads)),
+        "models": [
+            model_view(model, loads[model.class_name].name if model.class_name in loads else "")
+            for model in api.models
+        ],
+        "loads": list(loads.values()),
         "enums": [enum_view(enum, open_names) for enum in api.enums],
         "unions": api_unions(api),
         "results": results,

@@ -7,6 +7,7 @@ from the IR (as openapi-python-client's `get_type_string()` / `get_imports()` do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.ir.model import (
@@ -72,6 +73,8 @@ class ModelView:
     # `to_dict` starts from the unknown properties when the schema keeps them (most objects
     # carry none: the decoder tests `issuperset` first, cheaper than the comprehension).
     encode_start: str
+    # Its fused check-and-build function (`model_loads`), or `` when it has none.
+    loader: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,8 +241,8 @@ def _slots(model: Model) -> list[str]:
 KEYED_DECODE_MAX_FIELDS = 10
 
 
-def model_view(model: Model) -> ModelView:
-    """Model IR -> its view."""
+def model_view(model: Model, loader: str = "") -> ModelView:
+    """Model IR (and the name of its loader, if it has one) -> its view."""
     hidden = sorted(field.python_name for field in model.fields if field.secret)
     fields = tuple(field_view(field) for field in model.fields)
     optional = tuple(field for field in fields if not field.required)
@@ -264,6 +267,7 @@ def model_view(model: Model) -> ModelView:
         optional_fields=optional,
         key_fields=key_fields,
         encode_start="dict(self.additional_properties)" if model.extra_allowed else "{}",
+        loader=loader,
     )
 
 
@@ -292,8 +296,9 @@ def enum_view(enum: Enum, open_names: list[str]) -> EnumView:
     )
 
 
-def model_imports(api: Api, package: str) -> list[str]:
-    """The import lines of `models.py`: only the names its classes use."""
+def model_imports(api: Api, package: str, helpers: Sequence[str] = ()) -> list[str]:
+    """The import lines of `models.py`: only the names its classes use (`helpers`: the
+    validators' format checks its loaders call)."""
     hints = " ".join(field.type_hint for model in api.models for field in model.fields)
     hints += " ".join(union.hint for union in api.unions)
     types_names = import_order(
@@ -305,6 +310,7 @@ def model_imports(api: Api, package: str) -> list[str]:
     validators = sorted(
         {model.validator_name for model in api.models}
         | {f"iter_errors_{b.check}" for union in api.unions for b in union.branches}
+        | set(helpers)
     )
     lines = ["from collections.abc import Mapping"]
     if api.enums:
