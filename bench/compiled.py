@@ -3,8 +3,8 @@
 `make compiled` leaves the platform wheel unpacked in `build/compiled/site`. Its
 `graph_invite.validators` is a mypyc extension module with the same name as the pure module this
 process already imported, so it is loaded under that name for a moment and the pure module is put
-back; a second copy of `models.py` is then executed with the compiled validators in place, which is
-what an installed compiled wheel runs (only the validators are compiled; see bench/README.md).
+back; the compiled `graph_invite.models` is loaded the same way, bound to them (or, from a build
+without it, a second copy of `models.py`), which is what an installed compiled wheel runs.
 """
 
 from __future__ import annotations
@@ -66,21 +66,35 @@ def load_compiled(notes: list[str]) -> CompiledBuild | None:
     return build
 
 
+def _shared_libraries() -> list[tuple[str, str]]:
+    """(module name, path) of mypyc's shared libraries in the build, which the shims import:
+    `<package>/<module>__mypyc` for one compiled module, `<hash>__mypyc` at the top for several."""
+    found = []
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        for path in sorted([*SITE.glob(f"*__mypyc{suffix}"), *SITE.glob(f"*/*__mypyc{suffix}")]):
+            parts = path.relative_to(SITE).with_name(path.name.removesuffix(suffix)).parts
+            found.append((".".join(parts), str(path)))
+    return found
+
+
 @cache
 def _load_once() -> tuple[CompiledBuild | None, str]:
-    validators_path, runtime_path = _extension("validators"), _extension("validators__mypyc")
+    validators_path, models_path = _extension("validators"), _extension("models")
     if validators_path is None:
         return None, "compiled: no build in build/compiled/site (`make compiled`), not timed"
-    pure_source = Path(graph_invite.validators.__file__ or "")
-    built_source = SITE / PACKAGE / "validators.py"
-    if not built_source.exists() or built_source.read_bytes() != pure_source.read_bytes():
-        return None, "compiled: build/compiled is stale (rerun `make compiled`), not timed"
+    for module in (graph_invite.validators, graph_invite.models):
+        pure_source = Path(module.__file__ or "")
+        built_source = SITE / PACKAGE / pure_source.name
+        if not built_source.exists() or built_source.read_bytes() != pure_source.read_bytes():
+            return None, "compiled: build/compiled is stale (rerun `make compiled`), not timed"
     pure_validators, pure_models = graph_invite.validators, graph_invite.models
     try:
-        if runtime_path is not None:  # mypyc's shared library, imported by the module's shim
-            _load(f"{PACKAGE}.validators__mypyc", runtime_path)
+        for name, path in _shared_libraries():  # imported by the modules' shims
+            _load(name, path)
         compiled = _load(f"{PACKAGE}.validators", validators_path)
-        models = _load(f"{PACKAGE}.models", pure_models.__file__ or "")
+        # The compiled models when the build has them, else the pure source bound to the
+        # compiled validators.
+        models = _load(f"{PACKAGE}.models", models_path or pure_models.__file__ or "")
     finally:
         sys.modules[f"{PACKAGE}.validators"] = pure_validators
         sys.modules[f"{PACKAGE}.models"] = pure_models

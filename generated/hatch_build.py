@@ -55,7 +55,11 @@ class CompiledBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             command, cwd=self._scratch, check=True
         )
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
-        for built in sorted(self._scratch.glob(f"*/*{suffix}")):
+        # Each listed module's extension sits in its package; when several modules are compiled,
+        # mypyc puts their shared code in one library at the top (`<hash>__mypyc`), imported by
+        # those extensions, so it ships at the wheel's root.
+        built_files = [*self._scratch.glob(f"*{suffix}"), *self._scratch.glob(f"*/*{suffix}")]
+        for built in sorted(built_files):
             relative = built.relative_to(self._scratch).as_posix()
             build_data["force_include"][str(built)] = relative
         build_data["pure_python"] = False

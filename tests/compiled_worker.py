@@ -9,6 +9,7 @@ An empty request ends the worker.
 
 from __future__ import annotations
 
+import copy
 import importlib.machinery
 import pickle
 import struct
@@ -60,11 +61,37 @@ def outcome(
             encoded = decoded.to_dict()
             again = model_class.from_dict(encoded)
             result["round_trip"] = (encoded, again == decoded, encoded == instance)
+            # The compiled models are native classes: built by their constructors only, yet
+            # the same reprs, copies and pickles, and the same models without the validator.
+            trusted = model_class.from_dict(instance, validate=False)
+            copies = (
+                copy.copy(decoded),
+                copy.deepcopy(decoded),
+                pickle.loads(pickle.dumps(decoded)),
+            )
+            result["model"] = (
+                repr(decoded),
+                trusted == decoded,
+                [(type(one) is model_class, one == decoded) for one in copies],
+            )
+            # Whether the fused loader took the data itself, without the validator: a check
+            # mypyc compiles differently (a cast from a wrong inferred type) would show here.
+            loader = getattr(models, f"_load_{model}", None)
+            if loader is not None:
+                result["loaded"] = _accepts(loader, instance)
         except validators.ValidationError as error:
             result["round_trip"] = error_fields(error)
         except Exception as error:
             result["round_trip"] = _crash(error)
     return result
+
+
+def _accepts(loader: Any, instance: Any) -> bool:
+    try:
+        loader(instance)
+    except Exception:
+        return False
+    return True
 
 
 def read_frame(stream: BinaryIO) -> bytes:
@@ -88,9 +115,10 @@ def main() -> int:
     import graph_invite.validators as validators
 
     origin = validators.__file__ or ""
-    if not origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
-        print(f"graph_invite.validators is not compiled here: {origin}", file=sys.stderr)
-        return 2
+    for module in (validators, models):
+        if not (module.__file__ or "").endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            print(f"{module.__name__} is not compiled here: {module.__file__}", file=sys.stderr)
+            return 2
     write_frame(sys.stdout.buffer, pickle.dumps(origin))
     while frame := read_frame(sys.stdin.buffer):
         name, model, instance = pickle.loads(frame)

@@ -2,10 +2,10 @@
 
 The same Hypothesis payloads (valid instances from the generated strategies, instances with one
 constraint broken, instances with a subtree replaced by arbitrary JSON) go through the pure-Python
-`graph_invite.validators` in this process and through the mypyc-compiled one in a worker process
-(`tests/compiled_worker.py`, with `build/compiled/site` first on its path); verdicts, every error
-(path, schema path, rule, description, message, value) and the models' from_dict/to_dict round
-trips must be identical. Runs only when a compiled build is present (`make compiled` builds one and
+`graph_invite.validators` and `graph_invite.models` in this process and through the mypyc-compiled
+ones in a worker process (`tests/compiled_worker.py`, with `build/compiled/site` first on its
+path); verdicts, every error (path, schema path, rule, description, message, value), the models'
+from_dict/to_dict round trips, reprs, copies and pickles must be identical. Runs only when a compiled build is present (`make compiled` builds one and
 runs this file right after); a stale build (sources differ from generated/) is a failure.
 """
 

@@ -3,8 +3,9 @@
 The typed emission must compile for any spec the generator accepts, not only the invite spec:
 this generates Adyen's Disputes API (tests/public_specs), builds its platform wheel the way a
 user would (`HATCH_BUILD_HOOK_ENABLE_CUSTOM=true pip wheel`, the package's own hatch_build.py runs
-mypyc), and requires the compiled validators to give the same first error and every error as the
-pure-Python ones on the package's own Hypothesis draws and on arbitrary JSON.
+mypyc), and requires the compiled validators and models to give the same first error, every error
+and (for a model's schema) the same models, round trips, copies and pickles as the pure-Python ones
+on the package's own Hypothesis draws and on arbitrary JSON.
 
 Building the wheel costs about 15 s of CPU (mypyc, then a C compiler), so `make test` skips this
 file; `make compiled` runs it (INVITEGEN_COMPILED_SPECS=1).
@@ -48,11 +49,15 @@ DRAWS = 40  # instances per schema: valid draws and arbitrary JSON
 CHILD = """
 import pickle, sys
 from tests.compiled_worker import outcome
+import {package}.models as models
 import {package}.validators as validators
 cases = pickle.load(sys.stdin.buffer)
-answers = [outcome(validators, validators, name, None, instance) for name, instance in cases]
-pickle.dump((validators.__file__, answers), sys.stdout.buffer)
+answers = [outcome(validators, models, *case) for case in cases]
+pickle.dump(((validators.__file__, models.__file__), answers), sys.stdout.buffer)
 """
+
+
+MODELS: dict[str, str] = {}  # schema name -> model class name, filled by `built`
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +65,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """(generated source, unpacked compiled wheel, the wheel file)."""
     root = tmp_path_factory.mktemp("compiled_spec")
     source, wheels, site = root / "source", root / "wheels", root / "site"
-    write_tree(build(SPEC, project_root=CORPUS, package=PACKAGE).files, source)
+    generation = build(SPEC, project_root=CORPUS, package=PACKAGE)
+    MODELS.update({model.snake_name: model.class_name for model in generation.api.models})
+    write_tree(generation.files, source)
     pip = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-build-isolation", "--no-deps"]
     subprocess.run(
         [*pip, "--wheel-dir", str(wheels), str(source)],
@@ -109,8 +116,11 @@ def drawn(strategy: st.SearchStrategy[Any]) -> list[Any]:
     return found
 
 
-def outcomes(location: Path, cases: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
-    """The module file and outcome of every case, with the build at `location` first on the path."""
+def outcomes(
+    location: Path, cases: list[tuple[str, str | None, Any]]
+) -> tuple[tuple[str, str], list[Any]]:
+    """The modules' files and the outcome of every case, with the build at `location` first on
+    the path."""
     completed = subprocess.run(
         [sys.executable, "-c", CHILD.format(package=PACKAGE)],
         input=pickle.dumps(cases),
@@ -121,31 +131,35 @@ def outcomes(location: Path, cases: list[tuple[str, Any]]) -> tuple[str, list[An
         check=False,
     )
     assert completed.returncode == 0, completed.stderr.decode()[-3000:]
-    result: tuple[str, list[Any]] = pickle.loads(completed.stdout)
+    result: tuple[tuple[str, str], list[Any]] = pickle.loads(completed.stdout)
     return result
 
 
-def test_the_wheel_is_a_platform_wheel_with_compiled_validators(
+def test_the_wheel_is_a_platform_wheel_with_compiled_validators_and_models(
     built: tuple[Path, Path, Path],
 ) -> None:
     _, site, wheel = built
     assert not wheel.name.endswith("-none-any.whl"), wheel.name
     extensions = [path.name for path in (site / PACKAGE).iterdir() if path.name.endswith(SUFFIXES)]
-    assert any(name.startswith("validators.") for name in extensions), extensions
-    # The sources stay beside the extension modules: deleting one falls back to pure Python.
-    assert (site / PACKAGE / "validators.py").is_file()
+    for module in ("validators", "models"):
+        assert any(name.startswith(f"{module}.") for name in extensions), extensions
+        # The sources stay beside the extension modules: deleting one falls back to pure Python.
+        assert (site / PACKAGE / f"{module}.py").is_file()
 
 
 def test_compiled_and_pure_agree(built: tuple[Path, Path, Path], pure_package: ModuleType) -> None:
     source, site, _ = built
     names = sorted(pure_package.__all__)
-    cases = [(name, instance) for name in names for instance in drawn(payloads(pure_package, name))]
-    pure_file, pure = outcomes(source, cases)
-    compiled_file, compiled = outcomes(site, cases)
-    assert pure_file.endswith(".py") and compiled_file.endswith(SUFFIXES), (
-        pure_file,
-        compiled_file,
-    )
+    cases = [
+        (name, MODELS.get(name), instance)
+        for name in names
+        for instance in drawn(payloads(pure_package, name))
+    ]
+    pure_files, pure = outcomes(source, cases)
+    compiled_files, compiled = outcomes(site, cases)
+    assert all(path.endswith(".py") for path in pure_files), pure_files
+    assert all(path.endswith(SUFFIXES) for path in compiled_files), compiled_files
+    assert any("round_trip" in answer for answer in pure), "no model schema was drawn"
     assert any(answer["first"] is None for answer in pure), "no valid instance was drawn"
     assert any(answer["first"] is not None for answer in pure), "no invalid instance was drawn"
     for case, expected, answer in zip(cases, pure, compiled, strict=True):

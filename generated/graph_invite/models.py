@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from graph_invite.types import UNSET, DateTimeText, Record, Unset, enum_value
 from graph_invite.validators import (
@@ -195,18 +195,35 @@ class CreateLinkRequest(Record):
 def _decode_CreateLinkRequest(
     data: Mapping[str, Any], cls: type[CreateLinkRequest] = CreateLinkRequest
 ) -> CreateLinkRequest:
-    instance = object.__new__(cls)
     value: Any
     value = data.get("type", UNSET)
-    instance.type_ = value if value is UNSET else SharingLinkType(value)
+    field_type_: Any = value if value is UNSET else SharingLinkType(value)
     value = data.get("scope", UNSET)
-    instance.scope = value if value is UNSET else CreateLinkScope(value)
-    instance.expiration_date_time = data.get("expirationDateTime", UNSET)
-    instance.password = data.get("password", UNSET)
-    instance.retain_inherited_permissions = data.get("retainInheritedPermissions", UNSET)
+    field_scope: Any = value if value is UNSET else CreateLinkScope(value)
+    field_expiration_date_time: Any = data.get("expirationDateTime", UNSET)
+    field_password: Any = data.get("password", UNSET)
+    field_retain_inherited_permissions: Any = data.get("retainInheritedPermissions", UNSET)
     value = data.get("recipients", UNSET)
-    instance.recipients = value if value is UNSET else list(map(_decode_DriveRecipient, value))
-    instance.send_notification = data.get("sendNotification", UNSET)
+    field_recipients: Any = value if value is UNSET else list(map(_decode_DriveRecipient, value))
+    field_send_notification: Any = data.get("sendNotification", UNSET)
+    if _NATIVE:
+        return CreateLinkRequest(
+            type_=field_type_,
+            scope=field_scope,
+            expiration_date_time=field_expiration_date_time,
+            password=field_password,
+            retain_inherited_permissions=field_retain_inherited_permissions,
+            recipients=field_recipients,
+            send_notification=field_send_notification,
+        )
+    instance = object.__new__(cls)
+    instance.type_ = field_type_
+    instance.scope = field_scope
+    instance.expiration_date_time = field_expiration_date_time
+    instance.password = field_password
+    instance.retain_inherited_permissions = field_retain_inherited_permissions
+    instance.recipients = field_recipients
+    instance.send_notification = field_send_notification
     return instance
 
 
@@ -261,11 +278,22 @@ class DriveRecipient(Record):
 def _decode_DriveRecipient(
     data: Mapping[str, Any], cls: type[DriveRecipient] = DriveRecipient
 ) -> DriveRecipient:
+    field_odata_type: Any = data.get("@odata.type", UNSET)
+    field_email: Any = data.get("email", UNSET)
+    field_alias: Any = data.get("alias", UNSET)
+    field_object_id: Any = data.get("objectId", UNSET)
+    if _NATIVE:
+        return DriveRecipient(
+            odata_type=field_odata_type,
+            email=field_email,
+            alias=field_alias,
+            object_id=field_object_id,
+        )
     instance = object.__new__(cls)
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.email = data.get("email", UNSET)
-    instance.alias = data.get("alias", UNSET)
-    instance.object_id = data.get("objectId", UNSET)
+    instance.odata_type = field_odata_type
+    instance.email = field_email
+    instance.alias = field_alias
+    instance.object_id = field_object_id
     return instance
 
 
@@ -319,21 +347,28 @@ class ErrorDetails(Record):
 def _decode_ErrorDetails(
     data: Mapping[str, Any], cls: type[ErrorDetails] = ErrorDetails
 ) -> ErrorDetails:
-    instance = object.__new__(cls)
-    instance.target = UNSET
-    instance.code = data["code"]
-    instance.message = data["message"]
+    field_target: Any = UNSET
+    field_code: Any = data["code"]
+    field_message: Any = data["message"]
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "code":
             pass
         elif key == "message":
             pass
         elif key == "target":
-            instance.target = value
+            field_target = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return ErrorDetails(
+            code=field_code, message=field_message, target=field_target, additional_properties=extra
+        )
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.message = field_message
+    instance.target = field_target
+    instance.additional_properties = extra
     return instance
 
 
@@ -371,12 +406,19 @@ class GrantRequest(Record):
 def _decode_GrantRequest(
     data: Mapping[str, Any], cls: type[GrantRequest] = GrantRequest
 ) -> GrantRequest:
-    instance = object.__new__(cls)
     value: Any
     value = data["recipients"]
-    instance.recipients = list(map(_decode_DriveRecipient, value))
+    field_recipients: Any = list(map(_decode_DriveRecipient, value))
     value = data.get("roles", UNSET)
-    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    field_roles: Any = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    if _NATIVE:
+        return GrantRequest(
+            recipients=field_recipients,
+            roles=field_roles,
+        )
+    instance = object.__new__(cls)
+    instance.recipients = field_recipients
+    instance.roles = field_roles
     return instance
 
 
@@ -445,24 +487,36 @@ class Identity(Record):
 
 
 def _decode_Identity(data: Mapping[str, Any], cls: type[Identity] = Identity) -> Identity:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.tenant_id = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_tenant_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
-            instance.id_ = value
+            field_id_ = value
         elif key == "tenantId":
-            instance.tenant_id = value
+            field_tenant_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return Identity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            tenant_id=field_tenant_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.tenant_id = field_tenant_id
+    instance.additional_properties = extra
     return instance
 
 
@@ -531,24 +585,36 @@ class IdentitySet(Record):
 def _decode_IdentitySet(
     data: Mapping[str, Any], cls: type[IdentitySet] = IdentitySet
 ) -> IdentitySet:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.device = UNSET
-    instance.user = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_device: Any = UNSET
+    field_user: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _decode_Identity(value)
+            field_application = None if value is None else _decode_Identity(value)
         elif key == "device":
-            instance.device = None if value is None else _decode_Identity(value)
+            field_device = None if value is None else _decode_Identity(value)
         elif key == "user":
-            instance.user = None if value is None else _decode_Identity(value)
+            field_user = None if value is None else _decode_Identity(value)
         else:
             extra[key] = value
+    if _NATIVE:
+        return IdentitySet(
+            odata_type=field_odata_type,
+            application=field_application,
+            device=field_device,
+            user=field_user,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.device = field_device
+    instance.user = field_user
+    instance.additional_properties = extra
     return instance
 
 
@@ -610,24 +676,36 @@ class InnerError(Record):
 
 
 def _decode_InnerError(data: Mapping[str, Any], cls: type[InnerError] = InnerError) -> InnerError:
-    instance = object.__new__(cls)
-    instance.request_id = UNSET
-    instance.client_request_id = UNSET
-    instance.date = UNSET
-    instance.code = UNSET
+    field_request_id: Any = UNSET
+    field_client_request_id: Any = UNSET
+    field_date: Any = UNSET
+    field_code: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "request-id":
-            instance.request_id = value
+            field_request_id = value
         elif key == "client-request-id":
-            instance.client_request_id = value
+            field_client_request_id = value
         elif key == "date":
-            instance.date = value
+            field_date = value
         elif key == "code":
-            instance.code = value
+            field_code = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return InnerError(
+            request_id=field_request_id,
+            client_request_id=field_client_request_id,
+            date=field_date,
+            code=field_code,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.request_id = field_request_id
+    instance.client_request_id = field_client_request_id
+    instance.date = field_date
+    instance.code = field_code
+    instance.additional_properties = extra
     return instance
 
 
@@ -710,29 +788,41 @@ class InviteRecipientError(Record):
 def _decode_InviteRecipientError(
     data: Mapping[str, Any], cls: type[InviteRecipientError] = InviteRecipientError
 ) -> InviteRecipientError:
-    instance = object.__new__(cls)
-    instance.code = UNSET
-    instance.message = UNSET
-    instance.localized_message = UNSET
-    instance.fix_it_url = UNSET
-    instance.innererror = UNSET
+    field_code: Any = UNSET
+    field_message: Any = UNSET
+    field_localized_message: Any = UNSET
+    field_fix_it_url: Any = UNSET
+    field_innererror: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "code":
-            instance.code = value
+            field_code = value
         elif key == "message":
-            instance.message = value
+            field_message = value
         elif key == "localizedMessage":
-            instance.localized_message = value
+            field_localized_message = value
         elif key == "fixItUrl":
-            instance.fix_it_url = value
+            field_fix_it_url = value
         elif key == "innererror":
-            instance.innererror = (
-                None if value is None else _decode_InviteRecipientInnerError(value)
-            )
+            field_innererror = None if value is None else _decode_InviteRecipientInnerError(value)
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteRecipientError(
+            code=field_code,
+            message=field_message,
+            localized_message=field_localized_message,
+            fix_it_url=field_fix_it_url,
+            innererror=field_innererror,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.message = field_message
+    instance.localized_message = field_localized_message
+    instance.fix_it_url = field_fix_it_url
+    instance.innererror = field_innererror
+    instance.additional_properties = extra
     return instance
 
 
@@ -779,15 +869,18 @@ class InviteRecipientInnerError(Record):
 def _decode_InviteRecipientInnerError(
     data: Mapping[str, Any], cls: type[InviteRecipientInnerError] = InviteRecipientInnerError
 ) -> InviteRecipientInnerError:
-    instance = object.__new__(cls)
-    instance.code = UNSET
+    field_code: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "code":
-            instance.code = value
+            field_code = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteRecipientInnerError(code=field_code, additional_properties=extra)
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.additional_properties = extra
     return instance
 
 
@@ -890,18 +983,37 @@ class InviteRequest(Record):
 def _decode_InviteRequest(
     data: Mapping[str, Any], cls: type[InviteRequest] = InviteRequest
 ) -> InviteRequest:
-    instance = object.__new__(cls)
     value: Any
     value = data["recipients"]
-    instance.recipients = list(map(_decode_DriveRecipient, value))
-    instance.message = data.get("message", UNSET)
-    instance.require_sign_in = data.get("requireSignIn", UNSET)
-    instance.send_invitation = data.get("sendInvitation", UNSET)
+    field_recipients: Any = list(map(_decode_DriveRecipient, value))
+    field_message: Any = data.get("message", UNSET)
+    field_require_sign_in: Any = data.get("requireSignIn", UNSET)
+    field_send_invitation: Any = data.get("sendInvitation", UNSET)
     value = data.get("roles", UNSET)
-    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
-    instance.expiration_date_time = data.get("expirationDateTime", UNSET)
-    instance.password = data.get("password", UNSET)
-    instance.retain_inherited_permissions = data.get("retainInheritedPermissions", UNSET)
+    field_roles: Any = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    field_expiration_date_time: Any = data.get("expirationDateTime", UNSET)
+    field_password: Any = data.get("password", UNSET)
+    field_retain_inherited_permissions: Any = data.get("retainInheritedPermissions", UNSET)
+    if _NATIVE:
+        return InviteRequest(
+            recipients=field_recipients,
+            message=field_message,
+            require_sign_in=field_require_sign_in,
+            send_invitation=field_send_invitation,
+            roles=field_roles,
+            expiration_date_time=field_expiration_date_time,
+            password=field_password,
+            retain_inherited_permissions=field_retain_inherited_permissions,
+        )
+    instance = object.__new__(cls)
+    instance.recipients = field_recipients
+    instance.message = field_message
+    instance.require_sign_in = field_require_sign_in
+    instance.send_invitation = field_send_invitation
+    instance.roles = field_roles
+    instance.expiration_date_time = field_expiration_date_time
+    instance.password = field_password
+    instance.retain_inherited_permissions = field_retain_inherited_permissions
     return instance
 
 
@@ -976,25 +1088,37 @@ class InviteResponse(Record):
 def _decode_InviteResponse(
     data: Mapping[str, Any], cls: type[InviteResponse] = InviteResponse
 ) -> InviteResponse:
-    instance = object.__new__(cls)
-    instance.odata_context = UNSET
-    instance.odata_next_link = UNSET
-    instance.odata_count = UNSET
+    field_odata_context: Any = UNSET
+    field_odata_next_link: Any = UNSET
+    field_odata_count: Any = UNSET
     value = data["value"]
-    instance.value = list(map(_decode_Permission, value))
+    field_value: Any = list(map(_decode_Permission, value))
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.context":
-            instance.odata_context = value
+            field_odata_context = value
         elif key == "@odata.nextLink":
-            instance.odata_next_link = value
+            field_odata_next_link = value
         elif key == "@odata.count":
-            instance.odata_count = value
+            field_odata_count = value
         elif key == "value":
             pass
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteResponse(
+            odata_context=field_odata_context,
+            odata_next_link=field_odata_next_link,
+            odata_count=field_odata_count,
+            value=field_value,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_context = field_odata_context
+    instance.odata_next_link = field_odata_next_link
+    instance.odata_count = field_odata_count
+    instance.value = field_value
+    instance.additional_properties = extra
     return instance
 
 
@@ -1124,42 +1248,66 @@ class ItemReference(Record):
 def _decode_ItemReference(
     data: Mapping[str, Any], cls: type[ItemReference] = ItemReference
 ) -> ItemReference:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.drive_id = UNSET
-    instance.drive_type = UNSET
-    instance.id_ = UNSET
-    instance.list_id = UNSET
-    instance.name = UNSET
-    instance.path = UNSET
-    instance.share_id = UNSET
-    instance.sharepoint_ids = UNSET
-    instance.site_id = UNSET
+    field_odata_type: Any = UNSET
+    field_drive_id: Any = UNSET
+    field_drive_type: Any = UNSET
+    field_id_: Any = UNSET
+    field_list_id: Any = UNSET
+    field_name: Any = UNSET
+    field_path: Any = UNSET
+    field_share_id: Any = UNSET
+    field_sharepoint_ids: Any = UNSET
+    field_site_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "driveId":
-            instance.drive_id = value
+            field_drive_id = value
         elif key == "driveType":
-            instance.drive_type = value
+            field_drive_type = value
         elif key == "id":
-            instance.id_ = value
+            field_id_ = value
         elif key == "listId":
-            instance.list_id = value
+            field_list_id = value
         elif key == "name":
-            instance.name = value
+            field_name = value
         elif key == "path":
-            instance.path = value
+            field_path = value
         elif key == "shareId":
-            instance.share_id = value
+            field_share_id = value
         elif key == "sharepointIds":
-            instance.sharepoint_ids = None if value is None else _decode_SharepointIds(value)
+            field_sharepoint_ids = None if value is None else _decode_SharepointIds(value)
         elif key == "siteId":
-            instance.site_id = value
+            field_site_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return ItemReference(
+            odata_type=field_odata_type,
+            drive_id=field_drive_id,
+            drive_type=field_drive_type,
+            id_=field_id_,
+            list_id=field_list_id,
+            name=field_name,
+            path=field_path,
+            share_id=field_share_id,
+            sharepoint_ids=field_sharepoint_ids,
+            site_id=field_site_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.drive_id = field_drive_id
+    instance.drive_type = field_drive_type
+    instance.id_ = field_id_
+    instance.list_id = field_list_id
+    instance.name = field_name
+    instance.path = field_path
+    instance.share_id = field_share_id
+    instance.sharepoint_ids = field_sharepoint_ids
+    instance.site_id = field_site_id
+    instance.additional_properties = extra
     return instance
 
 
@@ -1224,27 +1372,41 @@ class MainError(Record):
 
 
 def _decode_MainError(data: Mapping[str, Any], cls: type[MainError] = MainError) -> MainError:
-    instance = object.__new__(cls)
-    instance.target = UNSET
-    instance.details = UNSET
-    instance.inner_error = UNSET
-    instance.code = data["code"]
-    instance.message = data["message"]
+    field_target: Any = UNSET
+    field_details: Any = UNSET
+    field_inner_error: Any = UNSET
+    field_code: Any = data["code"]
+    field_message: Any = data["message"]
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "code":
             pass
         elif key == "message":
             pass
         elif key == "target":
-            instance.target = value
+            field_target = value
         elif key == "details":
-            instance.details = list(map(_decode_ErrorDetails, value))
+            field_details = list(map(_decode_ErrorDetails, value))
         elif key == "innerError":
-            instance.inner_error = None if value is None else _decode_InnerError(value)
+            field_inner_error = None if value is None else _decode_InnerError(value)
         else:
             extra[key] = value
+    if _NATIVE:
+        return MainError(
+            code=field_code,
+            message=field_message,
+            target=field_target,
+            details=field_details,
+            inner_error=field_inner_error,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.message = field_message
+    instance.target = field_target
+    instance.details = field_details
+    instance.inner_error = field_inner_error
+    instance.additional_properties = extra
     return instance
 
 
@@ -1278,16 +1440,19 @@ class OdataError(Record):
 
 
 def _decode_OdataError(data: Mapping[str, Any], cls: type[OdataError] = OdataError) -> OdataError:
-    instance = object.__new__(cls)
     value = data["error"]
-    instance.error = _decode_MainError(value)
+    field_error: Any = _decode_MainError(value)
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "error":
             pass
         else:
             extra[key] = value
+    if _NATIVE:
+        return OdataError(error=field_error, additional_properties=extra)
+    instance = object.__new__(cls)
+    instance.error = field_error
+    instance.additional_properties = extra
     return instance
 
 
@@ -1477,59 +1642,96 @@ class Permission(Record):
 
 
 def _decode_Permission(data: Mapping[str, Any], cls: type[Permission] = Permission) -> Permission:
-    instance = object.__new__(cls)
     value: Any
-    instance.odata_type = data.get("@odata.type", UNSET)
-    instance.id_ = data.get("id", UNSET)
+    field_odata_type: Any = data.get("@odata.type", UNSET)
+    field_id_: Any = data.get("id", UNSET)
     value = data.get("roles", UNSET)
-    instance.roles = (
+    field_roles: Any = (
         value
         if value is UNSET
         else [_PERMISSION_ROLE_BY_VALUE.get(item0, item0) for item0 in value]
     )
     value = data.get("grantedTo", UNSET)
-    instance.granted_to = value if value is None or value is UNSET else _decode_IdentitySet(value)
+    field_granted_to: Any = value if value is None or value is UNSET else _decode_IdentitySet(value)
     value = data.get("grantedToIdentities", UNSET)
-    instance.granted_to_identities = (
+    field_granted_to_identities: Any = (
         value if value is None or value is UNSET else list(map(_decode_IdentitySet, value))
     )
     value = data.get("grantedToV2", UNSET)
-    instance.granted_to_v2 = (
+    field_granted_to_v2: Any = (
         value if value is None or value is UNSET else _decode_SharePointIdentitySet(value)
     )
     value = data.get("grantedToIdentitiesV2", UNSET)
-    instance.granted_to_identities_v2 = (
+    field_granted_to_identities_v2: Any = (
         value
         if value is None or value is UNSET
         else list(map(_decode_SharePointIdentitySet, value))
     )
     value = data.get("invitation", UNSET)
-    instance.invitation = (
+    field_invitation: Any = (
         value if value is None or value is UNSET else _decode_SharingInvitation(value)
     )
     value = data.get("link", UNSET)
-    instance.link = value if value is None or value is UNSET else _decode_SharingLink(value)
+    field_link: Any = value if value is None or value is UNSET else _decode_SharingLink(value)
     value = data.get("inheritedFrom", UNSET)
-    instance.inherited_from = (
+    field_inherited_from: Any = (
         value if value is None or value is UNSET else _decode_ItemReference(value)
     )
-    instance.share_id = data.get("shareId", UNSET)
-    instance.has_password = data.get("hasPassword", UNSET)
+    field_share_id: Any = data.get("shareId", UNSET)
+    field_has_password: Any = data.get("hasPassword", UNSET)
     value = data.get("expirationDateTime", UNSET)
-    instance.expiration_date_time = (
+    field_expiration_date_time: Any = (
         value if value is None or value is UNSET else DateTimeText(value)
     )
     value = data.get("error", UNSET)
-    instance.error = (
+    field_error: Any = (
         value if value is None or value is UNSET else _decode_InviteRecipientError(value)
     )
-    instance.deprecated_granted_to = data.get("@deprecated.GrantedTo", UNSET)
-    instance.deprecated_granted_to_identities = data.get("@deprecated.GrantedToIdentities", UNSET)
-    instance.additional_properties = (
+    field_deprecated_granted_to: Any = data.get("@deprecated.GrantedTo", UNSET)
+    field_deprecated_granted_to_identities: Any = data.get("@deprecated.GrantedToIdentities", UNSET)
+    extra: dict[str, Any] = (
         {}
         if cls._wire_names.issuperset(data)
         else {key: item for key, item in data.items() if key not in cls._wire_names}
     )
+    if _NATIVE:
+        return Permission(
+            odata_type=field_odata_type,
+            id_=field_id_,
+            roles=field_roles,
+            granted_to=field_granted_to,
+            granted_to_identities=field_granted_to_identities,
+            granted_to_v2=field_granted_to_v2,
+            granted_to_identities_v2=field_granted_to_identities_v2,
+            invitation=field_invitation,
+            link=field_link,
+            inherited_from=field_inherited_from,
+            share_id=field_share_id,
+            has_password=field_has_password,
+            expiration_date_time=field_expiration_date_time,
+            error=field_error,
+            deprecated_granted_to=field_deprecated_granted_to,
+            deprecated_granted_to_identities=field_deprecated_granted_to_identities,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.id_ = field_id_
+    instance.roles = field_roles
+    instance.granted_to = field_granted_to
+    instance.granted_to_identities = field_granted_to_identities
+    instance.granted_to_v2 = field_granted_to_v2
+    instance.granted_to_identities_v2 = field_granted_to_identities_v2
+    instance.invitation = field_invitation
+    instance.link = field_link
+    instance.inherited_from = field_inherited_from
+    instance.share_id = field_share_id
+    instance.has_password = field_has_password
+    instance.expiration_date_time = field_expiration_date_time
+    instance.error = field_error
+    instance.deprecated_granted_to = field_deprecated_granted_to
+    instance.deprecated_granted_to_identities = field_deprecated_granted_to_identities
+    instance.additional_properties = extra
     return instance
 
 
@@ -1592,22 +1794,32 @@ class PermissionCollection(Record):
 def _decode_PermissionCollection(
     data: Mapping[str, Any], cls: type[PermissionCollection] = PermissionCollection
 ) -> PermissionCollection:
-    instance = object.__new__(cls)
-    instance.odata_context = UNSET
-    instance.odata_next_link = UNSET
+    field_odata_context: Any = UNSET
+    field_odata_next_link: Any = UNSET
     value = data["value"]
-    instance.value = list(map(_decode_Permission, value))
+    field_value: Any = list(map(_decode_Permission, value))
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.context":
-            instance.odata_context = value
+            field_odata_context = value
         elif key == "@odata.nextLink":
-            instance.odata_next_link = value
+            field_odata_next_link = value
         elif key == "value":
             pass
         else:
             extra[key] = value
+    if _NATIVE:
+        return PermissionCollection(
+            odata_context=field_odata_context,
+            odata_next_link=field_odata_next_link,
+            value=field_value,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_context = field_odata_context
+    instance.odata_next_link = field_odata_next_link
+    instance.value = field_value
+    instance.additional_properties = extra
     return instance
 
 
@@ -1659,14 +1871,21 @@ class PermissionUpdate(Record):
 def _decode_PermissionUpdate(
     data: Mapping[str, Any], cls: type[PermissionUpdate] = PermissionUpdate
 ) -> PermissionUpdate:
-    instance = object.__new__(cls)
     value: Any
     value = data.get("roles", UNSET)
-    instance.roles = value if value is UNSET else [PermissionRole(item0) for item0 in value]
+    field_roles: Any = value if value is UNSET else [PermissionRole(item0) for item0 in value]
     value = data.get("expirationDateTime", UNSET)
-    instance.expiration_date_time = (
+    field_expiration_date_time: Any = (
         value if value is None or value is UNSET else DateTimeText(value)
     )
+    if _NATIVE:
+        return PermissionUpdate(
+            roles=field_roles,
+            expiration_date_time=field_expiration_date_time,
+        )
+    instance = object.__new__(cls)
+    instance.roles = field_roles
+    instance.expiration_date_time = field_expiration_date_time
     return instance
 
 
@@ -1750,27 +1969,41 @@ class SharePointGroupIdentity(Record):
 def _decode_SharePointGroupIdentity(
     data: Mapping[str, Any], cls: type[SharePointGroupIdentity] = SharePointGroupIdentity
 ) -> SharePointGroupIdentity:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.principal_id = UNSET
-    instance.title = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_principal_id: Any = UNSET
+    field_title: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
-            instance.id_ = value
+            field_id_ = value
         elif key == "principalId":
-            instance.principal_id = value
+            field_principal_id = value
         elif key == "title":
-            instance.title = value
+            field_title = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointGroupIdentity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            principal_id=field_principal_id,
+            title=field_title,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.principal_id = field_principal_id
+    instance.title = field_title
+    instance.additional_properties = extra
     return instance
 
 
@@ -1839,24 +2072,36 @@ class SharePointIdentity(Record):
 def _decode_SharePointIdentity(
     data: Mapping[str, Any], cls: type[SharePointIdentity] = SharePointIdentity
 ) -> SharePointIdentity:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.login_name = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_login_name: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
-            instance.id_ = value
+            field_id_ = value
         elif key == "loginName":
-            instance.login_name = value
+            field_login_name = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointIdentity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            login_name=field_login_name,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.login_name = field_login_name
+    instance.additional_properties = extra
     return instance
 
 
@@ -1971,38 +2216,58 @@ class SharePointIdentitySet(Record):
 def _decode_SharePointIdentitySet(
     data: Mapping[str, Any], cls: type[SharePointIdentitySet] = SharePointIdentitySet
 ) -> SharePointIdentitySet:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.device = UNSET
-    instance.user = UNSET
-    instance.group = UNSET
-    instance.site_user = UNSET
-    instance.site_group = UNSET
-    instance.share_point_group = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_device: Any = UNSET
+    field_user: Any = UNSET
+    field_group: Any = UNSET
+    field_site_user: Any = UNSET
+    field_site_group: Any = UNSET
+    field_share_point_group: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _decode_Identity(value)
+            field_application = None if value is None else _decode_Identity(value)
         elif key == "device":
-            instance.device = None if value is None else _decode_Identity(value)
+            field_device = None if value is None else _decode_Identity(value)
         elif key == "user":
-            instance.user = None if value is None else _decode_Identity(value)
+            field_user = None if value is None else _decode_Identity(value)
         elif key == "group":
-            instance.group = None if value is None else _decode_Identity(value)
+            field_group = None if value is None else _decode_Identity(value)
         elif key == "siteUser":
-            instance.site_user = None if value is None else _decode_SharePointIdentity(value)
+            field_site_user = None if value is None else _decode_SharePointIdentity(value)
         elif key == "siteGroup":
-            instance.site_group = None if value is None else _decode_SharePointIdentity(value)
+            field_site_group = None if value is None else _decode_SharePointIdentity(value)
         elif key == "sharePointGroup":
-            instance.share_point_group = (
+            field_share_point_group = (
                 None if value is None else _decode_SharePointGroupIdentity(value)
             )
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointIdentitySet(
+            odata_type=field_odata_type,
+            application=field_application,
+            device=field_device,
+            user=field_user,
+            group=field_group,
+            site_user=field_site_user,
+            site_group=field_site_group,
+            share_point_group=field_share_point_group,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.device = field_device
+    instance.user = field_user
+    instance.group = field_group
+    instance.site_user = field_site_user
+    instance.site_group = field_site_group
+    instance.share_point_group = field_share_point_group
+    instance.additional_properties = extra
     return instance
 
 
@@ -2098,33 +2363,51 @@ class SharepointIds(Record):
 def _decode_SharepointIds(
     data: Mapping[str, Any], cls: type[SharepointIds] = SharepointIds
 ) -> SharepointIds:
-    instance = object.__new__(cls)
-    instance.list_id = UNSET
-    instance.list_item_id = UNSET
-    instance.list_item_unique_id = UNSET
-    instance.site_id = UNSET
-    instance.site_url = UNSET
-    instance.tenant_id = UNSET
-    instance.web_id = UNSET
+    field_list_id: Any = UNSET
+    field_list_item_id: Any = UNSET
+    field_list_item_unique_id: Any = UNSET
+    field_site_id: Any = UNSET
+    field_site_url: Any = UNSET
+    field_tenant_id: Any = UNSET
+    field_web_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "listId":
-            instance.list_id = value
+            field_list_id = value
         elif key == "listItemId":
-            instance.list_item_id = value
+            field_list_item_id = value
         elif key == "listItemUniqueId":
-            instance.list_item_unique_id = value
+            field_list_item_unique_id = value
         elif key == "siteId":
-            instance.site_id = value
+            field_site_id = value
         elif key == "siteUrl":
-            instance.site_url = value
+            field_site_url = value
         elif key == "tenantId":
-            instance.tenant_id = value
+            field_tenant_id = value
         elif key == "webId":
-            instance.web_id = value
+            field_web_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharepointIds(
+            list_id=field_list_id,
+            list_item_id=field_list_item_id,
+            list_item_unique_id=field_list_item_unique_id,
+            site_id=field_site_id,
+            site_url=field_site_url,
+            tenant_id=field_tenant_id,
+            web_id=field_web_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.list_id = field_list_id
+    instance.list_item_id = field_list_item_id
+    instance.list_item_unique_id = field_list_item_unique_id
+    instance.site_id = field_site_id
+    instance.site_url = field_site_url
+    instance.tenant_id = field_tenant_id
+    instance.web_id = field_web_id
+    instance.additional_properties = extra
     return instance
 
 
@@ -2206,27 +2489,41 @@ class SharingInvitation(Record):
 def _decode_SharingInvitation(
     data: Mapping[str, Any], cls: type[SharingInvitation] = SharingInvitation
 ) -> SharingInvitation:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.email = UNSET
-    instance.invited_by = UNSET
-    instance.redeemed_by = UNSET
-    instance.sign_in_required = UNSET
+    field_odata_type: Any = UNSET
+    field_email: Any = UNSET
+    field_invited_by: Any = UNSET
+    field_redeemed_by: Any = UNSET
+    field_sign_in_required: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "email":
-            instance.email = value
+            field_email = value
         elif key == "invitedBy":
-            instance.invited_by = None if value is None else _decode_IdentitySet(value)
+            field_invited_by = None if value is None else _decode_IdentitySet(value)
         elif key == "redeemedBy":
-            instance.redeemed_by = value
+            field_redeemed_by = value
         elif key == "signInRequired":
-            instance.sign_in_required = value
+            field_sign_in_required = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharingInvitation(
+            odata_type=field_odata_type,
+            email=field_email,
+            invited_by=field_invited_by,
+            redeemed_by=field_redeemed_by,
+            sign_in_required=field_sign_in_required,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.email = field_email
+    instance.invited_by = field_invited_by
+    instance.redeemed_by = field_redeemed_by
+    instance.sign_in_required = field_sign_in_required
+    instance.additional_properties = extra
     return instance
 
 
@@ -2338,36 +2635,56 @@ class SharingLink(Record):
 def _decode_SharingLink(
     data: Mapping[str, Any], cls: type[SharingLink] = SharingLink
 ) -> SharingLink:
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.type_ = UNSET
-    instance.scope = UNSET
-    instance.web_html = UNSET
-    instance.web_url = UNSET
-    instance.prevents_download = UNSET
-    instance.configurator_url = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_type_: Any = UNSET
+    field_scope: Any = UNSET
+    field_web_html: Any = UNSET
+    field_web_url: Any = UNSET
+    field_prevents_download: Any = UNSET
+    field_configurator_url: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if key == "@odata.type":
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _decode_Identity(value)
+            field_application = None if value is None else _decode_Identity(value)
         elif key == "type":
-            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+            field_type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
         elif key == "scope":
-            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+            field_scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
         elif key == "webHtml":
-            instance.web_html = value
+            field_web_html = value
         elif key == "webUrl":
-            instance.web_url = value
+            field_web_url = value
         elif key == "preventsDownload":
-            instance.prevents_download = value
+            field_prevents_download = value
         elif key == "configuratorUrl":
-            instance.configurator_url = value
+            field_configurator_url = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharingLink(
+            odata_type=field_odata_type,
+            application=field_application,
+            type_=field_type_,
+            scope=field_scope,
+            web_html=field_web_html,
+            web_url=field_web_url,
+            prevents_download=field_prevents_download,
+            configurator_url=field_configurator_url,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.type_ = field_type_
+    instance.scope = field_scope
+    instance.web_html = field_web_html
+    instance.web_url = field_web_url
+    instance.prevents_download = field_prevents_download
+    instance.configurator_url = field_configurator_url
+    instance.additional_properties = extra
     return instance
 
 
@@ -2378,18 +2695,16 @@ class _Mismatch(Exception):
 def _load_ErrorDetails(data: Any, cls: type[ErrorDetails] = ErrorDetails) -> ErrorDetails:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.target = UNSET
+    field_target: Any = UNSET
     value = data["code"]
     if type(value) is not str:
         raise _Mismatch
-    instance.code = value
+    field_code: Any = value
     value = data["message"]
     if type(value) is not str:
         raise _Mismatch
-    instance.message = value
+    field_message: Any = value
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
@@ -2400,71 +2715,104 @@ def _load_ErrorDetails(data: Any, cls: type[ErrorDetails] = ErrorDetails) -> Err
         elif key == "target":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.target = value
+            field_target = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return ErrorDetails(
+            code=field_code, message=field_message, target=field_target, additional_properties=extra
+        )
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.message = field_message
+    instance.target = field_target
+    instance.additional_properties = extra
     return instance
 
 
 def _load_Identity(data: Any, cls: type[Identity] = Identity) -> Identity:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.tenant_id = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_tenant_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.id_ = value
+            field_id_ = value
         elif key == "tenantId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.tenant_id = value
+            field_tenant_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return Identity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            tenant_id=field_tenant_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.tenant_id = field_tenant_id
+    instance.additional_properties = extra
     return instance
 
 
 def _load_IdentitySet(data: Any, cls: type[IdentitySet] = IdentitySet) -> IdentitySet:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.device = UNSET
-    instance.user = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_device: Any = UNSET
+    field_user: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _load_Identity(value)
+            field_application = None if value is None else _load_Identity(value)
         elif key == "device":
-            instance.device = None if value is None else _load_Identity(value)
+            field_device = None if value is None else _load_Identity(value)
         elif key == "user":
-            instance.user = None if value is None else _load_Identity(value)
+            field_user = None if value is None else _load_Identity(value)
         else:
             extra[key] = value
+    if _NATIVE:
+        return IdentitySet(
+            odata_type=field_odata_type,
+            application=field_application,
+            device=field_device,
+            user=field_user,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.device = field_device
+    instance.user = field_user
+    instance.additional_properties = extra
     return instance
 
 
@@ -2473,37 +2821,51 @@ def _load_InviteRecipientError(
 ) -> InviteRecipientError:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.code = UNSET
-    instance.message = UNSET
-    instance.localized_message = UNSET
-    instance.fix_it_url = UNSET
-    instance.innererror = UNSET
+    field_code: Any = UNSET
+    field_message: Any = UNSET
+    field_localized_message: Any = UNSET
+    field_fix_it_url: Any = UNSET
+    field_innererror: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "code":
             if type(value) is not str:
                 raise _Mismatch
-            instance.code = value
+            field_code = value
         elif key == "message":
             if type(value) is not str:
                 raise _Mismatch
-            instance.message = value
+            field_message = value
         elif key == "localizedMessage":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.localized_message = value
+            field_localized_message = value
         elif key == "fixItUrl":
             if not ((type(value) is str and _is_uri(value)) or value is None):
                 raise _Mismatch
-            instance.fix_it_url = value
+            field_fix_it_url = value
         elif key == "innererror":
-            instance.innererror = None if value is None else _load_InviteRecipientInnerError(value)
+            field_innererror = None if value is None else _load_InviteRecipientInnerError(value)
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteRecipientError(
+            code=field_code,
+            message=field_message,
+            localized_message=field_localized_message,
+            fix_it_url=field_fix_it_url,
+            innererror=field_innererror,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.message = field_message
+    instance.localized_message = field_localized_message
+    instance.fix_it_url = field_fix_it_url
+    instance.innererror = field_innererror
+    instance.additional_properties = extra
     return instance
 
 
@@ -2512,205 +2874,280 @@ def _load_InviteRecipientInnerError(
 ) -> InviteRecipientInnerError:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.code = UNSET
+    field_code: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "code":
             if type(value) is not str:
                 raise _Mismatch
-            instance.code = value
+            field_code = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteRecipientInnerError(code=field_code, additional_properties=extra)
+    instance = object.__new__(cls)
+    instance.code = field_code
+    instance.additional_properties = extra
     return instance
 
 
 def _load_InviteResponse(data: Any, cls: type[InviteResponse] = InviteResponse) -> InviteResponse:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_context = UNSET
-    instance.odata_next_link = UNSET
-    instance.odata_count = UNSET
+    field_odata_context: Any = UNSET
+    field_odata_next_link: Any = UNSET
+    field_odata_count: Any = UNSET
     value = data["value"]
     if type(value) is not list:
         raise _Mismatch
-    instance.value = list(map(_load_Permission, value))
+    field_value: Any = [_load_Permission(item0) for item0 in value]
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.context":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_context = value
+            field_odata_context = value
         elif key == "@odata.nextLink":
             if not (type(value) is str and _is_uri(value)):
                 raise _Mismatch
-            instance.odata_next_link = value
+            field_odata_next_link = value
         elif key == "@odata.count":
             if type(value) is not int:
                 raise _Mismatch
-            instance.odata_count = value
+            field_odata_count = value
         elif key == "value":
             pass
         else:
             extra[key] = value
+    if _NATIVE:
+        return InviteResponse(
+            odata_context=field_odata_context,
+            odata_next_link=field_odata_next_link,
+            odata_count=field_odata_count,
+            value=field_value,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_context = field_odata_context
+    instance.odata_next_link = field_odata_next_link
+    instance.odata_count = field_odata_count
+    instance.value = field_value
+    instance.additional_properties = extra
     return instance
 
 
 def _load_ItemReference(data: Any, cls: type[ItemReference] = ItemReference) -> ItemReference:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.drive_id = UNSET
-    instance.drive_type = UNSET
-    instance.id_ = UNSET
-    instance.list_id = UNSET
-    instance.name = UNSET
-    instance.path = UNSET
-    instance.share_id = UNSET
-    instance.sharepoint_ids = UNSET
-    instance.site_id = UNSET
+    field_odata_type: Any = UNSET
+    field_drive_id: Any = UNSET
+    field_drive_type: Any = UNSET
+    field_id_: Any = UNSET
+    field_list_id: Any = UNSET
+    field_name: Any = UNSET
+    field_path: Any = UNSET
+    field_share_id: Any = UNSET
+    field_sharepoint_ids: Any = UNSET
+    field_site_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "driveId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.drive_id = value
+            field_drive_id = value
         elif key == "driveType":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.drive_type = value
+            field_drive_type = value
         elif key == "id":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.id_ = value
+            field_id_ = value
         elif key == "listId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.list_id = value
+            field_list_id = value
         elif key == "name":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.name = value
+            field_name = value
         elif key == "path":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.path = value
+            field_path = value
         elif key == "shareId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.share_id = value
+            field_share_id = value
         elif key == "sharepointIds":
-            instance.sharepoint_ids = None if value is None else _load_SharepointIds(value)
+            field_sharepoint_ids = None if value is None else _load_SharepointIds(value)
         elif key == "siteId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.site_id = value
+            field_site_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return ItemReference(
+            odata_type=field_odata_type,
+            drive_id=field_drive_id,
+            drive_type=field_drive_type,
+            id_=field_id_,
+            list_id=field_list_id,
+            name=field_name,
+            path=field_path,
+            share_id=field_share_id,
+            sharepoint_ids=field_sharepoint_ids,
+            site_id=field_site_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.drive_id = field_drive_id
+    instance.drive_type = field_drive_type
+    instance.id_ = field_id_
+    instance.list_id = field_list_id
+    instance.name = field_name
+    instance.path = field_path
+    instance.share_id = field_share_id
+    instance.sharepoint_ids = field_sharepoint_ids
+    instance.site_id = field_site_id
+    instance.additional_properties = extra
     return instance
 
 
 def _load_Permission(data: Any, cls: type[Permission] = Permission) -> Permission:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.id_ = UNSET
-    instance.roles = UNSET
-    instance.granted_to = UNSET
-    instance.granted_to_identities = UNSET
-    instance.granted_to_v2 = UNSET
-    instance.granted_to_identities_v2 = UNSET
-    instance.invitation = UNSET
-    instance.link = UNSET
-    instance.inherited_from = UNSET
-    instance.share_id = UNSET
-    instance.has_password = UNSET
-    instance.expiration_date_time = UNSET
-    instance.error = UNSET
-    instance.deprecated_granted_to = UNSET
-    instance.deprecated_granted_to_identities = UNSET
+    field_odata_type: Any = UNSET
+    field_id_: Any = UNSET
+    field_roles: Any = UNSET
+    field_granted_to: Any = UNSET
+    field_granted_to_identities: Any = UNSET
+    field_granted_to_v2: Any = UNSET
+    field_granted_to_identities_v2: Any = UNSET
+    field_invitation: Any = UNSET
+    field_link: Any = UNSET
+    field_inherited_from: Any = UNSET
+    field_share_id: Any = UNSET
+    field_has_password: Any = UNSET
+    field_expiration_date_time: Any = UNSET
+    field_error: Any = UNSET
+    field_deprecated_granted_to: Any = UNSET
+    field_deprecated_granted_to_identities: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "id":
             if type(value) is not str:
                 raise _Mismatch
-            instance.id_ = value
+            field_id_ = value
         elif key == "roles":
             if type(value) is not list:
                 raise _Mismatch
             for item0 in value:
                 if type(item0) is not str:
                     raise _Mismatch
-            instance.roles = list(map(_PERMISSION_ROLE_BY_VALUE.get, value, value))
+            field_roles = list(map(_PERMISSION_ROLE_BY_VALUE.get, value, value))
         elif key == "grantedTo":
-            instance.granted_to = None if value is None else _load_IdentitySet(value)
+            field_granted_to = None if value is None else _load_IdentitySet(value)
         elif key == "grantedToIdentities":
             if not (type(value) is list or value is None):
                 raise _Mismatch
-            instance.granted_to_identities = (
-                None if value is None else list(map(_load_IdentitySet, value))
+            field_granted_to_identities = (
+                None if value is None else [_load_IdentitySet(item0) for item0 in value]
             )
         elif key == "grantedToV2":
-            instance.granted_to_v2 = None if value is None else _load_SharePointIdentitySet(value)
+            field_granted_to_v2 = None if value is None else _load_SharePointIdentitySet(value)
         elif key == "grantedToIdentitiesV2":
             if not (type(value) is list or value is None):
                 raise _Mismatch
-            instance.granted_to_identities_v2 = (
-                None if value is None else list(map(_load_SharePointIdentitySet, value))
+            field_granted_to_identities_v2 = (
+                None if value is None else [_load_SharePointIdentitySet(item0) for item0 in value]
             )
         elif key == "invitation":
-            instance.invitation = None if value is None else _load_SharingInvitation(value)
+            field_invitation = None if value is None else _load_SharingInvitation(value)
         elif key == "link":
-            instance.link = None if value is None else _load_SharingLink(value)
+            field_link = None if value is None else _load_SharingLink(value)
         elif key == "inheritedFrom":
-            instance.inherited_from = None if value is None else _load_ItemReference(value)
+            field_inherited_from = None if value is None else _load_ItemReference(value)
         elif key == "shareId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.share_id = value
+            field_share_id = value
         elif key == "hasPassword":
             if not (type(value) is bool or value is None):
                 raise _Mismatch
-            instance.has_password = value
+            field_has_password = value
         elif key == "expirationDateTime":
             if not ((type(value) is str and _is_date_time(value)) or value is None):
                 raise _Mismatch
-            instance.expiration_date_time = None if value is None else DateTimeText(value)
+            field_expiration_date_time = None if value is None else DateTimeText(value)
         elif key == "error":
-            instance.error = None if value is None else _load_InviteRecipientError(value)
+            field_error = None if value is None else _load_InviteRecipientError(value)
         elif key == "@deprecated.GrantedTo":
             if type(value) is not str:
                 raise _Mismatch
-            instance.deprecated_granted_to = value
+            field_deprecated_granted_to = value
         elif key == "@deprecated.GrantedToIdentities":
             if type(value) is not str:
                 raise _Mismatch
-            instance.deprecated_granted_to_identities = value
+            field_deprecated_granted_to_identities = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return Permission(
+            odata_type=field_odata_type,
+            id_=field_id_,
+            roles=field_roles,
+            granted_to=field_granted_to,
+            granted_to_identities=field_granted_to_identities,
+            granted_to_v2=field_granted_to_v2,
+            granted_to_identities_v2=field_granted_to_identities_v2,
+            invitation=field_invitation,
+            link=field_link,
+            inherited_from=field_inherited_from,
+            share_id=field_share_id,
+            has_password=field_has_password,
+            expiration_date_time=field_expiration_date_time,
+            error=field_error,
+            deprecated_granted_to=field_deprecated_granted_to,
+            deprecated_granted_to_identities=field_deprecated_granted_to_identities,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.id_ = field_id_
+    instance.roles = field_roles
+    instance.granted_to = field_granted_to
+    instance.granted_to_identities = field_granted_to_identities
+    instance.granted_to_v2 = field_granted_to_v2
+    instance.granted_to_identities_v2 = field_granted_to_identities_v2
+    instance.invitation = field_invitation
+    instance.link = field_link
+    instance.inherited_from = field_inherited_from
+    instance.share_id = field_share_id
+    instance.has_password = field_has_password
+    instance.expiration_date_time = field_expiration_date_time
+    instance.error = field_error
+    instance.deprecated_granted_to = field_deprecated_granted_to
+    instance.deprecated_granted_to_identities = field_deprecated_granted_to_identities
+    instance.additional_properties = extra
     return instance
 
 
@@ -2719,30 +3156,40 @@ def _load_PermissionCollection(
 ) -> PermissionCollection:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_context = UNSET
-    instance.odata_next_link = UNSET
+    field_odata_context: Any = UNSET
+    field_odata_next_link: Any = UNSET
     value = data["value"]
     if type(value) is not list:
         raise _Mismatch
-    instance.value = list(map(_load_Permission, value))
+    field_value: Any = [_load_Permission(item0) for item0 in value]
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.context":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_context = value
+            field_odata_context = value
         elif key == "@odata.nextLink":
             if not (type(value) is str and _is_uri(value)):
                 raise _Mismatch
-            instance.odata_next_link = value
+            field_odata_next_link = value
         elif key == "value":
             pass
         else:
             extra[key] = value
+    if _NATIVE:
+        return PermissionCollection(
+            odata_context=field_odata_context,
+            odata_next_link=field_odata_next_link,
+            value=field_value,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_context = field_odata_context
+    instance.odata_next_link = field_odata_next_link
+    instance.value = field_value
+    instance.additional_properties = extra
     return instance
 
 
@@ -2751,9 +3198,8 @@ def _load_PermissionUpdate(
 ) -> PermissionUpdate:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.roles = UNSET
-    instance.expiration_date_time = UNSET
+    field_roles: Any = UNSET
+    field_expiration_date_time: Any = UNSET
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
@@ -2763,13 +3209,21 @@ def _load_PermissionUpdate(
             for item0 in value:
                 if type(item0) is not str:
                     raise _Mismatch
-            instance.roles = list(map(PermissionRole, value))
+            field_roles = [PermissionRole(item0) for item0 in value]
         elif key == "expirationDateTime":
             if not ((type(value) is str and _is_date_time(value)) or value is None):
                 raise _Mismatch
-            instance.expiration_date_time = None if value is None else DateTimeText(value)
+            field_expiration_date_time = None if value is None else DateTimeText(value)
         else:
             raise _Mismatch
+    if _NATIVE:
+        return PermissionUpdate(
+            roles=field_roles,
+            expiration_date_time=field_expiration_date_time,
+        )
+    instance = object.__new__(cls)
+    instance.roles = field_roles
+    instance.expiration_date_time = field_expiration_date_time
     return instance
 
 
@@ -2778,39 +3232,53 @@ def _load_SharePointGroupIdentity(
 ) -> SharePointGroupIdentity:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.principal_id = UNSET
-    instance.title = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_principal_id: Any = UNSET
+    field_title: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.id_ = value
+            field_id_ = value
         elif key == "principalId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.principal_id = value
+            field_principal_id = value
         elif key == "title":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.title = value
+            field_title = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointGroupIdentity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            principal_id=field_principal_id,
+            title=field_title,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.principal_id = field_principal_id
+    instance.title = field_title
+    instance.additional_properties = extra
     return instance
 
 
@@ -2819,34 +3287,46 @@ def _load_SharePointIdentity(
 ) -> SharePointIdentity:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.display_name = UNSET
-    instance.id_ = UNSET
-    instance.login_name = UNSET
+    field_odata_type: Any = UNSET
+    field_display_name: Any = UNSET
+    field_id_: Any = UNSET
+    field_login_name: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "displayName":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.display_name = value
+            field_display_name = value
         elif key == "id":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.id_ = value
+            field_id_ = value
         elif key == "loginName":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.login_name = value
+            field_login_name = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointIdentity(
+            odata_type=field_odata_type,
+            display_name=field_display_name,
+            id_=field_id_,
+            login_name=field_login_name,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.display_name = field_display_name
+    instance.id_ = field_id_
+    instance.login_name = field_login_name
+    instance.additional_properties = extra
     return instance
 
 
@@ -2855,91 +3335,129 @@ def _load_SharePointIdentitySet(
 ) -> SharePointIdentitySet:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.device = UNSET
-    instance.user = UNSET
-    instance.group = UNSET
-    instance.site_user = UNSET
-    instance.site_group = UNSET
-    instance.share_point_group = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_device: Any = UNSET
+    field_user: Any = UNSET
+    field_group: Any = UNSET
+    field_site_user: Any = UNSET
+    field_site_group: Any = UNSET
+    field_share_point_group: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _load_Identity(value)
+            field_application = None if value is None else _load_Identity(value)
         elif key == "device":
-            instance.device = None if value is None else _load_Identity(value)
+            field_device = None if value is None else _load_Identity(value)
         elif key == "user":
-            instance.user = None if value is None else _load_Identity(value)
+            field_user = None if value is None else _load_Identity(value)
         elif key == "group":
-            instance.group = None if value is None else _load_Identity(value)
+            field_group = None if value is None else _load_Identity(value)
         elif key == "siteUser":
-            instance.site_user = None if value is None else _load_SharePointIdentity(value)
+            field_site_user = None if value is None else _load_SharePointIdentity(value)
         elif key == "siteGroup":
-            instance.site_group = None if value is None else _load_SharePointIdentity(value)
+            field_site_group = None if value is None else _load_SharePointIdentity(value)
         elif key == "sharePointGroup":
-            instance.share_point_group = (
+            field_share_point_group = (
                 None if value is None else _load_SharePointGroupIdentity(value)
             )
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharePointIdentitySet(
+            odata_type=field_odata_type,
+            application=field_application,
+            device=field_device,
+            user=field_user,
+            group=field_group,
+            site_user=field_site_user,
+            site_group=field_site_group,
+            share_point_group=field_share_point_group,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.device = field_device
+    instance.user = field_user
+    instance.group = field_group
+    instance.site_user = field_site_user
+    instance.site_group = field_site_group
+    instance.share_point_group = field_share_point_group
+    instance.additional_properties = extra
     return instance
 
 
 def _load_SharepointIds(data: Any, cls: type[SharepointIds] = SharepointIds) -> SharepointIds:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.list_id = UNSET
-    instance.list_item_id = UNSET
-    instance.list_item_unique_id = UNSET
-    instance.site_id = UNSET
-    instance.site_url = UNSET
-    instance.tenant_id = UNSET
-    instance.web_id = UNSET
+    field_list_id: Any = UNSET
+    field_list_item_id: Any = UNSET
+    field_list_item_unique_id: Any = UNSET
+    field_site_id: Any = UNSET
+    field_site_url: Any = UNSET
+    field_tenant_id: Any = UNSET
+    field_web_id: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "listId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.list_id = value
+            field_list_id = value
         elif key == "listItemId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.list_item_id = value
+            field_list_item_id = value
         elif key == "listItemUniqueId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.list_item_unique_id = value
+            field_list_item_unique_id = value
         elif key == "siteId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.site_id = value
+            field_site_id = value
         elif key == "siteUrl":
             if not ((type(value) is str and _is_uri(value)) or value is None):
                 raise _Mismatch
-            instance.site_url = value
+            field_site_url = value
         elif key == "tenantId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.tenant_id = value
+            field_tenant_id = value
         elif key == "webId":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.web_id = value
+            field_web_id = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharepointIds(
+            list_id=field_list_id,
+            list_item_id=field_list_item_id,
+            list_item_unique_id=field_list_item_unique_id,
+            site_id=field_site_id,
+            site_url=field_site_url,
+            tenant_id=field_tenant_id,
+            web_id=field_web_id,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.list_id = field_list_id
+    instance.list_item_id = field_list_item_id
+    instance.list_item_unique_id = field_list_item_unique_id
+    instance.site_id = field_site_id
+    instance.site_url = field_site_url
+    instance.tenant_id = field_tenant_id
+    instance.web_id = field_web_id
+    instance.additional_properties = extra
     return instance
 
 
@@ -2948,87 +3466,137 @@ def _load_SharingInvitation(
 ) -> SharingInvitation:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.email = UNSET
-    instance.invited_by = UNSET
-    instance.redeemed_by = UNSET
-    instance.sign_in_required = UNSET
+    field_odata_type: Any = UNSET
+    field_email: Any = UNSET
+    field_invited_by: Any = UNSET
+    field_redeemed_by: Any = UNSET
+    field_sign_in_required: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "email":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.email = value
+            field_email = value
         elif key == "invitedBy":
-            instance.invited_by = None if value is None else _load_IdentitySet(value)
+            field_invited_by = None if value is None else _load_IdentitySet(value)
         elif key == "redeemedBy":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.redeemed_by = value
+            field_redeemed_by = value
         elif key == "signInRequired":
             if not (type(value) is bool or value is None):
                 raise _Mismatch
-            instance.sign_in_required = value
+            field_sign_in_required = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharingInvitation(
+            odata_type=field_odata_type,
+            email=field_email,
+            invited_by=field_invited_by,
+            redeemed_by=field_redeemed_by,
+            sign_in_required=field_sign_in_required,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.email = field_email
+    instance.invited_by = field_invited_by
+    instance.redeemed_by = field_redeemed_by
+    instance.sign_in_required = field_sign_in_required
+    instance.additional_properties = extra
     return instance
 
 
 def _load_SharingLink(data: Any, cls: type[SharingLink] = SharingLink) -> SharingLink:
     if type(data) is not dict:
         raise _Mismatch
-    instance = object.__new__(cls)
-    instance.odata_type = UNSET
-    instance.application = UNSET
-    instance.type_ = UNSET
-    instance.scope = UNSET
-    instance.web_html = UNSET
-    instance.web_url = UNSET
-    instance.prevents_download = UNSET
-    instance.configurator_url = UNSET
+    field_odata_type: Any = UNSET
+    field_application: Any = UNSET
+    field_type_: Any = UNSET
+    field_scope: Any = UNSET
+    field_web_html: Any = UNSET
+    field_web_url: Any = UNSET
+    field_prevents_download: Any = UNSET
+    field_configurator_url: Any = UNSET
     extra: dict[str, Any] = {}
-    instance.additional_properties = extra
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
         elif key == "@odata.type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.odata_type = value
+            field_odata_type = value
         elif key == "application":
-            instance.application = None if value is None else _load_Identity(value)
+            field_application = None if value is None else _load_Identity(value)
         elif key == "type":
             if type(value) is not str:
                 raise _Mismatch
-            instance.type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
+            field_type_ = _SHARING_LINK_TYPE_BY_VALUE.get(value, value)
         elif key == "scope":
             if type(value) is not str:
                 raise _Mismatch
-            instance.scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
+            field_scope = _SHARING_LINK_SCOPE_BY_VALUE.get(value, value)
         elif key == "webHtml":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.web_html = value
+            field_web_html = value
         elif key == "webUrl":
             if not ((type(value) is str and _is_uri(value)) or value is None):
                 raise _Mismatch
-            instance.web_url = value
+            field_web_url = value
         elif key == "preventsDownload":
             if not (type(value) is bool or value is None):
                 raise _Mismatch
-            instance.prevents_download = value
+            field_prevents_download = value
         elif key == "configuratorUrl":
             if not (type(value) is str or value is None):
                 raise _Mismatch
-            instance.configurator_url = value
+            field_configurator_url = value
         else:
             extra[key] = value
+    if _NATIVE:
+        return SharingLink(
+            odata_type=field_odata_type,
+            application=field_application,
+            type_=field_type_,
+            scope=field_scope,
+            web_html=field_web_html,
+            web_url=field_web_url,
+            prevents_download=field_prevents_download,
+            configurator_url=field_configurator_url,
+            additional_properties=extra,
+        )
+    instance = object.__new__(cls)
+    instance.odata_type = field_odata_type
+    instance.application = field_application
+    instance.type_ = field_type_
+    instance.scope = field_scope
+    instance.web_html = field_web_html
+    instance.web_url = field_web_url
+    instance.prevents_download = field_prevents_download
+    instance.configurator_url = field_configurator_url
+    instance.additional_properties = extra
     return instance
+
+
+def _refuses_object_new(model: type[Record]) -> bool:
+    """Whether `object.__new__` refuses a model class: mypyc compiled the module (the compiled
+    build) and made its classes native, which only their constructors build."""
+    try:
+        object.__new__(model)
+    except TypeError:
+        return True
+    return False
+
+
+# Decoders and loaders read every field into a local, then build the instance: field by field
+# on an `object.__new__` instance in pure Python (a keyword `__init__` call costs more), by the
+# constructor (a direct C call) when compiled.
+_NATIVE: Final = _refuses_object_new(CreateLinkRequest)

@@ -204,7 +204,7 @@ def field_view(field: Field) -> FieldView:
         # Read before the walk (a missing one raises KeyError, as `data[...]` always did).
         key_statement = "pass"
     else:
-        key_statement = f"instance.{field.python_name} = {field.type.decode_nullable('value')}"
+        key_statement = f"field_{field.python_name} = {field.type.decode_nullable('value')}"
     return FieldView(
         python_name=field.python_name,
         wire_literal=wire,
@@ -315,7 +315,11 @@ def model_imports(api: Api, package: str, helpers: Sequence[str] = ()) -> list[s
     lines = ["from collections.abc import Mapping"]
     if api.enums:
         lines.append("from enum import Enum")
-    lines.append("from typing import Any, ClassVar")
+    lines.append(
+        "from typing import Any, ClassVar, Final"
+        if api.models
+        else "from typing import Any, ClassVar"
+    )
     lines.append("")
     lines.append(f"from {package}.types import {', '.join(types_names)}")
     if validators:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 EnumT = TypeVar("EnumT", bound=enum.Enum)
+RecordT = TypeVar("RecordT", bound="Record")
 
 _DATE_TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?"
@@ -157,6 +158,16 @@ class Record:
         return self._values() == other._values()
 
     __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass with eq
+
+    def __reduce__(self) -> tuple[Callable[..., Record], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild through the keyword `__init__`: in the compiled build
+        # (mypyc) a model is a native class, which only its constructor builds.
+        return rebuild_record, (type(self), {name: getattr(self, name) for name in self._fields})
+
+
+def rebuild_record(cls: type[RecordT], fields: dict[str, Any]) -> RecordT:
+    """The record `cls(**fields)`: what `Record.__reduce__` gives copy and pickle to call."""
+    return cls(**fields)
 
 
 class FrozenRecord(Record):
