@@ -378,3 +378,32 @@ def test_extensions_in_paths_and_responses_are_not_paths_or_statuses(tmp_path: P
         "/items",
         ["200"],
     )
+
+
+JAVA_PATTERN = """\
+openapi: 3.1.0
+info: {title: java pattern, version: 1.0.0}
+paths: {}
+components:
+  schemas:
+    Attachment:
+      type: object
+      properties:
+        fileName: {type: string, pattern: '([^\\\\s]+(\\\\.(?i)(jpeg|tiff|pdf))$)'}
+        code: {type: string, pattern: '^[A-Z]{3}$'}
+"""
+
+
+def test_a_pattern_no_ecma_engine_compiles_is_a_warning_and_left_out(tmp_path: Path) -> None:
+    """Adyen's dispute specs write Java's inline `(?i)`: ECMA-262 has no such group, so neither
+    a validator nor ajv could use it. Like an unknown format, it is a located warning and is not
+    checked (it was a compile error that refused the whole spec); valid patterns stay checked."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(JAVA_PATTERN)
+    api = build(spec, project_root=tmp_path, package="java").api
+    [warning] = [warning for warning in api.warnings if "ECMA-262" in warning.message]
+    assert warning.pointer == "#/components/schemas/Attachment/properties/fileName/pattern"
+    assert (warning.line, warning.column) == (9, 43)
+    properties = api.schema_bundle["$defs"]["Attachment"]["properties"]
+    assert properties["fileName"] == {"type": "string"}
+    assert properties["code"]["pattern"] == "^[A-Z]{3}$"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from generator.ir.compose import (
 )
 from generator.ir.model import Enum, EnumMember, Field, Model, SchemaFile, TypeRef, Union
 from generator.ir.overlap import every_branch_overlaps
+from generator.jsonschema.ecma_regex import ecma_to_python
 from generator.names import UniqueNames, py_literal, snake_case
 from generator.spec.refs import ResolvedSpec
 from generator.vocabulary import (
@@ -245,18 +247,9 @@ class SchemaBuilder:
         inlined: list[Any] = []
         for keyword, value in schema.items():
             at = join_pointer(pointer, keyword)
-            converter = _CONVERTERS.get(keyword)
-            if keyword.startswith("x-") or keyword in OPENAPI_ANNOTATIONS:
+            if not self._kept(keyword, value, at):
                 continue
-            if keyword == "$schema" and META_SCHEMAS.get(str(value)) in _SAME_DIALECT:
-                continue  # restates the dialect the document uses already
-            if converter is None and keyword not in KNOWN_KEYWORDS:
-                self.warn(at, f"unknown keyword {keyword!r}: read as an annotation, not checked")
-                continue
-            if converter is None:
-                hint = PORTABLE_REFUSED.get(keyword, "not a supported JSON Schema keyword")
-                self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
-                continue
+            converter = _CONVERTERS[keyword]
             if keyword == "$ref" and _outside_components(value):
                 # A reference to a schema elsewhere in the document (another operation's body):
                 # the bundle has no `$defs` entry for it, so its portable form goes in its place.
@@ -276,6 +269,31 @@ class SchemaBuilder:
         if one_way and isinstance(result.get("required"), list):
             result["required"] = [name for name in result["required"] if name not in one_way]
         return result
+
+    def _kept(self, keyword: str, value: Any, at: str) -> bool:
+        """Whether a keyword goes into the portable schema; a warning or an error says why not
+        (extensions and OpenAPI annotations go silently); every keyword kept has a converter."""
+        if keyword.startswith("x-") or keyword in OPENAPI_ANNOTATIONS:
+            return False
+        if keyword == "$schema" and META_SCHEMAS.get(str(value)) in _SAME_DIALECT:
+            return False  # restates the dialect the document uses already
+        if keyword not in _CONVERTERS:
+            if keyword not in KNOWN_KEYWORDS:
+                self.warn(at, f"unknown keyword {keyword!r}: read as an annotation, not checked")
+            else:
+                hint = PORTABLE_REFUSED.get(keyword, "not a supported JSON Schema keyword")
+                self.fail(at, f"unsupported keyword {keyword!r}: {hint}")
+            return False
+        if keyword == "pattern" and isinstance(value, str) and _not_ecma(value):
+            # Java's and Python's inline flags (`(?i)`, Adyen's file names) are common in
+            # specs; no ECMA-262 engine compiles them. Like an unknown format: a warning.
+            message = (
+                f"pattern is not an ECMA-262 regular expression ({_not_ecma(value)}): left out "
+                "of the JSON Schema files, not checked"
+            )
+            self.warn(at, message)
+            return False
+        return True
 
     def inlined_reference(self, reference: str, pointer: str) -> Any:
         """The portable form of the schema a local `$ref` outside components names (a cycle
@@ -580,6 +598,16 @@ _CONVERTERS: dict[str, Callable[[SchemaBuilder, Any, str], Any]] = {
     **{keyword: SchemaBuilder.portable for keyword in PORTABLE_SCHEMA_VALUES},
     **{keyword: SchemaBuilder.convert_value for keyword in PORTABLE_VALUES},
 }
+
+
+@functools.cache
+def _not_ecma(pattern: str) -> str:
+    """Why `pattern` is no ECMA-262 regular expression that Python can run ('' when it is)."""
+    try:
+        ecma_to_python(pattern)
+    except ValueError as error:
+        return str(error)
+    return ""
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
