@@ -194,8 +194,38 @@ def import_order(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=rank)
 
 
-def py_literal(value: Any, *, string: Callable[[str], str] = repr) -> str:
-    """A Python literal for a JSON value; `repr` escapes quotes, backslashes and control characters.
+def str_width(text: str) -> int:
+    """Columns `text` takes as black counts them (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def py_string(text: str) -> str:
+    """A string literal as black writes it (`generator.emit.layout`): `repr`'s escapes, in double
+    quotes unless those would need more backslashes than single quotes."""
+    return black_quotes(repr(text))
+
+
+def black_quotes(literal: str) -> str:
+    """A literal as `repr` or `ascii` writes it (no prefix), quoted the way black normalizes it."""
+    if literal[0] == '"':
+        return literal  # repr chose double quotes: the text has a ' and no "
+    body = literal[1:-1]
+    doubles = body.count('"')
+    if not doubles:
+        return f'"{body}"'
+    if doubles > body.count("\\'"):
+        return literal  # black keeps the quotes that need fewer backslashes
+    return '"' + body.replace("\\'", "'").replace('"', '\\"') + '"'
+
+
+def py_literal(value: Any, *, string: Callable[[str], str] = py_string) -> str:
+    """A Python literal for a JSON value; `repr` escapes quotes, backslashes and control characters
+    (strings quoted as black quotes them: `py_string`).
 
     `string` writes each string (the validator compiler passes an ASCII-only, line-splitting one).
     Raises `ValueError` for what JSON cannot hold: NaN, infinities, non-string keys, other types.

@@ -167,20 +167,9 @@ class PermissionResult(ApiResult[Permission]):
     __slots__ = ()
 
 
+# Each operation's documented statuses -> (how the body is read, its parser); operations that
+# document the same responses share a table, named after the first of them.
 _DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_DRIVES_FOLLOWING_INVITE_RESPONSES: ResponseTable = {
     "200": ("json", InviteResponse.from_dict),
     "207": ("json", InviteResponse.from_dict),
     "400": ("json", OdataError.from_dict),
@@ -196,19 +185,6 @@ _DRIVES_FOLLOWING_INVITE_RESPONSES: ResponseTable = {
 _DRIVES_ITEMS_CREATE_LINK_RESPONSES: ResponseTable = {
     "200": ("json", Permission.from_dict),
     "201": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_DRIVES_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
     "400": ("json", OdataError.from_dict),
     "401": ("json", OdataError.from_dict),
     "403": ("json", OdataError.from_dict),
@@ -264,513 +240,8 @@ _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES: ResponseTable = {
     "500": ("json", OdataError.from_dict),
     "503": ("json", OdataError.from_dict),
 }
-_DRIVES_ROOT_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_DRIVES_SPECIAL_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_CREATE_LINK_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "201": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES: ResponseTable = {
-    "200": ("json", PermissionCollection.from_dict),
-    "304": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES: ResponseTable = {
-    "204": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_GROUPS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES: (
-    ResponseTable
-) = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_FOLLOWING_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_CREATE_LINK_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "201": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES: ResponseTable = {
-    "200": ("json", PermissionCollection.from_dict),
-    "304": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_GET_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES: ResponseTable = {
-    "204": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ROOT_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_ROOT_PATH_LIST_PERMISSIONS_RESPONSES: ResponseTable = {
-    "200": ("json", PermissionCollection.from_dict),
-    "304": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_DRIVE_SPECIAL_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
 _SHARES_PERMISSION_GRANT_RESPONSES: ResponseTable = {
     "200": ("json", PermissionCollection.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SHARES_DRIVE_ITEM_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SHARES_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SHARES_ROOT_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_CREATE_LINK_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "201": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES: ResponseTable = {
-    "200": ("json", PermissionCollection.from_dict),
-    "304": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_GET_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES: ResponseTable = {
-    "204": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_SITES_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_CREATE_LINK_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "201": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES: ResponseTable = {
-    "200": ("json", PermissionCollection.from_dict),
-    "304": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES: ResponseTable = {
-    "204": ("none", None),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_USERS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES: ResponseTable = {
-    "200": ("json", Permission.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "412": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_WORKBOOKS_CHILDREN_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
-    "400": ("json", OdataError.from_dict),
-    "401": ("json", OdataError.from_dict),
-    "403": ("json", OdataError.from_dict),
-    "404": ("json", OdataError.from_dict),
-    "413": ("json", OdataError.from_dict),
-    "415": ("json", OdataError.from_dict),
-    "429": ("json", OdataError.from_dict),
-    "500": ("json", OdataError.from_dict),
-    "503": ("json", OdataError.from_dict),
-}
-_WORKBOOKS_INVITE_RESPONSES: ResponseTable = {
-    "200": ("json", InviteResponse.from_dict),
-    "207": ("json", InviteResponse.from_dict),
     "400": ("json", OdataError.from_dict),
     "401": ("json", OdataError.from_dict),
     "403": ("json", OdataError.from_dict),
@@ -833,7 +304,7 @@ class ApiClient(BaseClient):
         request = build_drives_following_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _DRIVES_FOLLOWING_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def drives_items_create_link(
         self,
@@ -861,7 +332,7 @@ class ApiClient(BaseClient):
         request = build_drives_items_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _DRIVES_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def drives_items_list_permissions(
         self,
@@ -949,7 +420,7 @@ class ApiClient(BaseClient):
         request = build_drives_root_invite(
             drive_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _DRIVES_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def drives_special_invite(
         self,
@@ -963,7 +434,7 @@ class ApiClient(BaseClient):
         request = build_drives_special_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _DRIVES_SPECIAL_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def groups_drive_items_create_link(
         self,
@@ -977,9 +448,7 @@ class ApiClient(BaseClient):
         request = build_groups_drive_items_create_link(
             group_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _GROUPS_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options)
 
     def groups_drive_items_invite(
         self,
@@ -993,7 +462,7 @@ class ApiClient(BaseClient):
         request = build_groups_drive_items_invite(
             group_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _GROUPS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def groups_drive_items_list_permissions(
         self,
@@ -1013,9 +482,7 @@ class ApiClient(BaseClient):
             if_none_match=if_none_match,
             validate=self._settings.validate_requests,
         )
-        return self._call(
-            request, _GROUPS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
 
     def groups_drive_items_get_permission(
         self,
@@ -1032,7 +499,7 @@ class ApiClient(BaseClient):
             group_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return self._call(
-            request, _GROUPS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def groups_drive_items_delete_permission(
@@ -1049,9 +516,7 @@ class ApiClient(BaseClient):
         request = build_groups_drive_items_delete_permission(
             group_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _GROUPS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options)
 
     def groups_drive_items_update_permission(
         self,
@@ -1074,7 +539,7 @@ class ApiClient(BaseClient):
             validate=self._settings.validate_requests,
         )
         return self._call(
-            request, _GROUPS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def me_drive_following_analytics_item_activity_stats_activities_drive_item_invite(
@@ -1098,12 +563,7 @@ class ApiClient(BaseClient):
                 validate=self._settings.validate_requests,
             )
         )
-        return self._call(
-            request,
-            _ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_following_children_invite(
         self,
@@ -1117,9 +577,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_following_children_invite(
             item_id, item_id1, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES, InviteResult, options
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_following_invite(
         self,
@@ -1132,7 +590,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_following_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _ME_DRIVE_FOLLOWING_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_following_list_item_drive_item_invite(
         self,
@@ -1145,12 +603,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_following_list_item_drive_item_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request,
-            _ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_items_create_link(
         self,
@@ -1163,7 +616,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_items_create_link(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _ME_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options)
+        return self._call(request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options)
 
     def me_drive_items_invite(
         self,
@@ -1176,7 +629,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_items_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _ME_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_items_list_permissions(
         self,
@@ -1193,7 +646,7 @@ class ApiClient(BaseClient):
             if_none_match=if_none_match,
             validate=self._settings.validate_requests,
         )
-        return self._call(request, _ME_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
+        return self._call(request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
 
     def me_drive_items_get_permission(
         self,
@@ -1208,7 +661,7 @@ class ApiClient(BaseClient):
             item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return self._call(
-            request, _ME_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def me_drive_items_delete_permission(
@@ -1223,7 +676,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_items_delete_permission(
             item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
-        return self._call(request, _ME_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options)
+        return self._call(request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options)
 
     def me_drive_items_update_permission(
         self,
@@ -1239,7 +692,7 @@ class ApiClient(BaseClient):
             item_id, perm_id, body, if_match=if_match, validate=self._settings.validate_requests
         )
         return self._call(
-            request, _ME_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def me_drive_root_invite(
@@ -1247,7 +700,7 @@ class ApiClient(BaseClient):
     ) -> InviteResult:
         """Send a sharing invitation: POST /beta/me/drive/root/invite"""
         request = build_me_drive_root_invite(body, validate=self._settings.validate_requests)
-        return self._call(request, _ME_DRIVE_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_drive_root_path_list_permissions(
         self,
@@ -1264,9 +717,7 @@ class ApiClient(BaseClient):
             if_none_match=if_none_match,
             validate=self._settings.validate_requests,
         )
-        return self._call(
-            request, _ME_DRIVE_ROOT_PATH_LIST_PERMISSIONS_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
 
     def me_drive_special_invite(
         self,
@@ -1279,7 +730,7 @@ class ApiClient(BaseClient):
         request = build_me_drive_special_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _ME_DRIVE_SPECIAL_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_followed_sites_items_shared_drive_item_drive_item_invite(
         self,
@@ -1295,12 +746,7 @@ class ApiClient(BaseClient):
         request = build_me_followed_sites_items_shared_drive_item_drive_item_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_followed_sites_items_shared_drive_item_items_invite(
         self,
@@ -1317,12 +763,7 @@ class ApiClient(BaseClient):
         request = build_me_followed_sites_items_shared_drive_item_items_invite(
             site_id, base_item_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def me_followed_sites_items_shared_drive_item_root_invite(
         self,
@@ -1338,12 +779,7 @@ class ApiClient(BaseClient):
         request = build_me_followed_sites_items_shared_drive_item_root_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def shares_permission_grant(
         self,
@@ -1371,7 +807,7 @@ class ApiClient(BaseClient):
         request = build_shares_drive_item_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _SHARES_DRIVE_ITEM_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def shares_items_invite(
         self,
@@ -1385,7 +821,7 @@ class ApiClient(BaseClient):
         request = build_shares_items_invite(
             share_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _SHARES_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def shares_root_invite(
         self,
@@ -1398,7 +834,7 @@ class ApiClient(BaseClient):
         request = build_shares_root_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _SHARES_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def sites_drive_items_create_link(
         self,
@@ -1412,9 +848,7 @@ class ApiClient(BaseClient):
         request = build_sites_drive_items_create_link(
             site_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _SITES_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options)
 
     def sites_drive_items_invite(
         self,
@@ -1428,7 +862,7 @@ class ApiClient(BaseClient):
         request = build_sites_drive_items_invite(
             site_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _SITES_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def sites_drive_items_list_permissions(
         self,
@@ -1448,9 +882,7 @@ class ApiClient(BaseClient):
             if_none_match=if_none_match,
             validate=self._settings.validate_requests,
         )
-        return self._call(
-            request, _SITES_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
 
     def sites_drive_items_get_permission(
         self,
@@ -1466,7 +898,7 @@ class ApiClient(BaseClient):
             site_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return self._call(
-            request, _SITES_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def sites_drive_items_delete_permission(
@@ -1483,9 +915,7 @@ class ApiClient(BaseClient):
         request = build_sites_drive_items_delete_permission(
             site_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _SITES_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options)
 
     def sites_drive_items_update_permission(
         self,
@@ -1508,7 +938,7 @@ class ApiClient(BaseClient):
             validate=self._settings.validate_requests,
         )
         return self._call(
-            request, _SITES_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def users_drive_items_create_link(
@@ -1523,9 +953,7 @@ class ApiClient(BaseClient):
         request = build_users_drive_items_create_link(
             user_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _USERS_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options)
 
     def users_drive_items_invite(
         self,
@@ -1539,7 +967,7 @@ class ApiClient(BaseClient):
         request = build_users_drive_items_invite(
             user_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _USERS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def users_drive_items_list_permissions(
         self,
@@ -1559,9 +987,7 @@ class ApiClient(BaseClient):
             if_none_match=if_none_match,
             validate=self._settings.validate_requests,
         )
-        return self._call(
-            request, _USERS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options)
 
     def users_drive_items_get_permission(
         self,
@@ -1577,7 +1003,7 @@ class ApiClient(BaseClient):
             user_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return self._call(
-            request, _USERS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def users_drive_items_delete_permission(
@@ -1594,9 +1020,7 @@ class ApiClient(BaseClient):
         request = build_users_drive_items_delete_permission(
             user_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
-        return self._call(
-            request, _USERS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
-        )
+        return self._call(request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options)
 
     def users_drive_items_update_permission(
         self,
@@ -1619,7 +1043,7 @@ class ApiClient(BaseClient):
             validate=self._settings.validate_requests,
         )
         return self._call(
-            request, _USERS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     def workbooks_children_invite(
@@ -1634,7 +1058,7 @@ class ApiClient(BaseClient):
         request = build_workbooks_children_invite(
             workbook_id, item_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _WORKBOOKS_CHILDREN_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     def workbooks_invite(
         self,
@@ -1647,7 +1071,7 @@ class ApiClient(BaseClient):
         request = build_workbooks_invite(
             workbook_id, body, validate=self._settings.validate_requests
         )
-        return self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult, options)
+        return self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
 
 class AsyncApiClient(AsyncBaseClient):
@@ -1700,7 +1124,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_drives_following_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _DRIVES_FOLLOWING_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def drives_items_create_link(
         self,
@@ -1730,7 +1154,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_drives_items_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _DRIVES_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def drives_items_list_permissions(
         self,
@@ -1822,7 +1246,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_drives_root_invite(
             drive_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _DRIVES_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def drives_special_invite(
         self,
@@ -1836,7 +1260,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_drives_special_invite(
             drive_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _DRIVES_SPECIAL_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def groups_drive_items_create_link(
         self,
@@ -1851,7 +1275,7 @@ class AsyncApiClient(AsyncBaseClient):
             group_id, item_id, body, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
         )
 
     async def groups_drive_items_invite(
@@ -1866,9 +1290,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_groups_drive_items_invite(
             group_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def groups_drive_items_list_permissions(
         self,
@@ -1889,7 +1311,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
         )
 
     async def groups_drive_items_get_permission(
@@ -1907,7 +1329,7 @@ class AsyncApiClient(AsyncBaseClient):
             group_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def groups_drive_items_delete_permission(
@@ -1925,7 +1347,7 @@ class AsyncApiClient(AsyncBaseClient):
             group_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
         )
 
     async def groups_drive_items_update_permission(
@@ -1949,7 +1371,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _GROUPS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def me_drive_following_analytics_item_activity_stats_activities_drive_item_invite(
@@ -1973,12 +1395,7 @@ class AsyncApiClient(AsyncBaseClient):
                 validate=self._settings.validate_requests,
             )
         )
-        return await self._call(
-            request,
-            _ME_DRIVE_FOLLOWING_ANALYTICS_ITEM_ACTIVITY_STATS_ACTIVITIES_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_following_children_invite(
         self,
@@ -1992,9 +1409,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_drive_following_children_invite(
             item_id, item_id1, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request, _ME_DRIVE_FOLLOWING_CHILDREN_INVITE_RESPONSES, InviteResult, options
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_following_invite(
         self,
@@ -2007,9 +1422,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_drive_following_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request, _ME_DRIVE_FOLLOWING_INVITE_RESPONSES, InviteResult, options
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_following_list_item_drive_item_invite(
         self,
@@ -2022,12 +1435,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_drive_following_list_item_drive_item_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request,
-            _ME_DRIVE_FOLLOWING_LIST_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_items_create_link(
         self,
@@ -2041,7 +1449,7 @@ class AsyncApiClient(AsyncBaseClient):
             item_id, body, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _ME_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
         )
 
     async def me_drive_items_invite(
@@ -2055,7 +1463,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_drive_items_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _ME_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_items_list_permissions(
         self,
@@ -2073,7 +1481,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _ME_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
         )
 
     async def me_drive_items_get_permission(
@@ -2089,7 +1497,7 @@ class AsyncApiClient(AsyncBaseClient):
             item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _ME_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def me_drive_items_delete_permission(
@@ -2105,7 +1513,7 @@ class AsyncApiClient(AsyncBaseClient):
             item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _ME_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
         )
 
     async def me_drive_items_update_permission(
@@ -2122,7 +1530,7 @@ class AsyncApiClient(AsyncBaseClient):
             item_id, perm_id, body, if_match=if_match, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _ME_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def me_drive_root_invite(
@@ -2130,7 +1538,7 @@ class AsyncApiClient(AsyncBaseClient):
     ) -> InviteResult:
         """Send a sharing invitation: POST /beta/me/drive/root/invite"""
         request = build_me_drive_root_invite(body, validate=self._settings.validate_requests)
-        return await self._call(request, _ME_DRIVE_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_drive_root_path_list_permissions(
         self,
@@ -2148,7 +1556,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _ME_DRIVE_ROOT_PATH_LIST_PERMISSIONS_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
         )
 
     async def me_drive_special_invite(
@@ -2162,7 +1570,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_drive_special_invite(
             item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _ME_DRIVE_SPECIAL_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_followed_sites_items_shared_drive_item_drive_item_invite(
         self,
@@ -2178,12 +1586,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_followed_sites_items_shared_drive_item_drive_item_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_DRIVE_ITEM_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_followed_sites_items_shared_drive_item_items_invite(
         self,
@@ -2200,12 +1603,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_followed_sites_items_shared_drive_item_items_invite(
             site_id, base_item_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ITEMS_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def me_followed_sites_items_shared_drive_item_root_invite(
         self,
@@ -2221,12 +1619,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_me_followed_sites_items_shared_drive_item_root_invite(
             site_id, base_item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request,
-            _ME_FOLLOWED_SITES_ITEMS_SHARED_DRIVE_ITEM_ROOT_INVITE_RESPONSES,
-            InviteResult,
-            options,
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def shares_permission_grant(
         self,
@@ -2254,7 +1647,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_shares_drive_item_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _SHARES_DRIVE_ITEM_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def shares_items_invite(
         self,
@@ -2268,7 +1661,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_shares_items_invite(
             share_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _SHARES_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def shares_root_invite(
         self,
@@ -2281,7 +1674,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_shares_root_invite(
             share_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _SHARES_ROOT_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def sites_drive_items_create_link(
         self,
@@ -2296,7 +1689,7 @@ class AsyncApiClient(AsyncBaseClient):
             site_id, item_id, body, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _SITES_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
         )
 
     async def sites_drive_items_invite(
@@ -2311,7 +1704,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_sites_drive_items_invite(
             site_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _SITES_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def sites_drive_items_list_permissions(
         self,
@@ -2332,7 +1725,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _SITES_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
         )
 
     async def sites_drive_items_get_permission(
@@ -2349,7 +1742,7 @@ class AsyncApiClient(AsyncBaseClient):
             site_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _SITES_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def sites_drive_items_delete_permission(
@@ -2367,7 +1760,7 @@ class AsyncApiClient(AsyncBaseClient):
             site_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _SITES_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
         )
 
     async def sites_drive_items_update_permission(
@@ -2391,7 +1784,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _SITES_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def users_drive_items_create_link(
@@ -2407,7 +1800,7 @@ class AsyncApiClient(AsyncBaseClient):
             user_id, item_id, body, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _USERS_DRIVE_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_CREATE_LINK_RESPONSES, PermissionResult, options
         )
 
     async def users_drive_items_invite(
@@ -2422,7 +1815,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_users_drive_items_invite(
             user_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _USERS_DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def users_drive_items_list_permissions(
         self,
@@ -2443,7 +1836,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _USERS_DRIVE_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_LIST_PERMISSIONS_RESPONSES, ApiResult, options
         )
 
     async def users_drive_items_get_permission(
@@ -2460,7 +1853,7 @@ class AsyncApiClient(AsyncBaseClient):
             user_id, item_id, perm_id, select=select, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _USERS_DRIVE_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_GET_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def users_drive_items_delete_permission(
@@ -2478,7 +1871,7 @@ class AsyncApiClient(AsyncBaseClient):
             user_id, item_id, perm_id, if_match=if_match, validate=self._settings.validate_requests
         )
         return await self._call(
-            request, _USERS_DRIVE_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
+            request, _DRIVES_ITEMS_DELETE_PERMISSION_RESPONSES, ApiResult, options
         )
 
     async def users_drive_items_update_permission(
@@ -2502,7 +1895,7 @@ class AsyncApiClient(AsyncBaseClient):
             validate=self._settings.validate_requests,
         )
         return await self._call(
-            request, _USERS_DRIVE_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
+            request, _DRIVES_ITEMS_UPDATE_PERMISSION_RESPONSES, PermissionResult, options
         )
 
     async def workbooks_children_invite(
@@ -2517,9 +1910,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_workbooks_children_invite(
             workbook_id, item_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(
-            request, _WORKBOOKS_CHILDREN_INVITE_RESPONSES, InviteResult, options
-        )
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
     async def workbooks_invite(
         self,
@@ -2532,7 +1923,7 @@ class AsyncApiClient(AsyncBaseClient):
         request = build_workbooks_invite(
             workbook_id, body, validate=self._settings.validate_requests
         )
-        return await self._call(request, _WORKBOOKS_INVITE_RESPONSES, InviteResult, options)
+        return await self._call(request, _DRIVE_ITEMS_INVITE_RESPONSES, InviteResult, options)
 
 
 # The names the clients of Graph packages have always had.

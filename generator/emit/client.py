@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 
+from generator.emit.layout import import_line, lay_out, tuple_display
 from generator.emit.model_loads import api_loads, load_helpers
 from generator.emit.model_views import (
     api_unions,
@@ -126,7 +128,7 @@ def _used(names: Iterable[str], texts: Iterable[str]) -> list[str]:
 
 def _import_line(package: str, module: str, names: Iterable[str]) -> list[str]:
     ordered = import_order(names)
-    return [f"from {package}.{module} import {', '.join(ordered)}"] if ordered else []
+    return [import_line(f"{package}.{module}", ordered)] if ordered else []
 
 
 def _type_names(api: Api) -> list[str]:
@@ -308,7 +310,7 @@ def server_table(api: Api) -> str:
     for server in api.all_servers:
         variables = "".join(
             f"{py_literal(v.name)}: ({py_literal(v.default)}, "
-            f"({''.join(f'{py_literal(value)}, ' for value in v.enum)})), "
+            f"{tuple_display([py_literal(value) for value in v.enum])}), "
             for v in server.variables
         )
         entries.append(f"{py_literal(server.url)}: {{{variables}}}, ")
@@ -358,6 +360,24 @@ def _example_credentials(api: Api) -> str:
     return _EXAMPLE_CREDENTIALS[kinds[0]] if kinds else ""
 
 
+def _shared_tables(
+    operations: list[OperationView],
+) -> tuple[list[OperationView], list[tuple[str, str]]]:
+    """Operations that document the same responses share one table (named after the first of
+    them): the operations with their table names, and each table's (name, dict display)."""
+    tables: dict[str, str] = {}
+    shared = []
+    for operation in operations:
+        entries = [
+            f"{entry.status_literal}: ({entry.kind_literal}, {entry.parser})"
+            for entry in operation.responses
+        ]
+        display = "{" + ", ".join(entries) + ",}" if entries else "{}"
+        name = tables.setdefault(display, operation.table_name)
+        shared.append(replace(operation, table_name=name))
+    return shared, [(name, display) for display, name in tables.items()]
+
+
 def _server_label(urls: tuple[str, ...]) -> str:
     return ", ".join(f"`{url}`" for url in urls)
 
@@ -369,7 +389,9 @@ def emit_client(
     environment = template_environment(bytecode_cache)
     result_by_body = result_views(api)
     results = sorted(result_by_body.values(), key=lambda result: result.class_name)
-    operations = [operation_view(api, op, result_by_body) for op in api.operations]
+    operations, response_tables = _shared_tables(
+        [operation_view(api, op, result_by_body) for op in api.operations]
+    )
     bodies = _body_functions(api)
     open_names = open_enums(api)
     loads = api_loads(api)
@@ -408,6 +430,7 @@ def emit_client(
         "unions": api_unions(api),
         "results": results,
         "operations": operations,
+        "response_tables": response_tables,
         "bodies": bodies,
         "default_base_url": py_literal(default_base_url(api)),
         "default_api_version": py_literal(default_api_version(api)),
@@ -415,7 +438,7 @@ def emit_client(
         "user_agent_text": user_agent(api),
         "security_schemes": security_table(api),
         "servers": server_table(api),
-        "top_level_servers": "".join(f"{py_literal(s.url)}, " for s in api.servers),
+        "top_level_servers": tuple_display([py_literal(s.url) for s in api.servers]),
         "server_docs": _server_docs(api),
         "security_docs": _security_docs(api),
         "request_imports": _request_imports(api, operations, bodies),
@@ -453,4 +476,7 @@ def emit_client(
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
+    for path, text in rendered.items():
+        if path.suffix == ".py":
+            rendered[path] = lay_out(text)
     return {**runtime_files(api.package, api.graph), **rendered, **packaging_files()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.emit.layout import import_line
 from generator.ir.model import (
     Api,
     Enum,
@@ -321,7 +322,7 @@ def model_imports(api: Api, package: str, helpers: Sequence[str] = ()) -> list[s
         else "from typing import Any, ClassVar"
     )
     lines.append("")
-    lines.append(f"from {package}.types import {', '.join(types_names)}")
+    lines.append(import_line(f"{package}.types", types_names))
     if validators:
-        lines.append(f"from {package}.validators import {', '.join(validators)}")
+        lines.append(import_line(f"{package}.validators", validators))
     return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.emit.layout import tuple_display
 from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
 from generator.names import docstring, py_literal, python_identifier
 
@@ -338,13 +339,13 @@ def _extra_arguments(operation: Operation) -> tuple[tuple[str, str], ...]:
         arguments.append(("accept", py_literal(accept)))
     urls = tuple(server.url for server in operation.servers)
     if urls:
-        arguments.append(("servers", f"({''.join(f'{py_literal(url)}, ' for url in urls)})"))
+        arguments.append(("servers", tuple_display([py_literal(url) for url in urls])))
     if operation.security is not None:
-        alternatives = "".join(
-            f"({''.join(f'{py_literal(name)}, ' for name in alternative)}), "
+        alternatives = [
+            tuple_display([py_literal(name) for name in alternative])
             for alternative in operation.security
-        )
-        arguments.append(("security", f"({alternatives})"))
+        ]
+        arguments.append(("security", tuple_display(alternatives)))
     if operation.extensions:
         arguments.append(("extensions", py_literal(dict(operation.extensions))))
     return tuple(arguments)

@@ -18,7 +18,7 @@ _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 _IS_NONE = re.compile(r"(?:[\w.]+|type\(\w+\)) is (?:None|\w+)")
 _IS_NOT_NONE = re.compile(r"(?:[\w.]+|type\(\w+\)) is not (?:None|\w+)")
-_NOT_IN = re.compile(r"'(?:[^'\\]|\\.)*' not in [\w.]+")
+_NOT_IN = re.compile(r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") not in [\w.]+")
 
 # Larger bodies stay functions: an inlined expression is repeated text, and past a few tests
 # the call is no longer the cost that matters.

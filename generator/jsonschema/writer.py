@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.errors import SchemaCompileError, unescape_pointer_token
-from generator.names import distinct_name, py_literal, snake_case
+from generator.names import black_quotes, distinct_name, py_literal, snake_case
 
 INDENT = "    "
 
@@ -121,24 +121,25 @@ def _word_pattern(name: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=65536)
 def string_literal(text: str) -> str:
-    """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long.
+    """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long, in the
+    quotes black would give it (`generator.emit.layout`).
 
     Cached: every schema location is written into three function variants.
     """
     literal = ascii(text)
     if len(literal) <= _STRING_PIECE_LENGTH:
-        return literal
-    if literal[0] == "'" and len(literal) == len(text) + 2:
+        return black_quotes(literal)
+    if literal[0] == "'" and len(literal) == len(text) + 2 and '"' not in text:
         # Nothing was escaped (the common case): every piece holds the same number of characters.
         size = _STRING_PIECE_LENGTH - 2
-        return " ".join(f"'{text[start : start + size]}'" for start in range(0, len(text), size))
+        return " ".join(f'"{text[start : start + size]}"' for start in range(0, len(text), size))
     pieces: list[str] = []
     start = 0
     while start < len(text):
         end = start + 1
         while end < len(text) and len(ascii(text[start : end + 1])) <= _STRING_PIECE_LENGTH:
             end += 1
-        pieces.append(ascii(text[start:end]))
+        pieces.append(black_quotes(ascii(text[start:end])))
         start = end
     # Implicit concatenation binds tighter than any operator, so no parentheses are needed.
     return " ".join(pieces)

@@ -143,8 +143,11 @@ def format_sources(sources: Sequence[str]) -> list[str]:
     """black applied to every source (each a whole module), through both caches."""
     keys = [_key(source) for source in sources]
     results: list[str | None] = [_read(key) for key in keys]
+    # A chunk goes to black without the blank lines that end it (black would drop them at the
+    # end of a text, and `join_chunks` puts its own): an emitted chunk that is black's layout
+    # already then comes back unchanged from black's first pass, which skips the second.
     chunked = {
-        index: split_chunks(source)
+        index: [chunk.rstrip("\n") + "\n" for chunk in split_chunks(source)]
         for index, source in enumerate(sources)
         if results[index] is None
     }

@@ -1,0 +1,396 @@
+"""Emitted Python laid out as black lays it out, so that black's first pass changes nothing.
+
+`black.format_str` formats a text twice whenever its first pass changed anything (the second
+pass settles the trailing commas the first one added), and nearly all of a cold generation's time
+is black (bench/README.md, "Where a cold generation goes"). Emitters therefore print what black
+would print: `names.py_literal` quotes strings as black does, and `fit` splits one statement that is
+longer than black's limit the way black splits it, for the shapes the templates and the
+validator compiler write: a statement ending in a bracketed list (a call, a signature, a
+collection display), split at its last bracket, then at its top-level commas, one item per line
+with a trailing comma. Anything else (operators between the items of a too-long line, comments,
+strings that cannot fit) is left as it is and black splits it.
+
+This is a speed measure, never a formatter of record: black still formats every emitted module
+(`generator.output.formatting`), so a statement this module lays out differently only costs
+black's second pass; `tests/test_layout.py` checks that the emitted text already is black's
+output for the invite spec and the public specs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+import re
+from dataclasses import dataclass
+
+from generator.names import str_width
+
+# black's line length for generated code (`generator.output.formatting.BLACK_LINE_LENGTH`; the
+# emit stage may not import the write stage).
+LINE_LENGTH = 100
+INDENT = "    "
+
+# One token of a single-line statement: a string literal (with prefix), a bracket, a comma, or a
+# run of anything else. Whitespace before a token is kept with it.
+_TOKEN = re.compile(
+    r"""\s*(?:[rRbBuUfF]{0,2}(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")|[][(){},]|[^][(){},'"\s]+)"""
+)
+_OPENING = "([{"
+_CLOSING = ")]}"
+# Words and operators that make black weigh where to split (delimiters in black's terms): a
+# too-long line holding one of them outside brackets is left to black.
+_DELIMITERS = frozenset(
+    "and or not if else for in is + - * / // % ** @ | & ^ << >> < > <= >= == != := ".split()
+)
+_NEEDS_SPACE = re.compile(r"[\w\"')\]}]$")
+_TRAILING_COMMA = re.compile(r",\s*[)\]}]")
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str  # without the whitespace before it
+    space: bool  # whether whitespace preceded it
+
+
+_COMMA = _Token(",", space=False)
+
+
+def _tokens(statement: str) -> list[_Token] | None:
+    """The statement's tokens; None for what this module does not split (comments,
+    triple-quoted strings, unbalanced brackets, text the pattern cannot read)."""
+    tokens: list[_Token] = []
+    depth = 0
+    position = 0
+    for match in _TOKEN.finditer(statement):
+        if match.start() != position:
+            return None
+        position = match.end()
+        raw = match.group()
+        text = raw.lstrip()
+        if text.startswith("#") or '"""' in text or "'''" in text:
+            return None
+        depth += (text in _OPENING) - (text in _CLOSING)
+        if depth < 0:
+            return None
+        tokens.append(_Token(text, len(text) != len(raw)))
+    if position != len(statement.rstrip()) or depth:
+        return None
+    return tokens
+
+
+def _join(tokens: list[_Token]) -> str:
+    if not tokens:
+        return ""
+    return tokens[0].text + "".join((" " + t.text) if t.space else t.text for t in tokens[1:])
+
+
+def _fits(depth: int, text: str) -> bool:
+    return len(INDENT) * depth + str_width(text) <= LINE_LENGTH
+
+
+def _top(tokens: list[_Token]) -> list[int]:
+    """Indices of the tokens outside every bracket, and of the outermost brackets."""
+    found = []
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.text in _CLOSING:
+            depth -= 1
+        if depth == 0:
+            found.append(index)
+        if token.text in _OPENING:
+            depth += 1
+    return found
+
+
+def _partner(tokens: list[_Token], closing: int) -> int:
+    """The index of the bracket that `tokens[closing]` closes."""
+    depth = 0
+    for index in range(closing, -1, -1):
+        depth += (tokens[index].text in _CLOSING) - (tokens[index].text in _OPENING)
+        if depth == 0:
+            return index
+    raise _CannotSplit  # pragma: no cover - _tokens checked the balance
+
+
+def _magic(tokens: list[_Token]) -> bool:
+    """A trailing comma black keeps exploded: before any closing bracket, except a one-item tuple."""
+    for index, token in enumerate(tokens):
+        if token.text in _CLOSING and index and tokens[index - 1].text == ",":
+            if token.text == ")":
+                opening = _partner(tokens, index)
+                inner = tokens[opening + 1 : index]
+                if sum(1 for i in _top(inner) if inner[i].text == ",") == 1:
+                    continue  # `(x,)` is a tuple, not an exploded list
+            return True
+    return False
+
+
+class _CannotSplit(Exception):
+    """Not a shape this module splits as black does: black will split it."""
+
+
+def _lay(
+    tokens: list[_Token], depth: int, *, body: bool, is_def: bool = False, exploded: bool = False
+) -> list[str]:
+    """Lines (indented) for one line of tokens at `depth`; raises `_CannotSplit`.
+
+    `body`: the tokens are a bracket's contents; `exploded`: they end in a trailing comma black
+    keeps (one item per line, however short)."""
+    text = _join(tokens)
+    if not exploded and not _magic(tokens) and _fits(depth, text):
+        return [INDENT * depth + text]
+    top = _top(tokens)
+    if body:
+        commas = [index for index in top if tokens[index].text == ","]
+        if commas and (exploded or commas != [len(tokens) - 1]):
+            return _split_commas(tokens, commas, depth)
+    if not is_def and _delimited([tokens[index] for index in top]):
+        if body:
+            return _split_delimiters(tokens, top, depth)
+        if _heaviest_count([tokens[index] for index in top]) < 2:
+            raise _CannotSplit
+        # Two or more of the weightiest operator (`a if b else c`): black keeps its optional
+        # parentheses around the value rather than splitting at a bracket.
+        return _wrap(tokens, depth)
+    if body and not any(token.text in _OPENING for token in tokens):
+        return [INDENT * depth + text]  # one atom: black leaves it long
+    return _split_bracket(tokens, depth, is_def=is_def)
+
+
+def _split_commas(tokens: list[_Token], commas: list[int], depth: int) -> list[str]:
+    """One item per line, each ending in a comma (black adds the trailing one)."""
+    lines: list[str] = []
+    start = 0
+    for comma in [*commas, len(tokens)]:
+        item = tokens[start:comma]
+        start = comma + 1
+        if item:
+            lines += _lay([*item, _COMMA], depth, body=True)
+    return lines
+
+
+def _delimited(top: list[_Token]) -> bool:
+    """Whether black would weigh delimiters (operators, keywords, implicitly concatenated
+    strings) between these top-level tokens before splitting at a bracket."""
+    strings = 0
+    for position, token in enumerate(top):
+        if position and token.text in _DELIMITERS:
+            return True  # an operator that opens the line splits nothing in it
+        strings += token.text[-1:] in "\"'"
+    return strings > 1
+
+
+def _split_bracket(tokens: list[_Token], depth: int, *, is_def: bool) -> list[str]:
+    """black's right-hand split at the last bracket (its left-hand split, at the first, for a
+    `def`): head, body one level deeper, tail."""
+    top = _top(tokens)
+    if is_def:
+        opening = next((i for i in top if tokens[i].text == "("), -1)
+        closing = top[top.index(opening) + 1] if opening >= 0 else -1
+    else:
+        closing = max((i for i in top if tokens[i].text in _CLOSING), default=-1)
+        opening = _partner(tokens, closing) if closing >= 0 else -1
+    if opening < 0:
+        raise _CannotSplit
+    if _subscript(tokens, opening):
+        raise _CannotSplit  # a subscript: black's rules for those differ
+    head, inner, tail = tokens[: opening + 1], tokens[opening + 1 : closing], tokens[closing:]
+    if not inner:
+        raise _CannotSplit  # black does not split empty brackets
+    head_text, tail_text = _join(head), _join(tail)
+    if not is_def and not _fits(depth, head_text):
+        return _wrap(tokens, depth)
+    if not (_fits(depth, head_text) and _fits(depth, tail_text)):
+        raise _CannotSplit
+    commas = sum(1 for i in _top(inner) if inner[i].text == ",")
+    exploded = inner[-1].text == "," and not (tokens[opening].text == "(" and commas == 1)
+    if commas and not is_def and not _trailer(tokens, opening):
+        exploded = exploded or not _heavier_than_comma(inner)  # a display: one item a line
+    if is_def and not commas:
+        inner, exploded = [*inner, _COMMA], True  # black gives a lone parameter a trailing comma
+    body_lines = _lay(inner, depth + 1, body=True, exploded=exploded)
+    return [INDENT * depth + head_text, *body_lines, INDENT * depth + tail_text]
+
+
+def tuple_display(items: list[str]) -> str:
+    """A tuple display of these expressions; with two or more, a trailing comma keeps black from
+    joining the items onto one line (the way the generated tables have always been laid out)."""
+    return f"({', '.join(items)},)" if items else "()"
+
+
+def _trailer(tokens: list[_Token], opening: int) -> bool:
+    """Whether the bracket at `opening` calls or subscripts what precedes it (rather than
+    opening a display: a tuple, list, dict or set)."""
+    if not opening or tokens[opening].space:
+        return False
+    before = tokens[opening - 1].text
+    return bool(_NEEDS_SPACE.search(before)) and not keyword.iskeyword(before)
+
+
+def _subscript(tokens: list[_Token], opening: int) -> bool:
+    return tokens[opening].text == "[" and _trailer(tokens, opening)
+
+
+# black's delimiter priorities (`black.brackets`) for the operators emitters write.
+_PRIORITIES = {
+    "for": 20,
+    "if": 16,
+    "else": 16,
+    "and": 14,
+    "or": 14,
+    "in": 10,
+    "is": 10,
+    "<": 10,
+    ">": 10,
+    "==": 10,
+    "!=": 10,
+    "<=": 10,
+    ">=": 10,
+    "|": 9,
+    "^": 8,
+    "&": 7,
+    "<<": 6,
+    ">>": 6,
+    "+": 5,
+    "-": 5,
+    "*": 4,
+    "/": 4,
+    "//": 4,
+    "%": 4,
+    "@": 4,
+    "**": 1,
+}
+
+
+def _priorities(top: list[_Token]) -> list[int]:
+    """black's priority of a split before each of these top-level tokens (0: none)."""
+    priorities = []
+    in_for = False
+    previous = ""
+    for token in top:
+        text = token.text
+        if text == "for":
+            in_for, priority = True, 20
+        elif text == "in" and in_for:
+            in_for, priority = False, 0  # `for x in`: part of the clause, not a comparison
+        elif text == "if" and any(t.text == "for" for t in top):
+            priority = 20  # a comprehension's condition
+        elif text[-1:] in "\"'" and previous[-1:] in "\"'":
+            priority = 12  # implicitly concatenated strings
+        else:
+            priority = _PRIORITIES.get(text, 0)
+        priorities.append(priority)
+        previous = text
+    return priorities
+
+
+def _heaviest_count(top: list[_Token]) -> int:
+    """How many times the weightiest operator among these top-level tokens occurs."""
+    priorities = _priorities(top)[1:]
+    heaviest = max(priorities, default=0)
+    return priorities.count(heaviest) if heaviest else 0
+
+
+def _split_delimiters(tokens: list[_Token], top: list[int], depth: int) -> list[str]:
+    """black's delimiter split: a new line before each of the weightiest operators."""
+    priorities = _priorities([tokens[index] for index in top])
+    priorities[0] = 0  # an operator that opens the line splits nothing in it
+    heaviest = max(priorities, default=0)
+    if not heaviest:
+        raise _CannotSplit
+    cuts = [index for index, priority in zip(top, priorities, strict=True) if priority == heaviest]
+    lines: list[str] = []
+    for start, end in itertools.pairwise([0, *cuts, len(tokens)]):
+        if start == end:
+            continue
+        part = [_Token(tokens[start].text, space=False), *tokens[start + 1 : end]]
+        lines += _lay(part, depth, body=True)
+    return lines
+
+
+def _heavier_than_comma(inner: list[_Token]) -> bool:
+    """A comprehension: its `for` outweighs the commas, so black does not explode it."""
+    return any(inner[index].text == "for" for index in _top(inner))
+
+
+def _wrap(tokens: list[_Token], depth: int) -> list[str]:
+    """`name = (` / `return (`, the value one level deeper, `)`: black's split when the value's
+    own last bracket comes too late in the line."""
+    top = _top(tokens)
+    split = next((i for i in top if tokens[i].text in ("=", "return")), -1)
+    if split < 0 or split == len(tokens) - 1 or tokens[-1].text.endswith(":"):
+        raise _CannotSplit
+    head = _join([*tokens[: split + 1], _Token("(", space=True)])
+    if not _fits(depth, head):
+        raise _CannotSplit
+    value = [_Token(tokens[split + 1].text, space=False), *tokens[split + 2 :]]
+    return [INDENT * depth + head, *_lay(value, depth + 1, body=True), INDENT * depth + ")"]
+
+
+def import_line(module: str, names: list[str]) -> str:
+    """`from module import names` as black writes it: one line, or one name per line."""
+    line = f"from {module} import {', '.join(names)}"
+    if str_width(line) <= LINE_LENGTH:
+        return line
+    return "".join([f"from {module} import (\n", *(f"{INDENT}{name},\n" for name in names), ")"])
+
+
+def fit(statement: str, indent: int = 0) -> str:
+    """One statement (no newline) starting at column `indent`, split as black would split it;
+    continuation lines carry their indentation, the first line none. Unchanged when it fits or
+    is not a shape this module knows."""
+    if len(statement) + indent <= LINE_LENGTH and not _TRAILING_COMMA.search(statement):
+        return statement  # the common case, decided without tokenizing
+    tokens = _tokens(statement)
+    if tokens is None:
+        return statement
+    depth, extra = divmod(indent, len(INDENT))
+    if extra:
+        return statement
+    is_def = tokens[0].text in ("def", "async") and tokens[-1].text.endswith(":")
+    try:
+        lines = _lay(tokens, depth, body=False, is_def=is_def)
+    except _CannotSplit:
+        return statement
+    return "\n".join(lines)[indent:]
+
+
+def lay_out(source: str) -> str:
+    """A rendered module with its long statements split (`fit`) and its docstrings indented as
+    black writes them. Docstrings are the only multi-line strings emitters write, and each opens
+    a line (`\"\"\"...`), which is how they are told from code."""
+    lines = source.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.startswith('"""') and stripped.count('"""') == 1:
+            end = next(
+                (i for i in range(index + 1, len(lines)) if '"""' in lines[i]), len(lines) - 1
+            )
+            out += _docstring(lines[index : end + 1], " " * indent)
+            index = end + 1
+            continue
+        if len(line) > LINE_LENGTH or _TRAILING_COMMA.search(stripped):
+            line = " " * indent + fit(stripped, indent)
+        out.append(line)
+        index += 1
+    return "\n".join(out)
+
+
+def _docstring(lines: list[str], prefix: str) -> list[str]:
+    """A multi-line docstring's lines, re-indented as black's docstring handling does: the
+    continuation lines lose their common indentation and take the opening line's."""
+    rest = lines[1:]
+    widths = [len(line) - len(line.lstrip()) for line in rest if line.strip()]
+    common = min(widths, default=0)
+    fixed = [lines[0]]
+    for position, line in enumerate(rest):
+        text = line[common:].rstrip()
+        fixed.append(prefix + text if text or position == len(rest) - 1 else "")
+    last = fixed[-1]
+    if last.strip() != '"""' and str_width(last) > LINE_LENGTH:
+        fixed[-1:] = [last[: last.rindex('"""')], prefix + '"""']
+    return fixed
