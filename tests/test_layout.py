@@ -67,8 +67,8 @@ def _emitted_python(spec: str, monkeypatch: pytest.MonkeyPatch) -> dict[PurePosi
 def _changed_chunks(text: str) -> list[str]:
     """Diffs of the chunks (as `formatting` sends them to black) that black's first pass changes."""
     changed = []
-    for chunk in formatting.split_chunks(text):
-        chunk = chunk.rstrip("\n") + "\n"
+    for piece in formatting.split_chunks(text):
+        chunk = piece.rstrip("\n") + "\n"
         once = _black_once(chunk)
         if once != chunk:
             changed.append(
