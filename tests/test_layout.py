@@ -39,6 +39,20 @@ CLEAN_SPECS = [
     "tests/public_specs/redocly-museum.yaml",
     "tests/public_specs/xero-files.yaml",
     "tests/public_specs/adyen-BinLookupService-v54.json",
+    "tests/public_specs/adyen-DisputeService-v30.json",
+    "tests/public_specs/tsg-sso-v3.yaml",
+    "tests/public_specs/twilio-pricing-v2.yaml",
+    "tests/public_specs/readme31-parameters-style.yaml",
+]
+# Specs with shapes the layout does not know (and a comprehension, lambdas, dict displays in the
+# templates' output): lay_out must still change no code in them.
+SAFETY_SPECS = [
+    "spec/driveitem-invite.yaml",
+    "tests/data/composition.yaml",
+    "tests/data/corpus_shapes.yaml",
+    "tests/public_specs/readme30-schema-circular.json",
+    "tests/public_specs/twilio-messaging-v2.yaml",
+    "tests/public_specs/adyen-SessionAuthenticationService-v1.json",
 ]
 VALIDATORS = "validators.py"
 
@@ -91,13 +105,13 @@ def test_template_modules_are_black_layout(spec: str, monkeypatch: pytest.Monkey
 
 
 def test_invite_validator_module_is_mostly_black_layout(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compiled validators: the functions with shapes the layout leaves to black (long
-    boolean conditions, walrus tests) are a minority; the rest skip black's second pass."""
+    """The compiled validators: the functions with shapes the layout leaves to black (sums of
+    conditions, nested comprehensions) are few; the rest skip black's second pass."""
     emitted = _emitted_python("spec/driveitem-invite.yaml", monkeypatch)
     text = next(text for path, text in emitted.items() if path.name == VALIDATORS)
     chunks = formatting.split_chunks(text)
     changed = _changed_chunks(text)
-    assert len(changed) * 3 < len(chunks), f"{len(changed)} of {len(chunks)} chunks change"
+    assert len(changed) * 10 < len(chunks), f"{len(changed)} of {len(chunks)} chunks change"
 
 
 def _normalized(tree: ast.AST) -> str:
@@ -107,12 +121,15 @@ def _normalized(tree: ast.AST) -> str:
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
             value = body[0].value
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                value.value = inspect.cleandoc(value.value)
+                lines = inspect.cleandoc(value.value).splitlines()
+                value.value = "\n".join(line.rstrip() for line in lines)
     return ast.dump(tree)
 
 
-def test_layout_changes_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    """lay_out only moves line breaks (inside brackets) and docstring indentation."""
+@pytest.mark.parametrize("spec", SAFETY_SPECS)
+def test_layout_changes_no_code(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """lay_out only moves line breaks (inside brackets), adds the parentheses and trailing commas
+    black adds, and indents docstrings: the code means the same."""
     captured: list[str] = []
     original = lay_out
 
@@ -123,7 +140,7 @@ def test_layout_changes_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in ("generator.emit.client", "generator.emit.strategies", "generator.pipeline"):
         monkeypatch.setattr(f"{module}.lay_out", recording)
     monkeypatch.setattr("generator.pipeline.finalize", lambda *arguments, **keywords: {})
-    build(ROOT / "spec/driveitem-invite.yaml", project_root=ROOT)
+    build(ROOT / spec, project_root=ROOT)
     assert len(captured) >= 5
     for source in captured:
         assert _normalized(ast.parse(original(source))) == _normalized(ast.parse(source))
@@ -193,11 +210,45 @@ STATEMENTS = [
 ]
 
 
+STATEMENTS += [
+    (
+        "body=None if body is None else a_rather_long_function_name_for_the_body(body, validate=validate),",
+        4,
+    ),
+    (
+        'if (error := _first_error_drive_recipient(item_2, path + ("recipients", index_1))) is not None:',
+        20,
+    ),
+    (
+        "if not (type(data) is dict and ((keys := _keys_within(data, _SOME_KNOWN_KEYS)) or _has_str_keys(data))):",
+        4,
+    ),
+    (
+        "if not valid_1 or (queues_1[1] and not _all_hold(queues_1[1], _EMAIL_LINES_PATTERN, _is_email)):",
+        12,
+    ),
+    (
+        'if tag in ("accountHolder", "AccountHolderResource") and next(iter_errors_holder(data), None) is None:',
+        4,
+    ),
+    (
+        "resources: list[AccountHolderResource | LegalEntityResource | PaymentInstrumentResource | Resource]"
+        " | Unset",
+        4,
+    ),
+    (
+        'FEED_ALREADY_CONNECTED_IN_DIFFERENT_ORGANISATION = "feed-already-connected-in-different-organisation"',
+        4,
+    ),
+]
+
+
 def _in_context(statement: str, indent: int) -> str:
     """The statement at `indent` inside enough `if` blocks to make that indentation legal."""
-    opener = (
-        "class C:" if statement.startswith("def ") else "if x:"
-    )  # black spaces a def after `if`
+    if statement.endswith(","):  # an argument: inside a call
+        return f"f(\n{' ' * indent}{statement}\n)\n"
+    # black puts a blank line between `if x:` and a `def`, none after `class C:`
+    opener = "class C:" if statement.startswith("def ") else "if x:"
     lines = [f"{'    ' * level}{opener}" for level in range(indent // 4)]
     body = [" " * (indent + 4) + "pass"] if statement.endswith(":") else []
     return "\n".join([*lines, " " * indent + statement, *body]) + "\n"

@@ -40,10 +40,16 @@ _CLOSING = ")]}"
 # Words and operators that make black weigh where to split (delimiters in black's terms): a
 # too-long line holding one of them outside brackets is left to black.
 _DELIMITERS = frozenset(
-    "and or not if else for in is + - * / // % ** @ | & ^ << >> < > <= >= == != := ".split()
+    "and or if else for in is + - * / // % ** @ | & ^ << >> < > <= >= == != ".split()
 )
 _NEEDS_SPACE = re.compile(r"[\w\"')\]}]$")
 _TRAILING_COMMA = re.compile(r",\s*[)\]}]")
+# `name:` alone: an annotated name (a parameter or an attribute).
+_ANNOTATED = re.compile(r"[A-Za-z_]\w*:")
+# `name=` at the start of a token: a keyword argument (not `==`).
+_KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=(?!=)")
+# Statements whose value black wraps in optional (invisible) parentheses.
+_VALUE_KEYWORDS = frozenset({"return", "if", "elif", "while", "yield"})
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,18 @@ def _tokens(statement: str) -> list[_Token] | None:
         depth += (text in _OPENING) - (text in _CLOSING)
         if depth < 0:
             return None
-        tokens.append(_Token(text, len(text) != len(raw)))
+        keyword_argument = _KEYWORD_ARGUMENT.match(text)
+        if keyword_argument and keyword_argument.end() < len(text):
+            name = keyword_argument.group()
+            tokens.append(_Token(name, len(text) != len(raw)))
+            tokens.append(_Token(text[len(name) :], space=False))
+        else:
+            tokens.append(_Token(text, len(text) != len(raw)))
     if position != len(statement.rstrip()) or depth:
         return None
+    last = tokens[-1].text if tokens else ""
+    if len(last) > 1 and last.endswith(":") and last[-2] not in ":":
+        tokens[-1:] = [_Token(last[:-1], tokens[-1].space), _Token(":", space=False)]
     return tokens
 
 
@@ -112,6 +127,22 @@ def _partner(tokens: list[_Token], closing: int) -> int:
     raise _CannotSplit  # pragma: no cover - _tokens checked the balance
 
 
+def _commas(tokens: list[_Token], top: list[int]) -> list[int]:
+    """The top-level commas that separate items: not those of a comprehension's `for a, b in`
+    target or of a lambda's parameters."""
+    commas = []
+    inside = ""  # the keyword whose clause the commas belong to, until its end
+    for index in top:
+        text = tokens[index].text
+        if text in ("for", "lambda"):
+            inside = text
+        elif (inside == "for" and text == "in") or (inside == "lambda" and text.endswith(":")):
+            inside = ""
+        elif text == "," and not inside:
+            commas.append(index)
+    return commas
+
+
 def _magic(tokens: list[_Token]) -> bool:
     """A trailing comma black keeps exploded: before any closing bracket, except a one-item tuple."""
     for index, token in enumerate(tokens):
@@ -119,7 +150,7 @@ def _magic(tokens: list[_Token]) -> bool:
             if token.text == ")":
                 opening = _partner(tokens, index)
                 inner = tokens[opening + 1 : index]
-                if sum(1 for i in _top(inner) if inner[i].text == ",") == 1:
+                if len(_commas(inner, _top(inner))) == 1:
                     continue  # `(x,)` is a tuple, not an exploded list
             return True
     return False
@@ -130,34 +161,81 @@ class _CannotSplit(Exception):
 
 
 def _lay(
-    tokens: list[_Token], depth: int, *, body: bool, is_def: bool = False, exploded: bool = False
+    tokens: list[_Token],
+    depth: int,
+    *,
+    body: bool,
+    is_def: bool = False,
+    exploded: bool = False,
+    parameters: bool = False,
 ) -> list[str]:
     """Lines (indented) for one line of tokens at `depth`; raises `_CannotSplit`.
 
     `body`: the tokens are a bracket's contents; `exploded`: they end in a trailing comma black
-    keeps (one item per line, however short)."""
+    keeps (one item per line, however short); `parameters`: they are a `def`'s parameters."""
     text = _join(tokens)
     if not exploded and not _magic(tokens) and _fits(depth, text):
         return [INDENT * depth + text]
     top = _top(tokens)
     if body:
-        commas = [index for index in top if tokens[index].text == ","]
+        commas = _commas(tokens, top)
         if commas and (exploded or commas != [len(tokens) - 1]):
-            return _split_commas(tokens, commas, depth)
+            return _split_commas(tokens, commas, depth, parameters=parameters)
     if not is_def and _delimited([tokens[index] for index in top]):
+        return _split_delimited(tokens, top, depth, body=body, parameters=parameters)
+    if not any(token.text in _OPENING for token in tokens):
         if body:
-            return _split_delimiters(tokens, top, depth)
-        if _heaviest_count([tokens[index] for index in top]) < 2:
-            raise _CannotSplit
-        # Two or more of the weightiest operator (`a if b else c`): black keeps its optional
-        # parentheses around the value rather than splitting at a bracket.
-        return _wrap(tokens, depth)
-    if body and not any(token.text in _OPENING for token in tokens):
-        return [INDENT * depth + text]  # one atom: black leaves it long
+            return [INDENT * depth + text]  # one atom: black leaves it long
+        start, end = _value(tokens, top)
+        if start <= 0 or not _fits(depth + 1, _join(tokens[start:end])):
+            raise _CannotSplit  # an atom too long even on its own line: black leaves it
+        return _wrap(tokens, depth, start, end)  # `name = (`, the atom, `)`
     return _split_bracket(tokens, depth, is_def=is_def)
 
 
-def _split_commas(tokens: list[_Token], commas: list[int], depth: int) -> list[str]:
+def _split_delimited(
+    tokens: list[_Token], top: list[int], depth: int, *, body: bool, parameters: bool
+) -> list[str]:
+    """A too-long line with operators outside its brackets, as black splits it."""
+    end = len(tokens) - (tokens[-1].text in (",", ":"))
+    if _annotation(tokens, top, body=body, parameters=parameters):
+        # `name: A | B = default`: black parenthesises the long annotation.
+        equals = next((index for index in top if tokens[index].text == "="), end)
+        return _wrap(tokens, depth, 1, equals)
+    if body:
+        if _ternary_argument(tokens, top):
+            return _wrap(tokens, depth, 1, end)  # `name=(a if b else c)`
+        return _split_delimiters(tokens, top, depth)
+    start, end = _value(tokens, top)
+    value_top = [tokens[index] for index in top if start <= index < end]
+    count = _heaviest_count(value_top)
+    brackets = [token for token in value_top if token.text in _OPENING]
+    if count == 1 and (
+        value_top[-1].text in _CLOSING or (value_top[0].text in _OPENING and len(brackets) == 1)
+    ):
+        # One operator and a bracket at an end of the value: black drops the optional
+        # parentheses and splits at that bracket, when the line up to it fits.
+        try:
+            return _split_bracket(tokens, depth, is_def=False, wrap=False)
+        except _CannotSplit:
+            pass
+    # Otherwise black keeps the optional parentheses around the value, made visible.
+    return _wrap(tokens, depth, start, end)
+
+
+def _annotation(tokens: list[_Token], top: list[int], *, body: bool, parameters: bool) -> bool:
+    """Whether the line is `name: annotation [= default]`: a `def`'s parameter, or an attribute
+    (a statement: never a comprehension, nor a dict entry, which would end in a comma)."""
+    if not _ANNOTATED.fullmatch(tokens[0].text) or keyword.iskeyword(tokens[0].text[:-1]):
+        return False
+    if body:
+        return parameters
+    return tokens[-1].text != "," and not any(tokens[index].text == "for" for index in top)
+
+
+def _split_commas(
+    tokens: list[_Token], commas: list[int], depth: int, *, parameters: bool = False
+) -> list[str]:
     """One item per line, each ending in a comma (black adds the trailing one)."""
     lines: list[str] = []
     start = 0
@@ -165,7 +243,7 @@ def _split_commas(tokens: list[_Token], commas: list[int], depth: int) -> list[s
         item = tokens[start:comma]
         start = comma + 1
         if item:
-            lines += _lay([*item, _COMMA], depth, body=True)
+            lines += _lay([*item, _COMMA], depth, body=True, parameters=parameters)
     return lines
 
 
@@ -180,7 +258,9 @@ def _delimited(top: list[_Token]) -> bool:
     return strings > 1
 
 
-def _split_bracket(tokens: list[_Token], depth: int, *, is_def: bool) -> list[str]:
+def _split_bracket(
+    tokens: list[_Token], depth: int, *, is_def: bool, wrap: bool = True
+) -> list[str]:
     """black's right-hand split at the last bracket (its left-hand split, at the first, for a
     `def`): head, body one level deeper, tail."""
     top = _top(tokens)
@@ -192,23 +272,26 @@ def _split_bracket(tokens: list[_Token], depth: int, *, is_def: bool) -> list[st
         opening = _partner(tokens, closing) if closing >= 0 else -1
     if opening < 0:
         raise _CannotSplit
-    if _subscript(tokens, opening):
-        raise _CannotSplit  # a subscript: black's rules for those differ
+    if _subscript(tokens, opening) and _commas(
+        tokens[opening + 1 : closing], _top(tokens[opening + 1 : closing])
+    ):
+        raise _CannotSplit  # a tuple subscript: black's trailing-comma rules for those differ
     head, inner, tail = tokens[: opening + 1], tokens[opening + 1 : closing], tokens[closing:]
     if not inner:
         raise _CannotSplit  # black does not split empty brackets
     head_text, tail_text = _join(head), _join(tail)
-    if not is_def and not _fits(depth, head_text):
-        return _wrap(tokens, depth)
+    if wrap and not is_def and not _fits(depth, head_text):
+        start, end = _value(tokens, _top(tokens))
+        return _wrap(tokens, depth, start, end)
     if not (_fits(depth, head_text) and _fits(depth, tail_text)):
         raise _CannotSplit
-    commas = sum(1 for i in _top(inner) if inner[i].text == ",")
+    commas = len(_commas(inner, _top(inner)))
     exploded = inner[-1].text == "," and not (tokens[opening].text == "(" and commas == 1)
     if commas and not is_def and not _trailer(tokens, opening):
         exploded = exploded or not _heavier_than_comma(inner)  # a display: one item a line
     if is_def and not commas:
         inner, exploded = [*inner, _COMMA], True  # black gives a lone parameter a trailing comma
-    body_lines = _lay(inner, depth + 1, body=True, exploded=exploded)
+    body_lines = _lay(inner, depth + 1, body=True, exploded=exploded, parameters=is_def)
     return [INDENT * depth + head_text, *body_lines, INDENT * depth + tail_text]
 
 
@@ -284,6 +367,14 @@ def _priorities(top: list[_Token]) -> list[int]:
     return priorities
 
 
+_COMPREHENSION = 20
+
+
+def _conditional(tokens: list[_Token]) -> bool:
+    """Whether these tokens hold a conditional expression outside their brackets."""
+    return any(tokens[index].text == "else" for index in _top(tokens))
+
+
 def _heaviest_count(top: list[_Token]) -> int:
     """How many times the weightiest operator among these top-level tokens occurs."""
     priorities = _priorities(top)[1:]
@@ -304,6 +395,12 @@ def _split_delimiters(tokens: list[_Token], top: list[int], depth: int) -> list[
         if start == end:
             continue
         part = [_Token(tokens[start].text, space=False), *tokens[start + 1 : end]]
+        if heaviest == _COMPREHENSION and not start and _conditional(part):
+            # A comprehension's element that is `a if b else c`: black parenthesises it.
+            if not _fits(depth, _join(part)):
+                inner = _lay(part, depth + 1, body=True)
+                lines += [INDENT * depth + "(", *inner, INDENT * depth + ")"]
+                continue
         lines += _lay(part, depth, body=True)
     return lines
 
@@ -313,18 +410,37 @@ def _heavier_than_comma(inner: list[_Token]) -> bool:
     return any(inner[index].text == "for" for index in _top(inner))
 
 
-def _wrap(tokens: list[_Token], depth: int) -> list[str]:
-    """`name = (` / `return (`, the value one level deeper, `)`: black's split when the value's
-    own last bracket comes too late in the line."""
-    top = _top(tokens)
-    split = next((i for i in top if tokens[i].text in ("=", "return")), -1)
-    if split < 0 or split == len(tokens) - 1 or tokens[-1].text.endswith(":"):
+def _value(tokens: list[_Token], top: list[int]) -> tuple[int, int]:
+    """Where the value black wraps in optional parentheses starts and ends: after a leading
+    `return`/`if`/... or the first top-level `=`, up to a final `:`; (-1, -1) when none."""
+    end = len(tokens) - (tokens[-1].text == ":")
+    if tokens[0].text in _VALUE_KEYWORDS:
+        return 1, end
+    split = next((i for i in top if tokens[i].text == "="), -1)
+    return (split + 1, end) if split >= 0 else (-1, -1)
+
+
+def _ternary_argument(tokens: list[_Token], top: list[int]) -> bool:
+    """`name=a if b else c` (with its comma): black parenthesises a conditional argument."""
+    return (
+        len(top) > 1
+        and _KEYWORD_ARGUMENT.fullmatch(tokens[0].text) is not None
+        and any(tokens[index].text == "else" for index in top)
+    )
+
+
+def _wrap(tokens: list[_Token], depth: int, start: int, end: int) -> list[str]:
+    """`name = (` / `return (` / `if (`, the value one level deeper, `)` and what follows the
+    value: black's optional parentheses, made visible."""
+    if start <= 0 or start >= end:
         raise _CannotSplit
-    head = _join([*tokens[: split + 1], _Token("(", space=True)])
-    if not _fits(depth, head):
+    keyword_argument = _KEYWORD_ARGUMENT.fullmatch(tokens[start - 1].text) is not None
+    head = _join([*tokens[:start], _Token("(", space=not keyword_argument)])
+    tail = _join([_Token(")", space=False), *tokens[end:]])
+    if not (_fits(depth, head) and _fits(depth, tail)):
         raise _CannotSplit
-    value = [_Token(tokens[split + 1].text, space=False), *tokens[split + 2 :]]
-    return [INDENT * depth + head, *_lay(value, depth + 1, body=True), INDENT * depth + ")"]
+    value = [_Token(tokens[start].text, space=False), *tokens[start + 1 : end]]
+    return [INDENT * depth + head, *_lay(value, depth + 1, body=True), INDENT * depth + tail]
 
 
 def import_line(module: str, names: list[str]) -> str:
@@ -348,8 +464,10 @@ def fit(statement: str, indent: int = 0) -> str:
     if extra:
         return statement
     is_def = tokens[0].text in ("def", "async") and tokens[-1].text.endswith(":")
+    # A line starting `name=` continues a call the template opened: it is an argument.
+    argument = _KEYWORD_ARGUMENT.fullmatch(tokens[0].text) is not None
     try:
-        lines = _lay(tokens, depth, body=False, is_def=is_def)
+        lines = _lay(tokens, depth, body=argument, is_def=is_def)
     except _CannotSplit:
         return statement
     return "\n".join(lines)[indent:]

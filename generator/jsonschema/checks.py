@@ -8,6 +8,7 @@ from typing import Any
 from generator.errors import SchemaCompileError
 from generator.jsonschema.ecma_regex import ecma_to_python
 from generator.jsonschema.node import Node
+from generator.names import black_quotes
 
 # How each JSON type is tested in emitted code, so that no method an instance's class defines
 # (a lying `__eq__`/`__hash__`, a raising `__iter__`, a `__class__` that claims `str`) runs while
@@ -85,7 +86,7 @@ def closed_object(node: Node) -> bool:
 
 def known_keys(node: Node) -> str:
     """Constant frozenset of the `properties` names, shared by all checks of this node."""
-    names = ", ".join(ascii(name) for name in sorted(property_names(node)))
+    names = ", ".join(black_quotes(ascii(name)) for name in sorted(property_names(node)))
     return node.constant("KNOWN_KEYS", f"frozenset({{{names}}})")
 
 

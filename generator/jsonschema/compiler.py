@@ -656,8 +656,9 @@ class ModuleCompiler:
         else:
             description = string_literal("is nested too deeply for the interpreter's stack")
             location = string_literal(self.location(scope.pointer))
+            rule = '"depth"'
             error = (
-                f"{self.helper('ValidationError')}({description}, path, {location}, 'depth', data)"
+                f"{self.helper('ValidationError')}({description}, path, {location}, {rule}, data)"
             )
             handler = f"{'return' if scope.variant is Variant.FIRST else 'yield'} {error}"
         body = scope.writer.lines or ["    pass"]
@@ -677,7 +678,7 @@ class ModuleCompiler:
             return
         description = string_literal(f"is nested too deeply (more than {MAX_DEPTH} levels)")
         location = string_literal(self.location(scope.pointer))
-        arguments = f"{description}, path, {location}, 'depth', data"
+        arguments = f'{description}, path, {location}, "depth", data'
         if scope.variant is Variant.FIRST:
             scope.writer.line(f"    return {self.helper('ValidationError')}({arguments})")
             return

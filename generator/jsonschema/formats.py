@@ -453,10 +453,7 @@ def _uri_pattern() -> re.Pattern[str]:
 
 def _is_uri(text: str) -> bool:
     """RFC 3986 absolute URI: a scheme, then ':' and the rest."""
-    return (
-        _URI_FAST_PATTERN.fullmatch(text) is not None
-        or _uri_pattern().fullmatch(text) is not None
-    )
+    return _URI_FAST_PATTERN.fullmatch(text) is not None or _uri_pattern().fullmatch(text) is not None
 ''',
         imports=("re", "functools"),
         requires=("_POSSESSIVE",),
