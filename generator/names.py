@@ -205,7 +205,7 @@ def str_width(text: str) -> int:
 
 
 def py_string(text: str) -> str:
-    """A string literal as black writes it (`generator.emit.layout`): `repr`'s escapes, in double
+    """A string literal as black writes it (`generator.output.layout`): `repr`'s escapes, in double
     quotes unless those would need more backslashes than single quotes."""
     return black_quotes(repr(text))
 
@@ -221,6 +221,21 @@ def black_quotes(literal: str) -> str:
     if doubles > body.count("\\'"):
         return literal  # black keeps the quotes that need fewer backslashes
     return '"' + body.replace("\\'", "'").replace('"', '\\"') + '"'
+
+
+def tuple_display(items: list[str]) -> str:
+    """A tuple display of these expressions; with two or more, a trailing comma keeps black from
+    joining the items onto one line (the way the generated tables have always been laid out)."""
+    return f"({', '.join(items)},)" if items else "()"
+
+
+def import_line(module: str, names: list[str], line_length: int = 100) -> str:
+    """`from module import names` as black writes it (at its line length for generated code):
+    one line, or one name per line."""
+    line = f"from {module} import {', '.join(names)}"
+    if str_width(line) <= line_length:
+        return line
+    return "".join([f"from {module} import (\n", *(f"    {name},\n" for name in names), ")"])
 
 
 def py_literal(value: Any, *, string: Callable[[str], str] = py_string) -> str:

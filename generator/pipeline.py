@@ -14,7 +14,6 @@ from typing import Any
 import jinja2
 
 from generator.emit.client import emit_client, packaging_files, runtime_files
-from generator.emit.layout import lay_out
 from generator.emit.schemas import emit_schemas
 from generator.emit.strategies import emit_strategies
 from generator.emit.validators import compile_validators
@@ -63,7 +62,7 @@ def emit_validators(api: Api) -> dict[PurePosixPath, str]:
         assert_formats=True,
         module_doc=f"Compiled validators for {api.title}: one validate_<name> per JSON Schema.",
     )
-    return {PurePosixPath(api.package, "validators.py"): lay_out(source)}
+    return {PurePosixPath(api.package, "validators.py"): source}
 
 
 def spec_label(spec_path: Path, project_root: Path) -> str:

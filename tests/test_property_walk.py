@@ -114,13 +114,13 @@ def test_the_boolean_walk_reads_each_key_once() -> None:
     for name in ("open", "closed", "wide", "open_wide"):
         function = _function(source, f"_is_valid_{name}")
         assert re.search(r"for key_\d+, value_\d+ in data\.items\(\):", function), function
-        assert not re.search(r"if '\w+' in data:", function), function  # `required` stays
+        assert not re.search(r"if ['\"]\w+['\"] in data:", function), function  # `required` stays
     wide = _function(source, "_is_valid_wide")
     assert re.search(r"length_\d+ = len\(key_\d+\)", wide), wide
     assert re.search(r"if length_\d+ < \d+:", wide), wide  # bisected
     closed = _function(source, "_is_valid_closed")
     # `note` checks nothing: it is only exempt from the closed object's failure.
-    assert re.search(r"elif key_\d+ != 'note':\n\s+return False", closed), closed
+    assert re.search(r"elif key_\d+ != ['\"]note['\"]:\n\s+return False", closed), closed
     # patternProperties reads the keys itself: that object keeps its own loops.
     assert ".items()" not in _function(source, "_is_valid_patterned").split("for key_1")[0]
     assert not unused_names(source)

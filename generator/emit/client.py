@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from generator.emit.layout import import_line, lay_out, tuple_display
 from generator.emit.model_loads import api_loads, load_helpers
 from generator.emit.model_views import (
     api_unions,
@@ -22,7 +21,14 @@ from generator.emit.model_views import (
 )
 from generator.emit.operation_views import OperationView, ResultView, operation_view, result_views
 from generator.ir.model import Api, Server, model_decoder_name
-from generator.names import docstring, import_order, py_literal, toml_string
+from generator.names import (
+    docstring,
+    import_line,
+    import_order,
+    py_literal,
+    toml_string,
+    tuple_display,
+)
 
 TEMPLATE_ROOTS = (
     Path(__file__).parent.parent / "templates",  # installed wheel (force-included)
@@ -476,7 +482,4 @@ def emit_client(
         PurePosixPath(target): environment.get_template(f"client/{source}.jinja").render(context)
         for source, target in outputs.items()
     }
-    for path, text in rendered.items():
-        if path.suffix == ".py":
-            rendered[path] = lay_out(text)
     return {**runtime_files(api.package, api.graph), **rendered, **packaging_files()}

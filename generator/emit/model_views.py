@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.emit.layout import import_line
 from generator.ir.model import (
     Api,
     Enum,
@@ -21,7 +20,7 @@ from generator.ir.model import (
     enum_members_name,
     model_decoder_name,
 )
-from generator.names import docstring, import_order, py_literal
+from generator.names import docstring, import_line, import_order, py_literal
 
 
 @dataclass(frozen=True)

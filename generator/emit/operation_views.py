@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.emit.layout import tuple_display
 from generator.ir.model import Api, Body, Operation, Parameter, Response, TypeRef
-from generator.names import docstring, py_literal, python_identifier
+from generator.names import docstring, py_literal, python_identifier, tuple_display
 
 # Names `client.py` imports or defines besides the result classes.
 _CLIENT_MODULE_NAMES = frozenset(

@@ -14,7 +14,6 @@ from typing import Any
 import jinja2
 
 from generator.emit.client import template_environment
-from generator.emit.layout import lay_out
 from generator.errors import SchemaCompileError, join_pointer
 from generator.ir.model import Api
 from generator.ir.schema import BUNDLE_PREFIX
@@ -179,7 +178,7 @@ def emit_strategies(
         "unbounded_extra_items": UNBOUNDED_EXTRA_ITEMS,
     }
     template = template_environment(bytecode_cache).get_template("client/strategies.py.jinja")
-    return {strategies_path(api): lay_out(template.render(context))}
+    return {strategies_path(api): template.render(context)}
 
 
 def strategies_path(api: Api) -> PurePosixPath:

@@ -122,7 +122,7 @@ def _word_pattern(name: str) -> re.Pattern[str]:
 @lru_cache(maxsize=65536)
 def string_literal(text: str) -> str:
     """ASCII-only Python literal (no look-alike Unicode in emitted code), split if long, in the
-    quotes black would give it (`generator.emit.layout`).
+    quotes black would give it (`generator.output.layout`).
 
     Cached: every schema location is written into three function variants.
     """

@@ -29,13 +29,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.output.layout import LAYOUT_VERSION, LINE_LENGTH, lay_out
+
 if TYPE_CHECKING:
     import black
 
 # black is imported only when some text misses the cache: the import alone costs about 0.2 s,
 # more than a whole generation run whose files are all cached. The cache key therefore names
 # the mode by these settings rather than by black's `Mode` object.
-BLACK_LINE_LENGTH = 100
+BLACK_LINE_LENGTH = LINE_LENGTH
 BLACK_TARGET = "py310"
 # Below this many characters to format, worker processes cost more than they save.
 PARALLEL_MIN_CHARS = 40_000
@@ -71,13 +73,16 @@ def _black_mode() -> black.Mode:
 
 
 def _format_one(source: str) -> str:
+    """black on `source`, laid out first as black lays it out (`layout`): black's first pass then
+    changes nothing and `format_str` skips its second. Only texts that miss the caches get here,
+    so a warm run pays for neither."""
     import black
 
-    return black.format_str(source, mode=_black_mode())
+    return black.format_str(lay_out(source), mode=_black_mode())
 
 
 def _key(source: str) -> str:
-    settings = f"{_black_version()}\0{BLACK_LINE_LENGTH}\0{BLACK_TARGET}"
+    settings = f"{_black_version()}\0{BLACK_LINE_LENGTH}\0{BLACK_TARGET}\0{LAYOUT_VERSION}"
     return hashlib.sha256(f"{settings}\0{source}".encode()).hexdigest()
 
 

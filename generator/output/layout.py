@@ -1,19 +1,20 @@
-"""Emitted Python laid out as black lays it out, so that black's first pass changes nothing.
+"""Python laid out as black lays it out, before black runs, so that its first pass changes nothing.
 
 `black.format_str` formats a text twice whenever its first pass changed anything (the second
 pass settles the trailing commas the first one added), and nearly all of a cold generation's time
-is black (bench/README.md, "Where a cold generation goes"). Emitters therefore print what black
-would print: `names.py_literal` quotes strings as black does, and `fit` splits one statement that is
-longer than black's limit the way black splits it, for the shapes the templates and the
-validator compiler write: a statement ending in a bracketed list (a call, a signature, a
-collection display), split at its last bracket, then at its top-level commas, one item per line
-with a trailing comma. Anything else (operators between the items of a too-long line, comments,
-strings that cannot fit) is left as it is and black splits it.
+is black (bench/README.md, "Where a cold generation goes"). So `formatting` hands black each
+chunk that misses its caches as black would print it: the emitters already quote strings as black
+does (`names.py_literal`), and `lay_out` splits each statement longer than black's limit the way
+black splits it, for the shapes the templates and the validator compiler write (signatures,
+calls and displays split at a bracket, items one a line with a trailing comma, conditions and
+ternaries in parentheses, split before their operators), and indents docstrings as black does.
+Anything else (comments, strings that cannot fit, shapes black weighs differently) is left as it
+is, and black splits it.
 
-This is a speed measure, never a formatter of record: black still formats every emitted module
-(`generator.output.formatting`), so a statement this module lays out differently only costs
-black's second pass; `tests/test_layout.py` checks that the emitted text already is black's
-output for the invite spec and the public specs.
+A speed measure, never a formatter of record: black formats whatever this module returns, so a
+statement laid out differently only costs black's second pass on its chunk; it runs only on what
+misses the caches (a warm run pays nothing). `tests/test_layout.py` checks the result against
+black for the invite spec and public specs, and that it changes no code.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from dataclasses import dataclass
 
 from generator.names import str_width
 
-# black's line length for generated code (`generator.output.formatting.BLACK_LINE_LENGTH`; the
-# emit stage may not import the write stage).
+# black's line length for generated code (`formatting.BLACK_LINE_LENGTH` is this).
 LINE_LENGTH = 100
+# Part of the formatter's cache keys: a cached result is black's output for the text as this
+# version of the layout printed it.
+LAYOUT_VERSION = 1
 INDENT = "    "
 
 # One token of a single-line statement: a string literal (with prefix), a bracket, a comma, or a
@@ -295,12 +298,6 @@ def _split_bracket(
     return [INDENT * depth + head_text, *body_lines, INDENT * depth + tail_text]
 
 
-def tuple_display(items: list[str]) -> str:
-    """A tuple display of these expressions; with two or more, a trailing comma keeps black from
-    joining the items onto one line (the way the generated tables have always been laid out)."""
-    return f"({', '.join(items)},)" if items else "()"
-
-
 def _trailer(tokens: list[_Token], opening: int) -> bool:
     """Whether the bracket at `opening` calls or subscripts what precedes it (rather than
     opening a display: a tuple, list, dict or set)."""
@@ -441,14 +438,6 @@ def _wrap(tokens: list[_Token], depth: int, start: int, end: int) -> list[str]:
         raise _CannotSplit
     value = [_Token(tokens[start].text, space=False), *tokens[start + 1 : end]]
     return [INDENT * depth + head, *_lay(value, depth + 1, body=True), INDENT * depth + tail]
-
-
-def import_line(module: str, names: list[str]) -> str:
-    """`from module import names` as black writes it: one line, or one name per line."""
-    line = f"from {module} import {', '.join(names)}"
-    if str_width(line) <= LINE_LENGTH:
-        return line
-    return "".join([f"from {module} import (\n", *(f"{INDENT}{name},\n" for name in names), ")"])
 
 
 def fit(statement: str, indent: int = 0) -> str:
