@@ -153,8 +153,8 @@ def _magic(tokens: list[_Token]) -> bool:
             if token.text == ")":
                 opening = _partner(tokens, index)
                 inner = tokens[opening + 1 : index]
-                if len(_commas(inner, _top(inner))) == 1:
-                    continue  # `(x,)` is a tuple, not an exploded list
+                if len(_commas(inner, _top(inner))) == 1 and not _trailer(tokens, opening):
+                    continue  # `(x,)` is a tuple, not an exploded list (a call's `f(x,)` is)
             return True
     return False
 
@@ -202,9 +202,12 @@ def _split_delimited(
     """A too-long line with operators outside its brackets, as black splits it."""
     end = len(tokens) - (tokens[-1].text in (",", ":"))
     if _annotation(tokens, top, body=body, parameters=parameters):
-        # `name: A | B = default`: black parenthesises the long annotation.
         equals = next((index for index in top if tokens[index].text == "="), end)
-        return _wrap(tokens, depth, 1, equals)
+        if _delimited([tokens[index] for index in top if index < equals]):
+            # `name: A | B = default`: black parenthesises the long annotation.
+            return _wrap(tokens, depth, 1, equals)
+        if body or equals == end:
+            raise _CannotSplit  # the operators are in a parameter's default: left to black
     if body:
         if _ternary_argument(tokens, top):
             return _wrap(tokens, depth, 1, end)  # `name=(a if b else c)`
@@ -289,7 +292,8 @@ def _split_bracket(
     if not (_fits(depth, head_text) and _fits(depth, tail_text)):
         raise _CannotSplit
     commas = len(_commas(inner, _top(inner)))
-    exploded = inner[-1].text == "," and not (tokens[opening].text == "(" and commas == 1)
+    one_tuple = tokens[opening].text == "(" and commas == 1 and not _trailer(tokens, opening)
+    exploded = inner[-1].text == "," and not one_tuple
     if commas and not is_def and not _trailer(tokens, opening):
         exploded = exploded or not _heavier_than_comma(inner)  # a display: one item a line
     if is_def and not commas:
