@@ -91,6 +91,25 @@ def test_one_client_method_per_operation(
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
+def test_the_strategies_docstring_example_is_python_naming_a_strategy(
+    spec: Path, corpus: dict[str, tuple[Generation, Path]]
+) -> None:
+    """The usage example in `strategies.py`'s docstring parses and imports a function the module
+    defines; a spec without schemas says it has none (it printed `import ` with no name)."""
+    generation, _ = corpus[name_of(spec)]
+    tree = ast.parse(generation.files[PurePosixPath(package_of(spec), "strategies.py")])
+    docstring = ast.get_docstring(tree) or ""
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    example = "\n".join(line[4:] for line in docstring.splitlines() if line.startswith("    "))
+    if not example:
+        assert "defines no strategies" in docstring and not defined
+        return
+    imports = [node for node in ast.parse(example).body if isinstance(node, ast.ImportFrom)]
+    assert imports[-1].module == f"{package_of(spec)}.strategies"
+    assert {alias.name for alias in imports[-1].names} <= defined
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[name_of(spec) for spec in SPECS])
 def test_imports_without_side_effects(
     spec: Path, corpus: dict[str, tuple[Generation, Path]]
 ) -> None:
