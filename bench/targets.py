@@ -80,12 +80,26 @@ def _at_least_twice_as_fast(
     results: Results, clock: Clock, goal: str, *, table: str, ours: str, peer: str
 ) -> Target:
     """Our contender at least 2x faster than `peer` on every valid payload of `table`."""
+    return _at_least_as_fast(results, clock, goal, 2.0, table=table, ours=ours, peer=peer)
+
+
+def _at_least_as_fast(
+    results: Results,
+    clock: Clock,
+    goal: str,
+    factor: float,
+    *,
+    table: str,
+    ours: str,
+    peer: str,
+) -> Target:
+    """Our contender at least `factor` times as fast as `peer` on every valid payload of `table`."""
     names = [payload.name for payload in results.payloads_where(valid=True)]
     found = _slowest_speedup(results, clock, names, table=table, ours=ours, peer=peer)
     if found is None:
         return _judge(goal, None, "not measured")
     payload, speedup = found
-    return _judge(goal, speedup >= 2.0, f"smallest speedup {speedup:.2f}x ({payload})")
+    return _judge(goal, speedup >= factor, f"smallest speedup {speedup:.2f}x ({payload})")
 
 
 def validators_vs_fastjsonschema(results: Results, clock: Clock) -> Target:
@@ -136,14 +150,9 @@ def from_dict_vs_pydantic(results: Results, clock: Clock) -> Target:
     """Pure-Python `from_dict` (validating) no slower than pydantic's `model_validate` on any
     valid payload (issue 19)."""
     goal = "from_dict no slower than pydantic model_validate (every valid)"
-    names = [payload.name for payload in results.payloads_where(valid=True)]
-    found = _slowest_speedup(
-        results, clock, names, table="models", ours="from_dict", peer="pydantic"
+    return _at_least_as_fast(
+        results, clock, goal, 1.0, table="models", ours="from_dict", peer="pydantic"
     )
-    if found is None:
-        return _judge(goal, None, "not measured")
-    payload, speedup = found
-    return _judge(goal, speedup >= 1.0, f"smallest speedup {speedup:.2f}x ({payload})")
 
 
 def compiled_from_dict_vs_pydantic(results: Results, clock: Clock) -> Target:
