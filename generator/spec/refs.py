@@ -376,6 +376,14 @@ def resolve_spec(path: Path) -> ResolvedSpec:
         bundler.origins[bundled] = Origin(document, pointer)
     resolved = ResolvedSpec(data, root, bundler.origins, _combined_hash(root, bundler.documents))
     errors = bundler.errors + list(_reference_errors(resolved))
+    if errors and isinstance(root.data.get("swagger"), str) and "openapi" not in root.data:
+        # Swagger 2.0 refs (`#/definitions/...`) do not resolve in the OpenAPI 3 layout: the
+        # version is the problem to report, not each reference.
+        message = (
+            f"Swagger {root.data['swagger'][:20]} is not supported: convert the document to "
+            "OpenAPI 3 first (for example with swagger2openapi)"
+        )
+        raise SpecErrors([root.error("#/swagger", message)])
     if errors:
         raise SpecErrors(errors)
     return resolved
