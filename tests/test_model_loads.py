@@ -12,8 +12,9 @@ import graph_invite.models as models
 import graph_invite.strategies as strategies
 import graph_invite.validators as validators
 import pytest
-from graph_invite import InviteResponse, Permission, ValidationError
+from graph_invite import UNSET, InviteResponse, Permission, ValidationError
 
+from generator.emit.model_loads import LOAD_KEY_CHAIN
 from generator.output.writer import write_tree
 from generator.pipeline import build
 from tests.compiled_worker import error_fields
@@ -171,6 +172,21 @@ components:
       properties:
         count: {type: integer}
         when: {type: [string, "null"], format: date-time}
+    wide:
+      type: object
+      additionalProperties: false
+      required: [cc, fffff]
+      properties:
+        a: {type: string}
+        bb: {type: integer}
+        cc: {type: string}
+        ddd: {type: boolean}
+        eeee: {type: number}
+        fffff: {type: integer}
+        gggggg: {type: [string, "null"]}
+        hhhhhhh: {type: array, items: {type: string}}
+        iiiiiiii: {$ref: "#/components/schemas/holder"}
+        jjjjjjjjjjjj: {type: string}
 """
 
 
@@ -211,3 +227,48 @@ def test_a_keyword_a_loader_does_not_check_unfuses_its_model_and_every_referrer(
         holder.from_dict({"count": 1, "when": "yesterday"})
     assert "date-time" in str(raised.value)
     assert holder.from_dict({"count": 1.0}).to_dict() == {"count": 1.0}  # valid, refused, decoded
+
+
+WIDE = {
+    "a": "x",
+    "bb": 2,
+    "cc": "y",
+    "ddd": True,
+    "eeee": 0.5,
+    "fffff": 5,
+    "gggggg": None,
+    "hhhhhhh": ["h"],
+    "iiiiiiii": {"count": 1},
+    "jjjjjjjjjjjj": "j",
+}
+
+
+def test_a_wide_loader_picks_the_names_to_compare_by_the_keys_length(
+    loads_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past LOAD_KEY_CHAIN fields the key's length, by bisection, picks the names a key is
+    compared with: every field still lands in its own slot (a missed length would make the
+    closed model refuse it), and a key with a field's length but another name is unknown."""
+    assert len(WIDE) > LOAD_KEY_CHAIN
+    monkeypatch.syspath_prepend(str(loads_models))
+    module = importlib.import_module("loads_pkg.models")
+    loaded = module._load_Wide(WIDE)
+    assert loaded == module._decode_Wide(WIDE) and loaded.to_dict() == WIDE
+    assert module._load_Wide({"cc": "", "fffff": 0}).to_dict() == {"cc": "", "fffff": 0}
+    unknown_keys = ["b", "zz", "zzzzz", "zzzzzzzz", "zzzzzzzzz", "zzzzzzzzzzzzz"]
+    refused = [{**WIDE, key: "x"} for key in unknown_keys]
+    refused += [{**WIDE, key: {}} for key in WIDE]  # each field's check runs in its branch
+    refused += [{key: value for key, value in WIDE.items() if key != "fffff"}]
+    for data in refused:
+        with pytest.raises(Exception):  # noqa: B017 - the loader refuses
+            module._load_Wide(data)
+    # The open permission (16 fields) keeps same-length unknown keys as unknown properties.
+    permission = {"id": "1", "ix": 1, "lino": [2], "shareIx": None, "@odata.typo": "t"}
+    loaded_permission = models._load_Permission(permission)
+    assert loaded_permission.id_ == "1" and loaded_permission.link is UNSET
+    assert loaded_permission.additional_properties == {
+        "ix": 1,
+        "lino": [2],
+        "shareIx": None,
+        "@odata.typo": "t",
+    }

@@ -64,7 +64,7 @@ class PermissionRole(str, Enum):
     OWNER = "owner"
 
 
-_PERMISSION_ROLE_BY_VALUE: dict[str, PermissionRole] = {
+_PERMISSION_ROLE_BY_VALUE: Final[dict[str, PermissionRole]] = {
     member.value: member for member in PermissionRole
 }
 
@@ -78,7 +78,7 @@ class SharingLinkScope(str, Enum):
     USERS = "users"
 
 
-_SHARING_LINK_SCOPE_BY_VALUE: dict[str, SharingLinkScope] = {
+_SHARING_LINK_SCOPE_BY_VALUE: Final[dict[str, SharingLinkScope]] = {
     member.value: member for member in SharingLinkScope
 }
 
@@ -98,7 +98,7 @@ class SharingLinkType(str, Enum):
     ADMIN_DEFAULT = "adminDefault"
 
 
-_SHARING_LINK_TYPE_BY_VALUE: dict[str, SharingLinkType] = {
+_SHARING_LINK_TYPE_BY_VALUE: Final[dict[str, SharingLinkType]] = {
     member.value: member for member in SharingLinkType
 }
 
@@ -2695,7 +2695,7 @@ class _Mismatch(Exception):
 def _load_ErrorDetails(data: Any, cls: type[ErrorDetails] = ErrorDetails) -> ErrorDetails:
     if type(data) is not dict:
         raise _Mismatch
-    field_target: Any = UNSET
+    field_target: Any = _UNSET
     value = data["code"]
     if type(value) is not str:
         raise _Mismatch
@@ -2733,10 +2733,10 @@ def _load_ErrorDetails(data: Any, cls: type[ErrorDetails] = ErrorDetails) -> Err
 def _load_Identity(data: Any, cls: type[Identity] = Identity) -> Identity:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_display_name: Any = UNSET
-    field_id_: Any = UNSET
-    field_tenant_id: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_display_name: Any = _UNSET
+    field_id_: Any = _UNSET
+    field_tenant_id: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -2779,10 +2779,10 @@ def _load_Identity(data: Any, cls: type[Identity] = Identity) -> Identity:
 def _load_IdentitySet(data: Any, cls: type[IdentitySet] = IdentitySet) -> IdentitySet:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_application: Any = UNSET
-    field_device: Any = UNSET
-    field_user: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_application: Any = _UNSET
+    field_device: Any = _UNSET
+    field_user: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -2821,11 +2821,11 @@ def _load_InviteRecipientError(
 ) -> InviteRecipientError:
     if type(data) is not dict:
         raise _Mismatch
-    field_code: Any = UNSET
-    field_message: Any = UNSET
-    field_localized_message: Any = UNSET
-    field_fix_it_url: Any = UNSET
-    field_innererror: Any = UNSET
+    field_code: Any = _UNSET
+    field_message: Any = _UNSET
+    field_localized_message: Any = _UNSET
+    field_fix_it_url: Any = _UNSET
+    field_innererror: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -2874,7 +2874,7 @@ def _load_InviteRecipientInnerError(
 ) -> InviteRecipientInnerError:
     if type(data) is not dict:
         raise _Mismatch
-    field_code: Any = UNSET
+    field_code: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -2896,9 +2896,9 @@ def _load_InviteRecipientInnerError(
 def _load_InviteResponse(data: Any, cls: type[InviteResponse] = InviteResponse) -> InviteResponse:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_context: Any = UNSET
-    field_odata_next_link: Any = UNSET
-    field_odata_count: Any = UNSET
+    field_odata_context: Any = _UNSET
+    field_odata_next_link: Any = _UNSET
+    field_odata_count: Any = _UNSET
     value = data["value"]
     if type(value) is not list:
         raise _Mismatch
@@ -2943,60 +2943,79 @@ def _load_InviteResponse(data: Any, cls: type[InviteResponse] = InviteResponse) 
 def _load_ItemReference(data: Any, cls: type[ItemReference] = ItemReference) -> ItemReference:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_drive_id: Any = UNSET
-    field_drive_type: Any = UNSET
-    field_id_: Any = UNSET
-    field_list_id: Any = UNSET
-    field_name: Any = UNSET
-    field_path: Any = UNSET
-    field_share_id: Any = UNSET
-    field_sharepoint_ids: Any = UNSET
-    field_site_id: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_drive_id: Any = _UNSET
+    field_drive_type: Any = _UNSET
+    field_id_: Any = _UNSET
+    field_list_id: Any = _UNSET
+    field_name: Any = _UNSET
+    field_path: Any = _UNSET
+    field_share_id: Any = _UNSET
+    field_sharepoint_ids: Any = _UNSET
+    field_site_id: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
-        elif key == "@odata.type":
-            if type(value) is not str:
-                raise _Mismatch
-            field_odata_type = value
-        elif key == "driveId":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_drive_id = value
-        elif key == "driveType":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_drive_type = value
-        elif key == "id":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_id_ = value
-        elif key == "listId":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_list_id = value
-        elif key == "name":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_name = value
-        elif key == "path":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_path = value
-        elif key == "shareId":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_share_id = value
-        elif key == "sharepointIds":
-            field_sharepoint_ids = None if value is None else _load_SharepointIds(value)
-        elif key == "siteId":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_site_id = value
-        else:
-            extra[key] = value
+        length = len(key)
+        if length < 7:
+            if length == 2:
+                if key == "id":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_id_ = value
+                    continue
+            elif length == 4:
+                if key == "name":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_name = value
+                    continue
+                elif key == "path":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_path = value
+                    continue
+            elif length == 6:
+                if key == "listId":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_list_id = value
+                    continue
+                elif key == "siteId":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_site_id = value
+                    continue
+        elif length < 11:
+            if length == 7:
+                if key == "driveId":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_drive_id = value
+                    continue
+                elif key == "shareId":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_share_id = value
+                    continue
+            elif length == 9:
+                if key == "driveType":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_drive_type = value
+                    continue
+        elif length == 11:
+            if key == "@odata.type":
+                if type(value) is not str:
+                    raise _Mismatch
+                field_odata_type = value
+                continue
+        elif length == 13:
+            if key == "sharepointIds":
+                field_sharepoint_ids = None if value is None else _load_SharepointIds(value)
+                continue
+        extra[key] = value
     if _NATIVE:
         return ItemReference(
             odata_type=field_odata_type,
@@ -3029,87 +3048,122 @@ def _load_ItemReference(data: Any, cls: type[ItemReference] = ItemReference) -> 
 def _load_Permission(data: Any, cls: type[Permission] = Permission) -> Permission:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_id_: Any = UNSET
-    field_roles: Any = UNSET
-    field_granted_to: Any = UNSET
-    field_granted_to_identities: Any = UNSET
-    field_granted_to_v2: Any = UNSET
-    field_granted_to_identities_v2: Any = UNSET
-    field_invitation: Any = UNSET
-    field_link: Any = UNSET
-    field_inherited_from: Any = UNSET
-    field_share_id: Any = UNSET
-    field_has_password: Any = UNSET
-    field_expiration_date_time: Any = UNSET
-    field_error: Any = UNSET
-    field_deprecated_granted_to: Any = UNSET
-    field_deprecated_granted_to_identities: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_id_: Any = _UNSET
+    field_roles: Any = _UNSET
+    field_granted_to: Any = _UNSET
+    field_granted_to_identities: Any = _UNSET
+    field_granted_to_v2: Any = _UNSET
+    field_granted_to_identities_v2: Any = _UNSET
+    field_invitation: Any = _UNSET
+    field_link: Any = _UNSET
+    field_inherited_from: Any = _UNSET
+    field_share_id: Any = _UNSET
+    field_has_password: Any = _UNSET
+    field_expiration_date_time: Any = _UNSET
+    field_error: Any = _UNSET
+    field_deprecated_granted_to: Any = _UNSET
+    field_deprecated_granted_to_identities: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
-        elif key == "@odata.type":
-            if type(value) is not str:
-                raise _Mismatch
-            field_odata_type = value
-        elif key == "id":
-            if type(value) is not str:
-                raise _Mismatch
-            field_id_ = value
-        elif key == "roles":
-            if type(value) is not list:
-                raise _Mismatch
-            for item0 in value:
-                if type(item0) is not str:
+        length = len(key)
+        if length < 11:
+            if length < 7:
+                if length == 2:
+                    if key == "id":
+                        if type(value) is not str:
+                            raise _Mismatch
+                        field_id_ = value
+                        continue
+                elif length == 4:
+                    if key == "link":
+                        field_link = None if value is None else _load_SharingLink(value)
+                        continue
+                elif length == 5:
+                    if key == "roles":
+                        if type(value) is not list:
+                            raise _Mismatch
+                        for item0 in value:
+                            if type(item0) is not str:
+                                raise _Mismatch
+                        field_roles = list(map(_PERMISSION_ROLE_BY_VALUE.get, value, value))
+                        continue
+                    elif key == "error":
+                        field_error = None if value is None else _load_InviteRecipientError(value)
+                        continue
+            elif length == 7:
+                if key == "shareId":
+                    if not (type(value) is str or value is None):
+                        raise _Mismatch
+                    field_share_id = value
+                    continue
+            elif length == 9:
+                if key == "grantedTo":
+                    field_granted_to = None if value is None else _load_IdentitySet(value)
+                    continue
+            elif length == 10:
+                if key == "invitation":
+                    field_invitation = None if value is None else _load_SharingInvitation(value)
+                    continue
+        elif length < 19:
+            if length == 11:
+                if key == "@odata.type":
+                    if type(value) is not str:
+                        raise _Mismatch
+                    field_odata_type = value
+                    continue
+                elif key == "grantedToV2":
+                    field_granted_to_v2 = (
+                        None if value is None else _load_SharePointIdentitySet(value)
+                    )
+                    continue
+                elif key == "hasPassword":
+                    if not (type(value) is bool or value is None):
+                        raise _Mismatch
+                    field_has_password = value
+                    continue
+            elif length == 13:
+                if key == "inheritedFrom":
+                    field_inherited_from = None if value is None else _load_ItemReference(value)
+                    continue
+            elif length == 18:
+                if key == "expirationDateTime":
+                    if not ((type(value) is str and _is_date_time(value)) or value is None):
+                        raise _Mismatch
+                    field_expiration_date_time = None if value is None else DateTimeText(value)
+                    continue
+        elif length == 19:
+            if key == "grantedToIdentities":
+                if not (type(value) is list or value is None):
                     raise _Mismatch
-            field_roles = list(map(_PERMISSION_ROLE_BY_VALUE.get, value, value))
-        elif key == "grantedTo":
-            field_granted_to = None if value is None else _load_IdentitySet(value)
-        elif key == "grantedToIdentities":
-            if not (type(value) is list or value is None):
-                raise _Mismatch
-            field_granted_to_identities = (
-                None if value is None else [_load_IdentitySet(item0) for item0 in value]
-            )
-        elif key == "grantedToV2":
-            field_granted_to_v2 = None if value is None else _load_SharePointIdentitySet(value)
-        elif key == "grantedToIdentitiesV2":
-            if not (type(value) is list or value is None):
-                raise _Mismatch
-            field_granted_to_identities_v2 = (
-                None if value is None else [_load_SharePointIdentitySet(item0) for item0 in value]
-            )
-        elif key == "invitation":
-            field_invitation = None if value is None else _load_SharingInvitation(value)
-        elif key == "link":
-            field_link = None if value is None else _load_SharingLink(value)
-        elif key == "inheritedFrom":
-            field_inherited_from = None if value is None else _load_ItemReference(value)
-        elif key == "shareId":
-            if not (type(value) is str or value is None):
-                raise _Mismatch
-            field_share_id = value
-        elif key == "hasPassword":
-            if not (type(value) is bool or value is None):
-                raise _Mismatch
-            field_has_password = value
-        elif key == "expirationDateTime":
-            if not ((type(value) is str and _is_date_time(value)) or value is None):
-                raise _Mismatch
-            field_expiration_date_time = None if value is None else DateTimeText(value)
-        elif key == "error":
-            field_error = None if value is None else _load_InviteRecipientError(value)
-        elif key == "@deprecated.GrantedTo":
-            if type(value) is not str:
-                raise _Mismatch
-            field_deprecated_granted_to = value
-        elif key == "@deprecated.GrantedToIdentities":
-            if type(value) is not str:
-                raise _Mismatch
-            field_deprecated_granted_to_identities = value
-        else:
-            extra[key] = value
+                field_granted_to_identities = (
+                    None if value is None else [_load_IdentitySet(item0) for item0 in value]
+                )
+                continue
+        elif length == 21:
+            if key == "grantedToIdentitiesV2":
+                if not (type(value) is list or value is None):
+                    raise _Mismatch
+                field_granted_to_identities_v2 = (
+                    None
+                    if value is None
+                    else [_load_SharePointIdentitySet(item0) for item0 in value]
+                )
+                continue
+            elif key == "@deprecated.GrantedTo":
+                if type(value) is not str:
+                    raise _Mismatch
+                field_deprecated_granted_to = value
+                continue
+        elif length == 31:
+            if key == "@deprecated.GrantedToIdentities":
+                if type(value) is not str:
+                    raise _Mismatch
+                field_deprecated_granted_to_identities = value
+                continue
+        extra[key] = value
     if _NATIVE:
         return Permission(
             odata_type=field_odata_type,
@@ -3156,8 +3210,8 @@ def _load_PermissionCollection(
 ) -> PermissionCollection:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_context: Any = UNSET
-    field_odata_next_link: Any = UNSET
+    field_odata_context: Any = _UNSET
+    field_odata_next_link: Any = _UNSET
     value = data["value"]
     if type(value) is not list:
         raise _Mismatch
@@ -3198,8 +3252,8 @@ def _load_PermissionUpdate(
 ) -> PermissionUpdate:
     if type(data) is not dict:
         raise _Mismatch
-    field_roles: Any = UNSET
-    field_expiration_date_time: Any = UNSET
+    field_roles: Any = _UNSET
+    field_expiration_date_time: Any = _UNSET
     for key, value in data.items():
         if type(key) is not str:
             raise _Mismatch
@@ -3232,11 +3286,11 @@ def _load_SharePointGroupIdentity(
 ) -> SharePointGroupIdentity:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_display_name: Any = UNSET
-    field_id_: Any = UNSET
-    field_principal_id: Any = UNSET
-    field_title: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_display_name: Any = _UNSET
+    field_id_: Any = _UNSET
+    field_principal_id: Any = _UNSET
+    field_title: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3287,10 +3341,10 @@ def _load_SharePointIdentity(
 ) -> SharePointIdentity:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_display_name: Any = UNSET
-    field_id_: Any = UNSET
-    field_login_name: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_display_name: Any = _UNSET
+    field_id_: Any = _UNSET
+    field_login_name: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3335,14 +3389,14 @@ def _load_SharePointIdentitySet(
 ) -> SharePointIdentitySet:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_application: Any = UNSET
-    field_device: Any = UNSET
-    field_user: Any = UNSET
-    field_group: Any = UNSET
-    field_site_user: Any = UNSET
-    field_site_group: Any = UNSET
-    field_share_point_group: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_application: Any = _UNSET
+    field_device: Any = _UNSET
+    field_user: Any = _UNSET
+    field_group: Any = _UNSET
+    field_site_user: Any = _UNSET
+    field_site_group: Any = _UNSET
+    field_share_point_group: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3397,13 +3451,13 @@ def _load_SharePointIdentitySet(
 def _load_SharepointIds(data: Any, cls: type[SharepointIds] = SharepointIds) -> SharepointIds:
     if type(data) is not dict:
         raise _Mismatch
-    field_list_id: Any = UNSET
-    field_list_item_id: Any = UNSET
-    field_list_item_unique_id: Any = UNSET
-    field_site_id: Any = UNSET
-    field_site_url: Any = UNSET
-    field_tenant_id: Any = UNSET
-    field_web_id: Any = UNSET
+    field_list_id: Any = _UNSET
+    field_list_item_id: Any = _UNSET
+    field_list_item_unique_id: Any = _UNSET
+    field_site_id: Any = _UNSET
+    field_site_url: Any = _UNSET
+    field_tenant_id: Any = _UNSET
+    field_web_id: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3466,11 +3520,11 @@ def _load_SharingInvitation(
 ) -> SharingInvitation:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_email: Any = UNSET
-    field_invited_by: Any = UNSET
-    field_redeemed_by: Any = UNSET
-    field_sign_in_required: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_email: Any = _UNSET
+    field_invited_by: Any = _UNSET
+    field_redeemed_by: Any = _UNSET
+    field_sign_in_required: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3517,14 +3571,14 @@ def _load_SharingInvitation(
 def _load_SharingLink(data: Any, cls: type[SharingLink] = SharingLink) -> SharingLink:
     if type(data) is not dict:
         raise _Mismatch
-    field_odata_type: Any = UNSET
-    field_application: Any = UNSET
-    field_type_: Any = UNSET
-    field_scope: Any = UNSET
-    field_web_html: Any = UNSET
-    field_web_url: Any = UNSET
-    field_prevents_download: Any = UNSET
-    field_configurator_url: Any = UNSET
+    field_odata_type: Any = _UNSET
+    field_application: Any = _UNSET
+    field_type_: Any = _UNSET
+    field_scope: Any = _UNSET
+    field_web_html: Any = _UNSET
+    field_web_url: Any = _UNSET
+    field_prevents_download: Any = _UNSET
+    field_configurator_url: Any = _UNSET
     extra: dict[str, Any] = {}
     for key, value in data.items():
         if type(key) is not str:
@@ -3600,3 +3654,6 @@ def _refuses_object_new(model: type[Record]) -> bool:
 # on an `object.__new__` instance in pure Python (a keyword `__init__` call costs more), by the
 # constructor (a direct C call) when compiled.
 _NATIVE: Final = _refuses_object_new(CreateLinkRequest)
+# The loaders' value for an absent field, bound here: compiled, a `Final` module name is a C
+# static, while `UNSET` (imported from the pure-Python `types`) is a module-dict lookup per use.
+_UNSET: Final = UNSET

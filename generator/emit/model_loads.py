@@ -75,6 +75,17 @@ class FieldLoad:
 
 
 @dataclass(frozen=True)
+class KeyDispatch:
+    """One test of a loader's key walk: `test` (`length < 11`, `length == 11`; empty at the
+    root) opens either more tests, in turn (`branches`), or the fields whose names the key is
+    compared with (`fields`). Any key none of them takes is an unknown property."""
+
+    test: str
+    branches: tuple[KeyDispatch, ...]
+    fields: tuple[FieldLoad, ...]
+
+
+@dataclass(frozen=True)
 class LoadView:
     """One model's loader: its fields, how unknown properties are treated, and its helpers."""
 
@@ -86,6 +97,8 @@ class LoadView:
     walk_uses_value: bool
     # `keys` walks the data's keys once (as the keyed decoder does); `get` asks for each field.
     load_by: str
+    # The key walk's branches: the fields in one chain, or picked by the key's length first.
+    dispatch: KeyDispatch
     # The format helpers (validator functions) its checks call.
     helpers: frozenset[str]
 
@@ -314,6 +327,12 @@ def _load_view(planner: _Planner, model: Model, properties: Mapping[str, Any]) -
             )
         )
     keyed = len(fields) <= KEYED_LOAD_MAX_FIELDS
+    dispatch = KeyDispatch("", (), tuple(fields))
+    if len(fields) > LOAD_KEY_CHAIN:
+        groups: dict[int, list[FieldLoad]] = {}
+        for field, load in zip(model.fields, fields, strict=True):
+            groups.setdefault(len(field.wire_name), []).append(load)
+        dispatch = KeyDispatch("", _length_tests(groups, sorted(groups)), ())
     return LoadView(
         name=loader_name(model.class_name),
         class_name=model.class_name,
@@ -321,6 +340,7 @@ def _load_view(planner: _Planner, model: Model, properties: Mapping[str, Any]) -
         extra_allowed=model.extra_allowed,
         walk_uses_value=model.extra_allowed or not all(field.required for field in fields),
         load_by="keys" if keyed else "get",
+        dispatch=dispatch,
         helpers=frozenset(helpers),
     )
 
@@ -333,6 +353,30 @@ def _load_view(planner: _Planner, model: Model, properties: Mapping[str, Any]) -
 # Graph permission (16 fields, about 10 present): the loader walking keys took 1.69x the floor
 # walk, asking field by field 1.94x.
 KEYED_LOAD_MAX_FIELDS = 20
+
+
+# A loader's key walk compares the key with the model's field names one after the other up to
+# this many fields; past it the key's length, found by bisection, picks the few names to compare
+# (the validators' boolean walk does the same, `generator.jsonschema.containers.MAX_KEY_CHAIN`).
+# Compiled, a length test is one C integer compare, and an unknown key of the 16-field
+# permission no longer costs 16 string comparisons.
+LOAD_KEY_CHAIN = 8
+# Lengths tested one after the other (`elif length == 7:`) where the bisection stops.
+_LENGTHS_PER_LEAF = 3
+
+
+def _length_tests(
+    groups: Mapping[int, list[FieldLoad]], sizes: list[int]
+) -> tuple[KeyDispatch, ...]:
+    """The tests picking among `sizes` (name lengths, sorted): `length < <middle>` opening the
+    shorter half, then the longer half's tests in the same chain, down to a few `length == n`."""
+    if len(sizes) > _LENGTHS_PER_LEAF:
+        middle = len(sizes) // 2
+        shorter = KeyDispatch(
+            f"length < {sizes[middle]}", _length_tests(groups, sizes[:middle]), ()
+        )
+        return (shorter, *_length_tests(groups, sizes[middle:]))
+    return tuple(KeyDispatch(f"length == {size}", (), tuple(groups[size])) for size in sizes)
 
 
 def api_loads(api: Api) -> dict[str, LoadView]:
