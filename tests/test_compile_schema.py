@@ -33,13 +33,12 @@ def load(source: str) -> types.ModuleType:
 
 
 def deferred_sources(source: str) -> dict[str, str]:
-    """The module's deferred functions: name -> source (`_DEFERRED = _Deferred({name: (source,
-    deferred functions it calls directly)})`)."""
+    """The module's deferred functions: name -> source (`_DEFERRED = _Deferred({name: source})`)."""
     for node in ast.parse(source).body:
         if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "_DEFERRED":
             assert isinstance(node.value, ast.Call)
-            entries: dict[str, tuple[str, tuple[str, ...]]] = ast.literal_eval(node.value.args[0])
-            return {name: code for name, (code, _) in entries.items()}
+            entries: dict[str, str] = ast.literal_eval(node.value.args[0])
+            return entries
     return {}
 
 

@@ -21,9 +21,8 @@ method of its class runs (`generator.jsonschema.checks.TYPE_TESTS`).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +30,7 @@ import jinja2
 
 from generator.emit.client import template_environment
 from generator.errors import SchemaCompileError
-from generator.jsonschema.compiler import Knowledge, ModuleCompiler
+from generator.jsonschema.compiler import Explanations, Knowledge, ModuleCompiler
 from generator.jsonschema.deferral import DEFERRAL_HELPERS
 from generator.jsonschema.formats import FORMAT_HELPERS
 from generator.jsonschema.node import Variant
@@ -125,11 +124,13 @@ def _compile_module(
 ) -> str:
     """Compile passes until reference targets and recursion are known, then render.
 
-    `explain_branches`: anyOf/oneOf errors carry each branch's first error (a first-error
-    function per branch: the standalone compiler's default; the generated package, whose
-    import time counts, keeps the short message).
+    `explain_branches`: the standalone compiler's module. anyOf/oneOf errors carry each
+    branch's first error (a first-error function per branch; the generated package keeps the
+    short message), and every function is kept as source, compiled on its first call
+    (`_deferred_block`; the generated package's functions are code that mypy and mypyc read).
     """
     knowledge = Knowledge()
+    explanations = Explanations()
     checking = True
     for _ in range(_MAX_PASSES):
         compiler = ModuleCompiler(
@@ -139,6 +140,7 @@ def _compile_module(
             checking=checking,
             reserved=_HELPER_NAMES | {DEFERRED_FUNCTIONS},
             explain_branches=explain_branches,
+            explanations=explanations,
         )
         try:
             roots = _queue_entries(compiler, entries, checking=checking)
@@ -147,7 +149,7 @@ def _compile_module(
             raise SchemaCompileError("#", "schema nests too deeply to compile") from None
         learned = knowledge.merge(compiler.learned())
         if learned == knowledge and not checking:
-            return _render(compiler, entries, roots, module_doc)
+            return _render(compiler, entries, roots, module_doc, deferred=explain_branches)
         knowledge, checking = learned, False
     raise SchemaCompileError("#", "compilation did not converge")  # pragma: no cover
 
@@ -217,6 +219,15 @@ def _entry_view(compiler: ModuleCompiler, suffix: str, pointer: str, root: str) 
     )
 
 
+def _through_deferred(entry: EntryPointView) -> EntryPointView:
+    """The same entry point calling its functions through `_DEFERRED` (compiled on first use)."""
+    return replace(
+        entry,
+        first=f"{DEFERRED_FUNCTIONS}.{entry.first}",
+        errors=f"{DEFERRED_FUNCTIONS}.{entry.errors}",
+    )
+
+
 @lru_cache(maxsize=1)
 def _module_template() -> jinja2.Template:
     """The module frame, parsed once per process (the mock and compile-schema render it often)."""
@@ -229,10 +240,9 @@ def _module_template() -> jinja2.Template:
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _NON_WORDS = bytes(byte if byte in _WORD_BYTES else ord(" ") for byte in range(256))
 # What compiled functions are named (`ModuleCompiler.function_name`); no `\b`: ten times as
-# fast, and a name found inside a longer word can only keep an unused function.
+# fast, and a name found inside a longer word can only keep an unused function. A call through
+# `_DEFERRED.<name>` (`keywords._why`) is found by its name too.
 _CALLED = re.compile(rf"_(?:{'|'.join(variant.value for variant in Variant)})_\w+")
-# A call of a deferred function from the module's main code (`keywords._why`).
-_DEFERRED_CALL = re.compile(rf"{DEFERRED_FUNCTIONS}\.(_\w+)")
 
 
 def _identifiers(text: str) -> set[str]:
@@ -241,55 +251,21 @@ def _identifiers(text: str) -> set[str]:
     return {word.decode() for word in words}
 
 
-def _callees(block: str) -> tuple[list[str], list[str]]:
-    """(functions a block calls directly, functions it calls through `_DEFERRED`)."""
-    called = _CALLED.findall(block)
-    if DEFERRED_FUNCTIONS not in block:
-        return called, []
-    deferred = _DEFERRED_CALL.findall(block)
-    direct = Counter(called)
-    direct.subtract(deferred)
-    return [name for name, count in direct.items() if count > 0], deferred
+def _reachable(functions: dict[str, str], roots: list[str]) -> dict[str, str]:
+    """The functions some root calls, directly or through others, in their order.
 
-
-def _closure(
-    calls: dict[str, tuple[list[str], list[str]]], roots: list[str], *, deferred: bool
-) -> set[str]:
-    """Names reached from `roots` through direct calls (and deferred ones too, if asked)."""
+    A function can be queued and then not called: an `anyOf` branch's predicate asks for its
+    function before the boolean walk decides to write the branch's body in place.
+    """
+    calls = {name: _CALLED.findall(block) for name, block in functions.items()}
     reached: set[str] = set()
     pending = [name for name in roots if name in calls]
     while pending:
         name = pending.pop()
         if name not in reached:
             reached.add(name)
-            direct, later = calls[name]
-            pending.extend(used for used in direct if used in calls)
-            if deferred:
-                pending.extend(used for used in later if used in calls)
-    return reached
-
-
-def _reachable(
-    functions: dict[str, str], roots: list[str]
-) -> tuple[list[str], dict[str, tuple[str, tuple[str, ...]]]]:
-    """(main, deferred): the functions some root calls, directly or through others, and those
-    that only calls through `_DEFERRED` reach (compiled when first called), in their order;
-    each deferred one with the deferred functions it calls directly (compiled with it).
-
-    A function can be queued and then not called: an `anyOf` branch's predicate asks for its
-    function before the boolean walk decides to write the branch's body in place.
-    """
-    calls = {name: _callees(block) for name, block in functions.items()}
-    main = _closure(calls, roots, deferred=False)
-    later_roots = [used for name in main for used in calls[name][1] if used not in main]
-    later = _closure(calls, later_roots, deferred=True) - main
-    main_blocks = [block for name, block in functions.items() if name in main]
-    deferred = {
-        name: (block, tuple(sorted(set(calls[name][0]) & later - {name})))
-        for name, block in functions.items()
-        if name in later
-    }
-    return main_blocks, deferred
+            pending.extend(used for used in calls[name] if used in calls)
+    return {name: block for name, block in functions.items() if name in reached}
 
 
 # A module constant as the helpers and the compiler write it: `_UPPER_CASE = ...` at the start
@@ -303,7 +279,12 @@ def _final_constants(source: str) -> str:
 
 
 def _render(
-    compiler: ModuleCompiler, entries: list[tuple[str, str]], roots: list[str], module_doc: str
+    compiler: ModuleCompiler,
+    entries: list[tuple[str, str]],
+    roots: list[str],
+    module_doc: str,
+    *,
+    deferred: bool,
 ) -> str:
     """Decide the module's pieces (docstring, imports, helpers, constants, functions, deferred
     functions, entry points) into a `ValidatorModuleView` and render the template with it."""
@@ -316,13 +297,14 @@ def _render(
         f"_{variant.value}_{compiler.bases[pointer]}": "\n".join(lines)
         for (pointer, variant), lines in compiler.functions.items()
     }
-    functions, deferred = _reachable(
+    reached = _reachable(
         named, [name for entry in entry_views for name in (entry.first, entry.errors)]
     )
+    functions, later = ([], reached) if deferred else (list(reached.values()), {})
+    if deferred:
+        entry_views = tuple(_through_deferred(entry) for entry in entry_views)
     # Deferred functions use the module's constants (a deferred function is compiled alone).
-    used = _identifiers("\n".join([*functions, *(block for block, _ in deferred.values())]))
-    # Explanations call through `_DEFERRED` (when none is deferred, it finds the functions here).
-    defers = DEFERRED_FUNCTIONS in used
+    used = _identifiers("\n".join([*functions, *later.values()]))
     # `Final`: free in pure Python (an annotation), and the compiled build (mypyc) binds a Final
     # module constant in a C static instead of looking it up in the module dict on every use.
     constants = [
@@ -333,7 +315,7 @@ def _render(
     requested = {"ValidationError"} | {
         name for name in compiler.helpers if _HELPER_DEFINES[name] & used
     }
-    if defers:
+    if deferred:
         requested.add("_Deferred")
     helpers = helper_closure(requested, _ALL_HELPERS)
     imports = {spec for spec in compiler.imports if spec.rpartition(":")[2].split(".")[0] in used}
@@ -343,14 +325,14 @@ def _render(
     blocks = [_final_constants(_ALL_HELPERS[name].source.strip("\n")) for name in helpers]
     if constants:
         blocks.append("\n".join(constants))
-    if any(_HELPER_CONSTANT.search(block) for block in blocks) or defers:
+    if any(_HELPER_CONSTANT.search(block) for block in blocks) or deferred:
         imports.add("typing:Final")
     blocks += functions
     # Generated checks are long straight-line code on purpose; exempt exactly what is exceeded
     # (the entry points are two-line functions that never need it), deferred code included.
-    exemptions = tuple(lint_exemptions([*blocks, *(block for block, _ in deferred.values())]))
-    if defers:
-        blocks.append(_deferred_block(deferred))
+    exemptions = tuple(lint_exemptions([*blocks, *later.values()]))
+    if deferred:
+        blocks.append(_deferred_block(later))
     text = docstring(module_doc or "Compiled JSON Schema validators.")
     view = ValidatorModuleView(
         exemptions=exemptions,
@@ -365,23 +347,21 @@ def _render(
 _TRIPLE_QUOTE = "'" * 3
 
 
-def _deferred_block(functions: dict[str, tuple[str, tuple[str, ...]]]) -> str:
-    """`_DEFERRED = _Deferred({name: (source, deferred functions it calls directly)})`: each
-    deferred function's source, a string; Python reads a string a twentieth as fast as it
-    compiles the same code (package.json: 0.04 s for the 1.6 MB its deferred functions take),
-    and the first error that needs one compiles only it and those it calls directly. Raw
+def _deferred_block(functions: dict[str, str]) -> str:
+    """`_DEFERRED = _Deferred({name: source})`: each deferred function's source, a string;
+    Python reads a string a twentieth as fast as it compiles the same code (package.json: 0.03 s
+    for its 3.6 MB, where compiling them as code took 0.3 s), and a function is compiled when
+    it is first called, alone (the functions it calls are compiled when they are called). Raw
     triple-quoted strings keep the code as readable as the rest; one literal per line for a
     function that holds three single quotes."""
     entries = []
-    for name, (block, calls) in functions.items():
+    for name, block in functions.items():
         source = f"\n{block}\n"
         if _TRIPLE_QUOTE not in source:  # and it ends with a newline, not a backslash
             literal = f"r{_TRIPLE_QUOTE}{source}{_TRIPLE_QUOTE}"
         else:
             pieces = "".join(f"            {line!a}\n" for line in source.splitlines(keepends=True))
             literal = f"(\n{pieces}        )"
-        entries.append(
-            f"        {name!r}: (\n            {literal},\n            {calls!r},\n        ),\n"
-        )
+        entries.append(f"        {name!r}: {literal},\n")
     body = "".join(entries)
     return f"{DEFERRED_FUNCTIONS}: Final = _Deferred(\n    {{\n{body}    }}\n)"

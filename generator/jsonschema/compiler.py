@@ -45,6 +45,15 @@ _SHARED_URI_LENGTH = 16
 PREDICATE_LINE_BUDGET = 48
 
 
+class Explanations:
+    """Where each explained anyOf/oneOf branch's first-error function is compiled
+    (`ModuleCompiler.explanation_location`): shared by every pass, so each calls the same ones."""
+
+    def __init__(self) -> None:
+        self.by_content: dict[tuple[Any, ...], str] = {}  # content -> first location
+        self.by_branch: dict[tuple[str, DynamicScope], str] = {}
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """What a compile pass learns that the next one needs (both only ever grow)."""
@@ -149,6 +158,7 @@ class ModuleCompiler:
         checking: bool,
         reserved: frozenset[str],
         explain_branches: bool = False,
+        explanations: Explanations | None = None,
     ) -> None:
         self.resources = resources
         self.explain_branches = explain_branches
@@ -196,6 +206,7 @@ class ModuleCompiler:
         # deferred formats were recorded the first time; the error walks defer none).
         self.folded_predicates: dict[tuple[Any, ...], str] = {}
         self.function_keys: dict[tuple[str, DynamicScope], str] = {}  # `function_key`'s answers
+        self.explanations = explanations if explanations is not None else Explanations()
 
     def learned(self) -> Knowledge:
         """Reference targets, recursive functions and deferred formats seen in this pass."""
@@ -340,6 +351,36 @@ class ModuleCompiler:
         if key is None:
             key = self.function_keys[remembered] = self._function_key(scope.context, pointer)
         return key
+
+    def explanation_location(self, scope: Scope, pointer: str) -> str:
+        """Where the function explaining why the anyOf/oneOf branch at `pointer` failed is
+        compiled: at the first branch of the module with the same content, written in the same
+        resource and dialect and entered in the same dynamic scope. An explanation keeps only an
+        error's message (its data path and description, never its schema location), and the
+        same content gives the same messages, so one function serves every copy (SchemaStore's
+        ESLint rules repeat their options: 324 of package.json's 849 explanations)."""
+        remembered = (pointer, scope.context)
+        location = self.explanations.by_branch.get(remembered)
+        if location is None:
+            place = self.resources.place(pointer)
+            # repr: exact types (1, 1.0 and True differ, and so do 0.0 and -0.0, whose messages
+            # do) and key order (a copy with keys in another order is compiled on its own).
+            text = repr(self.schema_at(pointer))
+            content = (text, place.base, place.resource, place.dialect.name, scope.context)
+            location = self.explanations.by_content.setdefault(content, pointer)
+            self.explanations.by_branch[remembered] = location
+        return location
+
+    def note_explanation(self, scope: Scope, pointer: str, target: Target) -> None:
+        """Checking pass: record the call the error walks will make to explain the branch at
+        `pointer` (the boolean walk makes none), so that the recursion this pass finds is the
+        one of every walk (the branch's own calls are recorded where its predicate compiles)."""
+        location = self.explanation_location(scope, pointer)
+        if location != pointer:
+            key = self.function_key(scope, location)
+            self.edges.add((scope.pointer, key))
+            if target.value == "data":
+                self.same_instance_edges.add((scope.pointer, key))
 
     def _function_key(self, context: DynamicScope, pointer: str) -> str:
         """`function_key`, worked out."""

@@ -268,7 +268,12 @@ def check_all_of(node: Node, value: Any) -> None:
 
 
 def _predicates(node: Node, keyword: str, schemas: list[Any]) -> list[str]:
-    """Boolean expressions, one per subschema of an array-of-schemas keyword."""
+    """Boolean expressions, one per subschema of anyOf/oneOf (the checking pass also records
+    the calls that explain a failure in the error walks)."""
+    if node.fast and node.compiler.checking and node.compiler.explain_branches:
+        for index, schema in enumerate(schemas):
+            if not isinstance(schema, bool):
+                node.compiler.note_explanation(node.scope, node.at(keyword, index), node.target)
     return [node.predicate(node.at(keyword, index), node.value) for index in range(len(schemas))]
 
 
@@ -325,7 +330,7 @@ def _why(node: Node, keyword: str, schemas: list[Any], description: str) -> str:
         else:
             # Called through the deferred functions: only an error needs the explanation, so
             # the functions only explanations call are compiled when one is first built.
-            where = node.at(keyword, index)
+            where = node.compiler.explanation_location(node.scope, node.at(keyword, index))
             call = node.compiler.call(node.scope, where, Variant.FIRST, node.target)
             failures.append(f"{DEFERRED_FUNCTIONS}.{call}")
     return f"{node.compiler.helper('_why')}({description}, ({', '.join(failures)},))"

@@ -90,6 +90,13 @@ class Compiler(Protocol):
     def call(self, scope: Scope, pointer: str, variant: Variant, target: Target) -> str:
         """Call expression of the function compiled for `pointer`, applied to `target`."""
 
+    def explanation_location(self, scope: Scope, pointer: str) -> str:
+        """Where the first-error function explaining a failed anyOf/oneOf branch is compiled
+        (one location for every branch with the same content)."""
+
+    def note_explanation(self, scope: Scope, pointer: str, target: Target) -> None:
+        """Checking pass: record the call that explains a failure of the branch at `pointer`."""
+
     def inline_call(self, scope: Scope, pointer: str, target: Target) -> bool:
         """Boolean walk: write the body of the function for `pointer` in place; False: call it."""
 

@@ -140,42 +140,46 @@ def _why(description: str, failures: tuple[object, ...]) -> str:
 ''',
 )
 
-# The instance of `_Deferred` a module builds with its deferred functions' source: main code
-# calls a deferred function as `_DEFERRED.<name>(...)`.
+# The instance of `_Deferred` a module builds with its functions' source: main code calls one
+# as `_DEFERRED.<name>(...)`; functions compiled from that source call each other by name.
 DEFERRED_FUNCTIONS = "_DEFERRED"
 
 HELPERS["_Deferred"] = Helper(
     '''
 class _Deferred:
-    """Functions of this module compiled from their source on first use, into the module's
-    namespace: the first-error functions that only explain why anyOf/oneOf branches failed, half
-    of a large schema's module, which a run without such errors never needs. Built from
-    {name: (source, the deferred functions it calls directly)}: a call of one compiles it and
-    those (which another error may need, or not); it reaches the others through `_DEFERRED`."""
+    """This module's functions, kept as source and each compiled into the module's namespace on
+    its first call: loading the module reads strings (a twentieth of what compiling the same
+    code costs: most of a large schema's module is code that a run never reaches, such as the
+    explanations of anyOf/oneOf failures), and a run compiles the functions its instances
+    reach. Built from {name: source}; until its function is compiled, each name is bound to a
+    stand-in that compiles it, then calls it."""
 
-    def __init__(self, sources: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    def __init__(self, sources: dict[str, str]) -> None:
         self.sources = sources
+        self.stand_ins = {name: self._stand_in(name) for name in sources}
+        globals().update(self.stand_ins)
 
-    def __getattr__(self, name: str) -> Callable[..., ValidationError | None]:
+    def _stand_in(self, name: str) -> Callable[..., Any]:
+        def compile_and_call(*arguments: Any) -> Any:
+            return getattr(self, name)(*arguments)
+
+        return compile_and_call
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
         namespace = globals()
         # vars(): not self.sources, which a copy being built lacks (and would ask for here)
-        sources: dict[str, tuple[str, tuple[str, ...]]] = vars(self).get("sources", {})
-        if name not in namespace and name not in sources:
+        sources: dict[str, str] = vars(self).get("sources", {})
+        if name not in sources:
             raise AttributeError(name)
-        wanted = [name]
-        while wanted:
-            next_name = wanted.pop()
-            if next_name not in namespace:
-                source, calls = sources[next_name]
-                # Compiled with this module's `from __future__ import annotations` (inherited).
-                code = compile(source, f"{__name__} (deferred {next_name})", "exec")
-                exec(code, namespace)  # noqa: S102
-                wanted.extend(calls)
-        function: Callable[..., ValidationError | None] = namespace[name]
+        if namespace.get(name) is vars(self)["stand_ins"][name]:
+            # Compiled with this module's `from __future__ import annotations` (inherited).
+            code = compile(sources[name], f"{__name__} (deferred {name})", "exec")
+            exec(code, namespace)  # noqa: S102
+        function: Callable[..., Any] = namespace[name]
         setattr(self, name, function)  # later calls find it without __getattr__
         return function
 ''',
-    imports=("collections.abc:Callable",),
+    imports=("collections.abc:Callable", "typing:Any"),
 )
 
 HELPERS["_has_str_keys"] = Helper(
