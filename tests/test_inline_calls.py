@@ -11,6 +11,7 @@ import pytest
 
 import generator.jsonschema.compiler as validator_compiler
 from generator.emit.validators import compile_validators
+from tests.conftest import GENERATED
 from tests.test_compile_schema import errors_of, load, unused_names
 
 INNER = {
@@ -72,6 +73,23 @@ def test_small_reference_targets_are_written_in_place_of_their_call() -> None:
     assert "_is_valid_inner" not in outer
     assert outer.count("return False") > 4
     assert not unused_names(source)
+
+
+def test_no_body_is_written_in_place_with_a_bound_of_zero() -> None:
+    source = compile_validators(BUNDLE, ENTRIES, inline_lines=0)
+    outer = _function(source, "_is_valid_outer")
+    assert "_is_valid_inner(" in outer
+    assert "_is_email" not in outer  # the inner schema's format check stays in its function
+    assert not unused_names(source)
+
+
+def test_the_generated_package_calls_every_reference() -> None:
+    # The package's validators keep each `$ref` a call (pipeline.emit_validators: in-place
+    # bodies made the walk no faster and a third of validators.py's black time).
+    text = (GENERATED / "graph_invite" / "validators.py").read_text(encoding="utf-8")
+    permission = _function(text, "_is_valid_permission")
+    assert "_is_valid_identity_set(" in permission
+    assert "_is_valid_item_reference(" in permission
 
 
 def test_recursion_stays_a_call() -> None:

@@ -97,11 +97,14 @@ def compile_validators(
     *,
     assert_formats: bool = True,
     module_doc: str = "",
+    inline_lines: int | None = None,
 ) -> str:
     """Bundle {"$defs": ...} + [(suffix, pointer)] -> module with validate_/iter_errors_<suffix>.
 
     Definitions may `$ref` each other ("#/$defs/other"); each one compiles to one function pair
-    that every entry point shares, so the module holds no duplicated code.
+    that every entry point shares, so the module holds no duplicated code. `inline_lines`: the
+    largest `$ref` body the boolean walk writes in place of its call (default
+    `MAX_INLINE_LINES`; 0: none).
     """
     if not isinstance(bundle, Mapping) or not isinstance(bundle.get("$defs", {}), Mapping):
         raise SchemaCompileError("#", 'a bundle must be an object with a "$defs" object')
@@ -111,7 +114,13 @@ def compile_validators(
             raise SchemaCompileError("#", f"entry point name {suffix!r} is not a unique identifier")
     entries = [(f"_{suffix}", pointer) for suffix, pointer in entry_points]
     resources = Resources(bundle, draft="draft2020-12")
-    return _compile_module(resources, entries, assert_formats=assert_formats, module_doc=module_doc)
+    return _compile_module(
+        resources,
+        entries,
+        assert_formats=assert_formats,
+        module_doc=module_doc,
+        inline_lines=inline_lines,
+    )
 
 
 def _compile_module(
@@ -121,6 +130,7 @@ def _compile_module(
     assert_formats: bool,
     module_doc: str,
     explain_branches: bool = False,
+    inline_lines: int | None = None,
 ) -> str:
     """Compile passes until reference targets and recursion are known, then render.
 
@@ -141,6 +151,7 @@ def _compile_module(
             reserved=_HELPER_NAMES | {DEFERRED_FUNCTIONS},
             explain_branches=explain_branches,
             explanations=explanations,
+            inline_lines=inline_lines,
         )
         try:
             roots = _queue_entries(compiler, entries, checking=checking)

@@ -159,8 +159,12 @@ class ModuleCompiler:
         reserved: frozenset[str],
         explain_branches: bool = False,
         explanations: Explanations | None = None,
+        inline_lines: int | None = None,
     ) -> None:
         self.resources = resources
+        # The boolean walk writes `$ref` bodies of at most this many lines in place of their
+        # call (`inline_call`); 0 writes none. Default: MAX_INLINE_LINES, read when created.
+        self.inline_lines = MAX_INLINE_LINES if inline_lines is None else inline_lines
         self.explain_branches = explain_branches
         self.assert_formats = assert_formats
         self.knowledge = knowledge
@@ -453,9 +457,15 @@ class ModuleCompiler:
         """Boolean walk: write a small `$ref` target's body in place of its call (`validator_inline`).
 
         Only where no depth is counted (the caller is not recursive) and the target is on no
-        call cycle; a body longer than MAX_INLINE_LINES stays a call. True if written.
+        call cycle; a body longer than `inline_lines` stays a call. True if written.
         """
-        if scope.variant is not Variant.FAST or scope.has_depth or self.checking:
+        # With a bound of 0 nothing is written in place: no body to compile and measure.
+        if (
+            scope.variant is not Variant.FAST
+            or scope.has_depth
+            or self.checking
+            or self.inline_lines <= 0
+        ):
             return False
         if self.in_predicate:
             return False
@@ -484,7 +494,7 @@ class ModuleCompiler:
         finally:
             self.inlining.pop()
             scope.context = outer
-        if len(body.lines) > MAX_INLINE_LINES:
+        if len(body.lines) > self.inline_lines:
             scope.counters = counters  # the call takes no local names
             self.too_long_to_inline.add(pointer)
             return False
