@@ -44,11 +44,11 @@ typecheck: $(STAMP)  ## mypy --strict on generator/, bench/ and generated/
 	$(BIN)/mypy --strict generator bench
 	MYPYPATH=generated $(BIN)/mypy --strict -p graph_invite
 
-compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build/compiled), then the differential tests (and a public spec's build)
+compiled: $(STAMP)  ## opt-in mypyc build of generated/ (platform wheel in build/compiled), then the differential tests (a public spec's build, compile-schema --compiled)
 	rm -rf $(COMPILED)
 	HATCH_BUILD_HOOK_ENABLE_CUSTOM=true nice -n 19 $(BIN)/pip wheel --quiet --no-build-isolation --no-deps --wheel-dir $(COMPILED) ./generated
 	$(BIN)/python -m zipfile -e $(COMPILED)/*.whl $(COMPILED)/site
-	HYPOTHESIS_PROFILE=ci INVITEGEN_COMPILED_SPECS=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_compiled_differential.py tests/test_compiled_public_spec.py
+	HYPOTHESIS_PROFILE=ci INVITEGEN_COMPILED_SPECS=1 $(BIN)/pytest -q -p no:cacheprovider tests/test_compiled_differential.py tests/test_compiled_public_spec.py tests/test_compiled_schema.py
 
 demo: $(STAMP)  ## the mock Graph service and the generated client: invite (200, 207), list, revoke, list
 	$(BIN)/python demo/run_demo.py

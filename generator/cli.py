@@ -2,8 +2,8 @@
 
 The top of the tree: it runs the pipeline and starts the tools, loading each tool on first use.
 May import: `generator.version`, `generator.errors`, `generator.pipeline`, `generator.output`,
-`generator.emit.validators` (compile-schema), `generator.vocabulary` (its dialect names),
-`generator.diff`, `generator.mock`.
+`generator.emit.validators` (compile-schema), `generator.native` (compile-schema --compiled),
+`generator.vocabulary` (its dialect names), `generator.diff`, `generator.mock`.
 """
 
 from __future__ import annotations
@@ -230,6 +230,7 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
             draft=arguments.draft,
             assert_formats=arguments.assert_formats,
             registry=registry,
+            deferred=not arguments.compiled,
         )
     except SchemaCompileError as error:
         print(f"{arguments.schema}: {error.pointer}: {error.message}", file=sys.stderr)
@@ -243,6 +244,25 @@ def command_compile_schema(arguments: argparse.Namespace) -> int:
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(arguments.output)
     print(f"wrote {arguments.output}")
+    return _build_native(arguments.output, compiled=arguments.compiled)
+
+
+def _build_native(module: Path, *, compiled: bool) -> int:
+    """With --compiled, build `module` with mypyc beside it; without, remove an earlier build,
+    which Python would import instead of the module just written."""
+    from generator.native import NativeBuildError, build_extension, extensions_beside
+
+    if not compiled:
+        for stale in extensions_beside(module):
+            stale.unlink()
+            print(f"removed {stale} (an earlier --compiled build, which would shadow the module)")
+        return 0
+    try:
+        extension = build_extension(module)
+    except NativeBuildError as error:
+        print(f"{module}: no compiled build: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {extension}")
     return 0
 
 
@@ -413,6 +433,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the module as the compiler emits it, without black (the same code; black "
         "takes most of the time for a large schema: seconds where compiling takes under one)",
+    )
+    compile_parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="write every function as code (not source compiled on first call) and build the "
+        "module with mypyc into an extension module beside it, which Python imports first "
+        "(needs mypy and a C compiler; the .py stays the fallback)",
     )
     compile_parser.set_defaults(handler=command_compile_schema)
     mock_parser = commands.add_parser(

@@ -66,6 +66,7 @@ def compile_schema(
     draft: str | None = None,
     assert_formats: bool = False,
     registry: Any = None,
+    deferred: bool = True,
 ) -> str:
     """Schema -> standalone module source with ValidationError, validate() and iter_errors().
 
@@ -75,6 +76,9 @@ def compile_schema(
         assert_formats: check `format` instead of treating it as an annotation.
         registry: documents that remote `$ref`s may name: a mapping URI -> schema or a
             `referencing.Registry`. The network is never used.
+        deferred: keep every function as source, compiled on its first call (fast to load);
+            False writes them all as code, the same checks and errors, which mypyc can compile
+            (`compile-schema --compiled`).
     """
     try:
         resources = Resources(schema, draft=draft, registry=registry)
@@ -88,6 +92,7 @@ def compile_schema(
         assert_formats=assert_formats,
         module_doc=doc,
         explain_branches=True,
+        defer_functions=deferred,
     )
 
 
@@ -131,13 +136,15 @@ def _compile_module(
     module_doc: str,
     explain_branches: bool = False,
     inline_lines: int | None = None,
+    defer_functions: bool = False,
 ) -> str:
     """Compile passes until reference targets and recursion are known, then render.
 
     `explain_branches`: the standalone compiler's module. anyOf/oneOf errors carry each
     branch's first error (a first-error function per branch; the generated package keeps the
-    short message), and every function is kept as source, compiled on its first call
-    (`_deferred_block`; the generated package's functions are code that mypy and mypyc read).
+    short message). `defer_functions`: every function is kept as source, compiled on its first
+    call (`_deferred_block`; the standalone compiler's default; the generated package's
+    functions, and `compile-schema --compiled`'s, are code that mypy and mypyc read).
     """
     knowledge = Knowledge()
     explanations = Explanations()
@@ -152,6 +159,7 @@ def _compile_module(
             explain_branches=explain_branches,
             explanations=explanations,
             inline_lines=inline_lines,
+            defer_functions=defer_functions,
         )
         try:
             roots = _queue_entries(compiler, entries, checking=checking)
@@ -160,7 +168,7 @@ def _compile_module(
             raise SchemaCompileError("#", "schema nests too deeply to compile") from None
         learned = knowledge.merge(compiler.learned())
         if learned == knowledge and not checking:
-            return _render(compiler, entries, roots, module_doc, deferred=explain_branches)
+            return _render(compiler, entries, roots, module_doc, deferred=defer_functions)
         knowledge, checking = learned, False
     raise SchemaCompileError("#", "compilation did not converge")  # pragma: no cover
 

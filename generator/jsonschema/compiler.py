@@ -160,12 +160,14 @@ class ModuleCompiler:
         explain_branches: bool = False,
         explanations: Explanations | None = None,
         inline_lines: int | None = None,
+        defer_functions: bool = False,
     ) -> None:
         self.resources = resources
         # The boolean walk writes `$ref` bodies of at most this many lines in place of their
         # call (`inline_call`); 0 writes none. Default: MAX_INLINE_LINES, read when created.
         self.inline_lines = MAX_INLINE_LINES if inline_lines is None else inline_lines
         self.explain_branches = explain_branches
+        self.defer_functions = defer_functions
         self.assert_formats = assert_formats
         self.knowledge = knowledge
         self.checking = checking

@@ -332,7 +332,8 @@ def _why(node: Node, keyword: str, schemas: list[Any], description: str) -> str:
             # the functions only explanations call are compiled when one is first built.
             where = node.compiler.explanation_location(node.scope, node.at(keyword, index))
             call = node.compiler.call(node.scope, where, Variant.FIRST, node.target)
-            failures.append(f"{DEFERRED_FUNCTIONS}.{call}")
+            deferred = node.compiler.defer_functions
+            failures.append(f"{DEFERRED_FUNCTIONS}.{call}" if deferred else call)
     return f"{node.compiler.helper('_why')}({description}, ({', '.join(failures)},))"
 
 

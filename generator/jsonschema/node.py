@@ -57,6 +57,7 @@ class Compiler(Protocol):
     assert_formats: bool
     checking: bool  # first pass: compile everything once, only to find schema errors
     explain_branches: bool  # anyOf/oneOf errors say why each branch failed
+    defer_functions: bool  # functions kept as source, explanations called through `_DEFERRED`
     deferrable_formats: bool  # some asserted format could be deferred (set when one is met)
     in_predicate: int  # > 0 while a predicate's body is compiled to be folded into an expression
 
