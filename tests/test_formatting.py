@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import black
@@ -197,3 +200,25 @@ def test_verbatim_copies_skip_black(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         assert text not in formatted, path
         assert generation.files[path].decode("utf-8").endswith(text), path
     assert any("def validate_" in text for text in formatted)  # rendered modules still are
+
+
+def test_a_few_chunks_to_format_do_not_import_multiprocessing(tmp_path: Path) -> None:
+    # A warm or spec-edited run formats a few chunks or none, in this process: importing
+    # multiprocessing (about 10 ms of a 0.3 s run) would be for nothing.
+    script = (
+        "import sys\n"
+        "from generator.output.formatting import format_sources\n"
+        "assert format_sources(['x=1\\n']) == ['x = 1\\n']\n"
+        "assert format_sources(['x=1\\n']) == ['x = 1\\n']  # cached\n"
+        "print('multiprocessing' in sys.modules)\n"
+    )
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert completed.stdout.strip() == "False"

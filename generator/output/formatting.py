@@ -185,16 +185,17 @@ def _format_many(sources: list[str]) -> list[str]:
     runs other threads (forking those is unsafe), the texts are formatted here instead. An error
     black raises for a text is raised either way.
     """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(cores or 1, len(sources))
+    if workers < 2 or sum(map(len, sources)) < PARALLEL_MIN_CHARS or sys.platform != "linux":
+        # A warm or spec-edited run gets here with a few chunks or none: it does not import
+        # multiprocessing (about 10 ms).
+        return [_format_one(source) for source in sources]
     import multiprocessing
     import threading
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    workers = min(cores or 1, len(sources))
     if (
-        workers < 2
-        or sum(map(len, sources)) < PARALLEL_MIN_CHARS
-        or sys.platform != "linux"
-        or "fork" not in multiprocessing.get_all_start_methods()
+        "fork" not in multiprocessing.get_all_start_methods()
         # A fork copies one thread: a lock another thread holds would stay held in the worker.
         or threading.active_count() > 1
     ):
